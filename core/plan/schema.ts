@@ -1,0 +1,140 @@
+/**
+ * The cycle plan (创建工作方案) as data. One file per city per year; nothing about any city is hard-coded.
+ *
+ * Dates are calendar dates in the plan's time zone (Asia/Shanghai). A deadline names a date and whether
+ * that date itself is included: "11月10日前" (before 10 November) is `{date: "2016-11-10", inclusive: false}`
+ * and ends at 2016-11-09T23:59:59+08:00; "11月10日(含)前" is `inclusive: true` and ends at
+ * 2016-11-10T23:59:59+08:00. The derived instants live in ./schedule.ts.
+ *
+ * This file holds the shape only; rules that span fields (order of phases, deadlines inside their phase,
+ * unique ids...) are in ./validate.ts.
+ */
+import * as z from 'zod/mini';
+
+export const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+export const LOCAL_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+export const SLUG = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+export const localDate = z.string().check(z.regex(LOCAL_DATE, { message: 'date' }));
+export const localTime = z.string().check(z.regex(LOCAL_TIME, { message: 'time' }));
+export const slug = z.string().check(z.regex(SLUG, { message: 'slug' }));
+/** Single-line text: no CR/LF, because plan text reaches email subjects and headers. */
+export const line = (max: number) =>
+  z.string().check(z.minLength(1), z.maxLength(max), z.regex(/^[^\r\n]*$/, { message: 'single-line' }));
+export const email = z.email().check(z.maxLength(254));
+const int = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
+
+export const deadlineSchema = z.strictObject({
+  date: localDate,
+  /** true: the date itself is included (…(含)前 / 截至…); false: "before" the date (…前). */
+  inclusive: z.boolean(),
+});
+
+export const contactSchema = z.strictObject({
+  name: z.optional(line(60)),
+  email,
+});
+
+export const unitSchema = z.strictObject({
+  id: slug,
+  name: line(60),
+  nameEn: z.optional(line(120)),
+  /** 县打传办: the county office, receives what is due, receipts, reminders. */
+  office: contactSchema,
+  /** 分管领导: the leader in charge, receives escalations. */
+  leader: contactSchema,
+  /** Already certified in an earlier year (已创建). Informational. */
+  certifiedBefore: z._default(z.boolean(), false),
+});
+
+export const PHASE_KINDS = ['mobilisation', 'rollout', 'self-assessment', 'preliminary-review'] as const;
+export const phaseKind = z.enum(PHASE_KINDS);
+
+export const deliverableSchema = z.strictObject({
+  id: slug,
+  name: line(60),
+  nameEn: line(120),
+  due: deadlineSchema,
+  /** The deliverable the city's preliminary review (初评) decides on: exactly one in a plan. */
+  reviewed: z._default(z.boolean(), false),
+});
+
+export const phaseSchema = z.strictObject({
+  kind: phaseKind,
+  name: line(40),
+  nameEn: line(80),
+  /** First day of the phase; its opening notice goes out on this day at `notices.sendAt`. */
+  opens: localDate,
+  /** Last day of the phase (inclusive). */
+  closes: localDate,
+  deliverables: z._default(z.array(deliverableSchema).check(z.maxLength(24)), []),
+});
+
+export const rubricItemSchema = z.strictObject({
+  id: slug,
+  title: line(200),
+  titleEn: z.optional(line(300)),
+  maxPoints: int(0, 100),
+  evidence: line(300),
+  /** standard items add up to the sheet's total; bonus/deduction items adjust it; a veto item fails the unit. */
+  kind: z._default(z.enum(['standard', 'bonus', 'deduction', 'veto']), 'standard'),
+});
+
+export const planSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  cycleId: slug,
+  year: int(2000, 2100),
+  timeZone: z.literal('Asia/Shanghai'),
+  title: line(120),
+  city: z.strictObject({
+    name: line(40),
+    /** e.g. 南平市打击传销工作领导小组办公室 */
+    office: line(80),
+    email,
+    /** Where escalations to the city go (市打传办 leadership); defaults to the office email. */
+    leaderEmail: z.optional(email),
+  }),
+  province: z.strictObject({
+    name: line(80),
+    email,
+  }),
+  /** Sender shown on every email (must be an SES-verified identity on AWS). */
+  sender: z.strictObject({ name: line(60), email }),
+  /** Where units act (the portal); used in every email's link. */
+  portalUrl: z.url().check(z.maxLength(200)),
+  units: z.array(unitSchema).check(z.minLength(1), z.maxLength(5000)),
+  phases: z.array(phaseSchema).check(z.length(PHASE_KINDS.length)),
+  notices: z.strictObject({
+    /** Time of day (Beijing) at which opening notices, reminders and escalations go out. */
+    sendAt: z._default(localTime, '09:00'),
+    /** Calendar days before each deadline on which a reminder goes out (0 = on the day itself). */
+    reminderDaysBefore: z._default(z.array(int(0, 60)).check(z.maxLength(10)), [7, 3, 1, 0]),
+  }),
+  escalation: z.strictObject({
+    /** Who receives the escalation when a deliverable is missed, in order. */
+    recipients: z._default(z.array(z.enum(['unit-leader', 'city-office'])).check(z.minLength(1)), ['unit-leader']),
+    /** Put the unit's own office in copy. */
+    ccUnitOffice: z._default(z.boolean(), true),
+  }),
+  review: z.strictObject({
+    /** Days a returned unit gets to rectify (限期整改), counted from the day of the decision. */
+    rectificationDays: int(1, 90),
+    /** How many review rounds at most (first review plus resubmissions). */
+    maxRounds: z._default(int(1, 5), 3),
+  }),
+  /** The day the qualifying list goes to the province (上报省局), at `notices.sendAt`. */
+  forwardToProvince: z.strictObject({ on: localDate }),
+  rubric: z.strictObject({
+    total: z._default(int(1, 1000), 100),
+    items: z.array(rubricItemSchema).check(z.minLength(1), z.maxLength(200)),
+  }),
+});
+
+export type PlanInput = z.input<typeof planSchema>;
+export type Plan = z.output<typeof planSchema>;
+export type Unit = Plan['units'][number];
+export type Phase = Plan['phases'][number];
+export type PhaseKind = (typeof PHASE_KINDS)[number];
+export type Deliverable = Phase['deliverables'][number];
+export type Deadline = z.output<typeof deadlineSchema>;
+export type RubricItem = Plan['rubric']['items'][number];

@@ -1,0 +1,112 @@
+/**
+ * The contract between the state machines and their task functions: what each task receives and returns.
+ * One schema per task, shared by the CDK chains (./yearly-cycle, ./unit-cycle), the handlers in
+ * functions/, and the local twin. Inputs are strict: a task invoked with an input it does not expect
+ * fails with InvalidTaskInputError (catchable by name), never a silent success.
+ */
+import * as z from 'zod/mini';
+import { scheduleSchema, instant } from '../core/plan/schedule-schema';
+import { phaseKind, slug } from '../core/plan/schema';
+
+const cycleId = slug;
+const unitId = slug;
+const taskToken = z.string().check(z.minLength(1), z.maxLength(2048));
+
+// ---- Yearly cycle (one execution per cycle) ----
+
+/** Execution input of the YearlyCycle state machine. The plan itself is stored by the start-cycle use case. */
+export const yearlyCycleInput = z.strictObject({ cycleId });
+
+export const registerCycleInput = z.strictObject({ cycleId, executionName: z.string().check(z.minLength(1), z.maxLength(80)) });
+export const registerCycleOutput = z.strictObject({ schedule: scheduleSchema, unitCount: z.int() });
+
+export const startUnitWorkflowsInput = z.strictObject({
+  cycleId,
+  /** The parent execution's name: child names derive from it, so a restarted cycle gets fresh children. */
+  executionName: z.string().check(z.minLength(1), z.maxLength(80)),
+  schedule: scheduleSchema,
+  cursor: z.nullable(z.string().check(z.maxLength(200))),
+});
+export const startUnitWorkflowsOutput = z.strictObject({
+  started: z.int(),
+  /** null when every unit has its execution. */
+  cursor: z.nullable(z.string()),
+});
+
+export const forwardToProvinceInput = z.strictObject({ cycleId });
+export const forwardToProvinceOutput = z.strictObject({ qualified: z.array(unitId), notQualified: z.array(unitId) });
+
+export const closeCycleInput = z.strictObject({ cycleId });
+export const closeCycleOutput = z.strictObject({ outcomes: z.record(z.string(), z.string()) });
+
+// ---- Unit cycle (one execution per unit) ----
+
+export const unitCycleInput = z.strictObject({ cycleId, unitId, schedule: scheduleSchema });
+
+export const noticeRequest = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('phase-opened'), phase: phaseKind }),
+  z.strictObject({ kind: z.literal('reminder'), deliverableId: slug, milestone: z.string().check(z.regex(/^D-\d{1,2}$/)) }),
+  z.strictObject({ kind: z.literal('escalation'), deliverableId: slug }),
+]);
+export const sendUnitNoticeInput = z.strictObject({ cycleId, unitId, notice: noticeRequest });
+export const sendUnitNoticeOutput = z.strictObject({
+  status: z.enum(['sent', 'already-sent', 'not-needed']),
+  messages: z.int(),
+});
+
+/** Computes the callback timeout right before a callback state, from an absolute deadline, so a restart keeps it absolute. */
+export const prepareReviewStepInput = z.strictObject({
+  cycleId,
+  unitId,
+  step: z.enum(['await-submission', 'await-decision']),
+  round: z.int().check(z.gte(1)),
+});
+export const prepareReviewStepOutput = z.strictObject({
+  round: z.int().check(z.gte(1)),
+  /** Seconds until the step's deadline, at least 1. */
+  timeoutSeconds: z.int().check(z.gte(1)),
+  deadline: instant,
+});
+
+/** Callback: completes when the unit has a version newer than afterVersion of the reviewed deliverable. */
+export const awaitSubmissionInput = z.strictObject({
+  cycleId,
+  unitId,
+  afterVersion: z.int().check(z.gte(0)),
+  taskToken,
+});
+/** What the submit use case (or the task itself) sends back with SendTaskSuccess. */
+export const awaitSubmissionOutput = z.strictObject({ version: z.int().check(z.gte(1)), onTime: z.boolean() });
+
+/** Callback: completes with the city's decision for this round on this version. */
+export const requestReviewInput = z.strictObject({
+  cycleId,
+  unitId,
+  round: z.int().check(z.gte(1)),
+  version: z.int().check(z.gte(1)),
+  taskToken,
+});
+export const reviewDecisionOutput = z.strictObject({
+  round: z.int().check(z.gte(1)),
+  outcome: z.enum(['approved', 'returned']),
+});
+
+export const issueRectificationInput = z.strictObject({ cycleId, unitId, round: z.int().check(z.gte(1)) });
+export const issueRectificationOutput = z.strictObject({
+  /** The round the resubmission will be reviewed in. */
+  round: z.int().check(z.gte(2)),
+  /** true when no rounds are left: the unit is not qualified. */
+  exhausted: z.boolean(),
+  timeoutSeconds: z.int().check(z.gte(1)),
+  deadline: instant,
+});
+
+export const UNIT_OUTCOMES = ['qualified', 'not-qualified', 'not-submitted', 'rectification-missed', 'review-overdue'] as const;
+export const unitOutcome = z.enum(UNIT_OUTCOMES);
+export const recordOutcomeInput = z.strictObject({ cycleId, unitId, outcome: unitOutcome });
+export const recordOutcomeOutput = z.strictObject({ outcome: unitOutcome, recorded: z.boolean() });
+
+export type YearlyCycleInput = z.infer<typeof yearlyCycleInput>;
+export type UnitCycleInput = z.infer<typeof unitCycleInput>;
+export type NoticeRequest = z.infer<typeof noticeRequest>;
+export type UnitOutcome = z.infer<typeof unitOutcome>;
