@@ -1,0 +1,164 @@
+/**
+ * An in-memory CycleRepository with the same behaviour as the DynamoDB one: used by the use-case tests
+ * (no mocks) and as the reference the adapter tests compare against.
+ */
+import { PlanConflictError } from '../../errors';
+import type { Plan, Unit } from '../../plan/schema';
+import type {
+  AuditEntry,
+  CycleRecord,
+  DeliverableStatus,
+  ForwardingRecord,
+  LedgerEntry,
+  MessageKey,
+  ReviewDecision,
+  SubmissionVersion,
+  UnitOutcomeRecord,
+  WaitToken,
+} from '../../model';
+import type { ClaimResult, CycleRepository, Page } from '../../ports';
+
+const clone = <T>(v: T): T => structuredClone(v);
+const msgKey = (k: MessageKey) => [k.cycleId, k.unitId ?? '-', k.kind, k.milestone, k.recipient].join('|');
+
+export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
+  const plans = new Map<string, Plan>();
+  const cycles = new Map<string, CycleRecord>();
+  const deliverables = new Map<string, DeliverableStatus>();
+  const submissions: SubmissionVersion[] = [];
+  const tokens = new Map<string, WaitToken>();
+  const decisions = new Map<string, ReviewDecision>();
+  const outcomes = new Map<string, UnitOutcomeRecord>();
+  const ledger = new Map<string, LedgerEntry>();
+  const forwardings = new Map<string, ForwardingRecord>();
+  const audit: AuditEntry[] = [];
+
+  return {
+    async storePlan(plan, planHash, now) {
+      const existing = cycles.get(plan.cycleId);
+      if (existing) {
+        if (existing.planHash === planHash) return 'same';
+        throw new PlanConflictError({
+          zh: `周期 ${plan.cycleId} 已存储了另一份计划`,
+          en: `cycle ${plan.cycleId} already has a different plan`,
+        });
+      }
+      plans.set(plan.cycleId, clone(plan));
+      cycles.set(plan.cycleId, { cycleId: plan.cycleId, status: 'stored', planHash, storedAt: now });
+      return 'stored';
+    },
+    async getPlan(cycleId) {
+      const p = plans.get(cycleId);
+      return p ? clone(p) : null;
+    },
+    async getCycle(cycleId) {
+      const c = cycles.get(cycleId);
+      return c ? clone(c) : null;
+    },
+    async setCycleStatus(cycleId, status, now, extra) {
+      const c = cycles.get(cycleId);
+      if (!c) return;
+      c.status = status;
+      if (extra?.executionName) c.executionName = extra.executionName;
+      if (status === 'forwarded') c.forwardedAt ??= now;
+      if (status === 'closed') c.closedAt ??= now;
+    },
+    async getUnit(cycleId, unitId) {
+      const u = plans.get(cycleId)?.units.find((x) => x.id === unitId);
+      return u ? clone(u) : null;
+    },
+    async listUnits(cycleId, cursor, limit): Promise<Page<Unit>> {
+      const units = plans.get(cycleId)?.units ?? [];
+      const start = cursor ? units.findIndex((u) => u.id === cursor) + 1 : 0;
+      const items = units.slice(start, start + limit);
+      const last = items[items.length - 1];
+      return { items: clone(items), cursor: start + limit < units.length && last ? last.id : null };
+    },
+    async addSubmission(input) {
+      const k = [input.cycleId, input.unitId, input.deliverableId].join('|');
+      const status = deliverables.get(k);
+      const version = (status?.latestVersion ?? 0) + 1;
+      const v: SubmissionVersion = { ...clone(input), version };
+      submissions.push(v);
+      deliverables.set(k, {
+        cycleId: input.cycleId,
+        unitId: input.unitId,
+        deliverableId: input.deliverableId,
+        latestVersion: version,
+        firstReceivedAt: status?.firstReceivedAt ?? input.receivedAt,
+        lastReceivedAt: input.receivedAt,
+        onTime: status ? status.onTime : input.onTime,
+      });
+      return clone(v);
+    },
+    async getDeliverableStatus(cycleId, unitId, deliverableId) {
+      const s = deliverables.get([cycleId, unitId, deliverableId].join('|'));
+      return s ? clone(s) : null;
+    },
+    async listSubmissions(cycleId) {
+      return clone(submissions.filter((s) => s.cycleId === cycleId));
+    },
+    async putWaitToken(token) {
+      tokens.set([token.cycleId, token.unitId, token.kind, token.key].join('|'), clone(token));
+    },
+    async getWaitToken(cycleId, unitId, kind, key) {
+      const t = tokens.get([cycleId, unitId, kind, key].join('|'));
+      return t ? clone(t) : null;
+    },
+    async recordDecision(decision) {
+      const k = [decision.cycleId, decision.unitId, decision.round].join('|');
+      const existing = decisions.get(k);
+      if (existing) return { recorded: false, decision: clone(existing) };
+      decisions.set(k, clone(decision));
+      return { recorded: true, decision: clone(decision) };
+    },
+    async getDecision(cycleId, unitId, round) {
+      const d = decisions.get([cycleId, unitId, round].join('|'));
+      return d ? clone(d) : null;
+    },
+    async listDecisions(cycleId) {
+      return clone([...decisions.values()].filter((d) => d.cycleId === cycleId));
+    },
+    async recordOutcome(cycleId, unitId, outcome, now) {
+      const k = [cycleId, unitId].join('|');
+      const existing = outcomes.get(k);
+      if (existing) return { recorded: false, outcome: existing.outcome };
+      outcomes.set(k, { cycleId, unitId, outcome, recordedAt: now });
+      return { recorded: true, outcome };
+    },
+    async listOutcomes(cycleId) {
+      return clone([...outcomes.values()].filter((o) => o.cycleId === cycleId));
+    },
+    async claimMessage(entry, leaseExpiredBefore): Promise<ClaimResult> {
+      const k = msgKey(entry);
+      const existing = ledger.get(k);
+      if (existing?.status === 'sent') return 'sent';
+      if (existing && existing.claimedAt >= leaseExpiredBefore) return 'in-flight';
+      ledger.set(k, { ...clone(entry), status: 'sending' });
+      return 'claimed';
+    },
+    async markMessageSent(key, messageId, sentAt) {
+      const e = ledger.get(msgKey(key));
+      if (!e) throw new Error(`no ledger entry for ${msgKey(key)}`);
+      Object.assign(e, { status: 'sent', messageId, sentAt });
+    },
+    async listMessages(cycleId) {
+      return clone([...ledger.values()].filter((e) => e.cycleId === cycleId));
+    },
+    async recordForwarding(record) {
+      const existing = forwardings.get(record.cycleId);
+      if (existing) return clone(existing);
+      forwardings.set(record.cycleId, clone(record));
+      return clone(record);
+    },
+    async appendAudit(entry) {
+      audit.push(clone(entry));
+    },
+    async listAudit(cycleId) {
+      return clone(audit.filter((a) => a.cycleId === cycleId));
+    },
+    dump() {
+      return { plans, cycles, deliverables, submissions, tokens, decisions, outcomes, ledger, forwardings, audit };
+    },
+  };
+}

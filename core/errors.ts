@@ -1,0 +1,58 @@
+/**
+ * Domain errors. Each has a stable `name` (Step Functions `Catch` and the API's error mapping match on it)
+ * and a message in zh-CN and en. Nothing here knows about HTTP or Lambda: functions/_shared maps them.
+ */
+export type Bilingual = { zh: string; en: string };
+
+export abstract class DomainError extends Error {
+  abstract override readonly name: string;
+  /** The HTTP status an API would answer with; task functions ignore it and rethrow. */
+  abstract readonly status: number;
+  constructor(
+    readonly text: Bilingual,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(text.en);
+  }
+}
+
+/** A plan, an event or a request that does not pass validation. `problems` name each field and rule. */
+export class ValidationError extends DomainError {
+  readonly name = 'ValidationError';
+  readonly status = 400;
+  constructor(
+    readonly problems: Array<{ path: string; rule: string; message: Bilingual }>,
+    text: Bilingual = { zh: '输入有误', en: 'Invalid input' },
+  ) {
+    super(text, { problems });
+  }
+}
+
+/** A task function invoked with an input it does not expect (a state machine wiring bug). */
+export class InvalidTaskInputError extends DomainError {
+  readonly name = 'InvalidTaskInputError';
+  readonly status = 400;
+}
+
+export class NotFoundError extends DomainError {
+  readonly name = 'NotFoundError';
+  readonly status = 404;
+}
+
+/** A different plan is already stored under this cycle id: a cycle's plan never changes under a running execution. */
+export class PlanConflictError extends DomainError {
+  readonly name = 'PlanConflictError';
+  readonly status = 409;
+}
+
+/** The review round was already decided: carries the recorded decision. */
+export class DecisionConflictError extends DomainError {
+  readonly name = 'DecisionConflictError';
+  readonly status = 409;
+}
+
+/** Something outside us failed in a way that may pass: the state machine retries tasks failing with this name. */
+export class TransientError extends DomainError {
+  readonly name = 'TransientError';
+  readonly status = 503;
+}

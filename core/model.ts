@@ -1,0 +1,140 @@
+/**
+ * What the product stores about a cycle, apart from the plan itself (./plan/schema.ts).
+ * Instants are ISO-8601 UTC strings (`...Z`, milliseconds kept); they are shown in Beijing time.
+ */
+import type { PhaseKind } from './plan/schema';
+
+export type CycleStatus = 'stored' | 'running' | 'forwarded' | 'closed';
+
+export interface CycleRecord {
+  cycleId: string;
+  status: CycleStatus;
+  /** SHA-256 of the plan's canonical JSON: the one plan this cycle runs. */
+  planHash: string;
+  storedAt: string;
+  executionName?: string;
+  forwardedAt?: string;
+  closedAt?: string;
+}
+
+export interface DocumentRef {
+  /** Object key chosen by the server (documents bucket). */
+  key: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+}
+
+/** One immutable version of a deliverable (实施方案, 进展报告, 自评报告). */
+export interface SubmissionVersion {
+  cycleId: string;
+  unitId: string;
+  deliverableId: string;
+  version: number;
+  /** The server's receipt time (回执时间). Nobody can edit it. */
+  receivedAt: string;
+  onTime: boolean;
+  submittedBy: string;
+  narrative?: string;
+  documents: DocumentRef[];
+}
+
+export interface DeliverableStatus {
+  cycleId: string;
+  unitId: string;
+  deliverableId: string;
+  latestVersion: number;
+  firstReceivedAt: string;
+  lastReceivedAt: string;
+  /** Whether the first version arrived on time. */
+  onTime: boolean;
+}
+
+export type WaitKind = 'submission' | 'review';
+
+/** A Step Functions task token, stored server-side; it never leaves the backend. */
+export interface WaitToken {
+  cycleId: string;
+  unitId: string;
+  kind: WaitKind;
+  /** submission: the reviewed deliverable id; review: the round number as a string. */
+  key: string;
+  token: string;
+  /** submission waits complete when a version newer than this arrives. */
+  afterVersion: number;
+  storedAt: string;
+}
+
+export type ReviewOutcome = 'approved' | 'returned';
+
+/** The city's preliminary-review (初评) decision for one round. Written once. */
+export interface ReviewDecision {
+  cycleId: string;
+  unitId: string;
+  round: number;
+  version: number;
+  outcome: ReviewOutcome;
+  reason?: string;
+  decidedBy: string;
+  decidedAt: string;
+}
+
+export type UnitOutcomeStatus = 'qualified' | 'not-qualified' | 'not-submitted' | 'rectification-missed' | 'review-overdue';
+
+export interface UnitOutcomeRecord {
+  cycleId: string;
+  unitId: string;
+  outcome: UnitOutcomeStatus;
+  recordedAt: string;
+}
+
+export type MessageKind =
+  | 'phase-opened'
+  | 'reminder'
+  | 'escalation'
+  | 'receipt'
+  | 'rectification'
+  | 'outcome'
+  | 'province-forwarding';
+
+/** The ledger key: what a message is about. One message per key, ever. */
+export interface MessageKey {
+  cycleId: string;
+  /** null for cycle-level messages (forwarding to the province). */
+  unitId: string | null;
+  kind: MessageKind;
+  /** Which occurrence: e.g. `self-assessment-report#D-3`, `round-1`, `implementation-plan#v2`. */
+  milestone: string;
+  /** The primary recipient (To). */
+  recipient: string;
+}
+
+export interface LedgerEntry extends MessageKey {
+  status: 'sending' | 'sent';
+  subject: string;
+  cc: string[];
+  claimedAt: string;
+  sentAt?: string;
+  messageId?: string;
+  /** When the twin or AWS ran this send (sim or real time). */
+  phase?: PhaseKind;
+}
+
+export interface ForwardingRecord {
+  cycleId: string;
+  qualified: string[];
+  notQualified: string[];
+  forwardedAt: string;
+}
+
+export interface AuditEntry {
+  cycleId: string;
+  unitId: string | null;
+  at: string;
+  actor: string;
+  role: 'county' | 'city' | 'system';
+  action: 'submit' | 'decide' | 'start-cycle' | 'forward';
+  what: Record<string, unknown>;
+  why?: string;
+}

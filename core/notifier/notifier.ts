@@ -1,0 +1,51 @@
+/**
+ * The one way email leaves the product. Every message has a ledger entry keyed by what it is about
+ * (cycle, unit, kind, milestone, recipient); a key is sent at most once, whatever retries, duplicate
+ * events or restarts happen.
+ *
+ * Primary course:
+ *   1. claim the ledger key (conditional write): only one attempt at a time may hold it;
+ *   2. send through the Mailer;
+ *   3. mark the key sent with the provider's message id.
+ * A key already sent is skipped. A key held by a live attempt makes this call fail with TransientError,
+ * so the caller (a Step Functions Retry) tries again after the other attempt finished.
+ * The one window left: a crash after the provider accepted the message and before step 3 — after the
+ * lease (LEASE_MS) the key may be claimed and sent again. SES has no idempotency key, so no design
+ * closes this window; the lease keeps it to the process dying mid-send.
+ */
+import { TransientError } from '../errors';
+import type { MessageKey } from '../model';
+import type { CycleRepository, Mailer, OutgoingEmail } from '../ports';
+
+export const LEASE_MS = 5 * 60 * 1000;
+
+export interface Message extends MessageKey {
+  email: Omit<OutgoingEmail, 'to'> & { to: string };
+}
+
+export type SendResult = 'sent' | 'already-sent';
+
+export function makeNotifier(deps: { repo: CycleRepository; mailer: Mailer; clock: { now(): number } }) {
+  return {
+    async send(message: Message): Promise<SendResult> {
+      const now = deps.clock.now();
+      const { email, ...key } = message;
+      const claim = await deps.repo.claimMessage(
+        { ...key, subject: email.subject, cc: email.cc, claimedAt: new Date(now).toISOString() },
+        new Date(now - LEASE_MS).toISOString(),
+      );
+      if (claim === 'sent') return 'already-sent';
+      if (claim === 'in-flight') {
+        throw new TransientError(
+          { zh: '同一通知正在发送中，稍后重试', en: 'the same message is being sent by another attempt; retry later' },
+          { key },
+        );
+      }
+      const { messageId } = await deps.mailer.send({ ...email, to: [email.to] });
+      await deps.repo.markMessageSent(key, messageId, new Date(deps.clock.now()).toISOString());
+      return 'sent';
+    },
+  };
+}
+
+export type Notifier = ReturnType<typeof makeNotifier>;

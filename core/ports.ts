@@ -1,0 +1,101 @@
+/**
+ * Ports: what the use cases need from the outside world. Adapters live in ./adapters (dynamodb, ses, sfn,
+ * memory). core/ imports no AWS SDK.
+ */
+import type { Plan, Unit } from './plan/schema';
+import type {
+  AuditEntry,
+  CycleRecord,
+  CycleStatus,
+  DeliverableStatus,
+  ForwardingRecord,
+  LedgerEntry,
+  MessageKey,
+  ReviewDecision,
+  SubmissionVersion,
+  UnitOutcomeRecord,
+  UnitOutcomeStatus,
+  WaitKind,
+  WaitToken,
+} from './model';
+
+export interface Page<T> {
+  items: T[];
+  cursor: string | null;
+}
+
+export type ClaimResult = 'claimed' | 'sent' | 'in-flight';
+
+export interface CycleRepository {
+  /** Stores the plan and the cycle record. 'same' if this exact plan is already stored; PlanConflictError if another is. */
+  storePlan(plan: Plan, planHash: string, now: string): Promise<'stored' | 'same'>;
+  getPlan(cycleId: string): Promise<Plan | null>;
+  getCycle(cycleId: string): Promise<CycleRecord | null>;
+  setCycleStatus(cycleId: string, status: CycleStatus, now: string, extra?: { executionName?: string }): Promise<void>;
+  getUnit(cycleId: string, unitId: string): Promise<Unit | null>;
+  listUnits(cycleId: string, cursor: string | null, limit: number): Promise<Page<Unit>>;
+
+  /** Adds the next version atomically: version = latest + 1; the status item follows. Never overwrites. */
+  addSubmission(
+    input: Omit<SubmissionVersion, 'version'>,
+  ): Promise<SubmissionVersion>;
+  getDeliverableStatus(cycleId: string, unitId: string, deliverableId: string): Promise<DeliverableStatus | null>;
+  listSubmissions(cycleId: string): Promise<SubmissionVersion[]>;
+
+  putWaitToken(token: WaitToken): Promise<void>;
+  getWaitToken(cycleId: string, unitId: string, kind: WaitKind, key: string): Promise<WaitToken | null>;
+
+  /** Writes the decision for its round once. Returns the stored one (which may be an earlier, different decision). */
+  recordDecision(decision: ReviewDecision): Promise<{ recorded: boolean; decision: ReviewDecision }>;
+  getDecision(cycleId: string, unitId: string, round: number): Promise<ReviewDecision | null>;
+  listDecisions(cycleId: string): Promise<ReviewDecision[]>;
+
+  /** First outcome wins; later calls return it unchanged. */
+  recordOutcome(cycleId: string, unitId: string, outcome: UnitOutcomeStatus, now: string): Promise<{ recorded: boolean; outcome: UnitOutcomeStatus }>;
+  listOutcomes(cycleId: string): Promise<UnitOutcomeRecord[]>;
+
+  /**
+   * The message ledger. claim: 'claimed' if this call may send (no entry, or a 'sending' entry whose lease
+   * expired), 'sent' if it was sent, 'in-flight' if another attempt holds a live lease.
+   */
+  claimMessage(entry: Omit<LedgerEntry, 'status' | 'sentAt' | 'messageId'>, leaseExpiredBefore: string): Promise<ClaimResult>;
+  markMessageSent(key: MessageKey, messageId: string, sentAt: string): Promise<void>;
+  listMessages(cycleId: string): Promise<LedgerEntry[]>;
+
+  recordForwarding(record: ForwardingRecord): Promise<ForwardingRecord>;
+  appendAudit(entry: AuditEntry): Promise<void>;
+  listAudit(cycleId: string): Promise<AuditEntry[]>;
+}
+
+export interface OutgoingEmail {
+  from: string;
+  to: string[];
+  cc: string[];
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface Mailer {
+  /** Sends one email; throws TransientError when it may pass (throttling, 5xx). */
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}
+
+export interface WorkflowEngine {
+  /** Starts the cycle's execution; 'exists' if one with this name already runs with the same input. */
+  startCycle(executionName: string, input: { cycleId: string }): Promise<'started' | 'exists'>;
+  startUnit(executionName: string, input: unknown): Promise<'started' | 'exists'>;
+  /** Completes a waiting callback; 'gone' if the task already finished, timed out or was stopped. */
+  completeTask(token: string, output: unknown): Promise<'completed' | 'gone'>;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export interface Deps {
+  repo: CycleRepository;
+  mailer: Mailer;
+  workflow: WorkflowEngine;
+  clock: Clock;
+}

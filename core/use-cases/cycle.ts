@@ -1,0 +1,109 @@
+/**
+ * The cycle as a whole: store and start it, register it when its execution begins, start one execution
+ * per unit, forward the qualifying units to the province, close it.
+ */
+import { createHash } from 'node:crypto';
+import { ValidationError } from '../errors';
+import { validatePlan } from '../plan/validate';
+import type { Schedule } from '../plan/schedule-schema';
+import type { Context } from './context';
+import type { Unit } from '../plan/schema';
+import { fromAddress, templates } from '../notifier/templates';
+
+/** Canonical JSON (sorted keys) so the same plan always hashes the same. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Primary course: validate the plan (nothing is stored or started if it fails), store it (refusing a
+ * different plan under the same cycle id), start the cycle's execution under a name derived from the
+ * cycle id. Starting again with the same plan is a no-op; `executionName` starts a new run (a restart).
+ */
+export async function startCycle(ctx: Context, input: { plan: unknown; startedBy: string; executionName?: string }) {
+  const result = validatePlan(input.plan);
+  if (!result.ok) throw new ValidationError(result.problems, { zh: '工作计划有误，未启动', en: 'the plan is invalid; nothing was started' });
+  const plan = result.plan;
+  const planHash = createHash('sha256').update(canonical(plan)).digest('hex');
+  const stored = await ctx.repo.storePlan(plan, planHash, ctx.nowIso());
+  const executionName = input.executionName ?? plan.cycleId;
+  const started = await ctx.workflow.startCycle(executionName, { cycleId: plan.cycleId });
+  if (stored === 'stored') {
+    await ctx.repo.appendAudit({
+      cycleId: plan.cycleId, unitId: null, at: ctx.nowIso(), actor: input.startedBy, role: 'city',
+      action: 'start-cycle', what: { planHash, executionName, units: plan.units.length },
+    });
+  }
+  return { cycleId: plan.cycleId, planHash, executionName, stored, started, warnings: result.warnings };
+}
+
+export async function registerCycle(ctx: Context, input: { cycleId: string; executionName: string }) {
+  const loaded = await ctx.loadPlan(input.cycleId);
+  await ctx.repo.setCycleStatus(input.cycleId, 'running', ctx.nowIso(), { executionName: input.executionName });
+  return { schedule: loaded.schedule, unitCount: loaded.plan.units.length };
+}
+
+/** AWS caps execution names at 80 characters of [A-Za-z0-9-_]. */
+export function unitExecutionName(parentExecutionName: string, unitId: string): string {
+  const name = `${parentExecutionName}--${unitId}`;
+  if (name.length <= 80) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 10);
+  return `${name.slice(0, 80 - 11 - unitId.length - 2)}-${hash}--${unitId}`;
+}
+
+export const UNIT_START_PAGE = 100;
+
+/**
+ * Starts one execution per unit, a page at a time, so the cycle's own history stays small whatever the
+ * number of units. Names are derived from the parent's, so a retried page starts nothing twice.
+ */
+export async function startUnitWorkflows(
+  ctx: Context,
+  input: { cycleId: string; executionName: string; schedule: Schedule; cursor: string | null },
+) {
+  const page = await ctx.repo.listUnits(input.cycleId, input.cursor, UNIT_START_PAGE);
+  let started = 0;
+  for (const unit of page.items) {
+    const r = await ctx.workflow.startUnit(unitExecutionName(input.executionName, unit.id), {
+      cycleId: input.cycleId, unitId: unit.id, schedule: input.schedule,
+    });
+    if (r === 'started') started++;
+  }
+  return { started, cursor: page.cursor };
+}
+
+export async function forwardToProvince(ctx: Context, input: { cycleId: string }) {
+  const loaded = await ctx.loadPlan(input.cycleId);
+  const outcomes = new Map((await ctx.repo.listOutcomes(input.cycleId)).map((o) => [o.unitId, o.outcome]));
+  const qualified: Unit[] = [];
+  const notQualified: Unit[] = [];
+  for (const u of loaded.plan.units) (outcomes.get(u.id) === 'qualified' ? qualified : notQualified).push(u);
+  // The first forwarding is the record: a re-run sends and stores the same list.
+  const record = await ctx.repo.recordForwarding({
+    cycleId: input.cycleId, qualified: qualified.map((u) => u.id), notQualified: notQualified.map((u) => u.id), forwardedAt: ctx.nowIso(),
+  });
+  const byId = loaded.units;
+  const mail = templates.provinceForwarding(
+    loaded.plan, record.qualified.map((id) => byId.get(id)!), record.notQualified.map((id) => byId.get(id)!), ctx.clock.now(),
+  );
+  await ctx.notifier.send({
+    cycleId: input.cycleId, unitId: null, kind: 'province-forwarding', milestone: 'preliminary-review', recipient: loaded.plan.province.email,
+    email: { from: fromAddress(loaded.plan), to: loaded.plan.province.email, cc: [loaded.plan.city.email], ...mail },
+  });
+  await ctx.repo.setCycleStatus(input.cycleId, 'forwarded', ctx.nowIso());
+  return { qualified: record.qualified, notQualified: record.notQualified };
+}
+
+export async function closeCycle(ctx: Context, input: { cycleId: string }) {
+  const loaded = await ctx.loadPlan(input.cycleId);
+  const outcomes = new Map((await ctx.repo.listOutcomes(input.cycleId)).map((o) => [o.unitId, o.outcome as string]));
+  await ctx.repo.setCycleStatus(input.cycleId, 'closed', ctx.nowIso());
+  return { outcomes: Object.fromEntries(loaded.plan.units.map((u) => [u.id, outcomes.get(u.id) ?? 'undecided'])) };
+}

@@ -1,0 +1,8 @@
+import type { Context } from '../../core/use-cases/context';
+import { forwardToProvince } from '../../core/use-cases/cycle';
+import { forwardToProvinceInput } from '../../workflows/contract';
+import { getDeps } from '../_shared/deps';
+import { makeTaskHandler } from '../_shared/task-handler';
+
+export const makeHandler = (ctx: Context) => makeTaskHandler(forwardToProvinceInput, (input) => forwardToProvince(ctx, input));
+export const handler = makeHandler(getDeps());

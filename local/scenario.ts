@@ -1,0 +1,109 @@
+/**
+ * Scripted behaviour of the people in a cycle, for the simulator: which county submits on time, late or
+ * never; how the city decides each review round; who rectifies in time. A scenario compiles, with the
+ * plan's schedule, into actions at absolute instants, which the simulator plays on the twin's clock
+ * through the same use cases the HTTP API will expose.
+ */
+import { readFile } from 'node:fs/promises';
+import * as z from 'zod/mini';
+import type { Plan } from '../core/plan/schema';
+import type { Schedule } from '../core/plan/schedule-schema';
+import { problemsFromIssues, formatProblems } from '../core/validation';
+
+const DAY = 86_400_000;
+
+/** When a county submits, relative to the deliverable's deadline (its last on-time second), or never. */
+const timing = z.union([
+  z.literal('never'),
+  z.strictObject({ daysBeforeDue: z.number().check(z.gte(0)) }),
+  z.strictObject({ daysAfterDue: z.number().check(z.gt(0)) }),
+]);
+
+const review = z.strictObject({
+  decision: z.enum(['approved', 'returned']),
+  /** Days after the round can be decided (review opening, or the resubmission). */
+  afterDays: z.number().check(z.gte(0)),
+  reason: z.optional(z.string().check(z.maxLength(500))),
+});
+
+/** A resubmission after a rectification notice, `afterDays` after the notice, or never. */
+const resubmission = z.union([z.literal('never'), z.strictObject({ afterDays: z.number().check(z.gte(0)) })]);
+
+const behaviour = z.strictObject({
+  /** Per deliverable id; "*" is the default for every deliverable. */
+  submissions: z.optional(z.record(z.string(), timing)),
+  reviews: z.optional(z.array(review)),
+  resubmissions: z.optional(z.array(resubmission)),
+});
+
+export const scenarioSchema = z.strictObject({
+  description: z.optional(z.string()),
+  default: behaviour,
+  units: z._default(z.record(z.string(), behaviour), {}),
+});
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+type Behaviour = z.infer<typeof behaviour>;
+
+export type Action =
+  | { at: number; kind: 'submit'; unitId: string; deliverableId: string; note: string }
+  | { at: number; kind: 'decide'; unitId: string; round: number; outcome: 'approved' | 'returned'; reason?: string };
+
+export async function loadScenario(path: string): Promise<Scenario> {
+  const raw = JSON.parse(await readFile(path, 'utf8'));
+  const parsed = scenarioSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`scenario ${path}:\n${formatProblems(problemsFromIssues(parsed.error.issues, raw), 'zh')}`);
+  return parsed.data;
+}
+
+/** Every unit submits everything two days early and the city approves after a day: the default for generated plans. */
+export const allGoodScenario: Scenario = {
+  description: 'every unit submits two days before each deadline; the city approves each review a day after it opens',
+  default: { submissions: { '*': { daysBeforeDue: 2 } }, reviews: [{ decision: 'approved', afterDays: 1 }] },
+  units: {},
+};
+
+/**
+ * Compiles the scenario into actions. Unknown unit ids are an error (a scenario names units of its plan).
+ * The review chain is computed up front: round 1 is decided `afterDays` after the later of the review's
+ * opening and the submission; a returned round is resubmitted `afterDays` after the decision (the
+ * rectification notice goes out at the decision), and the next round is decided after that.
+ */
+export function compileScenario(scenario: Scenario, plan: Plan, schedule: Schedule): Action[] {
+  const unknown = Object.keys(scenario.units).filter((id) => !plan.units.some((u) => u.id === id));
+  if (unknown.length) throw new Error(`scenario names units not in the plan: ${unknown.join(', ')}`);
+  const actions: Action[] = [];
+  const deliverables = schedule.phases.flatMap((p) => p.deliverables);
+  for (const unit of plan.units) {
+    const own: Behaviour = scenario.units[unit.id] ?? {};
+    const pick = (id: string) => own.submissions?.[id] ?? own.submissions?.['*'] ?? scenario.default.submissions?.[id] ?? scenario.default.submissions?.['*'] ?? 'never';
+    let reviewedAt: number | null = null;
+    for (const d of deliverables) {
+      const t = pick(d.deliverableId);
+      if (t === 'never') continue;
+      const due = Date.parse(d.dueAt);
+      // "2 days before" a 23:59:59 deadline: 10:00 Beijing on that day, an office hour.
+      const day = 'daysBeforeDue' in t ? -t.daysBeforeDue : t.daysAfterDue;
+      const at = due - (due % DAY) + day * DAY + 2 * 3_600_000; // 02:00Z = 10:00 Beijing
+      const note = 'daysBeforeDue' in t ? `${t.daysBeforeDue} day(s) before the deadline` : `${t.daysAfterDue} day(s) late`;
+      actions.push({ at, kind: 'submit', unitId: unit.id, deliverableId: d.deliverableId, note });
+      if (d.deliverableId === schedule.review.deliverableId) reviewedAt = at;
+    }
+    if (reviewedAt === null) continue;
+    const reviews = own.reviews ?? scenario.default.reviews ?? [];
+    const resubs = own.resubmissions ?? scenario.default.resubmissions ?? [];
+    let ready = Math.max(reviewedAt, Date.parse(schedule.review.opensAt));
+    for (let round = 1; round <= reviews.length; round++) {
+      const r = reviews[round - 1];
+      const decidedAt = ready + r.afterDays * DAY + 60_000;
+      actions.push({ at: decidedAt, kind: 'decide', unitId: unit.id, round, outcome: r.decision, reason: r.reason });
+      if (r.decision === 'approved') break;
+      const resub = resubs[round - 1] ?? 'never';
+      if (resub === 'never') break;
+      const at = decidedAt + resub.afterDays * DAY;
+      actions.push({ at, kind: 'submit', unitId: unit.id, deliverableId: schedule.review.deliverableId, note: `resubmission after rectification round ${round}` });
+      ready = at;
+    }
+  }
+  return actions.sort((a, b) => a.at - b.at);
+}
