@@ -10,12 +10,16 @@
  * unique ids...) are in ./validate.ts.
  */
 import * as z from 'zod/mini';
+import { isCalendarDate } from '../time';
 
 export const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const LOCAL_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 export const SLUG = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
-export const localDate = z.string().check(z.regex(LOCAL_DATE, { message: 'date' }));
+/** A calendar date that exists: 2016-02-30 fails with 'calendar-date'. */
+export const localDate = z
+  .string()
+  .check(z.regex(LOCAL_DATE, { message: 'date' }), z.refine(isCalendarDate, { message: 'calendar-date' }));
 export const localTime = z.string().check(z.regex(LOCAL_TIME, { message: 'time' }));
 export const slug = z.string().check(z.regex(SLUG, { message: 'slug' }));
 /** Single-line text: no CR/LF, because plan text reaches email subjects and headers. */

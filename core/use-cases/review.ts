@@ -12,12 +12,11 @@
 import { DecisionConflictError, NotFoundError } from '../errors';
 import type { ReviewDecision, ReviewOutcome, UnitOutcomeStatus } from '../model';
 import { fromAddress, templates } from '../notifier/templates';
-import { addCalendarDays, dayEnd, formatBeijing, secondsUntil, toUtcInstant } from '../time';
+import { addCalendarDays, dayEnd, localDateOf, secondsUntil, toUtcInstant } from '../time';
 
 /** The rectification deadline: the end of the N-th calendar day after the decision, never past the review's end. */
 function rectificationDeadline(decidedAt: string, days: number, reviewClosesAt: string): string {
-  const decidedOn = formatBeijing(decidedAt, 'iso').slice(0, 10);
-  const end = toUtcInstant(dayEnd(addCalendarDays(decidedOn, days)));
+  const end = toUtcInstant(dayEnd(addCalendarDays(localDateOf(decidedAt), days)));
   return end < reviewClosesAt ? end : reviewClosesAt;
 }
 import type { Context } from './context';

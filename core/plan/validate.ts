@@ -1,0 +1,240 @@
+/**
+ * Is this plan one the product can run? The shape first (./schema.ts), then the rules that span fields:
+ * phase order and dates, deadlines inside their phase, the one reviewed deliverable, unique ids, the
+ * rubric total. Every finding is a Problem (path, stable rule, zh/en message); warnings do not stop a plan.
+ *
+ * When the shape is wrong somewhere, the cross-field rules still run on the top-level sections that did
+ * parse, so an author sees as many problems as possible in one pass.
+ */
+import { deadlineLastDay, isCalendarDate } from '../time';
+import { makeProblem, problemsFromIssues, type Problem } from '../validation';
+import { PHASE_KINDS, planSchema, type Phase, type Plan } from './schema';
+
+export type ValidatePlanResult =
+  | { ok: true; plan: Plan; warnings: Problem[] }
+  | { ok: false; problems: Problem[]; warnings: Problem[] };
+
+type Sections = Partial<Plan>;
+
+const KIND_ZH: Record<string, string> = {
+  mobilisation: '动员部署(mobilisation)',
+  rollout: '实施推广(rollout)',
+  'self-assessment': '检查考评(self-assessment)',
+  'preliminary-review': '初评(preliminary-review)',
+};
+const ORDER_ZH = PHASE_KINDS.map((k) => KIND_ZH[k]).join('、');
+const ORDER_EN = PHASE_KINDS.join(', ');
+
+export function validatePlan(raw: unknown): ValidatePlanResult {
+  const parsed = planSchema.safeParse(raw);
+  const errors: Problem[] = [];
+  const warnings: Problem[] = [];
+  let sections: Sections;
+  if (parsed.success) {
+    sections = parsed.data;
+  } else {
+    errors.push(...problemsFromIssues(parsed.error.issues, raw));
+    sections = parseSections(raw);
+  }
+  crossFieldRules(sections, errors, warnings);
+  if (parsed.success && errors.length === 0) return { ok: true, plan: parsed.data, warnings };
+  return { ok: false, problems: errors, warnings };
+}
+
+function parseSections(raw: unknown): Sections {
+  const out: Record<string, unknown> = {};
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return out;
+  const shape = planSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean; data?: unknown } }>;
+  for (const [key, schema] of Object.entries(shape)) {
+    const r = schema.safeParse((raw as Record<string, unknown>)[key]);
+    if (r.success) out[key] = r.data;
+  }
+  return out as Sections;
+}
+
+function crossFieldRules(s: Sections, errors: Problem[], warnings: Problem[]): void {
+  if (s.phases) checkPhases(s.phases, errors);
+  if (s.phases && s.forwardToProvince) checkForward(s.phases, s.forwardToProvince.on, errors);
+  if (s.phases && s.year !== undefined) checkYear(s.year, s.phases, s.forwardToProvince?.on, warnings);
+  if (s.units) {
+    unique(s.units.map((u) => u.id), (i) => `units[${i}].id`, errors);
+    unique(s.units.map((u) => u.name), (i) => `units[${i}].name`, errors);
+  }
+  if (s.rubric) {
+    unique(s.rubric.items.map((it) => it.id), (i) => `rubric.items[${i}].id`, errors);
+    const sum = s.rubric.items.filter((it) => it.kind === 'standard').reduce((a, it) => a + it.maxPoints, 0);
+    if (sum !== s.rubric.total)
+      errors.push(
+        makeProblem('rubric.total', 'rubric.total', {
+          zh: `标准评分项分值合计为 ${sum} 分，应等于总分 ${s.rubric.total} 分`,
+          en: `the standard items' maxPoints add up to ${sum}, which must equal the total ${s.rubric.total}`,
+        }),
+      );
+  }
+  if (s.notices) unique(s.notices.reminderDaysBefore, (i) => `notices.reminderDaysBefore[${i}]`, errors);
+}
+
+/** Each value once; a repeat is reported at its own path, naming the first occurrence. */
+function unique<T>(values: readonly T[], pathOf: (i: number) => string, errors: Problem[]): void {
+  const first = new Map<T, number>();
+  values.forEach((v, i) => {
+    const j = first.get(v);
+    if (j === undefined) first.set(v, i);
+    else
+      errors.push(
+        makeProblem(pathOf(i), 'duplicate', {
+          zh: `与 ${pathOf(j)} 重复（${String(v)}），不得重复`,
+          en: `duplicates ${pathOf(j)} (${String(v)}); must be unique`,
+        }),
+      );
+  });
+}
+
+function checkPhases(phases: Phase[], errors: Problem[]): void {
+  // Each kind once, in the campaign's order.
+  const seen = new Map<string, number>();
+  phases.forEach((p, i) => {
+    const j = seen.get(p.kind);
+    if (j !== undefined)
+      errors.push(
+        makeProblem(`phases[${i}].kind`, 'phase.duplicate', {
+          zh: `阶段类型 ${p.kind} 与 phases[${j}] 重复，每类阶段只能出现一次`,
+          en: `phase kind ${p.kind} repeats phases[${j}]; each kind must appear once`,
+        }),
+      );
+    else seen.set(p.kind, i);
+  });
+  const missing = PHASE_KINDS.filter((k) => !seen.has(k));
+  if (missing.length)
+    errors.push(
+      makeProblem('phases', 'phase.missing', {
+        zh: `缺少阶段：${missing.join('、')}（应依次为 ${ORDER_ZH}）`,
+        en: `missing phase(s): ${missing.join(', ')} (the phases must be ${ORDER_EN}, in that order)`,
+      }),
+    );
+  else
+    phases.forEach((p, i) => {
+      if (p.kind !== PHASE_KINDS[i])
+        errors.push(
+          makeProblem(`phases[${i}].kind`, 'phase.order', {
+            zh: `第 ${i + 1} 个阶段应为 ${PHASE_KINDS[i]}，实为 ${p.kind}（阶段应依次为 ${ORDER_ZH}）`,
+            en: `phase ${i + 1} must be ${PHASE_KINDS[i]}, not ${p.kind} (the phases must be ${ORDER_EN}, in that order)`,
+          }),
+        );
+    });
+
+  // Dates: each phase closes on or after it opens; the next opens no earlier than the day the previous closes
+  // (a shared hand-over day is allowed: 自评 may close on 10 November when 初评 opens on it).
+  phases.forEach((p, i) => {
+    if (p.closes < p.opens)
+      errors.push(
+        makeProblem(`phases[${i}].closes`, 'phase.closes-before-opens', {
+          zh: `结束日期 ${p.closes} 早于开始日期 ${p.opens}`,
+          en: `closes on ${p.closes}, before the phase opens on ${p.opens}`,
+        }),
+      );
+    const prev = phases[i - 1];
+    if (prev && p.opens < prev.closes)
+      errors.push(
+        makeProblem(`phases[${i}].opens`, 'phase.overlap', {
+          zh: `开始日期 ${p.opens} 早于上一阶段（${prev.name}）的结束日期 ${prev.closes}，阶段不得重叠且应按时间先后排列`,
+          en: `opens on ${p.opens}, before the previous phase (${prev.nameEn}) closes on ${prev.closes}; phases must not overlap and must be in date order`,
+        }),
+      );
+  });
+
+  // Deliverables: due inside their phase; one reviewed, in self-assessment; none in the review phase.
+  const reviewed: string[] = [];
+  const ids = new Map<string, string>();
+  phases.forEach((p, i) => {
+    if (p.kind === 'preliminary-review' && p.deliverables.length > 0)
+      errors.push(
+        makeProblem(`phases[${i}].deliverables`, 'phase.no-deliverables', {
+          zh: '初评阶段不设报送材料，deliverables 应为空',
+          en: 'the preliminary-review phase has no deliverables; must be empty',
+        }),
+      );
+    p.deliverables.forEach((d, j) => {
+      const at = `phases[${i}].deliverables[${j}]`;
+      const prevId = ids.get(d.id);
+      if (prevId !== undefined)
+        errors.push(
+          makeProblem(`${at}.id`, 'duplicate', {
+            zh: `与 ${prevId}.id 重复（${d.id}），不得重复`,
+            en: `duplicates ${prevId}.id (${d.id}); must be unique`,
+          }),
+        );
+      else ids.set(d.id, at);
+      if (isCalendarDate(d.due.date)) {
+        const last = deadlineLastDay(d.due);
+        if (last < p.opens)
+          errors.push(
+            makeProblem(`${at}.due.date`, 'deadline.before-phase', {
+              zh: `截止日期（最后一日 ${last}）早于所属阶段（${p.name}）的开始日期 ${p.opens}`,
+              en: `the deadline (last day ${last}) falls before its phase (${p.nameEn}) opens on ${p.opens}`,
+            }),
+          );
+        else if (last > p.closes)
+          errors.push(
+            makeProblem(`${at}.due.date`, 'deadline.after-phase', {
+              zh: `截止日期（最后一日 ${last}）晚于所属阶段（${p.name}）的结束日期 ${p.closes}`,
+              en: `the deadline (last day ${last}) falls after its phase (${p.nameEn}) closes on ${p.closes}`,
+            }),
+          );
+      }
+      if (d.reviewed) {
+        reviewed.push(`${at}.reviewed`);
+        if (reviewed.length > 1)
+          errors.push(
+            makeProblem(`${at}.reviewed`, 'reviewed.multiple', {
+              zh: `只能有一项报送材料进入初评（已有 ${reviewed[0]}）`,
+              en: `only one deliverable may be reviewed (already ${reviewed[0]})`,
+            }),
+          );
+        if (p.kind !== 'self-assessment')
+          errors.push(
+            makeProblem(`${at}.reviewed`, 'reviewed.phase', {
+              zh: '进入初评的报送材料应属于检查考评(self-assessment)阶段',
+              en: 'the reviewed deliverable must belong to the self-assessment phase',
+            }),
+          );
+      }
+    });
+  });
+  if (reviewed.length === 0)
+    errors.push(
+      makeProblem('phases', 'reviewed.none', {
+        zh: '应有且仅有一项报送材料标记为 reviewed: true（自评报告）',
+        en: 'exactly one deliverable (the self-assessment report) must be marked reviewed: true',
+      }),
+    );
+}
+
+function checkForward(phases: Phase[], on: string, errors: Problem[]): void {
+  const review = phases.find((p) => p.kind === 'preliminary-review');
+  if (review && on < review.closes)
+    errors.push(
+      makeProblem('forwardToProvince.on', 'forward.before-review-closes', {
+        zh: `上报日期 ${on} 早于初评阶段的结束日期 ${review.closes}`,
+        en: `${on} is before the preliminary-review phase closes on ${review.closes}`,
+      }),
+    );
+}
+
+function checkYear(year: number, phases: Phase[], forwardOn: string | undefined, warnings: Problem[]): void {
+  const dates: [string, string][] = phases.flatMap((p, i): [string, string][] => [
+    [`phases[${i}].opens`, p.opens],
+    [`phases[${i}].closes`, p.closes],
+  ]);
+  if (forwardOn) dates.push(['forwardToProvince.on', forwardOn]);
+  for (const [path, date] of dates) {
+    const y = Number(date.slice(0, 4));
+    if (y < year || y > year + 1)
+      warnings.push(
+        makeProblem(path, 'year.range', {
+          zh: `日期 ${date} 不在计划年度 ${year} 至 ${year + 1} 年内`,
+          en: `${date} is outside the plan's years ${year}–${year + 1}`,
+        }),
+      );
+  }
+}
