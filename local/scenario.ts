@@ -8,6 +8,9 @@ import { readFile } from 'node:fs/promises';
 import * as z from 'zod/mini';
 import type { Plan } from '../core/plan/schema';
 import type { Schedule } from '../core/plan/schedule-schema';
+import type { Context } from '../core/use-cases/context';
+import { decideReview } from '../core/use-cases/review';
+import { submitDeliverable } from '../core/use-cases/submissions';
 import { problemsFromIssues, formatProblems } from '../core/validation';
 
 const DAY = 86_400_000;
@@ -106,4 +109,13 @@ export function compileScenario(scenario: Scenario, plan: Plan, schedule: Schedu
     }
   }
   return actions.sort((a, b) => a.at - b.at);
+}
+
+/** Plays one action through the same use cases the HTTP API exposes. */
+export async function performAction(ctx: Context, cycleId: string, a: Action): Promise<void> {
+  if (a.kind === 'submit') {
+    await submitDeliverable(ctx, { cycleId, unitId: a.unitId, deliverableId: a.deliverableId, submittedBy: `${a.unitId}-staff` });
+  } else {
+    await decideReview(ctx, { cycleId, unitId: a.unitId, round: a.round, outcome: a.outcome, reason: a.reason, decidedBy: 'city-reviewer' });
+  }
 }

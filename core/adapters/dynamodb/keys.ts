@@ -1,0 +1,122 @@
+/**
+ * The one place that builds DynamoDB keys for the cycle table (single-table design, see ../README.md).
+ * Nothing else concatenates key strings.
+ *
+ * Cycle and unit ids are slugs (no `#`). Free-text segments (ledger milestone and recipient, wait-token key)
+ * may contain `#`, so they are escaped (`%` -> `%25`, `#` -> `%23`) to keep every key unambiguous.
+ */
+import type { MessageKey, WaitKind } from '../../model';
+
+export interface ItemKey {
+  PK: string;
+  SK: string;
+}
+
+export interface Gsi1Key {
+  GSI1PK: string;
+  GSI1SK: string;
+}
+
+export const GSI1 = 'GSI1';
+
+/** Entity names written to every item's `entityType`. */
+export const ENTITY = {
+  cycle: 'Cycle',
+  plan: 'Plan',
+  unit: 'Unit',
+  unitOrder: 'UnitOrder',
+  forwarding: 'Forwarding',
+  deliverable: 'DeliverableStatus',
+  submission: 'Submission',
+  waitToken: 'WaitToken',
+  decision: 'Decision',
+  outcome: 'Outcome',
+  message: 'Message',
+  audit: 'Audit',
+} as const;
+
+/** How many unit ids one UnitOrder item holds (1,000 ids of <= 40 chars stay far below 400 KB). */
+export const UNIT_ORDER_CHUNK = 1000;
+
+/** Cycle-wide listings served by GSI1. */
+export type CycleListing = 'MSG' | 'SUB' | 'DECISION' | 'AUDIT' | 'OUTCOME';
+
+const esc = (s: string) => s.replace(/%/g, '%25').replace(/#/g, '%23');
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+const unitOrCycle = (unitId: string | null) => unitId ?? '-';
+
+const cyclePk = (cycleId: string) => `CYCLE#${cycleId}`;
+const unitPk = (cycleId: string, unitId: string) => `CYCLE#${cycleId}#UNIT#${unitId}`;
+/** Items about the cycle as a whole that are not part of the plan (cycle-level ledger and audit). */
+const cycleScopePk = (cycleId: string) => `CYCLE#${cycleId}#CYCLE`;
+const scopePk = (cycleId: string, unitId: string | null) => (unitId === null ? cycleScopePk(cycleId) : unitPk(cycleId, unitId));
+
+export const listingPk = (cycleId: string, listing: CycleListing) => `CYCLE#${cycleId}#${listing}`;
+
+/** Sort-key prefixes used with begins_with / BETWEEN inside the cycle partition. */
+export const cyclePartition = (cycleId: string) => cyclePk(cycleId);
+export const UNIT_PREFIX = 'UNIT#';
+
+export const keys = {
+  cycle: (cycleId: string): ItemKey => ({ PK: cyclePk(cycleId), SK: 'CYCLE' }),
+  /** The plan without its units, plus planHash and unitCount. */
+  plan: (cycleId: string): ItemKey => ({ PK: cyclePk(cycleId), SK: 'PLAN' }),
+  unit: (cycleId: string, unitId: string): ItemKey => ({ PK: cyclePk(cycleId), SK: `${UNIT_PREFIX}${unitId}` }),
+  /** Chunk n of the plan's unit ids in plan order (listUnits pages through these). */
+  unitOrder: (cycleId: string, chunk: number): ItemKey => ({ PK: cyclePk(cycleId), SK: `ORDER#${pad(chunk, 4)}` }),
+  forwarding: (cycleId: string): ItemKey => ({ PK: cyclePk(cycleId), SK: 'FORWARDING' }),
+
+  deliverable: (cycleId: string, unitId: string, deliverableId: string): ItemKey => ({
+    PK: unitPk(cycleId, unitId),
+    SK: `DELIVERABLE#${deliverableId}`,
+  }),
+  submission: (cycleId: string, unitId: string, deliverableId: string, version: number): ItemKey => ({
+    PK: unitPk(cycleId, unitId),
+    SK: `SUBMISSION#${deliverableId}#V#${pad(version, 4)}`,
+  }),
+  waitToken: (cycleId: string, unitId: string, kind: WaitKind, key: string): ItemKey => ({
+    PK: unitPk(cycleId, unitId),
+    SK: `TOKEN#${kind}#${esc(key)}`,
+  }),
+  decision: (cycleId: string, unitId: string, round: number): ItemKey => ({
+    PK: unitPk(cycleId, unitId),
+    SK: `DECISION#${pad(round, 2)}`,
+  }),
+  outcome: (cycleId: string, unitId: string): ItemKey => ({ PK: unitPk(cycleId, unitId), SK: 'OUTCOME' }),
+  message: (k: MessageKey): ItemKey => ({
+    PK: scopePk(k.cycleId, k.unitId),
+    SK: `MSG#${k.kind}#${esc(k.milestone)}#${esc(k.recipient)}`,
+  }),
+  audit: (cycleId: string, unitId: string | null, at: string, seq: string): ItemKey => ({
+    PK: scopePk(cycleId, unitId),
+    SK: `AUDIT#${at}#${seq}`,
+  }),
+};
+
+/** GSI1 keys: the instant first, then the unit, so each cycle-wide listing reads in time order. */
+export const gsi1 = {
+  submission: (cycleId: string, unitId: string, deliverableId: string, version: number, receivedAt: string): Gsi1Key => ({
+    GSI1PK: listingPk(cycleId, 'SUB'),
+    GSI1SK: `${receivedAt}#${unitId}#${deliverableId}#V#${pad(version, 4)}`,
+  }),
+  decision: (cycleId: string, unitId: string, round: number, decidedAt: string): Gsi1Key => ({
+    GSI1PK: listingPk(cycleId, 'DECISION'),
+    GSI1SK: `${decidedAt}#${unitId}#${pad(round, 2)}`,
+  }),
+  outcome: (cycleId: string, unitId: string, recordedAt: string): Gsi1Key => ({
+    GSI1PK: listingPk(cycleId, 'OUTCOME'),
+    GSI1SK: `${recordedAt}#${unitId}`,
+  }),
+  /** `at` is claimedAt while sending, sentAt once sent. */
+  message: (k: MessageKey, at: string): Gsi1Key => ({
+    GSI1PK: listingPk(k.cycleId, 'MSG'),
+    GSI1SK: `${at}#${unitOrCycle(k.unitId)}#${k.kind}#${esc(k.milestone)}#${esc(k.recipient)}`,
+  }),
+  audit: (cycleId: string, unitId: string | null, at: string, seq: string): Gsi1Key => ({
+    GSI1PK: listingPk(cycleId, 'AUDIT'),
+    GSI1SK: `${at}#${unitOrCycle(unitId)}#${seq}`,
+  }),
+};
+
+/** Attributes that belong to the table, not to the domain object: stripped on every read. */
+export const META_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'entityType', 'expiresAt'] as const;

@@ -1,0 +1,569 @@
+/**
+ * CycleRepository on one DynamoDB table (PK/SK, GSI1 on GSI1PK/GSI1SK, TTL attribute `expiresAt`).
+ * Behaves like ../memory/repository.ts; keys come from ./keys.ts only. Key design: ../README.md.
+ */
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { randomBytes } from 'node:crypto';
+import { NotFoundError, PlanConflictError, TransientError } from '../../errors';
+import type {
+  AuditEntry,
+  CycleRecord,
+  DeliverableStatus,
+  ForwardingRecord,
+  LedgerEntry,
+  ReviewDecision,
+  SubmissionVersion,
+  UnitOutcomeRecord,
+  UnitOutcomeStatus,
+  WaitToken,
+} from '../../model';
+import type { Plan, Unit } from '../../plan/schema';
+import type { ClaimResult, CycleRepository, Page } from '../../ports';
+import {
+  ENTITY,
+  GSI1,
+  META_ATTRIBUTES,
+  UNIT_ORDER_CHUNK,
+  UNIT_PREFIX,
+  cyclePartition,
+  gsi1,
+  keys,
+  listingPk,
+  type CycleListing,
+  type ItemKey,
+} from './keys';
+
+export interface DynamoRepositoryOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** Query page size (Limit). Defaults to DynamoDB's own 1 MB pages; tests set it small to exercise paging. */
+  pageSize?: number;
+  /** How many BatchWrite requests storePlan runs at once. */
+  writeConcurrency?: number;
+}
+
+type Item = Record<string, unknown>;
+
+const TRANSIENT_NAMES = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'Throttling',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'TransactionConflictException',
+  'TransactionInProgressException',
+]);
+const TRANSIENT_CANCEL_CODES = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'TransactionConflict', 'RequestLimitExceeded']);
+
+interface AwsError {
+  name?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+  CancellationReasons?: Array<{ Code?: string }>;
+}
+const asAws = (err: unknown): AwsError => (typeof err === 'object' && err !== null ? (err as AwsError) : {});
+const isConditionFailed = (err: unknown) => asAws(err).name === 'ConditionalCheckFailedException';
+const cancelCodes = (err: unknown) =>
+  asAws(err).name === 'TransactionCanceledException' ? (asAws(err).CancellationReasons ?? []).map((r) => r.Code ?? 'None') : [];
+
+/** Throttling, 5xx and transaction conflicts may pass: they become TransientError; everything else propagates. */
+export function translateDynamoError(err: unknown): unknown {
+  if (err instanceof TransientError) return err;
+  const e = asAws(err);
+  const status = e.$metadata?.httpStatusCode ?? 0;
+  const transient =
+    (e.name !== undefined && TRANSIENT_NAMES.has(e.name)) ||
+    status >= 500 ||
+    cancelCodes(err).some((c) => TRANSIENT_CANCEL_CODES.has(c));
+  if (!transient) return err;
+  return new TransientError(
+    { zh: '数据库暂时不可用，请稍后重试', en: `DynamoDB is temporarily unavailable (${e.name ?? status})` },
+    { cause: e.name, status },
+  );
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const backoff = (attempt: number) => sleep(Math.min(1000, 20 * 2 ** attempt) * (0.5 + Math.random()));
+
+function strip<T>(item: Item | undefined, extra: readonly string[] = []): T | null {
+  if (!item) return null;
+  const out: Item = { ...item };
+  for (const k of META_ATTRIBUTES) delete out[k];
+  for (const k of extra) delete out[k];
+  return out as T;
+}
+
+let auditCounter = 0;
+/** Unique per audit item; the counter keeps one process's entries with the same `at` in append order. */
+const auditSeq = () => `${(auditCounter++ % 1e8).toString().padStart(8, '0')}${randomBytes(4).toString('hex')}`;
+
+export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRepository {
+  const { client, tableName: TableName, pageSize, writeConcurrency = 8 } = options;
+
+  async function send<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      throw translateDynamoError(err);
+    }
+  }
+
+  const get = (Key: ItemKey, ProjectionExpression?: string, names?: Record<string, string>) =>
+    send(() =>
+      client.send(
+        new GetCommand({ TableName, Key, ConsistentRead: true, ProjectionExpression, ExpressionAttributeNames: names }),
+      ),
+    ).then((r) => r.Item as Item | undefined);
+
+  /** Follows LastEvaluatedKey to the end. */
+  async function queryAll(input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>): Promise<Item[]> {
+    const items: Item[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await send(() => client.send(new QueryCommand({ ...input, TableName, Limit: pageSize, ExclusiveStartKey })));
+      items.push(...((page.Items ?? []) as Item[]));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+
+  const listByGsi = (cycleId: string, listing: CycleListing) =>
+    queryAll({
+      IndexName: GSI1,
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': listingPk(cycleId, listing) },
+    });
+
+  /** Conditional put; false when the condition failed (the item is there already). */
+  async function putIfAbsent(Item: Item): Promise<boolean> {
+    try {
+      await client.send(new PutCommand({ TableName, Item, ConditionExpression: 'attribute_not_exists(PK)' }));
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw translateDynamoError(err);
+    }
+  }
+
+  /** BatchWrite in chunks of 25, a few at a time, retrying UnprocessedItems with backoff. */
+  async function batchPut(items: Item[]): Promise<void> {
+    const chunks: Item[][] = [];
+    for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
+    const writeChunk = async (chunk: Item[]) => {
+      let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt > 0) {
+          if (attempt > 8) {
+            throw new TransientError(
+              { zh: '数据库写入被限流，请稍后重试', en: 'DynamoDB left items unprocessed after retries' },
+              { unprocessed: requests.length },
+            );
+          }
+          await backoff(attempt);
+        }
+        const res = await send(() => client.send(new BatchWriteCommand({ RequestItems: { [TableName]: requests } })));
+        requests = (res.UnprocessedItems?.[TableName] ?? []) as typeof requests;
+      }
+    };
+    let next = 0;
+    const worker = async () => {
+      while (next < chunks.length) await writeChunk(chunks[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(writeConcurrency, chunks.length) }, worker));
+  }
+
+  /** BatchGet (100 keys a request), strongly consistent, retrying UnprocessedKeys. Returns items by SK. */
+  async function batchGet(keyList: ItemKey[]): Promise<Map<string, Item>> {
+    const found = new Map<string, Item>();
+    for (let i = 0; i < keyList.length; i += 100) {
+      let Keys: Record<string, unknown>[] = keyList.slice(i, i + 100).map((k) => ({ ...k }));
+      for (let attempt = 0; Keys.length > 0; attempt++) {
+        if (attempt > 0) {
+          if (attempt > 8) throw new TransientError({ zh: '数据库读取被限流', en: 'DynamoDB left keys unprocessed after retries' });
+          await backoff(attempt);
+        }
+        const res = await send(() =>
+          client.send(new BatchGetCommand({ RequestItems: { [TableName]: { Keys, ConsistentRead: true } } })),
+        );
+        for (const item of (res.Responses?.[TableName] ?? []) as Item[]) found.set(`${item.PK}|${item.SK}`, item);
+        Keys = (res.UnprocessedKeys?.[TableName]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    }
+    return found;
+  }
+
+  const planConflict = (cycleId: string) =>
+    new PlanConflictError(
+      { zh: `周期 ${cycleId} 已存储了另一份计划`, en: `cycle ${cycleId} already has a different plan` },
+      { cycleId },
+    );
+
+  const unitFromItem = (item: Item | undefined) => strip<Unit>(item, ['order']);
+
+  return {
+    /*
+     * Primary course: the PLAN item is the gate (absent, or the same hash); then the units and their order
+     * chunks (idempotent puts); the CYCLE item last, as the commit marker. A crash in between leaves no CYCLE,
+     * so getCycle/getPlan answer null and a retry of the same plan completes the write.
+     */
+    async storePlan(plan, planHash, now) {
+      const existing = await get(keys.cycle(plan.cycleId));
+      if (existing) {
+        if (existing.planHash === planHash) return 'same';
+        throw planConflict(plan.cycleId);
+      }
+      const { units, ...rest } = plan;
+      try {
+        await client.send(
+          new PutCommand({
+            TableName,
+            Item: { ...rest, planHash, unitCount: units.length, ...keys.plan(plan.cycleId), entityType: ENTITY.plan },
+            ConditionExpression: 'attribute_not_exists(PK) OR planHash = :planHash',
+            ExpressionAttributeValues: { ':planHash': planHash },
+          }),
+        );
+      } catch (err) {
+        if (isConditionFailed(err)) throw planConflict(plan.cycleId);
+        throw translateDynamoError(err);
+      }
+      const unitItems: Item[] = units.map((u, order) => ({
+        ...u,
+        order,
+        ...keys.unit(plan.cycleId, u.id),
+        entityType: ENTITY.unit,
+      }));
+      const orderItems: Item[] = [];
+      for (let i = 0, chunk = 0; i < units.length; i += UNIT_ORDER_CHUNK, chunk++) {
+        orderItems.push({
+          ...keys.unitOrder(plan.cycleId, chunk),
+          entityType: ENTITY.unitOrder,
+          unitIds: units.slice(i, i + UNIT_ORDER_CHUNK).map((u) => u.id),
+          unitCount: units.length,
+        });
+      }
+      await batchPut([...orderItems, ...unitItems]);
+      const cycle: CycleRecord = { cycleId: plan.cycleId, status: 'stored', planHash, storedAt: now };
+      if (await putIfAbsent({ ...cycle, ...keys.cycle(plan.cycleId), entityType: ENTITY.cycle })) return 'stored';
+      const winner = await get(keys.cycle(plan.cycleId));
+      if (winner?.planHash === planHash) return 'same';
+      throw planConflict(plan.cycleId);
+    },
+
+    async getPlan(cycleId) {
+      const items = await queryAll({
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': cyclePartition(cycleId) },
+        ConsistentRead: true,
+      });
+      const bySk = (sk: string) => items.find((i) => i.SK === sk);
+      const planItem = bySk(keys.plan(cycleId).SK);
+      if (!bySk(keys.cycle(cycleId).SK) || !planItem) return null;
+      const units = items
+        .filter((i) => typeof i.SK === 'string' && i.SK.startsWith(UNIT_PREFIX))
+        .sort((a, b) => (a.order as number) - (b.order as number))
+        .map((i) => unitFromItem(i) as Unit);
+      const rest = strip<Omit<Plan, 'units'>>(planItem, ['planHash', 'unitCount'])!;
+      return { ...rest, units } as Plan;
+    },
+
+    async getCycle(cycleId) {
+      return strip<CycleRecord>(await get(keys.cycle(cycleId)));
+    },
+
+    async setCycleStatus(cycleId, status, now, extra) {
+      const sets = ['#status = :status'];
+      const values: Item = { ':status': status };
+      if (extra?.executionName) {
+        sets.push('executionName = :executionName');
+        values[':executionName'] = extra.executionName;
+      }
+      if (status === 'forwarded' || status === 'closed') {
+        const attr = status === 'forwarded' ? 'forwardedAt' : 'closedAt';
+        sets.push(`${attr} = if_not_exists(${attr}, :now)`);
+        values[':now'] = now;
+      }
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName,
+            Key: keys.cycle(cycleId),
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: values,
+          }),
+        );
+      } catch (err) {
+        // Like the memory repository: an unknown cycle is left alone.
+        if (isConditionFailed(err)) return;
+        throw translateDynamoError(err);
+      }
+    },
+
+    async getUnit(cycleId, unitId) {
+      return unitFromItem(await get(keys.unit(cycleId, unitId)));
+    },
+
+    /** Plan order; the cursor is the last unit id of the page (as in the memory repository). */
+    async listUnits(cycleId, cursor, limit): Promise<Page<Unit>> {
+      let start = 0;
+      if (cursor) {
+        const at = await get(keys.unit(cycleId, cursor), '#order', { '#order': 'order' });
+        start = typeof at?.order === 'number' ? at.order + 1 : 0;
+      }
+      const first = Math.floor(start / UNIT_ORDER_CHUNK);
+      const last = Math.floor((start + Math.max(limit, 1) - 1) / UNIT_ORDER_CHUNK);
+      const chunks = await queryAll({
+        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': cyclePartition(cycleId),
+          ':from': keys.unitOrder(cycleId, first).SK,
+          ':to': keys.unitOrder(cycleId, last).SK,
+        },
+        ConsistentRead: true,
+      });
+      if (chunks.length === 0) return { items: [], cursor: null };
+      const unitCount = chunks[0].unitCount as number;
+      const ids = chunks.flatMap((c) => c.unitIds as string[]);
+      const offset = start - first * UNIT_ORDER_CHUNK;
+      const pageIds = limit > 0 ? ids.slice(offset, offset + limit) : [];
+      const found = await batchGet(pageIds.map((id) => keys.unit(cycleId, id)));
+      const items = pageIds.map((id) => {
+        const k = keys.unit(cycleId, id);
+        return unitFromItem(found.get(`${k.PK}|${k.SK}`)) as Unit;
+      });
+      const lastItem = items[items.length - 1];
+      return { items, cursor: start + limit < unitCount && lastItem ? lastItem.id : null };
+    },
+
+    /*
+     * Primary course: read the status item, then one transaction that moves latestVersion from what we read
+     * to +1 and puts the version item with attribute_not_exists. Losing a race cancels the transaction
+     * (nothing written); we read again and retry.
+     */
+    async addSubmission(input) {
+      const { cycleId, unitId, deliverableId, receivedAt } = input;
+      const statusKey = keys.deliverable(cycleId, unitId, deliverableId);
+      for (let attempt = 0; ; attempt++) {
+        const status = await get(statusKey);
+        const latest = (status?.latestVersion as number | undefined) ?? 0;
+        const version = latest + 1;
+        const submission: SubmissionVersion = { ...input, version };
+        const statusWrite = status
+          ? {
+              Update: {
+                TableName,
+                Key: statusKey,
+                UpdateExpression: 'SET latestVersion = :version, lastReceivedAt = :receivedAt',
+                ConditionExpression: 'latestVersion = :latest',
+                ExpressionAttributeValues: { ':version': version, ':receivedAt': receivedAt, ':latest': latest },
+              },
+            }
+          : {
+              Put: {
+                TableName,
+                Item: {
+                  ...statusKey,
+                  entityType: ENTITY.deliverable,
+                  cycleId,
+                  unitId,
+                  deliverableId,
+                  latestVersion: version,
+                  firstReceivedAt: receivedAt,
+                  lastReceivedAt: receivedAt,
+                  onTime: input.onTime,
+                } satisfies Item & DeliverableStatus,
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            };
+        try {
+          await client.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                statusWrite,
+                {
+                  Put: {
+                    TableName,
+                    Item: {
+                      ...submission,
+                      ...keys.submission(cycleId, unitId, deliverableId, version),
+                      ...gsi1.submission(cycleId, unitId, deliverableId, version, receivedAt),
+                      entityType: ENTITY.submission,
+                    },
+                    ConditionExpression: 'attribute_not_exists(PK)',
+                  },
+                },
+              ],
+            }),
+          );
+          return submission;
+        } catch (err) {
+          const codes = cancelCodes(err);
+          const lostRace = codes.includes('ConditionalCheckFailed') || codes.includes('TransactionConflict');
+          if (!lostRace || attempt >= 20) throw translateDynamoError(lostRace ? transactionContention(codes) : err);
+          await backoff(Math.min(attempt, 4));
+        }
+      }
+    },
+
+    async getDeliverableStatus(cycleId, unitId, deliverableId) {
+      return strip<DeliverableStatus>(await get(keys.deliverable(cycleId, unitId, deliverableId)));
+    },
+
+    async listSubmissions(cycleId) {
+      return (await listByGsi(cycleId, 'SUB')).map((i) => strip<SubmissionVersion>(i)!);
+    },
+
+    async putWaitToken(token: WaitToken) {
+      await send(() =>
+        client.send(
+          new PutCommand({
+            TableName,
+            Item: { ...token, ...keys.waitToken(token.cycleId, token.unitId, token.kind, token.key), entityType: ENTITY.waitToken },
+          }),
+        ),
+      );
+    },
+
+    async getWaitToken(cycleId, unitId, kind, key) {
+      return strip<WaitToken>(await get(keys.waitToken(cycleId, unitId, kind, key)));
+    },
+
+    async recordDecision(decision) {
+      const { cycleId, unitId, round, decidedAt } = decision;
+      const recorded = await putIfAbsent({
+        ...decision,
+        ...keys.decision(cycleId, unitId, round),
+        ...gsi1.decision(cycleId, unitId, round, decidedAt),
+        entityType: ENTITY.decision,
+      });
+      if (recorded) return { recorded: true, decision: { ...decision } };
+      const existing = strip<ReviewDecision>(await get(keys.decision(cycleId, unitId, round)))!;
+      return { recorded: false, decision: existing };
+    },
+
+    async getDecision(cycleId, unitId, round) {
+      return strip<ReviewDecision>(await get(keys.decision(cycleId, unitId, round)));
+    },
+
+    async listDecisions(cycleId) {
+      return (await listByGsi(cycleId, 'DECISION')).map((i) => strip<ReviewDecision>(i)!);
+    },
+
+    /** Its own item in the unit's partition (not an attribute of the UNIT item): the unit items stay immutable. */
+    async recordOutcome(cycleId, unitId, outcome: UnitOutcomeStatus, now) {
+      const record: UnitOutcomeRecord = { cycleId, unitId, outcome, recordedAt: now };
+      const recorded = await putIfAbsent({
+        ...record,
+        ...keys.outcome(cycleId, unitId),
+        ...gsi1.outcome(cycleId, unitId, now),
+        entityType: ENTITY.outcome,
+      });
+      if (recorded) return { recorded: true, outcome };
+      const existing = await get(keys.outcome(cycleId, unitId));
+      return { recorded: false, outcome: existing?.outcome as UnitOutcomeStatus };
+    },
+
+    async listOutcomes(cycleId) {
+      return (await listByGsi(cycleId, 'OUTCOME')).map((i) => strip<UnitOutcomeRecord>(i)!);
+    },
+
+    async claimMessage(entry, leaseExpiredBefore): Promise<ClaimResult> {
+      const key = keys.message(entry);
+      try {
+        await client.send(
+          new PutCommand({
+            TableName,
+            Item: { ...entry, status: 'sending', ...key, ...gsi1.message(entry, entry.claimedAt), entityType: ENTITY.message },
+            ConditionExpression: 'attribute_not_exists(PK) OR (#status = :sending AND claimedAt < :leaseExpiredBefore)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':sending': 'sending', ':leaseExpiredBefore': leaseExpiredBefore },
+          }),
+        );
+        return 'claimed';
+      } catch (err) {
+        if (!isConditionFailed(err)) throw translateDynamoError(err);
+      }
+      const existing = await get(key, '#status', { '#status': 'status' });
+      return existing?.status === 'sent' ? 'sent' : 'in-flight';
+    },
+
+    async markMessageSent(key, messageId, sentAt) {
+      const k = { cycleId: key.cycleId, unitId: key.unitId, kind: key.kind, milestone: key.milestone, recipient: key.recipient };
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName,
+            Key: keys.message(k),
+            UpdateExpression: 'SET #status = :sent, sentAt = :sentAt, messageId = :messageId, GSI1SK = :gsi1sk',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':sent': 'sent',
+              ':sentAt': sentAt,
+              ':messageId': messageId,
+              ':gsi1sk': gsi1.message(k, sentAt).GSI1SK,
+            },
+          }),
+        );
+      } catch (err) {
+        if (!isConditionFailed(err)) throw translateDynamoError(err);
+        throw new NotFoundError(
+          { zh: '没有这条消息的发送记录', en: 'no ledger entry for this message' },
+          { ...k },
+        );
+      }
+    },
+
+    async listMessages(cycleId) {
+      return (await listByGsi(cycleId, 'MSG')).map((i) => strip<LedgerEntry>(i)!);
+    },
+
+    async recordForwarding(record) {
+      if (await putIfAbsent({ ...record, ...keys.forwarding(record.cycleId), entityType: ENTITY.forwarding })) return { ...record };
+      return strip<ForwardingRecord>(await get(keys.forwarding(record.cycleId)))!;
+    },
+
+    async appendAudit(entry: AuditEntry) {
+      const seq = auditSeq();
+      await send(() =>
+        client.send(
+          new PutCommand({
+            TableName,
+            Item: {
+              ...entry,
+              ...keys.audit(entry.cycleId, entry.unitId, entry.at, seq),
+              ...gsi1.audit(entry.cycleId, entry.unitId, entry.at, seq),
+              entityType: ENTITY.audit,
+            },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          }),
+        ),
+      );
+    },
+
+    async listAudit(cycleId) {
+      return (await listByGsi(cycleId, 'AUDIT')).map((i) => strip<AuditEntry>(i)!);
+    },
+  };
+}
+
+function transactionContention(codes: string[]) {
+  return new TransientError(
+    { zh: '同一材料同时提交过多，请稍后重试', en: 'too many concurrent submissions of one deliverable' },
+    { cancellationReasons: codes },
+  );
+}

@@ -1,0 +1,65 @@
+/**
+ * WorkflowEngine on Step Functions: starts cycle and unit executions by name (the name makes a start
+ * idempotent) and completes callback tasks.
+ */
+import { SendTaskSuccessCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { DomainError, TransientError } from '../../errors';
+import type { WorkflowEngine } from '../../ports';
+
+export interface SfnWorkflowOptions {
+  client: SFNClient;
+  cycleStateMachineArn?: string;
+  unitStateMachineArn?: string;
+}
+
+interface AwsError {
+  name?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+const asAws = (err: unknown): AwsError => (typeof err === 'object' && err !== null ? (err as AwsError) : {});
+
+const TRANSIENT = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'ServiceUnavailable', 'InternalFailure']);
+/** The task is over (finished, timed out, stopped) or the token is not one: nothing to complete. */
+const TASK_GONE = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
+
+export function translateSfnError(err: unknown): unknown {
+  if (err instanceof DomainError) return err;
+  const e = asAws(err);
+  const status = e.$metadata?.httpStatusCode ?? 0;
+  if ((e.name && TRANSIENT.has(e.name)) || status >= 500) {
+    return new TransientError(
+      { zh: '流程服务暂时不可用，稍后重试', en: `Step Functions is temporarily unavailable (${e.name ?? status})` },
+      { cause: e.name, status },
+    );
+  }
+  return err;
+}
+
+export function makeSfnWorkflow({ client, cycleStateMachineArn, unitStateMachineArn }: SfnWorkflowOptions): WorkflowEngine {
+  async function start(arn: string | undefined, which: string, name: string, input: unknown): Promise<'started' | 'exists'> {
+    if (!arn) throw new Error(`makeSfnWorkflow: no ${which} state machine ARN was configured`);
+    try {
+      await client.send(new StartExecutionCommand({ stateMachineArn: arn, name, input: JSON.stringify(input) }));
+      return 'started';
+    } catch (err) {
+      // Same name: running with another input, or already closed. Either way this execution is taken.
+      if (asAws(err).name === 'ExecutionAlreadyExists') return 'exists';
+      throw translateSfnError(err);
+    }
+  }
+
+  return {
+    startCycle: (executionName, input) => start(cycleStateMachineArn, 'cycle', executionName, input),
+    startUnit: (executionName, input) => start(unitStateMachineArn, 'unit', executionName, input),
+    async completeTask(token, output) {
+      try {
+        await client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output ?? null) }));
+        return 'completed';
+      } catch (err) {
+        if (TASK_GONE.has(asAws(err).name ?? '')) return 'gone';
+        throw translateSfnError(err);
+      }
+    },
+  };
+}

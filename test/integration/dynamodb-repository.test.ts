@@ -1,0 +1,319 @@
+/**
+ * The DynamoDB repository over the wire against DynamoDB Local, and the same behaviour suite run against the
+ * in-memory repository: both must answer alike.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeDynamoRepository } from '../../core/adapters/dynamodb/repository';
+import { makeMemoryRepository } from '../../core/adapters/memory/repository';
+import { PlanConflictError } from '../../core/errors';
+import type { LedgerEntry, SubmissionVersion } from '../../core/model';
+import { planSchema, type Plan } from '../../core/plan/schema';
+import type { CycleRepository } from '../../core/ports';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../helpers/dynamodb-local';
+
+const TABLE = 'cycle-table-it';
+let local: DynamoDbLocal;
+
+beforeAll(async () => {
+  local = await startDynamoDbLocal({ tables: [TABLE] });
+});
+afterAll(async () => {
+  await local?.stop();
+});
+
+const basePlan: Plan = planSchema.parse(JSON.parse(readFileSync(new URL('../../plans/nanping-2016.json', import.meta.url), 'utf8')));
+
+let seq = 0;
+/** A fresh cycle id per test so tests never share state on the shared table. */
+function planWith(unitCount: number): Plan {
+  const cycleId = `it-${Date.now().toString(36)}-${seq++}`;
+  const units = Array.from({ length: unitCount }, (_, i) => ({
+    ...basePlan.units[i % basePlan.units.length],
+    id: `unit-${String(i).padStart(4, '0')}-${(i * 7919) % 97}`,
+  }));
+  // Reverse so plan order differs from key order.
+  return { ...basePlan, cycleId, units: units.reverse() };
+}
+
+const at = (s: number) => new Date(Date.UTC(2016, 9, 1, 1, 0, s)).toISOString();
+
+const submission = (cycleId: string, unitId: string, n = 0): Omit<SubmissionVersion, 'version'> => ({
+  cycleId,
+  unitId,
+  deliverableId: 'implementation-plan',
+  receivedAt: at(n),
+  onTime: true,
+  submittedBy: 'office@county.example.cn',
+  narrative: `第${n}次提交`,
+  documents: [{ key: `docs/${n}.pdf`, fileName: '实施方案.pdf', contentType: 'application/pdf', size: 100 + n, sha256: 'ab'.repeat(32) }],
+});
+
+const ledgerEntry = (cycleId: string, unitId: string | null, i: number): Omit<LedgerEntry, 'status' | 'sentAt' | 'messageId'> => ({
+  cycleId,
+  unitId,
+  kind: 'reminder',
+  milestone: `self-assessment-report#D-${i}`,
+  recipient: `office-${i}@county.example.cn`,
+  subject: `【提醒】第${i}号`,
+  cc: ['leader@county.example.cn'],
+  claimedAt: at(i % 60),
+});
+
+/** Sorts by a canonical JSON (keys sorted): DynamoDB returns attributes in its own order. */
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_k, x) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x,
+  );
+const byJson = <T>(xs: T[]) => [...xs].sort((a, b) => canonical(a).localeCompare(canonical(b)));
+
+const repos: Array<[string, () => CycleRepository]> = [
+  ['memory', () => makeMemoryRepository()],
+  ['dynamodb', () => makeDynamoRepository({ client: local.doc, tableName: TABLE, pageSize: 7 })],
+];
+
+describe.each(repos)('CycleRepository behaviour (%s)', (_name, makeRepo) => {
+  it('stores a plan and reads it back equal; the same plan again is "same"; another plan conflicts', async () => {
+    // Prepare
+    const repo = makeRepo();
+    const plan = planWith(3);
+
+    // Act
+    const first = await repo.storePlan(plan, 'hash-a', at(0));
+    const again = await repo.storePlan(plan, 'hash-a', at(1));
+    const conflict = repo.storePlan({ ...plan, title: '另一份计划' }, 'hash-b', at(2));
+
+    // Assess
+    expect(first).toBe('stored');
+    expect(again).toBe('same');
+    await expect(conflict).rejects.toBeInstanceOf(PlanConflictError);
+    expect(await repo.getPlan(plan.cycleId)).toEqual(plan);
+    expect(await repo.getCycle(plan.cycleId)).toEqual({ cycleId: plan.cycleId, status: 'stored', planHash: 'hash-a', storedAt: at(0) });
+    expect(await repo.getUnit(plan.cycleId, plan.units[1].id)).toEqual(plan.units[1]);
+    expect(await repo.getUnit(plan.cycleId, 'nope')).toBeNull();
+    expect(await repo.getPlan('no-such-cycle')).toBeNull();
+  });
+
+  it('lists units in plan order, page by page', async () => {
+    // Prepare
+    const repo = makeRepo();
+    const plan = planWith(23);
+    await repo.storePlan(plan, 'h', at(0));
+
+    // Act
+    const pages: string[][] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await repo.listUnits(plan.cycleId, cursor, 5);
+      pages.push(page.items.map((u) => u.id));
+      cursor = page.cursor;
+    } while (cursor);
+
+    // Assess
+    expect(pages.map((p) => p.length)).toEqual([5, 5, 5, 5, 3]);
+    expect(pages.flat()).toEqual(plan.units.map((u) => u.id));
+  });
+
+  it('sets the cycle status and keeps the first forwardedAt', async () => {
+    // Prepare
+    const repo = makeRepo();
+    const plan = planWith(1);
+    await repo.storePlan(plan, 'h', at(0));
+
+    // Act
+    await repo.setCycleStatus(plan.cycleId, 'running', at(1), { executionName: 'exec-1' });
+    await repo.setCycleStatus(plan.cycleId, 'forwarded', at(2));
+    await repo.setCycleStatus(plan.cycleId, 'forwarded', at(3));
+    await repo.setCycleStatus('no-such-cycle', 'running', at(4));
+
+    // Assess
+    expect(await repo.getCycle(plan.cycleId)).toEqual({
+      cycleId: plan.cycleId,
+      status: 'forwarded',
+      planHash: 'h',
+      storedAt: at(0),
+      executionName: 'exec-1',
+      forwardedAt: at(2),
+    });
+    expect(await repo.getCycle('no-such-cycle')).toBeNull();
+  });
+
+  it('numbers submissions 1..n and keeps the first on-time flag', async () => {
+    // Prepare
+    const repo = makeRepo();
+    const cycleId = planWith(1).cycleId;
+
+    // Act
+    const v1 = await repo.addSubmission(submission(cycleId, 'u1', 1));
+    const v2 = await repo.addSubmission({ ...submission(cycleId, 'u1', 2), onTime: false });
+
+    // Assess
+    expect([v1.version, v2.version]).toEqual([1, 2]);
+    expect(await repo.getDeliverableStatus(cycleId, 'u1', 'implementation-plan')).toEqual({
+      cycleId,
+      unitId: 'u1',
+      deliverableId: 'implementation-plan',
+      latestVersion: 2,
+      firstReceivedAt: at(1),
+      lastReceivedAt: at(2),
+      onTime: true,
+    });
+    expect(await repo.listSubmissions(cycleId)).toEqual([v1, v2]);
+  });
+
+  it('concurrent addSubmission x10 on one deliverable yields versions 1..10, none lost', async () => {
+    // Prepare
+    const repo = makeRepo();
+    const cycleId = planWith(1).cycleId;
+
+    // Act
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => repo.addSubmission(submission(cycleId, 'u1', i))));
+
+    // Assess
+    expect(results.map((r) => r.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const stored = await repo.listSubmissions(cycleId);
+    expect(stored.map((s) => s.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(byJson(stored)).toEqual(byJson(results));
+    expect((await repo.getDeliverableStatus(cycleId, 'u1', 'implementation-plan'))?.latestVersion).toBe(10);
+  });
+
+  it('records a decision once: the second returns the first', async () => {
+    // Prepare
+    const repo = makeRepo();
+    const cycleId = planWith(1).cycleId;
+    const first = { cycleId, unitId: 'u1', round: 1, version: 1, outcome: 'returned' as const, reason: '缺少附件', decidedBy: 'city', decidedAt: at(1) };
+
+    // Act
+    const a = await repo.recordDecision(first);
+    const b = await repo.recordDecision({ ...first, outcome: 'approved', reason: undefined, decidedAt: at(2) });
+
+    // Assess
+    expect(a).toEqual({ recorded: true, decision: first });
+    expect(b).toEqual({ recorded: false, decision: first });
+    expect(await repo.getDecision(cycleId, 'u1', 1)).toEqual(first);
+    expect(await repo.getDecision(cycleId, 'u1', 2)).toBeNull();
+    expect(await repo.listDecisions(cycleId)).toEqual([first]);
+  });
+
+  it('records the first outcome only', async () => {
+    // Prepare
+    const repo = makeRepo();
+    const cycleId = planWith(1).cycleId;
+
+    // Act
+    const a = await repo.recordOutcome(cycleId, 'u1', 'qualified', at(1));
+    const b = await repo.recordOutcome(cycleId, 'u1', 'not-qualified', at(2));
+    await repo.recordOutcome(cycleId, 'u2', 'not-submitted', at(3));
+
+    // Assess
+    expect(a).toEqual({ recorded: true, outcome: 'qualified' });
+    expect(b).toEqual({ recorded: false, outcome: 'qualified' });
+    expect(byJson(await repo.listOutcomes(cycleId))).toEqual(
+      byJson([
+        { cycleId, unitId: 'u1', outcome: 'qualified', recordedAt: at(1) },
+        { cycleId, unitId: 'u2', outcome: 'not-submitted', recordedAt: at(3) },
+      ]),
+    );
+  });
+
+  it('stores and reads wait tokens (last write wins)', async () => {
+    // Prepare
+    const repo = makeRepo();
+    const cycleId = planWith(1).cycleId;
+    const token = { cycleId, unitId: 'u1', kind: 'submission' as const, key: 'self-assessment-report', token: 'tok-1', afterVersion: 0, storedAt: at(1) };
+
+    // Act
+    await repo.putWaitToken(token);
+    await repo.putWaitToken({ ...token, token: 'tok-2', afterVersion: 1 });
+
+    // Assess
+    expect(await repo.getWaitToken(cycleId, 'u1', 'submission', 'self-assessment-report')).toEqual({ ...token, token: 'tok-2', afterVersion: 1 });
+    expect(await repo.getWaitToken(cycleId, 'u1', 'review', '1')).toBeNull();
+  });
+
+  it('claims a message: claimed, then in-flight, claimed again after the lease, then sent', async () => {
+    // Prepare
+    const repo = makeRepo();
+    const cycleId = planWith(1).cycleId;
+    const entry = ledgerEntry(cycleId, 'u1', 3);
+
+    // Act
+    const first = await repo.claimMessage(entry, at(0));
+    const whileHeld = await repo.claimMessage({ ...entry, claimedAt: at(10) }, at(2));
+    const afterLease = await repo.claimMessage({ ...entry, claimedAt: at(20) }, at(15));
+    await repo.markMessageSent(entry, 'ses-1', at(21));
+    const afterSent = await repo.claimMessage({ ...entry, claimedAt: at(40) }, at(39));
+
+    // Assess
+    expect([first, whileHeld, afterLease, afterSent]).toEqual(['claimed', 'in-flight', 'claimed', 'sent']);
+    expect(await repo.listMessages(cycleId)).toEqual([{ ...entry, claimedAt: at(20), status: 'sent', messageId: 'ses-1', sentAt: at(21) }]);
+    await expect(repo.markMessageSent(ledgerEntry(cycleId, 'u9', 1), 'x', at(1))).rejects.toThrow();
+  });
+
+  it('two concurrent claims of one message: exactly one is claimed', async () => {
+    // Prepare
+    const repo = makeRepo();
+    const cycleId = planWith(1).cycleId;
+    const entry = ledgerEntry(cycleId, null, 1);
+
+    // Act
+    const results = await Promise.all([repo.claimMessage(entry, at(0)), repo.claimMessage(entry, at(0))]);
+
+    // Assess
+    expect(results.sort()).toEqual(['claimed', 'in-flight']);
+  });
+
+  it('lists more than 100 messages (several pages)', async () => {
+    // Prepare
+    const repo = makeRepo();
+    const cycleId = planWith(1).cycleId;
+    const entries = Array.from({ length: 130 }, (_, i) => ledgerEntry(cycleId, i % 10 === 0 ? null : `u${i % 7}`, i));
+
+    // Act
+    for (const e of entries) expect(await repo.claimMessage(e, at(0))).toBe('claimed');
+    const listed = await repo.listMessages(cycleId);
+
+    // Assess
+    expect(listed).toHaveLength(130);
+    expect(byJson(listed)).toEqual(byJson(entries.map((e) => ({ ...e, status: 'sending' }))));
+  });
+
+  it('records forwarding once and appends audit entries', async () => {
+    // Prepare
+    const repo = makeRepo();
+    const cycleId = planWith(1).cycleId;
+    const forwarding = { cycleId, qualified: ['a', 'b'], notQualified: [], forwardedAt: at(5) };
+    const audit = [
+      { cycleId, unitId: 'u1', at: at(1), actor: 'office', role: 'county' as const, action: 'submit' as const, what: { version: 1, files: ['a.pdf'] } },
+      { cycleId, unitId: null, at: at(2), actor: 'system', role: 'system' as const, action: 'forward' as const, what: {}, why: '按计划上报' },
+    ];
+
+    // Act
+    const a = await repo.recordForwarding(forwarding);
+    const b = await repo.recordForwarding({ ...forwarding, qualified: ['c'], forwardedAt: at(6) });
+    for (const e of audit) await repo.appendAudit(e);
+
+    // Assess
+    expect(a).toEqual(forwarding);
+    expect(b).toEqual(forwarding);
+    expect(await repo.listAudit(cycleId)).toEqual(audit);
+  });
+});
+
+describe('DynamoDB repository at scale', () => {
+  it('stores a 5,000-unit plan (no item over 400 KB) and pages through it', async () => {
+    // Prepare
+    const repo = makeDynamoRepository({ client: local.doc, tableName: TABLE });
+    const plan = planWith(5000);
+
+    // Act
+    const stored = await repo.storePlan(plan, 'big', at(0));
+    const page = await repo.listUnits(plan.cycleId, plan.units[1998].id, 3);
+    const back = await repo.getPlan(plan.cycleId);
+
+    // Assess
+    expect(stored).toBe('stored');
+    expect(page.items.map((u) => u.id)).toEqual(plan.units.slice(1999, 2002).map((u) => u.id));
+    expect(back).toEqual(plan);
+  });
+});

@@ -1,0 +1,429 @@
+import 'aws-sdk-client-mock-vitest/extend';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  ProvisionedThroughputExceededException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { readFileSync } from 'node:fs';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { keys } from '../../core/adapters/dynamodb/keys';
+import { makeDynamoRepository } from '../../core/adapters/dynamodb/repository';
+import { PlanConflictError, TransientError } from '../../core/errors';
+import { planSchema, type Plan } from '../../core/plan/schema';
+
+const TABLE = 'cycle-table';
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'cn-north-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }), {
+  marshallOptions: { removeUndefinedValues: true },
+});
+const ddb = mockClient(doc);
+const repo = () => makeDynamoRepository({ client: doc, tableName: TABLE });
+
+const plan: Plan = planSchema.parse(JSON.parse(readFileSync(new URL('../../plans/nanping-2016.json', import.meta.url), 'utf8')));
+const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+
+beforeEach(() => {
+  ddb.reset();
+});
+
+describe('keys', () => {
+  it('builds the documented keys and escapes # in free text', () => {
+    expect(keys.cycle('nanping-2016')).toEqual({ PK: 'CYCLE#nanping-2016', SK: 'CYCLE' });
+    expect(keys.unit('nanping-2016', 'yanping')).toEqual({ PK: 'CYCLE#nanping-2016', SK: 'UNIT#yanping' });
+    expect(keys.submission('c', 'u', 'implementation-plan', 3)).toEqual({ PK: 'CYCLE#c#UNIT#u', SK: 'SUBMISSION#implementation-plan#V#0003' });
+    expect(keys.decision('c', 'u', 2)).toEqual({ PK: 'CYCLE#c#UNIT#u', SK: 'DECISION#02' });
+    expect(keys.message({ cycleId: 'c', unitId: null, kind: 'province-forwarding', milestone: 'a#b', recipient: 'p@x.cn' })).toEqual({
+      PK: 'CYCLE#c#CYCLE',
+      SK: 'MSG#province-forwarding#a%23b#p@x.cn',
+    });
+  });
+});
+
+describe('storePlan', () => {
+  it('throws PlanConflictError (zh/en) when the cycle holds another plan, and writes nothing', async () => {
+    // Prepare
+    ddb.on(GetCommand, { Key: keys.cycle(plan.cycleId) }).resolves({ Item: { ...keys.cycle(plan.cycleId), planHash: 'other' } });
+
+    // Act
+    const result = repo().storePlan(plan, 'mine', '2016-10-01T00:00:00.000Z');
+
+    // Assess
+    await expect(result).rejects.toBeInstanceOf(PlanConflictError);
+    await expect(result).rejects.toMatchObject({ text: { zh: expect.stringContaining('另一份计划'), en: expect.stringContaining('different plan') } });
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+    expect(ddb).not.toHaveReceivedCommand(BatchWriteCommand);
+  });
+
+  it('throws PlanConflictError when another plan won the PLAN item', async () => {
+    // Prepare
+    ddb.on(GetCommand).resolves({});
+    ddb.on(PutCommand).rejects(conditionFailed());
+
+    // Act
+    const result = repo().storePlan(plan, 'mine', '2016-10-01T00:00:00.000Z');
+
+    // Assess
+    await expect(result).rejects.toBeInstanceOf(PlanConflictError);
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      TableName: TABLE,
+      Item: expect.objectContaining({ PK: 'CYCLE#nanping-2016', SK: 'PLAN', entityType: 'Plan', planHash: 'mine', unitCount: 10 }),
+      ConditionExpression: 'attribute_not_exists(PK) OR planHash = :planHash',
+      ExpressionAttributeValues: { ':planHash': 'mine' },
+    });
+    expect(ddb).not.toHaveReceivedCommand(BatchWriteCommand);
+  });
+
+  it('returns "same" for the stored plan', async () => {
+    // Prepare
+    ddb.on(GetCommand).resolves({ Item: { ...keys.cycle(plan.cycleId), planHash: 'mine' } });
+
+    // Act
+    const result = await repo().storePlan(plan, 'mine', '2016-10-01T00:00:00.000Z');
+
+    // Assess
+    expect(result).toBe('same');
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+  });
+
+  it('writes the plan, the units in batches of 25 (retrying unprocessed ones), then the cycle record', async () => {
+    // Prepare
+    const units = Array.from({ length: 60 }, (_, i) => ({ ...plan.units[0], id: `u${i}` }));
+    const big = { ...plan, units };
+    ddb.on(GetCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
+    const firstBatchItem = (n: number) => ({ PutRequest: { Item: expect.objectContaining({ SK: `UNIT#u${n}` }) } });
+    ddb
+      .on(BatchWriteCommand)
+      .resolvesOnce({ UnprocessedItems: { [TABLE]: [{ PutRequest: { Item: { ...keys.unit(plan.cycleId, 'u0'), id: 'u0' } } }] } })
+      .resolves({});
+
+    // Act
+    const result = await repo().storePlan(big, 'h', '2016-10-01T00:00:00.000Z');
+
+    // Assess
+    expect(result).toBe('stored');
+    // 1 order chunk + 60 units = 61 items -> 25 + 25 + 11, plus one retry of the unprocessed item.
+    expect(ddb).toHaveReceivedCommandTimes(BatchWriteCommand, 4);
+    const sizes = ddb.commandCalls(BatchWriteCommand).map((c) => c.args[0].input.RequestItems![TABLE].length);
+    expect(sizes.sort((a, b) => a - b)).toEqual([1, 11, 25, 25]);
+    expect(ddb).toHaveReceivedCommandWith(BatchWriteCommand, {
+      RequestItems: { [TABLE]: expect.arrayContaining([firstBatchItem(0), firstBatchItem(23)]) },
+    });
+    expect(ddb).toHaveReceivedCommandWith(BatchWriteCommand, {
+      RequestItems: {
+        [TABLE]: expect.arrayContaining([
+          { PutRequest: { Item: { PK: 'CYCLE#nanping-2016', SK: 'ORDER#0000', entityType: 'UnitOrder', unitIds: units.map((u) => u.id), unitCount: 60 } } },
+        ]),
+      },
+    });
+    expect(ddb).toHaveReceivedLastCommandWith(PutCommand, {
+      TableName: TABLE,
+      Item: {
+        PK: 'CYCLE#nanping-2016',
+        SK: 'CYCLE',
+        entityType: 'Cycle',
+        cycleId: 'nanping-2016',
+        status: 'stored',
+        planHash: 'h',
+        storedAt: '2016-10-01T00:00:00.000Z',
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    });
+  });
+});
+
+describe('addSubmission', () => {
+  const input = {
+    cycleId: 'c1',
+    unitId: 'u1',
+    deliverableId: 'implementation-plan',
+    receivedAt: '2016-10-20T02:00:00.000Z',
+    onTime: true,
+    submittedBy: 'office@u1.cn',
+    documents: [],
+  };
+
+  it('puts the status item and version 1 in one transaction, never overwriting', async () => {
+    // Prepare
+    ddb.on(GetCommand).resolves({});
+    ddb.on(TransactWriteCommand).resolves({});
+
+    // Act
+    const v = await repo().addSubmission(input);
+
+    // Assess
+    expect(v).toEqual({ ...input, version: 1 });
+    expect(ddb).toHaveReceivedCommandExactlyOnceWith(TransactWriteCommand, {
+      TransactItems: [
+        {
+          Put: {
+            TableName: TABLE,
+            Item: {
+              PK: 'CYCLE#c1#UNIT#u1',
+              SK: 'DELIVERABLE#implementation-plan',
+              entityType: 'DeliverableStatus',
+              cycleId: 'c1',
+              unitId: 'u1',
+              deliverableId: 'implementation-plan',
+              latestVersion: 1,
+              firstReceivedAt: input.receivedAt,
+              lastReceivedAt: input.receivedAt,
+              onTime: true,
+            },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        {
+          Put: {
+            TableName: TABLE,
+            Item: {
+              ...input,
+              version: 1,
+              PK: 'CYCLE#c1#UNIT#u1',
+              SK: 'SUBMISSION#implementation-plan#V#0001',
+              GSI1PK: 'CYCLE#c1#SUB',
+              GSI1SK: '2016-10-20T02:00:00.000Z#u1#implementation-plan#V#0001',
+              entityType: 'Submission',
+            },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+      ],
+    });
+  });
+
+  it('conditions the status update on the version it read, and retries after losing a race', async () => {
+    // Prepare
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: { latestVersion: 2 } })
+      .resolves({ Item: { latestVersion: 3 } });
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(
+        new TransactionCanceledException({
+          message: 'Transaction cancelled',
+          $metadata: {},
+          CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+        }),
+      )
+      .resolves({});
+
+    // Act
+    const v = await repo().addSubmission(input);
+
+    // Assess
+    expect(v.version).toBe(4);
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
+    expect(ddb).toHaveReceivedLastCommandWith(TransactWriteCommand, {
+      TransactItems: [
+        {
+          Update: {
+            TableName: TABLE,
+            Key: { PK: 'CYCLE#c1#UNIT#u1', SK: 'DELIVERABLE#implementation-plan' },
+            UpdateExpression: 'SET latestVersion = :version, lastReceivedAt = :receivedAt',
+            ConditionExpression: 'latestVersion = :latest',
+            ExpressionAttributeValues: { ':version': 4, ':receivedAt': input.receivedAt, ':latest': 3 },
+          },
+        },
+        {
+          Put: expect.objectContaining({
+            Item: expect.objectContaining({ SK: 'SUBMISSION#implementation-plan#V#0004', version: 4 }),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          }),
+        },
+      ],
+    });
+  });
+});
+
+describe('claimMessage', () => {
+  const entry = {
+    cycleId: 'c1',
+    unitId: 'u1',
+    kind: 'reminder' as const,
+    milestone: 'self-assessment-report#D-3',
+    recipient: 'office@u1.cn',
+    subject: '【提醒】',
+    cc: [],
+    claimedAt: '2016-11-07T01:00:00.000Z',
+  };
+  const lease = '2016-11-07T00:55:00.000Z';
+
+  it('claims with a conditional put: new entry, or an expired sending lease', async () => {
+    // Prepare
+    ddb.on(PutCommand).resolves({});
+
+    // Act
+    const result = await repo().claimMessage(entry, lease);
+
+    // Assess
+    expect(result).toBe('claimed');
+    expect(ddb).toHaveReceivedCommandExactlyOnceWith(PutCommand, {
+      TableName: TABLE,
+      Item: {
+        ...entry,
+        status: 'sending',
+        PK: 'CYCLE#c1#UNIT#u1',
+        SK: 'MSG#reminder#self-assessment-report%23D-3#office@u1.cn',
+        GSI1PK: 'CYCLE#c1#MSG',
+        GSI1SK: '2016-11-07T01:00:00.000Z#u1#reminder#self-assessment-report%23D-3#office@u1.cn',
+        entityType: 'Message',
+      },
+      ConditionExpression: 'attribute_not_exists(PK) OR (#status = :sending AND claimedAt < :leaseExpiredBefore)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':sending': 'sending', ':leaseExpiredBefore': lease },
+    });
+  });
+
+  it.each([
+    ['sent', 'sent'],
+    ['sending', 'in-flight'],
+  ])('answers from the stored entry when the condition fails (status %s -> %s)', async (status, expected) => {
+    // Prepare
+    ddb.on(PutCommand).rejects(conditionFailed());
+    ddb.on(GetCommand).resolves({ Item: { status } });
+
+    // Act
+    const result = await repo().claimMessage(entry, lease);
+
+    // Assess
+    expect(result).toBe(expected);
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, {
+      TableName: TABLE,
+      Key: { PK: 'CYCLE#c1#UNIT#u1', SK: 'MSG#reminder#self-assessment-report%23D-3#office@u1.cn' },
+      ConsistentRead: true,
+    });
+  });
+
+  it('marks a message sent and moves its GSI1 sort key to sentAt', async () => {
+    // Prepare
+    ddb.on(UpdateCommand).resolves({});
+
+    // Act
+    await repo().markMessageSent(entry, 'ses-42', '2016-11-07T01:00:02.000Z');
+
+    // Assess
+    expect(ddb).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
+      TableName: TABLE,
+      Key: { PK: 'CYCLE#c1#UNIT#u1', SK: 'MSG#reminder#self-assessment-report%23D-3#office@u1.cn' },
+      UpdateExpression: 'SET #status = :sent, sentAt = :sentAt, messageId = :messageId, GSI1SK = :gsi1sk',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':sent': 'sent',
+        ':sentAt': '2016-11-07T01:00:02.000Z',
+        ':messageId': 'ses-42',
+        ':gsi1sk': '2016-11-07T01:00:02.000Z#u1#reminder#self-assessment-report%23D-3#office@u1.cn',
+      },
+    });
+  });
+});
+
+describe('recordDecision and recordOutcome', () => {
+  const decision = {
+    cycleId: 'c1',
+    unitId: 'u1',
+    round: 1,
+    version: 2,
+    outcome: 'approved' as const,
+    decidedBy: 'city@nanping.cn',
+    decidedAt: '2016-12-01T03:00:00.000Z',
+  };
+
+  it('returns the stored decision when the round was decided', async () => {
+    // Prepare
+    const earlier = { ...decision, outcome: 'returned', reason: '材料不全' };
+    ddb.on(PutCommand).rejects(conditionFailed());
+    ddb.on(GetCommand).resolves({ Item: { ...earlier, ...keys.decision('c1', 'u1', 1), entityType: 'Decision', GSI1PK: 'x', GSI1SK: 'y' } });
+
+    // Act
+    const result = await repo().recordDecision(decision);
+
+    // Assess
+    expect(result).toEqual({ recorded: false, decision: earlier });
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ PK: 'CYCLE#c1#UNIT#u1', SK: 'DECISION#01', GSI1PK: 'CYCLE#c1#DECISION' }),
+      ConditionExpression: 'attribute_not_exists(PK)',
+    });
+  });
+
+  it('writes the first outcome with the listOutcomes keys', async () => {
+    // Prepare
+    ddb.on(PutCommand).resolves({});
+
+    // Act
+    const result = await repo().recordOutcome('c1', 'u1', 'qualified', '2016-12-20T01:00:00.000Z');
+
+    // Assess
+    expect(result).toEqual({ recorded: true, outcome: 'qualified' });
+    expect(ddb).toHaveReceivedCommandExactlyOnceWith(PutCommand, {
+      TableName: TABLE,
+      Item: {
+        cycleId: 'c1',
+        unitId: 'u1',
+        outcome: 'qualified',
+        recordedAt: '2016-12-20T01:00:00.000Z',
+        PK: 'CYCLE#c1#UNIT#u1',
+        SK: 'OUTCOME',
+        GSI1PK: 'CYCLE#c1#OUTCOME',
+        GSI1SK: '2016-12-20T01:00:00.000Z#u1',
+        entityType: 'Outcome',
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    });
+  });
+});
+
+describe('listings and errors', () => {
+  it('follows LastEvaluatedKey to the end and strips table attributes', async () => {
+    // Prepare
+    const row = (n: number) => ({ PK: 'p', SK: `s${n}`, GSI1PK: 'CYCLE#c1#AUDIT', GSI1SK: `g${n}`, entityType: 'Audit', cycleId: 'c1', at: `t${n}` });
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [row(1)], LastEvaluatedKey: { PK: 'p', SK: 's1' } })
+      .resolvesOnce({ Items: [row(2)] });
+
+    // Act
+    const result = await repo().listAudit('c1');
+
+    // Assess
+    expect(result).toEqual([
+      { cycleId: 'c1', at: 't1' },
+      { cycleId: 'c1', at: 't2' },
+    ]);
+    expect(ddb).toHaveReceivedNthCommandWith(QueryCommand, 1, {
+      TableName: TABLE,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': 'CYCLE#c1#AUDIT' },
+    });
+    expect(ddb).toHaveReceivedNthCommandWith(QueryCommand, 2, { ExclusiveStartKey: { PK: 'p', SK: 's1' } });
+  });
+
+  it('turns throttling into TransientError and lets other errors through', async () => {
+    // Prepare
+    ddb
+      .on(GetCommand)
+      .rejectsOnce(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: { httpStatusCode: 400 } }))
+      .rejectsOnce(Object.assign(new Error('boom'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }));
+
+    // Act
+    const throttled = repo().getCycle('c1');
+    const invalid = repo().getCycle('c1');
+
+    // Assess
+    await expect(throttled).rejects.toBeInstanceOf(TransientError);
+    await expect(invalid).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+});

@@ -1,0 +1,103 @@
+import 'aws-sdk-client-mock-vitest/extend';
+import { MessageRejected, SESClient, SESServiceException, SendEmailCommand } from '@aws-sdk/client-ses';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { EmailRejectedError, formatSource, makeSesMailer } from '../../core/adapters/ses/mailer';
+import { TransientError } from '../../core/errors';
+import type { OutgoingEmail } from '../../core/ports';
+
+const ses = mockClient(SESClient);
+const client = new SESClient({ region: 'cn-north-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+
+const email: OutgoingEmail = {
+  from: '南平市打传办 <noreply@nanping.example.cn>',
+  to: ['yanping-office@nanping.example.cn'],
+  cc: ['yanping-leader@nanping.example.cn'],
+  subject: '【提醒】请于11月10日前提交自评报告',
+  text: '延平区打传办：请按时提交。',
+  html: '<p>延平区打传办：请按时提交。</p>',
+};
+
+beforeEach(() => {
+  ses.reset();
+});
+
+describe('makeSesMailer', () => {
+  it('sends UTF-8 subject and bodies, To/Cc, the configuration set and an RFC 2047 sender name', async () => {
+    // Prepare
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
+    const mailer = makeSesMailer({ client, configurationSet: 'cycle-mail' });
+
+    // Act
+    const result = await mailer.send(email);
+
+    // Assess
+    expect(result).toEqual({ messageId: 'ses-1' });
+    expect(ses).toHaveReceivedCommandExactlyOnceWith(SendEmailCommand, {
+      Source: `=?UTF-8?B?${Buffer.from('南平市打传办').toString('base64')}?= <noreply@nanping.example.cn>`,
+      Destination: { ToAddresses: ['yanping-office@nanping.example.cn'], CcAddresses: ['yanping-leader@nanping.example.cn'] },
+      Message: {
+        Subject: { Data: '【提醒】请于11月10日前提交自评报告', Charset: 'UTF-8' },
+        Body: {
+          Text: { Data: '延平区打传办：请按时提交。', Charset: 'UTF-8' },
+          Html: { Data: '<p>延平区打传办：请按时提交。</p>', Charset: 'UTF-8' },
+        },
+      },
+      ConfigurationSetName: 'cycle-mail',
+    });
+  });
+
+  it('leaves out an empty Cc and a missing configuration set', async () => {
+    // Prepare
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-2' });
+
+    // Act
+    await makeSesMailer({ client }).send({ ...email, from: 'noreply@nanping.example.cn', cc: [] });
+
+    // Assess
+    const input = ses.commandCalls(SendEmailCommand)[0].args[0].input;
+    expect(input.Source).toBe('noreply@nanping.example.cn');
+    expect(input.Destination).toEqual({ ToAddresses: ['yanping-office@nanping.example.cn'] });
+    expect(input).not.toHaveProperty('ConfigurationSetName');
+  });
+
+  it.each([
+    ['Throttling', 400, 'Maximum sending rate exceeded.'],
+    ['ThrottlingException', 400, 'Rate exceeded'],
+    ['ServiceUnavailable', 503, 'Service unavailable'],
+    ['SomethingElse', 400, 'Maximum sending rate exceeded.'],
+  ])('maps %s (%i) to TransientError', async (name, httpStatusCode, message) => {
+    // Prepare
+    ses.on(SendEmailCommand).rejects(new SESServiceException({ name, $fault: 'client', message, $metadata: { httpStatusCode } }));
+
+    // Act
+    const sending = makeSesMailer({ client }).send(email);
+
+    // Assess
+    await expect(sending).rejects.toBeInstanceOf(TransientError);
+  });
+
+  it('maps MessageRejected to EmailRejectedError (502)', async () => {
+    // Prepare
+    ses.on(SendEmailCommand).rejects(new MessageRejected({ message: 'Email address is not verified.', $metadata: { httpStatusCode: 400 } }));
+
+    // Act
+    const sending = makeSesMailer({ client }).send(email);
+
+    // Assess
+    await expect(sending).rejects.toBeInstanceOf(EmailRejectedError);
+    await expect(sending).rejects.toMatchObject({ name: 'EmailRejectedError', status: 502, details: { cause: 'MessageRejected' } });
+  });
+});
+
+describe('formatSource', () => {
+  it.each([
+    ['a@b.cn', 'a@b.cn'],
+    ['<a@b.cn>', 'a@b.cn'],
+    ['Nanping Office <a@b.cn>', 'Nanping Office <a@b.cn>'],
+    ['"Office, Nanping" <a@b.cn>', '"Office, Nanping" <a@b.cn>'],
+    ['市打传办 <a@b.cn>', '=?UTF-8?B?5biC5omT5Lyg5Yqe?= <a@b.cn>'],
+  ])('%s -> %s', (from, expected) => {
+    expect(formatSource(from)).toBe(expected);
+  });
+});
