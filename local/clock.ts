@@ -1,0 +1,238 @@
+import FakeTimers from '@sinonjs/fake-timers';
+
+export type ClockMode = { kind: 'simulated' } | { kind: 'scaled'; speed: number } | { kind: 'real' };
+
+export interface SimClock {
+  /** ms since epoch, simulated */
+  now(): number;
+  /** Resolves when now() >= atMs (immediately if already past); rejects with an AbortError if signal aborts. */
+  sleepUntil(atMs: number, signal?: AbortSignal): Promise<void>;
+  /** Mark async work as busy so the simulated clock never advances while it runs (handler invocations, HTTP requests, scenario actions). */
+  track<T>(work: Promise<T> | (() => Promise<T>)): Promise<T>;
+  /** Same, for a function returning a union of promises (e.g. `() => cond ? a() : b()`). */
+  track<F extends () => Promise<unknown>>(work: F): Promise<Awaited<ReturnType<F>>>;
+  /** Resolves when nothing is busy and no timer is due at or before `untilMs` (simulated mode: advances the clock to each timer in turn until then, then to untilMs). */
+  runUntil(untilMs: number): Promise<void>;
+  /** Resolves when there is nothing left to do: nothing busy and no pending timers at all (or only timers later than now + maxMs). */
+  runUntilIdle(opts?: { maxMs?: number }): Promise<void>;
+  pendingTimers(): number;
+  stop(): void;
+}
+
+interface Timer {
+  at: number;
+  seq: number;
+  resolve: () => void;
+}
+
+/** setTimeout's delay is a signed 32-bit int; anything longer fires at once. */
+const MAX_REAL_DELAY_MS = 2_147_483_647;
+/** Macrotask turns with no activity before the system counts as quiescent. */
+const QUIET_TURNS = 3;
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export function abortError(signal?: AbortSignal): Error {
+  const reason = signal?.reason;
+  if (reason instanceof Error) return reason;
+  const err = new Error('The operation was aborted');
+  err.name = 'AbortError';
+  return err;
+}
+
+export function createClock(opts: { startAt: number; mode: ClockMode }): SimClock {
+  const { mode } = opts;
+  const speed = mode.kind === 'simulated' ? 0 : mode.kind === 'real' ? 1 : mode.speed;
+  // Simulated time = base + (realNow - realBase) * speed; `base` also absorbs the simulated jumps.
+  let base = opts.startAt;
+  let realBase = performance.now();
+  const timers: Timer[] = [];
+  let seq = 0;
+  let busy = 0;
+  let activity = 0;
+  let stopped = false;
+  let realTimer: NodeJS.Timeout | undefined;
+  const idleWaiters = new Set<() => void>();
+
+  // Scaled mode freezes while tracked work runs, so a handler never sees time jump under it.
+  const freezes = mode.kind === 'scaled';
+  const frozen = () => freezes && busy > 0;
+  const now = () => (speed === 0 || frozen() ? base : base + (performance.now() - realBase) * speed);
+
+  const setNow = (at: number) => {
+    if (at <= now()) return;
+    base = at;
+    realBase = performance.now();
+  };
+
+  const removeTimer = (t: Timer) => {
+    const i = timers.indexOf(t);
+    if (i >= 0) timers.splice(i, 1);
+  };
+
+  const fireDue = () => {
+    const t = now();
+    while (timers.length > 0 && timers[0].at <= t) {
+      const timer = timers.shift()!;
+      activity++;
+      timer.resolve();
+    }
+  };
+
+  const notifyIdle = () => {
+    for (const w of [...idleWaiters]) w();
+  };
+
+  // Scaled/real modes: one real timer armed for the earliest simulated timer.
+  const arm = () => {
+    if (speed === 0 || stopped) return;
+    if (realTimer) clearTimeout(realTimer);
+    realTimer = undefined;
+    fireDue();
+    if (timers.length === 0) {
+      notifyIdle();
+      return;
+    }
+    const delay = Math.min(MAX_REAL_DELAY_MS, Math.max(0, Math.ceil((timers[0].at - now()) / speed)));
+    realTimer = setTimeout(arm, delay);
+  };
+
+  const sleepUntil = (atMs: number, signal?: AbortSignal): Promise<void> => {
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    if (atMs <= now()) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        removeTimer(timer);
+        activity++;
+        reject(abortError(signal));
+      };
+      const timer: Timer = {
+        at: atMs,
+        seq: seq++,
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      // Keep timers sorted by (at, seq) so same-instant timers fire in creation order.
+      let i = timers.length;
+      while (i > 0 && timers[i - 1].at > atMs) i--;
+      timers.splice(i, 0, timer);
+      activity++;
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (speed !== 0 && i === 0) arm();
+    });
+  };
+
+  const track = async <T>(work: Promise<T> | (() => Promise<T>)): Promise<T> => {
+    if (freezes && busy === 0) base = now();
+    busy++;
+    activity++;
+    try {
+      return await (typeof work === 'function' ? work() : work);
+    } finally {
+      busy--;
+      activity++;
+      if (busy === 0) {
+        if (freezes) {
+          realBase = performance.now();
+          arm();
+        }
+        notifyIdle();
+      }
+    }
+  };
+
+  /** Waits until nothing is tracked and QUIET_TURNS macrotask turns pass with no new activity. */
+  const quiesce = async () => {
+    for (;;) {
+      if (busy > 0) {
+        await new Promise<void>((resolve) => {
+          const w = () => {
+            if (busy === 0) {
+              idleWaiters.delete(w);
+              resolve();
+            }
+          };
+          idleWaiters.add(w);
+        });
+      }
+      const seen = activity;
+      let quiet = true;
+      for (let i = 0; i < QUIET_TURNS; i++) {
+        await turn();
+        if (activity !== seen || busy > 0) {
+          quiet = false;
+          break;
+        }
+      }
+      if (quiet) return;
+    }
+  };
+
+  const runUntil = async (untilMs: number): Promise<void> => {
+    if (speed !== 0) {
+      // Real time drives the clock; just wait until the instant has passed and all is quiet.
+      while (!stopped) {
+        await quiesce();
+        if (now() >= untilMs && (timers.length === 0 || timers[0].at > untilMs)) return;
+        const wait = Math.max(1, Math.ceil((untilMs - now()) / speed));
+        await new Promise<void>((resolve) => setTimeout(resolve, Math.min(wait, 50)));
+      }
+      return;
+    }
+    while (!stopped) {
+      await quiesce();
+      const next = timers[0];
+      if (!next || next.at > untilMs) break;
+      setNow(next.at);
+      fireDue();
+    }
+    setNow(untilMs);
+  };
+
+  const runUntilIdle = async (o?: { maxMs?: number }): Promise<void> => {
+    const bound = o?.maxMs === undefined ? Infinity : now() + o.maxMs;
+    if (speed !== 0) {
+      while (!stopped) {
+        await quiesce();
+        if (timers.length === 0 || timers[0].at > bound) return;
+        await new Promise<void>((resolve) => setTimeout(resolve, 20));
+      }
+      return;
+    }
+    while (!stopped) {
+      await quiesce();
+      const next = timers[0];
+      if (!next || next.at > bound) return;
+      setNow(next.at);
+      fireDue();
+    }
+  };
+
+  return {
+    now,
+    sleepUntil,
+    track: track as SimClock['track'],
+    runUntil,
+    runUntilIdle,
+    pendingTimers: () => timers.length,
+    stop: () => {
+      stopped = true;
+      if (realTimer) clearTimeout(realTimer);
+      realTimer = undefined;
+      notifyIdle();
+    },
+  };
+}
+
+/**
+ * Makes global Date (Date.now(), new Date()) follow the clock, using @sinonjs/fake-timers with toFake: ['Date'] ONLY
+ * (setTimeout, setImmediate, performance stay real). Returns an uninstall function.
+ */
+export function installClockAsDate(clock: SimClock): () => void {
+  const fake = FakeTimers.install({ now: clock.now(), toFake: ['Date'] });
+  // fake-timers' Date reads `clock.now` on every call; make it a live view of the SimClock.
+  Object.defineProperty(fake, 'now', { get: () => Math.floor(clock.now()), set: () => {}, configurable: true });
+  return () => fake.uninstall();
+}
