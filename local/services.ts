@@ -90,6 +90,8 @@ export async function startSesEmulator(opts: { port?: number } = {}): Promise<Se
   const server = await start({ host: '127.0.0.1', port });
   const endpoint = `http://127.0.0.1:${port}`;
   await waitFor('SES emulator', async () => (await fetch(`${endpoint}/store`)).ok, 10_000);
+  // The emulator keeps its store in a module shared by every server in this process: start empty.
+  await clearInbox(endpoint);
   return {
     endpoint,
     port,

@@ -137,11 +137,16 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
     stops.push(() => clock.stop());
     if (opts.mode.kind !== 'real') stops.push(installClockAsDate(clock));
 
-    const handlers = new Map<string, { name: string; handler: (event: unknown, context: unknown) => Promise<unknown> }>();
+    // Each handler module is the Lambda code unchanged; the twin binds it through its makeHandler with a
+    // context built from this twin's environment (a module imported by an earlier twin in the same
+    // process keeps the clients of its cold start).
+    const ctx = buildContext(readEnv());
+    type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+    const handlers = new Map<string, { name: string; handler: Handler }>();
     for (const fn of assembly.functions) {
-      const mod = (await import(pathToFileURL(join(REPO_ROOT, fn.handlerFile)).href)) as { handler: (e: unknown, c: unknown) => Promise<unknown> };
-      if (typeof mod.handler !== 'function') throw new Error(`${fn.handlerFile} exports no handler`);
-      const entry = { name: fn.logicalId, handler: mod.handler };
+      const mod = (await import(pathToFileURL(join(REPO_ROOT, fn.handlerFile)).href)) as { makeHandler?: (c: Context) => Handler };
+      if (typeof mod.makeHandler !== 'function') throw new Error(`${fn.handlerFile} exports no makeHandler`);
+      const entry = { name: fn.logicalId, handler: mod.makeHandler(ctx) };
       handlers.set(fn.arn, entry);
       handlers.set(fn.logicalId, entry);
     }
@@ -165,7 +170,6 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
     const server: SfnServer = await startSfnServer(engine, { port: sfnPort, clock });
     stops.push(() => server.close());
 
-    const ctx = buildContext(readEnv());
     return {
       assembly,
       clock,

@@ -7,7 +7,8 @@
  * reminders issue; the shape (one function per kind returning {subject, text, html}) is what it extends.
  */
 import type { Deliverable, Phase, Plan, Unit } from '../plan/schema';
-import { formatBeijing, weekdayZh } from '../time';
+import { DateTime } from 'luxon';
+import { formatBeijing, localDateOf, weekdayZh } from '../time';
 
 export interface Rendered {
   subject: string;
@@ -22,8 +23,9 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 
 const when = (instant: string) => `${formatBeijing(instant, 'datetime')}（${weekdayZh(instant)}）`;
+/** Calendar days from today (Beijing) to the deadline's last day: 0 on the day itself. */
 const daysLeft = (nowMs: number, dueAt: string) =>
-  Math.max(0, Math.ceil((Date.parse(dueAt) + 1000 - nowMs) / 86_400_000));
+  Math.max(0, DateTime.fromISO(localDateOf(dueAt)).diff(DateTime.fromISO(localDateOf(nowMs)), 'days').days);
 
 interface Paragraphs {
   subject: string;

@@ -170,3 +170,18 @@ describe('the review loop', () => {
     expect(s.workflow.completed.get('new')).toEqual({ round: 1, outcome: 'approved' });
   });
 });
+
+describe('reminder wording', () => {
+  it('counts calendar days left in Beijing, and says 今日截止 on the last day', async () => {
+    const s = setup('2016-11-02T01:00:00Z');
+    await startCycle(s.ctx, { plan: planJson, startedBy: 'city-admin' });
+    const remind = (milestone: string) =>
+      sendUnitNotice(s.ctx, { cycleId: 'nanping-2016', unitId: 'yanping', notice: { kind: 'reminder', deliverableId: 'self-assessment-report', milestone } });
+    await remind('D-7');
+    s.clock.t = at('2016-11-09T01:00:00Z');
+    await remind('D-0');
+    expect(s.mailer.sent[0].subject).toContain('还剩7天');
+    expect(s.mailer.sent[0].subject).toContain('2016年11月9日 23:59（星期三）');
+    expect(s.mailer.sent[1].subject).toContain('今日截止');
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * The whole year in the local twin on the simulated clock: the synthesized state machines, the real
+ * handlers, DynamoDB Local, the SES emulator and the Step Functions endpoint over HTTP. Asserted on the
+ * timeline (state of the world read back from the store), the outcomes and the emulator's inbox.
+ */
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { validatePlan } from '../../core/plan/validate';
+import type { Plan } from '../../core/plan/schema';
+import { scenarioSchema } from '../../local/scenario';
+import { simulate, type SimulationResult } from '../../local/simulate';
+import type { TimelineEvent } from '../../local/timeline';
+
+const read = (p: string) => JSON.parse(readFileSync(new URL(`../../${p}`, import.meta.url), 'utf8'));
+const checked = validatePlan(read('plans/nanping-2016.json'));
+if (!checked.ok) throw new Error('the example plan must validate');
+const plan: Plan = checked.plan;
+const scenario = scenarioSchema.parse(read('scenarios/nanping-2016.json'));
+const unit = (id: string) => plan.units.find((u) => u.id === id)!;
+
+const EXPECTED_OUTCOMES = {
+  yanping: 'qualified',
+  jianyang: 'qualified',
+  shaowu: 'qualified',
+  jianou: 'qualified',
+  shunchang: 'qualified',
+  pucheng: 'rectification-missed',
+  wuyishan: 'not-qualified',
+  guangze: 'qualified',
+  songxi: 'not-submitted',
+  zhenghe: 'review-overdue',
+};
+
+const emails = (r: SimulationResult) => r.events.filter((e) => e.to.length > 0);
+const of = (r: SimulationResult, pred: (e: TimelineEvent) => boolean) => r.events.filter(pred);
+
+describe('the Nanping 2016 cycle, played in the twin', () => {
+  let run: SimulationResult;
+  beforeAll(async () => {
+    run = await simulate({ plan, scenario });
+  });
+
+  it('finishes with no error, every execution closed, and the scripted outcomes', () => {
+    expect(run.errors).toEqual([]);
+    expect(run.outcomes).toEqual(EXPECTED_OUTCOMES);
+  });
+
+  it('sends the kickoff notice to all 10 counties at the start of mobilisation', () => {
+    const kickoff = of(run, (e) => e.kind === 'phase-opened' && e.at === '2016-04-01T09:00:00+08:00');
+    expect(kickoff.map((e) => e.unit).sort()).toEqual(plan.units.map((u) => u.id).sort());
+    expect(kickoff.every((e) => e.subject.includes('动员部署'))).toBe(true);
+  });
+
+  it('reminds before the self-assessment deadline only those who have not submitted, and stops when they do', () => {
+    const reminders = of(run, (e) => e.kind === 'reminder' && e.subject.includes('自评报告'));
+    // Everyone is reminded at D-7 (2 Nov); 邵武市 submits on 4 Nov and gets nothing after; the late and the never get D-0.
+    expect(of(run, (e) => e.kind === 'reminder' && e.unit === 'shaowu' && e.subject.includes('自评报告')).map((e) => e.at)).toEqual([
+      '2016-11-02T09:00:00+08:00',
+    ]);
+    expect(reminders.filter((e) => e.at === '2016-11-09T09:00:00+08:00').map((e) => e.unit).sort()).toEqual(['shunchang', 'songxi']);
+    expect(reminders.filter((e) => e.at === '2016-11-02T09:00:00+08:00')).toHaveLength(10);
+  });
+
+  it('escalates the county that never submits to its leader (office in copy) and the city office, after the deadline', () => {
+    const escalations = of(run, (e) => e.kind === 'escalation' && e.unit === 'songxi');
+    expect(escalations.map((e) => [e.at, e.to[0], e.cc])).toEqual([
+      ['2016-11-10T09:00:00+08:00', plan.city.leaderEmail ?? plan.city.email, []],
+      ['2016-11-10T09:00:00+08:00', unit('songxi').leader.email, [unit('songxi').office.email]],
+    ]);
+  });
+
+  it('returns 建阳区 for rectification, takes its resubmission and approves it', () => {
+    const jy = of(run, (e) => e.unit === 'jianyang' && e.at >= '2016-11-10');
+    const kinds = jy.map((e) => e.kind);
+    const seq = ['decision', 'rectification', 'submission', 'receipt', 'decision', 'outcome'];
+    let i = 0;
+    for (const k of kinds) if (k === seq[i]) i++;
+    expect(i).toBe(seq.length);
+    expect(jy.find((e) => e.kind === 'rectification')!.subject).toContain('限期整改通知');
+    expect(jy.filter((e) => e.kind === 'decision').map((e) => e.subject.split(' —')[0])).toEqual(['round 1: returned', 'round 2: approved (city-reviewer)']);
+  });
+
+  it('flags late submissions and accepts them', () => {
+    expect(of(run, (e) => e.kind === 'submission' && e.unit === 'shunchang' && e.subject.startsWith('self-assessment-report')).map((e) => e.subject)).toEqual([
+      'self-assessment-report v1 (late)',
+    ]);
+  });
+
+  it('forwards the qualifying list to the province on 1 December, once', () => {
+    const fwd = of(run, (e) => e.kind === 'province-forwarding');
+    expect(fwd).toHaveLength(1);
+    expect(fwd[0]).toMatchObject({ at: '2016-12-01T09:00:00+08:00', to: [plan.province.email], cc: [plan.city.email] });
+  });
+
+  it('puts exactly one email in the SES emulator per ledger entry', () => {
+    expect(run.counters.emails).toBe(emails(run).length);
+  });
+
+  it('keeps every execution far below the 25,000-event history limit', () => {
+    expect(run.counters.executions).toBe(11);
+    expect(run.counters.maxHistoryEventsPerExecution).toBeLessThan(1_000);
+  });
+
+  it('stopped and restarted mid-year (as a redeploy would), reaches the same outcomes with the same emails', async () => {
+    const restarted = await simulate({ plan, scenario, restartAt: Date.parse('2016-11-12T12:00:00+08:00') });
+    expect(restarted.errors).toEqual([]);
+    expect(restarted.outcomes).toEqual(run.outcomes);
+    const key = (e: TimelineEvent) => `${e.at} ${e.kind} ${e.unit} ${e.to.join()} ${e.subject}`;
+    expect(emails(restarted).map(key)).toEqual(emails(run).map(key));
+    expect(restarted.counters.emails).toBe(run.counters.emails);
+    // The restart really happened: a second cycle execution and a second set of unit executions.
+    expect(restarted.counters.executions).toBe(22);
+  });
+});
