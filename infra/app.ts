@@ -1,0 +1,52 @@
+/**
+ * The CDK app: wires the stacks, nothing else. `npx cdk synth` runs this file (cdk.json "app");
+ * tests and the local twin call buildApp() and synthesize in-process.
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { readConfig, stageName } from './config';
+import { StatefulStack, TABLE_INDEX_NAMES } from './stacks/stateful-stack';
+import { StatelessStack } from './stacks/stateless-stack';
+
+export interface CycleApp {
+  app: App;
+  stateful: StatefulStack;
+  stateless: StatelessStack;
+}
+
+/** Builds the app and returns its stacks too (tests use them with Template.fromStack). */
+/** Feature flags, here rather than in cdk.json so in-process builds (tests, twin) get the same app. */
+const FEATURE_FLAGS = {
+  // The stateless stack imports the table: keep CloudFormation's export lock, so the table cannot be
+  // replaced or renamed under running functions.
+  '@aws-cdk/core:defaultCrossStackReferences': 'strong',
+};
+
+export function buildCycleApp(context?: Record<string, unknown>): CycleApp {
+  const app = new App({ context: { ...FEATURE_FLAGS, ...context } });
+  const config = readConfig(app.node);
+
+  // Env-agnostic stacks: synth needs no credentials and does no lookups.
+  const stateful = new StatefulStack(app, stageName(config, 'Stateful'), { config });
+  const stateless = new StatelessStack(app, stageName(config, 'Stateless'), {
+    config,
+    table: stateful.table,
+    tableIndexNames: TABLE_INDEX_NAMES,
+  });
+
+  Tags.of(app).add('project', 'wuchuanxiao-cycle');
+  Tags.of(app).add('stage', config.stage);
+  // cdk-nag 3 is a policy-validation plugin (it replaced the v2 Aspect): findings fail synthesis unless
+  // acknowledged, each with its reason, on the resource it concerns.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stateful, stateless };
+}
+
+export function buildApp(context?: Record<string, unknown>): App {
+  return buildCycleApp(context).app;
+}
+
+const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) buildApp().synth();

@@ -1,0 +1,52 @@
+/**
+ * The one place the CDK app reads context (cdk.json "context", `-c key=value`, or buildApp(context)).
+ * Everything else in infra/ receives an InfraConfig and never touches node.tryGetContext.
+ */
+import * as z from 'zod/mini';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Node } from 'constructs';
+
+const RETENTION_DAYS = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number');
+
+/** `-c key=value` arrives as a string; cdk.json and buildApp() pass real numbers. */
+const days = z.pipe(
+  z.union([z.number(), z.string().check(z.regex(/^\d+$/))]),
+  z.transform((v) => Number(v)),
+).check(z.refine((v) => RETENTION_DAYS.includes(v), { message: `logRetentionDays must be one of ${RETENTION_DAYS.join(', ')}` }));
+
+export const infraConfigSchema = z.object({
+  /** Deployment stage; prefixes every physical name so stages can share an account. */
+  stage: z._default(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,15}$/, { message: 'stage: lowercase slug, max 16' })), 'dev'),
+  /** The verified SES identity (domain or address) the functions send from. */
+  emailIdentity: z._default(z.string().check(z.minLength(3), z.maxLength(254)), 'example.cn'),
+  /** Optional SES configuration set (event publishing, suppression); granted and injected when set. */
+  sesConfigurationSet: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
+  logRetentionDays: z._default(days, 365),
+});
+
+export type InfraConfig = {
+  stage: string;
+  emailIdentity: string;
+  sesConfigurationSet?: string;
+  logRetentionDays: RetentionDays;
+};
+
+const KEYS = ['stage', 'emailIdentity', 'sesConfigurationSet', 'logRetentionDays'] as const;
+
+/** Reads and validates the app's context; throws with every problem listed when a value is invalid. */
+export function readConfig(node: Node): InfraConfig {
+  const raw: Record<string, unknown> = {};
+  for (const key of KEYS) {
+    const value = node.tryGetContext(key);
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const parsed = infraConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new Error(`Invalid infra context: ${problems}`);
+  }
+  return { ...parsed.data, logRetentionDays: parsed.data.logRetentionDays as RetentionDays };
+}
+
+/** A physical name for this stage, e.g. `dev-YearlyCycle`. */
+export const stageName = (config: Pick<InfraConfig, 'stage'>, name: string): string => `${config.stage}-${name}`;

@@ -1,0 +1,195 @@
+/**
+ * The one Lambda construct of the app. Every function is `functions/<name>/handler.ts` (export `handler`),
+ * bundled by esbuild as an ESM file with the AWS SDK inside (so the SDK version is the one in
+ * package-lock.json, not whatever the runtime ships).
+ *
+ * Permissions come only through the bind helpers: each grants exactly one thing AND injects the
+ * environment variable the handler reads, so the two can never drift apart.
+ *
+ * The CfnFunction carries a metadata entry `local:handler` naming its entry file relative to the repo
+ * root; the local twin (local/assembly.ts) binds the state machines' Task states to handlers through it.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+
+/** The repository root: infra/constructs/ is two levels below it. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Metadata key on each AWS::Lambda::Function naming its handler file (repo-relative, POSIX separators). */
+export const HANDLER_METADATA_KEY = 'local:handler';
+
+/** Defines `require` inside the ESM bundle: bundled CommonJS dependencies (parts of the SDK) call it. */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+/** Item reads; transactions are authorised through these per-item actions. */
+const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+
+export interface AppFunctionProps {
+  /** The function's folder under functions/ (verb-noun, kebab-case), e.g. `send-unit-notice`. */
+  readonly name: string;
+  /** Retention of the function's own log group. */
+  readonly logRetention: logs.RetentionDays;
+  /** @default 'INFO' */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** POWERTOOLS_SERVICE_NAME: the app, not the function (the logger adds the function name itself). @default 'wuchuanxiao-cycle' */
+  readonly serviceName?: string;
+  /** @default Duration.seconds(30) */
+  readonly timeout?: Duration;
+  /** @default 256 */
+  readonly memorySize?: number;
+}
+
+export type TableAccess = 'read' | 'readWrite';
+
+export interface EmailBinding {
+  /** ARN of the verified SES identity (domain or address) the function sends from. */
+  readonly identityArn: string;
+  /** SES configuration set name; when set the function may use it and gets SES_CONFIGURATION_SET. */
+  readonly configurationSet?: string;
+}
+
+export class AppFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: logs.LogGroup;
+  /** Repo-relative handler entry, e.g. `functions/send-unit-notice/handler.ts`. */
+  readonly handlerFile: string;
+
+  constructor(scope: Construct, id: string, props: AppFunctionProps) {
+    super(scope, id);
+    if (!/^[a-z][a-z0-9-]*$/.test(props.name)) {
+      throw new Error(`AppFunction name must be a kebab-case folder under functions/, got "${props.name}"`);
+    }
+    this.handlerFile = `functions/${props.name}/handler.ts`;
+    const entry = join(REPO_ROOT, this.handlerFile);
+    if (!existsSync(entry)) throw new Error(`AppFunction ${props.name}: entry ${this.handlerFile} does not exist`);
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention,
+      // Logs are operational, not the record of the cycle (that is the table): drop them with the stack.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // An explicit role per function, with only log-write permission on its own log group, instead of the
+    // AWSLambdaBasicExecutionRole managed policy (which allows writing to any log group).
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.name}`,
+    });
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry,
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(30),
+      role,
+      logGroup: this.logGroup,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'wuchuanxiao-cycle',
+        LOG_LEVEL: props.logLevel ?? 'INFO',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        minify: true,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        sourceMap: false,
+        // Bundle everything, the SDK included, so the deployed versions are the locked ones.
+        externalModules: [],
+      },
+    });
+    this.logGroup.grantWrite(role);
+
+    const cfn = this.function.node.defaultChild as lambda.CfnFunction;
+    cfn.addMetadata(HANDLER_METADATA_KEY, this.handlerFile);
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'nodejs22.x on purpose: the bundles target node22 and the code is tested on the Node 20/22 toolchain ' +
+        'pinned in package.json; moving to nodejs24.x is a toolchain upgrade, done together with it.',
+    });
+  }
+
+  /** The CloudFormation logical id of the function (for acknowledging findings that name it). */
+  get logicalId(): string {
+    const stack = Stack.of(this);
+    return stack.resolve(stack.getLogicalId(this.function.node.defaultChild as lambda.CfnFunction)) as string;
+  }
+
+  /**
+   * Grants read or read-write on the table and on the named indexes only, and sets TABLE_NAME.
+   * Index ARNs are listed by name (not `index/*`) so the policy has no wildcard.
+   */
+  bindTable(table: dynamodb.ITable, access: TableAccess, indexNames: readonly string[] = []): this {
+    const actions = access === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions,
+        resources: [table.tableArn, ...indexNames.map((name) => `${table.tableArn}/index/${name}`)],
+      }),
+    );
+    this.function.addEnvironment('TABLE_NAME', table.tableName);
+    return this;
+  }
+
+  /** Allows ses:SendEmail/SendRawEmail from that identity only; sets SES_CONFIGURATION_SET when given. */
+  bindEmail(identityArn: string, configurationSet?: string): this {
+    const resources = [identityArn];
+    if (configurationSet) {
+      // SES authorises a send against the configuration set too when the request names one.
+      resources.push(
+        Stack.of(this).formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSet }),
+      );
+      this.function.addEnvironment('SES_CONFIGURATION_SET', configurationSet);
+    }
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['ses:SendEmail', 'ses:SendRawEmail'], resources }),
+    );
+    return this;
+  }
+
+  /** Allows states:StartExecution on that state machine and sets UNIT_STATE_MACHINE_ARN. */
+  bindStartExecution(stateMachineArn: string): this {
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] }),
+    );
+    this.function.addEnvironment('UNIT_STATE_MACHINE_ARN', stateMachineArn);
+    return this;
+  }
+
+  /** Allows completing callback tasks (success, failure, heartbeat) of that state machine's executions. */
+  bindTaskResponse(stateMachineArn: string): this {
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+        resources: [stateMachineArn],
+      }),
+    );
+    return this;
+  }
+}
+
+/** The ARN of a state machine by its explicit name, without referencing the construct (avoids cycles). */
+export function stateMachineArnFor(scope: Construct, stateMachineName: string): string {
+  return Stack.of(scope).formatArn({
+    service: 'states',
+    resource: 'stateMachine',
+    resourceName: stateMachineName,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}
+

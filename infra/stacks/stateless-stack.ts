@@ -1,0 +1,133 @@
+/**
+ * Everything that can be redeployed freely: the ten task functions and the two state machines.
+ *
+ * Least privilege is declared once, in FUNCTIONS below: each function gets only the bindings listed
+ * there. The state machines have explicit names, and the functions' grants use ARNs built from those
+ * names, so no grant depends on the state machine resources (which depend on the functions).
+ */
+import { RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { unitCycleDefinition, UNIT_CYCLE_FUNCTIONS } from '../../workflows/unit-cycle/chain';
+import { yearlyCycleDefinition, YEARLY_CYCLE_FUNCTIONS } from '../../workflows/yearly-cycle/chain';
+import { stageName, type InfraConfig } from '../config';
+import { AppFunction, stateMachineArnFor, type TableAccess } from '../constructs/app-function';
+
+type FunctionName = (typeof YEARLY_CYCLE_FUNCTIONS)[number] | (typeof UNIT_CYCLE_FUNCTIONS)[number];
+
+interface FunctionNeeds {
+  readonly table: TableAccess;
+  readonly email?: true;
+  /** Starts UnitCycle executions. */
+  readonly startUnitCycle?: true;
+  /** Completes UnitCycle callback tasks. */
+  readonly unitCycleTaskResponse?: true;
+}
+
+/** What each function may do. Nothing else is granted (test/infra/stacks.test.ts checks it). */
+export const FUNCTIONS: Record<FunctionName, FunctionNeeds> = {
+  'register-cycle': { table: 'readWrite' },
+  'start-unit-workflows': { table: 'read', startUnitCycle: true },
+  'forward-to-province': { table: 'readWrite', email: true },
+  'close-cycle': { table: 'readWrite' },
+  'send-unit-notice': { table: 'readWrite', email: true },
+  'prepare-review-step': { table: 'read' },
+  'await-submission': { table: 'readWrite', unitCycleTaskResponse: true },
+  'request-review': { table: 'readWrite', unitCycleTaskResponse: true },
+  'issue-rectification': { table: 'readWrite', email: true },
+  'record-outcome': { table: 'readWrite', email: true },
+};
+
+export interface StatelessStackProps extends StackProps {
+  readonly config: InfraConfig;
+  readonly table: dynamodb.ITable;
+  /** The table's index names, granted by name. */
+  readonly tableIndexNames: readonly string[];
+}
+
+/** PascalCase construct id of a kebab-case function folder: `send-unit-notice` -> `SendUnitNotice`. */
+const pascal = (name: string) => name.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());
+
+export class StatelessStack extends Stack {
+  readonly functions: Record<FunctionName, AppFunction>;
+  readonly yearlyCycle: sfn.StateMachine;
+  readonly unitCycle: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config, table, tableIndexNames } = props;
+
+    const yearlyCycleName = stageName(config, 'YearlyCycle');
+    const unitCycleName = stageName(config, 'UnitCycle');
+    const unitCycleArn = stateMachineArnFor(this, unitCycleName);
+    const emailIdentityArn = this.formatArn({ service: 'ses', resource: 'identity', resourceName: config.emailIdentity });
+
+    const functions = {} as Record<FunctionName, AppFunction>;
+    for (const [name, needs] of Object.entries(FUNCTIONS) as [FunctionName, FunctionNeeds][]) {
+      const fn = new AppFunction(this, pascal(name), { name, logRetention: config.logRetentionDays });
+      fn.bindTable(table, needs.table, tableIndexNames);
+      if (needs.email) fn.bindEmail(emailIdentityArn, config.sesConfigurationSet);
+      if (needs.startUnitCycle) fn.bindStartExecution(unitCycleArn);
+      if (needs.unitCycleTaskResponse) fn.bindTaskResponse(unitCycleArn);
+      functions[name] = fn;
+    }
+    this.functions = functions;
+    const lambdas = {} as Record<FunctionName, lambda.IFunction>;
+    for (const name of Object.keys(functions) as FunctionName[]) lambdas[name] = functions[name].function;
+
+    this.yearlyCycle = this.stateMachine('YearlyCycle', yearlyCycleName, config, (s) => yearlyCycleDefinition(s, lambdas));
+    this.unitCycle = this.stateMachine('UnitCycle', unitCycleName, config, (s) => unitCycleDefinition(s, lambdas));
+    for (const name of YEARLY_CYCLE_FUNCTIONS) acknowledgeInvokeVersions(this.yearlyCycle, functions[name]);
+    for (const name of UNIT_CYCLE_FUNCTIONS) acknowledgeInvokeVersions(this.unitCycle, functions[name]);
+  }
+
+  private stateMachine(
+    id: string,
+    stateMachineName: string,
+    config: InfraConfig,
+    define: (scope: Construct) => sfn.IChainable,
+  ): sfn.StateMachine {
+    // States are constructs: each workflow gets its own scope so state names only need to be unique per machine.
+    const states = new Construct(this, `${id}States`);
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, {
+      // The vended-logs prefix keeps the account's CloudWatch Logs resource policy small.
+      logGroupName: `/aws/vendedlogs/states/${stateMachineName}`,
+      retention: config.logRetentionDays,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const machine = new sfn.StateMachine(this, id, {
+      stateMachineName,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(define(states)),
+      logs: { destination: logGroup, level: sfn.LogLevel.ERROR, includeExecutionData: false },
+      tracingEnabled: true,
+    });
+    Validations.of(machine.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Added by CDK for X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSampling*) and for log ' +
+        'delivery (logs:CreateLogDelivery and related); these actions do not support resource-level permissions.',
+    });
+    Validations.of(machine).acknowledge({
+      id: 'AwsSolutions-SF1',
+      reason:
+        'Level ERROR without execution data on purpose: ALL would log every state input, which holds county ' +
+        'contacts and report metadata, for months-long executions; the execution history already keeps each transition.',
+    });
+    return machine;
+  }
+}
+
+/**
+ * LambdaInvoke grants lambda:InvokeFunction on `<function arn>:*` too (qualified ARNs: versions, aliases).
+ * Acknowledged per function, on the state machine's role only.
+ */
+function acknowledgeInvokeVersions(machine: sfn.StateMachine, fn: AppFunction): void {
+  Validations.of(machine.role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::<${fn.logicalId}.Arn>:*]`,
+    reason: `Invoking ${fn.handlerFile} by qualified ARN (version or alias) is the same function; CDK's LambdaInvoke grants it.`,
+  });
+}

@@ -1,0 +1,16 @@
+/** State names of the YearlyCycle state machine (the twin and the tests key on them). */
+export const YearlyCycleState = {
+  RegisterCycle: 'RegisterCycle',
+  InitialiseStartCursor: 'InitialiseStartCursor',
+  StartUnitWorkflows: 'StartUnitWorkflows',
+  MoreUnitsToStart: 'MoreUnitsToStart',
+  WaitForForwardingDate: 'WaitForForwardingDate',
+  ForwardToProvince: 'ForwardToProvince',
+  CloseCycle: 'CloseCycle',
+  CycleClosed: 'CycleClosed',
+} as const;
+export type YearlyCycleStateName = (typeof YearlyCycleState)[keyof typeof YearlyCycleState];
+
+/** The functions (folders under functions/) the YearlyCycle's tasks invoke. */
+export const YEARLY_CYCLE_FUNCTIONS = ['register-cycle', 'start-unit-workflows', 'forward-to-province', 'close-cycle'] as const;
+export type YearlyCycleFunction = (typeof YEARLY_CYCLE_FUNCTIONS)[number];
