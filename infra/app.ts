@@ -24,7 +24,8 @@ const FEATURE_FLAGS = {
   '@aws-cdk/core:defaultCrossStackReferences': 'strong',
 };
 
-export function buildCycleApp(context?: Record<string, unknown>): CycleApp {
+/** `validate: false` skips the cdk-nag policy check: the twin reads the same template, and the infra tests and `cdk synth` check it. */
+export function buildCycleApp(context?: Record<string, unknown>, opts: { validate?: boolean } = {}): CycleApp {
   const app = new App({ context: { ...FEATURE_FLAGS, ...context } });
   const config = readConfig(app.node);
 
@@ -40,12 +41,12 @@ export function buildCycleApp(context?: Record<string, unknown>): CycleApp {
   Tags.of(app).add('stage', config.stage);
   // cdk-nag 3 is a policy-validation plugin (it replaced the v2 Aspect): findings fail synthesis unless
   // acknowledged, each with its reason, on the resource it concerns.
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  if (opts.validate ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stateful, stateless };
 }
 
-export function buildApp(context?: Record<string, unknown>): App {
-  return buildCycleApp(context).app;
+export function buildApp(context?: Record<string, unknown>, opts?: { validate?: boolean }): App {
+  return buildCycleApp(context, opts).app;
 }
 
 const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);

@@ -52,7 +52,8 @@ export async function simulate(opts: SimulationOptions): Promise<SimulationResul
   const { plan } = opts;
   const schedule = deriveSchedule(plan);
   const startAt = atLocalTime(plan.phases[0].opens, '00:00').toMillis();
-  const twin = await startTwin({ startAt, mode: { kind: 'simulated' }, keepHistory: opts.keepHistory ?? plan.units.length <= 200 });
+  const large = plan.units.length > 200;
+  const twin = await startTwin({ startAt, mode: { kind: 'simulated' }, keepHistory: opts.keepHistory ?? !large, concurrency: large ? 128 : 64 });
   const errors: string[] = [];
   try {
     const actions = compileScenario(opts.scenario, plan, schedule);
