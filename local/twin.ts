@@ -14,12 +14,17 @@
  * executions and the clock's time, so a restart carries on where it stopped.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTableIfMissing } from '../core/adapters/dynamodb/table';
 import type { Context } from '../core/use-cases/context';
 import { buildContext } from '../functions/_shared/deps';
+import { dynamoRepository } from '../functions/_shared/dynamodb';
+import { sesMailer } from '../functions/_shared/ses';
+import { sfnWorkflow } from '../functions/_shared/sfn';
 import { readEnv } from '../functions/_shared/env';
 import { loadTwinAssembly, type TwinAssembly } from './assembly';
 import { createClock, installClockAsDate, type ClockMode, type SimClock } from './clock';
@@ -95,14 +100,13 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
   try {
     const assembly = await loadTwinAssembly({ region: REGION });
     const dataDir = opts.dataDir ? resolve(opts.dataDir) : undefined;
+    // Without a data directory, the S3 emulator's files go to a scratch folder removed on close.
+    const scratch = await mkdtemp(join(tmpdir(), 'twin-'));
+    stops.push(() => rm(scratch, { recursive: true, force: true }));
     const services: Record<'dynamodb' | 'ses' | 's3', Service> = {
       dynamodb: await startDynamoDbLocal({ port: opts.ports?.dynamodb, dataDir: dataDir && join(dataDir, 'dynamodb') }),
       ses: await startSesEmulator({ port: opts.ports?.ses }),
-      s3: await startS3Emulator({
-        port: opts.ports?.s3,
-        dataDir: join(dataDir ?? join(REPO_ROOT, '.twin', `tmp-${process.pid}`), 's3'),
-        buckets: [assembly.bucket.name],
-      }),
+      s3: await startS3Emulator({ port: opts.ports?.s3, dataDir: join(dataDir ?? scratch, 's3'), buckets: [assembly.bucket.name] }),
     };
     for (const s of Object.values(services)) stops.push(() => s.stop());
     const sfnPort = opts.ports?.sfn ?? (await freePort());
@@ -140,7 +144,7 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
     // Each handler module is the Lambda code unchanged; the twin binds it through its makeHandler with a
     // context built from this twin's environment (a module imported by an earlier twin in the same
     // process keeps the clients of its cold start).
-    const ctx = buildContext(readEnv());
+    const ctx = buildContext({ repo: dynamoRepository, mailer: sesMailer, workflow: sfnWorkflow }, readEnv());
     type Handler = (event: unknown, context: unknown) => Promise<unknown>;
     const handlers = new Map<string, { name: string; handler: Handler }>();
     for (const fn of assembly.functions) {

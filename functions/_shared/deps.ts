@@ -1,34 +1,39 @@
 /**
- * The dependency container. getDeps() builds the SDK clients once per cold start; tests and the local
- * twin call each handler's makeHandler() with their own context instead.
- * The clients are built with no endpoint options: AWS_ENDPOINT_URL_* and AWS_REGION decide where they go.
+ * The dependency container. Each handler names the adapters it uses (the same ones its IAM role allows),
+ * so its bundle carries only those SDK clients; getDeps() builds them once per cold start. Tests and the
+ * local twin call each handler's makeHandler() with a context of their own instead.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SESClient } from '@aws-sdk/client-ses';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { makeDynamoRepository } from '../../core/adapters/dynamodb/repository';
-import { makeSesMailer } from '../../core/adapters/ses/mailer';
-import { makeSfnWorkflow } from '../../core/adapters/sfn/workflow';
+import type { CycleRepository, Mailer, WorkflowEngine } from '../../core/ports';
 import { makeContext, type Context } from '../../core/use-cases/context';
 import { readEnv, type Env } from './env';
 
-export function buildContext(env: Env): Context {
-  const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+export interface AdapterBuilders {
+  repo: (env: Env) => CycleRepository;
+  mailer?: (env: Env) => Mailer;
+  workflow?: (env: Env) => WorkflowEngine;
+}
+
+/** A port this function was not given: using it is a wiring bug, and says so. */
+function unavailable<T extends object>(port: string): T {
+  return new Proxy({} as T, {
+    get(_t, prop) {
+      throw new Error(`this function has no ${port} (asked for ${String(prop)}): add it to the handler's getDeps() and to its grants`);
+    },
+  });
+}
+
+export function buildContext(builders: AdapterBuilders, env: Env = readEnv()): Context {
   return makeContext({
-    repo: makeDynamoRepository({ client: ddb, tableName: env.TABLE_NAME }),
-    mailer: makeSesMailer({ client: new SESClient({}), configurationSet: env.SES_CONFIGURATION_SET }),
-    workflow: makeSfnWorkflow({
-      client: new SFNClient({}),
-      cycleStateMachineArn: env.CYCLE_STATE_MACHINE_ARN,
-      unitStateMachineArn: env.UNIT_STATE_MACHINE_ARN,
-    }),
+    repo: builders.repo(env),
+    mailer: builders.mailer ? builders.mailer(env) : unavailable<Mailer>('mailer'),
+    workflow: builders.workflow ? builders.workflow(env) : unavailable<WorkflowEngine>('workflow engine'),
     clock: { now: () => Date.now() },
   });
 }
 
 let cached: Context | undefined;
-export function getDeps(): Context {
-  cached ??= buildContext(readEnv());
+/** Once per cold start. */
+export function getDeps(builders: AdapterBuilders): Context {
+  cached ??= buildContext(builders);
   return cached;
 }

@@ -2,7 +2,9 @@ import type { Context } from '../../core/use-cases/context';
 import { recordOutcome } from '../../core/use-cases/review';
 import { recordOutcomeInput } from '../../workflows/contract';
 import { getDeps } from '../_shared/deps';
+import { dynamoRepository } from '../_shared/dynamodb';
+import { sesMailer } from '../_shared/ses';
 import { makeTaskHandler } from '../_shared/task-handler';
 
 export const makeHandler = (ctx: Context) => makeTaskHandler(recordOutcomeInput, (input) => recordOutcome(ctx, input));
-export const handler = makeHandler(getDeps());
+export const handler = makeHandler(getDeps({ repo: dynamoRepository, mailer: sesMailer }));

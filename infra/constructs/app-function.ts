@@ -30,6 +30,15 @@ export const HANDLER_METADATA_KEY = 'local:handler';
 const ESM_REQUIRE_BANNER =
   "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
+/** How each handler is bundled (ESM for Node 22); bench/bundles.ts builds with the same settings. */
+export const LAMBDA_BUNDLE = {
+  format: 'esm',
+  minify: true,
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+} as const;
+
 /** Item reads; transactions are authorised through these per-item actions. */
 const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
 const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
@@ -103,10 +112,10 @@ export class AppFunction extends Construct {
       },
       bundling: {
         format: OutputFormat.ESM,
-        minify: true,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
+        minify: LAMBDA_BUNDLE.minify,
+        target: LAMBDA_BUNDLE.target,
+        mainFields: [...LAMBDA_BUNDLE.mainFields],
+        banner: LAMBDA_BUNDLE.banner,
         sourceMap: false,
         // Bundle everything, the SDK included, so the deployed versions are the locked ones.
         externalModules: [],
