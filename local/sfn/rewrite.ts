@@ -84,6 +84,10 @@ function rewriteStates(machine: Json, states: Map<string, StateInfo>, types: Map
         states.set(name, { kind: 'other', name, type: 'Map' });
         break;
       }
+      case 'Choice':
+        for (const rule of (state.Choices as Json[]) ?? []) normaliseChoiceRule(rule);
+        states.set(name, { kind: 'other', name, type: 'Choice' });
+        break;
       case 'Parallel':
         for (const branch of state.Branches as Json[]) rewriteStates(branch, states, types, retry);
         states.set(name, { kind: 'other', name, type: 'Parallel' });
@@ -92,6 +96,24 @@ function rewriteStates(machine: Json, states: Map<string, StateInfo>, types: Map
         states.set(name, { kind: 'other', name, type: state.Type as string });
     }
   }
+}
+
+/** The type tests a Choice rule may negate with `false`. */
+const TYPE_TESTS = ['IsNull', 'IsPresent', 'IsNumeric', 'IsString', 'IsBoolean', 'IsTimestamp'];
+
+/**
+ * aws-local-stepfunctions 3.0.0 evaluates `"IsNull": false` (and every other type test given `false`) as
+ * always false; on AWS it means "is not null". `{Not: {Variable, IsNull: true}}` means the same on AWS
+ * and runs correctly locally, so the twin rewrites to it (in place, on its own copy).
+ */
+function normaliseChoiceRule(rule: Json): void {
+  for (const nested of ['And', 'Or'] as const) for (const r of (rule[nested] as Json[] | undefined) ?? []) normaliseChoiceRule(r);
+  if (rule.Not) normaliseChoiceRule(rule.Not as Json);
+  const test = TYPE_TESTS.find((t) => rule[t] === false);
+  if (!test) return;
+  rule.Not = { Variable: rule.Variable, [test]: true };
+  delete rule.Variable;
+  delete rule[test];
 }
 
 function rewriteWait(state: Json): Json {

@@ -47,6 +47,34 @@ describe('local Step Functions engine', () => {
     expect(d.stopDate!.getTime()).toBe(yearLater);
   });
 
+  it('evaluates a type test negated with false ("IsNull": false) as AWS does: "is not null"', async () => {
+    // aws-local-stepfunctions alone evaluates it as always false; the twin's rewrite fixes that.
+    const { clock, engine, start } = setup(
+      {
+        StartAt: 'MoreToDo',
+        States: {
+          MoreToDo: {
+            Type: 'Choice',
+            Choices: [
+              { Variable: '$.cursor', IsNull: false, Next: 'More' },
+              { And: [{ Variable: '$.flag', IsPresent: false }, { Variable: '$.cursor', IsNull: true }], Next: 'Done' },
+            ],
+            Default: 'Other',
+          },
+          More: { Type: 'Pass', Result: 'more', End: true },
+          Done: { Type: 'Pass', Result: 'done', End: true },
+          Other: { Type: 'Pass', Result: 'other', End: true },
+        },
+      },
+      noop,
+    );
+    const a = await start({ cursor: 'u0100' });
+    const b = await start({ cursor: null });
+    await clock.runUntilIdle();
+    expect(JSON.parse((await engine.describeExecution({ executionArn: a })).output!)).toBe('more');
+    expect(JSON.parse((await engine.describeExecution({ executionArn: b })).output!)).toBe('done');
+  });
+
   it('runs an inline Map with MaxConcurrency 1 over 3 items, each waiting, one after another', async () => {
     const seen: Array<{ item: number; at: number }> = [];
     const { clock, engine, start } = setup(
