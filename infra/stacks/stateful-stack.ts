@@ -2,7 +2,7 @@
  * What must outlive any deployment: the single table (every entity, keys built in core/adapters/dynamodb)
  * and the documents bucket (uploaded reports and evidence). Both RETAIN and protected from deletion.
  */
-import { RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
@@ -39,6 +39,8 @@ export class StatefulStack extends Stack {
       sortKey: { name: 'GSI1SK', type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
     });
+
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
 
     // No physical name: bucket names are global, a stage prefix alone would collide across accounts.
     this.documentsBucket = new s3.Bucket(this, 'DocumentsBucket', {

@@ -5,7 +5,7 @@
  * there. The state machines have explicit names, and the functions' grants use ARNs built from those
  * names, so no grant depends on the state machine resources (which depend on the functions).
  */
-import { RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -80,6 +80,9 @@ export class StatelessStack extends Stack {
 
     this.yearlyCycle = this.stateMachine('YearlyCycle', yearlyCycleName, config, (s) => yearlyCycleDefinition(s, lambdas));
     this.unitCycle = this.stateMachine('UnitCycle', unitCycleName, config, (s) => unitCycleDefinition(s, lambdas));
+    // What `npm run cycle -- start` needs (as CYCLE_STATE_MACHINE_ARN).
+    new CfnOutput(this, 'YearlyCycleArn', { value: this.yearlyCycle.stateMachineArn });
+    new CfnOutput(this, 'UnitCycleArn', { value: this.unitCycle.stateMachineArn });
     for (const name of YEARLY_CYCLE_FUNCTIONS) acknowledgeInvokeVersions(this.yearlyCycle, functions[name]);
     for (const name of UNIT_CYCLE_FUNCTIONS) acknowledgeInvokeVersions(this.unitCycle, functions[name]);
   }
