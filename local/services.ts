@@ -95,7 +95,11 @@ export async function startSesEmulator(opts: { port?: number } = {}): Promise<Se
   return {
     endpoint,
     port,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
   };
 }
 
