@@ -54,9 +54,12 @@ export function createClock(opts: { startAt: number; mode: ClockMode }): SimCloc
   let realTimer: NodeJS.Timeout | undefined;
   const idleWaiters = new Set<() => void>();
 
-  // Scaled mode freezes while tracked work runs, so a handler never sees time jump under it.
+  // Scaled mode freezes while tracked work runs and, after timers fire, until the system is quiet again
+  // (the interpreter moves between states untracked): everything due at an instant happens at that
+  // instant, as in simulated mode; only the quiet gaps between instants take (scaled) real time.
   const freezes = mode.kind === 'scaled';
-  const frozen = () => freezes && busy > 0;
+  let held = false;
+  const frozen = () => freezes && (busy > 0 || held);
   const now = () => (speed === 0 || frozen() ? base : base + (performance.now() - realBase) * speed);
 
   const setNow = (at: number) => {
@@ -70,13 +73,36 @@ export function createClock(opts: { startAt: number; mode: ClockMode }): SimCloc
     if (i >= 0) timers.splice(i, 1);
   };
 
-  const fireDue = () => {
+  const fireDue = (): number => {
     const t = now();
+    let fired = 0;
     while (timers.length > 0 && timers[0].at <= t) {
       const timer = timers.shift()!;
       activity++;
+      fired++;
       timer.resolve();
     }
+    return fired;
+  };
+
+  /**
+   * Scaled mode: fire the timers of the earliest due instant AT that instant (a real timer may fire a few
+   * ms late, which is minutes at high speed; nothing ran in between, so nobody saw the overshoot), and
+   * hold the clock there until all it set off is done.
+   */
+  const fireHeld = () => {
+    const at = timers[0].at;
+    base = at;
+    held = true;
+    while (timers.length > 0 && timers[0].at === at) {
+      activity++;
+      timers.shift()!.resolve();
+    }
+    void quiesce().then(() => {
+      held = false;
+      realBase = performance.now();
+      arm();
+    });
   };
 
   const notifyIdle = () => {
@@ -85,9 +111,10 @@ export function createClock(opts: { startAt: number; mode: ClockMode }): SimCloc
 
   // Scaled/real modes: one real timer armed for the earliest simulated timer.
   const arm = () => {
-    if (speed === 0 || stopped) return;
+    if (speed === 0 || stopped || held) return;
     if (realTimer) clearTimeout(realTimer);
     realTimer = undefined;
+    if (freezes && timers.length > 0 && timers[0].at <= now()) return fireHeld();
     fireDue();
     if (timers.length === 0) {
       notifyIdle();
@@ -134,7 +161,7 @@ export function createClock(opts: { startAt: number; mode: ClockMode }): SimCloc
       busy--;
       activity++;
       if (busy === 0) {
-        if (freezes) {
+        if (freezes && !held) {
           realBase = performance.now();
           arm();
         }

@@ -52,7 +52,13 @@ export async function startDynamoDbLocal(opts: { port?: number; dataDir?: string
   let exited: string | null = null;
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += String(d)));
-  child.once('exit', (code, signal) => (exited = `exited with ${code ?? signal}`));
+  // Never leave a JVM behind: if this process ends without stop() (a crash, process.exit), end it too.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', (code, signal) => {
+    exited = `exited with ${code ?? signal}`;
+    process.removeListener('exit', killOnExit);
+  });
   const endpoint = `http://127.0.0.1:${port}`;
   await waitFor(
     'DynamoDB Local',

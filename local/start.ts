@@ -80,15 +80,21 @@ console.log(`
   Ctrl-C stops; npm start again carries on where it stopped (npm start -- --reset starts over).
 `);
 
-let lastEmails = -1;
+// What a person watching sees: each email as it arrives (Beijing time, recipient, subject), and the clock.
+let shown = 0;
+let lastBeat = 0;
 const progress = setInterval(async () => {
-  const emails = (await twin.inbox()).length;
-  if (emails !== lastEmails) {
-    lastEmails = emails;
-    const c = twin.engine.counters();
-    console.log(`${formatBeijing(twin.clock.now(), 'datetime')}  emails ${emails}  executions ${c.executions}  transitions ${c.stateTransitions}`);
+  const inbox = await twin.inbox();
+  for (const m of inbox.slice(shown)) {
+    console.log(`${formatBeijing(m.at * 1000, 'datetime')}  ${m.destination.to.join(', ').padEnd(38)} ${m.subject}`);
   }
-}, 2000);
+  shown = inbox.length;
+  if (Date.now() - lastBeat > 10_000) {
+    lastBeat = Date.now();
+    const c = twin.engine.counters();
+    console.log(`  — ${formatBeijing(twin.clock.now(), 'datetime')}  emails ${shown}  executions ${c.executions}  state transitions ${c.stateTransitions}`);
+  }
+}, 1000);
 
 let stopping = false;
 const stop = async () => {

@@ -139,6 +139,11 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
     const startAt = (sfnFile ? readPersistedClockTime(sfnFile) : undefined) ?? opts.startAt;
     const clock = createClock({ startAt, mode: opts.mode });
     stops.push(() => clock.stop());
+    // A scaled clock must not run while the twin is still starting (importing handlers, re-running
+    // persisted executions): hold it as busy work until startTwin returns.
+    let started!: () => void;
+    void clock.track(new Promise<void>((resolve) => (started = resolve)));
+    stops.push(() => started());
     if (opts.mode.kind !== 'real') stops.push(installClockAsDate(clock));
 
     // Each handler module is the Lambda code unchanged; the twin binds it through its makeHandler with a
@@ -174,6 +179,7 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
     const server: SfnServer = await startSfnServer(engine, { port: sfnPort, clock });
     stops.push(() => server.close());
 
+    started();
     return {
       assembly,
       clock,
