@@ -30,7 +30,7 @@ export function makeTaskHandler<S extends z.ZodMiniType, R>(schema: S, run: (inp
       try {
         return await run(parsed.value);
       } catch (error) {
-        if (error instanceof DomainError) logger.warn('task failed', { error: error.name, message: error.message, details: error.details });
+        if (error instanceof DomainError) logger.warn('task failed', { error: error.name, errorMessage: error.message, details: error.details });
         else logger.error('task failed unexpectedly', { error: error as Error });
         throw error;
       }
