@@ -96,7 +96,11 @@ export type MessageKind =
   | 'receipt'
   | 'rectification'
   | 'outcome'
-  | 'province-forwarding';
+  | 'province-forwarding'
+  /** To the city office: a directory address bounced or complained; milestone `<address>#<since>`. */
+  | 'contact-undeliverable'
+  /** To the city office, once per cycle: the cycle's dates reach a year whose official calendar is not published. */
+  | 'calendar-warning';
 
 /** The ledger key: what a message is about. One message per key, ever. */
 export interface MessageKey {
@@ -134,7 +138,32 @@ export interface AuditEntry {
   at: string;
   actor: string;
   role: 'county' | 'city' | 'system';
-  action: 'submit' | 'decide' | 'start-cycle' | 'forward';
+  action: 'submit' | 'decide' | 'start-cycle' | 'forward' | 'mark-undeliverable' | 'fix-contact' | 'propose-supervision';
   what: Record<string, unknown>;
   why?: string;
+}
+
+export type UndeliverableReason = 'bounce' | 'complaint';
+
+/**
+ * What we know about one directory address (通讯录邮箱), keyed by the address in lower case. Written when
+ * SES reports a permanent bounce or a complaint; the notifier sends nothing to an 'undeliverable' address
+ * until the city office marks it fixed.
+ */
+export interface ContactStatus {
+  /** Lower case. */
+  email: string;
+  status: 'undeliverable' | 'fixed';
+  reason: UndeliverableReason;
+  /** What the receiving side said, e.g. `Permanent/General: smtp; 550 5.1.1 user unknown`. */
+  detail: string;
+  /** When the bounce or complaint happened (the SES event's timestamp): first mark wins. */
+  since: string;
+  /** The SES message id of the email that bounced. */
+  messageId?: string;
+  /** The cycle and unit of that email (from its SES tags), when known. */
+  cycleId?: string;
+  unitId?: string;
+  fixedBy?: string;
+  fixedAt?: string;
 }

@@ -5,6 +5,7 @@
 import type { Plan, Unit } from './plan/schema';
 import type {
   AuditEntry,
+  ContactStatus,
   CycleRecord,
   CycleStatus,
   DeliverableStatus,
@@ -65,6 +66,17 @@ export interface CycleRepository {
   recordForwarding(record: ForwardingRecord): Promise<ForwardingRecord>;
   appendAudit(entry: AuditEntry): Promise<void>;
   listAudit(cycleId: string): Promise<AuditEntry[]>;
+
+  /**
+   * Marks an address undeliverable (the address is lower-cased). First mark wins: while a mark stands, later
+   * calls return it unchanged (marked: false). A 'fixed' record is replaced only by a bounce that happened
+   * after the fix (`since > fixedAt`), so a late redelivery of the old event does not undo the fix.
+   */
+  markContactUndeliverable(status: Omit<ContactStatus, 'status' | 'fixedBy' | 'fixedAt'>): Promise<{ marked: boolean; status: ContactStatus }>;
+  /** The record for this address (any case), 'undeliverable' or 'fixed'; null if none. */
+  getContactStatus(email: string): Promise<ContactStatus | null>;
+  /** The city office fixed the address: 'undeliverable' -> 'fixed'. Returns the fixed record, or null if it was not undeliverable. */
+  clearContactStatus(email: string, by: string, at: string): Promise<ContactStatus | null>;
 }
 
 export interface OutgoingEmail {
@@ -74,6 +86,11 @@ export interface OutgoingEmail {
   subject: string;
   text: string;
   html: string;
+  /**
+   * Message tags (SES `Tags`): SES copies them into its bounce and complaint events, which is how an event
+   * finds its cycle. Any string; the SES adapter encodes values to SES's [A-Za-z0-9_-].
+   */
+  tags?: Record<string, string>;
 }
 
 export interface Mailer {

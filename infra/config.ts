@@ -19,7 +19,7 @@ export const infraConfigSchema = z.object({
   stage: z._default(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,15}$/, { message: 'stage: lowercase slug, max 16' })), 'dev'),
   /** The verified SES identity (domain or address) the functions send from. */
   emailIdentity: z._default(z.string().check(z.minLength(3), z.maxLength(254)), 'example.cn'),
-  /** Optional SES configuration set (event publishing, suppression); granted and injected when set. */
+  /** Name of the SES configuration set the stateless stack creates (default `<stage>-cycle-mail`); every email function uses it. */
   sesConfigurationSet: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
   logRetentionDays: z._default(days, 365),
 });

@@ -46,7 +46,7 @@ export const unitCycleInput = z.strictObject({ cycleId, unitId, schedule: schedu
 export const noticeRequest = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('phase-opened'), phase: phaseKind }),
   z.strictObject({ kind: z.literal('reminder'), deliverableId: slug, milestone: z.string().check(z.regex(/^D-\d{1,2}$/)) }),
-  z.strictObject({ kind: z.literal('escalation'), deliverableId: slug }),
+  z.strictObject({ kind: z.literal('escalation'), deliverableId: slug, level: z.int().check(z.gte(1), z.lte(5)) }),
 ]);
 export const sendUnitNoticeInput = z.strictObject({ cycleId, unitId, notice: noticeRequest });
 export const sendUnitNoticeOutput = z.strictObject({

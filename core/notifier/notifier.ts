@@ -12,6 +12,11 @@
  * The one window left: a crash after the provider accepted the message and before step 3 — after the
  * lease (LEASE_MS) the key may be claimed and sent again. SES has no idempotency key, so no design
  * closes this window; the lease keeps it to the process dying mid-send.
+ *
+ * An address SES reported undeliverable (permanent bounce, complaint: see use-cases/email-events.ts) gets
+ * nothing until the city office fixes it: as the primary recipient the message is 'suppressed' (no ledger
+ * entry, so it can be sent once fixed if the step runs again); in Cc it is dropped. Every email carries the
+ * tags cycleId, unitId and kind, which SES copies into its events.
  */
 import { TransientError } from '../errors';
 import type { MessageKey } from '../model';
@@ -23,13 +28,21 @@ export interface Message extends MessageKey {
   email: Omit<OutgoingEmail, 'to'> & { to: string };
 }
 
-export type SendResult = 'sent' | 'already-sent';
+/** Anything but 'sent' means nothing went out on this call. */
+export type SendResult = 'sent' | 'already-sent' | 'suppressed';
 
 export function makeNotifier(deps: { repo: CycleRepository; mailer: Mailer; clock: { now(): number } }) {
   return {
     async send(message: Message): Promise<SendResult> {
+      const { email: requested, ...key } = message;
+      const undeliverable = async (address: string) => (await deps.repo.getContactStatus(address))?.status === 'undeliverable';
+      if (await undeliverable(requested.to)) return 'suppressed';
+      const cc: string[] = [];
+      for (const address of requested.cc) if (!(await undeliverable(address))) cc.push(address);
+      const tags = { ...requested.tags, cycleId: key.cycleId, ...(key.unitId !== null ? { unitId: key.unitId } : {}), kind: key.kind };
+      const email = { ...requested, cc, tags };
+
       const now = deps.clock.now();
-      const { email, ...key } = message;
       const claim = await deps.repo.claimMessage(
         { ...key, subject: email.subject, cc: email.cc, claimedAt: new Date(now).toISOString() },
         new Date(now - LEASE_MS).toISOString(),

@@ -1,13 +1,15 @@
 /**
- * The email templates: formal zh-CN (公文 style), each with a plain-text and an HTML part, every date in
- * Beijing time with its weekday. Text that comes from people (names in the plan, review reasons) is
- * escaped in HTML. Recipients never come from here: callers take them from the plan's directory.
+ * The email templates: formal zh-CN (公文 style) and English, each email with a plain-text and an HTML
+ * part, every date in Beijing time with its weekday, days left counted as the plan counts them (working
+ * days, with 调休, by default), and a link to where to act. Text that comes from people (names in the
+ * plan, review reasons) is escaped in HTML. Recipients never come from here: callers take them from the
+ * plan's directory.
  *
- * The English versions and the full template set (working days, "还剩 N 个工作日") belong to the
- * reminders issue; the shape (one function per kind returning {subject, text, html}) is what it extends.
+ * Each template is a Draft in both languages; render() sends zh-CN, and English after it when the plan's
+ * `notices.languages` includes 'en'.
  */
-import type { Deliverable, Phase, Plan, Unit } from '../plan/schema';
 import { DateTime } from 'luxon';
+import type { Deliverable, Phase, Plan, Unit } from '../plan/schema';
 import { formatBeijing, localDateOf, weekdayZh } from '../time';
 
 export interface Rendered {
@@ -16,160 +18,238 @@ export interface Rendered {
   html: string;
 }
 
+type Lang = 'zh' | 'en';
+type Text = Record<Lang, string>;
+
+interface Draft {
+  subject: Text;
+  salutation: Text;
+  body: Text[];
+  /** Optional table rows (label, value). */
+  rows?: Array<[Text, Text]>;
+  action?: { label: Text; url: string };
+}
+
 /** The From header: the plan's sender (an SES-verified identity on AWS). */
 export const fromAddress = (plan: Plan) => `${plan.sender.name} <${plan.sender.email}>`;
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 
-const when = (instant: string) => `${formatBeijing(instant, 'datetime')}（${weekdayZh(instant)}）`;
-/** Calendar days from today (Beijing) to the deadline's last day: 0 on the day itself. */
-const daysLeft = (nowMs: number, dueAt: string) =>
-  Math.max(0, DateTime.fromISO(localDateOf(dueAt)).diff(DateTime.fromISO(localDateOf(nowMs)), 'days').days);
+/** A deadline as people read it: `2016年11月9日 23:59（星期三）` / `9 November 2016, 23:59 (Wednesday)`. */
+export const when = (instant: string, lang: Lang) =>
+  lang === 'zh'
+    ? `${formatBeijing(instant, 'datetime', 'zh')}（${weekdayZh(instant)}）`
+    : `${formatBeijing(instant, 'datetime', 'en')} (${DateTime.fromISO(instant, { zone: 'Asia/Shanghai' }).setLocale('en').weekdayLong})`;
+const date = (d: string, lang: Lang) => formatBeijing(`${d}T12:00:00+08:00`, 'date', lang);
+const both = (f: (lang: Lang) => string): Text => ({ zh: f('zh'), en: f('en') });
 
-interface Paragraphs {
-  subject: string;
-  salutation: string;
-  body: string[];
-  /** Optional table rows (label, value). */
-  rows?: Array<[string, string]>;
-  action?: { label: string; url: string };
+/** Days left before a deadline, as the plan counts them. `null` when the count is in calendar days. */
+export interface DaysLeft {
+  days: number;
+  working: boolean;
+}
+const leftText = (left: DaysLeft): Text =>
+  left.days === 0
+    ? { zh: '今日截止', en: 'due today' }
+    : left.working
+      ? { zh: `还剩 ${left.days} 个工作日`, en: `${left.days} working day${left.days > 1 ? 's' : ''} left` }
+      : { zh: `还剩 ${left.days} 天`, en: `${left.days} day${left.days > 1 ? 's' : ''} left` };
+
+function block(plan: Plan, d: Draft, lang: Lang, nowMs: number, html: boolean): string {
+  const signature = [lang === 'zh' ? plan.city.office : `${plan.city.office} (${plan.city.name} office)`, formatBeijing(nowMs, 'date', lang)];
+  const colon = lang === 'zh' ? '：' : ': ';
+  if (!html) {
+    return [
+      `${d.salutation[lang]}${lang === 'zh' ? '：' : ','}`,
+      '',
+      ...d.body.map((b) => `    ${b[lang]}`),
+      ...(d.rows?.length ? ['', ...d.rows.map(([k, v]) => `    ${k[lang]}${colon}${v[lang]}`)] : []),
+      ...(d.action ? ['', `    ${d.action.label[lang]}${colon}${d.action.url}`] : []),
+      '',
+      ...signature.map((s) => `${' '.repeat(24)}${s}`),
+    ].join('\n');
+  }
+  const cell = 'padding:4px 12px;border:1px solid #ccc';
+  return [
+    `<p>${escapeHtml(d.salutation[lang])}${lang === 'zh' ? '：' : ','}</p>`,
+    ...d.body.map((b) => `<p style="text-indent:2em">${escapeHtml(b[lang])}</p>`),
+    d.rows?.length
+      ? `<table style="border-collapse:collapse;margin-left:2em">${d.rows
+          .map(([k, v]) => `<tr><th style="text-align:left;background:#f6f6f6;${cell}">${escapeHtml(k[lang])}</th><td style="${cell}">${escapeHtml(v[lang])}</td></tr>`)
+          .join('')}</table>`
+      : '',
+    d.action ? `<p style="text-indent:2em"><a href="${escapeHtml(d.action.url)}">${escapeHtml(d.action.label[lang])}</a></p>` : '',
+    `<p style="text-align:right">${signature.map(escapeHtml).join('<br>')}</p>`,
+  ].join('');
 }
 
-function render(plan: Plan, p: Paragraphs, nowMs: number): Rendered {
-  const signature = [plan.city.office, formatBeijing(nowMs, 'date')];
-  const text = [
-    `${p.salutation}：`,
-    '',
-    ...p.body.map((b) => `    ${b}`),
-    ...(p.rows?.length ? ['', ...p.rows.map(([k, v]) => `    ${k}：${v}`)] : []),
-    ...(p.action ? ['', `    ${p.action.label}：${p.action.url}`] : []),
-    '',
-    ...signature.map((s) => `${' '.repeat(24)}${s}`),
-    '',
-    '（本邮件由系统自动发送，请勿直接回复。）',
-  ].join('\n');
+const AUTO: Text = { zh: '（本邮件由系统自动发送，请勿直接回复。）', en: '(Sent automatically; please do not reply to this email.)' };
+
+function render(plan: Plan, d: Draft, nowMs: number): Rendered {
+  const langs: Lang[] = plan.notices.languages.includes('en') ? ['zh', 'en'] : ['zh'];
+  const prefix = `【${plan.city.office.replace(/打击传销工作领导小组办公室$/, '打传办')}】`;
+  const subject = `${prefix}${d.subject.zh}${langs.includes('en') ? ` / ${d.subject.en}` : ''}`;
+  const text = [...langs.map((l) => block(plan, d, l, nowMs, false)), langs.map((l) => AUTO[l]).join(' ')].join('\n\n————————\n\n');
   const html = [
     '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"></head>',
     '<body style="font-family:\'SimSun\',\'Songti SC\',serif;font-size:16px;line-height:1.8;color:#222;max-width:720px">',
-    `<p>${escapeHtml(p.salutation)}：</p>`,
-    ...p.body.map((b) => `<p style="text-indent:2em">${escapeHtml(b)}</p>`),
-    p.rows?.length
-      ? `<table style="border-collapse:collapse;margin-left:2em">${p.rows
-          .map(
-            ([k, v]) =>
-              `<tr><th style="text-align:left;padding:4px 12px;border:1px solid #ccc;background:#f6f6f6">${escapeHtml(k)}</th><td style="padding:4px 12px;border:1px solid #ccc">${escapeHtml(v)}</td></tr>`,
-          )
-          .join('')}</table>`
-      : '',
-    p.action ? `<p style="text-indent:2em"><a href="${escapeHtml(p.action.url)}">${escapeHtml(p.action.label)}</a></p>` : '',
-    `<p style="text-align:right">${signature.map(escapeHtml).join('<br>')}</p>`,
-    '<p style="color:#888;font-size:12px">（本邮件由系统自动发送，请勿直接回复。）</p>',
+    langs.map((l) => `<section lang="${l === 'zh' ? 'zh-CN' : 'en'}">${block(plan, d, l, nowMs, true)}</section>`).join('<hr>'),
+    `<p style="color:#888;font-size:12px">${langs.map((l) => escapeHtml(AUTO[l])).join(' ')}</p>`,
     '</body></html>',
   ].join('');
-  return { subject: `【${plan.city.office.replace(/打击传销工作领导小组办公室$/, '打传办')}】${p.subject}`, text, html };
+  return { subject, text, html };
 }
 
-const dueRow = (d: Deliverable, dueAt: string): [string, string] => [d.name, `${when(dueAt)}前（含）`];
+const officeOf = (unit: Unit): Text => ({ zh: `${unit.name}打传办`, en: `${unit.nameEn ?? unit.name} office` });
+const nameOf = (unit: Unit): Text => ({ zh: unit.name, en: unit.nameEn ?? unit.name });
+const portal = (plan: Plan, zh: string, en: string) => ({ label: { zh, en }, url: plan.portalUrl });
+const phaseName = (phase: Phase): Text => ({ zh: phase.name, en: phase.nameEn });
+const item = (d: Deliverable): Text => ({ zh: d.name, en: d.nameEn });
 
 export const templates = {
   phaseOpened(plan: Plan, unit: Unit, phase: Phase, due: Array<{ deliverable: Deliverable; dueAt: string }>, nowMs: number): Rendered {
     return render(plan, {
-      subject: `关于开展“${phase.name}”阶段工作的通知`,
-      salutation: `${unit.name}打传办`,
+      subject: { zh: `关于开展“${phase.name}”阶段工作的通知`, en: `The "${phase.nameEn}" phase begins` },
+      salutation: officeOf(unit),
       body: [
-        `根据《${plan.title}》工作安排，“${phase.name}”阶段自${formatBeijing(phase.opens, 'date')}起至${formatBeijing(phase.closes, 'date')}止。`,
+        {
+          zh: `根据《${plan.title}》工作安排，“${phase.name}”阶段自${date(phase.opens, 'zh')}起至${date(phase.closes, 'zh')}止。`,
+          en: `Under the plan "${plan.title}", the "${phase.nameEn}" phase runs from ${date(phase.opens, 'en')} to ${date(phase.closes, 'en')}.`,
+        },
         due.length
-          ? '请按下列时限报送材料，逾期未报送的将按规定督办。'
-          : '本阶段无需报送材料，请按工作方案组织实施。',
+          ? { zh: '请按下列时限报送材料，逾期未报送的将按规定督办。', en: 'Please submit the following by their deadlines; missed deadlines are escalated.' }
+          : { zh: '本阶段无需报送材料，请按工作方案组织实施。', en: 'Nothing is due in this phase; please carry out the plan.' },
       ],
-      rows: due.map((x) => dueRow(x.deliverable, x.dueAt)),
-      action: { label: '报送入口', url: plan.portalUrl },
+      rows: due.map((x): [Text, Text] => [item(x.deliverable), both((l) => `${when(x.dueAt, l)}${l === 'zh' ? '前（含）' : ' at the latest'}`)]),
+      action: portal(plan, '报送入口', 'Where to submit'),
     }, nowMs);
   },
 
-  reminder(plan: Plan, unit: Unit, deliverable: Deliverable, dueAt: string, nowMs: number): Rendered {
-    const left = daysLeft(nowMs, dueAt);
+  reminder(plan: Plan, unit: Unit, deliverable: Deliverable, dueAt: string, left: DaysLeft, nowMs: number): Rendered {
+    const l = leftText(left);
     return render(plan, {
-      subject: `提醒：请于${when(dueAt)}前报送${deliverable.name}${left > 0 ? `（还剩${left}天）` : '（今日截止）'}`,
-      salutation: `${unit.name}打传办`,
+      subject: { zh: `提醒：请于${when(dueAt, 'zh')}前报送${deliverable.name}（${l.zh}）`, en: `Reminder: ${deliverable.nameEn} is due ${when(dueAt, 'en')} (${l.en})` },
+      salutation: officeOf(unit),
       body: [
-        `贵单位尚未报送${deliverable.name}。报送截止时间为${when(dueAt)}（北京时间，含当时），${left > 0 ? `距截止还剩${left}天` : '今日截止'}。`,
-        '请抓紧完成并通过系统报送；已报送的请忽略本提醒。',
+        {
+          zh: `贵单位尚未报送${deliverable.name}。报送截止时间为${when(dueAt, 'zh')}（北京时间，含当时），${l.zh}。`,
+          en: `Your ${deliverable.nameEn} has not been received. It is due ${when(dueAt, 'en')} Beijing time (inclusive); ${l.en}.`,
+        },
+        { zh: '请抓紧完成并通过系统报送；已报送的请忽略本提醒。', en: 'Please submit it through the system; if you already have, disregard this reminder.' },
       ],
-      action: { label: '报送入口', url: plan.portalUrl },
+      action: portal(plan, '报送入口', 'Where to submit'),
     }, nowMs);
   },
 
   escalation(plan: Plan, unit: Unit, deliverable: Deliverable, dueAt: string, audience: 'unit-leader' | 'city-office', nowMs: number): Rendered {
     return render(plan, {
-      subject: `督办：${unit.name}未按时报送${deliverable.name}`,
-      salutation: audience === 'unit-leader' ? `${unit.name}${unit.leader.name ?? ''}分管领导` : plan.city.office,
-      body: [
-        `${unit.name}应于${when(dueAt)}前报送${deliverable.name}，截至目前尚未报送。`,
+      subject: { zh: `督办：${unit.name}未按时报送${deliverable.name}`, en: `Escalation: ${nameOf(unit).en} missed the deadline for ${deliverable.nameEn}` },
+      salutation:
         audience === 'unit-leader'
-          ? '请督促本地打传办立即报送，并说明逾期原因。逾期情况将纳入考评。'
-          : '现按工作方案提请市打传办督办。',
+          ? { zh: `${unit.name}${unit.leader.name ?? ''}分管领导`, en: `${unit.leader.name ?? 'Leader in charge'}, ${nameOf(unit).en}` }
+          : { zh: plan.city.office, en: plan.city.office },
+      body: [
+        { zh: `${unit.name}应于${when(dueAt, 'zh')}前报送${deliverable.name}，截至目前尚未报送。`, en: `${nameOf(unit).en} was due to submit the ${deliverable.nameEn} by ${when(dueAt, 'en')} and has not.` },
+        audience === 'unit-leader'
+          ? { zh: '请督促本地打传办立即报送，并说明逾期原因。逾期情况将纳入考评。', en: 'Please have your office submit it at once and explain the delay; it counts in the assessment.' }
+          : { zh: '现按工作方案提请市打传办督办。', en: 'Under the plan, this is now escalated to the city office.' },
       ],
-      action: { label: '查看报送情况', url: plan.portalUrl },
+      action: portal(plan, '查看报送情况', 'See the submissions'),
+    }, nowMs);
+  },
+
+  /** 通报批评 draft and 挂牌督办 proposal: for the city office to confirm, never sent to the unit by the system. */
+  criticismDraft(plan: Plan, unit: Unit, deliverable: Deliverable, dueAt: string, nowMs: number): Rendered {
+    return render(plan, {
+      subject: { zh: `请确认：拟对${unit.name}通报批评并挂牌督办（${deliverable.name}逾期未报）`, en: `To confirm: criticism and supervision listing proposed for ${nameOf(unit).en}` },
+      salutation: { zh: plan.city.office, en: plan.city.office },
+      body: [
+        { zh: `${unit.name}应于${when(dueAt, 'zh')}前报送${deliverable.name}，经提醒和督办仍未报送。按工作方案，拟予以通报批评，并列入挂牌督办名单。`, en: `${nameOf(unit).en} has still not submitted the ${deliverable.nameEn} due ${when(dueAt, 'en')}, after reminders and escalation. Under the plan, a notice of criticism and listing for supervision are proposed.` },
+        { zh: '通报批评稿如下，请审核确认后印发：', en: 'The draft notice follows; please review and confirm before it is issued:' },
+        { zh: `关于对${unit.name}的通报：${unit.name}未按《${plan.title}》要求，在规定期限内报送${deliverable.name}，影响全市创建工作进度。现予通报批评，并列入挂牌督办，限期整改。`, en: `Notice concerning ${nameOf(unit).en}: it did not submit the ${deliverable.nameEn} by the deadline set in "${plan.title}", holding back the city's work. It is criticised and listed for supervision, with a deadline to rectify.` },
+      ],
+      action: portal(plan, '确认或撤销', 'Confirm or withdraw'),
     }, nowMs);
   },
 
   receipt(plan: Plan, unit: Unit, deliverable: Deliverable, v: { version: number; receivedAt: string; onTime: boolean; documents: Array<{ fileName: string; sha256: string }> }, nowMs: number): Rendered {
     return render(plan, {
-      subject: `回执：已收到${unit.name}报送的${deliverable.name}（第${v.version}版）`,
-      salutation: `${unit.name}打传办`,
-      body: [`系统已于${when(v.receivedAt)}收到贵单位报送的${deliverable.name}（第${v.version}版）。`],
+      subject: { zh: `回执：已收到${unit.name}报送的${deliverable.name}（第${v.version}版）`, en: `Receipt: ${deliverable.nameEn}, version ${v.version}, received from ${nameOf(unit).en}` },
+      salutation: officeOf(unit),
+      body: [{ zh: `系统已于${when(v.receivedAt, 'zh')}收到贵单位报送的${deliverable.name}（第${v.version}版）。`, en: `The system received your ${deliverable.nameEn} (version ${v.version}) on ${when(v.receivedAt, 'en')}.` }],
       rows: [
-        ['接收时间', formatBeijing(v.receivedAt, 'iso')],
-        ['是否按时', v.onTime ? '按时' : '逾期'],
-        ...v.documents.map((d): [string, string] => [d.fileName, `SHA-256 ${d.sha256}`]),
+        [{ zh: '接收时间', en: 'Received' }, both(() => formatBeijing(v.receivedAt, 'iso'))],
+        [{ zh: '是否按时', en: 'On time' }, v.onTime ? { zh: '按时', en: 'yes' } : { zh: '逾期', en: 'no, late' }],
+        ...v.documents.map((d): [Text, Text] => [both(() => d.fileName), both(() => `SHA-256 ${d.sha256}`)]),
       ],
-      action: { label: '查看报送记录', url: plan.portalUrl },
+      action: portal(plan, '查看报送记录', 'See your submissions'),
     }, nowMs);
   },
 
   rectification(plan: Plan, unit: Unit, deliverable: Deliverable, reason: string | undefined, dueAt: string, nowMs: number): Rendered {
     return render(plan, {
-      subject: `限期整改通知：${unit.name}${deliverable.name}初评未通过`,
-      salutation: `${unit.name}打传办`,
+      subject: { zh: `限期整改通知：${unit.name}${deliverable.name}初评未通过`, en: `Rectification notice: ${nameOf(unit).en}'s ${deliverable.nameEn} was returned` },
+      salutation: officeOf(unit),
       body: [
-        `经市打传办初评，贵单位报送的${deliverable.name}未达到要求，现予退回，请限期整改。`,
-        `整改意见：${reason ?? '详见系统中的评分意见。'}`,
-        `请于${when(dueAt)}前完成整改并重新报送。逾期未报送的，将按规定挂牌督办、通报批评。`,
+        { zh: `经市打传办初评，贵单位报送的${deliverable.name}未达到要求，现予退回，请限期整改。`, en: `After the city's preliminary review, your ${deliverable.nameEn} does not meet the requirements and is returned for rectification.` },
+        { zh: `整改意见：${reason ?? '详见系统中的评分意见。'}`, en: `Reasons: ${reason ?? 'see the scores and comments in the system.'}` },
+        { zh: `请于${when(dueAt, 'zh')}前完成整改并重新报送。逾期未报送的，将按规定挂牌督办、通报批评。`, en: `Please rectify and resubmit by ${when(dueAt, 'en')}. Missing this deadline leads to listing for supervision and public criticism.` },
       ],
-      action: { label: '重新报送', url: plan.portalUrl },
+      action: portal(plan, '重新报送', 'Resubmit'),
     }, nowMs);
   },
 
   outcome(plan: Plan, unit: Unit, outcome: string, nowMs: number): Rendered {
-    const text: Record<string, string> = {
-      qualified: '经市打传办初评，贵单位达到创建标准，初评合格，将上报省局考评认定。',
-      'not-qualified': '经市打传办初评，贵单位经整改后仍未达到创建标准，初评不合格。',
-      'not-submitted': '贵单位在初评期限内未报送自评报告，初评不合格，将予以通报批评。',
-      'rectification-missed': '贵单位未在整改期限内重新报送，初评不合格，将予以挂牌督办、通报批评。',
-      'review-overdue': '贵单位的自评报告未能在初评期限内完成审核，请与市打传办联系。',
+    const text: Record<string, Text> = {
+      qualified: { zh: '经市打传办初评，贵单位达到创建标准，初评合格，将上报省局考评认定。', en: 'The city office finds that you meet the standard: you pass the preliminary review and go forward to the province.' },
+      'not-qualified': { zh: '经市打传办初评，贵单位经整改后仍未达到创建标准，初评不合格。', en: 'After rectification you still do not meet the standard: you do not pass the preliminary review.' },
+      'not-submitted': { zh: '贵单位在初评期限内未报送自评报告，初评不合格，将予以通报批评。', en: 'No self-assessment report arrived within the review period: you do not pass, and will be criticised.' },
+      'rectification-missed': { zh: '贵单位未在整改期限内重新报送，初评不合格，将予以挂牌督办、通报批评。', en: 'No resubmission arrived by the rectification deadline: you do not pass, and will be listed for supervision and criticised.' },
+      'review-overdue': { zh: '贵单位的自评报告未能在初评期限内完成审核，请与市打传办联系。', en: 'Your report could not be reviewed within the review period; please contact the city office.' },
     };
+    const passed = outcome === 'qualified';
     return render(plan, {
-      subject: `初评结果通知：${unit.name}${outcome === 'qualified' ? '初评合格' : '初评未通过'}`,
-      salutation: `${unit.name}打传办`,
-      body: [text[outcome] ?? outcome],
-      action: { label: '查看详情', url: plan.portalUrl },
+      subject: { zh: `初评结果通知：${unit.name}${passed ? '初评合格' : '初评未通过'}`, en: `Preliminary review: ${nameOf(unit).en} ${passed ? 'passes' : 'does not pass'}` },
+      salutation: officeOf(unit),
+      body: [text[outcome] ?? both(() => outcome)],
+      action: portal(plan, '查看详情', 'Details'),
     }, nowMs);
   },
 
   provinceForwarding(plan: Plan, qualified: Unit[], notQualified: Unit[], nowMs: number): Rendered {
+    const list = (units: Unit[]): Text => ({ zh: units.map((u) => u.name).join('、') || '无', en: units.map((u) => u.nameEn ?? u.name).join(', ') || 'none' });
     return render(plan, {
-      subject: `关于报送${plan.city.name}${plan.year}年度无传销县(市、区)初评合格名单的报告`,
-      salutation: plan.province.name,
+      subject: { zh: `关于报送${plan.city.name}${plan.year}年度无传销县(市、区)初评合格名单的报告`, en: `${plan.city.name} ${plan.year}: counties passing the preliminary review` },
+      salutation: { zh: plan.province.name, en: plan.province.name },
       body: [
-        `根据《${plan.title}》，${plan.city.name}打传办已完成对各县(市、区)的初评。现将初评合格名单报上，请予考评认定。`,
-        `初评合格：${qualified.length}个；未通过：${notQualified.length}个。`,
+        { zh: `根据《${plan.title}》，${plan.city.name}打传办已完成对各县(市、区)的初评。现将初评合格名单报上，请予考评认定。`, en: `Under "${plan.title}", the ${plan.city.name} office has completed its preliminary review. The counties that pass are listed for your assessment and certification.` },
+        { zh: `初评合格：${qualified.length}个；未通过：${notQualified.length}个。`, en: `Passing: ${qualified.length}; not passing: ${notQualified.length}.` },
       ],
       rows: [
-        ['初评合格', qualified.map((u) => u.name).join('、') || '无'],
-        ['未通过', notQualified.map((u) => u.name).join('、') || '无'],
+        [{ zh: '初评合格', en: 'Passing' }, list(qualified)],
+        [{ zh: '未通过', en: 'Not passing' }, list(notQualified)],
+      ],
+    }, nowMs);
+  },
+
+  /** Once per cycle, to the city office: dates in a year whose official calendar is not published yet. */
+  calendarWarning(plan: Plan, years: number[], nowMs: number): Rendered {
+    const ys = years.join('、');
+    return render(plan, {
+      subject: { zh: `请注意：${ys}年法定节假日安排尚未发布`, en: `Note: the official ${years.join(', ')} holiday calendar is not published yet` },
+      salutation: { zh: plan.city.office, en: plan.city.office },
+      body: [
+        { zh: `《${plan.title}》的部分日期在${ys}年。该年法定节假日及调休安排尚未发布，系统暂按周一至周五为工作日计算提醒和督办日期。`, en: `Some dates of "${plan.title}" fall in ${years.join(', ')}, whose official holidays and adjusted working days are not published yet. Until they are, reminders and escalations count Monday to Friday as working days.` },
+        { zh: '国务院办公厅发布后，请更新系统日历数据，相关日期将随之调整。', en: 'Once the State Council publishes it, please update the calendar data; the dates will follow.' },
       ],
     }, nowMs);
   },
 };
+
+/** Days left from `nowMs` (Beijing date) to a deadline's last day, as the plan counts them. */
+export function daysLeft(nowMs: number, lastDay: string, working: boolean, workingDaysBetween: (from: string, to: string) => number): DaysLeft {
+  const today = localDateOf(nowMs);
+  if (working) return { days: workingDaysBetween(today, lastDay), working };
+  return { days: Math.max(0, DateTime.fromISO(lastDay).diff(DateTime.fromISO(today), 'days').days), working };
+}

@@ -7,7 +7,7 @@
  * it holds no units and no text.
  */
 import * as z from 'zod/mini';
-import { phaseKind } from './schema';
+import { localDate, phaseKind } from './schema';
 
 export const instant = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/, { message: 'utc-instant' }));
 
@@ -17,13 +17,24 @@ export const reminderSlotSchema = z.strictObject({
   at: instant,
 });
 
+export const escalationSlotSchema = z.strictObject({
+  /** 1 for the first rung of the ladder. Part of the ledger key. */
+  level: z.int().check(z.gte(1), z.lte(5)),
+  to: z.enum(['unit-leader', 'city-office', 'criticism-draft']),
+  at: instant,
+});
+
 export const deliverableScheduleSchema = z.strictObject({
   deliverableId: z.string(),
+  /** The deadline's last day in Beijing, after the plan's non-working-day policy (it may have moved). */
+  lastDay: localDate,
   /** Inclusive end: the last second that is on time (23:59:59 Beijing on the last day). */
   dueAt: instant,
   reminders: z.array(reminderSlotSchema),
-  /** When a missed deliverable is escalated: the first notice time after `dueAt`. */
+  /** When the deadline counts as missed: the first escalation's time (the review opens after it). */
   escalateAt: instant,
+  /** The escalation ladder for this deliverable if it is still missing. */
+  escalations: z.array(escalationSlotSchema),
 });
 
 export const phaseScheduleSchema = z.strictObject({
@@ -47,14 +58,18 @@ export const scheduleSchema = z.strictObject({
     /** Inclusive end of the preliminary-review phase: the last instant a decision or resubmission counts. */
     closesAt: instant,
     rectificationDays: z.int(),
+    dayCounting: z.enum(['working', 'calendar']),
     maxRounds: z.int(),
   }),
   /** When the qualifying list is forwarded to the province. */
   forwardAt: instant,
+  /** The working-day calendar the instants were computed with (package and version). */
+  calendar: z.string(),
 });
 
 export type Instant = z.infer<typeof instant>;
 export type ReminderSlot = z.infer<typeof reminderSlotSchema>;
 export type DeliverableSchedule = z.infer<typeof deliverableScheduleSchema>;
+export type EscalationSlot = z.infer<typeof escalationSlotSchema>;
 export type PhaseSchedule = z.infer<typeof phaseScheduleSchema>;
 export type Schedule = z.infer<typeof scheduleSchema>;

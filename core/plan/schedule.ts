@@ -1,45 +1,86 @@
 /**
- * The schedule: every instant the cycle waits for, derived from a valid plan (./validate.ts).
+ * The schedule: every instant the cycle waits for, derived from a valid plan (./validate.ts) and China's
+ * official working-day calendar with its 调休 days (../calendar.ts, with the plan's overrides).
  *
- * - A phase opens on its first day at `notices.sendAt` (Beijing) and closes at 23:59:59 of its last day.
- * - A deliverable is due at the inclusive end of its deadline; reminder D-n goes out n calendar days
- *   before the deadline's last day at `sendAt` (dropped if before the phase opens or not before the due
- *   time); a missed deliverable is escalated the day after its last day at `sendAt`.
- * - The review opens when the reviewed deliverable is escalated or when the review phase opens,
+ * - A deadline's last day that is not a working day moves to the next working day, unless the plan says
+ *   `calendar.nonWorkingDeadline: keep` (the validator warns either way). It is due at 23:59:59 of that day.
+ * - Reminder D-n goes out n days (working days by default: `notices.dayCounting`) before the last day,
+ *   at `notices.sendAt`; one that would fall on a non-working day goes on the working day before
+ *   (`notices.onNonWorkingDay: shift`). Reminders before the phase opens, or not before the due time,
+ *   are dropped; two offsets landing on the same day send once.
+ * - The escalation ladder: level k goes `afterDays` days after the first working day following the last
+ *   day, at `sendAt`; an escalation or an opening notice that would fall on a non-working day goes on the
+ *   next working day.
+ * - The review opens when the reviewed deliverable is first escalated or when the review phase opens,
  *   whichever is later, and closes at the end of the review phase's last day.
- * - The qualifying list goes to the province on `forwardToProvince.on` at `sendAt`.
- *
- * Day arithmetic is calendar days, via core/time.ts (where a working-day calendar will plug in).
+ * - The qualifying list goes to the province on `forwardToProvince.on` (next working day if need be).
  */
-import { addCalendarDays, atLocalTime, dayEnd, deadlineEnd, deadlineLastDay, toUtcInstant } from '../time';
-import type { Plan } from './schema';
-import type { DeliverableSchedule, PhaseSchedule, ReminderSlot, Schedule } from './schedule-schema';
+import { makeCalendar, type WorkingCalendar } from '../calendar';
+import { addCalendarDays, atLocalTime, dayEnd, deadlineLastDay, toUtcInstant } from '../time';
+import type { Deadline, Plan } from './schema';
+import type { DeliverableSchedule, EscalationSlot, PhaseSchedule, ReminderSlot, Schedule } from './schedule-schema';
+
+export function planCalendar(plan: Plan): WorkingCalendar {
+  return makeCalendar({ overrides: plan.calendar.overrides });
+}
+
+/** The plan's day arithmetic: working or calendar days, and where a day on which nothing may go out moves. */
+export function planDays(plan: Plan, calendar: WorkingCalendar = planCalendar(plan)) {
+  const working = plan.notices.dayCounting === 'working';
+  const shift = plan.notices.onNonWorkingDay === 'shift';
+  return {
+    calendar,
+    /** `n` days after (n > 0) or before (n < 0) `date`. */
+    add: (date: string, n: number) => (working ? calendar.addWorkingDays(date, n) : addCalendarDays(date, n)),
+    /** A day something is sent on, looking back (reminders) or forward (notices, escalations). */
+    sendDayBefore: (date: string) => (shift ? calendar.onOrBefore(date) : date),
+    sendDayAfter: (date: string) => (shift ? calendar.onOrAfter(date) : date),
+    /** A deadline's last day, after the non-working-day policy. */
+    lastDay: (due: Deadline) => {
+      const day = deadlineLastDay(due);
+      return plan.calendar.nonWorkingDeadline === 'next-working-day' ? calendar.onOrAfter(day) : day;
+    },
+  };
+}
 
 export function deriveSchedule(plan: Plan): Schedule {
   const zone = plan.timeZone;
   const sendAt = plan.notices.sendAt;
+  const days = planDays(plan);
+  const at = (date: string) => atLocalTime(date, sendAt, zone);
   const reminderDays = [...new Set(plan.notices.reminderDaysBefore)].sort((a, b) => b - a);
 
   const phases: PhaseSchedule[] = plan.phases
     .filter((p) => p.kind !== 'preliminary-review')
     .map((phase) => {
-      const opens = atLocalTime(phase.opens, sendAt, zone);
-      const deliverables = [...phase.deliverables]
-        .sort((a, b) => deadlineEnd(a.due, zone).toMillis() - deadlineEnd(b.due, zone).toMillis())
-        .map((d): DeliverableSchedule => {
-          const lastDay = deadlineLastDay(d.due);
-          const due = deadlineEnd(d.due, zone);
+      const opens = at(days.sendDayAfter(phase.opens));
+      const deliverables = phase.deliverables
+        .map((d) => ({ d, lastDay: days.lastDay(d.due) }))
+        .sort((a, b) => a.lastDay.localeCompare(b.lastDay))
+        .map(({ d, lastDay }): DeliverableSchedule => {
+          const due = dayEnd(lastDay, zone);
           const reminders: ReminderSlot[] = [];
+          const seen = new Set<string>();
           for (const n of reminderDays) {
-            const at = atLocalTime(addCalendarDays(lastDay, -n), sendAt, zone);
-            if (at.toMillis() < opens.toMillis() || at.toMillis() >= due.toMillis()) continue;
-            reminders.push({ milestone: `D-${n}`, at: toUtcInstant(at) });
+            const day = days.sendDayBefore(n === 0 ? lastDay : days.add(lastDay, -n));
+            const when = at(day);
+            if (seen.has(day) || when.toMillis() < opens.toMillis() || when.toMillis() >= due.toMillis()) continue;
+            seen.add(day);
+            reminders.push({ milestone: `D-${n}`, at: toUtcInstant(when) });
           }
+          const firstAfter = days.sendDayAfter(addCalendarDays(lastDay, 1));
+          const escalations: EscalationSlot[] = plan.escalation.levels.map((level, i) => ({
+            level: i + 1,
+            to: level.to,
+            at: toUtcInstant(at(days.sendDayAfter(level.afterDays === 0 ? firstAfter : days.add(firstAfter, level.afterDays)))),
+          }));
           return {
             deliverableId: d.id,
+            lastDay,
             dueAt: toUtcInstant(due),
             reminders,
-            escalateAt: toUtcInstant(atLocalTime(addCalendarDays(lastDay, 1), sendAt, zone)),
+            escalateAt: toUtcInstant(at(firstAfter)),
+            escalations,
           };
         });
       return {
@@ -53,7 +94,7 @@ export function deriveSchedule(plan: Plan): Schedule {
   const reviewPhase = plan.phases.find((p) => p.kind === 'preliminary-review');
   const reviewed = phases.flatMap((p) => p.deliverables).find((d) => isReviewed(plan, d.deliverableId));
   if (!reviewPhase || !reviewed) throw new Error('deriveSchedule needs a valid plan (see validatePlan)');
-  const reviewOpens = toUtcInstant(atLocalTime(reviewPhase.opens, sendAt, zone));
+  const reviewOpens = toUtcInstant(at(days.sendDayAfter(reviewPhase.opens)));
 
   return {
     cycleId: plan.cycleId,
@@ -64,9 +105,11 @@ export function deriveSchedule(plan: Plan): Schedule {
       opensAt: reviewed.escalateAt > reviewOpens ? reviewed.escalateAt : reviewOpens,
       closesAt: toUtcInstant(dayEnd(reviewPhase.closes, zone)),
       rectificationDays: plan.review.rectificationDays,
+      dayCounting: plan.notices.dayCounting,
       maxRounds: plan.review.maxRounds,
     },
-    forwardAt: toUtcInstant(atLocalTime(plan.forwardToProvince.on, sendAt, zone)),
+    forwardAt: toUtcInstant(at(days.sendDayAfter(plan.forwardToProvince.on))),
+    calendar: days.calendar.source,
   };
 }
 

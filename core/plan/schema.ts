@@ -108,20 +108,52 @@ export const planSchema = z.strictObject({
   portalUrl: z.url().check(z.maxLength(200)),
   units: z.array(unitSchema).check(z.minLength(1), z.maxLength(5000)),
   phases: z.array(phaseSchema).check(z.length(PHASE_KINDS.length)),
+  /** China's official working-day calendar (with 调休) is built in; the city office may override days. */
+  calendar: z._default(
+    z.strictObject({
+      overrides: z._default(
+        z.array(z.strictObject({ date: localDate, working: z.boolean(), reason: line(100) })).check(z.maxLength(366)),
+        [],
+      ),
+      /** A deadline whose last day is not a working day moves to the next working day (the validator says so), or stays. */
+      nonWorkingDeadline: z._default(z.enum(['next-working-day', 'keep']), 'next-working-day'),
+    }),
+    { overrides: [], nonWorkingDeadline: 'next-working-day' },
+  ),
   notices: z.strictObject({
     /** Time of day (Beijing) at which opening notices, reminders and escalations go out. */
     sendAt: z._default(localTime, '09:00'),
-    /** Calendar days before each deadline on which a reminder goes out (0 = on the day itself). */
+    /** Days before each deadline's last day on which a reminder goes out (0 = on the day itself). */
     reminderDaysBefore: z._default(z.array(int(0, 60)).check(z.maxLength(10)), [7, 3, 1, 0]),
+    /** How reminder offsets, escalation intervals and rectification periods count: working days (default) or calendar days. */
+    dayCounting: z._default(z.enum(['working', 'calendar']), 'working'),
+    /** 'shift': nothing goes out on a non-working day (a reminder moves to the working day before, an escalation or opening notice to the next); 'send': send anyway. */
+    onNonWorkingDay: z._default(z.enum(['shift', 'send']), 'shift'),
+    /** Email languages: formal zh-CN always; with 'en', an English version follows the Chinese in each email. */
+    languages: z._default(z.array(z.enum(['zh-CN', 'en'])).check(z.minLength(1), z.maxLength(2)), ['zh-CN']),
   }),
   escalation: z.strictObject({
-    /** Who receives the escalation when a deliverable is missed, in order. */
-    recipients: z._default(z.array(z.enum(['unit-leader', 'city-office'])).check(z.minLength(1)), ['unit-leader']),
-    /** Put the unit's own office in copy. */
+    /**
+     * The ladder for a missed deadline, following the hierarchy: each level `afterDays` days after the first
+     * day following the deadline. unit-leader: the county's leader in charge (分管领导); city-office: the city
+     * office; criticism-draft: a drafted notice of criticism (通报批评) and a proposal to list the unit for
+     * supervision (挂牌督办), sent to the city office to confirm.
+     */
+    levels: z._default(
+      z
+        .array(z.strictObject({ to: z.enum(['unit-leader', 'city-office', 'criticism-draft']), afterDays: int(0, 60) }))
+        .check(z.minLength(1), z.maxLength(5)),
+      [
+        { to: 'unit-leader', afterDays: 0 },
+        { to: 'city-office', afterDays: 3 },
+        { to: 'criticism-draft', afterDays: 5 },
+      ],
+    ),
+    /** Put the unit's own office in copy of the leader's escalation. */
     ccUnitOffice: z._default(z.boolean(), true),
   }),
   review: z.strictObject({
-    /** Days a returned unit gets to rectify (限期整改), counted from the day of the decision. */
+    /** Days (see notices.dayCounting) a returned unit gets to rectify (限期整改), counted from the day of the decision. */
     rectificationDays: int(1, 90),
     /** How many review rounds at most (first review plus resubmissions). */
     maxRounds: z._default(int(1, 5), 3),
@@ -142,3 +174,4 @@ export type PhaseKind = (typeof PHASE_KINDS)[number];
 export type Deliverable = Phase['deliverables'][number];
 export type Deadline = z.output<typeof deadlineSchema>;
 export type RubricItem = Plan['rubric']['items'][number];
+export type EscalationLevel = Plan['escalation']['levels'][number];

@@ -6,6 +6,7 @@
  * When the shape is wrong somewhere, the cross-field rules still run on the top-level sections that did
  * parse, so an author sees as many problems as possible in one pass.
  */
+import { makeCalendar } from '../calendar';
 import { deadlineLastDay, isCalendarDate } from '../time';
 import { makeProblem, problemsFromIssues, type Problem } from '../validation';
 import { PHASE_KINDS, planSchema, type Phase, type Plan } from './schema';
@@ -72,6 +73,61 @@ function crossFieldRules(s: Sections, errors: Problem[], warnings: Problem[]): v
       );
   }
   if (s.notices) unique(s.notices.reminderDaysBefore, (i) => `notices.reminderDaysBefore[${i}]`, errors);
+  if (s.escalation) checkLadder(s.escalation.levels, errors);
+  if (s.phases) checkCalendar({ ...s, phases: s.phases }, warnings);
+}
+
+/** Each rung of the escalation ladder comes after the one before. */
+function checkLadder(levels: Plan['escalation']['levels'], errors: Problem[]): void {
+  levels.forEach((level, i) => {
+    if (i > 0 && level.afterDays <= levels[i - 1].afterDays)
+      errors.push(
+        makeProblem(`escalation.levels[${i}].afterDays`, 'escalation.order', {
+          zh: `督办第 ${i + 1} 级的天数（${level.afterDays}）应大于上一级（${levels[i - 1].afterDays}）`,
+          en: `level ${i + 1} comes after ${level.afterDays} days, which must be more than the level before (${levels[i - 1].afterDays})`,
+        }),
+      );
+  });
+}
+
+/**
+ * Working-day warnings: a deadline that falls on a non-working day (moved, or kept as the plan says), and
+ * dates in a year whose official calendar (with 调休) is not published yet.
+ */
+function checkCalendar(s: Sections & { phases: Phase[] }, warnings: Problem[]): void {
+  const calendar = makeCalendar({ overrides: s.calendar?.overrides ?? [] });
+  const policy = s.calendar?.nonWorkingDeadline ?? 'next-working-day';
+  s.phases.forEach((phase, pi) =>
+    phase.deliverables.forEach((d, di) => {
+      const last = deadlineLastDay(d.due);
+      if (calendar.isWorkingDay(last)) return;
+      const day = calendar.describe(last);
+      const why = day.nameZh ? `${day.nameZh}` : '休息日';
+      const whyEn = day.nameEn ?? 'a day off';
+      warnings.push(
+        policy === 'next-working-day'
+          ? makeProblem(`phases[${pi}].deliverables[${di}].due`, 'deadline.moved', {
+              zh: `截止日 ${last}（${why}）不是工作日，顺延至 ${calendar.onOrAfter(last)}`,
+              en: `the last day ${last} (${whyEn}) is not a working day; the deadline moves to ${calendar.onOrAfter(last)}`,
+            })
+          : makeProblem(`phases[${pi}].deliverables[${di}].due`, 'deadline.non-working-day', {
+              zh: `截止日 ${last}（${why}）不是工作日，按计划不顺延`,
+              en: `the last day ${last} (${whyEn}) is not a working day; the plan keeps it`,
+            }),
+      );
+    }),
+  );
+  const first = s.phases[0]?.opens;
+  const last = s.forwardToProvince?.on ?? s.phases[s.phases.length - 1]?.closes;
+  if (!first || !last) return;
+  const missing = calendar.unpublishedYears(first, last);
+  if (missing.length)
+    warnings.push(
+      makeProblem('phases', 'calendar.unpublished', {
+        zh: `${missing.join('、')} 年的法定节假日安排（含调休）尚未发布，该年日期暂按周一至周五工作日计算；发布后请更新日历数据`,
+        en: `the official holiday calendar (with adjusted working days) for ${missing.join(', ')} is not published yet; those dates count Monday to Friday as working days until it is`,
+      }),
+    );
 }
 
 /** Each value once; a repeat is reported at its own path, naming the first occurrence. */

@@ -4,16 +4,26 @@
  */
 import { NotFoundError } from '../errors';
 import type { Deliverable, Phase, Plan, Unit } from '../plan/schema';
-import { deriveSchedule } from '../plan/schedule';
+import { deriveSchedule, planDays } from '../plan/schedule';
 import type { Schedule } from '../plan/schedule-schema';
 import type { Deps } from '../ports';
 import { makeNotifier, type Notifier } from '../notifier/notifier';
 
+export interface DeliverableInPlan {
+  deliverable: Deliverable;
+  phase: Phase;
+  dueAt: string;
+  /** The deadline's last day (Beijing), after the non-working-day policy. */
+  lastDay: string;
+}
+
 export interface LoadedPlan {
   plan: Plan;
   schedule: Schedule;
+  /** The plan's day arithmetic on China's working-day calendar with the plan's overrides. */
+  days: ReturnType<typeof planDays>;
   units: Map<string, Unit>;
-  deliverables: Map<string, { deliverable: Deliverable; phase: Phase; dueAt: string }>;
+  deliverables: Map<string, DeliverableInPlan>;
 }
 
 export interface Context extends Deps {
@@ -21,7 +31,7 @@ export interface Context extends Deps {
   nowIso(): string;
   loadPlan(cycleId: string): Promise<LoadedPlan>;
   unitOf(loaded: LoadedPlan, unitId: string): Unit;
-  deliverableOf(loaded: LoadedPlan, deliverableId: string): { deliverable: Deliverable; phase: Phase; dueAt: string };
+  deliverableOf(loaded: LoadedPlan, deliverableId: string): DeliverableInPlan;
 }
 
 export function makeContext(deps: Deps): Context {
@@ -36,15 +46,15 @@ export function makeContext(deps: Deps): Context {
       const plan = await deps.repo.getPlan(cycleId);
       if (!plan) throw new NotFoundError({ zh: `未找到周期 ${cycleId} 的工作计划`, en: `no plan stored for cycle ${cycleId}` });
       const schedule = deriveSchedule(plan);
-      const deliverables = new Map<string, { deliverable: Deliverable; phase: Phase; dueAt: string }>();
+      const deliverables = new Map<string, DeliverableInPlan>();
       for (const phase of plan.phases) {
         const ps = schedule.phases.find((p) => p.kind === phase.kind);
         for (const d of phase.deliverables) {
-          const dueAt = ps?.deliverables.find((x) => x.deliverableId === d.id)?.dueAt;
-          if (dueAt) deliverables.set(d.id, { deliverable: d, phase, dueAt });
+          const slot = ps?.deliverables.find((x) => x.deliverableId === d.id);
+          if (slot) deliverables.set(d.id, { deliverable: d, phase, dueAt: slot.dueAt, lastDay: slot.lastDay });
         }
       }
-      const loaded: LoadedPlan = { plan, schedule, units: new Map(plan.units.map((u) => [u.id, u])), deliverables };
+      const loaded: LoadedPlan = { plan, schedule, days: planDays(plan), units: new Map(plan.units.map((u) => [u.id, u])), deliverables };
       cache.set(cycleId, loaded);
       return loaded;
     },

@@ -47,6 +47,16 @@ export async function startCycle(ctx: Context, input: { plan: unknown; startedBy
 export async function registerCycle(ctx: Context, input: { cycleId: string; executionName: string }) {
   const loaded = await ctx.loadPlan(input.cycleId);
   await ctx.repo.setCycleStatus(input.cycleId, 'running', ctx.nowIso(), { executionName: input.executionName });
+  // Dates in a year whose official calendar is not out yet count Monday to Friday: tell the city office, once.
+  const { plan } = loaded;
+  const missing = loaded.days.calendar.unpublishedYears(plan.phases[0].opens, plan.forwardToProvince.on);
+  if (missing.length) {
+    const to = plan.city.email;
+    await ctx.notifier.send({
+      cycleId: plan.cycleId, unitId: null, kind: 'calendar-warning', milestone: missing.join('-'), recipient: to,
+      email: { from: fromAddress(plan), to, cc: [], ...templates.calendarWarning(plan, missing, ctx.clock.now()) },
+    });
+  }
   return { schedule: loaded.schedule, unitCount: loaded.plan.units.length };
 }
 

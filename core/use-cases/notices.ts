@@ -3,7 +3,8 @@
  * Each goes through the notifier's ledger, so running a step again sends nothing twice.
  */
 import type { PhaseKind } from '../plan/schema';
-import { fromAddress, templates } from '../notifier/templates';
+import { InvalidTaskInputError } from '../errors';
+import { daysLeft, fromAddress, templates } from '../notifier/templates';
 import type { Message } from '../notifier/notifier';
 import type { Context } from './context';
 
@@ -12,7 +13,7 @@ type Status = 'sent' | 'already-sent' | 'not-needed';
 export type NoticeRequest =
   | { kind: 'phase-opened'; phase: PhaseKind }
   | { kind: 'reminder'; deliverableId: string; milestone: string }
-  | { kind: 'escalation'; deliverableId: string };
+  | { kind: 'escalation'; deliverableId: string; level: number };
 
 async function sendAll(ctx: Context, messages: Message[]): Promise<{ status: Status; messages: number }> {
   if (messages.length === 0) return { status: 'not-needed', messages: 0 };
@@ -39,14 +40,15 @@ export async function sendUnitNotice(ctx: Context, input: { cycleId: string; uni
     ]);
   }
 
-  const { deliverable, dueAt } = ctx.deliverableOf(loaded, notice.deliverableId);
+  const { deliverable, dueAt, lastDay } = ctx.deliverableOf(loaded, notice.deliverableId);
   const delivered = await ctx.repo.getDeliverableStatus(input.cycleId, unit.id, deliverable.id);
   if (delivered) return sendAll(ctx, []);
 
   if (notice.kind === 'reminder') {
     // A reminder that comes after its deadline (a restart long after the fact) would mislead: skip it.
     if (now >= Date.parse(dueAt) + 1000) return sendAll(ctx, []);
-    const mail = templates.reminder(plan, unit, deliverable, dueAt, now);
+    const left = daysLeft(now, lastDay, plan.notices.dayCounting === 'working', loaded.days.calendar.workingDaysBetween);
+    const mail = templates.reminder(plan, unit, deliverable, dueAt, left, now);
     return sendAll(ctx, [
       {
         ...base, kind: 'reminder', milestone: `${deliverable.id}#${notice.milestone}`, recipient: unit.office.email,
@@ -55,12 +57,38 @@ export async function sendUnitNotice(ctx: Context, input: { cycleId: string; uni
     ]);
   }
 
-  // escalation: following the hierarchy, the unit's leader in charge (office in copy), then the city office.
-  const messages: Message[] = plan.escalation.recipients.map((audience) => {
-    const mail = templates.escalation(plan, unit, deliverable, dueAt, audience, now);
-    const to = audience === 'unit-leader' ? unit.leader.email : (plan.city.leaderEmail ?? plan.city.email);
-    const cc = audience === 'unit-leader' && plan.escalation.ccUnitOffice ? [unit.office.email] : [];
-    return { ...base, kind: 'escalation', milestone: `${deliverable.id}#missed`, recipient: to, email: { from, to, cc, ...mail } };
-  });
-  return sendAll(ctx, messages);
+  // escalation: one rung of the ladder, following the hierarchy (the schedule says which and when).
+  const slot = loaded.schedule.phases
+    .flatMap((p) => p.deliverables)
+    .find((d) => d.deliverableId === deliverable.id)
+    ?.escalations.find((e) => e.level === notice.level);
+  if (!slot) {
+    throw new InvalidTaskInputError(
+      { zh: `${deliverable.name}没有第 ${notice.level} 级督办`, en: `${deliverable.id} has no escalation level ${notice.level}` },
+      { deliverableId: deliverable.id, level: notice.level },
+    );
+  }
+  const milestone = `${deliverable.id}#L${notice.level}`;
+  if (slot.to === 'unit-leader') {
+    const mail = templates.escalation(plan, unit, deliverable, dueAt, 'unit-leader', now);
+    const cc = plan.escalation.ccUnitOffice ? [unit.office.email] : [];
+    return sendAll(ctx, [{ ...base, kind: 'escalation', milestone, recipient: unit.leader.email, email: { from, to: unit.leader.email, cc, ...mail } }]);
+  }
+  const cityTo = plan.city.leaderEmail ?? plan.city.email;
+  if (slot.to === 'city-office') {
+    const mail = templates.escalation(plan, unit, deliverable, dueAt, 'city-office', now);
+    return sendAll(ctx, [{ ...base, kind: 'escalation', milestone, recipient: cityTo, email: { from, to: cityTo, cc: [], ...mail } }]);
+  }
+  // criticism-draft: a drafted 通报批评 and a proposal to list the unit for supervision (挂牌督办), for the
+  // city office to confirm; recorded in the audit log once, with the message.
+  const mail = templates.criticismDraft(plan, unit, deliverable, dueAt, now);
+  const result = await sendAll(ctx, [{ ...base, kind: 'escalation', milestone, recipient: cityTo, email: { from, to: cityTo, cc: [], ...mail } }]);
+  if (result.status === 'sent') {
+    await ctx.repo.appendAudit({
+      cycleId: input.cycleId, unitId: unit.id, at: ctx.nowIso(), actor: 'system', role: 'system', action: 'propose-supervision',
+      what: { deliverableId: deliverable.id, dueAt, level: notice.level, status: 'awaiting-city-confirmation' },
+      why: `${deliverable.name}逾期未报送`,
+    });
+  }
+  return result;
 }

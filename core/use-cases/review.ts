@@ -12,14 +12,15 @@
 import { DecisionConflictError, NotFoundError } from '../errors';
 import type { ReviewDecision, ReviewOutcome, UnitOutcomeStatus } from '../model';
 import { fromAddress, templates } from '../notifier/templates';
-import { addCalendarDays, dayEnd, localDateOf, secondsUntil, toUtcInstant } from '../time';
+import { dayEnd, localDateOf, secondsUntil, toUtcInstant } from '../time';
+import type { Context, LoadedPlan } from './context';
 
-/** The rectification deadline: the end of the N-th calendar day after the decision, never past the review's end. */
-function rectificationDeadline(decidedAt: string, days: number, reviewClosesAt: string): string {
-  const end = toUtcInstant(dayEnd(addCalendarDays(localDateOf(decidedAt), days)));
-  return end < reviewClosesAt ? end : reviewClosesAt;
+/** The rectification deadline: the end of the N-th day (as the plan counts days) after the decision, never past the review's end. */
+function rectificationDeadline(loaded: LoadedPlan, decidedAt: string): string {
+  const { review } = loaded.schedule;
+  const end = toUtcInstant(dayEnd(loaded.days.add(localDateOf(decidedAt), review.rectificationDays)));
+  return end < review.closesAt ? end : review.closesAt;
 }
-import type { Context } from './context';
 
 export async function prepareReviewStep(
   ctx: Context,
@@ -127,7 +128,7 @@ export async function issueRectification(ctx: Context, input: { cycleId: string;
     return { round: input.round + 1, exhausted: true, timeoutSeconds: 1, deadline: review.closesAt };
   }
   // Derived from the stored decision time, so a re-run computes the same deadline.
-  const deadline = rectificationDeadline(decision.decidedAt, review.rectificationDays, review.closesAt);
+  const deadline = rectificationDeadline(loaded, decision.decidedAt);
   const { deliverable } = ctx.deliverableOf(loaded, review.deliverableId);
   const mail = templates.rectification(loaded.plan, unit, deliverable, decision.reason, deadline, now);
   await ctx.notifier.send({

@@ -1,5 +1,6 @@
 /**
- * Everything that can be redeployed freely: the ten task functions and the two state machines.
+ * Everything that can be redeployed freely: the ten task functions, the two state machines, and the SES
+ * configuration set with its events topic and the function that records bounces and complaints.
  *
  * Least privilege is declared once, in FUNCTIONS below: each function gets only the bindings listed
  * there. The state machines have explicit names, and the functions' grants use ARNs built from those
@@ -15,8 +16,15 @@ import { unitCycleDefinition, UNIT_CYCLE_FUNCTIONS } from '../../workflows/unit-
 import { yearlyCycleDefinition, YEARLY_CYCLE_FUNCTIONS } from '../../workflows/yearly-cycle/chain';
 import { stageName, type InfraConfig } from '../config';
 import { AppFunction, stateMachineArnFor, type TableAccess } from '../constructs/app-function';
+import { EmailEvents } from '../constructs/email-events';
 
-type FunctionName = (typeof YEARLY_CYCLE_FUNCTIONS)[number] | (typeof UNIT_CYCLE_FUNCTIONS)[number];
+/** Functions no state machine invokes: they are triggered by an event source of their own. */
+const EVENT_FUNCTIONS = ['record-email-event'] as const;
+
+type FunctionName =
+  | (typeof YEARLY_CYCLE_FUNCTIONS)[number]
+  | (typeof UNIT_CYCLE_FUNCTIONS)[number]
+  | (typeof EVENT_FUNCTIONS)[number];
 
 interface FunctionNeeds {
   readonly table: TableAccess;
@@ -39,6 +47,8 @@ export const FUNCTIONS: Record<FunctionName, FunctionNeeds> = {
   'request-review': { table: 'readWrite', unitCycleTaskResponse: true },
   'issue-rectification': { table: 'readWrite', email: true },
   'record-outcome': { table: 'readWrite', email: true },
+  // Subscribed to the SES events topic; marks addresses and mails the city office.
+  'record-email-event': { table: 'readWrite', email: true },
 };
 
 export interface StatelessStackProps extends StackProps {
@@ -55,6 +65,7 @@ export class StatelessStack extends Stack {
   readonly functions: Record<FunctionName, AppFunction>;
   readonly yearlyCycle: sfn.StateMachine;
   readonly unitCycle: sfn.StateMachine;
+  readonly emailEvents: EmailEvents;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -64,17 +75,26 @@ export class StatelessStack extends Stack {
     const unitCycleName = stageName(config, 'UnitCycle');
     const unitCycleArn = stateMachineArnFor(this, unitCycleName);
     const emailIdentityArn = this.formatArn({ service: 'ses', resource: 'identity', resourceName: config.emailIdentity });
+    // Every email goes through this configuration set: without it SES reports no bounce to anyone.
+    this.emailEvents = new EmailEvents(this, 'EmailEvents', {
+      configurationSetName: config.sesConfigurationSet ?? stageName(config, 'cycle-mail'),
+    });
+    const configurationSetName = this.emailEvents.configurationSetName;
 
     const functions = {} as Record<FunctionName, AppFunction>;
     for (const [name, needs] of Object.entries(FUNCTIONS) as [FunctionName, FunctionNeeds][]) {
       const fn = new AppFunction(this, pascal(name), { name, logRetention: config.logRetentionDays });
       fn.bindTable(table, needs.table, tableIndexNames);
-      if (needs.email) fn.bindEmail(emailIdentityArn, config.sesConfigurationSet);
+      if (needs.email) {
+        fn.bindEmail(emailIdentityArn, configurationSetName);
+        this.emailEvents.usedBy(fn.function);
+      }
       if (needs.startUnitCycle) fn.bindStartExecution(unitCycleArn);
       if (needs.unitCycleTaskResponse) fn.bindTaskResponse(unitCycleArn);
       functions[name] = fn;
     }
     this.functions = functions;
+    this.emailEvents.subscribe(functions['record-email-event'].function);
     const lambdas = {} as Record<FunctionName, lambda.IFunction>;
     for (const name of Object.keys(functions) as FunctionName[]) lambdas[name] = functions[name].function;
 

@@ -120,7 +120,7 @@ describe('stateful stack', () => {
 });
 
 describe('stateless stack: functions', () => {
-  it('has the ten functions, each Node 22 on arm64 with its handler file named in metadata', () => {
+  it('has the functions of FUNCTIONS, each Node 22 on arm64 with its handler file named in metadata', () => {
     const fns = stateless.findResources('AWS::Lambda::Function');
     const handlers = Object.values(fns).map((f) => (f as Resource).Metadata?.['local:handler']);
     expect(handlers.sort()).toEqual(Object.keys(FUNCTIONS).map((n) => `functions/${n}/handler.ts`).sort());
@@ -149,7 +149,9 @@ describe('stateless stack: functions', () => {
     const actions = actionsByFunction();
     const holders = (action: string) =>
       [...actions].filter(([, set]) => set.has(action)).map(([h]) => h.split('/')[1]).sort();
-    expect(holders('ses:SendEmail')).toEqual(['forward-to-province', 'issue-rectification', 'record-outcome', 'send-unit-notice']);
+    expect(holders('ses:SendEmail')).toEqual([
+      'forward-to-province', 'issue-rectification', 'record-email-event', 'record-outcome', 'send-unit-notice',
+    ]);
     expect(holders('ses:SendRawEmail')).toEqual(holders('ses:SendEmail'));
     expect(holders('states:StartExecution')).toEqual(['start-unit-workflows']);
     expect(holders('states:SendTaskSuccess')).toEqual(['await-submission', 'request-review']);
@@ -157,7 +159,7 @@ describe('stateless stack: functions', () => {
     expect(holders('dynamodb:PutItem')).toEqual(
       Object.entries(FUNCTIONS).filter(([, n]) => n.table === 'readWrite').map(([name]) => name).sort(),
     );
-    expect(holders('dynamodb:Query')).toHaveLength(10);
+    expect(holders('dynamodb:Query')).toHaveLength(Object.keys(FUNCTIONS).length);
   });
 
   it('grants no wildcard action and no table-wide index wildcard to any function', () => {
@@ -167,13 +169,16 @@ describe('stateless stack: functions', () => {
     expect(JSON.stringify(stateless.toJSON())).not.toContain('/index/*');
   });
 
-  it('scopes email to the configured identity and StartExecution to the UnitCycle machine', () => {
+  it('scopes email to the configured identity and configuration set, and StartExecution to the UnitCycle machine', () => {
     stateless.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
             Action: ['ses:SendEmail', 'ses:SendRawEmail'],
-            Resource: { 'Fn::Join': ['', Match.arrayWith([':identity/example.cn'])] },
+            Resource: [
+              { 'Fn::Join': ['', Match.arrayWith([':identity/example.cn'])] },
+              { 'Fn::Join': ['', Match.arrayWith([':configuration-set/dev-cycle-mail'])] },
+            ],
           }),
         ]),
       },
@@ -182,13 +187,121 @@ describe('stateless stack: functions', () => {
     expect(startArn).toBe(assembly.stateMachines.find((s) => s.name === 'dev-UnitCycle')!.arn);
   });
 
-  it('injects and grants the SES configuration set only when one is configured', () => {
-    const withSet = Template.fromStack(buildCycleApp({ ...NO_BUNDLING, sesConfigurationSet: 'cycle-mail' }).stateless);
-    const fns = Object.values(withSet.findResources('AWS::Lambda::Function')) as Resource[];
-    const withVar = fns.filter((f) => f.Properties.Environment.Variables.SES_CONFIGURATION_SET === 'cycle-mail');
-    expect(withVar).toHaveLength(4);
-    expect(JSON.stringify(withSet.toJSON())).toContain(':configuration-set/cycle-mail');
-    expect(JSON.stringify(stateless.toJSON())).not.toContain('SES_CONFIGURATION_SET');
+  it('sends every email through the stage configuration set, created here; the context key renames it', () => {
+    const emailFunctions = Object.entries(FUNCTIONS).filter(([, n]) => n.email).map(([name]) => `functions/${name}/handler.ts`).sort();
+    const configSetOf = (t: Template) => {
+      const fns = Object.values(t.findResources('AWS::Lambda::Function')) as Resource[];
+      return new Map(fns.map((f) => [f.Metadata?.['local:handler'] as string, f.Properties.Environment.Variables.SES_CONFIGURATION_SET]));
+    };
+    // Default: `<stage>-cycle-mail`, a plain string (the twin reads the environment as it is).
+    const byDefault = configSetOf(stateless);
+    expect([...byDefault].filter(([, v]) => v !== undefined).map(([h]) => h).sort()).toEqual(emailFunctions);
+    expect(new Set([...byDefault.values()].filter(Boolean))).toEqual(new Set(['dev-cycle-mail']));
+    // Each email function is created after the configuration set it names.
+    const setId = Object.keys(stateless.findResources('AWS::SES::ConfigurationSet'))[0];
+    for (const fn of Object.values(stateless.findResources('AWS::Lambda::Function')) as Array<Resource & { DependsOn?: string[] }>) {
+      const handler = fn.Metadata?.['local:handler'] as string;
+      expect(fn.DependsOn ?? [], handler).toSatisfy((deps: string[]) => deps.includes(setId) === emailFunctions.includes(handler));
+    }
+
+    const renamed = Template.fromStack(buildCycleApp({ ...NO_BUNDLING, sesConfigurationSet: 'cycle-mail' }).stateless);
+    renamed.hasResourceProperties('AWS::SES::ConfigurationSet', { Name: 'cycle-mail' });
+    expect(new Set([...configSetOf(renamed).values()].filter(Boolean))).toEqual(new Set(['cycle-mail']));
+    expect(JSON.stringify(renamed.toJSON())).toContain(':configuration-set/cycle-mail');
+  });
+});
+
+describe('stateless stack: email events (bounces and complaints)', () => {
+  const only = (type: string) => {
+    const found = Object.entries(stateless.findResources(type));
+    expect(found, type).toHaveLength(1);
+    return found[0][0];
+  };
+
+  it('defines the configuration set: suppression on bounces and complaints, reputation metrics, TLS required', () => {
+    stateless.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      Name: 'dev-cycle-mail',
+      SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+      ReputationOptions: { ReputationMetricsEnabled: true },
+      DeliveryOptions: { TlsPolicy: 'REQUIRE' },
+    });
+  });
+
+  it('publishes bounces, complaints, rejects and delivery delays to a KMS-encrypted, TLS-only topic SES may publish to', () => {
+    const setId = only('AWS::SES::ConfigurationSet');
+    const topicId = only('AWS::SNS::Topic');
+    const keyId = only('AWS::KMS::Key');
+    stateless.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      ConfigurationSetName: { Ref: setId },
+      EventDestination: {
+        Enabled: true,
+        MatchingEventTypes: ['bounce', 'complaint', 'reject', 'deliveryDelay'],
+        SnsDestination: { TopicARN: { Ref: topicId } },
+      },
+    });
+    stateless.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'dev-cycle-mail-events', KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    stateless.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: 'sns:Publish',
+            Principal: { Service: 'ses.amazonaws.com' },
+            Condition: {
+              StringEquals: {
+                'AWS:SourceAccount': { Ref: 'AWS::AccountId' },
+                'AWS:SourceArn': { 'Fn::Join': ['', Match.arrayWith([':configuration-set/', { Ref: setId }])] },
+              },
+            },
+          }),
+        ]),
+      },
+    });
+    // SES encrypts through SNS with this key, for this topic only; the key rotates.
+    stateless.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'ses.amazonaws.com' },
+            Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+            Condition: {
+              StringEquals: { 'kms:EncryptionContext:aws:sns:topicArn': { 'Fn::Join': ['', Match.arrayWith([':dev-cycle-mail-events'])] } },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('subscribes record-email-event to the topic, and only it', () => {
+    const topicId = only('AWS::SNS::Topic');
+    const fnId = built.stateless.functions['record-email-event'].logicalId;
+    only('AWS::SNS::Subscription');
+    stateless.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      TopicArn: { Ref: topicId },
+      Endpoint: { 'Fn::GetAtt': [fnId, 'Arn'] },
+    });
+    stateless.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'sns.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] },
+      SourceArn: { Ref: topicId },
+    });
+  });
+
+  it('gives record-email-event table read-write and email, exactly what send-unit-notice has, and nothing else', () => {
+    const actions = actionsByFunction();
+    const recordEmailEvent = [...actions.get('functions/record-email-event/handler.ts')!].sort();
+    expect(recordEmailEvent).toEqual([...actions.get('functions/send-unit-notice/handler.ts')!].sort());
+    expect(recordEmailEvent).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'ses:SendEmail']));
+    expect(recordEmailEvent.filter((a) => !/^(dynamodb|ses|logs):/.test(a))).toEqual([]);
+    const env = assembly.functions.find((f) => f.handlerFile === 'functions/record-email-event/handler.ts')!.environment;
+    expect(Object.keys(env).sort()).toEqual(['LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'SES_CONFIGURATION_SET', 'TABLE_NAME']);
   });
 });
 

@@ -300,6 +300,59 @@ describe.each(repos)('CycleRepository behaviour (%s)', (_name, makeRepo) => {
   });
 });
 
+describe.each(repos)('CycleRepository contact status (%s)', (_name, makeRepo) => {
+  const address = () => `Office-${Date.now().toString(36)}-${seq++}@County.example.cn`;
+  const mark = (email: string, since: string) => ({
+    email,
+    reason: 'bounce' as const,
+    detail: 'Permanent/General: 550 5.1.1 user unknown',
+    since,
+    messageId: 'ses-1',
+    cycleId: 'nanping-2016',
+    unitId: 'yanping',
+  });
+
+  it('marks an address once (lower case, first mark wins) and reads it back in any case', async () => {
+    // Prepare
+    const repo = makeRepo();
+    const email = address();
+
+    // Act
+    const first = await repo.markContactUndeliverable(mark(email, at(1)));
+    const second = await repo.markContactUndeliverable({ ...mark(email.toLowerCase(), at(2)), reason: 'complaint', messageId: 'ses-2' });
+
+    // Assess
+    const stored = { ...mark(email.toLowerCase(), at(1)), status: 'undeliverable' };
+    expect(first).toEqual({ marked: true, status: stored });
+    expect(second).toEqual({ marked: false, status: stored });
+    expect(await repo.getContactStatus(email.toUpperCase())).toEqual(stored);
+    expect(await repo.getContactStatus(`nobody-${email}`)).toBeNull();
+  });
+
+  it('clears a mark once; a bounce older than the fix does not mark again, a newer one does', async () => {
+    // Prepare
+    const repo = makeRepo();
+    const email = address();
+    await repo.markContactUndeliverable(mark(email, at(1)));
+
+    // Act
+    const fixed = await repo.clearContactStatus(email, 'city-admin', at(10));
+    const fixedAgain = await repo.clearContactStatus(email, 'city-admin', at(11));
+    const neverMarked = await repo.clearContactStatus(`nobody-${email}`, 'city-admin', at(11));
+    const late = await repo.markContactUndeliverable(mark(email, at(5)));
+    const fresh = await repo.markContactUndeliverable(mark(email, at(20)));
+
+    // Assess
+    const lower = email.toLowerCase();
+    expect(fixed).toEqual({ ...mark(lower, at(1)), status: 'fixed', fixedBy: 'city-admin', fixedAt: at(10) });
+    expect(fixedAgain).toBeNull();
+    expect(neverMarked).toBeNull();
+    expect(late).toEqual({ marked: false, status: fixed });
+    expect(fresh).toEqual({ marked: true, status: { ...mark(lower, at(20)), status: 'undeliverable' } });
+    expect(await repo.getContactStatus(email)).toEqual({ ...mark(lower, at(20)), status: 'undeliverable' });
+  });
+});
+
 describe('DynamoDB repository at scale', () => {
   it('stores a 5,000-unit plan (no item over 400 KB) and pages through it', async () => {
     // Prepare

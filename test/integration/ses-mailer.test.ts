@@ -74,4 +74,19 @@ describe('SES mailer against aws-ses-v2-local', () => {
     expect(stored.destination).toEqual({ to: ['a@b.cn'], cc: [], bcc: [] });
     expect(stored.subject).toBe('回执');
   });
+
+  it('sends with the configuration set and message tags (what the twin does since every function names one)', async () => {
+    // Prepare
+    const mailer = makeSesMailer({ client: new SESClient({}), configurationSet: 'local-cycle-mail' });
+
+    // Act
+    const sending = mailer.send({
+      from: 'noreply@nanping.example.cn', to: ['a@b.cn'], cc: [], subject: '通知', text: '正文', html: '<p>正文</p>',
+      tags: { cycleId: 'nanping-2016', unitId: '延平', kind: 'phase-opened' },
+    });
+
+    // Assess: the emulator accepts it (it keeps neither the set nor the tags, and publishes no events)
+    await expect(sending).resolves.toMatchObject({ messageId: expect.any(String) });
+    expect(await ses.emails()).toHaveLength(1);
+  });
 });

@@ -427,3 +427,61 @@ describe('listings and errors', () => {
     await expect(invalid).rejects.toMatchObject({ name: 'ValidationException' });
   });
 });
+
+describe('contact status', () => {
+  const status = {
+    email: 'Yanping-Office@nanping.example.cn',
+    reason: 'bounce' as const,
+    detail: 'Permanent/General: 550 5.1.1',
+    since: '2016-04-01T01:00:05.123Z',
+    messageId: 'ses-1',
+    cycleId: 'nanping-2016',
+    unitId: 'yanping',
+  };
+
+  it('keys an address by its lower case, escaped', () => {
+    expect(keys.contactStatus('A#B@X.cn')).toEqual({ PK: 'CONTACT#a%23b@x.cn', SK: 'STATUS' });
+  });
+
+  it('marks with a conditional put: absent, or fixed before this bounce', async () => {
+    // Prepare
+    ddb.on(PutCommand).resolves({});
+
+    // Act
+    const result = await repo().markContactUndeliverable(status);
+
+    // Assess
+    const stored = { ...status, email: 'yanping-office@nanping.example.cn', status: 'undeliverable' };
+    expect(result).toEqual({ marked: true, status: stored });
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      TableName: TABLE,
+      Item: { ...stored, PK: 'CONTACT#yanping-office@nanping.example.cn', SK: 'STATUS', entityType: 'ContactStatus' },
+      ConditionExpression: 'attribute_not_exists(PK) OR (#status = :fixed AND fixedAt < :since)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':fixed': 'fixed', ':since': status.since },
+    });
+  });
+
+  it('returns the standing mark when the condition fails', async () => {
+    const standing = { ...status, email: 'yanping-office@nanping.example.cn', status: 'undeliverable', since: '2016-03-01T00:00:00.000Z' };
+    ddb.on(PutCommand).rejects(conditionFailed());
+    ddb.on(GetCommand).resolves({ Item: { ...standing, PK: 'CONTACT#yanping-office@nanping.example.cn', SK: 'STATUS', entityType: 'ContactStatus' } });
+
+    expect(await repo().markContactUndeliverable(status)).toEqual({ marked: false, status: standing });
+    expect(ddb).toHaveReceivedCommandWith(GetCommand, { Key: { PK: 'CONTACT#yanping-office@nanping.example.cn', SK: 'STATUS' }, ConsistentRead: true });
+  });
+
+  it('clears only an undeliverable mark, and answers null otherwise', async () => {
+    ddb.on(UpdateCommand).rejectsOnce(conditionFailed());
+
+    expect(await repo().clearContactStatus('Yanping-Office@nanping.example.cn', 'city-admin', '2016-04-03T02:00:00.000Z')).toBeNull();
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: TABLE,
+      Key: { PK: 'CONTACT#yanping-office@nanping.example.cn', SK: 'STATUS' },
+      UpdateExpression: 'SET #status = :fixed, fixedBy = :by, fixedAt = :at',
+      ConditionExpression: '#status = :undeliverable',
+      ExpressionAttributeValues: { ':fixed': 'fixed', ':undeliverable': 'undeliverable', ':by': 'city-admin', ':at': '2016-04-03T02:00:00.000Z' },
+      ReturnValues: 'ALL_NEW',
+    });
+  });
+});

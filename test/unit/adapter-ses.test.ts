@@ -2,7 +2,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { MessageRejected, SESClient, SESServiceException, SendEmailCommand } from '@aws-sdk/client-ses';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { EmailRejectedError, formatSource, makeSesMailer } from '../../core/adapters/ses/mailer';
+import { EmailRejectedError, decodeTagValue, encodeTagValue, formatSource, makeSesMailer } from '../../core/adapters/ses/mailer';
 import { TransientError } from '../../core/errors';
 import type { OutgoingEmail } from '../../core/ports';
 
@@ -87,6 +87,43 @@ describe('makeSesMailer', () => {
     // Assess
     await expect(sending).rejects.toBeInstanceOf(EmailRejectedError);
     await expect(sending).rejects.toMatchObject({ name: 'EmailRejectedError', status: 502, details: { cause: 'MessageRejected' } });
+  });
+});
+
+describe('message tags', () => {
+  it('sends tags as SES Tags, values encoded to [A-Za-z0-9_-], and leaves out empty ones', async () => {
+    // Prepare
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-3' });
+
+    // Act
+    await makeSesMailer({ client }).send({ ...email, tags: { cycleId: 'nanping-2016', unitId: '延平区', kind: 'phase-opened', note: '' } });
+
+    // Assess
+    expect(ses.commandCalls(SendEmailCommand)[0].args[0].input.Tags).toEqual([
+      { Name: 'cycleId', Value: 'nanping-2016' },
+      { Name: 'unitId', Value: '_E5_BB_B6_E5_B9_B3_E5_8C_BA' },
+      { Name: 'kind', Value: 'phase-opened' },
+    ]);
+  });
+
+  it('leaves Tags out when there are none', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-4' });
+    await makeSesMailer({ client }).send(email);
+    expect(ses.commandCalls(SendEmailCommand)[0].args[0].input).not.toHaveProperty('Tags');
+  });
+
+  it.each(['nanping-2016', 'a_b', 'self-assessment-report#D-3', 'office@county.example.cn', '南平 市', '_41', '%_#'])(
+    'encodes %s to SES-safe characters and back',
+    (value) => {
+      const encoded = encodeTagValue(value);
+      expect(encoded).toMatch(/^[A-Za-z0-9_-]*$/);
+      expect(decodeTagValue(encoded)).toBe(value);
+    },
+  );
+
+  it('keeps slugs unchanged', () => {
+    expect(encodeTagValue('nanping-2016')).toBe('nanping-2016');
+    expect(encodeTagValue('a_b')).toBe('a_5Fb');
   });
 });
 

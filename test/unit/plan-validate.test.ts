@@ -24,10 +24,15 @@ function pairs(problems: Problem[]) {
 }
 
 describe('shipped plans', () => {
-  it.each(SHIPPED)('%s validates with no problems and no warnings', async (file) => {
+  it.each(SHIPPED)('%s validates with no problems', async (file) => {
     const r = await loadPlanFile(file);
     expect(r.ok ? [] : r.problems).toEqual([]);
-    expect(r.warnings).toEqual([]);
+  });
+
+  it('the Nanping plan warns, once, that the progress report due on Sunday 31 July 2016 moves to Monday 1 August', async () => {
+    const r = await loadPlanFile(NANPING);
+    expect(r.warnings.map((w) => [w.path, w.rule])).toEqual([['phases[1].deliverables[0].due', 'deadline.moved']]);
+    expect(r.warnings[0].message.zh).toContain('顺延至 2016-08-01');
   });
 
   it('the Nanping plan has its 10 counties, 4 phases and a 100-point rubric', async () => {
@@ -218,7 +223,7 @@ describe('cross-field rules', () => {
     p.year = 2014;
     const r = validatePlan(p);
     expect(r.ok).toBe(true);
-    expect(r.warnings.map((w) => w.rule)).toEqual(Array(9).fill('year.range'));
+    expect(r.warnings.map((w) => w.rule).filter((x) => x === 'year.range')).toEqual(Array(9).fill('year.range'));
     expect(r.warnings[0].path).toBe('phases[0].opens');
   });
 });

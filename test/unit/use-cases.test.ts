@@ -82,18 +82,42 @@ describe('notices', () => {
     expect(later.status).toBe('not-needed');
   });
 
-  it('escalates a missed deadline to the leader (office in copy) and to the city office', async () => {
+  it('climbs the escalation ladder: the leader in charge (office in copy), the city office, then a criticism draft for the city to confirm', async () => {
     const s = setup('2016-11-10T01:00:00Z');
     await startCycle(s.ctx, { plan: planJson, startedBy: 'city-admin' });
-    const r = await sendUnitNotice(s.ctx, {
-      cycleId: 'nanping-2016', unitId: 'songxi', notice: { kind: 'escalation', deliverableId: 'self-assessment-report' },
-    });
-    expect(r).toEqual({ status: 'sent', messages: 2 });
+    const escalate = (level: number) =>
+      sendUnitNotice(s.ctx, { cycleId: 'nanping-2016', unitId: 'songxi', notice: { kind: 'escalation', deliverableId: 'self-assessment-report', level } });
+    expect(await escalate(1)).toEqual({ status: 'sent', messages: 1 });
+    s.clock.t = at('2016-11-15T01:00:00Z');
+    expect(await escalate(2)).toEqual({ status: 'sent', messages: 1 });
+    s.clock.t = at('2016-11-17T01:00:00Z');
+    expect(await escalate(3)).toEqual({ status: 'sent', messages: 1 });
+    expect(await escalate(3)).toEqual({ status: 'already-sent', messages: 0 });
     const unit = planJson.units.find((u: { id: string }) => u.id === 'songxi');
-    expect(s.mailer.sent[0]).toMatchObject({ to: [unit.leader.email], cc: [unit.office.email] });
-    expect(s.mailer.sent[1].to).toEqual([planJson.city.leaderEmail ?? planJson.city.email]);
+    const city = planJson.city.leaderEmail ?? planJson.city.email;
+    expect(s.mailer.sent.map((m) => [m.to, m.cc])).toEqual([
+      [[unit.leader.email], [unit.office.email]],
+      [[city], []],
+      [[city], []],
+    ]);
     expect(s.mailer.sent[0].subject).toContain('督办');
-    expect(s.mailer.sent[0].text).toContain('2016年11月9日 23:59');
+    expect(s.mailer.sent[0].text).toContain('2016年11月9日 23:59（星期三）');
+    expect(s.mailer.sent[2].subject).toContain('通报批评');
+    expect(s.mailer.sent[2].text).toContain('挂牌督办');
+    const proposals = (await s.repo.listAudit('nanping-2016')).filter((a) => a.action === 'propose-supervision');
+    expect(proposals).toHaveLength(1);
+    expect(proposals[0]).toMatchObject({ unitId: 'songxi', what: { deliverableId: 'self-assessment-report', status: 'awaiting-city-confirmation' } });
+  });
+
+  it('does not escalate a deliverable that arrived, and refuses a level the plan does not have', async () => {
+    const s = setup('2016-11-09T02:00:00Z');
+    await startCycle(s.ctx, { plan: planJson, startedBy: 'city-admin' });
+    await submitDeliverable(s.ctx, { cycleId: 'nanping-2016', unitId: 'songxi', deliverableId: 'self-assessment-report', submittedBy: 'sx' });
+    const notice = { kind: 'escalation', deliverableId: 'self-assessment-report', level: 1 } as const;
+    expect((await sendUnitNotice(s.ctx, { cycleId: 'nanping-2016', unitId: 'songxi', notice })).status).toBe('not-needed');
+    const fresh = setup('2016-11-10T01:00:00Z');
+    await startCycle(fresh.ctx, { plan: planJson, startedBy: 'city-admin' });
+    await expect(sendUnitNotice(fresh.ctx, { cycleId: 'nanping-2016', unitId: 'songxi', notice: { ...notice, level: 4 } })).rejects.toMatchObject({ name: 'InvalidTaskInputError' });
   });
 
   it('lets a held ledger entry fail with TransientError instead of sending twice', async () => {
@@ -133,10 +157,11 @@ describe('the review loop', () => {
     expect(repeat).toMatchObject({ repeated: true, workflow: 'task-already-closed' });
 
     const rect = await issueRectification(s.ctx, { ...ids, round: 1 });
-    expect(rect).toMatchObject({ round: 2, exhausted: false, deadline: '2016-11-18T15:59:59Z' });
+    // 7 working days after Fri 11 Nov: 14, 15, 16, 17, 18, 21, Tue 22 Nov.
+    expect(rect).toMatchObject({ round: 2, exhausted: false, deadline: '2016-11-22T15:59:59Z' });
     const notice = s.mailer.sent.find((m) => m.subject.includes('限期整改'))!;
     expect(notice.html).toContain('台账&lt;不完整&gt;');
-    expect(notice.text).toContain('2016年11月18日 23:59');
+    expect(notice.text).toContain('2016年11月22日 23:59（星期二）');
 
     expect((await awaitSubmission(s.ctx, { ...ids, afterVersion: 1, taskToken: 't-sub-2' })).waiting).toBe(true);
     s.clock.t = at('2016-11-14T02:00:00Z');
@@ -172,7 +197,7 @@ describe('the review loop', () => {
 });
 
 describe('reminder wording', () => {
-  it('counts calendar days left in Beijing, and says 今日截止 on the last day', async () => {
+  it('counts working days left in Beijing, and says 今日截止 on the last day', async () => {
     const s = setup('2016-11-02T01:00:00Z');
     await startCycle(s.ctx, { plan: planJson, startedBy: 'city-admin' });
     const remind = (milestone: string) =>
@@ -180,7 +205,8 @@ describe('reminder wording', () => {
     await remind('D-7');
     s.clock.t = at('2016-11-09T01:00:00Z');
     await remind('D-0');
-    expect(s.mailer.sent[0].subject).toContain('还剩7天');
+    // From Wed 2 Nov: 3, 4, 7, 8, 9 Nov.
+    expect(s.mailer.sent[0].subject).toContain('还剩 5 个工作日');
     expect(s.mailer.sent[0].subject).toContain('2016年11月9日 23:59（星期三）');
     expect(s.mailer.sent[1].subject).toContain('今日截止');
   });

@@ -3,7 +3,8 @@
  * handlers, DynamoDB Local, the SES emulator and the Step Functions endpoint over HTTP. Asserted on the
  * timeline (state of the world read back from the store), the outcomes and the emulator's inbox.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { makeCalendar } from '../../core/calendar';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validatePlan } from '../../core/plan/validate';
 import type { Plan } from '../../core/plan/schema';
@@ -17,6 +18,8 @@ if (!checked.ok) throw new Error('the example plan must validate');
 const plan: Plan = checked.plan;
 const scenario = scenarioSchema.parse(read('scenarios/nanping-2016.json'));
 const unit = (id: string) => plan.units.find((u) => u.id === id)!;
+/** Every email of the scripted year, in order; regenerate with UPDATE_GOLDEN=1 and review the diff by eye. */
+const GOLDEN = new URL('../fixtures/nanping-2016-messages.json', import.meta.url);
 
 const EXPECTED_OUTCOMES = {
   yanping: 'qualified',
@@ -53,20 +56,39 @@ describe('the Nanping 2016 cycle, played in the twin', () => {
 
   it('reminds before the self-assessment deadline only those who have not submitted, and stops when they do', () => {
     const reminders = of(run, (e) => e.kind === 'reminder' && e.subject.includes('自评报告'));
-    // Everyone is reminded at D-7 (2 Nov); 邵武市 submits on 4 Nov and gets nothing after; the late and the never get D-0.
+    // D-3 is Fri 4 Nov (working days back from Wed 9 Nov); 邵武市 submits at 10:00 that day and gets nothing after.
     expect(of(run, (e) => e.kind === 'reminder' && e.unit === 'shaowu' && e.subject.includes('自评报告')).map((e) => e.at)).toEqual([
-      '2016-11-02T09:00:00+08:00',
+      '2016-11-04T09:00:00+08:00',
     ]);
     expect(reminders.filter((e) => e.at === '2016-11-09T09:00:00+08:00').map((e) => e.unit).sort()).toEqual(['shunchang', 'songxi']);
-    expect(reminders.filter((e) => e.at === '2016-11-02T09:00:00+08:00')).toHaveLength(10);
+    expect(reminders.filter((e) => e.at === '2016-11-04T09:00:00+08:00')).toHaveLength(10);
+    expect(reminders.find((e) => e.at === '2016-11-04T09:00:00+08:00')!.subject).toContain('还剩 3 个工作日');
   });
 
-  it('escalates the county that never submits to its leader (office in copy) and the city office, after the deadline', () => {
-    const escalations = of(run, (e) => e.kind === 'escalation' && e.unit === 'songxi');
+  it('climbs the escalation ladder for the county that never submits: its leader, then the city office, then a criticism draft', () => {
+    const escalations = of(run, (e) => e.kind === 'escalation' && e.unit === 'songxi' && e.subject.includes('自评报告'));
+    const city = plan.city.leaderEmail ?? plan.city.email;
     expect(escalations.map((e) => [e.at, e.to[0], e.cc])).toEqual([
-      ['2016-11-10T09:00:00+08:00', plan.city.leaderEmail ?? plan.city.email, []],
       ['2016-11-10T09:00:00+08:00', unit('songxi').leader.email, [unit('songxi').office.email]],
+      ['2016-11-15T09:00:00+08:00', city, []],
+      ['2016-11-17T09:00:00+08:00', city, []],
     ]);
+    expect(escalations[2].subject).toContain('通报批评');
+  });
+
+  it('sends no scheduled message (notices, reminders, escalations, forwarding) on a non-working day', () => {
+    // Receipts, decisions' rectification and outcome notices answer what a person did, when they did it.
+    const scheduled = new Set(['phase-opened', 'reminder', 'escalation', 'province-forwarding', 'calendar-warning']);
+    const calendar = makeCalendar();
+    const sent = emails(run).filter((e) => scheduled.has(e.kind));
+    expect(sent.length).toBeGreaterThan(100);
+    expect(sent.filter((e) => !calendar.isWorkingDay(e.at.slice(0, 10)))).toEqual([]);
+  });
+
+  it("sends exactly the year's expected messages (test/fixtures/nanping-2016-messages.json)", () => {
+    const actual = emails(run).map((e) => [e.at, e.kind, e.unit, e.to[0], e.cc ?? [], e.subject]);
+    if (process.env.UPDATE_GOLDEN) writeFileSync(GOLDEN, `${JSON.stringify(actual, null, 1)}\n`);
+    expect(actual).toEqual(JSON.parse(readFileSync(GOLDEN, 'utf8')));
   });
 
   it('returns 建阳区 for rectification, takes its resubmission and approves it', () => {

@@ -2,9 +2,11 @@
  * UnitCycle (one execution per unit per cycle, input `{cycleId, unitId, schedule}`, see ../contract.ts).
  *
  * Primary course:
- * 1. For each phase before the review, in order: sleep until it opens, send the opening notice, then for
- *    each deliverable: send its reminders at their times, and at its escalation time escalate it if it
- *    is still missing (the handler decides; the workflow only keeps time).
+ * Two branches side by side (every wait is an absolute instant, so nothing needs to run in sequence):
+ * 1. For each phase before the review: sleep until it opens, send the opening notice, then for
+ *    each deliverable: send its reminders at their times, then climb its escalation ladder (leader in
+ *    charge, city office, drafted criticism), each rung only if it is still missing (the handler decides;
+ *    the workflow only keeps time).
  * 2. Review (初评): wait for the self-assessment (自评报告), then loop review round -> decision; a returned
  *    report gets a rectification notice (限期整改) and waits for the resubmission, until approved or out of
  *    rounds.
@@ -30,7 +32,9 @@ export function unitCycleDefinition(scope: Construct, fns: Record<UnitCycleFunct
   const ids = { cycleId: at('$.cycleId'), unitId: at('$.unitId') };
   const waitUntil = (name: string, path: string) => sfn.Wait.jsonPath(scope, name, { time: sfn.WaitTime.timestampPath(path) });
 
-  // ---- 1. Phases, deliverables, reminders (Map states run one item at a time, in schedule order) ----
+  // ---- 1. Phases, deliverables, reminders, escalation ladders ----
+  // Every item waits for its own absolute instant, so the Maps run their items side by side: a missed
+  // deadline's ladder never holds back the next phase's notices (order is in the instants, not the states).
   const reminderIteration = waitUntil(S.WaitForReminderTime, '$.reminder.at').next(
     invokeTask(
       scope,
@@ -47,25 +51,33 @@ export function unitCycleDefinition(scope: Construct, fns: Record<UnitCycleFunct
       deliverableId: at('$.deliverable.deliverableId'),
       reminder: at('$$.Map.Item.Value'),
     },
-    maxConcurrency: 1,
+    maxConcurrency: 0,
     resultPath: DISCARD,
   }).itemProcessor(reminderIteration);
 
-  const deliverableIteration = forEachReminder
-    .next(waitUntil(S.WaitForDeadlinePassed, '$.deliverable.escalateAt'))
-    .next(
-      invokeTask(
-        scope,
-        S.EscalateIfMissing,
-        fns['send-unit-notice'],
-        { ...ids, notice: { kind: 'escalation', deliverableId: at('$.deliverable.deliverableId') } },
-        { resultPath: DISCARD },
-      ),
-    );
+  // The escalation ladder (leader in charge, city office, drafted criticism): each rung at its time; the
+  // handler escalates only while the deliverable is still missing.
+  const escalationIteration = waitUntil(S.WaitForEscalationTime, '$.escalation.at').next(
+    invokeTask(
+      scope,
+      S.EscalateIfMissing,
+      fns['send-unit-notice'],
+      { ...ids, notice: { kind: 'escalation', deliverableId: at('$.deliverableId'), level: sfn.JsonPath.numberAt('$.escalation.level') } },
+      { resultPath: DISCARD },
+    ),
+  );
+  const forEachEscalationLevel = sfn.Map.jsonPath(scope, S.ForEachEscalationLevel, {
+    itemsPath: '$.deliverable.escalations',
+    itemSelector: { ...ids, deliverableId: at('$.deliverable.deliverableId'), escalation: at('$$.Map.Item.Value') },
+    maxConcurrency: 0,
+    resultPath: DISCARD,
+  }).itemProcessor(escalationIteration);
+
+  const deliverableIteration = forEachReminder.next(forEachEscalationLevel);
   const forEachDeliverable = sfn.Map.jsonPath(scope, S.ForEachDeliverable, {
     itemsPath: '$.phase.deliverables',
     itemSelector: { ...ids, deliverable: at('$$.Map.Item.Value') },
-    maxConcurrency: 1,
+    maxConcurrency: 0,
     resultPath: DISCARD,
   }).itemProcessor(deliverableIteration);
 
@@ -83,12 +95,12 @@ export function unitCycleDefinition(scope: Construct, fns: Record<UnitCycleFunct
   const forEachPhase = sfn.Map.jsonPath(scope, S.ForEachPhase, {
     itemsPath: '$.schedule.phases',
     itemSelector: { ...ids, phase: at('$$.Map.Item.Value') },
-    maxConcurrency: 1,
+    maxConcurrency: 0,
     resultPath: DISCARD,
   }).itemProcessor(phaseIteration);
 
   // ---- 3. Outcomes: one record-outcome function, five states ----
-  const done = sfn.Succeed.jsonPath(scope, S.UnitCycleDone);
+  const done = sfn.Succeed.jsonPath(scope, S.ReviewSettled);
   const record = (name: string, outcome: UnitOutcome) =>
     invokeTask(scope, name, fns['record-outcome'], { ...ids, outcome }, { resultPath: '$.outcome' }).next(done);
   const recordQualified = record(S.RecordQualified, 'qualified');
@@ -153,11 +165,17 @@ export function unitCycleDefinition(scope: Construct, fns: Record<UnitCycleFunct
     .when(sfn.Condition.stringEquals('$.decision.outcome', 'approved'), recordQualified)
     .otherwise(issueRectification.next(hasRoundsLeft));
 
-  return forEachPhase
-    .next(waitUntil(S.WaitForReviewOpening, '$.schedule.review.opensAt'))
+  const review = waitUntil(S.WaitForReviewOpening, '$.schedule.review.opensAt')
     .next(prepareSubmissionWait)
     .next(awaitSelfAssessment)
     .next(prepareReviewRound)
     .next(awaitReviewDecision)
     .next(isApproved);
+
+  // The notices and the review run side by side: the review opens at its own instant, whatever rungs of
+  // an escalation ladder are still waiting.
+  return sfn.Parallel.jsonPath(scope, S.RunUnitCycle, { resultPath: DISCARD })
+    .branch(forEachPhase)
+    .branch(review)
+    .next(sfn.Succeed.jsonPath(scope, S.UnitCycleDone));
 }

@@ -1,5 +1,6 @@
 /** State names of the UnitCycle state machine (unique across the whole definition, Map iterators included). */
 export const UnitCycleState = {
+  RunUnitCycle: 'RunUnitCycle',
   ForEachPhase: 'ForEachPhase',
   WaitForPhaseOpening: 'WaitForPhaseOpening',
   NotifyPhaseOpened: 'NotifyPhaseOpened',
@@ -7,7 +8,8 @@ export const UnitCycleState = {
   ForEachReminder: 'ForEachReminder',
   WaitForReminderTime: 'WaitForReminderTime',
   SendReminder: 'SendReminder',
-  WaitForDeadlinePassed: 'WaitForDeadlinePassed',
+  ForEachEscalationLevel: 'ForEachEscalationLevel',
+  WaitForEscalationTime: 'WaitForEscalationTime',
   EscalateIfMissing: 'EscalateIfMissing',
   WaitForReviewOpening: 'WaitForReviewOpening',
   PrepareSubmissionWait: 'PrepareSubmissionWait',
@@ -23,6 +25,7 @@ export const UnitCycleState = {
   RecordNotSubmitted: 'RecordNotSubmitted',
   RecordReviewOverdue: 'RecordReviewOverdue',
   RecordRectificationMissed: 'RecordRectificationMissed',
+  ReviewSettled: 'ReviewSettled',
   UnitCycleDone: 'UnitCycleDone',
 } as const;
 export type UnitCycleStateName = (typeof UnitCycleState)[keyof typeof UnitCycleState];

@@ -33,6 +33,7 @@ export const ENTITY = {
   outcome: 'Outcome',
   message: 'Message',
   audit: 'Audit',
+  contactStatus: 'ContactStatus',
 } as const;
 
 /** How many unit ids one UnitOrder item holds (1,000 ids of <= 40 chars stay far below 400 KB). */
@@ -91,6 +92,8 @@ export const keys = {
     PK: scopePk(cycleId, unitId),
     SK: `AUDIT#${at}#${seq}`,
   }),
+  /** An address's deliverability, across cycles (a directory address outlives a cycle); lower-cased here. */
+  contactStatus: (email: string): ItemKey => ({ PK: `CONTACT#${esc(email.toLowerCase())}`, SK: 'STATUS' }),
 };
 
 /** GSI1 keys: the instant first, then the unit, so each cycle-wide listing reads in time order. */

@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { NotFoundError, PlanConflictError, TransientError } from '../../errors';
 import type {
   AuditEntry,
+  ContactStatus,
   CycleRecord,
   DeliverableStatus,
   ForwardingRecord,
@@ -557,6 +558,52 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
 
     async listAudit(cycleId) {
       return (await listByGsi(cycleId, 'AUDIT')).map((i) => strip<AuditEntry>(i)!);
+    },
+
+    /** Conditional put: no record yet, or a 'fixed' one older than this bounce; otherwise the standing record wins. */
+    async markContactUndeliverable(input) {
+      const email = input.email.toLowerCase();
+      const status: ContactStatus = { ...input, email, status: 'undeliverable' };
+      const key = keys.contactStatus(email);
+      try {
+        await client.send(
+          new PutCommand({
+            TableName,
+            Item: { ...status, ...key, entityType: ENTITY.contactStatus },
+            ConditionExpression: 'attribute_not_exists(PK) OR (#status = :fixed AND fixedAt < :since)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':fixed': 'fixed', ':since': status.since },
+          }),
+        );
+        return { marked: true, status };
+      } catch (err) {
+        if (!isConditionFailed(err)) throw translateDynamoError(err);
+      }
+      return { marked: false, status: strip<ContactStatus>(await get(key))! };
+    },
+
+    async getContactStatus(email) {
+      return strip<ContactStatus>(await get(keys.contactStatus(email)));
+    },
+
+    async clearContactStatus(email, by, at) {
+      try {
+        const res = await client.send(
+          new UpdateCommand({
+            TableName,
+            Key: keys.contactStatus(email),
+            UpdateExpression: 'SET #status = :fixed, fixedBy = :by, fixedAt = :at',
+            ConditionExpression: '#status = :undeliverable',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':fixed': 'fixed', ':undeliverable': 'undeliverable', ':by': by, ':at': at },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return strip<ContactStatus>(res.Attributes as Item | undefined);
+      } catch (err) {
+        if (isConditionFailed(err)) return null;
+        throw translateDynamoError(err);
+      }
     },
   };
 }

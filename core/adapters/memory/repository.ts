@@ -6,6 +6,7 @@ import { PlanConflictError } from '../../errors';
 import type { Plan, Unit } from '../../plan/schema';
 import type {
   AuditEntry,
+  ContactStatus,
   CycleRecord,
   DeliverableStatus,
   ForwardingRecord,
@@ -32,6 +33,7 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
   const ledger = new Map<string, LedgerEntry>();
   const forwardings = new Map<string, ForwardingRecord>();
   const audit: AuditEntry[] = [];
+  const contacts = new Map<string, ContactStatus>();
 
   return {
     async storePlan(plan, planHash, now) {
@@ -157,8 +159,27 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
     async listAudit(cycleId) {
       return clone(audit.filter((a) => a.cycleId === cycleId));
     },
+    async markContactUndeliverable(input) {
+      const email = input.email.toLowerCase();
+      const existing = contacts.get(email);
+      const replaceable = !existing || (existing.status === 'fixed' && (existing.fixedAt ?? '') < input.since);
+      if (!replaceable) return { marked: false, status: clone(existing) };
+      const status: ContactStatus = { ...clone(input), email, status: 'undeliverable' };
+      contacts.set(email, status);
+      return { marked: true, status: clone(status) };
+    },
+    async getContactStatus(email) {
+      const c = contacts.get(email.toLowerCase());
+      return c ? clone(c) : null;
+    },
+    async clearContactStatus(email, by, at) {
+      const c = contacts.get(email.toLowerCase());
+      if (c?.status !== 'undeliverable') return null;
+      Object.assign(c, { status: 'fixed', fixedBy: by, fixedAt: at });
+      return clone(c);
+    },
     dump() {
-      return { plans, cycles, deliverables, submissions, tokens, decisions, outcomes, ledger, forwardings, audit };
+      return { plans, cycles, deliverables, submissions, tokens, decisions, outcomes, ledger, forwardings, audit, contacts };
     },
   };
 }

@@ -64,7 +64,36 @@ export function translateSesError(err: unknown): unknown {
   return err;
 }
 
+/**
+ * SES tag names and values allow only [A-Za-z0-9_-] (at most 256 characters). Every other character, and
+ * `_` itself, becomes `_` + the two hex digits of each of its UTF-8 bytes, so slugs (cycle and unit ids)
+ * pass unchanged and decodeTagValue gives the original back.
+ */
+export function encodeTagValue(value: string): string {
+  let out = '';
+  for (const ch of value) {
+    if (/^[A-Za-z0-9-]$/.test(ch)) out += ch;
+    else for (const byte of Buffer.from(ch, 'utf8')) out += `_${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+export function decodeTagValue(encoded: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < encoded.length; i++) {
+    const hex = encoded[i] === '_' ? encoded.slice(i + 1, i + 3) : '';
+    if (/^[0-9A-Fa-f]{2}$/.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else bytes.push(...Buffer.from(encoded[i], 'utf8'));
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
 export function toSendEmailInput(email: OutgoingEmail, configurationSet?: string): SendEmailCommandInput {
+  const tags = Object.entries(email.tags ?? {})
+    .filter(([, value]) => value !== '')
+    .map(([Name, Value]) => ({ Name: encodeTagValue(Name), Value: encodeTagValue(Value) }));
   return {
     Source: formatSource(email.from),
     Destination: {
@@ -79,6 +108,7 @@ export function toSendEmailInput(email: OutgoingEmail, configurationSet?: string
       },
     },
     ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
+    ...(tags.length > 0 ? { Tags: tags } : {}),
   };
 }
 
