@@ -100,7 +100,9 @@ export type MessageKind =
   /** To the city office: a directory address bounced or complained; milestone `<address>#<since>`. */
   | 'contact-undeliverable'
   /** To the city office, once per cycle: the cycle's dates reach a year whose official calendar is not published. */
-  | 'calendar-warning';
+  | 'calendar-warning'
+  /** To the city office: a scheduled notice could not be sent after every retry; milestone names the notice. */
+  | 'delivery-failure';
 
 /** The ledger key: what a message is about. One message per key, ever. */
 export interface MessageKey {

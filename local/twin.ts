@@ -58,6 +58,8 @@ export interface Twin {
   endpoints: { dynamodb: string; ses: string; s3: string; sfn: string; inbox: string };
   cycleStateMachineArn: string;
   unitStateMachineArn: string;
+  /** The stand-ins, for tests that take one down (a stopped service stays stopped: close() skips it). */
+  services: Record<'dynamodb' | 'ses' | 's3', Service>;
   inbox(): Promise<StoredEmail[]>;
   /** Stops the engine (running executions stay persisted as RUNNING), the servers and the clock. */
   close(): Promise<void>;
@@ -127,7 +129,7 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
       AWS_ENDPOINT_URL_SFN: sfnEndpoint,
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      POWERTOOLS_LOG_LEVEL: opts.logLevel ?? 'WARN',
+      POWERTOOLS_LOG_LEVEL: opts.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_DEV: 'true',
       ...functionEnvironment(assembly),
       CYCLE_STATE_MACHINE_ARN: cycle.arn,
@@ -194,6 +196,7 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
       },
       cycleStateMachineArn: cycle.arn,
       unitStateMachineArn: unit.arn,
+      services,
       inbox: () => readInbox(services.ses.endpoint),
       close: stopAll,
     };

@@ -43,10 +43,16 @@ export const closeCycleOutput = z.strictObject({ outcomes: z.record(z.string(), 
 
 export const unitCycleInput = z.strictObject({ cycleId, unitId, schedule: scheduleSchema });
 
-export const noticeRequest = z.discriminatedUnion('kind', [
+const scheduledNotices = [
   z.strictObject({ kind: z.literal('phase-opened'), phase: phaseKind }),
   z.strictObject({ kind: z.literal('reminder'), deliverableId: slug, milestone: z.string().check(z.regex(/^D-\d{1,2}$/)) }),
   z.strictObject({ kind: z.literal('escalation'), deliverableId: slug, level: z.int().check(z.gte(1), z.lte(5)) }),
+] as const;
+export const scheduledNotice = z.discriminatedUnion('kind', [...scheduledNotices]);
+export const noticeRequest = z.discriminatedUnion('kind', [
+  ...scheduledNotices,
+  /** A scheduled notice that still failed after its retries: the city office is told, once. */
+  z.strictObject({ kind: z.literal('delivery-failure'), failed: scheduledNotice, error: z.string().check(z.maxLength(200)) }),
 ]);
 export const sendUnitNoticeInput = z.strictObject({ cycleId, unitId, notice: noticeRequest });
 export const sendUnitNoticeOutput = z.strictObject({

@@ -233,6 +233,23 @@ export const templates = {
     }, nowMs);
   },
 
+  /** To the city office: a scheduled notice about a unit could not be sent after every retry. */
+  deliveryFailure(plan: Plan, unit: Unit, what: string, error: string, nowMs: number): Rendered {
+    return render(plan, {
+      subject: { zh: `发送失败：致${unit.name}的通知未能发出`, en: `Not delivered: a notice to ${nameOf(unit).en} could not be sent` },
+      salutation: { zh: plan.city.office, en: plan.city.office },
+      body: [
+        { zh: `系统多次重试后，仍未能向${unit.name}发出以下通知，请核对通讯录并以其他方式通知该单位。`, en: `After repeated retries, the following notice to ${nameOf(unit).en} could not be sent. Please check the directory and reach the unit another way.` },
+      ],
+      rows: [
+        [{ zh: '通知', en: 'Notice' }, both(() => what)],
+        [{ zh: '错误', en: 'Error' }, both(() => error)],
+        [{ zh: '收件人', en: 'Recipients' }, both(() => `${unit.office.email}, ${unit.leader.email}`)],
+      ],
+      action: portal(plan, '查看发送记录', 'See what was sent'),
+    }, nowMs);
+  },
+
   /** Once per cycle, to the city office: dates in a year whose official calendar is not published yet. */
   calendarWarning(plan: Plan, years: number[], nowMs: number): Rendered {
     const ys = years.join('、');

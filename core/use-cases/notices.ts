@@ -10,10 +10,15 @@ import type { Context } from './context';
 
 type Status = 'sent' | 'already-sent' | 'not-needed';
 
-export type NoticeRequest =
+export type ScheduledNotice =
   | { kind: 'phase-opened'; phase: PhaseKind }
   | { kind: 'reminder'; deliverableId: string; milestone: string }
   | { kind: 'escalation'; deliverableId: string; level: number };
+export type NoticeRequest = ScheduledNotice | { kind: 'delivery-failure'; failed: ScheduledNotice; error: string };
+
+/** What a scheduled notice is about, as a stable key part: `phase-opened#rollout`, `reminder#implementation-plan#D-3`. */
+const describeNotice = (n: ScheduledNotice) =>
+  n.kind === 'phase-opened' ? `${n.kind}#${n.phase}` : n.kind === 'reminder' ? `${n.kind}#${n.deliverableId}#${n.milestone}` : `${n.kind}#${n.deliverableId}#L${n.level}`;
 
 async function sendAll(ctx: Context, messages: Message[]): Promise<{ status: Status; messages: number }> {
   if (messages.length === 0) return { status: 'not-needed', messages: 0 };
@@ -30,6 +35,13 @@ export async function sendUnitNotice(ctx: Context, input: { cycleId: string; uni
   const from = fromAddress(plan);
   const base = { cycleId: input.cycleId, unitId: unit.id };
   const notice = input.notice;
+
+  if (notice.kind === 'delivery-failure') {
+    // After every retry failed: tell the city office, once per failed notice, so a person can act.
+    const to = plan.city.email;
+    const mail = templates.deliveryFailure(plan, unit, describeNotice(notice.failed), notice.error, now);
+    return sendAll(ctx, [{ ...base, kind: 'delivery-failure', milestone: describeNotice(notice.failed), recipient: to, email: { from, to, cc: [], ...mail } }]);
+  }
 
   if (notice.kind === 'phase-opened') {
     const phase = plan.phases.find((p) => p.kind === notice.phase)!;

@@ -211,3 +211,22 @@ describe('reminder wording', () => {
     expect(s.mailer.sent[1].subject).toContain('今日截止');
   });
 });
+
+describe('delivery failures', () => {
+  it('reports a notice that failed after every retry to the city office, once', async () => {
+    const s = setup('2016-05-20T01:05:00Z');
+    await startCycle(s.ctx, { plan: planJson, startedBy: 'city-admin' });
+    const report = {
+      cycleId: 'nanping-2016',
+      unitId: 'pucheng',
+      notice: { kind: 'delivery-failure', failed: { kind: 'reminder', deliverableId: 'implementation-plan', milestone: 'D-7' }, error: 'EmailRejectedError' },
+    } as const;
+    expect(await sendUnitNotice(s.ctx, report)).toEqual({ status: 'sent', messages: 1 });
+    expect(await sendUnitNotice(s.ctx, report)).toEqual({ status: 'already-sent', messages: 0 });
+    expect(s.mailer.sent).toHaveLength(1);
+    expect(s.mailer.sent[0].to).toEqual([planJson.city.email]);
+    expect(s.mailer.sent[0].subject).toContain('发送失败');
+    expect(s.mailer.sent[0].text).toContain('reminder#implementation-plan#D-7');
+    expect(s.mailer.sent[0].text).toContain('EmailRejectedError');
+  });
+});

@@ -31,18 +31,36 @@ const at = sfn.JsonPath.stringAt;
 export function unitCycleDefinition(scope: Construct, fns: Record<UnitCycleFunction, lambda.IFunction>): sfn.IChainable {
   const ids = { cycleId: at('$.cycleId'), unitId: at('$.unitId') };
   const waitUntil = (name: string, path: string) => sfn.Wait.jsonPath(scope, name, { time: sfn.WaitTime.timestampPath(path) });
+  /**
+   * A notice that still fails after its retries must not end the unit's cycle: it is reported to the city
+   * office (once, through the ledger) and the cycle goes on. If even the report fails, it goes on anyway.
+   */
+  const sendOrReport = (name: string, reportName: string, notice: Record<string, unknown>) => {
+    const task = invokeTask(scope, name, fns['send-unit-notice'], { ...ids, notice }, { resultPath: DISCARD });
+    const report = invokeTask(
+      scope,
+      reportName,
+      fns['send-unit-notice'],
+      { ...ids, notice: { kind: 'delivery-failure', failed: notice, error: at('$.failure.Error') } },
+      { resultPath: DISCARD },
+    );
+    const unreported = sfn.Pass.jsonPath(scope, `${reportName}Failed`);
+    report.addCatch(unreported, { errors: [sfn.Errors.ALL], resultPath: DISCARD });
+    task.addCatch(report, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
+    /** Continue both the normal and the failure paths to `next`. */
+    const then = (next: sfn.IChainable) => {
+      report.next(next);
+      unreported.next(next);
+      return task.next(next);
+    };
+    return { task, then };
+  };
 
   // ---- 1. Phases, deliverables, reminders, escalation ladders ----
   // Every item waits for its own absolute instant, so the Maps run their items side by side: a missed
   // deadline's ladder never holds back the next phase's notices (order is in the instants, not the states).
   const reminderIteration = waitUntil(S.WaitForReminderTime, '$.reminder.at').next(
-    invokeTask(
-      scope,
-      S.SendReminder,
-      fns['send-unit-notice'],
-      { ...ids, notice: { kind: 'reminder', deliverableId: at('$.deliverableId'), milestone: at('$.reminder.milestone') } },
-      { resultPath: DISCARD },
-    ),
+    sendOrReport(S.SendReminder, S.ReportReminderFailure, { kind: 'reminder', deliverableId: at('$.deliverableId'), milestone: at('$.reminder.milestone') }).task,
   );
   const forEachReminder = sfn.Map.jsonPath(scope, S.ForEachReminder, {
     itemsPath: '$.deliverable.reminders',
@@ -58,13 +76,11 @@ export function unitCycleDefinition(scope: Construct, fns: Record<UnitCycleFunct
   // The escalation ladder (leader in charge, city office, drafted criticism): each rung at its time; the
   // handler escalates only while the deliverable is still missing.
   const escalationIteration = waitUntil(S.WaitForEscalationTime, '$.escalation.at').next(
-    invokeTask(
-      scope,
-      S.EscalateIfMissing,
-      fns['send-unit-notice'],
-      { ...ids, notice: { kind: 'escalation', deliverableId: at('$.deliverableId'), level: sfn.JsonPath.numberAt('$.escalation.level') } },
-      { resultPath: DISCARD },
-    ),
+    sendOrReport(S.EscalateIfMissing, S.ReportEscalationFailure, {
+      kind: 'escalation',
+      deliverableId: at('$.deliverableId'),
+      level: sfn.JsonPath.numberAt('$.escalation.level'),
+    }).task,
   );
   const forEachEscalationLevel = sfn.Map.jsonPath(scope, S.ForEachEscalationLevel, {
     itemsPath: '$.deliverable.escalations',
@@ -81,17 +97,9 @@ export function unitCycleDefinition(scope: Construct, fns: Record<UnitCycleFunct
     resultPath: DISCARD,
   }).itemProcessor(deliverableIteration);
 
-  const phaseIteration = waitUntil(S.WaitForPhaseOpening, '$.phase.opensAt')
-    .next(
-      invokeTask(
-        scope,
-        S.NotifyPhaseOpened,
-        fns['send-unit-notice'],
-        { ...ids, notice: { kind: 'phase-opened', phase: at('$.phase.kind') } },
-        { resultPath: DISCARD },
-      ),
-    )
-    .next(forEachDeliverable);
+  const phaseIteration = waitUntil(S.WaitForPhaseOpening, '$.phase.opensAt').next(
+    sendOrReport(S.NotifyPhaseOpened, S.ReportPhaseNoticeFailure, { kind: 'phase-opened', phase: at('$.phase.kind') }).then(forEachDeliverable),
+  );
   const forEachPhase = sfn.Map.jsonPath(scope, S.ForEachPhase, {
     itemsPath: '$.schedule.phases',
     itemSelector: { ...ids, phase: at('$$.Map.Item.Value') },
