@@ -5,7 +5,7 @@
  * fails with InvalidTaskInputError (catchable by name), never a silent success.
  */
 import * as z from 'zod/mini';
-import { scheduleSchema, instant } from '../core/plan/schedule-schema';
+import { escalationSlotSchema, scheduleSchema, instant } from '../core/plan/schedule-schema';
 import { phaseKind, slug } from '../core/plan/schema';
 
 const cycleId = slug;
@@ -47,6 +47,8 @@ const scheduledNotices = [
   z.strictObject({ kind: z.literal('phase-opened'), phase: phaseKind }),
   z.strictObject({ kind: z.literal('reminder'), deliverableId: slug, milestone: z.string().check(z.regex(/^D-\d{1,2}$/)) }),
   z.strictObject({ kind: z.literal('escalation'), deliverableId: slug, level: z.int().check(z.gte(1), z.lte(5)) }),
+  /** A missed rectification deadline (限期整改): the same ladder, for the round that was returned. */
+  z.strictObject({ kind: z.literal('rectification-escalation'), round: z.int().check(z.gte(1)), level: z.int().check(z.gte(1), z.lte(5)) }),
 ] as const;
 export const scheduledNotice = z.discriminatedUnion('kind', [...scheduledNotices]);
 export const noticeRequest = z.discriminatedUnion('kind', [
@@ -99,6 +101,10 @@ export const reviewDecisionOutput = z.strictObject({
 
 export const issueRectificationInput = z.strictObject({ cycleId, unitId, round: z.int().check(z.gte(1)) });
 export const issueRectificationOutput = z.strictObject({
+  /** The round that was returned. */
+  returnedRound: z.int().check(z.gte(1)),
+  /** The ladder climbed if the resubmission does not arrive by the deadline. */
+  escalations: z.array(escalationSlotSchema),
   /** The round the resubmission will be reviewed in. */
   round: z.int().check(z.gte(2)),
   /** true when no rounds are left: the unit is not qualified. */

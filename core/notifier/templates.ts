@@ -107,6 +107,13 @@ const portal = (plan: Plan, zh: string, en: string) => ({ label: { zh, en }, url
 const phaseName = (phase: Phase): Text => ({ zh: phase.name, en: phase.nameEn });
 const item = (d: Deliverable): Text => ({ zh: d.name, en: d.nameEn });
 
+/** What was missed: a deliverable's deadline, or a rectification deadline (限期整改). */
+type Missed = 'deliverable' | 'rectification';
+const missed = (about: Missed, d: Deliverable): Text =>
+  about === 'rectification'
+    ? { zh: `未按期完成${d.name}整改`, en: `missed the rectification deadline for ${d.nameEn}` }
+    : { zh: `未按时报送${d.name}`, en: `missed the deadline for ${d.nameEn}` };
+
 export const templates = {
   phaseOpened(plan: Plan, unit: Unit, phase: Phase, due: Array<{ deliverable: Deliverable; dueAt: string }>, nowMs: number): Rendered {
     return render(plan, {
@@ -142,15 +149,26 @@ export const templates = {
     }, nowMs);
   },
 
-  escalation(plan: Plan, unit: Unit, deliverable: Deliverable, dueAt: string, audience: 'unit-leader' | 'city-office', nowMs: number): Rendered {
+  escalation(
+    plan: Plan,
+    unit: Unit,
+    deliverable: Deliverable,
+    dueAt: string,
+    audience: 'unit-leader' | 'city-office',
+    nowMs: number,
+    about: Missed = 'deliverable',
+  ): Rendered {
+    const m = missed(about, deliverable);
     return render(plan, {
-      subject: { zh: `督办：${unit.name}未按时报送${deliverable.name}`, en: `Escalation: ${nameOf(unit).en} missed the deadline for ${deliverable.nameEn}` },
+      subject: { zh: `督办：${unit.name}${m.zh}`, en: `Escalation: ${nameOf(unit).en} ${m.en}` },
       salutation:
         audience === 'unit-leader'
           ? { zh: `${unit.name}${unit.leader.name ?? ''}分管领导`, en: `${unit.leader.name ?? 'Leader in charge'}, ${nameOf(unit).en}` }
           : { zh: plan.city.office, en: plan.city.office },
       body: [
-        { zh: `${unit.name}应于${when(dueAt, 'zh')}前报送${deliverable.name}，截至目前尚未报送。`, en: `${nameOf(unit).en} was due to submit the ${deliverable.nameEn} by ${when(dueAt, 'en')} and has not.` },
+        about === 'rectification'
+          ? { zh: `${unit.name}应于${when(dueAt, 'zh')}前完成${deliverable.name}整改并重新报送，截至目前尚未报送。`, en: `${nameOf(unit).en} was due to rectify and resubmit the ${deliverable.nameEn} by ${when(dueAt, 'en')} and has not.` }
+          : { zh: `${unit.name}应于${when(dueAt, 'zh')}前报送${deliverable.name}，截至目前尚未报送。`, en: `${nameOf(unit).en} was due to submit the ${deliverable.nameEn} by ${when(dueAt, 'en')} and has not.` },
         audience === 'unit-leader'
           ? { zh: '请督促本地打传办立即报送，并说明逾期原因。逾期情况将纳入考评。', en: 'Please have your office submit it at once and explain the delay; it counts in the assessment.' }
           : { zh: '现按工作方案提请市打传办督办。', en: 'Under the plan, this is now escalated to the city office.' },
@@ -160,14 +178,19 @@ export const templates = {
   },
 
   /** 通报批评 draft and 挂牌督办 proposal: for the city office to confirm, never sent to the unit by the system. */
-  criticismDraft(plan: Plan, unit: Unit, deliverable: Deliverable, dueAt: string, nowMs: number): Rendered {
+  criticismDraft(plan: Plan, unit: Unit, deliverable: Deliverable, dueAt: string, nowMs: number, about: Missed = 'deliverable'): Rendered {
+    const m = missed(about, deliverable);
+    const what: Text =
+      about === 'rectification'
+        ? { zh: `未在${when(dueAt, 'zh')}前完成${deliverable.name}整改`, en: `did not rectify its ${deliverable.nameEn} by ${when(dueAt, 'en')}` }
+        : { zh: `未在${when(dueAt, 'zh')}前报送${deliverable.name}`, en: `did not submit the ${deliverable.nameEn} due ${when(dueAt, 'en')}` };
     return render(plan, {
-      subject: { zh: `请确认：拟对${unit.name}通报批评并挂牌督办（${deliverable.name}逾期未报）`, en: `To confirm: criticism and supervision listing proposed for ${nameOf(unit).en}` },
+      subject: { zh: `请确认：拟对${unit.name}通报批评并挂牌督办（${m.zh}）`, en: `To confirm: criticism and supervision listing proposed for ${nameOf(unit).en} (${m.en})` },
       salutation: { zh: plan.city.office, en: plan.city.office },
       body: [
-        { zh: `${unit.name}应于${when(dueAt, 'zh')}前报送${deliverable.name}，经提醒和督办仍未报送。按工作方案，拟予以通报批评，并列入挂牌督办名单。`, en: `${nameOf(unit).en} has still not submitted the ${deliverable.nameEn} due ${when(dueAt, 'en')}, after reminders and escalation. Under the plan, a notice of criticism and listing for supervision are proposed.` },
+        { zh: `${unit.name}${what.zh}，经提醒和督办仍未办结。按工作方案，拟予以通报批评，并列入挂牌督办名单。`, en: `${nameOf(unit).en} ${what.en}, after reminders and escalation. Under the plan, a notice of criticism and listing for supervision are proposed.` },
         { zh: '通报批评稿如下，请审核确认后印发：', en: 'The draft notice follows; please review and confirm before it is issued:' },
-        { zh: `关于对${unit.name}的通报：${unit.name}未按《${plan.title}》要求，在规定期限内报送${deliverable.name}，影响全市创建工作进度。现予通报批评，并列入挂牌督办，限期整改。`, en: `Notice concerning ${nameOf(unit).en}: it did not submit the ${deliverable.nameEn} by the deadline set in "${plan.title}", holding back the city's work. It is criticised and listed for supervision, with a deadline to rectify.` },
+        { zh: `关于对${unit.name}的通报：${unit.name}未按《${plan.title}》要求，${what.zh}，影响全市创建工作进度。现予通报批评，并列入挂牌督办，限期整改。`, en: `Notice concerning ${nameOf(unit).en}: against "${plan.title}", it ${what.en}, holding back the city's work. It is criticised and listed for supervision, with a deadline to rectify.` },
       ],
       action: portal(plan, '确认或撤销', 'Confirm or withdraw'),
     }, nowMs);

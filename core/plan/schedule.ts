@@ -68,18 +68,13 @@ export function deriveSchedule(plan: Plan): Schedule {
             seen.add(day);
             reminders.push({ milestone: `D-${n}`, at: toUtcInstant(when) });
           }
-          const firstAfter = days.sendDayAfter(addCalendarDays(lastDay, 1));
-          const escalations: EscalationSlot[] = plan.escalation.levels.map((level, i) => ({
-            level: i + 1,
-            to: level.to,
-            at: toUtcInstant(at(days.sendDayAfter(level.afterDays === 0 ? firstAfter : days.add(firstAfter, level.afterDays)))),
-          }));
+          const escalations = escalationLadder(plan, days, lastDay);
           return {
             deliverableId: d.id,
             lastDay,
             dueAt: toUtcInstant(due),
             reminders,
-            escalateAt: toUtcInstant(at(firstAfter)),
+            escalateAt: escalations[0].at,
             escalations,
           };
         });
@@ -111,6 +106,21 @@ export function deriveSchedule(plan: Plan): Schedule {
     forwardAt: toUtcInstant(at(days.sendDayAfter(plan.forwardToProvince.on))),
     calendar: days.calendar.source,
   };
+}
+
+/**
+ * The escalation ladder after a deadline whose last day is `lastDay` (a deliverable's or a rectification's):
+ * rung k `afterDays` days after the first working day following it, at `notices.sendAt`.
+ */
+export function escalationLadder(plan: Plan, days: ReturnType<typeof planDays>, lastDay: string): EscalationSlot[] {
+  const firstAfter = days.sendDayAfter(addCalendarDays(lastDay, 1));
+  return plan.escalation.levels.map((level, i) => ({
+    level: i + 1,
+    to: level.to,
+    at: toUtcInstant(
+      atLocalTime(days.sendDayAfter(level.afterDays === 0 ? firstAfter : days.add(firstAfter, level.afterDays)), plan.notices.sendAt, plan.timeZone),
+    ),
+  }));
 }
 
 function isReviewed(plan: Plan, deliverableId: string): boolean {

@@ -2,7 +2,9 @@
  * Notices a unit's execution sends on its own: a phase opens, a deadline comes near, a deadline was missed.
  * Each goes through the notifier's ledger, so running a step again sends nothing twice.
  */
-import type { PhaseKind } from '../plan/schema';
+import type { Deliverable, PhaseKind } from '../plan/schema';
+import type { EscalationSlot } from '../plan/schedule-schema';
+import { rectificationDeadline } from './review';
 import { InvalidTaskInputError } from '../errors';
 import { daysLeft, fromAddress, templates } from '../notifier/templates';
 import type { Message } from '../notifier/notifier';
@@ -13,12 +15,23 @@ type Status = 'sent' | 'already-sent' | 'not-needed';
 export type ScheduledNotice =
   | { kind: 'phase-opened'; phase: PhaseKind }
   | { kind: 'reminder'; deliverableId: string; milestone: string }
-  | { kind: 'escalation'; deliverableId: string; level: number };
+  | { kind: 'escalation'; deliverableId: string; level: number }
+  | { kind: 'rectification-escalation'; round: number; level: number };
 export type NoticeRequest = ScheduledNotice | { kind: 'delivery-failure'; failed: ScheduledNotice; error: string };
 
 /** What a scheduled notice is about, as a stable key part: `phase-opened#rollout`, `reminder#implementation-plan#D-3`. */
-const describeNotice = (n: ScheduledNotice) =>
-  n.kind === 'phase-opened' ? `${n.kind}#${n.phase}` : n.kind === 'reminder' ? `${n.kind}#${n.deliverableId}#${n.milestone}` : `${n.kind}#${n.deliverableId}#L${n.level}`;
+const describeNotice = (n: ScheduledNotice): string => {
+  switch (n.kind) {
+    case 'phase-opened':
+      return `${n.kind}#${n.phase}`;
+    case 'reminder':
+      return `${n.kind}#${n.deliverableId}#${n.milestone}`;
+    case 'escalation':
+      return `${n.kind}#${n.deliverableId}#L${n.level}`;
+    case 'rectification-escalation':
+      return `${n.kind}#round-${n.round}#L${n.level}`;
+  }
+};
 
 async function sendAll(ctx: Context, messages: Message[]): Promise<{ status: Status; messages: number }> {
   if (messages.length === 0) return { status: 'not-needed', messages: 0 };
@@ -52,6 +65,20 @@ export async function sendUnitNotice(ctx: Context, input: { cycleId: string; uni
     ]);
   }
 
+  if (notice.kind === 'rectification-escalation') {
+    // A returned round whose rectification deadline passed with no resubmission: the same ladder.
+    const decision = await ctx.repo.getDecision(input.cycleId, unit.id, notice.round);
+    if (!decision || decision.outcome !== 'returned') {
+      throw new InvalidTaskInputError(
+        { zh: `第 ${notice.round} 轮没有退回整改的决定`, en: `round ${notice.round} was not returned for rectification` },
+        { round: notice.round },
+      );
+    }
+    const { deliverable } = ctx.deliverableOf(loaded, loaded.schedule.review.deliverableId);
+    const { deadline, escalations } = rectificationDeadline(loaded, decision.decidedAt);
+    return escalate(escalations, notice.level, `rectification#round-${notice.round}#L${notice.level}`, deliverable, deadline, 'rectification');
+  }
+
   const { deliverable, dueAt, lastDay } = ctx.deliverableOf(loaded, notice.deliverableId);
   const delivered = await ctx.repo.getDeliverableStatus(input.cycleId, unit.id, deliverable.id);
   if (delivered) return sendAll(ctx, []);
@@ -69,38 +96,46 @@ export async function sendUnitNotice(ctx: Context, input: { cycleId: string; uni
     ]);
   }
 
-  // escalation: one rung of the ladder, following the hierarchy (the schedule says which and when).
-  const slot = loaded.schedule.phases
-    .flatMap((p) => p.deliverables)
-    .find((d) => d.deliverableId === deliverable.id)
-    ?.escalations.find((e) => e.level === notice.level);
-  if (!slot) {
-    throw new InvalidTaskInputError(
-      { zh: `${deliverable.name}没有第 ${notice.level} 级督办`, en: `${deliverable.id} has no escalation level ${notice.level}` },
-      { deliverableId: deliverable.id, level: notice.level },
-    );
+  const slots = loaded.schedule.phases.flatMap((p) => p.deliverables).find((d) => d.deliverableId === deliverable.id)?.escalations ?? [];
+  return escalate(slots, notice.level, `${deliverable.id}#L${notice.level}`, deliverable, dueAt, 'deliverable');
+
+  /** One rung of a ladder, following the hierarchy (the schedule says which and when). */
+  async function escalate(
+    ladder: EscalationSlot[],
+    level: number,
+    milestone: string,
+    deliverable: Deliverable,
+    dueAt: string,
+    about: 'deliverable' | 'rectification',
+  ) {
+    const slot = ladder.find((e) => e.level === level);
+    if (!slot) {
+      throw new InvalidTaskInputError(
+        { zh: `${deliverable.name}没有第 ${level} 级督办`, en: `${deliverable.id} has no escalation level ${level}` },
+        { deliverableId: deliverable.id, level },
+      );
+    }
+    if (slot.to === 'unit-leader') {
+      const mail = templates.escalation(plan, unit, deliverable, dueAt, 'unit-leader', now, about);
+      const cc = plan.escalation.ccUnitOffice ? [unit.office.email] : [];
+      return sendAll(ctx, [{ ...base, kind: 'escalation', milestone, recipient: unit.leader.email, email: { from, to: unit.leader.email, cc, ...mail } }]);
+    }
+    const cityTo = plan.city.leaderEmail ?? plan.city.email;
+    if (slot.to === 'city-office') {
+      const mail = templates.escalation(plan, unit, deliverable, dueAt, 'city-office', now, about);
+      return sendAll(ctx, [{ ...base, kind: 'escalation', milestone, recipient: cityTo, email: { from, to: cityTo, cc: [], ...mail } }]);
+    }
+    // criticism-draft: a drafted 通报批评 and a proposal to list the unit for supervision (挂牌督办), for the
+    // city office to confirm; recorded in the audit log once, with the message.
+    const mail = templates.criticismDraft(plan, unit, deliverable, dueAt, now, about);
+    const result = await sendAll(ctx, [{ ...base, kind: 'escalation', milestone, recipient: cityTo, email: { from, to: cityTo, cc: [], ...mail } }]);
+    if (result.status === 'sent') {
+      await ctx.repo.appendAudit({
+        cycleId: input.cycleId, unitId: unit.id, at: ctx.nowIso(), actor: 'system', role: 'system', action: 'propose-supervision',
+        what: { deliverableId: deliverable.id, about, dueAt, level, status: 'awaiting-city-confirmation' },
+        why: about === 'rectification' ? `${deliverable.name}未按期完成整改` : `${deliverable.name}逾期未报送`,
+      });
+    }
+    return result;
   }
-  const milestone = `${deliverable.id}#L${notice.level}`;
-  if (slot.to === 'unit-leader') {
-    const mail = templates.escalation(plan, unit, deliverable, dueAt, 'unit-leader', now);
-    const cc = plan.escalation.ccUnitOffice ? [unit.office.email] : [];
-    return sendAll(ctx, [{ ...base, kind: 'escalation', milestone, recipient: unit.leader.email, email: { from, to: unit.leader.email, cc, ...mail } }]);
-  }
-  const cityTo = plan.city.leaderEmail ?? plan.city.email;
-  if (slot.to === 'city-office') {
-    const mail = templates.escalation(plan, unit, deliverable, dueAt, 'city-office', now);
-    return sendAll(ctx, [{ ...base, kind: 'escalation', milestone, recipient: cityTo, email: { from, to: cityTo, cc: [], ...mail } }]);
-  }
-  // criticism-draft: a drafted 通报批评 and a proposal to list the unit for supervision (挂牌督办), for the
-  // city office to confirm; recorded in the audit log once, with the message.
-  const mail = templates.criticismDraft(plan, unit, deliverable, dueAt, now);
-  const result = await sendAll(ctx, [{ ...base, kind: 'escalation', milestone, recipient: cityTo, email: { from, to: cityTo, cc: [], ...mail } }]);
-  if (result.status === 'sent') {
-    await ctx.repo.appendAudit({
-      cycleId: input.cycleId, unitId: unit.id, at: ctx.nowIso(), actor: 'system', role: 'system', action: 'propose-supervision',
-      what: { deliverableId: deliverable.id, dueAt, level: notice.level, status: 'awaiting-city-confirmation' },
-      why: `${deliverable.name}逾期未报送`,
-    });
-  }
-  return result;
 }

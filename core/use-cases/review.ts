@@ -14,12 +14,20 @@ import type { ReviewDecision, ReviewOutcome, UnitOutcomeStatus } from '../model'
 import { fromAddress, templates } from '../notifier/templates';
 import { dayEnd, localDateOf, secondsUntil, toUtcInstant } from '../time';
 import type { Context, LoadedPlan } from './context';
+import { escalationLadder } from '../plan/schedule';
+import type { EscalationSlot } from '../plan/schedule-schema';
 
-/** The rectification deadline: the end of the N-th day (as the plan counts days) after the decision, never past the review's end. */
-function rectificationDeadline(loaded: LoadedPlan, decidedAt: string): string {
+/**
+ * The rectification deadline (限期整改) of a returned round: the end of the N-th day (as the plan counts
+ * days) after the decision, never past the review's end; and the escalation ladder that follows it.
+ * Derived from the stored decision time, so every re-run computes the same.
+ */
+export function rectificationDeadline(loaded: LoadedPlan, decidedAt: string): { deadline: string; lastDay: string; escalations: EscalationSlot[] } {
   const { review } = loaded.schedule;
-  const end = toUtcInstant(dayEnd(loaded.days.add(localDateOf(decidedAt), review.rectificationDays)));
-  return end < review.closesAt ? end : review.closesAt;
+  const day = loaded.days.add(localDateOf(decidedAt), review.rectificationDays);
+  const end = toUtcInstant(dayEnd(day));
+  const [deadline, lastDay] = end < review.closesAt ? [end, day] : [review.closesAt, localDateOf(review.closesAt)];
+  return { deadline, lastDay, escalations: escalationLadder(loaded.plan, loaded.days, lastDay) };
 }
 
 export async function prepareReviewStep(
@@ -125,17 +133,16 @@ export async function issueRectification(ctx: Context, input: { cycleId: string;
   const { review } = loaded.schedule;
   const now = ctx.clock.now();
   if (input.round >= review.maxRounds) {
-    return { round: input.round + 1, exhausted: true, timeoutSeconds: 1, deadline: review.closesAt };
+    return { returnedRound: input.round, round: input.round + 1, exhausted: true, timeoutSeconds: 1, deadline: review.closesAt, escalations: [] };
   }
-  // Derived from the stored decision time, so a re-run computes the same deadline.
-  const deadline = rectificationDeadline(loaded, decision.decidedAt);
+  const { deadline, escalations } = rectificationDeadline(loaded, decision.decidedAt);
   const { deliverable } = ctx.deliverableOf(loaded, review.deliverableId);
   const mail = templates.rectification(loaded.plan, unit, deliverable, decision.reason, deadline, now);
   await ctx.notifier.send({
     cycleId: input.cycleId, unitId: unit.id, kind: 'rectification', milestone: `round-${input.round}`, recipient: unit.office.email,
     email: { from: fromAddress(loaded.plan), to: unit.office.email, cc: [unit.leader.email], ...mail },
   });
-  return { round: input.round + 1, exhausted: false, timeoutSeconds: secondsUntil(now, deadline), deadline };
+  return { returnedRound: input.round, round: input.round + 1, exhausted: false, timeoutSeconds: secondsUntil(now, deadline), deadline, escalations };
 }
 
 export async function recordOutcome(ctx: Context, input: { cycleId: string; unitId: string; outcome: UnitOutcomeStatus }) {

@@ -119,3 +119,14 @@ it('binds each UnitCycle function the way the contract names it', () => {
     expect(fileOf(s)).toBe('functions/record-outcome/handler.ts');
   }
 });
+
+it('never lets a notice that fails after its retries end a unit cycle: every send-unit-notice task catches States.ALL', () => {
+  const m = machine('UnitCycle');
+  const sendUnitNotice = assembly.functions.find((f) => f.handlerFile === 'functions/send-unit-notice/handler.ts')!.arn;
+  const noticeTasks = m.states.filter(([, s]) => s.Type === 'Task' && s.Resource === sendUnitNotice);
+  expect(noticeTasks.length).toBeGreaterThanOrEqual(8);
+  for (const [name, s] of noticeTasks) {
+    const catchers = (s.Catch as Array<{ ErrorEquals: string[]; Next: string }> | undefined) ?? [];
+    expect(catchers.some((c) => c.ErrorEquals.includes('States.ALL')), name).toBe(true);
+  }
+});

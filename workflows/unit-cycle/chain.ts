@@ -21,7 +21,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { UnitOutcome } from '../contract';
 import { callbackTask, invokeTask } from '../lambda-task';
-import { UnitCycleState as S, type UnitCycleFunction } from './states';
+import { UnitCycleState as S, type UnitCycleFunction, type UnitCycleReportState } from './states';
 
 export { UnitCycleState, UNIT_CYCLE_FUNCTIONS, type UnitCycleFunction } from './states';
 
@@ -35,7 +35,7 @@ export function unitCycleDefinition(scope: Construct, fns: Record<UnitCycleFunct
    * A notice that still fails after its retries must not end the unit's cycle: it is reported to the city
    * office (once, through the ledger) and the cycle goes on. If even the report fails, it goes on anyway.
    */
-  const sendOrReport = (name: string, reportName: string, notice: Record<string, unknown>) => {
+  const sendOrReport = (name: string, reportName: UnitCycleReportState, notice: Record<string, unknown>) => {
     const task = invokeTask(scope, name, fns['send-unit-notice'], { ...ids, notice }, { resultPath: DISCARD });
     const report = invokeTask(
       scope,
@@ -44,7 +44,7 @@ export function unitCycleDefinition(scope: Construct, fns: Record<UnitCycleFunct
       { ...ids, notice: { kind: 'delivery-failure', failed: notice, error: at('$.failure.Error') } },
       { resultPath: DISCARD },
     );
-    const unreported = sfn.Pass.jsonPath(scope, `${reportName}Failed`);
+    const unreported = sfn.Pass.jsonPath(scope, S[`${reportName}Skipped`]);
     report.addCatch(unreported, { errors: [sfn.Errors.ALL], resultPath: DISCARD });
     task.addCatch(report, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
     /** Continue both the normal and the failure paths to `next`. */
@@ -109,13 +109,28 @@ export function unitCycleDefinition(scope: Construct, fns: Record<UnitCycleFunct
 
   // ---- 3. Outcomes: one record-outcome function, five states ----
   const done = sfn.Succeed.jsonPath(scope, S.ReviewSettled);
-  const record = (name: string, outcome: UnitOutcome) =>
-    invokeTask(scope, name, fns['record-outcome'], { ...ids, outcome }, { resultPath: '$.outcome' }).next(done);
+  const record = (name: string, outcome: UnitOutcome, next: sfn.IChainable = done) =>
+    invokeTask(scope, name, fns['record-outcome'], { ...ids, outcome }, { resultPath: '$.outcome' }).next(next);
   const recordQualified = record(S.RecordQualified, 'qualified');
   const recordNotQualified = record(S.RecordNotQualified, 'not-qualified');
   const recordNotSubmitted = record(S.RecordNotSubmitted, 'not-submitted');
   const recordReviewOverdue = record(S.RecordReviewOverdue, 'review-overdue');
-  const recordRectificationMissed = record(S.RecordRectificationMissed, 'rectification-missed');
+  // A missed rectification deadline: the outcome first (the forwarding must not wait), then the same
+  // escalation ladder as a missed deadline, rung by rung at the instants IssueRectification computed.
+  const rectificationRung = waitUntil(S.WaitForRectificationEscalationTime, '$.escalation.at').next(
+    sendOrReport(S.EscalateMissedRectification, S.ReportRectificationEscalationFailure, {
+      kind: 'rectification-escalation',
+      round: sfn.JsonPath.numberAt('$.round'),
+      level: sfn.JsonPath.numberAt('$.escalation.level'),
+    }).task,
+  );
+  const forEachRectificationRung = sfn.Map.jsonPath(scope, S.ForEachRectificationEscalation, {
+    itemsPath: '$.step.escalations',
+    itemSelector: { ...ids, round: sfn.JsonPath.numberAt('$.step.returnedRound'), escalation: at('$$.Map.Item.Value') },
+    maxConcurrency: 0,
+    resultPath: DISCARD,
+  }).itemProcessor(rectificationRung);
+  const recordRectificationMissed = record(S.RecordRectificationMissed, 'rectification-missed', forEachRectificationRung.next(done));
 
   // ---- 2. Review (初评) with rectification rounds ----
   const timeoutSecondsPath = '$.step.timeoutSeconds';

@@ -5,15 +5,21 @@ export const UnitCycleState = {
   WaitForPhaseOpening: 'WaitForPhaseOpening',
   NotifyPhaseOpened: 'NotifyPhaseOpened',
   ReportPhaseNoticeFailure: 'ReportPhaseNoticeFailure',
+  /** The failure could not be reported either: the cycle goes on regardless. */
+  ReportPhaseNoticeFailureSkipped: 'ReportPhaseNoticeFailureSkipped',
   ForEachDeliverable: 'ForEachDeliverable',
   ForEachReminder: 'ForEachReminder',
   WaitForReminderTime: 'WaitForReminderTime',
   SendReminder: 'SendReminder',
   ReportReminderFailure: 'ReportReminderFailure',
+  /** The failure could not be reported either: the cycle goes on regardless. */
+  ReportReminderFailureSkipped: 'ReportReminderFailureSkipped',
   ForEachEscalationLevel: 'ForEachEscalationLevel',
   WaitForEscalationTime: 'WaitForEscalationTime',
   EscalateIfMissing: 'EscalateIfMissing',
   ReportEscalationFailure: 'ReportEscalationFailure',
+  /** The failure could not be reported either: the cycle goes on regardless. */
+  ReportEscalationFailureSkipped: 'ReportEscalationFailureSkipped',
   WaitForReviewOpening: 'WaitForReviewOpening',
   PrepareSubmissionWait: 'PrepareSubmissionWait',
   AwaitSelfAssessment: 'AwaitSelfAssessment',
@@ -28,9 +34,17 @@ export const UnitCycleState = {
   RecordNotSubmitted: 'RecordNotSubmitted',
   RecordReviewOverdue: 'RecordReviewOverdue',
   RecordRectificationMissed: 'RecordRectificationMissed',
+  ForEachRectificationEscalation: 'ForEachRectificationEscalation',
+  WaitForRectificationEscalationTime: 'WaitForRectificationEscalationTime',
+  EscalateMissedRectification: 'EscalateMissedRectification',
+  ReportRectificationEscalationFailure: 'ReportRectificationEscalationFailure',
+  /** The failure could not be reported either: the cycle goes on regardless. */
+  ReportRectificationEscalationFailureSkipped: 'ReportRectificationEscalationFailureSkipped',
   ReviewSettled: 'ReviewSettled',
   UnitCycleDone: 'UnitCycleDone',
 } as const;
+/** Task states that report a notice's delivery failure to the city office. */
+export type UnitCycleReportState = 'ReportPhaseNoticeFailure' | 'ReportReminderFailure' | 'ReportEscalationFailure' | 'ReportRectificationEscalationFailure';
 export type UnitCycleStateName = (typeof UnitCycleState)[keyof typeof UnitCycleState];
 
 /** The functions (folders under functions/) the UnitCycle's tasks invoke. */
