@@ -102,7 +102,26 @@ export type MessageKind =
   /** To the city office, once per cycle: the cycle's dates reach a year whose official calendar is not published. */
   | 'calendar-warning'
   /** To the city office: a scheduled notice could not be sent after every retry; milestone names the notice. */
-  | 'delivery-failure';
+  | 'delivery-failure'
+  /** To the unit office (cc its leader): the city granted an extension; milestone `<deliverableId>#<new lastDay>`. */
+  | 'extension';
+
+/**
+ * An extension (延期) the city office granted one unit for one deliverable. Kept forever; a later one for the
+ * same deliverable supersedes an earlier one (the newest `grantedAt` wins).
+ */
+export interface Extension {
+  cycleId: string;
+  unitId: string;
+  deliverableId: string;
+  /** The new last day, YYYY-MM-DD in Beijing (the plan's non-working-day policy still applies). */
+  lastDay: string;
+  /** The effective last day before this extension (the plan's, or an earlier extension's). */
+  previousLastDay: string;
+  grantedBy: string;
+  grantedAt: string;
+  reason: string;
+}
 
 /** The ledger key: what a message is about. One message per key, ever. */
 export interface MessageKey {
@@ -110,7 +129,7 @@ export interface MessageKey {
   /** null for cycle-level messages (forwarding to the province). */
   unitId: string | null;
   kind: MessageKind;
-  /** Which occurrence: e.g. `self-assessment-report#D-3`, `round-1`, `implementation-plan#v2`. */
+  /** Which occurrence: e.g. `self-assessment-report#2016-11-09#D-3` (reminders and escalations name the last day), `round-1`, `implementation-plan#v2`. */
   milestone: string;
   /** The primary recipient (To). */
   recipient: string;
@@ -140,7 +159,7 @@ export interface AuditEntry {
   at: string;
   actor: string;
   role: 'county' | 'city' | 'system';
-  action: 'submit' | 'decide' | 'start-cycle' | 'forward' | 'mark-undeliverable' | 'fix-contact' | 'propose-supervision';
+  action: 'submit' | 'decide' | 'start-cycle' | 'forward' | 'mark-undeliverable' | 'fix-contact' | 'propose-supervision' | 'extend';
   what: Record<string, unknown>;
   why?: string;
 }

@@ -9,6 +9,7 @@ import type {
   CycleRecord,
   CycleStatus,
   DeliverableStatus,
+  Extension,
   ForwardingRecord,
   LedgerEntry,
   MessageKey,
@@ -77,6 +78,14 @@ export interface CycleRepository {
   getContactStatus(email: string): Promise<ContactStatus | null>;
   /** The city office fixed the address: 'undeliverable' -> 'fixed'. Returns the fixed record, or null if it was not undeliverable. */
   clearContactStatus(email: string, by: string, at: string): Promise<ContactStatus | null>;
+
+  /** Stores an extension; all are kept (a later one for the same deliverable supersedes, it does not overwrite). */
+  grantExtension(extension: Extension): Promise<void>;
+  /** The unit's extensions, oldest grant first. */
+  listExtensions(cycleId: string, unitId: string): Promise<Extension[]>;
+  /** The name of the unit's current execution (it changes when an extension restarts it). */
+  setUnitRun(cycleId: string, unitId: string, executionName: string): Promise<void>;
+  getUnitRun(cycleId: string, unitId: string): Promise<string | null>;
 }
 
 export interface OutgoingEmail {
@@ -104,6 +113,8 @@ export interface WorkflowEngine {
   startUnit(executionName: string, input: unknown): Promise<'started' | 'exists'>;
   /** Completes a waiting callback; 'gone' if the task already finished, timed out or was stopped. */
   completeTask(token: string, output: unknown): Promise<'completed' | 'gone'>;
+  /** Stops a unit execution by name; 'not-running' if there is none by that name or it already ended. */
+  stopUnit(executionName: string, cause: string): Promise<'stopped' | 'not-running'>;
 }
 
 export interface Clock {

@@ -6,9 +6,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod/mini';
-import type { Plan } from '../core/plan/schema';
+import { localDate, type Plan } from '../core/plan/schema';
+import { deriveSchedule } from '../core/plan/schedule';
 import type { Schedule } from '../core/plan/schedule-schema';
-import type { Context } from '../core/use-cases/context';
+import { extendedLastDays, type Context } from '../core/use-cases/context';
+import { grantExtension } from '../core/use-cases/extensions';
 import { decideReview } from '../core/use-cases/review';
 import { submitDeliverable } from '../core/use-cases/submissions';
 import { problemsFromIssues, formatProblems } from '../core/validation';
@@ -32,11 +34,22 @@ const review = z.strictObject({
 /** A resubmission after a rectification notice, `afterDays` after the notice, or never. */
 const resubmission = z.union([z.literal('never'), z.strictObject({ afterDays: z.number().check(z.gte(0)) })]);
 
+/** The city grants an extension (延期) at an absolute instant, e.g. `"at": "2016-11-03T15:00:00+08:00"`. */
+const extension = z.strictObject({
+  deliverableId: z.string(),
+  at: z.string().check(z.refine((s) => /T\d{2}:\d{2}/.test(s) && !Number.isNaN(Date.parse(s)), { message: 'date-time' })),
+  /** The new last day, YYYY-MM-DD in Beijing. */
+  lastDay: localDate,
+  reason: z.string().check(z.minLength(1), z.maxLength(500)),
+});
+
 const behaviour = z.strictObject({
   /** Per deliverable id; "*" is the default for every deliverable. */
   submissions: z.optional(z.record(z.string(), timing)),
   reviews: z.optional(z.array(review)),
   resubmissions: z.optional(z.array(resubmission)),
+  /** Extensions the city grants this unit; its submission timings then count from the extended deadlines. */
+  extensions: z.optional(z.array(extension)),
 });
 
 export const scenarioSchema = z.strictObject({
@@ -50,7 +63,8 @@ type Behaviour = z.infer<typeof behaviour>;
 
 export type Action =
   | { at: number; kind: 'submit'; unitId: string; deliverableId: string; note: string }
-  | { at: number; kind: 'decide'; unitId: string; round: number; outcome: 'approved' | 'returned'; reason?: string };
+  | { at: number; kind: 'decide'; unitId: string; round: number; outcome: 'approved' | 'returned'; reason?: string }
+  | { at: number; kind: 'extend'; unitId: string; deliverableId: string; lastDay: string; reason: string };
 
 export async function loadScenario(path: string): Promise<Scenario> {
   const raw = JSON.parse(await readFile(path, 'utf8'));
@@ -70,15 +84,22 @@ export const allGoodScenario: Scenario = {
  * Compiles the scenario into actions. Unknown unit ids are an error (a scenario names units of its plan).
  * The review chain is computed up front: round 1 is decided `afterDays` after the later of the review's
  * opening and the submission; a returned round is resubmitted `afterDays` after the decision (the
- * rectification notice goes out at the decision), and the next round is decided after that.
+ * rectification notice goes out at the decision), and the next round is decided after that. A unit's
+ * extensions become 'extend' actions at their instants, and its timings count from its extended deadlines.
  */
 export function compileScenario(scenario: Scenario, plan: Plan, schedule: Schedule): Action[] {
   const unknown = Object.keys(scenario.units).filter((id) => !plan.units.some((u) => u.id === id));
   if (unknown.length) throw new Error(`scenario names units not in the plan: ${unknown.join(', ')}`);
   const actions: Action[] = [];
-  const deliverables = schedule.phases.flatMap((p) => p.deliverables);
   for (const unit of plan.units) {
     const own: Behaviour = scenario.units[unit.id] ?? {};
+    const extensions = own.extensions ?? scenario.default.extensions ?? [];
+    for (const x of extensions) {
+      actions.push({ at: Date.parse(x.at), kind: 'extend', unitId: unit.id, deliverableId: x.deliverableId, lastDay: x.lastDay, reason: x.reason });
+    }
+    const granted = extensions.map((x) => ({ deliverableId: x.deliverableId, lastDay: x.lastDay, grantedAt: x.at }));
+    const unitSchedule = granted.length ? deriveSchedule(plan, extendedLastDays(granted)) : schedule;
+    const deliverables = unitSchedule.phases.flatMap((p) => p.deliverables);
     const pick = (id: string) => own.submissions?.[id] ?? own.submissions?.['*'] ?? scenario.default.submissions?.[id] ?? scenario.default.submissions?.['*'] ?? 'never';
     let reviewedAt: number | null = null;
     for (const d of deliverables) {
@@ -95,7 +116,7 @@ export function compileScenario(scenario: Scenario, plan: Plan, schedule: Schedu
     if (reviewedAt === null) continue;
     const reviews = own.reviews ?? scenario.default.reviews ?? [];
     const resubs = own.resubmissions ?? scenario.default.resubmissions ?? [];
-    let ready = Math.max(reviewedAt, Date.parse(schedule.review.opensAt));
+    let ready = Math.max(reviewedAt, Date.parse(unitSchedule.review.opensAt));
     for (let round = 1; round <= reviews.length; round++) {
       const r = reviews[round - 1];
       const decidedAt = ready + r.afterDays * DAY + 60_000;
@@ -115,6 +136,8 @@ export function compileScenario(scenario: Scenario, plan: Plan, schedule: Schedu
 export async function performAction(ctx: Context, cycleId: string, a: Action): Promise<void> {
   if (a.kind === 'submit') {
     await submitDeliverable(ctx, { cycleId, unitId: a.unitId, deliverableId: a.deliverableId, submittedBy: `${a.unitId}-staff` });
+  } else if (a.kind === 'extend') {
+    await grantExtension(ctx, { cycleId, unitId: a.unitId, deliverableId: a.deliverableId, lastDay: a.lastDay, reason: a.reason, grantedBy: 'city-reviewer' });
   } else {
     await decideReview(ctx, { cycleId, unitId: a.unitId, round: a.round, outcome: a.outcome, reason: a.reason, decidedBy: 'city-reviewer' });
   }

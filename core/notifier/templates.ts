@@ -9,6 +9,7 @@
  * `notices.languages` includes 'en'.
  */
 import { DateTime } from 'luxon';
+import type { ContactStatus } from '../model';
 import type { Deliverable, Phase, Plan, Unit } from '../plan/schema';
 import { formatBeijing, localDateOf, weekdayZh } from '../time';
 
@@ -113,6 +114,25 @@ const missed = (about: Missed, d: Deliverable): Text =>
   about === 'rectification'
     ? { zh: `未按期完成${d.name}整改`, en: `missed the rectification deadline for ${d.nameEn}` }
     : { zh: `未按时报送${d.name}`, en: `missed the deadline for ${d.nameEn}` };
+
+/** Who in the plan's directory uses this address, e.g. `延平区打传办`, `延平区分管领导`; empty if nobody. */
+export function directoryHolders(plan: Plan, email: string): Text[] {
+  const same = (a: string | undefined) => a !== undefined && a.toLowerCase() === email.toLowerCase();
+  const holders: Text[] = [];
+  if (same(plan.city.email)) holders.push({ zh: plan.city.office, en: plan.city.office });
+  if (same(plan.city.leaderEmail)) holders.push({ zh: `${plan.city.name}打传办领导`, en: `the head of the ${plan.city.name} office` });
+  if (same(plan.province.email)) holders.push({ zh: plan.province.name, en: plan.province.name });
+  for (const u of plan.units) {
+    if (same(u.office.email)) holders.push({ zh: u.office.name ?? `${u.name}打传办`, en: u.office.name ?? officeOf(u).en });
+    if (same(u.leader.email)) holders.push({ zh: u.leader.name ?? `${u.name}分管领导`, en: u.leader.name ?? `the leader in charge, ${nameOf(u).en}` });
+  }
+  return holders;
+}
+
+const UNDELIVERABLE: Record<ContactStatus['reason'], Text> = {
+  bounce: { zh: '收件方邮件服务器永久退信（地址不存在或拒收）', en: "the receiving mail server bounced it permanently (no such address, or refused)" },
+  complaint: { zh: '收件方将本系统邮件举报为垃圾邮件', en: 'the recipient reported the system\'s email as spam' },
+};
 
 export const templates = {
   phaseOpened(plan: Plan, unit: Unit, phase: Phase, due: Array<{ deliverable: Deliverable; dueAt: string }>, nowMs: number): Rendered {
@@ -270,6 +290,58 @@ export const templates = {
         [{ zh: '收件人', en: 'Recipients' }, both(() => `${unit.office.email}, ${unit.leader.email}`)],
       ],
       action: portal(plan, '查看发送记录', 'See what was sent'),
+    }, nowMs);
+  },
+
+  /** To the city office: a directory address (通讯录邮箱) cannot be reached; the notifier holds its mail until fixed. */
+  contactUndeliverable(plan: Plan, status: ContactStatus, nowMs: number): Rendered {
+    const holders = directoryHolders(plan, status.email);
+    const who: Text = holders.length > 0
+      ? { zh: holders.map((h) => h.zh).join('、'), en: holders.map((h) => h.en).join(', ') }
+      : { zh: '通讯录中的联系人', en: 'a contact in the directory' };
+    const reason = UNDELIVERABLE[status.reason];
+    return render(plan, {
+      subject: { zh: `邮箱无法送达，请更正通讯录：${who.zh}`, en: `Undeliverable address, please correct the directory: ${who.en}` },
+      salutation: { zh: plan.city.office, en: plan.city.office },
+      body: [
+        {
+          zh: `系统于${when(status.since, 'zh')}发往${who.zh}邮箱 ${status.email} 的邮件未能送达，原因：${reason.zh}。`,
+          en: `Email the system sent to ${who.en} at ${status.email} on ${when(status.since, 'en')} was not delivered: ${reason.en}.`,
+        },
+        {
+          zh: '为避免通知继续丢失，系统已暂停向该邮箱发送邮件。请核实并更正通讯录中的邮箱地址，更正后在系统中标记为已更正，系统即恢复发送。在此期间，请以电话或其他方式将相关通知转告该单位。',
+          en: 'So that no more notices are lost, the system has stopped mailing this address. Please check and correct it in the directory, then mark it fixed in the system, and sending resumes. Meanwhile, please pass the notices on by phone or otherwise.',
+        },
+      ],
+      rows: [
+        [{ zh: '联系人', en: 'Contact' }, who],
+        [{ zh: '邮箱地址', en: 'Address' }, both(() => status.email)],
+        [{ zh: '原因', en: 'Reason' }, reason],
+        [{ zh: '退信时间', en: 'Bounced at' }, both(() => formatBeijing(status.since, 'iso'))],
+        [{ zh: '退信说明', en: 'Details' }, status.detail ? both(() => status.detail) : { zh: '（无）', en: '(none)' }],
+      ],
+      action: portal(plan, '通讯录管理', 'Manage the directory'),
+    }, nowMs);
+  },
+
+  /** To the unit office (its leader in copy): the city office granted an extension (延期). */
+  extensionGranted(plan: Plan, unit: Unit, deliverable: Deliverable, previousDueAt: string, dueAt: string, reason: string, nowMs: number): Rendered {
+    return render(plan, {
+      subject: { zh: `延期通知：${unit.name}${deliverable.name}报送截止时间延至${when(dueAt, 'zh')}`, en: `Extension: ${nameOf(unit).en}'s ${deliverable.nameEn} is now due ${when(dueAt, 'en')}` },
+      salutation: officeOf(unit),
+      body: [
+        {
+          zh: `经市打传办同意，贵单位${deliverable.name}的报送截止时间由${when(previousDueAt, 'zh')}延至${when(dueAt, 'zh')}（北京时间，含当时）。`,
+          en: `The city office has agreed to extend the deadline for your ${deliverable.nameEn} from ${when(previousDueAt, 'en')} to ${when(dueAt, 'en')} Beijing time (inclusive).`,
+        },
+        { zh: `延期理由：${reason}`, en: `Reason: ${reason}` },
+        { zh: '提醒和督办将按新的截止时间进行。请抓紧完成并按期报送。', en: 'Reminders and escalation now follow the new deadline. Please submit it in time.' },
+      ],
+      rows: [
+        [{ zh: '原截止时间', en: 'Was due' }, both((l) => when(previousDueAt, l))],
+        [{ zh: '新截止时间', en: 'Now due' }, both((l) => when(dueAt, l))],
+      ],
+      action: portal(plan, '报送入口', 'Where to submit'),
     }, nowMs);
   },
 

@@ -14,6 +14,9 @@
  * - The review opens when the reviewed deliverable is first escalated or when the review phase opens,
  *   whichever is later, and closes at the end of the review phase's last day.
  * - The qualifying list goes to the province on `forwardToProvince.on` (next working day if need be).
+ * - An extension (延期) the city granted one unit replaces a deliverable's last day with its own (the same
+ *   non-working-day policy applies), so that unit's due time, reminders and ladder follow it; if the reviewed
+ *   deliverable is extended, the review opens after its new first escalation. One schedule per unit then.
  */
 import { makeCalendar, type WorkingCalendar } from '../calendar';
 import { addCalendarDays, atLocalTime, dayEnd, deadlineLastDay, toUtcInstant } from '../time';
@@ -40,10 +43,16 @@ export function planDays(plan: Plan, calendar: WorkingCalendar = planCalendar(pl
       const day = deadlineLastDay(due);
       return plan.calendar.nonWorkingDeadline === 'next-working-day' ? calendar.onOrAfter(day) : day;
     },
+    /** An extension's last day (inclusive), after the same policy. */
+    extendedLastDay: (day: string) => (plan.calendar.nonWorkingDeadline === 'next-working-day' ? calendar.onOrAfter(day) : day),
   };
 }
 
-export function deriveSchedule(plan: Plan): Schedule {
+/**
+ * @param extensions the last day (YYYY-MM-DD, Beijing) each extended deliverable has for one unit, by
+ *   deliverable id; none gives the plan's own schedule.
+ */
+export function deriveSchedule(plan: Plan, extensions: Record<string, string> = {}): Schedule {
   const zone = plan.timeZone;
   const sendAt = plan.notices.sendAt;
   const days = planDays(plan);
@@ -55,7 +64,7 @@ export function deriveSchedule(plan: Plan): Schedule {
     .map((phase) => {
       const opens = at(days.sendDayAfter(phase.opens));
       const deliverables = phase.deliverables
-        .map((d) => ({ d, lastDay: days.lastDay(d.due) }))
+        .map((d) => ({ d, lastDay: extensions[d.id] ? days.extendedLastDay(extensions[d.id]) : days.lastDay(d.due) }))
         .sort((a, b) => a.lastDay.localeCompare(b.lastDay))
         .map(({ d, lastDay }): DeliverableSchedule => {
           const due = dayEnd(lastDay, zone);

@@ -5,7 +5,8 @@
 import { NotFoundError } from '../errors';
 import type { Deliverable, Phase, Plan, Unit } from '../plan/schema';
 import { deriveSchedule, planDays } from '../plan/schedule';
-import type { Schedule } from '../plan/schedule-schema';
+import type { EscalationSlot, ReminderSlot, Schedule } from '../plan/schedule-schema';
+import type { Extension } from '../model';
 import type { Deps } from '../ports';
 import { makeNotifier, type Notifier } from '../notifier/notifier';
 
@@ -15,6 +16,13 @@ export interface DeliverableInPlan {
   dueAt: string;
   /** The deadline's last day (Beijing), after the non-working-day policy. */
   lastDay: string;
+}
+
+/** A deliverable's deadline for one unit: the plan's, or its newest extension's (延期). */
+export interface UnitDeadline extends DeliverableInPlan {
+  extended: boolean;
+  reminders: ReminderSlot[];
+  escalations: EscalationSlot[];
 }
 
 export interface LoadedPlan {
@@ -32,11 +40,30 @@ export interface Context extends Deps {
   loadPlan(cycleId: string): Promise<LoadedPlan>;
   unitOf(loaded: LoadedPlan, unitId: string): Unit;
   deliverableOf(loaded: LoadedPlan, deliverableId: string): DeliverableInPlan;
+  /** The unit's schedule, with its extensions (one repository read). */
+  scheduleFor(loaded: LoadedPlan, unitId: string): Promise<Schedule>;
+  /** The unit's effective deadline for a deliverable (one repository read). */
+  deadlineFor(loaded: LoadedPlan, unitId: string, deliverableId: string): Promise<UnitDeadline>;
+}
+
+/** The last day of each extended deliverable: the newest grant wins. */
+export function extendedLastDays(extensions: ReadonlyArray<Pick<Extension, 'deliverableId' | 'lastDay' | 'grantedAt'>>): Record<string, string> {
+  const newest = new Map<string, Pick<Extension, 'deliverableId' | 'lastDay' | 'grantedAt'>>();
+  for (const e of extensions) {
+    const had = newest.get(e.deliverableId);
+    if (!had || e.grantedAt >= had.grantedAt) newest.set(e.deliverableId, e);
+  }
+  return Object.fromEntries([...newest].map(([id, e]) => [id, e.lastDay]));
+}
+
+/** One unit's schedule: the plan's when it has no extensions, else derived with them. */
+export function unitSchedule(loaded: LoadedPlan, extensions: readonly Extension[]): Schedule {
+  return extensions.length === 0 ? loaded.schedule : deriveSchedule(loaded.plan, extendedLastDays(extensions));
 }
 
 export function makeContext(deps: Deps): Context {
   const cache = new Map<string, LoadedPlan>();
-  return {
+  const ctx: Context = {
     ...deps,
     notifier: makeNotifier(deps),
     nowIso: () => new Date(deps.clock.now()).toISOString(),
@@ -68,5 +95,17 @@ export function makeContext(deps: Deps): Context {
       if (!d) throw new NotFoundError({ zh: `计划中没有报送材料 ${deliverableId}`, en: `the plan has no deliverable ${deliverableId}` }, { deliverableId });
       return d;
     },
+    async scheduleFor(loaded, unitId) {
+      return unitSchedule(loaded, await deps.repo.listExtensions(loaded.plan.cycleId, unitId));
+    },
+    async deadlineFor(loaded, unitId, deliverableId) {
+      const inPlan = ctx.deliverableOf(loaded, deliverableId);
+      const extensions = await deps.repo.listExtensions(loaded.plan.cycleId, unitId);
+      const extended = deliverableId in extendedLastDays(extensions);
+      const schedule = extended ? unitSchedule(loaded, extensions) : loaded.schedule;
+      const slot = schedule.phases.flatMap((p) => p.deliverables).find((d) => d.deliverableId === deliverableId)!;
+      return { ...inPlan, dueAt: slot.dueAt, lastDay: slot.lastDay, extended, reminders: slot.reminders, escalations: slot.escalations };
+    },
   };
+  return ctx;
 }

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { ValidationError } from '../errors';
 import { validatePlan } from '../plan/validate';
 import type { Schedule } from '../plan/schedule-schema';
-import type { Context } from './context';
+import { unitSchedule, type Context } from './context';
 import type { Unit } from '../plan/schema';
 import { fromAddress, templates } from '../notifier/templates';
 
@@ -60,19 +60,25 @@ export async function registerCycle(ctx: Context, input: { cycleId: string; exec
   return { schedule: loaded.schedule, unitCount: loaded.plan.units.length };
 }
 
-/** AWS caps execution names at 80 characters of [A-Za-z0-9-_]. */
-export function unitExecutionName(parentExecutionName: string, unitId: string): string {
-  const name = `${parentExecutionName}--${unitId}`;
+/**
+ * AWS caps execution names at 80 characters of [A-Za-z0-9-_]. `suffix` names a restart of the unit's
+ * execution (`-x1` after its first extension); a name too long keeps the unit id and the suffix whole.
+ */
+export function unitExecutionName(parentExecutionName: string, unitId: string, suffix = ''): string {
+  const base = `${parentExecutionName}--${unitId}`;
+  const name = `${base}${suffix}`;
   if (name.length <= 80) return name;
   const hash = createHash('sha256').update(name).digest('hex').slice(0, 10);
-  return `${name.slice(0, 80 - 11 - unitId.length - 2)}-${hash}--${unitId}`;
+  return `${base.slice(0, 80 - 11 - unitId.length - 2 - suffix.length)}-${hash}--${unitId}${suffix}`;
 }
 
 export const UNIT_START_PAGE = 100;
 
 /**
  * Starts one execution per unit, a page at a time, so the cycle's own history stays small whatever the
- * number of units. Names are derived from the parent's, so a retried page starts nothing twice.
+ * number of units. Names are derived from the parent's, so a retried page starts nothing twice. A unit
+ * with extensions (a restarted cycle) starts with its own schedule; each unit's execution name is recorded
+ * (an extension stops it and starts the next).
  */
 export async function startUnitWorkflows(
   ctx: Context,
@@ -80,10 +86,15 @@ export async function startUnitWorkflows(
 ) {
   const page = await ctx.repo.listUnits(input.cycleId, input.cursor, UNIT_START_PAGE);
   let started = 0;
+  let loaded: Awaited<ReturnType<Context['loadPlan']>> | undefined;
   for (const unit of page.items) {
-    const r = await ctx.workflow.startUnit(unitExecutionName(input.executionName, unit.id), {
-      cycleId: input.cycleId, unitId: unit.id, schedule: input.schedule,
-    });
+    const extensions = await ctx.repo.listExtensions(input.cycleId, unit.id);
+    loaded ??= extensions.length ? await ctx.loadPlan(input.cycleId) : undefined;
+    const schedule = loaded && extensions.length ? unitSchedule(loaded, extensions) : input.schedule;
+    const name = unitExecutionName(input.executionName, unit.id);
+    const r = await ctx.workflow.startUnit(name, { cycleId: input.cycleId, unitId: unit.id, schedule });
+    // A retried page must not point the unit back at a name an extension has since replaced.
+    if (r === 'started' || (await ctx.repo.getUnitRun(input.cycleId, unit.id)) === null) await ctx.repo.setUnitRun(input.cycleId, unit.id, name);
     if (r === 'started') started++;
   }
   return { started, cursor: page.cursor };

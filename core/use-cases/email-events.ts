@@ -13,9 +13,8 @@
  */
 import { NotFoundError } from '../errors';
 import type { ContactStatus, UndeliverableReason } from '../model';
-import { contactUndeliverableNotice } from '../notifier/contact-notice';
 import type { SendResult } from '../notifier/notifier';
-import { fromAddress } from '../notifier/templates';
+import { fromAddress, templates } from '../notifier/templates';
 import type { Context } from './context';
 
 /** An SES event in the domain's terms (functions/record-email-event maps the SES JSON to this). */
@@ -86,7 +85,7 @@ async function tellCityOffice(ctx: Context, status: ContactStatus): Promise<City
     if (error instanceof NotFoundError) return 'no-plan';
     throw error;
   }
-  const mail = contactUndeliverableNotice(plan, status, ctx.clock.now());
+  const mail = templates.contactUndeliverable(plan, status, ctx.clock.now());
   return ctx.notifier.send({
     cycleId: status.cycleId,
     unitId: status.unitId ?? null,

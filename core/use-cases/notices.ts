@@ -1,6 +1,11 @@
 /**
  * Notices a unit's execution sends on its own: a phase opens, a deadline comes near, a deadline was missed.
  * Each goes through the notifier's ledger, so running a step again sends nothing twice.
+ *
+ * Deadlines are the unit's effective ones (the plan's, or its newest extension's), and the ledger keys of
+ * reminders and escalations name the last day they count from (`<deliverable>#<lastDay>#D-3`, `...#L1`):
+ * after an extension restarts the unit's execution, reminders before the new deadline go out, while those
+ * already sent before the old one are not repeated.
  */
 import type { Deliverable, PhaseKind } from '../plan/schema';
 import type { EscalationSlot } from '../plan/schedule-schema';
@@ -58,7 +63,9 @@ export async function sendUnitNotice(ctx: Context, input: { cycleId: string; uni
 
   if (notice.kind === 'phase-opened') {
     const phase = plan.phases.find((p) => p.kind === notice.phase)!;
-    const due = phase.deliverables.map((d) => ({ deliverable: d, dueAt: ctx.deliverableOf(loaded, d.id).dueAt }));
+    const schedule = await ctx.scheduleFor(loaded, unit.id);
+    const slots = schedule.phases.flatMap((p) => p.deliverables);
+    const due = phase.deliverables.map((d) => ({ deliverable: d, dueAt: slots.find((x) => x.deliverableId === d.id)!.dueAt }));
     const mail = templates.phaseOpened(plan, unit, phase, due, now);
     return sendAll(ctx, [
       { ...base, kind: 'phase-opened', milestone: phase.kind, recipient: unit.office.email, email: { from, to: unit.office.email, cc: [], ...mail } },
@@ -79,25 +86,29 @@ export async function sendUnitNotice(ctx: Context, input: { cycleId: string; uni
     return escalate(escalations, notice.level, `rectification#round-${notice.round}#L${notice.level}`, deliverable, deadline, 'rectification');
   }
 
-  const { deliverable, dueAt, lastDay } = ctx.deliverableOf(loaded, notice.deliverableId);
+  const { deliverable, dueAt, lastDay, escalations, reminders } = await ctx.deadlineFor(loaded, unit.id, notice.deliverableId);
   const delivered = await ctx.repo.getDeliverableStatus(input.cycleId, unit.id, deliverable.id);
   if (delivered) return sendAll(ctx, []);
 
   if (notice.kind === 'reminder') {
     // A reminder that comes after its deadline (a restart long after the fact) would mislead: skip it.
     if (now >= Date.parse(dueAt) + 1000) return sendAll(ctx, []);
+    // Catching up (a late restart, an extension granted after some of its new reminder dates): only the
+    // latest reminder that has come due goes out, not every one at once.
+    const slot = reminders.findIndex((r) => r.milestone === notice.milestone);
+    const next = slot >= 0 ? reminders[slot + 1] : undefined;
+    if (next && now >= Date.parse(next.at)) return sendAll(ctx, []);
     const left = daysLeft(now, lastDay, plan.notices.dayCounting === 'working', loaded.days.calendar.workingDaysBetween);
     const mail = templates.reminder(plan, unit, deliverable, dueAt, left, now);
     return sendAll(ctx, [
       {
-        ...base, kind: 'reminder', milestone: `${deliverable.id}#${notice.milestone}`, recipient: unit.office.email,
+        ...base, kind: 'reminder', milestone: `${deliverable.id}#${lastDay}#${notice.milestone}`, recipient: unit.office.email,
         email: { from, to: unit.office.email, cc: [], ...mail },
       },
     ]);
   }
 
-  const slots = loaded.schedule.phases.flatMap((p) => p.deliverables).find((d) => d.deliverableId === deliverable.id)?.escalations ?? [];
-  return escalate(slots, notice.level, `${deliverable.id}#L${notice.level}`, deliverable, dueAt, 'deliverable');
+  return escalate(escalations, notice.level, `${deliverable.id}#${lastDay}#L${notice.level}`, deliverable, dueAt, 'deliverable');
 
   /** One rung of a ladder, following the hierarchy (the schedule says which and when). */
   async function escalate(

@@ -16,7 +16,8 @@ export async function submitDeliverable(
 ) {
   const loaded = await ctx.loadPlan(input.cycleId);
   const unit = ctx.unitOf(loaded, input.unitId);
-  const { deliverable, dueAt } = ctx.deliverableOf(loaded, input.deliverableId);
+  // On time against the unit's own deadline: the plan's, or its newest extension's.
+  const { deliverable, dueAt } = await ctx.deadlineFor(loaded, unit.id, input.deliverableId);
   const now = ctx.clock.now();
   const version = await ctx.repo.addSubmission({
     cycleId: input.cycleId, unitId: unit.id, deliverableId: deliverable.id, receivedAt: new Date(now).toISOString(),

@@ -298,6 +298,33 @@ describe.each(repos)('CycleRepository behaviour (%s)', (_name, makeRepo) => {
     expect(b).toEqual(forwarding);
     expect(await repo.listAudit(cycleId)).toEqual(audit);
   });
+
+  it('keeps every extension of a unit (oldest grant first) and the name of its current execution', async () => {
+    // Prepare
+    const repo = makeRepo();
+    const cycleId = planWith(1).cycleId;
+    const ext = (deliverableId: string, lastDay: string, n: number, unitId = 'u1') => ({
+      cycleId, unitId, deliverableId, lastDay, previousLastDay: '2016-11-09', grantedBy: 'city-reviewer', grantedAt: at(n), reason: `延期#${n}`,
+    });
+    // Act
+    await repo.grantExtension(ext('self-assessment-report', '2016-11-18', 3));
+    await repo.grantExtension(ext('self-assessment-report', '2016-11-16', 1));
+    await repo.grantExtension(ext('implementation-plan', '2016-06-08', 2));
+    await repo.grantExtension(ext('self-assessment-report', '2016-11-20', 4, 'u2'));
+    const before = await repo.getUnitRun(cycleId, 'u1');
+    await repo.setUnitRun(cycleId, 'u1', 'c--u1');
+    await repo.setUnitRun(cycleId, 'u1', 'c--u1-x1');
+    // Assess
+    expect(await repo.listExtensions(cycleId, 'u1')).toEqual([
+      ext('self-assessment-report', '2016-11-16', 1),
+      ext('implementation-plan', '2016-06-08', 2),
+      ext('self-assessment-report', '2016-11-18', 3),
+    ]);
+    expect(await repo.listExtensions(cycleId, 'u3')).toEqual([]);
+    expect(before).toBeNull();
+    expect(await repo.getUnitRun(cycleId, 'u1')).toBe('c--u1-x1');
+    expect(await repo.getUnitRun(cycleId, 'u2')).toBeNull();
+  });
 });
 
 describe.each(repos)('CycleRepository contact status (%s)', (_name, makeRepo) => {

@@ -1,11 +1,13 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import {
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
   InvalidToken,
   SFNClient,
   SFNServiceException,
   SendTaskSuccessCommand,
   StartExecutionCommand,
+  StopExecutionCommand,
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
@@ -25,6 +27,33 @@ beforeEach(() => {
 });
 
 describe('makeSfnWorkflow', () => {
+  it('stops a unit execution by name: its ARN is the state machine ARN with :execution: and the name', async () => {
+    // Prepare
+    sfn.on(StopExecutionCommand).resolves({ stopDate: new Date() });
+
+    // Act
+    const result = await workflow().stopUnit('nanping-2016--songxi', 'extension granted');
+
+    // Assess
+    expect(result).toBe('stopped');
+    expect(sfn).toHaveReceivedCommandExactlyOnceWith(StopExecutionCommand, {
+      executionArn: 'arn:aws-cn:states:cn-north-1:123456789012:execution:unit:nanping-2016--songxi',
+      error: 'Restarted',
+      cause: 'extension granted',
+    });
+  });
+
+  it('answers "not-running" when there is no such execution', async () => {
+    // Prepare
+    sfn.on(StopExecutionCommand).rejects(new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} }));
+
+    // Act
+    const result = await workflow().stopUnit('nanping-2016--nowhere', 'extension granted');
+
+    // Assess
+    expect(result).toBe('not-running');
+  });
+
   it('starts a cycle execution by name with JSON input', async () => {
     // Prepare
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec', startDate: new Date() });

@@ -12,6 +12,7 @@ import { forwardToProvince, registerCycle, startCycle, startUnitWorkflows } from
 import { sendUnitNotice } from '../../core/use-cases/notices';
 import { awaitSubmission, decideReview, issueRectification, recordOutcome, requestReview } from '../../core/use-cases/review';
 import { submitDeliverable } from '../../core/use-cases/submissions';
+import { grantExtension } from '../../core/use-cases/extensions';
 
 const planJson = JSON.parse(readFileSync(new URL('../../plans/nanping-2016.json', import.meta.url), 'utf8'));
 const at = (iso: string) => Date.parse(iso);
@@ -228,5 +229,128 @@ describe('delivery failures', () => {
     expect(s.mailer.sent[0].subject).toContain('发送失败');
     expect(s.mailer.sent[0].text).toContain('reminder#implementation-plan#D-7');
     expect(s.mailer.sent[0].text).toContain('EmailRejectedError');
+  });
+});
+
+describe('extensions (延期)', () => {
+  const grant = (ctx: Context, over: Partial<Parameters<typeof grantExtension>[1]> = {}) =>
+    grantExtension(ctx, {
+      cycleId: 'nanping-2016', unitId: 'songxi', deliverableId: 'self-assessment-report', lastDay: '2016-11-16',
+      grantedBy: 'city-reviewer', reason: '县领导班子调整', ...over,
+    });
+  async function running() {
+    const s = setup();
+    await startCycle(s.ctx, { plan: planJson, startedBy: 'city-admin' });
+    const { schedule } = await registerCycle(s.ctx, { cycleId: 'nanping-2016', executionName: 'nanping-2016' });
+    await startUnitWorkflows(s.ctx, { cycleId: 'nanping-2016', executionName: 'nanping-2016', schedule, cursor: null });
+    s.clock.t = at('2016-11-03T07:00:00Z');
+    return { ...s, schedule };
+  }
+
+  it('records and audits the extension, tells the unit once, and restarts its execution with the moved schedule', async () => {
+    // Prepare
+    const s = await running();
+    const unit = planJson.units.find((u: { id: string }) => u.id === 'songxi');
+    // Act
+    const result = await grant(s.ctx);
+    // Assess
+    expect(await s.repo.listExtensions('nanping-2016', 'songxi')).toEqual([
+      {
+        cycleId: 'nanping-2016', unitId: 'songxi', deliverableId: 'self-assessment-report', lastDay: '2016-11-16', previousLastDay: '2016-11-09',
+        grantedBy: 'city-reviewer', grantedAt: '2016-11-03T07:00:00.000Z', reason: '县领导班子调整',
+      },
+    ]);
+    expect((await s.repo.listAudit('nanping-2016')).filter((a) => a.action === 'extend')).toEqual([
+      expect.objectContaining({ unitId: 'songxi', actor: 'city-reviewer', role: 'city', why: '县领导班子调整' }),
+    ]);
+    expect(s.mailer.sent).toHaveLength(1);
+    expect(s.mailer.sent[0]).toMatchObject({ to: [unit.office.email], cc: [unit.leader.email] });
+    expect(s.mailer.sent[0].subject).toContain('延期');
+    expect(s.mailer.sent[0].text).toContain('2016年11月16日 23:59（星期三）');
+    expect(s.mailer.sent[0].text).toContain('2016年11月9日 23:59（星期三）');
+
+    expect(s.workflow.stopped).toEqual(new Map([['nanping-2016--songxi', 'extension granted']]));
+    const input = s.workflow.started.get('nanping-2016--songxi-x1') as { unitId: string; schedule: typeof s.schedule };
+    expect(input.unitId).toBe('songxi');
+    const moved = input.schedule.phases[2].deliverables.find((d) => d.deliverableId === 'self-assessment-report')!;
+    expect(moved.lastDay).toBe('2016-11-16');
+    expect(moved.dueAt).toBe('2016-11-16T15:59:59Z');
+    expect(moved.reminders.map((r) => r.at)).toEqual(['2016-11-07T01:00:00Z', '2016-11-11T01:00:00Z', '2016-11-15T01:00:00Z', '2016-11-16T01:00:00Z']);
+    expect(moved.escalations.map((e) => e.at)).toEqual(['2016-11-17T01:00:00Z', '2016-11-22T01:00:00Z', '2016-11-24T01:00:00Z']);
+    expect(input.schedule.review.opensAt).toBe('2016-11-17T01:00:00Z');
+    expect(result.restart).toEqual({ stopped: 'nanping-2016--songxi', stoppedStatus: 'stopped', started: 'nanping-2016--songxi-x1' });
+    expect(await s.repo.getUnitRun('nanping-2016', 'songxi')).toBe('nanping-2016--songxi-x1');
+
+    // The unit's notices and on-time flag follow the new deadline.
+    s.clock.t = at('2016-11-10T01:00:00Z');
+    const escalate = { kind: 'escalation', deliverableId: 'self-assessment-report', level: 1 } as const;
+    await sendUnitNotice(s.ctx, { cycleId: 'nanping-2016', unitId: 'songxi', notice: { kind: 'reminder', deliverableId: 'self-assessment-report', milestone: 'D-3' } });
+    expect(s.mailer.sent[1].subject).toContain('2016年11月16日');
+    expect((await s.repo.listMessages('nanping-2016')).map((m) => m.milestone)).toContain('self-assessment-report#2016-11-16#D-3');
+    const v = await submitDeliverable(s.ctx, { cycleId: 'nanping-2016', unitId: 'songxi', deliverableId: 'self-assessment-report', submittedBy: 'sx' });
+    expect(v.onTime).toBe(true);
+    expect((await sendUnitNotice(s.ctx, { cycleId: 'nanping-2016', unitId: 'songxi', notice: escalate })).status).toBe('not-needed');
+  });
+
+  it('a second extension supersedes the first and restarts the execution again', async () => {
+    const s = await running();
+    await grant(s.ctx);
+    s.clock.t = at('2016-11-08T07:00:00Z');
+    const second = await grant(s.ctx, { lastDay: '2016-11-18', reason: '再次延期' });
+    expect(second.extension.previousLastDay).toBe('2016-11-16');
+    expect(second.restart).toMatchObject({ stopped: 'nanping-2016--songxi-x1', started: 'nanping-2016--songxi-x2' });
+    expect((await s.repo.listExtensions('nanping-2016', 'songxi')).map((e) => e.lastDay)).toEqual(['2016-11-16', '2016-11-18']);
+    const { lastDay } = await s.ctx.deadlineFor(await s.ctx.loadPlan('nanping-2016'), 'songxi', 'self-assessment-report');
+    expect(lastDay).toBe('2016-11-18');
+  });
+
+  it('a restarted cycle starts a unit that has extensions with its own schedule', async () => {
+    const s = await running();
+    await grant(s.ctx);
+    await startUnitWorkflows(s.ctx, { cycleId: 'nanping-2016', executionName: 'nanping-2016-restart-1', schedule: s.schedule, cursor: null });
+    const own = s.workflow.started.get('nanping-2016-restart-1--songxi') as { schedule: typeof s.schedule };
+    const other = s.workflow.started.get('nanping-2016-restart-1--yanping') as { schedule: typeof s.schedule };
+    expect(own.schedule.phases[2].deliverables.find((d) => d.deliverableId === 'self-assessment-report')!.lastDay).toBe('2016-11-16');
+    expect(other.schedule).toEqual(s.schedule);
+    expect(await s.repo.getUnitRun('nanping-2016', 'songxi')).toBe('nanping-2016-restart-1--songxi');
+  });
+
+  it.each([
+    ['an earlier day', { lastDay: '2016-11-08' }, 'lastDay', 'not-later'],
+    ['the same day', { lastDay: '2016-11-09' }, 'lastDay', 'not-later'],
+    ['an unknown deliverable', { deliverableId: 'no-such-report' }, 'deliverableId', 'unknown-deliverable'],
+    ['an unknown unit', { unitId: 'nowhere' }, 'unitId', 'unknown-unit'],
+    ['a date that does not exist', { lastDay: '2016-11-31' }, 'lastDay', 'date'],
+    ['a day after the review closes', { lastDay: '2016-12-01' }, 'lastDay', 'after-review'],
+  ] as const)('refuses %s with a ValidationError and changes nothing', async (_what, over, path, rule) => {
+    const s = await running();
+    const before = { started: s.workflow.started.size, audit: (await s.repo.listAudit('nanping-2016')).length };
+    const act = grant(s.ctx, over);
+    await expect(act).rejects.toBeInstanceOf(ValidationError);
+    await expect(act).rejects.toMatchObject({ problems: [expect.objectContaining({ path, rule })] });
+    expect(await s.repo.listExtensions('nanping-2016', 'unitId' in over ? over.unitId : 'songxi')).toEqual([]);
+    expect(s.mailer.sent).toHaveLength(0);
+    expect(s.workflow.stopped.size).toBe(0);
+    expect(s.workflow.started.size).toBe(before.started);
+    expect((await s.repo.listAudit('nanping-2016')).length).toBe(before.audit);
+  });
+
+  it('refuses an extension once the review has closed', async () => {
+    const s = await running();
+    s.clock.t = at('2016-12-01T01:00:00Z');
+    await expect(grant(s.ctx, { lastDay: '2016-11-20' })).rejects.toMatchObject({ name: 'ValidationError', problems: [expect.objectContaining({ rule: 'review-closed' })] });
+  });
+});
+
+describe('catching up on reminders', () => {
+  it('sends only the latest reminder that has come due, not every past one at once', async () => {
+    // Fri 4 Nov (D-3) and Tue 8 Nov (D-1) have passed; it is Tue 8 Nov 10:00.
+    const s = setup('2016-11-08T02:00:00Z');
+    await startCycle(s.ctx, { plan: planJson, startedBy: 'city-admin' });
+    const remind = (milestone: string) =>
+      sendUnitNotice(s.ctx, { cycleId: 'nanping-2016', unitId: 'yanping', notice: { kind: 'reminder', deliverableId: 'self-assessment-report', milestone } });
+    expect((await remind('D-3')).status).toBe('not-needed');
+    expect((await remind('D-1')).status).toBe('sent');
+    expect(s.mailer.sent).toHaveLength(1);
   });
 });

@@ -34,6 +34,8 @@ export const ENTITY = {
   message: 'Message',
   audit: 'Audit',
   contactStatus: 'ContactStatus',
+  extension: 'Extension',
+  unitRun: 'UnitRun',
 } as const;
 
 /** How many unit ids one UnitOrder item holds (1,000 ids of <= 40 chars stay far below 400 KB). */
@@ -57,6 +59,9 @@ export const listingPk = (cycleId: string, listing: CycleListing) => `CYCLE#${cy
 /** Sort-key prefixes used with begins_with / BETWEEN inside the cycle partition. */
 export const cyclePartition = (cycleId: string) => cyclePk(cycleId);
 export const UNIT_PREFIX = 'UNIT#';
+export const EXTENSION_PREFIX = 'EXTENSION#';
+/** The partition of everything one unit does (for begins_with queries such as the unit's extensions). */
+export const unitPartition = (cycleId: string, unitId: string) => unitPk(cycleId, unitId);
 
 export const keys = {
   cycle: (cycleId: string): ItemKey => ({ PK: cyclePk(cycleId), SK: 'CYCLE' }),
@@ -92,6 +97,13 @@ export const keys = {
     PK: scopePk(cycleId, unitId),
     SK: `AUDIT#${at}#${seq}`,
   }),
+  /** One granted extension; all are kept, the newest grantedAt of a deliverable wins. */
+  extension: (cycleId: string, unitId: string, deliverableId: string, grantedAt: string): ItemKey => ({
+    PK: unitPk(cycleId, unitId),
+    SK: `${EXTENSION_PREFIX}${deliverableId}#${grantedAt}`,
+  }),
+  /** The name of the unit's current execution. */
+  unitRun: (cycleId: string, unitId: string): ItemKey => ({ PK: unitPk(cycleId, unitId), SK: 'RUN' }),
   /** An address's deliverability, across cycles (a directory address outlives a cycle); lower-cased here. */
   contactStatus: (email: string): ItemKey => ({ PK: `CONTACT#${esc(email.toLowerCase())}`, SK: 'STATUS' }),
 };

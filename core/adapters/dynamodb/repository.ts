@@ -20,6 +20,7 @@ import type {
   ContactStatus,
   CycleRecord,
   DeliverableStatus,
+  Extension,
   ForwardingRecord,
   LedgerEntry,
   ReviewDecision,
@@ -32,6 +33,7 @@ import type { Plan, Unit } from '../../plan/schema';
 import type { ClaimResult, CycleRepository, Page } from '../../ports';
 import {
   ENTITY,
+  EXTENSION_PREFIX,
   GSI1,
   META_ATTRIBUTES,
   UNIT_ORDER_CHUNK,
@@ -40,6 +42,7 @@ import {
   gsi1,
   keys,
   listingPk,
+  unitPartition,
   type CycleListing,
   type ItemKey,
 } from './keys';
@@ -604,6 +607,46 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
         if (isConditionFailed(err)) return null;
         throw translateDynamoError(err);
       }
+    },
+
+    /** A plain put: the key holds grantedAt, so a second grant is a second item (a retry rewrites the same one). */
+    async grantExtension(extension) {
+      const { cycleId, unitId, deliverableId, grantedAt } = extension;
+      await send(() =>
+        client.send(
+          new PutCommand({
+            TableName,
+            Item: { ...extension, ...keys.extension(cycleId, unitId, deliverableId, grantedAt), entityType: ENTITY.extension },
+          }),
+        ),
+      );
+    },
+
+    async listExtensions(cycleId, unitId) {
+      const items = await queryAll({
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': unitPartition(cycleId, unitId), ':prefix': EXTENSION_PREFIX },
+        ConsistentRead: true,
+      });
+      return items
+        .map((i) => strip<Extension>(i)!)
+        .sort((a, b) => a.grantedAt.localeCompare(b.grantedAt) || a.deliverableId.localeCompare(b.deliverableId));
+    },
+
+    async setUnitRun(cycleId, unitId, executionName) {
+      await send(() =>
+        client.send(
+          new PutCommand({
+            TableName,
+            Item: { cycleId, unitId, executionName, ...keys.unitRun(cycleId, unitId), entityType: ENTITY.unitRun },
+          }),
+        ),
+      );
+    },
+
+    async getUnitRun(cycleId, unitId) {
+      const item = await get(keys.unitRun(cycleId, unitId));
+      return typeof item?.executionName === 'string' ? item.executionName : null;
     },
   };
 }

@@ -9,6 +9,7 @@ import type {
   ContactStatus,
   CycleRecord,
   DeliverableStatus,
+  Extension,
   ForwardingRecord,
   LedgerEntry,
   MessageKey,
@@ -34,6 +35,8 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
   const forwardings = new Map<string, ForwardingRecord>();
   const audit: AuditEntry[] = [];
   const contacts = new Map<string, ContactStatus>();
+  const extensions: Extension[] = [];
+  const unitRuns = new Map<string, string>();
 
   return {
     async storePlan(plan, planHash, now) {
@@ -178,8 +181,25 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
       Object.assign(c, { status: 'fixed', fixedBy: by, fixedAt: at });
       return clone(c);
     },
+    async grantExtension(extension) {
+      extensions.push(clone(extension));
+    },
+    async listExtensions(cycleId, unitId) {
+      // Oldest grant first, like the DynamoDB sort key (deliverable, then grantedAt) read back and sorted.
+      return clone(
+        extensions
+          .filter((e) => e.cycleId === cycleId && e.unitId === unitId)
+          .sort((a, b) => a.grantedAt.localeCompare(b.grantedAt) || a.deliverableId.localeCompare(b.deliverableId)),
+      );
+    },
+    async setUnitRun(cycleId, unitId, executionName) {
+      unitRuns.set([cycleId, unitId].join('|'), executionName);
+    },
+    async getUnitRun(cycleId, unitId) {
+      return unitRuns.get([cycleId, unitId].join('|')) ?? null;
+    },
     dump() {
-      return { plans, cycles, deliverables, submissions, tokens, decisions, outcomes, ledger, forwardings, audit, contacts };
+      return { plans, cycles, deliverables, submissions, tokens, decisions, outcomes, ledger, forwardings, audit, contacts, extensions, unitRuns };
     },
   };
 }

@@ -1,8 +1,8 @@
 /**
  * WorkflowEngine on Step Functions: starts cycle and unit executions by name (the name makes a start
- * idempotent) and completes callback tasks.
+ * idempotent), completes callback tasks and stops unit executions by name.
  */
-import { SendTaskSuccessCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { DomainError, TransientError } from '../../errors';
 import type { WorkflowEngine } from '../../ports';
 
@@ -22,6 +22,11 @@ const asAws = (err: unknown): AwsError => (typeof err === 'object' && err !== nu
 const TRANSIENT = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'ServiceUnavailable', 'InternalFailure']);
 /** The task is over (finished, timed out, stopped) or the token is not one: nothing to complete. */
 const TASK_GONE = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
+/** Nothing to stop: no execution by that name (the local twin also answers ExecutionNotRunning for a closed one). */
+const NOT_RUNNING = new Set(['ExecutionDoesNotExist', 'ExecutionNotRunning']);
+
+/** An execution's ARN from its state machine's: `...:stateMachine:<sm>` -> `...:execution:<sm>:<name>`. */
+export const executionArnOf = (stateMachineArn: string, name: string) => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 
 export function translateSfnError(err: unknown): unknown {
   if (err instanceof DomainError) return err;
@@ -58,6 +63,18 @@ export function makeSfnWorkflow({ client, cycleStateMachineArn, unitStateMachine
         return 'completed';
       } catch (err) {
         if (TASK_GONE.has(asAws(err).name ?? '')) return 'gone';
+        throw translateSfnError(err);
+      }
+    },
+    async stopUnit(executionName, cause) {
+      if (!unitStateMachineArn) throw new Error('makeSfnWorkflow: no unit state machine ARN was configured');
+      try {
+        await client.send(
+          new StopExecutionCommand({ executionArn: executionArnOf(unitStateMachineArn, executionName), error: 'Restarted', cause }),
+        );
+        return 'stopped';
+      } catch (err) {
+        if (NOT_RUNNING.has(asAws(err).name ?? '')) return 'not-running';
         throw translateSfnError(err);
       }
     },

@@ -1,0 +1,110 @@
+/**
+ * The city office grants one unit an extension (延期) for one deliverable: every later reminder and
+ * escalation of that unit moves with the new deadline, and the grant is recorded.
+ *
+ * Primary course: check the request against the plan and the unit's current deadline; record the extension
+ * (all are kept, the newest wins); audit it; email the unit office (its leader in copy); then restart the
+ * unit's execution with a schedule derived with its extensions: stop the current one, start `<name>-x<n>`.
+ * Every wait of an execution is an absolute instant and every task is idempotent (the ledger), so the new
+ * execution re-reaches the same point without sending anything twice; the ledger keys of reminders and
+ * escalations name the last day, so the reminders before the new deadline go out.
+ */
+import { ValidationError } from '../errors';
+import type { Extension } from '../model';
+import { fromAddress, templates } from '../notifier/templates';
+import { isCalendarDate, localDateOf } from '../time';
+import { makeProblem } from '../validation';
+import { unitExecutionName } from './cycle';
+import { unitSchedule, type Context } from './context';
+
+export interface GrantExtensionInput {
+  cycleId: string;
+  unitId: string;
+  deliverableId: string;
+  /** The new last day, YYYY-MM-DD in Beijing. */
+  lastDay: string;
+  grantedBy: string;
+  reason: string;
+}
+
+export async function grantExtension(ctx: Context, input: GrantExtensionInput) {
+  const loaded = await ctx.loadPlan(input.cycleId);
+  const { plan } = loaded;
+  const problems: ReturnType<typeof makeProblem>[] = [];
+  const unit = loaded.units.get(input.unitId);
+  const inPlan = loaded.deliverables.get(input.deliverableId);
+  if (!unit) problems.push(makeProblem('unitId', 'unknown-unit', { zh: `单位 ${input.unitId} 不在本周期的计划中`, en: `unit ${input.unitId} is not in this cycle's plan` }));
+  if (!inPlan) {
+    problems.push(
+      makeProblem('deliverableId', 'unknown-deliverable', { zh: `计划中没有报送材料 ${input.deliverableId}`, en: `the plan has no deliverable ${input.deliverableId}` }),
+    );
+  }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.lastDay) || !isCalendarDate(input.lastDay)) {
+    problems.push(makeProblem('lastDay', 'date', { zh: '应为有效日期（YYYY-MM-DD）', en: 'must be a real date (YYYY-MM-DD)' }));
+  }
+  if (!input.reason.trim()) problems.push(makeProblem('reason', 'required', { zh: '必填', en: 'is required' }));
+  const now = ctx.clock.now();
+  const review = loaded.schedule.review;
+  if (now > Date.parse(review.closesAt)) {
+    problems.push(makeProblem('', 'review-closed', { zh: '初评阶段已结束，不能再延期', en: 'the preliminary review has closed; no extension can be granted' }));
+  }
+  if (problems.length) throw invalid(problems);
+
+  const current = await ctx.deadlineFor(loaded, unit!.id, inPlan!.deliverable.id);
+  const reviewLastDay = localDateOf(review.closesAt);
+  if (input.lastDay <= current.lastDay) {
+    problems.push(
+      makeProblem('lastDay', 'not-later', {
+        zh: `应晚于现行截止日 ${current.lastDay}`,
+        en: `must be after the current last day, ${current.lastDay}`,
+      }),
+    );
+  } else if (input.lastDay > reviewLastDay) {
+    problems.push(
+      makeProblem('lastDay', 'after-review', { zh: `不能晚于初评结束日 ${reviewLastDay}`, en: `must not be after the review's last day, ${reviewLastDay}` }),
+    );
+  }
+  if (problems.length) throw invalid(problems);
+
+  const extension: Extension = {
+    cycleId: input.cycleId,
+    unitId: unit!.id,
+    deliverableId: current.deliverable.id,
+    lastDay: input.lastDay,
+    previousLastDay: current.lastDay,
+    grantedBy: input.grantedBy,
+    grantedAt: ctx.nowIso(),
+    reason: input.reason,
+  };
+  await ctx.repo.grantExtension(extension);
+  await ctx.repo.appendAudit({
+    cycleId: input.cycleId, unitId: unit!.id, at: extension.grantedAt, actor: input.grantedBy, role: 'city', action: 'extend',
+    what: { deliverableId: extension.deliverableId, lastDay: extension.lastDay, previousLastDay: extension.previousLastDay },
+    why: input.reason,
+  });
+
+  const extensions = await ctx.repo.listExtensions(input.cycleId, unit!.id);
+  const schedule = unitSchedule(loaded, extensions);
+  const slot = schedule.phases.flatMap((p) => p.deliverables).find((d) => d.deliverableId === extension.deliverableId)!;
+  const mail = templates.extensionGranted(plan, unit!, current.deliverable, current.dueAt, slot.dueAt, input.reason, now);
+  const notice = await ctx.notifier.send({
+    cycleId: input.cycleId, unitId: unit!.id, kind: 'extension', milestone: `${extension.deliverableId}#${extension.lastDay}`,
+    recipient: unit!.office.email, email: { from: fromAddress(plan), to: unit!.office.email, cc: [unit!.leader.email], ...mail },
+  });
+
+  // Before the cycle registered there is no unit execution yet: startUnitWorkflows will start it with this schedule.
+  const parent = (await ctx.repo.getCycle(input.cycleId))?.executionName;
+  let restart: { stopped: string; stoppedStatus: 'stopped' | 'not-running'; started: string } | null = null;
+  if (parent) {
+    const running = (await ctx.repo.getUnitRun(input.cycleId, unit!.id)) ?? unitExecutionName(parent, unit!.id);
+    const name = unitExecutionName(parent, unit!.id, `-x${extensions.length}`);
+    const stoppedStatus = await ctx.workflow.stopUnit(running, 'extension granted');
+    await ctx.workflow.startUnit(name, { cycleId: input.cycleId, unitId: unit!.id, schedule });
+    await ctx.repo.setUnitRun(input.cycleId, unit!.id, name);
+    restart = { stopped: running, stoppedStatus, started: name };
+  }
+  return { extension, dueAt: slot.dueAt, lastDay: slot.lastDay, notice, restart };
+}
+
+const invalid = (problems: ReturnType<typeof makeProblem>[]) =>
+  new ValidationError(problems, { zh: '延期申请有误，未予记录', en: 'the extension is invalid; nothing was recorded' });
