@@ -476,13 +476,18 @@ export function createLocalStepFunctions(opts: LocalStepFunctionsOptions) {
     }
   }
 
-  const describe = (e: Execution) => ({
+  /** What ListExecutions shows of an execution; DescribeExecution adds to it. */
+  const listItem = (e: Execution) => ({
     executionArn: e.executionArn,
     stateMachineArn: e.stateMachineArn,
     name: e.name,
     status: e.status,
     startDate: new Date(e.startDate),
     stopDate: e.stopDate === undefined ? undefined : new Date(e.stopDate),
+  });
+
+  const describe = (e: Execution) => ({
+    ...listItem(e),
     input: e.input,
     inputDetails: { included: true },
     output: e.output,
@@ -556,14 +561,7 @@ export function createLocalStepFunctions(opts: LocalStepFunctionsOptions) {
         .sort((a, b) => b.startDate - a.startDate);
       const { items, nextToken } = page(all, input.maxResults, input.nextToken);
       return {
-        executions: items.map((e) => ({
-          executionArn: e.executionArn,
-          stateMachineArn: e.stateMachineArn,
-          name: e.name,
-          status: e.status,
-          startDate: new Date(e.startDate),
-          stopDate: e.stopDate === undefined ? undefined : new Date(e.stopDate),
-        })),
+        executions: items.map(listItem),
         nextToken,
       };
     },
