@@ -37,10 +37,10 @@ export const fromAddress = (plan: Plan) => `${plan.sender.name} <${plan.sender.e
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 
-/** A deadline as people read it: `2016年11月9日 23:59（星期三）` / `9 November 2016, 23:59 (Wednesday)`. */
+/** A deadline as people read it: `2016年11月9日（星期三）23:59` / `9 November 2016, 23:59 (Wednesday)`. */
 export const when = (instant: string, lang: Lang) =>
   lang === 'zh'
-    ? `${formatBeijing(instant, 'datetime', 'zh')}（${weekdayZh(instant)}）`
+    ? `${formatBeijing(instant, 'date', 'zh')}（${weekdayZh(instant)}）${DateTime.fromISO(instant, { zone: 'Asia/Shanghai' }).toFormat('HH:mm')}`
     : `${formatBeijing(instant, 'datetime', 'en')} (${DateTime.fromISO(instant, { zone: 'Asia/Shanghai' }).setLocale('en').weekdayLong})`;
 const date = (d: string, lang: Lang) => formatBeijing(`${d}T12:00:00+08:00`, 'date', lang);
 const both = (f: (lang: Lang) => string): Text => ({ zh: f('zh'), en: f('en') });

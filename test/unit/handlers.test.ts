@@ -72,7 +72,7 @@ describe('send-unit-notice', () => {
         Body: { Text: { Charset: 'UTF-8' }, Html: { Charset: 'UTF-8' } },
       },
     });
-    expect(sent.Message!.Body!.Text!.Data).toContain('实施方案：2016年5月31日 23:59（星期二）前（含）');
+    expect(sent.Message!.Body!.Text!.Data).toContain('实施方案：2016年5月31日（星期二）23:59前（含）');
     expect(sent.Message!.Body!.Html!.Data).toContain(plan.portalUrl);
   });
 

@@ -102,7 +102,7 @@ describe('notices', () => {
       [[city], []],
     ]);
     expect(s.mailer.sent[0].subject).toContain('督办');
-    expect(s.mailer.sent[0].text).toContain('2016年11月9日 23:59（星期三）');
+    expect(s.mailer.sent[0].text).toContain('2016年11月9日（星期三）23:59');
     expect(s.mailer.sent[2].subject).toContain('通报批评');
     expect(s.mailer.sent[2].text).toContain('挂牌督办');
     const proposals = (await s.repo.listAudit('nanping-2016')).filter((a) => a.action === 'propose-supervision');
@@ -162,7 +162,7 @@ describe('the review loop', () => {
     expect(rect).toMatchObject({ round: 2, exhausted: false, deadline: '2016-11-22T15:59:59Z' });
     const notice = s.mailer.sent.find((m) => m.subject.includes('限期整改'))!;
     expect(notice.html).toContain('台账&lt;不完整&gt;');
-    expect(notice.text).toContain('2016年11月22日 23:59（星期二）');
+    expect(notice.text).toContain('2016年11月22日（星期二）23:59');
 
     expect((await awaitSubmission(s.ctx, { ...ids, afterVersion: 1, taskToken: 't-sub-2' })).waiting).toBe(true);
     s.clock.t = at('2016-11-14T02:00:00Z');
@@ -208,7 +208,7 @@ describe('reminder wording', () => {
     await remind('D-0');
     // From Wed 2 Nov: 3, 4, 7, 8, 9 Nov.
     expect(s.mailer.sent[0].subject).toContain('还剩 5 个工作日');
-    expect(s.mailer.sent[0].subject).toContain('2016年11月9日 23:59（星期三）');
+    expect(s.mailer.sent[0].subject).toContain('2016年11月9日（星期三）23:59');
     expect(s.mailer.sent[1].subject).toContain('今日截止');
   });
 });
@@ -266,8 +266,8 @@ describe('extensions (延期)', () => {
     expect(s.mailer.sent).toHaveLength(1);
     expect(s.mailer.sent[0]).toMatchObject({ to: [unit.office.email], cc: [unit.leader.email] });
     expect(s.mailer.sent[0].subject).toContain('延期');
-    expect(s.mailer.sent[0].text).toContain('2016年11月16日 23:59（星期三）');
-    expect(s.mailer.sent[0].text).toContain('2016年11月9日 23:59（星期三）');
+    expect(s.mailer.sent[0].text).toContain('2016年11月16日（星期三）23:59');
+    expect(s.mailer.sent[0].text).toContain('2016年11月9日（星期三）23:59');
 
     expect(s.workflow.stopped).toEqual(new Map([['nanping-2016--songxi', 'extension granted']]));
     const input = s.workflow.started.get('nanping-2016--songxi-x1') as { unitId: string; schedule: typeof s.schedule };

@@ -48,7 +48,7 @@ describe('an extension granted to 松溪县 for its self-assessment report', () 
     ]);
     const notices = events.filter((e) => e.kind === 'extension');
     expect(notices.map((e) => [e.at, e.unit, e.to, e.cc])).toEqual([['2016-11-03T15:00:00+08:00', 'songxi', [songxi.office.email], [songxi.leader.email]]]);
-    expect(notices[0].subject).toContain('2016年11月16日 23:59（星期三）');
+    expect(notices[0].subject).toContain('2016年11月16日（星期三）23:59');
   });
 
   it('reminds against the new deadline after the grant: D-3 on Fri 11 Nov', () => {
