@@ -49,6 +49,8 @@ export interface DeliverableStatus {
   lastReceivedAt: string;
   /** Whether the first version arrived on time. */
   onTime: boolean;
+  /** Whether the latest version arrived on time (against a rectification deadline, for a resubmission). */
+  latestOnTime: boolean;
 }
 
 export type WaitKind = 'submission' | 'review';

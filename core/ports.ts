@@ -62,6 +62,8 @@ export interface CycleRepository {
    */
   claimMessage(entry: Omit<LedgerEntry, 'status' | 'sentAt' | 'messageId'>, leaseExpiredBefore: string): Promise<ClaimResult>;
   markMessageSent(key: MessageKey, messageId: string, sentAt: string): Promise<void>;
+  /** Gives back a claim whose send failed, so a retry may claim it at once: only if it is still this claim (same claimedAt) and unsent. */
+  releaseMessage(key: MessageKey, claimedAt: string): Promise<void>;
   listMessages(cycleId: string): Promise<LedgerEntry[]>;
 
   recordForwarding(record: ForwardingRecord): Promise<ForwardingRecord>;

@@ -53,11 +53,15 @@ export function callbackTask(
   payload: Record<string, unknown>,
   { resultPath, timeoutSecondsPath }: CallbackOptions,
 ): tasks.LambdaInvoke {
-  return tasks.LambdaInvoke.jsonPath(scope, stateName, {
+  const task = tasks.LambdaInvoke.jsonPath(scope, stateName, {
     lambdaFunction: fn,
     integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
     payload: sfn.TaskInput.fromObject({ ...payload, taskToken: sfn.JsonPath.taskToken }),
     resultPath,
     taskTimeout: sfn.Timeout.at(timeoutSecondsPath),
   });
+  // A throttled store or completion must not end the unit's cycle: retry (each attempt gets a fresh
+  // token, which the handler stores in place of the last one).
+  task.addRetry({ errors: [TRANSIENT_ERROR], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 6 });
+  return task;
 }

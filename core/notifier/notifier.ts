@@ -8,10 +8,13 @@
  *   2. send through the Mailer;
  *   3. mark the key sent with the provider's message id.
  * A key already sent is skipped. A key held by a live attempt makes this call fail with TransientError,
- * so the caller (a Step Functions Retry) tries again after the other attempt finished.
- * The one window left: a crash after the provider accepted the message and before step 3 — after the
- * lease (LEASE_MS) the key may be claimed and sent again. SES has no idempotency key, so no design
- * closes this window; the lease keeps it to the process dying mid-send.
+ * so the caller (a Step Functions Retry) tries again after the other attempt finished. A send the
+ * provider refused gives its claim back at once, so the retry is not held up.
+ * Once the provider accepted the message, marking it sent is retried here and never makes the call fail:
+ * failing would have the caller retry and send again.
+ * The one window left: the process dies after the provider accepted the message and before step 3 (or
+ * DynamoDB refuses every mark). After the lease (LEASE_MS, longer than a task's whole retry window) the
+ * key may be claimed and sent again. SES has no idempotency key, so no design closes this window.
  *
  * An address SES reported undeliverable (permanent bounce, complaint: see use-cases/email-events.ts) gets
  * nothing until the city office fixes it: as the primary recipient the message is 'suppressed' (no ledger
@@ -22,7 +25,9 @@ import { TransientError } from '../errors';
 import type { MessageKey } from '../model';
 import type { CycleRepository, Mailer, OutgoingEmail } from '../ports';
 
-export const LEASE_MS = 5 * 60 * 1000;
+/** Longer than a task's retry window (6 attempts from 5 s, doubling: 315 s) plus its 300 s timeout. */
+export const LEASE_MS = 30 * 60 * 1000;
+const MARK_ATTEMPTS = 4;
 
 export interface Message extends MessageKey {
   email: Omit<OutgoingEmail, 'to'> & { to: string };
@@ -43,8 +48,9 @@ export function makeNotifier(deps: { repo: CycleRepository; mailer: Mailer; cloc
       const email = { ...requested, cc, tags };
 
       const now = deps.clock.now();
+      const claimedAt = new Date(now).toISOString();
       const claim = await deps.repo.claimMessage(
-        { ...key, subject: email.subject, cc: email.cc, claimedAt: new Date(now).toISOString() },
+        { ...key, subject: email.subject, cc: email.cc, claimedAt },
         new Date(now - LEASE_MS).toISOString(),
       );
       if (claim === 'sent') return 'already-sent';
@@ -54,8 +60,24 @@ export function makeNotifier(deps: { repo: CycleRepository; mailer: Mailer; cloc
           { key },
         );
       }
-      const { messageId } = await deps.mailer.send({ ...email, to: [email.to] });
-      await deps.repo.markMessageSent(key, messageId, new Date(deps.clock.now()).toISOString());
+      let messageId: string;
+      try {
+        ({ messageId } = await deps.mailer.send({ ...email, to: [email.to] }));
+      } catch (error) {
+        await deps.repo.releaseMessage(key, claimedAt).catch(() => undefined);
+        throw error;
+      }
+      const sentAt = new Date(deps.clock.now()).toISOString();
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await deps.repo.markMessageSent(key, messageId, sentAt);
+          break;
+        } catch (error) {
+          // Sent is sent: after the last attempt the lease protects the key; never fail the caller now.
+          if (attempt >= MARK_ATTEMPTS) break;
+          await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+        }
+      }
       return 'sent';
     },
   };

@@ -12,7 +12,7 @@
 import { ValidationError } from '../errors';
 import type { Extension } from '../model';
 import { fromAddress, templates } from '../notifier/templates';
-import { isCalendarDate, localDateOf } from '../time';
+import { dayEnd, isCalendarDate, localDateOf, toUtcInstant } from '../time';
 import { makeProblem } from '../validation';
 import { unitExecutionName } from './cycle';
 import { unitSchedule, type Context } from './context';
@@ -52,7 +52,11 @@ export async function grantExtension(ctx: Context, input: GrantExtensionInput) {
 
   const current = await ctx.deadlineFor(loaded, unit!.id, inPlan!.deliverable.id);
   const reviewLastDay = localDateOf(review.closesAt);
-  if (input.lastDay <= current.lastDay) {
+  // The same grant again (a retry after a failed restart, a double click) redoes the notice and the
+  // restart, both idempotent, and records nothing new.
+  const newest = (await ctx.repo.listExtensions(input.cycleId, unit!.id)).filter((e) => e.deliverableId === inPlan!.deliverable.id).at(-1);
+  const repeat = newest?.lastDay === input.lastDay;
+  if (!repeat && input.lastDay <= current.lastDay) {
     problems.push(
       makeProblem('lastDay', 'not-later', {
         zh: `应晚于现行截止日 ${current.lastDay}`,
@@ -66,27 +70,32 @@ export async function grantExtension(ctx: Context, input: GrantExtensionInput) {
   }
   if (problems.length) throw invalid(problems);
 
-  const extension: Extension = {
-    cycleId: input.cycleId,
-    unitId: unit!.id,
-    deliverableId: current.deliverable.id,
-    lastDay: input.lastDay,
-    previousLastDay: current.lastDay,
-    grantedBy: input.grantedBy,
-    grantedAt: ctx.nowIso(),
-    reason: input.reason,
-  };
-  await ctx.repo.grantExtension(extension);
-  await ctx.repo.appendAudit({
-    cycleId: input.cycleId, unitId: unit!.id, at: extension.grantedAt, actor: input.grantedBy, role: 'city', action: 'extend',
-    what: { deliverableId: extension.deliverableId, lastDay: extension.lastDay, previousLastDay: extension.previousLastDay },
-    why: input.reason,
-  });
+  const extension: Extension = repeat
+    ? newest
+    : {
+        cycleId: input.cycleId,
+        unitId: unit!.id,
+        deliverableId: current.deliverable.id,
+        lastDay: input.lastDay,
+        previousLastDay: current.lastDay,
+        grantedBy: input.grantedBy,
+        grantedAt: ctx.nowIso(),
+        reason: input.reason,
+      };
+  if (!repeat) {
+    await ctx.repo.grantExtension(extension);
+    await ctx.repo.appendAudit({
+      cycleId: input.cycleId, unitId: unit!.id, at: extension.grantedAt, actor: input.grantedBy, role: 'city', action: 'extend',
+      what: { deliverableId: extension.deliverableId, lastDay: extension.lastDay, previousLastDay: extension.previousLastDay },
+      why: input.reason,
+    });
+  }
 
   const extensions = await ctx.repo.listExtensions(input.cycleId, unit!.id);
   const schedule = unitSchedule(loaded, extensions);
   const slot = schedule.phases.flatMap((p) => p.deliverables).find((d) => d.deliverableId === extension.deliverableId)!;
-  const mail = templates.extensionGranted(plan, unit!, current.deliverable, current.dueAt, slot.dueAt, input.reason, now);
+  const previousDueAt = repeat ? toUtcInstant(dayEnd(extension.previousLastDay)) : current.dueAt;
+  const mail = templates.extensionGranted(plan, unit!, current.deliverable, previousDueAt, slot.dueAt, extension.reason, now);
   const notice = await ctx.notifier.send({
     cycleId: input.cycleId, unitId: unit!.id, kind: 'extension', milestone: `${extension.deliverableId}#${extension.lastDay}`,
     recipient: unit!.office.email, email: { from: fromAddress(plan), to: unit!.office.email, cc: [unit!.leader.email], ...mail },
@@ -98,9 +107,11 @@ export async function grantExtension(ctx: Context, input: GrantExtensionInput) {
   if (parent) {
     const running = (await ctx.repo.getUnitRun(input.cycleId, unit!.id)) ?? unitExecutionName(parent, unit!.id);
     const name = unitExecutionName(parent, unit!.id, `-x${extensions.length}`);
-    const stoppedStatus = await ctx.workflow.stopUnit(running, 'extension granted');
+    // Start the new run before stopping the old one: a failure in between leaves the unit with a running
+    // execution (the ledger keeps the two from sending anything twice), never with none.
     await ctx.workflow.startUnit(name, { cycleId: input.cycleId, unitId: unit!.id, schedule });
     await ctx.repo.setUnitRun(input.cycleId, unit!.id, name);
+    const stoppedStatus = running === name ? 'not-running' : await ctx.workflow.stopUnit(running, 'extension granted');
     restart = { stopped: running, stoppedStatus, started: name };
   }
   return { extension, dueAt: slot.dueAt, lastDay: slot.lastDay, notice, restart };

@@ -23,11 +23,14 @@ import type { EscalationSlot } from '../plan/schedule-schema';
  * Derived from the stored decision time, so every re-run computes the same.
  */
 export function rectificationDeadline(loaded: LoadedPlan, decidedAt: string): { deadline: string; lastDay: string; escalations: EscalationSlot[] } {
-  const { review } = loaded.schedule;
-  const day = loaded.days.add(localDateOf(decidedAt), review.rectificationDays);
+  const { review, forwardAt } = loaded.schedule;
+  // The same rule as every deadline: one on a day off moves to the next working day (unless the plan keeps it).
+  const day = loaded.days.extendedLastDay(loaded.days.add(localDateOf(decidedAt), review.rectificationDays));
   const end = toUtcInstant(dayEnd(day));
   const [deadline, lastDay] = end < review.closesAt ? [end, day] : [review.closesAt, localDateOf(review.closesAt)];
-  return { deadline, lastDay, escalations: escalationLadder(loaded.plan, loaded.days, lastDay) };
+  // Rungs after the list has gone to the province would come too late to matter: the outcome is recorded.
+  const escalations = escalationLadder(loaded.plan, loaded.days, lastDay).filter((e) => e.at < forwardAt);
+  return { deadline, lastDay, escalations };
 }
 
 export async function prepareReviewStep(
@@ -53,7 +56,7 @@ export async function awaitSubmission(
   });
   const status = await ctx.repo.getDeliverableStatus(input.cycleId, input.unitId, deliverableId);
   if (status && status.latestVersion > input.afterVersion) {
-    const r = await ctx.workflow.completeTask(input.taskToken, { version: status.latestVersion, onTime: status.onTime });
+    const r = await ctx.workflow.completeTask(input.taskToken, { version: status.latestVersion, onTime: status.latestOnTime ?? status.onTime });
     return { waiting: false, completed: r };
   }
   return { waiting: true };

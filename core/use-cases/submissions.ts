@@ -9,6 +9,18 @@ import type { DocumentRef } from '../model';
 import { fromAddress, templates } from '../notifier/templates';
 import { isOnTime } from '../time';
 import type { Context } from './context';
+import { rectificationDeadline } from './review';
+
+/** The latest review decision of a unit, if it returned the report for rectification. */
+async function lastReturned(ctx: Context, cycleId: string, unitId: string) {
+  let last = null;
+  for (let round = 1; round <= 10; round++) {
+    const d = await ctx.repo.getDecision(cycleId, unitId, round);
+    if (!d) break;
+    last = d;
+  }
+  return last?.outcome === 'returned' ? last : null;
+}
 
 export async function submitDeliverable(
   ctx: Context,
@@ -16,8 +28,11 @@ export async function submitDeliverable(
 ) {
   const loaded = await ctx.loadPlan(input.cycleId);
   const unit = ctx.unitOf(loaded, input.unitId);
-  // On time against the unit's own deadline: the plan's, or its newest extension's.
-  const { deliverable, dueAt } = await ctx.deadlineFor(loaded, unit.id, input.deliverableId);
+  // On time against the unit's own deadline: the plan's, or its newest extension's; a resubmission
+  // after a return, against the rectification deadline (限期整改) of that round.
+  const { deliverable, dueAt: planDueAt } = await ctx.deadlineFor(loaded, unit.id, input.deliverableId);
+  const returned = deliverable.id === loaded.schedule.review.deliverableId ? await lastReturned(ctx, input.cycleId, unit.id) : null;
+  const dueAt = returned ? rectificationDeadline(loaded, returned.decidedAt).deadline : planDueAt;
   const now = ctx.clock.now();
   const version = await ctx.repo.addSubmission({
     cycleId: input.cycleId, unitId: unit.id, deliverableId: deliverable.id, receivedAt: new Date(now).toISOString(),

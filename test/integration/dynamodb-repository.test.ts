@@ -138,7 +138,7 @@ describe.each(repos)('CycleRepository behaviour (%s)', (_name, makeRepo) => {
     expect(await repo.getCycle('no-such-cycle')).toBeNull();
   });
 
-  it('numbers submissions 1..n and keeps the first on-time flag', async () => {
+  it('numbers submissions 1..n, keeps the first on-time flag and the latest one', async () => {
     // Prepare
     const repo = makeRepo();
     const cycleId = planWith(1).cycleId;
@@ -157,6 +157,7 @@ describe.each(repos)('CycleRepository behaviour (%s)', (_name, makeRepo) => {
       firstReceivedAt: at(1),
       lastReceivedAt: at(2),
       onTime: true,
+      latestOnTime: false,
     });
     expect(await repo.listSubmissions(cycleId)).toEqual([v1, v2]);
   });

@@ -179,6 +179,7 @@ describe('addSubmission', () => {
               firstReceivedAt: input.receivedAt,
               lastReceivedAt: input.receivedAt,
               onTime: true,
+              latestOnTime: true,
             },
             ConditionExpression: 'attribute_not_exists(PK)',
           },
@@ -231,9 +232,9 @@ describe('addSubmission', () => {
           Update: {
             TableName: TABLE,
             Key: { PK: 'CYCLE#c1#UNIT#u1', SK: 'DELIVERABLE#implementation-plan' },
-            UpdateExpression: 'SET latestVersion = :version, lastReceivedAt = :receivedAt',
+            UpdateExpression: 'SET latestVersion = :version, lastReceivedAt = :receivedAt, latestOnTime = :onTime',
             ConditionExpression: 'latestVersion = :latest',
-            ExpressionAttributeValues: { ':version': 4, ':receivedAt': input.receivedAt, ':latest': 3 },
+            ExpressionAttributeValues: { ':version': 4, ':receivedAt': input.receivedAt, ':latest': 3, ':onTime': true },
           },
         },
         {

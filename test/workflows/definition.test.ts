@@ -130,3 +130,12 @@ it('never lets a notice that fails after its retries end a unit cycle: every sen
     expect(catchers.some((c) => c.ErrorEquals.includes('States.ALL')), name).toBe(true);
   }
 });
+
+it('retries TransientError on every callback task, so a throttled store or completion never ends a unit cycle', () => {
+  const callbacks = machine('UnitCycle').states.filter(([, s]) => String(s.Resource).endsWith('.waitForTaskToken'));
+  expect(callbacks.map(([n]) => n).sort()).toEqual(['AwaitResubmission', 'AwaitReviewDecision', 'AwaitSelfAssessment']);
+  for (const [name, s] of callbacks) {
+    const retriers = (s.Retry as Array<{ ErrorEquals: string[] }> | undefined) ?? [];
+    expect(retriers.some((r) => r.ErrorEquals.includes('TransientError')), name).toBe(true);
+  }
+});

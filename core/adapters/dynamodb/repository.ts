@@ -6,6 +6,7 @@ import {
   BatchGetCommand,
   BatchWriteCommand,
   GetCommand,
+  DeleteCommand,
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
@@ -371,9 +372,9 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
               Update: {
                 TableName,
                 Key: statusKey,
-                UpdateExpression: 'SET latestVersion = :version, lastReceivedAt = :receivedAt',
+                UpdateExpression: 'SET latestVersion = :version, lastReceivedAt = :receivedAt, latestOnTime = :onTime',
                 ConditionExpression: 'latestVersion = :latest',
-                ExpressionAttributeValues: { ':version': version, ':receivedAt': receivedAt, ':latest': latest },
+                ExpressionAttributeValues: { ':version': version, ':receivedAt': receivedAt, ':latest': latest, ':onTime': input.onTime },
               },
             }
           : {
@@ -389,6 +390,7 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
                   firstReceivedAt: receivedAt,
                   lastReceivedAt: receivedAt,
                   onTime: input.onTime,
+                  latestOnTime: input.onTime,
                 } satisfies Item & DeliverableStatus,
                 ConditionExpression: 'attribute_not_exists(PK)',
               },
@@ -503,6 +505,24 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
       }
       const existing = await get(key, '#status', { '#status': 'status' });
       return existing?.status === 'sent' ? 'sent' : 'in-flight';
+    },
+
+    async releaseMessage(key, claimedAt) {
+      const k = { cycleId: key.cycleId, unitId: key.unitId, kind: key.kind, milestone: key.milestone, recipient: key.recipient };
+      try {
+        await client.send(
+          new DeleteCommand({
+            TableName,
+            Key: keys.message(k),
+            ConditionExpression: '#status = :sending AND claimedAt = :claimedAt',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':sending': 'sending', ':claimedAt': claimedAt },
+          }),
+        );
+      } catch (err) {
+        // Someone else's claim by now, or sent: nothing of ours to give back.
+        if (!isConditionFailed(err)) throw translateDynamoError(err);
+      }
     },
 
     async markMessageSent(key, messageId, sentAt) {

@@ -93,6 +93,7 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
         firstReceivedAt: status?.firstReceivedAt ?? input.receivedAt,
         lastReceivedAt: input.receivedAt,
         onTime: status ? status.onTime : input.onTime,
+        latestOnTime: input.onTime,
       });
       return clone(v);
     },
@@ -141,6 +142,10 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
       if (existing && existing.claimedAt >= leaseExpiredBefore) return 'in-flight';
       ledger.set(k, { ...clone(entry), status: 'sending' });
       return 'claimed';
+    },
+    async releaseMessage(key, claimedAt) {
+      const e = ledger.get(msgKey(key));
+      if (e && e.status === 'sending' && e.claimedAt === claimedAt) ledger.delete(msgKey(key));
     },
     async markMessageSent(key, messageId, sentAt) {
       const e = ledger.get(msgKey(key));
