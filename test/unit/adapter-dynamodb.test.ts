@@ -17,7 +17,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { keys } from '../../core/adapters/dynamodb/keys';
+import { keys, LISTING_SHARDS, listingPk, listingShard } from '../../core/adapters/dynamodb/keys';
 import { makeDynamoRepository } from '../../core/adapters/dynamodb/repository';
 import { PlanConflictError, TransientError } from '../../core/errors';
 import { planSchema, type Plan } from '../../core/plan/schema';
@@ -192,7 +192,7 @@ describe('addSubmission', () => {
               version: 1,
               PK: 'CYCLE#c1#UNIT#u1',
               SK: 'SUBMISSION#implementation-plan#V#0001',
-              GSI1PK: 'CYCLE#c1#SUB',
+              GSI1PK: listingPk('c1', 'SUB', listingShard('u1')),
               GSI1SK: '2016-10-20T02:00:00.000Z#u1#implementation-plan#V#0001',
               entityType: 'Submission',
             },
@@ -277,7 +277,7 @@ describe('claimMessage', () => {
         status: 'sending',
         PK: 'CYCLE#c1#UNIT#u1',
         SK: 'MSG#reminder#self-assessment-report%23D-3#office@u1.cn',
-        GSI1PK: 'CYCLE#c1#MSG',
+        GSI1PK: listingPk('c1', 'MSG', listingShard('u1')),
         GSI1SK: '2016-11-07T01:00:00.000Z#u1#reminder#self-assessment-report%23D-3#office@u1.cn',
         entityType: 'Message',
       },
@@ -354,7 +354,7 @@ describe('recordDecision and recordOutcome', () => {
     // Assess
     expect(result).toEqual({ recorded: false, decision: earlier });
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
-      Item: expect.objectContaining({ PK: 'CYCLE#c1#UNIT#u1', SK: 'DECISION#01', GSI1PK: 'CYCLE#c1#DECISION' }),
+      Item: expect.objectContaining({ PK: 'CYCLE#c1#UNIT#u1', SK: 'DECISION#01', GSI1PK: listingPk('c1', 'DECISION', listingShard('u1')) }),
       ConditionExpression: 'attribute_not_exists(PK)',
     });
   });
@@ -377,7 +377,7 @@ describe('recordDecision and recordOutcome', () => {
         recordedAt: '2016-12-20T01:00:00.000Z',
         PK: 'CYCLE#c1#UNIT#u1',
         SK: 'OUTCOME',
-        GSI1PK: 'CYCLE#c1#OUTCOME',
+        GSI1PK: listingPk('c1', 'OUTCOME', listingShard('u1')),
         GSI1SK: '2016-12-20T01:00:00.000Z#u1',
         entityType: 'Outcome',
       },
@@ -387,13 +387,16 @@ describe('recordDecision and recordOutcome', () => {
 });
 
 describe('listings and errors', () => {
-  it('follows LastEvaluatedKey to the end and strips table attributes', async () => {
-    // Prepare
-    const row = (n: number) => ({ PK: 'p', SK: `s${n}`, GSI1PK: 'CYCLE#c1#AUDIT', GSI1SK: `g${n}`, entityType: 'Audit', cycleId: 'c1', at: `t${n}` });
+  it('reads every listing shard, follows LastEvaluatedKey to the end, merges in index order and strips table attributes', async () => {
+    // Prepare: shard 3 has two pages, shard 7 one row that sorts between them, the rest nothing.
+    const pk = (shard: number) => listingPk('c1', 'AUDIT', shard);
+    const row = (n: number, shard: number) => ({ PK: 'p', SK: `s${n}`, GSI1PK: pk(shard), GSI1SK: `g${n}`, entityType: 'Audit', cycleId: 'c1', at: `t${n}` });
+    ddb.on(QueryCommand).resolves({ Items: [] });
     ddb
-      .on(QueryCommand)
-      .resolvesOnce({ Items: [row(1)], LastEvaluatedKey: { PK: 'p', SK: 's1' } })
-      .resolvesOnce({ Items: [row(2)] });
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': pk(3) } })
+      .resolvesOnce({ Items: [row(1, 3)], LastEvaluatedKey: { PK: 'p', SK: 's1' } })
+      .resolvesOnce({ Items: [row(3, 3)] });
+    ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': pk(7) } }).resolves({ Items: [row(2, 7)] });
 
     // Act
     const result = await repo().listAudit('c1');
@@ -402,14 +405,11 @@ describe('listings and errors', () => {
     expect(result).toEqual([
       { cycleId: 'c1', at: 't1' },
       { cycleId: 'c1', at: 't2' },
+      { cycleId: 'c1', at: 't3' },
     ]);
-    expect(ddb).toHaveReceivedNthCommandWith(QueryCommand, 1, {
-      TableName: TABLE,
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :pk',
-      ExpressionAttributeValues: { ':pk': 'CYCLE#c1#AUDIT' },
-    });
-    expect(ddb).toHaveReceivedNthCommandWith(QueryCommand, 2, { ExclusiveStartKey: { PK: 'p', SK: 's1' } });
+    expect(ddb).toHaveReceivedCommandTimes(QueryCommand, LISTING_SHARDS + 1);
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, { IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': pk(15) } });
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, { ExpressionAttributeValues: { ':pk': pk(3) }, ExclusiveStartKey: { PK: 'p', SK: 's1' } });
   });
 
   it('turns throttling into TransientError and lets other errors through', async () => {
@@ -484,5 +484,16 @@ describe('contact status', () => {
       ExpressionAttributeValues: { ':fixed': 'fixed', ':undeliverable': 'undeliverable', ':by': 'city-admin', ':at': '2016-04-03T02:00:00.000Z' },
       ReturnValues: 'ALL_NEW',
     });
+  });
+});
+
+describe('listing shards', () => {
+  it('spread 2,800 units evenly over the shards, the same every time', () => {
+    const counts = Array(LISTING_SHARDS).fill(0);
+    for (let i = 1; i <= 2800; i++) counts[listingShard(`u${String(i).padStart(4, '0')}`)]++;
+    expect(Math.min(...counts)).toBeGreaterThan(2800 / LISTING_SHARDS / 2);
+    expect(Math.max(...counts)).toBeLessThan((2800 / LISTING_SHARDS) * 1.5);
+    expect(listingShard('yanping')).toBe(listingShard('yanping'));
+    expect(listingShard(null)).toBe(0);
   });
 });

@@ -54,7 +54,18 @@ const unitPk = (cycleId: string, unitId: string) => `CYCLE#${cycleId}#UNIT#${uni
 const cycleScopePk = (cycleId: string) => `CYCLE#${cycleId}#CYCLE`;
 const scopePk = (cycleId: string, unitId: string | null) => (unitId === null ? cycleScopePk(cycleId) : unitPk(cycleId, unitId));
 
-export const listingPk = (cycleId: string, listing: CycleListing) => `CYCLE#${cycleId}#${listing}`;
+/**
+ * Cycle-wide listings are spread over LISTING_SHARDS index partitions by unit, so 2,800 units writing at
+ * the same 09:00 never meet on one GSI partition (about 1,000 writes/s each); a listing reads them all.
+ */
+export const LISTING_SHARDS = 16;
+export function listingShard(unitId: string | null): number {
+  if (unitId === null) return 0;
+  let h = 0x811c9dc5; // FNV-1a: stable across runtimes and deployments
+  for (let i = 0; i < unitId.length; i++) h = Math.imul(h ^ unitId.charCodeAt(i), 0x01000193) >>> 0;
+  return h % LISTING_SHARDS;
+}
+export const listingPk = (cycleId: string, listing: CycleListing, shard: number) => `CYCLE#${cycleId}#${listing}#${pad(shard, 2)}`;
 
 /** Sort-key prefixes used with begins_with / BETWEEN inside the cycle partition. */
 export const cyclePartition = (cycleId: string) => cyclePk(cycleId);
@@ -111,24 +122,24 @@ export const keys = {
 /** GSI1 keys: the instant first, then the unit, so each cycle-wide listing reads in time order. */
 export const gsi1 = {
   submission: (cycleId: string, unitId: string, deliverableId: string, version: number, receivedAt: string): Gsi1Key => ({
-    GSI1PK: listingPk(cycleId, 'SUB'),
+    GSI1PK: listingPk(cycleId, 'SUB', listingShard(unitId)),
     GSI1SK: `${receivedAt}#${unitId}#${deliverableId}#V#${pad(version, 4)}`,
   }),
   decision: (cycleId: string, unitId: string, round: number, decidedAt: string): Gsi1Key => ({
-    GSI1PK: listingPk(cycleId, 'DECISION'),
+    GSI1PK: listingPk(cycleId, 'DECISION', listingShard(unitId)),
     GSI1SK: `${decidedAt}#${unitId}#${pad(round, 2)}`,
   }),
   outcome: (cycleId: string, unitId: string, recordedAt: string): Gsi1Key => ({
-    GSI1PK: listingPk(cycleId, 'OUTCOME'),
+    GSI1PK: listingPk(cycleId, 'OUTCOME', listingShard(unitId)),
     GSI1SK: `${recordedAt}#${unitId}`,
   }),
   /** `at` is claimedAt while sending, sentAt once sent. */
   message: (k: MessageKey, at: string): Gsi1Key => ({
-    GSI1PK: listingPk(k.cycleId, 'MSG'),
+    GSI1PK: listingPk(k.cycleId, 'MSG', listingShard(k.unitId)),
     GSI1SK: `${at}#${unitOrCycle(k.unitId)}#${k.kind}#${esc(k.milestone)}#${esc(k.recipient)}`,
   }),
   audit: (cycleId: string, unitId: string | null, at: string, seq: string): Gsi1Key => ({
-    GSI1PK: listingPk(cycleId, 'AUDIT'),
+    GSI1PK: listingPk(cycleId, 'AUDIT', listingShard(unitId)),
     GSI1SK: `${at}#${unitOrCycle(unitId)}#${seq}`,
   }),
 };

@@ -43,6 +43,7 @@ import {
   gsi1,
   keys,
   listingPk,
+  LISTING_SHARDS,
   unitPartition,
   type CycleListing,
   type ItemKey,
@@ -145,12 +146,19 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
     return items;
   }
 
-  const listByGsi = (cycleId: string, listing: CycleListing) =>
-    queryAll({
-      IndexName: GSI1,
-      KeyConditionExpression: 'GSI1PK = :pk',
-      ExpressionAttributeValues: { ':pk': listingPk(cycleId, listing) },
-    });
+  /** A cycle-wide listing: every shard, merged in index order (time first). */
+  const listByGsi = async (cycleId: string, listing: CycleListing) => {
+    const shards = await Promise.all(
+      Array.from({ length: LISTING_SHARDS }, (_, shard) =>
+        queryAll({
+          IndexName: GSI1,
+          KeyConditionExpression: 'GSI1PK = :pk',
+          ExpressionAttributeValues: { ':pk': listingPk(cycleId, listing, shard) },
+        }),
+      ),
+    );
+    return shards.flat().sort((a, b) => String(a.GSI1SK).localeCompare(String(b.GSI1SK)));
+  };
 
   /** Conditional put; false when the condition failed (the item is there already). */
   async function putIfAbsent(Item: Item): Promise<boolean> {
