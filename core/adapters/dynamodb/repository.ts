@@ -29,6 +29,7 @@ import type {
   UnitOutcomeRecord,
   UnitOutcomeStatus,
   WaitToken,
+  MessageKey,
 } from '../../model';
 import type { Plan, Unit } from '../../plan/schema';
 import type { ClaimResult, CycleRepository, Page } from '../../ports';
@@ -115,6 +116,15 @@ function strip<T>(item: Item | undefined, extra: readonly string[] = []): T | nu
 let auditCounter = 0;
 /** Unique per audit item; the counter keeps one process's entries with the same `at` in append order. */
 const auditSeq = () => `${(auditCounter++ % 1e8).toString().padStart(8, '0')}${randomBytes(4).toString('hex')}`;
+
+/** Just the ledger key's fields (callers may pass a whole ledger entry). */
+const messageKeyOf = (key: MessageKey): MessageKey => ({
+  cycleId: key.cycleId,
+  unitId: key.unitId,
+  kind: key.kind,
+  milestone: key.milestone,
+  recipient: key.recipient,
+});
 
 export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRepository {
   const { client, tableName: TableName, pageSize, writeConcurrency = 8 } = options;
@@ -516,7 +526,7 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
     },
 
     async releaseMessage(key, claimedAt) {
-      const k = { cycleId: key.cycleId, unitId: key.unitId, kind: key.kind, milestone: key.milestone, recipient: key.recipient };
+      const k = messageKeyOf(key);
       try {
         await client.send(
           new DeleteCommand({
@@ -534,7 +544,7 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
     },
 
     async markMessageSent(key, messageId, sentAt) {
-      const k = { cycleId: key.cycleId, unitId: key.unitId, kind: key.kind, milestone: key.milestone, recipient: key.recipient };
+      const k = messageKeyOf(key);
       try {
         await client.send(
           new UpdateCommand({
