@@ -197,6 +197,17 @@ export function createClock(opts: { startAt: number; mode: ClockMode }): SimCloc
     }
   };
 
+  /** Simulated mode: each time all is quiet, jump to the next timer and fire it, up to `bound`. */
+  const advanceThrough = async (bound: number): Promise<void> => {
+    while (!stopped) {
+      await quiesce();
+      const next = timers[0];
+      if (!next || next.at > bound) return;
+      setNow(next.at);
+      fireDue();
+    }
+  };
+
   const runUntil = async (untilMs: number): Promise<void> => {
     if (speed !== 0) {
       // Real time drives the clock; just wait until the instant has passed and all is quiet.
@@ -208,13 +219,7 @@ export function createClock(opts: { startAt: number; mode: ClockMode }): SimCloc
       }
       return;
     }
-    while (!stopped) {
-      await quiesce();
-      const next = timers[0];
-      if (!next || next.at > untilMs) break;
-      setNow(next.at);
-      fireDue();
-    }
+    await advanceThrough(untilMs);
     setNow(untilMs);
   };
 
@@ -228,13 +233,7 @@ export function createClock(opts: { startAt: number; mode: ClockMode }): SimCloc
       }
       return;
     }
-    while (!stopped) {
-      await quiesce();
-      const next = timers[0];
-      if (!next || next.at > bound) return;
-      setNow(next.at);
-      fireDue();
-    }
+    await advanceThrough(bound);
   };
 
   return {
