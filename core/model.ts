@@ -3,6 +3,7 @@
  * Instants are ISO-8601 UTC strings (`...Z`, milliseconds kept); they are shown in Beijing time.
  */
 import type { PhaseKind } from './plan/schema';
+import type { Problem } from './validation';
 
 export type CycleStatus = 'stored' | 'running' | 'forwarded' | 'closed';
 
@@ -18,7 +19,9 @@ export interface CycleRecord {
 }
 
 export interface DocumentRef {
-  /** Object key chosen by the server (documents bucket). */
+  /** The upload it came from. */
+  uploadId: string;
+  /** Object key chosen by the server (documents bucket), written only by the server after its check. */
   key: string;
   fileName: string;
   contentType: string;
@@ -38,6 +41,81 @@ export interface SubmissionVersion {
   submittedBy: string;
   narrative?: string;
   documents: DocumentRef[];
+  /** The structured self-assessment (自评报告), for the reviewed deliverable only. */
+  selfAssessment?: SelfAssessment;
+}
+
+/** One rubric item as the county scores itself, with the uploads that evidence it. */
+export interface SelfScore {
+  itemId: string;
+  score: number;
+  /** Upload ids; each is also among the version's documents. */
+  evidence: string[];
+  note?: string;
+}
+
+/** One community or village of the county's roster (社区/村名单). */
+export interface RosterEntry {
+  name: string;
+  /** 已创建: no pyramid-selling organisation, activity, organised residents or premises. */
+  created: boolean;
+  /** 合格: passed the county's own check (only a created community can be qualified). */
+  qualified: boolean;
+}
+
+/** What the server computes from a self-assessment; nobody sends these numbers. */
+export interface SelfAssessmentFigures {
+  communities: number;
+  created: number;
+  qualified: number;
+  /** created / communities (创建覆盖率), 0..1; null when the roster is empty. */
+  coverage: number | null;
+  /** qualified / created (合格率), 0..1; null when nothing is created. */
+  passRate: number | null;
+  /** Standard and bonus points minus deductions, as the county scored itself. */
+  selfScore: number;
+  /** The rubric's total. */
+  total: number;
+}
+
+export interface SelfAssessment {
+  narrative: string;
+  scores: SelfScore[];
+  roster: RosterEntry[];
+  figures: SelfAssessmentFigures;
+  /** Where it falls short (coverage < 90 %, pass rate < 80 %, items not scored): shown before the county confirms, kept with the version. */
+  findings: Problem[];
+}
+
+/** An upload form the server issued, and what its check found where the file landed. */
+export interface Upload {
+  cycleId: string;
+  unitId: string;
+  uploadId: string;
+  /** Where the form lets the browser put the file (incoming/ prefix, expires). */
+  incomingKey: string;
+  fileName: string;
+  /** The declared type, from the allow-list. */
+  contentType: string;
+  createdBy: string;
+  createdAt: string;
+  /** When the form stops working. */
+  formExpiresAt: string;
+  status: 'pending' | 'checked' | 'rejected';
+  checkedAt?: string;
+  /** Set when checked: the server's copy, its size and hash. */
+  document?: DocumentRef;
+  /** Set when rejected: why, named like a validation problem. */
+  rejection?: Problem;
+}
+
+/** Who acts, as the API established it from the token (never from the request body). */
+export interface Actor {
+  /** The user's name in the identity provider (Cognito username). */
+  id: string;
+  role: 'county' | 'city';
+  /** For a county user: the unit the server assigned (a Cognito group), never one the user chose. */
+  unitId?: string;
 }
 
 export interface DeliverableStatus {
@@ -71,6 +149,13 @@ export interface WaitToken {
 export type ReviewOutcome = 'approved' | 'returned';
 
 /** The city's preliminary-review (初评) decision for one round. Written once. */
+/** The city's score for one rubric item, with its reason. */
+export interface ItemScore {
+  itemId: string;
+  score: number;
+  reason?: string;
+}
+
 export interface ReviewDecision {
   cycleId: string;
   unitId: string;
@@ -78,6 +163,11 @@ export interface ReviewDecision {
   version: number;
   outcome: ReviewOutcome;
   reason?: string;
+  /** The city's score per rubric item (and the sum over them). */
+  scores?: ItemScore[];
+  cityScore?: number;
+  /** For 'returned': the rectification deadline's last day (Beijing) the city set; absent, the plan's rule gives it. */
+  rectificationLastDay?: string;
   decidedBy: string;
   decidedAt: string;
 }
@@ -161,7 +251,7 @@ export interface AuditEntry {
   at: string;
   actor: string;
   role: 'county' | 'city' | 'system';
-  action: 'submit' | 'decide' | 'start-cycle' | 'forward' | 'mark-undeliverable' | 'fix-contact' | 'propose-supervision' | 'extend';
+  action: 'submit' | 'decide' | 'start-cycle' | 'forward' | 'mark-undeliverable' | 'fix-contact' | 'propose-supervision' | 'extend' | 'upload' | 'check-upload';
   what: Record<string, unknown>;
   why?: string;
 }

@@ -17,6 +17,7 @@ import type {
   SubmissionVersion,
   UnitOutcomeRecord,
   UnitOutcomeStatus,
+  Upload,
   WaitKind,
   WaitToken,
 } from './model';
@@ -42,7 +43,26 @@ export interface CycleRepository {
     input: Omit<SubmissionVersion, 'version'>,
   ): Promise<SubmissionVersion>;
   getDeliverableStatus(cycleId: string, unitId: string, deliverableId: string): Promise<DeliverableStatus | null>;
+  /** Every deliverable status of the unit (one per deliverable it submitted). */
+  listDeliverableStatuses(cycleId: string, unitId: string): Promise<DeliverableStatus[]>;
   listSubmissions(cycleId: string): Promise<SubmissionVersion[]>;
+  /** Every version the unit submitted, by deliverable then version. */
+  listUnitSubmissions(cycleId: string, unitId: string): Promise<SubmissionVersion[]>;
+  getSubmission(cycleId: string, unitId: string, deliverableId: string, version: number): Promise<SubmissionVersion | null>;
+
+  /** Stores a new upload form (never overwrites one). */
+  putUpload(upload: Upload): Promise<void>;
+  getUpload(cycleId: string, unitId: string, uploadId: string): Promise<Upload | null>;
+  /**
+   * Records the check of a pending upload once: the first result wins; later calls get the stored upload
+   * back with `updated: false`.
+   */
+  completeUploadCheck(
+    cycleId: string,
+    unitId: string,
+    uploadId: string,
+    result: Pick<Upload, 'status' | 'checkedAt' | 'document' | 'rejection'>,
+  ): Promise<{ updated: boolean; upload: Upload }>;
 
   putWaitToken(token: WaitToken): Promise<void>;
   getWaitToken(cycleId: string, unitId: string, kind: WaitKind, key: string): Promise<WaitToken | null>;
@@ -65,6 +85,8 @@ export interface CycleRepository {
   /** Gives back a claim whose send failed, so a retry may claim it at once: only if it is still this claim (same claimedAt) and unsent. */
   releaseMessage(key: MessageKey, claimedAt: string): Promise<void>;
   listMessages(cycleId: string): Promise<LedgerEntry[]>;
+  /** The ledger entries about one unit. */
+  listUnitMessages(cycleId: string, unitId: string): Promise<LedgerEntry[]>;
 
   recordForwarding(record: ForwardingRecord): Promise<ForwardingRecord>;
   appendAudit(entry: AuditEntry): Promise<void>;
@@ -85,6 +107,8 @@ export interface CycleRepository {
   grantExtension(extension: Extension): Promise<void>;
   /** The unit's extensions, oldest grant first. */
   listExtensions(cycleId: string, unitId: string): Promise<Extension[]>;
+  /** Every unit's extensions in the cycle. */
+  listCycleExtensions(cycleId: string): Promise<Extension[]>;
   /** The name of the unit's current execution (it changes when an extension restarts it). */
   setUnitRun(cycleId: string, unitId: string, executionName: string): Promise<void>;
   getUnitRun(cycleId: string, unitId: string): Promise<string | null>;
@@ -119,6 +143,22 @@ export interface WorkflowEngine {
   stopUnit(executionName: string, cause: string): Promise<'stopped' | 'not-running'>;
 }
 
+/**
+ * The documents bucket. Browsers upload to `incoming/` keys through presigned POST forms; only the server
+ * writes under `documents/`, by copying an upload there before it checks it, so what was checked is what
+ * is kept and nobody can overwrite it.
+ */
+export interface DocumentStore {
+  /** A presigned POST form for exactly this key, type and size range. */
+  createUploadForm(input: { key: string; contentType: string; maxBytes: number; expiresInSeconds: number }): Promise<{ url: string; fields: Record<string, string> }>;
+  /** Server-side copy; false if the source does not exist. */
+  copy(fromKey: string, toKey: string): Promise<boolean>;
+  /** The object's bytes, or null if it does not exist; TooLarge if it exceeds maxBytes. */
+  read(key: string, maxBytes: number): Promise<Uint8Array | null | 'too-large'>;
+  /** A short-lived download link that names the file. */
+  downloadUrl(input: { key: string; fileName: string; contentType: string; expiresInSeconds: number }): Promise<string>;
+}
+
 export interface Clock {
   now(): number;
 }
@@ -127,5 +167,6 @@ export interface Deps {
   repo: CycleRepository;
   mailer: Mailer;
   workflow: WorkflowEngine;
+  documents: DocumentStore;
   clock: Clock;
 }

@@ -7,7 +7,7 @@ import type { Deliverable, Phase, Plan, Unit } from '../plan/schema';
 import { deriveSchedule, planDays } from '../plan/schedule';
 import type { EscalationSlot, ReminderSlot, Schedule } from '../plan/schedule-schema';
 import type { Extension } from '../model';
-import type { Deps } from '../ports';
+import type { Deps, DocumentStore } from '../ports';
 import { makeNotifier, type Notifier } from '../notifier/notifier';
 
 export interface DeliverableInPlan {
@@ -61,7 +61,18 @@ export function unitSchedule(loaded: LoadedPlan, extensions: readonly Extension[
   return extensions.length === 0 ? loaded.schedule : deriveSchedule(loaded.plan, extendedLastDays(extensions));
 }
 
-export function makeContext(deps: Deps): Context {
+/** A port this context was not given: using it is a wiring bug, and says so. */
+export function unavailable<T extends object>(port: string): T {
+  return new Proxy({} as T, {
+    get(_t, prop) {
+      throw new Error(`this function has no ${port} (asked for ${String(prop)}): add it to the handler's getDeps() and to its grants`);
+    },
+  });
+}
+
+/** `documents` may be left out by callers that never touch the documents bucket. */
+export function makeContext(input: Omit<Deps, 'documents'> & { documents?: DocumentStore }): Context {
+  const deps: Deps = { ...input, documents: input.documents ?? unavailable<DocumentStore>('documents store') };
   const cache = new Map<string, LoadedPlan>();
   const ctx: Context = {
     ...deps,

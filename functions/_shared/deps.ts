@@ -3,23 +3,15 @@
  * so its bundle carries only those SDK clients; getDeps() builds them once per cold start. Tests and the
  * local twin call each handler's makeHandler() with a context of their own instead.
  */
-import type { CycleRepository, Mailer, WorkflowEngine } from '../../core/ports';
-import { makeContext, type Context } from '../../core/use-cases/context';
+import type { CycleRepository, DocumentStore, Mailer, WorkflowEngine } from '../../core/ports';
+import { makeContext, unavailable, type Context } from '../../core/use-cases/context';
 import { readEnv, type Env } from './env';
 
 export interface AdapterBuilders {
   repo: (env: Env) => CycleRepository;
   mailer?: (env: Env) => Mailer;
   workflow?: (env: Env) => WorkflowEngine;
-}
-
-/** A port this function was not given: using it is a wiring bug, and says so. */
-function unavailable<T extends object>(port: string): T {
-  return new Proxy({} as T, {
-    get(_t, prop) {
-      throw new Error(`this function has no ${port} (asked for ${String(prop)}): add it to the handler's getDeps() and to its grants`);
-    },
-  });
+  documents?: (env: Env) => DocumentStore;
 }
 
 export function buildContext(builders: AdapterBuilders, env: Env = readEnv()): Context {
@@ -27,6 +19,7 @@ export function buildContext(builders: AdapterBuilders, env: Env = readEnv()): C
     repo: builders.repo(env),
     mailer: builders.mailer ? builders.mailer(env) : unavailable<Mailer>('mailer'),
     workflow: builders.workflow ? builders.workflow(env) : unavailable<WorkflowEngine>('workflow engine'),
+    documents: builders.documents?.(env),
     clock: { now: () => Date.now() },
   });
 }

@@ -9,6 +9,8 @@ const envSchema = z.object({
   UNIT_STATE_MACHINE_ARN: z.optional(z.string().check(z.minLength(1))),
   CYCLE_STATE_MACHINE_ARN: z.optional(z.string().check(z.minLength(1))),
   SES_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
+  /** The documents bucket (uploads land under incoming/, checked copies live under documents/). */
+  DOCUMENTS_BUCKET: z.optional(z.string().check(z.minLength(1))),
 });
 
 export type Env = z.infer<typeof envSchema>;

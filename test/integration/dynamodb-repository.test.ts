@@ -46,7 +46,7 @@ const submission = (cycleId: string, unitId: string, n = 0): Omit<SubmissionVers
   onTime: true,
   submittedBy: 'office@county.example.cn',
   narrative: `第${n}次提交`,
-  documents: [{ key: `docs/${n}.pdf`, fileName: '实施方案.pdf', contentType: 'application/pdf', size: 100 + n, sha256: 'ab'.repeat(32) }],
+  documents: [{ uploadId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, key: `docs/${n}.pdf`, fileName: '实施方案.pdf', contentType: 'application/pdf', size: 100 + n, sha256: 'ab'.repeat(32) }],
 });
 
 const ledgerEntry = (cycleId: string, unitId: string | null, i: number): Omit<LedgerEntry, 'status' | 'sentAt' | 'messageId'> => ({
@@ -325,6 +325,52 @@ describe.each(repos)('CycleRepository behaviour (%s)', (_name, makeRepo) => {
     expect(before).toBeNull();
     expect(await repo.getUnitRun(cycleId, 'u1')).toBe('c--u1-x1');
     expect(await repo.getUnitRun(cycleId, 'u2')).toBeNull();
+    expect((await repo.listCycleExtensions(cycleId)).map((e) => [e.unitId, e.reason])).toEqual([
+      ['u1', '延期#1'], ['u1', '延期#2'], ['u1', '延期#3'], ['u2', '延期#4'],
+    ]);
+  });
+
+  it("reads one unit's versions, statuses and ledger entries, and one version by number", async () => {
+    // Prepare
+    const repo = makeRepo();
+    const cycleId = planWith(1).cycleId;
+    const v1 = await repo.addSubmission(submission(cycleId, 'u1', 1));
+    const other = await repo.addSubmission({ ...submission(cycleId, 'u1', 2), deliverableId: 'self-assessment-report' });
+    const v2 = await repo.addSubmission(submission(cycleId, 'u1', 3));
+    await repo.addSubmission(submission(cycleId, 'u2', 4));
+    await repo.claimMessage({ ...ledgerEntry(cycleId, 'u1', 1), claimedAt: at(1) }, at(0));
+    await repo.claimMessage({ ...ledgerEntry(cycleId, 'u2', 2), claimedAt: at(2) }, at(0));
+    // Act
+    const versions = await repo.listUnitSubmissions(cycleId, 'u1');
+    const statuses = await repo.listDeliverableStatuses(cycleId, 'u1');
+    // Assess
+    expect(versions).toEqual([v1, v2, other]);
+    expect(statuses.map((s) => [s.deliverableId, s.latestVersion])).toEqual([['implementation-plan', 2], ['self-assessment-report', 1]]);
+    expect(await repo.getSubmission(cycleId, 'u1', 'implementation-plan', 2)).toEqual(v2);
+    expect(await repo.getSubmission(cycleId, 'u1', 'implementation-plan', 3)).toBeNull();
+    expect((await repo.listUnitMessages(cycleId, 'u1')).map((m) => m.unitId)).toEqual(['u1']);
+  });
+
+  it('stores an upload once and records its check once: concurrent checks, one wins', async () => {
+    // Prepare
+    const repo = makeRepo();
+    const cycleId = planWith(1).cycleId;
+    const upload = {
+      cycleId, unitId: 'u1', uploadId: '6f1c2a52-8d4e-4c55-9b0e-2f1a3c4d5e6f', incomingKey: 'incoming/x', fileName: '自评报告.pdf',
+      contentType: 'application/pdf', createdBy: 'yanping', createdAt: at(1), formExpiresAt: at(901), status: 'pending' as const,
+    };
+    await repo.putUpload(upload);
+    await expect(repo.putUpload(upload)).rejects.toThrow();
+    const doc = (n: number) => ({ uploadId: upload.uploadId, key: `documents/${n}`, fileName: upload.fileName, contentType: upload.contentType, size: n, sha256: 'cd'.repeat(32) });
+    // Act
+    const results = await Promise.all([1, 2, 3].map((n) => repo.completeUploadCheck(cycleId, 'u1', upload.uploadId, { status: 'checked', checkedAt: at(10 + n), document: doc(n) })));
+    // Assess
+    expect(results.filter((r) => r.updated)).toHaveLength(1);
+    const winner = results.find((r) => r.updated)!.upload;
+    for (const r of results) expect(r.upload).toEqual(winner);
+    expect(await repo.getUpload(cycleId, 'u1', upload.uploadId)).toEqual(winner);
+    expect(winner).toMatchObject({ ...upload, status: 'checked' });
+    expect(await repo.getUpload(cycleId, 'u2', upload.uploadId)).toBeNull();
   });
 });
 

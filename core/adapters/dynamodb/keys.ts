@@ -36,13 +36,14 @@ export const ENTITY = {
   contactStatus: 'ContactStatus',
   extension: 'Extension',
   unitRun: 'UnitRun',
+  upload: 'Upload',
 } as const;
 
 /** How many unit ids one UnitOrder item holds (1,000 ids of <= 40 chars stay far below 400 KB). */
 export const UNIT_ORDER_CHUNK = 1000;
 
 /** Cycle-wide listings served by GSI1. */
-export type CycleListing = 'MSG' | 'SUB' | 'DECISION' | 'AUDIT' | 'OUTCOME';
+export type CycleListing = 'MSG' | 'SUB' | 'DECISION' | 'AUDIT' | 'OUTCOME' | 'EXTENSION';
 
 const esc = (s: string) => s.replace(/%/g, '%25').replace(/#/g, '%23');
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
@@ -71,6 +72,9 @@ export const listingPk = (cycleId: string, listing: CycleListing, shard: number)
 export const cyclePartition = (cycleId: string) => cyclePk(cycleId);
 export const UNIT_PREFIX = 'UNIT#';
 export const EXTENSION_PREFIX = 'EXTENSION#';
+export const SUBMISSION_PREFIX = 'SUBMISSION#';
+export const DELIVERABLE_PREFIX = 'DELIVERABLE#';
+export const MESSAGE_PREFIX = 'MSG#';
 /** The partition of everything one unit does (for begins_with queries such as the unit's extensions). */
 export const unitPartition = (cycleId: string, unitId: string) => unitPk(cycleId, unitId);
 
@@ -85,11 +89,11 @@ export const keys = {
 
   deliverable: (cycleId: string, unitId: string, deliverableId: string): ItemKey => ({
     PK: unitPk(cycleId, unitId),
-    SK: `DELIVERABLE#${deliverableId}`,
+    SK: `${DELIVERABLE_PREFIX}${deliverableId}`,
   }),
   submission: (cycleId: string, unitId: string, deliverableId: string, version: number): ItemKey => ({
     PK: unitPk(cycleId, unitId),
-    SK: `SUBMISSION#${deliverableId}#V#${pad(version, 4)}`,
+    SK: `${SUBMISSION_PREFIX}${deliverableId}#V#${pad(version, 4)}`,
   }),
   waitToken: (cycleId: string, unitId: string, kind: WaitKind, key: string): ItemKey => ({
     PK: unitPk(cycleId, unitId),
@@ -102,7 +106,7 @@ export const keys = {
   outcome: (cycleId: string, unitId: string): ItemKey => ({ PK: unitPk(cycleId, unitId), SK: 'OUTCOME' }),
   message: (k: MessageKey): ItemKey => ({
     PK: scopePk(k.cycleId, k.unitId),
-    SK: `MSG#${k.kind}#${esc(k.milestone)}#${esc(k.recipient)}`,
+    SK: `${MESSAGE_PREFIX}${k.kind}#${esc(k.milestone)}#${esc(k.recipient)}`,
   }),
   audit: (cycleId: string, unitId: string | null, at: string, seq: string): ItemKey => ({
     PK: scopePk(cycleId, unitId),
@@ -113,6 +117,8 @@ export const keys = {
     PK: unitPk(cycleId, unitId),
     SK: `${EXTENSION_PREFIX}${deliverableId}#${grantedAt}`,
   }),
+  /** An upload form and its check (upload ids are UUIDs). */
+  upload: (cycleId: string, unitId: string, uploadId: string): ItemKey => ({ PK: unitPk(cycleId, unitId), SK: `UPLOAD#${uploadId}` }),
   /** The name of the unit's current execution. */
   unitRun: (cycleId: string, unitId: string): ItemKey => ({ PK: unitPk(cycleId, unitId), SK: 'RUN' }),
   /** An address's deliverability, across cycles (a directory address outlives a cycle); lower-cased here. */
@@ -137,6 +143,10 @@ export const gsi1 = {
   message: (k: MessageKey, at: string): Gsi1Key => ({
     GSI1PK: listingPk(k.cycleId, 'MSG', listingShard(k.unitId)),
     GSI1SK: `${at}#${unitOrCycle(k.unitId)}#${k.kind}#${esc(k.milestone)}#${esc(k.recipient)}`,
+  }),
+  extension: (cycleId: string, unitId: string, deliverableId: string, grantedAt: string): Gsi1Key => ({
+    GSI1PK: listingPk(cycleId, 'EXTENSION', listingShard(unitId)),
+    GSI1SK: `${grantedAt}#${unitId}#${deliverableId}`,
   }),
   audit: (cycleId: string, unitId: string | null, at: string, seq: string): Gsi1Key => ({
     GSI1PK: listingPk(cycleId, 'AUDIT', listingShard(unitId)),

@@ -28,15 +28,19 @@ import type {
   SubmissionVersion,
   UnitOutcomeRecord,
   UnitOutcomeStatus,
+  Upload,
   WaitToken,
   MessageKey,
 } from '../../model';
 import type { Plan, Unit } from '../../plan/schema';
 import type { ClaimResult, CycleRepository, Page } from '../../ports';
 import {
+  DELIVERABLE_PREFIX,
   ENTITY,
   EXTENSION_PREFIX,
   GSI1,
+  MESSAGE_PREFIX,
+  SUBMISSION_PREFIX,
   META_ATTRIBUTES,
   UNIT_ORDER_CHUNK,
   UNIT_PREFIX,
@@ -155,6 +159,14 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
     } while (ExclusiveStartKey);
     return items;
   }
+
+  /** Items of one unit's partition whose sort key starts with the prefix, in key order, strongly consistent. */
+  const queryUnit = (cycleId: string, unitId: string, prefix: string) =>
+    queryAll({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': unitPartition(cycleId, unitId), ':prefix': prefix },
+      ConsistentRead: true,
+    });
 
   /** A cycle-wide listing: every shard, merged in index order (time first). */
   const listByGsi = async (cycleId: string, listing: CycleListing) => {
@@ -451,6 +463,53 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
       return (await listByGsi(cycleId, 'SUB')).map((i) => strip<SubmissionVersion>(i)!);
     },
 
+    async listDeliverableStatuses(cycleId, unitId) {
+      return (await queryUnit(cycleId, unitId, DELIVERABLE_PREFIX)).map((i) => strip<DeliverableStatus>(i)!);
+    },
+
+    async listUnitSubmissions(cycleId, unitId) {
+      return (await queryUnit(cycleId, unitId, SUBMISSION_PREFIX)).map((i) => strip<SubmissionVersion>(i)!);
+    },
+
+    async getSubmission(cycleId, unitId, deliverableId, version) {
+      return strip<SubmissionVersion>(await get(keys.submission(cycleId, unitId, deliverableId, version)));
+    },
+
+    async putUpload(upload) {
+      if (!(await putIfAbsent({ ...upload, ...keys.upload(upload.cycleId, upload.unitId, upload.uploadId), entityType: ENTITY.upload }))) {
+        throw new Error(`upload ${upload.uploadId} exists already`);
+      }
+    },
+
+    async getUpload(cycleId, unitId, uploadId) {
+      return strip<Upload>(await get(keys.upload(cycleId, unitId, uploadId)));
+    },
+
+    /** One conditional update from 'pending'; the loser reads the winner's result. */
+    async completeUploadCheck(cycleId, unitId, uploadId, result) {
+      const Key = keys.upload(cycleId, unitId, uploadId);
+      const fields = Object.entries(result).filter(([, v]) => v !== undefined);
+      try {
+        const res = await client.send(
+          new UpdateCommand({
+            TableName,
+            Key,
+            UpdateExpression: `SET ${fields.map(([k]) => `#${k} = :${k}`).join(', ')}`,
+            ConditionExpression: 'attribute_exists(PK) AND #status = :pending',
+            ExpressionAttributeNames: Object.fromEntries(fields.map(([k]) => [`#${k}`, k])),
+            ExpressionAttributeValues: { ...Object.fromEntries(fields.map(([k, v]) => [`:${k}`, v])), ':pending': 'pending' },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return { updated: true, upload: strip<Upload>(res.Attributes as Item)! };
+      } catch (err) {
+        if (!isConditionFailed(err)) throw translateDynamoError(err);
+      }
+      const stored = strip<Upload>(await get(Key));
+      if (!stored) throw new Error(`upload ${uploadId} does not exist`);
+      return { updated: false, upload: stored };
+    },
+
     async putWaitToken(token: WaitToken) {
       await send(() =>
         client.send(
@@ -574,6 +633,10 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
       return (await listByGsi(cycleId, 'MSG')).map((i) => strip<LedgerEntry>(i)!);
     },
 
+    async listUnitMessages(cycleId, unitId) {
+      return (await queryUnit(cycleId, unitId, MESSAGE_PREFIX)).map((i) => strip<LedgerEntry>(i)!);
+    },
+
     async recordForwarding(record) {
       if (await putIfAbsent({ ...record, ...keys.forwarding(record.cycleId), entityType: ENTITY.forwarding })) return { ...record };
       return strip<ForwardingRecord>(await get(keys.forwarding(record.cycleId)))!;
@@ -654,18 +717,23 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
         client.send(
           new PutCommand({
             TableName,
-            Item: { ...extension, ...keys.extension(cycleId, unitId, deliverableId, grantedAt), entityType: ENTITY.extension },
+            Item: {
+              ...extension,
+              ...keys.extension(cycleId, unitId, deliverableId, grantedAt),
+              ...gsi1.extension(cycleId, unitId, deliverableId, grantedAt),
+              entityType: ENTITY.extension,
+            },
           }),
         ),
       );
     },
 
+    async listCycleExtensions(cycleId) {
+      return (await listByGsi(cycleId, 'EXTENSION')).map((i) => strip<Extension>(i)!);
+    },
+
     async listExtensions(cycleId, unitId) {
-      const items = await queryAll({
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': unitPartition(cycleId, unitId), ':prefix': EXTENSION_PREFIX },
-        ConsistentRead: true,
-      });
+      const items = await queryUnit(cycleId, unitId, EXTENSION_PREFIX);
       return items
         .map((i) => strip<Extension>(i)!)
         .sort((a, b) => a.grantedAt.localeCompare(b.grantedAt) || a.deliverableId.localeCompare(b.deliverableId));

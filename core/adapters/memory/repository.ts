@@ -16,6 +16,7 @@ import type {
   ReviewDecision,
   SubmissionVersion,
   UnitOutcomeRecord,
+  Upload,
   WaitToken,
 } from '../../model';
 import type { ClaimResult, CycleRepository, Page } from '../../ports';
@@ -37,6 +38,8 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
   const contacts = new Map<string, ContactStatus>();
   const extensions: Extension[] = [];
   const unitRuns = new Map<string, string>();
+  const uploads = new Map<string, Upload>();
+  const bySubmission = (a: SubmissionVersion, b: SubmissionVersion) => a.deliverableId.localeCompare(b.deliverableId) || a.version - b.version;
 
   return {
     async storePlan(plan, planHash, now) {
@@ -104,6 +107,36 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
     async listSubmissions(cycleId) {
       return clone(submissions.filter((s) => s.cycleId === cycleId));
     },
+    async listDeliverableStatuses(cycleId, unitId) {
+      return clone(
+        [...deliverables.values()]
+          .filter((d) => d.cycleId === cycleId && d.unitId === unitId)
+          .sort((a, b) => a.deliverableId.localeCompare(b.deliverableId)),
+      );
+    },
+    async listUnitSubmissions(cycleId, unitId) {
+      return clone(submissions.filter((s) => s.cycleId === cycleId && s.unitId === unitId).sort(bySubmission));
+    },
+    async getSubmission(cycleId, unitId, deliverableId, version) {
+      const v = submissions.find((s) => s.cycleId === cycleId && s.unitId === unitId && s.deliverableId === deliverableId && s.version === version);
+      return v ? clone(v) : null;
+    },
+    async putUpload(upload) {
+      const k = [upload.cycleId, upload.unitId, upload.uploadId].join('|');
+      if (uploads.has(k)) throw new Error(`upload ${upload.uploadId} exists already`);
+      uploads.set(k, clone(upload));
+    },
+    async getUpload(cycleId, unitId, uploadId) {
+      const u = uploads.get([cycleId, unitId, uploadId].join('|'));
+      return u ? clone(u) : null;
+    },
+    async completeUploadCheck(cycleId, unitId, uploadId, result) {
+      const u = uploads.get([cycleId, unitId, uploadId].join('|'));
+      if (!u) throw new Error(`upload ${uploadId} does not exist`);
+      if (u.status !== 'pending') return { updated: false, upload: clone(u) };
+      for (const [k, v] of Object.entries(result)) if (v !== undefined) Object.assign(u, { [k]: clone(v) });
+      return { updated: true, upload: clone(u) };
+    },
     async putWaitToken(token) {
       tokens.set([token.cycleId, token.unitId, token.kind, token.key].join('|'), clone(token));
     },
@@ -155,6 +188,9 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
     async listMessages(cycleId) {
       return clone([...ledger.values()].filter((e) => e.cycleId === cycleId));
     },
+    async listUnitMessages(cycleId, unitId) {
+      return clone([...ledger.values()].filter((e) => e.cycleId === cycleId && e.unitId === unitId));
+    },
     async recordForwarding(record) {
       const existing = forwardings.get(record.cycleId);
       if (existing) return clone(existing);
@@ -189,6 +225,9 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
     async grantExtension(extension) {
       extensions.push(clone(extension));
     },
+    async listCycleExtensions(cycleId) {
+      return clone(extensions.filter((e) => e.cycleId === cycleId).sort((a, b) => a.grantedAt.localeCompare(b.grantedAt)));
+    },
     async listExtensions(cycleId, unitId) {
       // Oldest grant first, like the DynamoDB sort key (deliverable, then grantedAt) read back and sorted.
       return clone(
@@ -204,7 +243,7 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
       return unitRuns.get([cycleId, unitId].join('|')) ?? null;
     },
     dump() {
-      return { plans, cycles, deliverables, submissions, tokens, decisions, outcomes, ledger, forwardings, audit, contacts, extensions, unitRuns };
+      return { plans, cycles, deliverables, submissions, tokens, decisions, outcomes, ledger, forwardings, audit, contacts, extensions, unitRuns, uploads };
     },
   };
 }

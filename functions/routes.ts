@@ -1,0 +1,49 @@
+/**
+ * The HTTP API's route table: the one list of routes. The CDK app builds one function and one API Gateway
+ * route per entry from it (infra/stacks/api-stack.ts), the local twin's gateway serves the routes it
+ * finds in the synthesized template (so it follows this list without importing it), and the OpenAPI
+ * document is generated from it and each route's zod schemas (functions/openapi.ts).
+ *
+ * Access:
+ * - `public`: no token (health check, the OpenAPI document);
+ * - `signed-in`: any valid token of the user pool;
+ * - `county`: a county user, on its own unit only (the path's `{unitId}`);
+ * - `unit`: a county user on its own unit, or the city office on any unit;
+ * - `city`: the city office only.
+ * Every route but `public` sits behind the JWT authorizer on AWS and the local gateway's equivalent.
+ */
+export type Access = 'public' | 'signed-in' | 'county' | 'unit' | 'city';
+export type HttpMethod = 'GET' | 'POST' | 'PUT';
+
+export interface RouteEntry {
+  method: HttpMethod;
+  /** API Gateway path with `{param}` placeholders. */
+  path: string;
+  /** The function folder under functions/ that serves it. */
+  function: string;
+  access: Access;
+  summary: { zh: string; en: string };
+}
+
+const UNIT = '/cycles/{cycleId}/units/{unitId}';
+const DELIVERABLE = `${UNIT}/deliverables/{deliverableId}`;
+
+export const ROUTES = [
+  { method: 'GET', path: '/health', function: 'get-health', access: 'public', summary: { zh: '健康检查', en: 'Health check' } },
+  { method: 'GET', path: '/openapi.json', function: 'get-openapi', access: 'public', summary: { zh: '接口说明（OpenAPI）', en: 'This API as an OpenAPI document' } },
+  { method: 'GET', path: '/me', function: 'get-me', access: 'signed-in', summary: { zh: '当前用户与所属单位', en: 'Who am I: role and unit' } },
+  { method: 'GET', path: UNIT, function: 'get-unit-overview', access: 'unit', summary: { zh: '本单位各阶段应报材料、截止时间与状态', en: "What is due for the unit, when, and each phase's status" } },
+  { method: 'POST', path: `${UNIT}/uploads`, function: 'create-upload', access: 'county', summary: { zh: '申请上传表单（预签名 POST）', en: 'Get an upload form (presigned POST)' } },
+  { method: 'POST', path: `${UNIT}/uploads/{uploadId}/check`, function: 'check-upload', access: 'county', summary: { zh: '核验已上传的文件（大小、类型、SHA-256）', en: 'Check an uploaded file where it landed (size, type, SHA-256)' } },
+  { method: 'POST', path: `${DELIVERABLE}/self-assessment/preview`, function: 'preview-self-assessment', access: 'unit', summary: { zh: '预览自评：覆盖率、合格率与不足之处（不保存）', en: 'Preview a self-assessment: coverage, pass rate and shortfalls (stores nothing)' } },
+  { method: 'POST', path: `${DELIVERABLE}/versions`, function: 'submit-deliverable', access: 'county', summary: { zh: '报送材料（每次报送生成新版本）', en: 'Submit a deliverable (each submission is a new version)' } },
+  { method: 'GET', path: `${UNIT}/submissions`, function: 'list-submissions', access: 'unit', summary: { zh: '本单位全部报送及其各版本', en: "The unit's submissions and every version of each" } },
+  { method: 'GET', path: `${DELIVERABLE}/versions/{version}`, function: 'get-submission-version', access: 'unit', summary: { zh: '查看某一版本（含短时下载链接）', en: 'One version, with short-lived download links' } },
+  { method: 'GET', path: `${DELIVERABLE}/versions/{version}/receipt`, function: 'get-receipt', access: 'unit', summary: { zh: '回执', en: 'The receipt (回执) of a version' } },
+  { method: 'GET', path: '/cycles/{cycleId}/dashboard', function: 'get-dashboard', access: 'city', summary: { zh: '全市各单位进度总览', en: 'Every unit by phase, at a glance' } },
+  { method: 'PUT', path: `${UNIT}/reviews/{round}/decision`, function: 'decide-review', access: 'city', summary: { zh: '初评决定：通过，或退回限期整改', en: 'Decide the preliminary review: approve, or return for rectification' } },
+  { method: 'POST', path: `${DELIVERABLE}/extensions`, function: 'grant-extension', access: 'city', summary: { zh: '批准延期', en: 'Grant an extension' } },
+  { method: 'POST', path: '/contacts/fix', function: 'fix-contact', access: 'city', summary: { zh: '标记通讯录邮箱已修正', en: 'Mark a directory address as fixed' } },
+] as const satisfies readonly RouteEntry[];
+
+export type RouteFunction = (typeof ROUTES)[number]['function'];
