@@ -56,3 +56,36 @@ export class TransientError extends DomainError {
   readonly name = 'TransientError';
   readonly status = 503;
 }
+
+/** No valid identity: a token that is not an access token, or claims without a user. */
+export class UnauthorizedError extends DomainError {
+  readonly name = 'UnauthorizedError';
+  readonly status = 401;
+}
+
+/**
+ * The caller may not do this: a county user on another unit or on a city route, an account in no group.
+ * The message never says whether the thing exists.
+ */
+export class ForbiddenError extends DomainError {
+  readonly name = 'ForbiddenError';
+  readonly status = 403;
+}
+
+/** The deliverable's phase has not opened yet (what is due is submitted from the day its phase opens). */
+export class PhaseNotOpenError extends DomainError {
+  readonly name = 'PhaseNotOpenError';
+  readonly status = 409;
+}
+
+/** The review is over for this unit (its outcome is recorded): a decision now would change nothing. */
+export class ReviewClosedError extends DomainError {
+  readonly name = 'ReviewClosedError';
+  readonly status = 409;
+}
+
+/** A request body above the API's size limit. */
+export class PayloadTooLargeError extends DomainError {
+  readonly name = 'PayloadTooLargeError';
+  readonly status = 413;
+}

@@ -75,6 +75,7 @@ export interface CycleRepository {
   /** First outcome wins; later calls return it unchanged. */
   recordOutcome(cycleId: string, unitId: string, outcome: UnitOutcomeStatus, now: string): Promise<{ recorded: boolean; outcome: UnitOutcomeStatus }>;
   listOutcomes(cycleId: string): Promise<UnitOutcomeRecord[]>;
+  getOutcome(cycleId: string, unitId: string): Promise<UnitOutcomeRecord | null>;
 
   /**
    * The message ledger. claim: 'claimed' if this call may send (no entry, or a 'sending' entry whose lease

@@ -13,6 +13,7 @@ import { extendedLastDays, type Context } from '../core/use-cases/context';
 import { grantExtension } from '../core/use-cases/extensions';
 import { decideReview } from '../core/use-cases/review';
 import { submitDeliverable } from '../core/use-cases/submissions';
+import type { SelfAssessmentInput } from '../core/self-assessment';
 import { problemsFromIssues, formatProblems } from '../core/validation';
 
 const DAY = 86_400_000;
@@ -132,10 +133,27 @@ export function compileScenario(scenario: Scenario, plan: Plan, schedule: Schedu
   return actions.sort((a, b) => a.at - b.at);
 }
 
+/**
+ * A self-assessment a diligent county would send: every standard item at its maximum, and a roster of
+ * `communities` communities of which all are created and qualified (the targets are met).
+ */
+export function exampleSelfAssessment(plan: Plan, communities = 12): SelfAssessmentInput {
+  return {
+    narrative: '本县按照创建工作方案，完成了动员部署、实施推广和自查自评各阶段工作。',
+    scores: plan.rubric.items.filter((i) => i.kind === 'standard').map((i) => ({ itemId: i.id, score: i.maxPoints, evidence: [] })),
+    roster: Array.from({ length: communities }, (_, i) => ({ name: `第${i + 1}社区`, created: true, qualified: true })),
+  };
+}
+
 /** Plays one action through the same use cases the HTTP API exposes. */
 export async function performAction(ctx: Context, cycleId: string, a: Action): Promise<void> {
   if (a.kind === 'submit') {
-    await submitDeliverable(ctx, { cycleId, unitId: a.unitId, deliverableId: a.deliverableId, submittedBy: `${a.unitId}-staff` });
+    const loaded = await ctx.loadPlan(cycleId);
+    const reviewed = a.deliverableId === loaded.schedule.review.deliverableId;
+    await submitDeliverable(ctx, {
+      cycleId, unitId: a.unitId, deliverableId: a.deliverableId, submittedBy: `${a.unitId}-staff`,
+      ...(reviewed ? { selfAssessment: exampleSelfAssessment(loaded.plan) } : {}),
+    });
   } else if (a.kind === 'extend') {
     await grantExtension(ctx, { cycleId, unitId: a.unitId, deliverableId: a.deliverableId, lastDay: a.lastDay, reason: a.reason, grantedBy: 'city-reviewer' });
   } else {

@@ -82,7 +82,7 @@ export async function sendUnitNotice(ctx: Context, input: { cycleId: string; uni
       );
     }
     const { deliverable } = ctx.deliverableOf(loaded, loaded.schedule.review.deliverableId);
-    const { deadline, escalations } = rectificationDeadline(loaded, decision.decidedAt);
+    const { deadline, escalations } = rectificationDeadline(loaded, decision);
     return escalate(escalations, notice.level, `rectification#round-${notice.round}#L${notice.level}`, deliverable, deadline, 'rectification');
   }
 

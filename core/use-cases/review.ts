@@ -9,23 +9,27 @@
  * finds the token already completed ('gone') and does nothing. This also makes a restarted execution
  * pick up decisions and submissions made before the restart.
  */
-import { DecisionConflictError, NotFoundError } from '../errors';
-import type { ReviewDecision, ReviewOutcome, UnitOutcomeStatus } from '../model';
+import { DecisionConflictError, NotFoundError, ReviewClosedError, ValidationError } from '../errors';
+import type { ItemScore, ReviewDecision, ReviewOutcome, UnitOutcomeStatus } from '../model';
 import { fromAddress, templates } from '../notifier/templates';
-import { dayEnd, localDateOf, secondsUntil, toUtcInstant } from '../time';
+import { dayEnd, formatBeijing, localDateOf, secondsUntil, toUtcInstant } from '../time';
+import { makeProblem, type Problem } from '../validation';
 import type { Context, LoadedPlan } from './context';
 import { escalationLadder } from '../plan/schedule';
 import type { EscalationSlot } from '../plan/schedule-schema';
 
 /**
- * The rectification deadline (限期整改) of a returned round: the end of the N-th day (as the plan counts
- * days) after the decision, never past the review's end; and the escalation ladder that follows it.
- * Derived from the stored decision time, so every re-run computes the same.
+ * The rectification deadline (限期整改) of a returned round: the last day the city set in its decision, or
+ * else the end of the N-th day (as the plan counts days) after the decision; never past the review's end;
+ * and the escalation ladder that follows it. Derived from the stored decision, so every re-run computes the same.
  */
-export function rectificationDeadline(loaded: LoadedPlan, decidedAt: string): { deadline: string; lastDay: string; escalations: EscalationSlot[] } {
+export function rectificationDeadline(
+  loaded: LoadedPlan,
+  decision: Pick<ReviewDecision, 'decidedAt' | 'rectificationLastDay'>,
+): { deadline: string; lastDay: string; escalations: EscalationSlot[] } {
   const { review, forwardAt } = loaded.schedule;
   // The same rule as every deadline: one on a day off moves to the next working day (unless the plan keeps it).
-  const day = loaded.days.extendedLastDay(loaded.days.add(localDateOf(decidedAt), review.rectificationDays));
+  const day = loaded.days.extendedLastDay(decision.rectificationLastDay ?? loaded.days.add(localDateOf(decision.decidedAt), review.rectificationDays));
   const end = toUtcInstant(dayEnd(day));
   const [deadline, lastDay] = end < review.closesAt ? [end, day] : [review.closesAt, localDateOf(review.closesAt)];
   // Rungs after the list has gone to the province would come too late to matter: the outcome is recorded.
@@ -81,34 +85,70 @@ export async function requestReview(
 }
 
 /**
- * The city office decides a review round. A decision is written once: repeating the same decision
- * returns the recorded one; a different decision on a decided round is a DecisionConflictError naming
- * who decided and when. If the workflow's task already timed out or finished, the decision is still
- * recorded and the answer says so plainly.
+ * The city office decides a review round: approve, or return for rectification (限期整改) with a reason,
+ * optionally a city score and reason per rubric item, and optionally the rectification deadline's last day
+ * (else the plan's rule gives it).
+ *
+ * Optimistic locking: the decision of a round is written once (a conditional write), so of two city users
+ * deciding at once exactly one wins and the other gets a DecisionConflictError naming who decided and when.
+ * Repeating the same decision returns the recorded one. A decision naming a version other than the one
+ * under review is a conflict too (the county resubmitted meanwhile). Once the unit's outcome is recorded
+ * (the review timed out, or it is over) a decision changes nothing: ReviewClosedError says so. If the
+ * workflow's task already finished, the decision is still recorded and the answer says so plainly.
  */
-export async function decideReview(
-  ctx: Context,
-  input: { cycleId: string; unitId: string; round: number; outcome: ReviewOutcome; reason?: string; decidedBy: string },
-) {
+export interface DecideInput {
+  cycleId: string;
+  unitId: string;
+  round: number;
+  outcome: ReviewOutcome;
+  reason?: string;
+  scores?: ItemScore[];
+  /** For 'returned': the last day (Beijing) to rectify by. */
+  rectificationLastDay?: string;
+  /** The version the city reviewed; when given it must be the one under review. */
+  version?: number;
+  decidedBy: string;
+}
+
+export async function decideReview(ctx: Context, input: DecideInput) {
   const loaded = await ctx.loadPlan(input.cycleId);
   ctx.unitOf(loaded, input.unitId);
+  const outcome = await ctx.repo.getOutcome(input.cycleId, input.unitId);
   const waiting = await ctx.repo.getWaitToken(input.cycleId, input.unitId, 'review', String(input.round));
   if (!waiting) {
+    if (outcome) throw reviewClosed(outcome.outcome, outcome.recordedAt);
     throw new NotFoundError(
       { zh: `第 ${input.round} 轮初评尚未开始，无法决定`, en: `review round ${input.round} has not started; nothing to decide` },
       { round: input.round },
     );
   }
+  const existing = await ctx.repo.getDecision(input.cycleId, input.unitId, input.round);
+  if (!existing && outcome) throw reviewClosed(outcome.outcome, outcome.recordedAt);
+  if (!existing && input.version !== undefined && input.version !== waiting.afterVersion) {
+    throw new DecisionConflictError(
+      {
+        zh: `第 ${input.round} 轮初评针对的是第 ${waiting.afterVersion} 版，而不是第 ${input.version} 版，请刷新后再决定`,
+        en: `review round ${input.round} is about version ${waiting.afterVersion}, not version ${input.version}; reload and decide again`,
+      },
+      { round: input.round, versionUnderReview: waiting.afterVersion },
+    );
+  }
+  const now = ctx.nowIso();
+  // A repeat is answered with the recorded decision; only a new one is checked against the rules.
+  const scored = existing ? null : checkDecision(loaded, input, now);
   const decision: ReviewDecision = {
     cycleId: input.cycleId, unitId: input.unitId, round: input.round, version: waiting.afterVersion,
-    outcome: input.outcome, reason: input.reason, decidedBy: input.decidedBy, decidedAt: ctx.nowIso(),
+    outcome: input.outcome, decidedBy: input.decidedBy, decidedAt: now,
+    ...(input.reason !== undefined ? { reason: input.reason } : {}),
+    ...(scored ? { scores: input.scores, cityScore: scored.cityScore } : {}),
+    ...(input.rectificationLastDay ? { rectificationLastDay: input.rectificationLastDay } : {}),
   };
-  const stored = await ctx.repo.recordDecision(decision);
+  const stored = existing ? { recorded: false, decision: existing } : await ctx.repo.recordDecision(decision);
   if (!stored.recorded && (stored.decision.outcome !== input.outcome || stored.decision.decidedBy !== input.decidedBy)) {
     throw new DecisionConflictError(
       {
-        zh: `第 ${input.round} 轮初评已由 ${stored.decision.decidedBy} 于 ${stored.decision.decidedAt} 作出决定`,
-        en: `review round ${input.round} was already decided by ${stored.decision.decidedBy} at ${stored.decision.decidedAt}`,
+        zh: `第 ${input.round} 轮初评已由 ${stored.decision.decidedBy} 于 ${formatBeijing(stored.decision.decidedAt, 'datetime', 'zh')} 作出决定（${stored.decision.outcome === 'approved' ? '通过' : '退回整改'}）`,
+        en: `review round ${input.round} was already decided by ${stored.decision.decidedBy} on ${formatBeijing(stored.decision.decidedAt, 'datetime', 'en')} (${stored.decision.outcome})`,
       },
       { decision: stored.decision },
     );
@@ -116,11 +156,67 @@ export async function decideReview(
   if (stored.recorded) {
     await ctx.repo.appendAudit({
       cycleId: input.cycleId, unitId: input.unitId, at: decision.decidedAt, actor: input.decidedBy, role: 'city',
-      action: 'decide', what: { round: input.round, version: decision.version, outcome: input.outcome }, why: input.reason,
+      action: 'decide', what: { round: input.round, version: decision.version, outcome: input.outcome, cityScore: decision.cityScore ?? null, rectificationLastDay: decision.rectificationLastDay ?? null }, why: input.reason,
     });
   }
   const task = await ctx.workflow.completeTask(waiting.token, { round: input.round, outcome: stored.decision.outcome });
   return { decision: stored.decision, repeated: !stored.recorded, workflow: task === 'completed' ? 'continued' : 'task-already-closed' };
+}
+
+function reviewClosed(outcome: string, recordedAt: string) {
+  return new ReviewClosedError(
+    {
+      zh: `该单位的初评已于 ${formatBeijing(recordedAt, 'datetime', 'zh')} 结束（结果：${outcome}），本次决定未记录`,
+      en: `this unit's review ended on ${formatBeijing(recordedAt, 'datetime', 'en')} (outcome: ${outcome}); the decision was not recorded`,
+    },
+    { outcome, recordedAt },
+  );
+}
+
+/** The rules of a decision that depend on the plan and the day: reasons, scores within each item's maximum, the rectification day. */
+function checkDecision(loaded: LoadedPlan, input: DecideInput, nowIso: string): { cityScore: number } | null {
+  const problems: Problem[] = [];
+  if (input.outcome === 'returned' && !input.reason?.trim()) {
+    problems.push(makeProblem('reason', 'required', { zh: '退回整改须写明整改意见', en: 'a return for rectification needs a reason' }));
+  }
+  if (input.outcome === 'approved' && input.rectificationLastDay) {
+    problems.push(makeProblem('rectificationLastDay', 'not-allowed', { zh: '通过时不设整改期限', en: 'an approval takes no rectification deadline' }));
+  }
+  if (input.rectificationLastDay) {
+    const today = localDateOf(nowIso);
+    const reviewEnds = localDateOf(loaded.schedule.review.closesAt);
+    if (input.rectificationLastDay <= today || input.rectificationLastDay > reviewEnds) {
+      problems.push(
+        makeProblem('rectificationLastDay', 'out-of-range', {
+          zh: `整改期限应晚于今天（${today}），且不晚于初评结束日（${reviewEnds}）`,
+          en: `the rectification deadline must be after today (${today}) and no later than the review's last day (${reviewEnds})`,
+        }),
+      );
+    }
+  }
+  let cityScore = 0;
+  const items = new Map(loaded.plan.rubric.items.map((i) => [i.id, i]));
+  const seen = new Set<string>();
+  (input.scores ?? []).forEach((s, i) => {
+    const item = items.get(s.itemId);
+    if (!item) {
+      problems.push(makeProblem(`scores[${i}].itemId`, 'unknown-rubric-item', { zh: `评分表中没有“${s.itemId}”这一项`, en: `the score sheet has no item "${s.itemId}"` }));
+      return;
+    }
+    if (seen.has(s.itemId)) problems.push(makeProblem(`scores[${i}].itemId`, 'duplicate', { zh: `“${item.title}”重复评分`, en: `"${item.titleEn ?? item.id}" is scored twice` }));
+    seen.add(s.itemId);
+    if (s.score > item.maxPoints) {
+      problems.push(
+        makeProblem(`scores[${i}].score`, 'exceeds-max', { zh: `“${item.title}”评 ${s.score} 分，超过该项满分 ${item.maxPoints} 分`, en: `"${item.titleEn ?? item.id}" is scored ${s.score}, above its maximum of ${item.maxPoints}` }),
+      );
+    }
+    if (input.outcome === 'returned' && s.score < item.maxPoints && !s.reason?.trim()) {
+      problems.push(makeProblem(`scores[${i}].reason`, 'required', { zh: `“${item.title}”扣分须写明理由`, en: `"${item.titleEn ?? item.id}" loses points, so it needs a reason` }));
+    }
+    cityScore += item.kind === 'deduction' ? -s.score : item.kind === 'veto' ? 0 : s.score;
+  });
+  if (problems.length) throw new ValidationError(problems);
+  return input.scores?.length ? { cityScore: Math.round(cityScore * 10) / 10 } : null;
 }
 
 export async function issueRectification(ctx: Context, input: { cycleId: string; unitId: string; round: number }) {
@@ -138,7 +234,7 @@ export async function issueRectification(ctx: Context, input: { cycleId: string;
   if (input.round >= review.maxRounds) {
     return { returnedRound: input.round, round: input.round + 1, exhausted: true, timeoutSeconds: 1, deadline: review.closesAt, escalations: [] };
   }
-  const { deadline, escalations } = rectificationDeadline(loaded, decision.decidedAt);
+  const { deadline, escalations } = rectificationDeadline(loaded, decision);
   const { deliverable } = ctx.deliverableOf(loaded, review.deliverableId);
   const mail = templates.rectification(loaded.plan, unit, deliverable, decision.reason, deadline, now);
   await ctx.notifier.send({

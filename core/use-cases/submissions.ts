@@ -2,14 +2,21 @@
  * A county office submits a deliverable. Every submission is a new immutable version with the server's
  * receipt time and an on-time flag nobody can edit; a late one is accepted and flagged, never refused.
  *
- * Primary course: check the unit and deliverable against the plan; add the version; email the receipt
- * (回执); if the unit's execution waits for this deliverable, complete its callback.
+ * Primary course: check the unit and deliverable against the plan and that its phase has opened; resolve
+ * the documents (only uploads the server checked count); for the reviewed deliverable, assess the
+ * structured self-assessment (errors refuse it, shortfalls are kept as findings); add the version; email
+ * the receipt (回执) with each document's hash; if the unit's execution waits for this deliverable,
+ * complete its callback.
  */
-import type { DocumentRef } from '../model';
+import { PhaseNotOpenError, ValidationError } from '../errors';
+import type { DocumentRef, SelfAssessment } from '../model';
 import { fromAddress, templates } from '../notifier/templates';
+import { assessSelfAssessment, type SelfAssessmentInput } from '../self-assessment';
 import { isOnTime } from '../time';
+import { makeProblem } from '../validation';
 import type { Context } from './context';
 import { rectificationDeadline } from './review';
+import { resolveDocuments } from './uploads';
 
 /** The latest review decision of a unit, if it returned the report for rectification. */
 async function lastReturned(ctx: Context, cycleId: string, unitId: string) {
@@ -22,21 +29,45 @@ async function lastReturned(ctx: Context, cycleId: string, unitId: string) {
   return last?.outcome === 'returned' ? last : null;
 }
 
-export async function submitDeliverable(
-  ctx: Context,
-  input: { cycleId: string; unitId: string; deliverableId: string; submittedBy: string; narrative?: string; documents?: DocumentRef[] },
-) {
+export interface SubmitInput {
+  cycleId: string;
+  unitId: string;
+  deliverableId: string;
+  submittedBy: string;
+  narrative?: string;
+  /** Checked uploads of this unit (the API's way). */
+  uploadIds?: string[];
+  /** Documents already resolved (the simulator's way). */
+  documents?: DocumentRef[];
+  /** Required for the reviewed deliverable (自评报告), refused for the others. */
+  selfAssessment?: SelfAssessmentInput;
+}
+
+export async function submitDeliverable(ctx: Context, input: SubmitInput) {
   const loaded = await ctx.loadPlan(input.cycleId);
   const unit = ctx.unitOf(loaded, input.unitId);
   // On time against the unit's own deadline: the plan's, or its newest extension's; a resubmission
   // after a return, against the rectification deadline (限期整改) of that round.
-  const { deliverable, dueAt: planDueAt } = await ctx.deadlineFor(loaded, unit.id, input.deliverableId);
-  const returned = deliverable.id === loaded.schedule.review.deliverableId ? await lastReturned(ctx, input.cycleId, unit.id) : null;
-  const dueAt = returned ? rectificationDeadline(loaded, returned.decidedAt).deadline : planDueAt;
+  const { deliverable, phase, dueAt: planDueAt } = await ctx.deadlineFor(loaded, unit.id, input.deliverableId);
   const now = ctx.clock.now();
+  const opensAt = loaded.schedule.phases.find((p) => p.kind === phase.kind)?.opensAt;
+  if (opensAt && now < Date.parse(opensAt)) {
+    throw new PhaseNotOpenError(
+      { zh: `${phase.name}阶段尚未开始（${opensAt}），暂不能报送${deliverable.name}`, en: `the ${phase.nameEn} phase has not opened yet (${opensAt}); ${deliverable.nameEn} cannot be submitted yet` },
+      { opensAt },
+    );
+  }
+  const reviewed = deliverable.id === loaded.schedule.review.deliverableId;
+  const selfAssessment = assessIfReviewed(loaded.plan, reviewed, input.selfAssessment);
+  const evidence = input.selfAssessment?.scores.flatMap((s) => s.evidence) ?? [];
+  const uploadIds = [...new Set([...(input.uploadIds ?? []), ...evidence])];
+  const documents = [...(input.documents ?? []), ...(uploadIds.length ? await resolveDocuments(ctx, { cycleId: input.cycleId, unitId: unit.id, uploadIds }) : [])];
+  const returned = reviewed ? await lastReturned(ctx, input.cycleId, unit.id) : null;
+  const dueAt = returned ? rectificationDeadline(loaded, returned).deadline : planDueAt;
   const version = await ctx.repo.addSubmission({
     cycleId: input.cycleId, unitId: unit.id, deliverableId: deliverable.id, receivedAt: new Date(now).toISOString(),
-    onTime: isOnTime(now, dueAt), submittedBy: input.submittedBy, narrative: input.narrative, documents: input.documents ?? [],
+    onTime: isOnTime(now, dueAt), submittedBy: input.submittedBy, narrative: input.narrative, documents,
+    ...(selfAssessment ? { selfAssessment } : {}),
   });
   await ctx.repo.appendAudit({
     cycleId: input.cycleId, unitId: unit.id, at: version.receivedAt, actor: input.submittedBy, role: 'county',
@@ -54,4 +85,37 @@ export async function submitDeliverable(
     }
   }
   return version;
+}
+
+/** The self-assessment of the reviewed deliverable, assessed; refused on any other deliverable. */
+function assessIfReviewed(plan: Parameters<typeof assessSelfAssessment>[0], reviewed: boolean, input: SelfAssessmentInput | undefined): SelfAssessment | null {
+  if (!reviewed) {
+    if (input) {
+      throw new ValidationError([
+        makeProblem('selfAssessment', 'not-allowed', { zh: '只有自评报告需要填写自评内容', en: 'only the self-assessment report takes a self-assessment' }),
+      ]);
+    }
+    return null;
+  }
+  if (!input) {
+    throw new ValidationError([
+      makeProblem('selfAssessment', 'required', { zh: '自评报告须填写自评内容：自评说明、各项自评分和社区（村）名单', en: 'the self-assessment report needs its self-assessment: narrative, a self-score per item and the roster' }),
+    ]);
+  }
+  const { figures, findings, errors } = assessSelfAssessment(plan, input);
+  if (errors.length) throw new ValidationError(errors);
+  return { narrative: input.narrative, scores: input.scores, roster: input.roster, figures, findings };
+}
+
+/**
+ * What the county sees before it confirms its self-assessment: the figures the server computes, where it
+ * falls short (findings) and what would refuse it (errors). Stores nothing.
+ */
+export async function previewSelfAssessment(ctx: Context, input: { cycleId: string; unitId: string; deliverableId: string; selfAssessment: SelfAssessmentInput }) {
+  const loaded = await ctx.loadPlan(input.cycleId);
+  ctx.unitOf(loaded, input.unitId);
+  const { deliverable } = ctx.deliverableOf(loaded, input.deliverableId);
+  if (deliverable.id !== loaded.schedule.review.deliverableId) assessIfReviewed(loaded.plan, false, input.selfAssessment);
+  const { figures, findings, errors } = assessSelfAssessment(loaded.plan, input.selfAssessment);
+  return { figures, findings, errors, canSubmit: errors.length === 0 };
 }

@@ -215,6 +215,8 @@ describe.each(repos)('CycleRepository behaviour (%s)', (_name, makeRepo) => {
         { cycleId, unitId: 'u2', outcome: 'not-submitted', recordedAt: at(3) },
       ]),
     );
+    expect(await repo.getOutcome(cycleId, 'u1')).toEqual({ cycleId, unitId: 'u1', outcome: 'qualified', recordedAt: at(1) });
+    expect(await repo.getOutcome(cycleId, 'u3')).toBeNull();
   });
 
   it('stores and reads wait tokens (last write wins)', async () => {

@@ -17,6 +17,8 @@ import type { CycleRepository } from '../../core/ports';
 import { makeContext } from '../../core/use-cases/context';
 import { startCycle } from '../../core/use-cases/cycle';
 import { submitDeliverable } from '../../core/use-cases/submissions';
+import { planSchema } from '../../core/plan/schema';
+import { exampleSelfAssessment } from '../../local/scenario';
 import { makeHandler as makeAwaitSubmission } from '../../functions/await-submission/handler';
 import { makeHandler as makeSendUnitNotice } from '../../functions/send-unit-notice/handler';
 
@@ -27,6 +29,7 @@ vi.hoisted(() => {
   process.env.AWS_REGION ??= 'us-east-1';
 });
 
+const NANPING = planSchema.parse(JSON.parse(readFileSync(new URL('../../plans/nanping-2016.json', import.meta.url), 'utf8')));
 const plan = JSON.parse(readFileSync(new URL('../../plans/nanping-2016.json', import.meta.url), 'utf8'));
 const yanping = plan.units.find((u: { id: string }) => u.id === 'yanping');
 const lambda = { functionName: 'test', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 30_000 } as unknown as LambdaContext;
@@ -114,7 +117,7 @@ describe('await-submission', () => {
       clock: { now: () => now.t },
     });
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-2' });
-    await submitDeliverable(ctx, { cycleId: 'nanping-2016', unitId: 'yanping', deliverableId: 'self-assessment-report', submittedBy: 'yp' });
+    await submitDeliverable(ctx, { cycleId: 'nanping-2016', unitId: 'yanping', deliverableId: 'self-assessment-report', submittedBy: 'yp', selfAssessment: exampleSelfAssessment(NANPING) });
     now.t = Date.parse('2016-11-10T01:00:00Z');
     const out = await makeAwaitSubmission(ctx)({ cycleId: 'nanping-2016', unitId: 'yanping', afterVersion: 0, taskToken: 'tok-1' }, lambda);
     expect(out).toEqual({ waiting: false, completed: 'completed' });

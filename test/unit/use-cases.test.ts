@@ -12,8 +12,11 @@ import { forwardToProvince, registerCycle, startCycle, startUnitWorkflows } from
 import { sendUnitNotice } from '../../core/use-cases/notices';
 import { awaitSubmission, decideReview, issueRectification, recordOutcome, requestReview } from '../../core/use-cases/review';
 import { submitDeliverable } from '../../core/use-cases/submissions';
+import { planSchema } from '../../core/plan/schema';
+import { exampleSelfAssessment } from '../../local/scenario';
 import { grantExtension } from '../../core/use-cases/extensions';
 
+const NANPING = planSchema.parse(JSON.parse(readFileSync(new URL('../../plans/nanping-2016.json', import.meta.url), 'utf8')));
 const planJson = JSON.parse(readFileSync(new URL('../../plans/nanping-2016.json', import.meta.url), 'utf8'));
 const at = (iso: string) => Date.parse(iso);
 
@@ -75,7 +78,7 @@ describe('notices', () => {
     expect(s.mailer.sent.filter((m) => m.subject.includes('提醒'))).toHaveLength(1);
     expect(s.mailer.sent[0].to).toEqual([planJson.units.find((u: { id: string }) => u.id === 'yanping').office.email]);
 
-    await submitDeliverable(s.ctx, { cycleId: 'nanping-2016', unitId: 'yanping', deliverableId: 'self-assessment-report', submittedBy: 'yanping-staff' });
+    await submitDeliverable(s.ctx, { cycleId: 'nanping-2016', unitId: 'yanping', deliverableId: 'self-assessment-report', submittedBy: 'yanping-staff', selfAssessment: exampleSelfAssessment(NANPING) });
     s.clock.t = at('2016-11-05T01:00:00Z');
     const later = await sendUnitNotice(s.ctx, {
       cycleId: 'nanping-2016', unitId: 'yanping', notice: { ...notice, milestone: 'D-3' },
@@ -113,7 +116,7 @@ describe('notices', () => {
   it('does not escalate a deliverable that arrived, and refuses a level the plan does not have', async () => {
     const s = setup('2016-11-09T02:00:00Z');
     await startCycle(s.ctx, { plan: planJson, startedBy: 'city-admin' });
-    await submitDeliverable(s.ctx, { cycleId: 'nanping-2016', unitId: 'songxi', deliverableId: 'self-assessment-report', submittedBy: 'sx' });
+    await submitDeliverable(s.ctx, { cycleId: 'nanping-2016', unitId: 'songxi', deliverableId: 'self-assessment-report', submittedBy: 'sx', selfAssessment: exampleSelfAssessment(NANPING) });
     const notice = { kind: 'escalation', deliverableId: 'self-assessment-report', level: 1 } as const;
     expect((await sendUnitNotice(s.ctx, { cycleId: 'nanping-2016', unitId: 'songxi', notice })).status).toBe('not-needed');
     const fresh = setup('2016-11-10T01:00:00Z');
@@ -159,7 +162,7 @@ describe('the review loop', () => {
     const s = setup('2016-11-07T02:00:00Z');
     await startCycle(s.ctx, { plan: planJson, startedBy: 'city-admin' });
     const ids = { cycleId: 'nanping-2016', unitId: 'jianyang' };
-    const v1 = await submitDeliverable(s.ctx, { ...ids, deliverableId: 'self-assessment-report', submittedBy: 'jy' });
+    const v1 = await submitDeliverable(s.ctx, { ...ids, deliverableId: 'self-assessment-report', submittedBy: 'jy', selfAssessment: exampleSelfAssessment(NANPING) });
     expect(v1).toMatchObject({ version: 1, onTime: true });
 
     s.clock.t = at('2016-11-10T01:00:00Z');
@@ -184,7 +187,7 @@ describe('the review loop', () => {
 
     expect((await awaitSubmission(s.ctx, { ...ids, afterVersion: 1, taskToken: 't-sub-2' })).waiting).toBe(true);
     s.clock.t = at('2016-11-14T02:00:00Z');
-    const v2 = await submitDeliverable(s.ctx, { ...ids, deliverableId: 'self-assessment-report', submittedBy: 'jy' });
+    const v2 = await submitDeliverable(s.ctx, { ...ids, deliverableId: 'self-assessment-report', submittedBy: 'jy', selfAssessment: exampleSelfAssessment(NANPING) });
     // In time for the rectification deadline (Tue 22 Nov), though after the report's own deadline.
     expect(v2).toMatchObject({ version: 2, onTime: true });
     expect(s.workflow.completed.get('t-sub-2')).toEqual({ version: 2, onTime: true });
@@ -207,7 +210,7 @@ describe('the review loop', () => {
     const s = setup('2016-11-07T02:00:00Z');
     await startCycle(s.ctx, { plan: planJson, startedBy: 'city-admin' });
     const ids = { cycleId: 'nanping-2016', unitId: 'guangze' };
-    await submitDeliverable(s.ctx, { ...ids, deliverableId: 'self-assessment-report', submittedBy: 'gz' });
+    await submitDeliverable(s.ctx, { ...ids, deliverableId: 'self-assessment-report', submittedBy: 'gz', selfAssessment: exampleSelfAssessment(NANPING) });
     await requestReview(s.ctx, { ...ids, round: 1, version: 1, taskToken: 'old' });
     await decideReview(s.ctx, { ...ids, round: 1, outcome: 'approved', decidedBy: 'city-a' });
     const rerun = await requestReview(s.ctx, { ...ids, round: 1, version: 1, taskToken: 'new' });
@@ -306,7 +309,7 @@ describe('extensions (延期)', () => {
     await sendUnitNotice(s.ctx, { cycleId: 'nanping-2016', unitId: 'songxi', notice: { kind: 'reminder', deliverableId: 'self-assessment-report', milestone: 'D-3' } });
     expect(s.mailer.sent[1].subject).toContain('2016年11月16日');
     expect((await s.repo.listMessages('nanping-2016')).map((m) => m.milestone)).toContain('self-assessment-report#2016-11-16#D-3');
-    const v = await submitDeliverable(s.ctx, { cycleId: 'nanping-2016', unitId: 'songxi', deliverableId: 'self-assessment-report', submittedBy: 'sx' });
+    const v = await submitDeliverable(s.ctx, { cycleId: 'nanping-2016', unitId: 'songxi', deliverableId: 'self-assessment-report', submittedBy: 'sx', selfAssessment: exampleSelfAssessment(NANPING) });
     expect(v.onTime).toBe(true);
     expect((await sendUnitNotice(s.ctx, { cycleId: 'nanping-2016', unitId: 'songxi', notice: escalate })).status).toBe('not-needed');
   });

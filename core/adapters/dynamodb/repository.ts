@@ -560,6 +560,10 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
       return { recorded: false, outcome: existing?.outcome as UnitOutcomeStatus };
     },
 
+    async getOutcome(cycleId, unitId) {
+      return strip<UnitOutcomeRecord>(await get(keys.outcome(cycleId, unitId)));
+    },
+
     async listOutcomes(cycleId) {
       return (await listByGsi(cycleId, 'OUTCOME')).map((i) => strip<UnitOutcomeRecord>(i)!);
     },

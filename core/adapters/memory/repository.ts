@@ -165,6 +165,10 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
       outcomes.set(k, { cycleId, unitId, outcome, recordedAt: now });
       return { recorded: true, outcome };
     },
+    async getOutcome(cycleId, unitId) {
+      const o = outcomes.get([cycleId, unitId].join('|'));
+      return o ? clone(o) : null;
+    },
     async listOutcomes(cycleId) {
       return clone([...outcomes.values()].filter((o) => o.cycleId === cycleId));
     },

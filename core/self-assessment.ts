@@ -1,0 +1,111 @@
+/**
+ * The self-assessment (自评报告) as the county fills it in: a narrative, a self-score per rubric item of the
+ * plan with the evidence for it, and the roster of its communities and villages. The server computes the
+ * figures (创建覆盖率, 合格率, the self-score) from the roster and the scores; nobody sends them.
+ *
+ * Two kinds of result:
+ * - errors: the input cannot stand (an item the rubric does not have, a score above the item's maximum, a
+ *   community both not created and qualified, a name twice). A submission with errors is refused (400).
+ * - findings: where the county falls short of the campaign's targets (coverage below 90 %, pass rate below
+ *   80 %) or left an item unscored. The county sees them before it confirms; they are kept with the version.
+ */
+import type { Plan } from './plan/schema';
+import type { RosterEntry, SelfAssessmentFigures, SelfScore } from './model';
+import { makeProblem, type Problem } from './validation';
+
+/** The campaign's targets (DOMAIN.md): coverage of communities at least 90 %, pass rate of created ones at least 80 %. */
+export const COVERAGE_TARGET = 0.9;
+export const PASS_RATE_TARGET = 0.8;
+
+export interface SelfAssessmentInput {
+  narrative: string;
+  scores: SelfScore[];
+  roster: RosterEntry[];
+}
+
+const percent = (r: number) => `${(Math.floor(r * 1000) / 10).toFixed(1)}%`;
+
+/** Scores are whole or half points; sums are kept to one decimal so 0.5 steps never drift. */
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+export function assessSelfAssessment(plan: Plan, input: SelfAssessmentInput): { figures: SelfAssessmentFigures; findings: Problem[]; errors: Problem[] } {
+  const errors: Problem[] = [];
+  const findings: Problem[] = [];
+  const items = new Map(plan.rubric.items.map((i) => [i.id, i]));
+
+  const seenItems = new Set<string>();
+  let selfScore = 0;
+  input.scores.forEach((s, i) => {
+    const item = items.get(s.itemId);
+    if (!item) {
+      errors.push(makeProblem(`selfAssessment.scores[${i}].itemId`, 'unknown-rubric-item', { zh: `评分表中没有“${s.itemId}”这一项`, en: `the score sheet has no item "${s.itemId}"` }));
+      return;
+    }
+    if (seenItems.has(s.itemId)) {
+      errors.push(makeProblem(`selfAssessment.scores[${i}].itemId`, 'duplicate', { zh: `“${item.title}”重复评分`, en: `"${item.titleEn ?? item.id}" is scored twice` }));
+      return;
+    }
+    seenItems.add(s.itemId);
+    if (s.score > item.maxPoints) {
+      errors.push(
+        makeProblem(`selfAssessment.scores[${i}].score`, 'exceeds-max', {
+          zh: `“${item.title}”自评 ${s.score} 分，超过该项满分 ${item.maxPoints} 分`,
+          en: `"${item.titleEn ?? item.id}" is self-scored ${s.score}, above its maximum of ${item.maxPoints}`,
+        }),
+      );
+    }
+    selfScore += item.kind === 'deduction' ? -s.score : item.kind === 'veto' ? 0 : s.score;
+  });
+  for (const item of plan.rubric.items) {
+    if (item.kind === 'standard' && !seenItems.has(item.id)) {
+      findings.push(
+        makeProblem('selfAssessment.scores', 'item-not-scored', { zh: `“${item.title}”（满分 ${item.maxPoints} 分）尚未自评`, en: `"${item.titleEn ?? item.id}" (max ${item.maxPoints}) is not scored` }),
+      );
+    }
+  }
+
+  const names = new Set<string>();
+  input.roster.forEach((r, i) => {
+    const name = r.name.trim();
+    if (names.has(name)) errors.push(makeProblem(`selfAssessment.roster[${i}].name`, 'duplicate', { zh: `“${name}”在名单中出现两次`, en: `"${name}" appears twice in the roster` }));
+    names.add(name);
+    if (r.qualified && !r.created) {
+      errors.push(
+        makeProblem(`selfAssessment.roster[${i}].qualified`, 'qualified-not-created', {
+          zh: `“${name}”未创建，不能评为合格`,
+          en: `"${name}" is not created, so it cannot be qualified`,
+        }),
+      );
+    }
+  });
+
+  const communities = input.roster.length;
+  const created = input.roster.filter((r) => r.created).length;
+  const qualified = input.roster.filter((r) => r.created && r.qualified).length;
+  const coverage = communities ? created / communities : null;
+  const passRate = created ? qualified / created : null;
+  if (communities === 0) {
+    findings.push(makeProblem('selfAssessment.roster', 'roster-empty', { zh: '社区（村）名单为空，无法计算创建覆盖率', en: 'the roster is empty, so coverage cannot be computed' }));
+  } else if (coverage! < COVERAGE_TARGET) {
+    findings.push(
+      makeProblem('selfAssessment.roster', 'coverage-below-target', {
+        zh: `创建覆盖率 ${percent(coverage!)}（${created}/${communities}），低于 90% 的要求`,
+        en: `coverage ${percent(coverage!)} (${created}/${communities}) is below the 90% target`,
+      }),
+    );
+  }
+  if (created > 0 && passRate! < PASS_RATE_TARGET) {
+    findings.push(
+      makeProblem('selfAssessment.roster', 'pass-rate-below-target', {
+        zh: `合格率 ${percent(passRate!)}（${qualified}/${created}），低于 80% 的要求`,
+        en: `pass rate ${percent(passRate!)} (${qualified}/${created}) is below the 80% target`,
+      }),
+    );
+  }
+
+  return {
+    figures: { communities, created, qualified, coverage, passRate, selfScore: round1(selfScore), total: plan.rubric.total },
+    findings,
+    errors,
+  };
+}

@@ -1,0 +1,217 @@
+/**
+ * The middy chain every HTTP API function uses (payload format 2.0, behind API Gateway's JWT authorizer or
+ * the twin's local gateway): logger context -> identity from the verified claims -> access rule of the route
+ * -> strict zod parsing of path, query and body -> the use case -> the response; any error is mapped here,
+ * once, by class: a DomainError becomes its status with a message in the caller's language (Accept-Language,
+ * zh-CN first), anything else a generic 500 with the request id. No stack trace or SDK message ever leaves.
+ *
+ * Access is checked before the input is parsed, so a caller without access learns nothing, not even
+ * whether the input was valid.
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context as LambdaContext } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { DomainError, ForbiddenError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../../core/errors';
+import type { Actor } from '../../core/model';
+import { parseWithProblems, type Lang, type Problem } from '../../core/validation';
+import { ROUTES, type Access, type RouteEntry, type RouteFunction } from '../routes';
+import { logger } from './task-handler';
+
+/** The largest JSON body a route accepts (a 1,000-community roster and a long narrative fit well inside). */
+export const MAX_BODY_BYTES = 512 * 1024;
+
+/** Cognito group of the city office; a county user is in `unit-<unitId>`. Only an administrator sets groups. */
+export const CITY_GROUP = 'city-office';
+export const UNIT_GROUP_PREFIX = 'unit-';
+
+type Schema = z.ZodMiniType;
+export interface RouteSchemas {
+  params?: Schema;
+  query?: Schema;
+  body?: Schema;
+  /** For the OpenAPI document: the 2xx body. */
+  response?: Schema;
+}
+
+export interface ApiRoute<S extends RouteSchemas = RouteSchemas> extends RouteEntry {
+  schemas: S;
+}
+
+/** A route of the table with its schemas (each function folder's route.ts). */
+export function defineRoute<S extends RouteSchemas>(fn: RouteFunction, schemas: S): ApiRoute<S> {
+  const entry = ROUTES.find((r) => r.function === fn);
+  if (!entry) throw new Error(`no route for function ${fn} in functions/routes.ts`);
+  return { ...entry, schemas };
+}
+
+type Out<S> = S extends Schema ? z.output<S> : undefined;
+
+export interface ApiRequest<S extends RouteSchemas> {
+  params: Out<S['params']>;
+  query: Out<S['query']>;
+  body: Out<S['body']>;
+  /** null only on public routes. */
+  actor: Actor | null;
+  lang: Lang;
+  requestId: string;
+}
+
+export interface ApiResult {
+  status?: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type ApiResponse = APIGatewayProxyStructuredResultV2;
+
+/** zh-CN unless the caller prefers English (the first language range that is zh or en decides). */
+export function pickLang(header: string | undefined): Lang {
+  const ranges = (header ?? '')
+    .split(',')
+    .map((part) => {
+      const [tag, ...params] = part.trim().toLowerCase().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return { tag, q: q ? Number(q.slice(2)) : 1 };
+    })
+    .filter((r) => r.tag && !Number.isNaN(r.q) && r.q > 0)
+    .sort((a, b) => b.q - a.q);
+  for (const r of ranges) {
+    if (r.tag.startsWith('zh')) return 'zh';
+    if (r.tag.startsWith('en')) return 'en';
+  }
+  return 'zh';
+}
+
+/**
+ * API Gateway hands the authorizer's claims over as strings: an array claim arrives as `[a b c]`.
+ * The twin's gateway does the same; a real array is accepted too.
+ */
+export function claimList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value !== 'string' || value === '') return [];
+  const inner = value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
+  return inner.split(/[\s,]+/).filter(Boolean);
+}
+
+const notAuthorized = () => new UnauthorizedError({ zh: '身份凭证无效，请重新登录', en: 'The credentials are not valid; sign in again' });
+const forbidden = () => new ForbiddenError({ zh: '无权访问该资源', en: 'You may not access this resource' });
+
+/**
+ * Who calls, from the verified claims only. API Gateway checks the signature, issuer, audience or client
+ * and expiry but not the token's use, so an ID token would pass it: only access tokens are accepted here.
+ */
+export function actorFromClaims(claims: Record<string, unknown> | undefined): Actor {
+  if (!claims || claims.token_use !== 'access') throw notAuthorized();
+  const id = typeof claims.username === 'string' && claims.username ? claims.username : null;
+  if (!id) throw notAuthorized();
+  const groups = claimList(claims['cognito:groups']);
+  const city = groups.includes(CITY_GROUP);
+  const units = groups.filter((g) => g.startsWith(UNIT_GROUP_PREFIX)).map((g) => g.slice(UNIT_GROUP_PREFIX.length));
+  // Exactly one role: the city office, or one county office. Anything else is an account to fix, not to guess.
+  if (city && units.length === 0) return { id, role: 'city' };
+  if (!city && units.length === 1 && units[0]) return { id, role: 'county', unitId: units[0] };
+  throw new ForbiddenError({
+    zh: '账号未分配到唯一的单位（市打传办或一个县级单位），请联系管理员',
+    en: 'This account is not assigned to exactly one office (the city office or one county); ask the administrator',
+  });
+}
+
+function authorize(access: Access, actor: Actor | null, unitIdInPath: string | undefined): void {
+  if (access === 'public' || access === 'signed-in') return;
+  if (!actor) throw notAuthorized();
+  const ownUnit = actor.role === 'county' && unitIdInPath !== undefined && actor.unitId === unitIdInPath;
+  const allowed = access === 'city' ? actor.role === 'city' : access === 'county' ? ownUnit : ownUnit || actor.role === 'city';
+  if (!allowed) throw forbidden();
+}
+
+function parsePart<S extends Schema>(schema: S | undefined, value: unknown, where: string): unknown {
+  if (!schema) {
+    // A route that takes nothing takes nothing: stray input is an error, not silently ignored.
+    const empty = value === undefined || value === null || (typeof value === 'object' && Object.keys(value as object).length === 0);
+    if (empty) return undefined;
+    throw new ValidationError([{ path: where, rule: 'unexpected', message: { zh: `${where}: 此接口不接受该部分`, en: `${where}: this route takes none` } }]);
+  }
+  const parsed = parseWithProblems(schema, value ?? {});
+  if (!parsed.ok) throw new ValidationError(parsed.problems.map((p) => prefix(p, where)));
+  return parsed.value;
+}
+
+const prefix = (p: Problem, where: string): Problem => {
+  const path = where === 'body' ? p.path : p.path ? `${where}.${p.path}` : where;
+  if (path === p.path) return p;
+  return { path, rule: p.rule, message: { zh: `${where}.${p.message.zh}`, en: `${where}.${p.message.en}` } };
+};
+
+function readBody(event: ApiEvent): unknown {
+  if (event.body === undefined || event.body === null || event.body === '') return undefined;
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
+    throw new PayloadTooLargeError({ zh: `请求内容超过 ${MAX_BODY_BYTES / 1024} KB 上限`, en: `The request body exceeds the ${MAX_BODY_BYTES / 1024} KB limit` });
+  }
+  const type = (event.headers?.['content-type'] ?? '').toLowerCase();
+  if (!type.startsWith('application/json')) {
+    throw new ValidationError([{ path: 'body', rule: 'content-type', message: { zh: '请求内容应为 JSON（Content-Type: application/json）', en: 'the body must be JSON (Content-Type: application/json)' } }]);
+  }
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new ValidationError([{ path: 'body', rule: 'json', message: { zh: '请求内容不是有效的 JSON', en: 'the body is not valid JSON' } }]);
+  }
+}
+
+const BASE_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
+
+export function jsonResponse(status: number, body: unknown, lang: Lang, headers: Record<string, string> = {}): ApiResponse {
+  return { statusCode: status, headers: { ...BASE_HEADERS, 'content-language': lang === 'zh' ? 'zh-CN' : 'en', ...headers }, body: JSON.stringify(body) };
+}
+
+/** The one error mapping: domain errors by class (status and bilingual text), anything else a generic 500. */
+export function errorResponse(error: unknown, lang: Lang, requestId: string): ApiResponse {
+  if (error instanceof DomainError && error.status < 500) {
+    const problems = error instanceof ValidationError ? error.problems.map((p) => ({ path: p.path, rule: p.rule, message: p.message[lang] })) : undefined;
+    // Conflicts carry what the caller needs to know (who decided and when); nothing else leaves.
+    const details = error.status === 409 && error.details ? error.details : undefined;
+    return jsonResponse(error.status, { error: { code: error.name, message: error.text[lang], problems, details }, requestId }, lang);
+  }
+  const busy = error instanceof DomainError && error.status === 503;
+  logger.error(busy ? 'request failed, may pass' : 'request failed unexpectedly', { error: error as Error, requestId });
+  const message = busy
+    ? { zh: '服务暂时繁忙，请稍后重试', en: 'The service is busy; try again shortly' }
+    : { zh: '服务器内部错误，请稍后重试；如仍失败，请把请求编号告知管理员', en: 'Internal error; try again, and if it persists give the administrator the request id' };
+  return jsonResponse(busy ? 503 : 500, { error: { code: busy ? 'ServiceUnavailable' : 'InternalError', message: message[lang] }, requestId }, lang);
+}
+
+export function makeApiHandler<S extends RouteSchemas>(route: ApiRoute<S>, run: (req: ApiRequest<S>) => Promise<ApiResult>) {
+  return middy<ApiEvent, ApiResponse, Error, LambdaContext>()
+    .use(injectLambdaContext(logger))
+    .handler(async (event) => {
+      const lang = pickLang(event.headers?.['accept-language']);
+      const requestId = event.requestContext?.requestId ?? 'unknown';
+      try {
+        const actor = route.access === 'public' ? null : actorFromClaims(event.requestContext?.authorizer?.jwt?.claims);
+        authorize(route.access, actor, event.pathParameters?.unitId);
+        const req = {
+          params: parsePart(route.schemas.params, event.pathParameters, 'path'),
+          query: parsePart(route.schemas.query, event.queryStringParameters, 'query'),
+          body: parsePart(route.schemas.body, readBody(event), 'body'),
+          actor,
+          lang,
+          requestId,
+        } as ApiRequest<S>;
+        if (actor) logger.appendKeys({ actor: actor.id, role: actor.role });
+        const result = await run(req);
+        return jsonResponse(result.status ?? 200, result.body, lang, result.headers);
+      } catch (error) {
+        if (error instanceof DomainError && error.status < 500) logger.info('request refused', { route: `${route.method} ${route.path}`, error: error.name });
+        return errorResponse(error, lang, requestId);
+      } finally {
+        logger.removeKeys(['actor', 'role']);
+      }
+    });
+}

@@ -1,0 +1,33 @@
+/**
+ * The pieces the HTTP API's schemas are made of. Every object is strict (an unknown field is an error, so a
+ * county cannot send a status, a unit, a timestamp or the city's scores), every string and array has a limit,
+ * and text that can reach an email header is single-line.
+ */
+import * as z from 'zod/mini';
+import { localDate, slug } from '../../core/plan/schema';
+
+export { localDate, slug };
+
+/** Single-line text (no CR/LF: it may reach an email subject or a header). */
+export const line = (max: number) =>
+  z.string().check(z.trim(), z.minLength(1), z.maxLength(max), z.regex(/^[^\r\n]*$/, { message: 'single-line' }));
+
+/** Free text: line breaks allowed, other control characters not. */
+export const text = (max: number) =>
+  z.string().check(z.maxLength(max), z.regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/, { message: 'no-control-characters' }));
+
+export const uuid = z.string().check(z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { message: 'uuid' }));
+
+/** A positive integer that arrives as a path segment. */
+export const pathInt = (max: number) =>
+  z.pipe(
+    z.string().check(z.regex(/^[1-9]\d{0,5}$/, { message: 'positive-integer' })),
+    z.transform((s) => Number(s)),
+  ).check(z.lte(max));
+
+/** Points: 0 to 1,000 in half-point steps. */
+export const points = z.number().check(z.gte(0), z.lte(1000), z.multipleOf(0.5));
+
+export const unitParams = z.strictObject({ cycleId: slug, unitId: slug });
+export const deliverableParams = z.strictObject({ cycleId: slug, unitId: slug, deliverableId: slug });
+export const versionParams = z.strictObject({ cycleId: slug, unitId: slug, deliverableId: slug, version: pathInt(9999) });

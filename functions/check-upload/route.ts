@@ -1,0 +1,7 @@
+import * as z from 'zod/mini';
+import { defineRoute } from '../_shared/api-handler';
+import { slug, uuid } from '../_shared/api-schemas';
+
+export const route = defineRoute('check-upload', {
+  params: z.strictObject({ cycleId: slug, unitId: slug, uploadId: uuid }),
+});

@@ -1,0 +1,15 @@
+/**
+ * POST .../uploads (county office): a presigned POST form for one file: a key the server chooses under the
+ * unit's own prefix, 1 byte to 20 MB, a type from the allow-list, valid for 15 minutes.
+ */
+import type { Context } from '../../core/use-cases/context';
+import { createUpload } from '../../core/use-cases/uploads';
+import { makeApiHandler } from '../_shared/api-handler';
+import { getDeps } from '../_shared/deps';
+import { dynamoRepository } from '../_shared/dynamodb';
+import { s3DocumentStore } from '../_shared/s3';
+import { route } from './route';
+
+export const makeHandler = (ctx: Context) =>
+  makeApiHandler(route, async ({ params, body, actor }) => ({ status: 201, body: await createUpload(ctx, { ...params, ...body, actor: actor! }) }));
+export const handler = makeHandler(getDeps({ repo: dynamoRepository, documents: s3DocumentStore }));

@@ -1,0 +1,4 @@
+import { defineRoute } from '../_shared/api-handler';
+import { versionParams } from '../_shared/api-schemas';
+
+export const route = defineRoute('get-receipt', { params: versionParams });

@@ -1,0 +1,4 @@
+import { defineRoute } from '../_shared/api-handler';
+import { unitParams } from '../_shared/api-schemas';
+
+export const route = defineRoute('list-submissions', { params: unitParams });

@@ -1,0 +1,109 @@
+/**
+ * The OpenAPI 3.1 document of the HTTP API, generated from the route table (./routes.ts) and each route's
+ * zod schemas (functions/<name>/route.ts): the same schemas the handlers parse with, so the document
+ * cannot say something the API does not do. The generated file is committed
+ * (functions/get-openapi/openapi.json) and served by GET /openapi.json; a test checks that it is current.
+ *
+ *   npm run openapi        regenerate functions/get-openapi/openapi.json
+ */
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import * as z from 'zod/mini';
+import type { ApiRoute } from './_shared/api-handler';
+import { ROUTES } from './routes';
+
+export const OPENAPI_FILE = fileURLToPath(new URL('./get-openapi/openapi.json', import.meta.url));
+
+const schemaOf = (s: z.ZodMiniType, io: 'input' | 'output') => {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+};
+
+const errorSchema = {
+  type: 'object',
+  required: ['error', 'requestId'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string', description: 'Stable error name, e.g. ValidationError, ForbiddenError, DecisionConflictError' },
+        message: { type: 'string', description: 'In the language of Accept-Language (zh-CN unless English is preferred)' },
+        problems: {
+          type: 'array',
+          items: { type: 'object', required: ['path', 'rule', 'message'], properties: { path: { type: 'string' }, rule: { type: 'string' }, message: { type: 'string' } } },
+        },
+        details: { type: 'object', description: 'For a 409: what the caller needs to know (e.g. the recorded decision: who and when)' },
+      },
+    },
+    requestId: { type: 'string' },
+  },
+};
+
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+
+export async function buildOpenApi(): Promise<Record<string, unknown>> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const entry of ROUTES) {
+    const { route } = (await import(`./${entry.function}/route.ts`)) as { route: ApiRoute };
+    const { params, query, body, response } = route.schemas;
+    const parameters: unknown[] = [];
+    const addParams = (schema: z.ZodMiniType | undefined, where: 'path' | 'query') => {
+      if (!schema) return;
+      const json = schemaOf(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+      for (const [name, s] of Object.entries(json.properties ?? {})) {
+        parameters.push({ name, in: where, required: where === 'path' || (json.required ?? []).includes(name), schema: s });
+      }
+    };
+    addParams(params, 'path');
+    addParams(query, 'query');
+    parameters.push({ name: 'Accept-Language', in: 'header', required: false, schema: { type: 'string' }, description: 'zh-CN (default) or en' });
+    const secured = entry.access !== 'public';
+    const responses: Record<string, unknown> = {
+      [entry.method === 'POST' ? '201' : '200']: {
+        description: 'OK',
+        content: { 'application/json': { schema: response ? schemaOf(response, 'output') : { type: 'object' } } },
+      },
+      '400': errorResponse('Invalid input: each problem names the field and the rule'),
+      '500': errorResponse('Internal error (no detail leaves the server; quote the request id)'),
+    };
+    if (secured) {
+      responses['401'] = { description: 'No valid token' };
+      responses['403'] = errorResponse('Not allowed for this user (a county user on another unit, or on a city route)');
+      responses['404'] = errorResponse('Not found in the plan or among the unit’s records');
+      responses['409'] = errorResponse('Conflict: already decided (who and when), phase not open, review closed');
+      responses['413'] = errorResponse('Body too large');
+    }
+    paths[entry.path] ??= {};
+    paths[entry.path][entry.method.toLowerCase()] = {
+      operationId: entry.function.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()),
+      summary: entry.summary.en,
+      description: `${entry.summary.zh}\n\nAccess: ${entry.access}.`,
+      'x-access': entry.access,
+      ...(secured ? { security: [{ cognito: [] }] } : { security: [] }),
+      parameters,
+      ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(body, 'input') } } } } : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: '创建“无传销社区(村)”“无传销县(市、区)”工作流程 API',
+      version: '1',
+      description:
+        'County offices (县打传办) see what is due, upload documents, submit deliverables and fetch receipts; the city office (市打传办) follows every unit and decides the preliminary review (初评). Every route but the health check and this document needs a Cognito access token (Authorization: Bearer ...). Errors come in zh-CN or English according to Accept-Language.',
+    },
+    components: {
+      securitySchemes: { cognito: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Cognito user pool access token; groups decide the role (city-office, or unit-<unitId> for a county office).' } },
+      schemas: { Error: errorSchema },
+    },
+    paths,
+  };
+}
+
+const invokedDirectly = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
+if (invokedDirectly && process.argv.includes('--write')) {
+  await writeFile(OPENAPI_FILE, `${JSON.stringify(await buildOpenApi(), null, 2)}\n`);
+  console.log(`wrote ${OPENAPI_FILE}`);
+}
