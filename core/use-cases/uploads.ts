@@ -1,0 +1,194 @@
+/**
+ * A county office uploads a document (报送材料的附件) for a submission. Nothing submitted is ever lost and
+ * every version is immutable: each upload gets a new object key the server chooses, and a document counts
+ * only after the server has checked it where it landed.
+ *
+ * Primary course:
+ * - createUpload: check the unit, the type and the size; issue a presigned POST form fixed to the key
+ *   `incoming/<cycle>/<unit>/<uploadId>`, the declared type and 1 byte..20 MB, for 15 minutes; store the
+ *   upload as pending; audit.
+ * - checkUpload: copy the upload to a key only the server writes (`documents/<cycle>/<unit>/<uploadId>/<attempt>`),
+ *   read that copy back (at most 20 MB), check its size, magic bytes and SHA-256, and record the result
+ *   once (the first check wins); audit. What was checked is what is kept, even if the browser posts to
+ *   the incoming key again.
+ * - resolveDocuments: turn the upload ids a submission names into the checked documents.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  MAX_DOCUMENT_BYTES,
+  UPLOAD_FORM_SECONDS,
+  checkDocumentBytes,
+  documentType,
+  emptyFileProblem,
+  extensionOf,
+  tooLargeProblem,
+  typeNotAllowedProblem,
+} from '../documents';
+import { DomainError, NotFoundError, TransientError, ValidationError } from '../errors';
+import type { Actor, DocumentRef, Upload } from '../model';
+import { makeProblem, type Problem } from '../validation';
+import type { Context } from './context';
+
+/** The upload form was issued but no file is at its key yet (not posted, still posting, or the form expired). */
+export class UploadNotArrivedError extends DomainError {
+  readonly name = 'UploadNotArrivedError';
+  readonly status = 409;
+}
+
+export interface UploadForm {
+  uploadId: string;
+  /** Where the browser posts the form (multipart/form-data: every field, then the file last). */
+  url: string;
+  fields: Record<string, string>;
+  key: string;
+  formExpiresAt: string;
+  maxBytes: number;
+}
+
+export const incomingKey = (cycleId: string, unitId: string, uploadId: string) => `incoming/${cycleId}/${unitId}/${uploadId}`;
+export const documentKey = (cycleId: string, unitId: string, uploadId: string, attemptId: string) =>
+  `documents/${cycleId}/${unitId}/${uploadId}/${attemptId}`;
+
+/** A county user acts on its own unit only; to anyone else another unit's uploads do not exist. */
+function assertOwnUnit(actor: Actor, unitId: string, uploadId?: string) {
+  if (actor.role === 'county' && actor.unitId !== unitId) throw uploadNotFound(unitId, uploadId);
+}
+
+function uploadNotFound(unitId: string, uploadId?: string) {
+  return uploadId === undefined
+    ? new NotFoundError({ zh: `单位 ${unitId} 不在本周期的计划中`, en: `unit ${unitId} is not in this cycle's plan` }, { unitId })
+    : new NotFoundError({ zh: `本单位没有编号为 ${uploadId} 的上传`, en: `this unit has no upload ${uploadId}` }, { unitId, uploadId });
+}
+
+export async function createUpload(
+  ctx: Context,
+  input: { cycleId: string; unitId: string; actor: Actor; fileName: string; contentType: string; size: number },
+): Promise<UploadForm> {
+  assertOwnUnit(input.actor, input.unitId);
+  const loaded = await ctx.loadPlan(input.cycleId);
+  const unit = ctx.unitOf(loaded, input.unitId);
+
+  const problems: Problem[] = [];
+  const type = documentType(input.contentType);
+  if (!type) problems.push(typeNotAllowedProblem('contentType', input.contentType));
+  else if (!type.extensions.includes(extensionOf(input.fileName))) {
+    const wanted = type.extensions.map((e) => `.${e}`).join('、');
+    problems.push(
+      makeProblem('fileName', 'extension-mismatch', {
+        zh: `文件名“${input.fileName}”的扩展名与所选类型 ${type.label.zh} 不符，应为 ${wanted}`,
+        en: `the name "${input.fileName}" does not end in ${type.extensions.map((e) => `.${e}`).join(' or ')}, as ${type.label.en} should`,
+      }),
+    );
+  }
+  // The form's policy refuses these sizes too; saying so now spares the county a useless upload.
+  if (!Number.isSafeInteger(input.size) || input.size < 1) problems.push(emptyFileProblem(input.fileName, 'size'));
+  else if (input.size > MAX_DOCUMENT_BYTES) problems.push(tooLargeProblem(input.fileName, input.size, 'size'));
+  if (problems.length > 0 || !type) throw new ValidationError(problems, { zh: '不能为该文件生成上传表单', en: 'cannot issue an upload form for this file' });
+
+  const uploadId = randomUUID();
+  const key = incomingKey(input.cycleId, unit.id, uploadId);
+  const now = ctx.clock.now();
+  const createdAt = new Date(now).toISOString();
+  const formExpiresAt = new Date(now + UPLOAD_FORM_SECONDS * 1000).toISOString();
+  // The form first: if it cannot be made, nothing is stored.
+  const form = await ctx.documents.createUploadForm({ key, contentType: type.contentType, maxBytes: MAX_DOCUMENT_BYTES, expiresInSeconds: UPLOAD_FORM_SECONDS });
+  await ctx.repo.putUpload({
+    cycleId: input.cycleId, unitId: unit.id, uploadId, incomingKey: key, fileName: input.fileName, contentType: type.contentType,
+    createdBy: input.actor.id, createdAt, formExpiresAt, status: 'pending',
+  });
+  await ctx.repo.appendAudit({
+    cycleId: input.cycleId, unitId: unit.id, at: createdAt, actor: input.actor.id, role: input.actor.role, action: 'upload',
+    what: { uploadId, fileName: input.fileName, contentType: type.contentType, size: input.size },
+  });
+  return { uploadId, url: form.url, fields: form.fields, key, formExpiresAt, maxBytes: MAX_DOCUMENT_BYTES };
+}
+
+export async function checkUpload(ctx: Context, input: { cycleId: string; unitId: string; uploadId: string; actor: Actor }): Promise<Upload> {
+  assertOwnUnit(input.actor, input.unitId, input.uploadId);
+  const loaded = await ctx.loadPlan(input.cycleId);
+  const unit = ctx.unitOf(loaded, input.unitId);
+  const upload = await ctx.repo.getUpload(input.cycleId, unit.id, input.uploadId);
+  if (!upload) throw uploadNotFound(unit.id, input.uploadId);
+  if (upload.status !== 'pending') return upload;
+
+  // A fresh key per attempt, written only here: the browser may post to the incoming key again until the
+  // form expires, but what is read below is this copy, and it is the copy that is kept.
+  const key = documentKey(upload.cycleId, upload.unitId, upload.uploadId, randomUUID());
+  if (!(await ctx.documents.copy(upload.incomingKey, key))) {
+    const expired = ctx.clock.now() > Date.parse(upload.formExpiresAt);
+    throw new UploadNotArrivedError(
+      expired
+        ? { zh: `文件“${upload.fileName}”尚未上传，且上传表单已于 ${upload.formExpiresAt} 失效，请重新申请上传`, en: `the file "${upload.fileName}" never arrived and its upload form expired at ${upload.formExpiresAt}; ask for a new form` }
+        : { zh: `文件“${upload.fileName}”尚未上传完成，请上传后再核验`, en: `the file "${upload.fileName}" has not arrived yet; upload it, then check again` },
+      { uploadId: upload.uploadId, formExpiresAt: upload.formExpiresAt, expired },
+    );
+  }
+  const bytes = await ctx.documents.read(key, MAX_DOCUMENT_BYTES);
+  // S3 reads its own writes: a copy that just succeeded and cannot be read is a passing fault.
+  if (bytes === null) throw new TransientError({ zh: '刚复制的文件暂时无法读取，请稍后重试', en: `the copy ${key} cannot be read yet` }, { key });
+  const check = bytes === 'too-large' ? { ok: false as const, problem: tooLargeProblem(upload.fileName) } : await checkDocumentBytes(upload, bytes);
+
+  const checkedAt = ctx.nowIso();
+  const { updated, upload: stored } = await ctx.repo.completeUploadCheck(
+    upload.cycleId,
+    upload.unitId,
+    upload.uploadId,
+    check.ok
+      ? {
+          status: 'checked', checkedAt,
+          document: { uploadId: upload.uploadId, key, fileName: upload.fileName, contentType: upload.contentType, size: check.size, sha256: check.sha256 },
+        }
+      : { status: 'rejected', checkedAt, rejection: check.problem },
+  );
+  if (updated) {
+    await ctx.repo.appendAudit({
+      cycleId: upload.cycleId, unitId: upload.unitId, at: checkedAt, actor: input.actor.id, role: input.actor.role, action: 'check-upload',
+      what: check.ok
+        ? { uploadId: upload.uploadId, status: 'checked', key, size: check.size, sha256: check.sha256, detectedType: check.detectedType }
+        : { uploadId: upload.uploadId, status: 'rejected', key, rule: check.problem.rule },
+    });
+  }
+  return stored;
+}
+
+/**
+ * The documents a submission names, by upload id: each must be a checked upload of this unit, named once.
+ * `field` names the request field in the problems (`documents[2]`).
+ */
+export async function resolveDocuments(
+  ctx: Context,
+  input: { cycleId: string; unitId: string; uploadIds: readonly string[]; field?: string },
+): Promise<DocumentRef[]> {
+  const field = input.field ?? 'documents';
+  const uploads = await Promise.all(
+    input.uploadIds.map((id, i) => (input.uploadIds.indexOf(id) === i ? ctx.repo.getUpload(input.cycleId, input.unitId, id) : null)),
+  );
+  const problems: Problem[] = [];
+  const documents: DocumentRef[] = [];
+  input.uploadIds.forEach((id, i) => {
+    const path = `${field}[${i}]`;
+    const first = input.uploadIds.indexOf(id);
+    const upload = uploads[i];
+    if (first !== i) {
+      problems.push(makeProblem(path, 'duplicate', { zh: `上传 ${id} 已在第 ${first + 1} 项列出`, en: `upload ${id} is already listed at ${field}[${first}]` }));
+    } else if (!upload) {
+      problems.push(makeProblem(path, 'unknown-upload', { zh: `本单位没有编号为 ${id} 的上传`, en: `this unit has no upload ${id}` }));
+    } else if (upload.status === 'pending') {
+      problems.push(
+        makeProblem(path, 'not-checked', { zh: `文件“${upload.fileName}”尚未核验，请先核验`, en: `the file "${upload.fileName}" has not been checked yet; check it first` }),
+      );
+    } else if (upload.status === 'rejected' || !upload.document) {
+      const why = upload.rejection?.message;
+      problems.push(
+        makeProblem(path, 'rejected', {
+          zh: `文件“${upload.fileName}”未通过核验${why ? `：${why.zh}` : ''}`,
+          en: `the file "${upload.fileName}" did not pass its check${why ? `: ${why.en}` : ''}`,
+        }),
+      );
+    } else {
+      documents.push(upload.document);
+    }
+  });
+  if (problems.length > 0) throw new ValidationError(problems, { zh: '报送的附件有误', en: 'some documents cannot be submitted' });
+  return documents;
+}
