@@ -41,6 +41,8 @@ export const FORMATS: Record<string, Message> = {
   url: { zh: '网址格式不正确', en: 'must be a valid URL' },
   uuid: { zh: 'UUID 格式不正确', en: 'must be a valid UUID' },
   datetime: { zh: '日期时间格式不正确', en: 'must be an ISO date-time' },
+  'no-control-characters': { zh: '不得包含控制字符', en: 'must not contain control characters' },
+  'positive-integer': { zh: '应为正整数', en: 'must be a positive whole number' },
 };
 
 const TYPE_NAMES: Record<string, Message> = {

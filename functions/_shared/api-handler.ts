@@ -196,10 +196,25 @@ export function makeApiHandler<S extends RouteSchemas>(route: ApiRoute<S>, run: 
       try {
         const actor = route.access === 'public' ? null : actorFromClaims(event.requestContext?.authorizer?.jwt?.claims);
         authorize(route.access, actor, event.pathParameters?.unitId);
+        // Every part is parsed, so one answer lists every problem of the request.
+        const problems: Problem[] = [];
+        const part = (schema: Schema | undefined, value: () => unknown, where: string) => {
+          try {
+            return parsePart(schema, value(), where);
+          } catch (e) {
+            if (!(e instanceof ValidationError)) throw e;
+            problems.push(...e.problems);
+            return undefined;
+          }
+        };
+        const params = part(route.schemas.params, () => event.pathParameters, 'path');
+        const query = part(route.schemas.query, () => event.queryStringParameters, 'query');
+        const body = part(route.schemas.body, () => readBody(event), 'body');
+        if (problems.length) throw new ValidationError(problems);
         const req = {
-          params: parsePart(route.schemas.params, event.pathParameters, 'path'),
-          query: parsePart(route.schemas.query, event.queryStringParameters, 'query'),
-          body: parsePart(route.schemas.body, readBody(event), 'body'),
+          params,
+          query,
+          body,
           actor,
           lang,
           requestId,
