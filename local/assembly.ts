@@ -9,7 +9,12 @@
  * - the table: Ref = TableName or logical id; the bucket: Ref = BucketName or the logical id in lower case
  *   (S3 names are lower case); log groups, roles: by name or logical id
  * - Fn::ImportValue: the exporting stack's output, resolved in that stack
- * Anything else throws, so a new kind of reference fails here loudly instead of reaching a handler.
+ * - a Cognito user pool: Ref = `REGION_<logical id>` (the shape of a pool id); its issuer is then
+ *   `https://cognito-idp.REGION.amazonaws.com/REGION_<logical id>`, which the twin maps to its local issuer;
+ *   a user pool client: Ref = its logical id in lower case (the client id)
+ * - an HTTP API: Ref = its logical id in lower case (the api id); its integrations, authorizers, routes and
+ *   stages: Ref = their logical ids (a route's Target `integrations/<Ref>` finds its integration that way)
+ * Any other Fn::GetAtt throws, so a new kind of reference fails here loudly instead of reaching a handler.
  */
 import { rmSync } from 'node:fs';
 import { buildApp } from '../infra/app';
@@ -42,11 +47,80 @@ export interface TwinTable extends TableSpec {
   ttlAttribute: string | undefined;
 }
 
+/** A route's JWT authorizer, as API Gateway is configured with it. */
+export interface TwinRouteAuth {
+  authorizerLogicalId: string;
+  /** As on AWS: `https://cognito-idp.REGION.amazonaws.com/<pool id>` for the app's user pool. */
+  issuer: string;
+  /** The client ids a token's `aud` (or, without `aud`, its `client_id`) must be one of. */
+  audience: string[];
+  /** Where the token is read, e.g. `$request.header.Authorization`. */
+  identitySource: string[];
+  /** The route's AuthorizationScopes (empty: any valid token). */
+  scopes: string[];
+}
+
+export interface TwinRoute {
+  /** `GET /cycles/{cycleId}/units/{unitId}`, `ANY /x` or `$default`. */
+  routeKey: string;
+  /** `GET`, `POST`, ..., `ANY`, or `$default`. */
+  method: string;
+  /** The path with `{param}` placeholders (empty for `$default`). */
+  path: string;
+  auth: TwinRouteAuth | null;
+  function: TwinFunction;
+  /** The integration's TimeoutInMillis (API Gateway's default 30 s). */
+  integrationTimeoutMs: number;
+}
+
+/** The HTTP API's CorsConfiguration (API Gateway answers preflights and adds the headers itself). */
+export interface TwinCors {
+  allowOrigins: string[];
+  allowMethods: string[];
+  allowHeaders: string[];
+  exposeHeaders: string[];
+  maxAge: number | undefined;
+  allowCredentials: boolean;
+}
+
+/** The stage's DefaultRouteSettings: each route gets a token bucket of this rate and burst. */
+export interface TwinThrottle {
+  rateLimit: number;
+  burstLimit: number;
+}
+
+export interface TwinUserPool {
+  logicalId: string;
+  /** Placeholder pool id, `REGION_<logical id>`. */
+  id: string;
+  /** The client the API's authorizer accepts (placeholder: its logical id in lower case). */
+  clientId: string;
+  /** Every client of the pool. */
+  clientIds: string[];
+  /** The client's ExplicitAuthFlows (undefined: Cognito's defaults). */
+  clientAuthFlows: string[] | undefined;
+  /** The pool's groups as the template defines them (GroupName). */
+  groups: string[];
+}
+
+export interface TwinApi {
+  logicalId: string;
+  /** Placeholder api id (the logical id in lower case). */
+  id: string;
+  routes: TwinRoute[];
+  cors: TwinCors | null;
+  /** null: no DefaultRouteSettings throttle (the account's limits apply on AWS). */
+  throttle: TwinThrottle | null;
+  userPool: TwinUserPool | null;
+}
+
 export interface TwinAssembly {
   stateMachines: TwinStateMachine[];
   functions: TwinFunction[];
   table: TwinTable;
   bucket: { name: string };
+  /** The HTTP API, when the app defines one. */
+  api: TwinApi | undefined;
 }
 
 export interface LoadTwinAssemblyOptions {
@@ -58,16 +132,16 @@ export interface LoadTwinAssemblyOptions {
   context?: Record<string, unknown>;
 }
 
-interface CfnResource {
+export interface CfnResource {
   Type: string;
   Properties?: Record<string, unknown>;
   Metadata?: Record<string, unknown>;
 }
-interface CfnTemplate {
+export interface CfnTemplate {
   Resources?: Record<string, CfnResource>;
   Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
 }
-interface StackTemplate {
+export interface StackTemplate {
   stackName: string;
   template: CfnTemplate;
 }
@@ -90,6 +164,7 @@ export function readAssembly(stacks: StackTemplate[], env: { region: string; acc
   const functions: TwinFunction[] = [];
   const tables: TwinTable[] = [];
   const buckets: Array<{ name: string }> = [];
+  const apiResources: ApiResource[] = [];
 
   for (const stack of stacks) {
     for (const [logicalId, res] of Object.entries(stack.template.Resources ?? {})) {
@@ -148,12 +223,140 @@ export function readAssembly(stacks: StackTemplate[], env: { region: string; acc
         case 'AWS::S3::Bucket':
           buckets.push({ name: r.ref(logicalId, stack) });
           break;
+        default:
+          if (res.Type.startsWith('AWS::ApiGatewayV2::') || res.Type.startsWith('AWS::Cognito::UserPool')) {
+            apiResources.push({ logicalId, res, stack });
+          }
       }
     }
   }
   if (tables.length !== 1) throw new Error(`expected one DynamoDB table in the app, found ${tables.length}`);
   if (buckets.length !== 1) throw new Error(`expected one S3 bucket in the app, found ${buckets.length}`);
-  return { stateMachines, functions, table: tables[0], bucket: buckets[0] };
+  return { stateMachines, functions, table: tables[0], bucket: buckets[0], api: readApi(apiResources, functions, r) };
+}
+
+interface ApiResource {
+  logicalId: string;
+  res: CfnResource;
+  stack: StackTemplate;
+}
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+
+/**
+ * The HTTP API as API Gateway runs it: routes (each with its integration's function and its authorizer),
+ * the API's CORS configuration, the `$default` stage's throttle, and the Cognito pool behind the authorizer.
+ * Routes are read from the template, so they follow functions/routes.ts through the CDK app.
+ */
+function readApi(resources: ApiResource[], functions: TwinFunction[], r: Resolver): TwinApi | undefined {
+  const ofType = (type: string) => resources.filter((x) => x.res.Type === `AWS::ApiGatewayV2::${type}` || x.res.Type === `AWS::Cognito::${type}`);
+  const props = (x: ApiResource) => x.res.Properties ?? {};
+  const apis = ofType('Api');
+  if (apis.length === 0) return undefined;
+  if (apis.length > 1) throw new Error(`expected at most one HTTP API in the app, found ${apis.length}`);
+  const api = apis[0];
+  if (props(api).ProtocolType !== 'HTTP') throw new Error(`${api.logicalId}: the twin serves HTTP APIs only (ProtocolType ${String(props(api).ProtocolType)})`);
+  const apiId = r.ref(api.logicalId, api.stack);
+  const belongs = (x: ApiResource) => r.resolve(props(x).ApiId, x.stack) === apiId;
+
+  const byArn = new Map(functions.map((f) => [f.arn, f]));
+  const integrations = new Map<string, { function: TwinFunction; timeoutMs: number }>();
+  for (const x of ofType('Integration').filter(belongs)) {
+    const p = props(x);
+    if (p.IntegrationType !== 'AWS_PROXY') throw new Error(`${x.logicalId}: only Lambda proxy integrations are served (IntegrationType ${String(p.IntegrationType)})`);
+    if (p.PayloadFormatVersion !== '2.0') throw new Error(`${x.logicalId}: only payload format 2.0 is served (got ${String(p.PayloadFormatVersion)})`);
+    const uri = String(r.resolve(p.IntegrationUri, x.stack));
+    // A function ARN, or the older `arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/<arn>/invocations`.
+    const arn = /functions\/(arn:[^/]+)\/invocations$/.exec(uri)?.[1] ?? uri;
+    const fn = byArn.get(arn);
+    if (!fn) throw new Error(`${x.logicalId}: integration ${uri} is not a function with a handler file (metadata local:handler)`);
+    integrations.set(r.ref(x.logicalId, x.stack), { function: fn, timeoutMs: typeof p.TimeoutInMillis === 'number' ? p.TimeoutInMillis : 30_000 });
+  }
+
+  const authorizers = new Map<string, Omit<TwinRouteAuth, 'scopes'>>();
+  for (const x of ofType('Authorizer').filter(belongs)) {
+    const p = props(x);
+    if (p.AuthorizerType !== 'JWT') throw new Error(`${x.logicalId}: only JWT authorizers are served (AuthorizerType ${String(p.AuthorizerType)})`);
+    const jwt = r.resolve(p.JwtConfiguration, x.stack) as { Issuer?: unknown; Audience?: unknown };
+    authorizers.set(r.ref(x.logicalId, x.stack), {
+      authorizerLogicalId: x.logicalId,
+      issuer: String(jwt.Issuer),
+      audience: strings(jwt.Audience),
+      identitySource: strings(r.resolve(p.IdentitySource, x.stack)),
+    });
+  }
+
+  const routes: TwinRoute[] = [];
+  for (const x of ofType('Route').filter(belongs)) {
+    const p = props(x);
+    const routeKey = String(r.resolve(p.RouteKey, x.stack));
+    const target = String(r.resolve(p.Target, x.stack));
+    const integration = integrations.get(target.replace(/^integrations\//, ''));
+    if (!integration) throw new Error(`${x.logicalId} (${routeKey}): target ${target} is not an integration of the API`);
+    const type = p.AuthorizationType ?? 'NONE';
+    let auth: TwinRouteAuth | null = null;
+    if (type === 'JWT') {
+      const authorizer = authorizers.get(String(r.resolve(p.AuthorizerId, x.stack)));
+      if (!authorizer) throw new Error(`${x.logicalId} (${routeKey}): its JWT authorizer is not in the template`);
+      auth = { ...authorizer, scopes: strings(r.resolve(p.AuthorizationScopes, x.stack)) };
+    } else if (type !== 'NONE') {
+      throw new Error(`${x.logicalId} (${routeKey}): AuthorizationType ${String(type)} is not served by the twin`);
+    }
+    const [method, path = ''] = routeKey === '$default' ? ['$default'] : routeKey.split(' ');
+    routes.push({ routeKey, method, path, auth, function: integration.function, integrationTimeoutMs: integration.timeoutMs });
+  }
+
+  const cfg = r.resolve(props(api).CorsConfiguration, api.stack) as Record<string, unknown> | undefined;
+  const cors: TwinCors | null = cfg
+    ? {
+        allowOrigins: strings(cfg.AllowOrigins),
+        allowMethods: strings(cfg.AllowMethods),
+        allowHeaders: strings(cfg.AllowHeaders),
+        exposeHeaders: strings(cfg.ExposeHeaders),
+        maxAge: typeof cfg.MaxAge === 'number' ? cfg.MaxAge : undefined,
+        allowCredentials: cfg.AllowCredentials === true,
+      }
+    : null;
+
+  // The `$default` stage serves the API at its root (the twin has no stage path).
+  const stages = ofType('Stage').filter(belongs);
+  const stage = stages.find((x) => props(x).StageName === '$default') ?? stages[0];
+  const settings = stage && (r.resolve(props(stage).DefaultRouteSettings, stage.stack) as Record<string, unknown> | undefined);
+  const throttle: TwinThrottle | null =
+    settings && typeof settings.ThrottlingRateLimit === 'number' && typeof settings.ThrottlingBurstLimit === 'number'
+      ? { rateLimit: settings.ThrottlingRateLimit, burstLimit: settings.ThrottlingBurstLimit }
+      : null;
+
+  return { logicalId: api.logicalId, id: apiId, routes, cors, throttle, userPool: readUserPool(resources, routes, r) };
+}
+
+/** The user pool whose client the API's authorizer accepts (or the only pool), its client and its groups. */
+function readUserPool(resources: ApiResource[], routes: TwinRoute[], r: Resolver): TwinUserPool | null {
+  const pools = resources.filter((x) => x.res.Type === 'AWS::Cognito::UserPool');
+  if (pools.length === 0) return null;
+  const audience = new Set(routes.flatMap((route) => route.auth?.audience ?? []));
+  const clients = resources
+    .filter((x) => x.res.Type === 'AWS::Cognito::UserPoolClient')
+    .map((x) => ({ x, id: r.ref(x.logicalId, x.stack), poolId: String(r.resolve(x.res.Properties?.UserPoolId, x.stack)) }));
+  const accepted = clients.find((c) => audience.has(c.id));
+  const pool = accepted ? pools.find((p) => r.ref(p.logicalId, p.stack) === accepted.poolId) : pools.length === 1 ? pools[0] : undefined;
+  if (!pool) throw new Error(`cannot tell which of ${pools.length} user pools is behind the API's authorizer`);
+  const poolId = r.ref(pool.logicalId, pool.stack);
+  const own = clients.filter((c) => c.poolId === poolId);
+  const client = accepted ?? own[0];
+  if (!client) throw new Error(`user pool ${pool.logicalId} has no client`);
+  const groups = resources
+    .filter((x) => x.res.Type === 'AWS::Cognito::UserPoolGroup' && String(r.resolve(x.res.Properties?.UserPoolId, x.stack)) === poolId)
+    .map((x) => String(r.resolve(x.res.Properties?.GroupName, x.stack) ?? x.logicalId));
+  const flows = client.x.res.Properties?.ExplicitAuthFlows;
+  return {
+    logicalId: pool.logicalId,
+    id: poolId,
+    clientId: client.id,
+    clientIds: own.map((c) => c.id),
+    clientAuthFlows: flows === undefined ? undefined : strings(r.resolve(flows, client.x.stack)),
+    groups,
+  };
 }
 
 class Resolver {
@@ -242,6 +445,11 @@ class Resolver {
         return named('LogGroupName') ?? id;
       case 'AWS::IAM::Role':
         return named('RoleName') ?? id;
+      case 'AWS::Cognito::UserPool':
+        return `${region}_${id}`;
+      case 'AWS::Cognito::UserPoolClient':
+      case 'AWS::ApiGatewayV2::Api':
+        return id.toLowerCase();
       default:
         return id;
     }
@@ -271,6 +479,20 @@ class Resolver {
         return `arn:aws:logs:${region}:${accountId}:log-group:${this.ref(id, stack)}:*`;
       case 'AWS::IAM::Role.Arn':
         return `arn:aws:iam::${accountId}:role/${this.ref(id, stack)}`;
+      case 'AWS::Cognito::UserPool.Arn':
+        return `arn:aws:cognito-idp:${region}:${accountId}:userpool/${this.ref(id, stack)}`;
+      case 'AWS::Cognito::UserPool.UserPoolId':
+        return this.ref(id, stack);
+      case 'AWS::Cognito::UserPool.ProviderName':
+        return `cognito-idp.${region}.amazonaws.com/${this.ref(id, stack)}`;
+      case 'AWS::Cognito::UserPool.ProviderURL':
+        return `https://cognito-idp.${region}.amazonaws.com/${this.ref(id, stack)}`;
+      case 'AWS::Cognito::UserPoolClient.ClientId':
+        return this.ref(id, stack);
+      case 'AWS::ApiGatewayV2::Api.ApiId':
+        return this.ref(id, stack);
+      case 'AWS::ApiGatewayV2::Api.ApiEndpoint':
+        return `https://${this.ref(id, stack)}.execute-api.${region}.amazonaws.com`;
       default:
         throw new Error(`cannot resolve Fn::GetAtt ${id}.${attr} (${res.Type}) for the twin`);
     }

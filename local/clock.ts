@@ -1,5 +1,13 @@
 import FakeTimers from '@sinonjs/fake-timers';
 
+/**
+ * The real wall clock, whatever global Date has been made to follow. Captured when this module loads, which is
+ * before installClockAsDate (below) can ever have replaced Date: fake-timers swaps the global constructor and
+ * leaves the original's `now` as it was. Use it for what must not run on simulated time (token lifetimes and
+ * their verification, HTTP caches).
+ */
+export const wallClockNow: () => number = Date.now.bind(Date);
+
 export type ClockMode = { kind: 'simulated' } | { kind: 'scaled'; speed: number } | { kind: 'real' };
 
 export interface SimClock {
@@ -16,6 +24,14 @@ export interface SimClock {
   /** Resolves when there is nothing left to do: nothing busy and no pending timers at all (or only timers later than now + maxMs). */
   runUntilIdle(opts?: { maxMs?: number }): Promise<void>;
   pendingTimers(): number;
+  /** The current mode. */
+  mode(): ClockMode;
+  /**
+   * Switches mode from now on, keeping the current instant: e.g. simulated to fast-forward to a point of
+   * the year (runUntil), then real or scaled so a person can act. A runUntil or runUntilIdle in progress
+   * carries on in the new mode.
+   */
+  setMode(mode: ClockMode): void;
   stop(): void;
 }
 
@@ -40,9 +56,11 @@ export function abortError(signal?: AbortSignal): Error {
   return err;
 }
 
+const speedOf = (mode: ClockMode) => (mode.kind === 'simulated' ? 0 : mode.kind === 'real' ? 1 : mode.speed);
+
 export function createClock(opts: { startAt: number; mode: ClockMode }): SimClock {
-  const { mode } = opts;
-  const speed = mode.kind === 'simulated' ? 0 : mode.kind === 'real' ? 1 : mode.speed;
+  let mode = opts.mode;
+  let speed = speedOf(mode);
   // Simulated time = base + (realNow - realBase) * speed; `base` also absorbs the simulated jumps.
   let base = opts.startAt;
   let realBase = performance.now();
@@ -57,7 +75,7 @@ export function createClock(opts: { startAt: number; mode: ClockMode }): SimCloc
   // Scaled mode freezes while tracked work runs and, after timers fire, until the system is quiet again
   // (the interpreter moves between states untracked): everything due at an instant happens at that
   // instant, as in simulated mode; only the quiet gaps between instants take (scaled) real time.
-  const freezes = mode.kind === 'scaled';
+  let freezes = mode.kind === 'scaled';
   let held = false;
   const frozen = () => freezes && (busy > 0 || held);
   const now = () => (speed === 0 || frozen() ? base : base + (performance.now() - realBase) * speed);
@@ -197,10 +215,11 @@ export function createClock(opts: { startAt: number; mode: ClockMode }): SimCloc
     }
   };
 
-  /** Simulated mode: each time all is quiet, jump to the next timer and fire it, up to `bound`. */
+  /** Simulated mode: each time all is quiet, jump to the next timer and fire it, up to `bound` (or until the mode changes). */
   const advanceThrough = async (bound: number): Promise<void> => {
-    while (!stopped) {
+    while (!stopped && speed === 0) {
       await quiesce();
+      if (speed !== 0) return;
       const next = timers[0];
       if (!next || next.at > bound) return;
       setNow(next.at);
@@ -209,31 +228,46 @@ export function createClock(opts: { startAt: number; mode: ClockMode }): SimCloc
   };
 
   const runUntil = async (untilMs: number): Promise<void> => {
-    if (speed !== 0) {
-      // Real time drives the clock; just wait until the instant has passed and all is quiet.
-      while (!stopped) {
-        await quiesce();
-        if (now() >= untilMs && (timers.length === 0 || timers[0].at > untilMs)) return;
-        const wait = Math.max(1, Math.ceil((untilMs - now()) / speed));
-        await new Promise<void>((resolve) => setTimeout(resolve, Math.min(wait, 50)));
+    while (!stopped) {
+      if (speed === 0) {
+        await advanceThrough(untilMs);
+        if (speed !== 0) continue;
+        setNow(untilMs);
+        return;
       }
-      return;
+      // Real time drives the clock; just wait until the instant has passed and all is quiet.
+      await quiesce();
+      if (now() >= untilMs && (timers.length === 0 || timers[0].at > untilMs)) return;
+      const wait = Math.max(1, Math.ceil((untilMs - now()) / speed));
+      await new Promise<void>((resolve) => setTimeout(resolve, Math.min(wait, 50)));
     }
-    await advanceThrough(untilMs);
-    setNow(untilMs);
   };
 
   const runUntilIdle = async (o?: { maxMs?: number }): Promise<void> => {
     const bound = o?.maxMs === undefined ? Infinity : now() + o.maxMs;
-    if (speed !== 0) {
-      while (!stopped) {
-        await quiesce();
-        if (timers.length === 0 || timers[0].at > bound) return;
-        await new Promise<void>((resolve) => setTimeout(resolve, 20));
+    while (!stopped) {
+      if (speed === 0) {
+        await advanceThrough(bound);
+        if (speed !== 0) continue;
+        return;
       }
-      return;
+      await quiesce();
+      if (timers.length === 0 || timers[0].at > bound) return;
+      await new Promise<void>((resolve) => setTimeout(resolve, 20));
     }
-    await advanceThrough(bound);
+  };
+
+  const setMode = (next: ClockMode) => {
+    // Keep the instant: fold the elapsed (scaled) real time into base, then restart the real reference.
+    base = now();
+    realBase = performance.now();
+    mode = next;
+    speed = speedOf(next);
+    freezes = next.kind === 'scaled';
+    if (realTimer) clearTimeout(realTimer);
+    realTimer = undefined;
+    // A held instant (scaled mode) releases itself once quiet; otherwise let real time drive the timers.
+    if (speed !== 0 && !held) arm();
   };
 
   return {
@@ -243,6 +277,8 @@ export function createClock(opts: { startAt: number; mode: ClockMode }): SimCloc
     runUntil,
     runUntilIdle,
     pendingTimers: () => timers.length,
+    mode: () => mode,
+    setMode,
     stop: () => {
       stopped = true;
       if (realTimer) clearTimeout(realTimer);

@@ -9,12 +9,15 @@
  *   3. point the AWS SDK at them with environment variables only (AWS_ENDPOINT_URL_*), set each function's
  *      own environment from the template, and import the handler modules unchanged;
  *   4. start the clock (and make global Date follow it), the Step Functions engine bound to the handlers,
- *      and its HTTP endpoint (AWS_ENDPOINT_URL_SFN).
+ *      and its HTTP endpoint (AWS_ENDPOINT_URL_SFN);
+ *   5. start the user pool's stand-in (a token issuer speaking Cognito's InitiateAuth, local/api/issuer.ts)
+ *      with the plan's users, and the API Gateway stand-in (local/api/gateway.ts) serving the template's
+ *      routes, each bound to its function's handler, behind a JWT authorizer pointed at that issuer.
  * With a data directory, everything persists there: DynamoDB Local's files, the S3 objects, the
- * executions and the clock's time, so a restart carries on where it stopped.
+ * executions, the clock's time and the issuer's key pair, so a restart carries on where it stopped; the
+ * twin also writes `api.json` there (the API and issuer endpoints, the client id) for `npm run token`.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,12 +30,30 @@ import { sesMailer } from '../functions/_shared/ses';
 import { sfnWorkflow } from '../functions/_shared/sfn';
 import { readEnv } from '../functions/_shared/env';
 import { loadTwinAssembly, type TwinAssembly } from './assembly';
+import { startGateway, type GatewayRoute } from './api/gateway';
+import { cognitoIssuerUrl, startIssuer, type IssuerUser, type TokenOptions } from './api/issuer';
+import { lambdaContext } from './api/lambda-context';
+import { LOCAL_PASSWORD, type UserSeed } from './api/users';
 import { createClock, installClockAsDate, type ClockMode, type SimClock } from './clock';
 import { freePort, readInbox, startDynamoDbLocal, startS3Emulator, startSesEmulator, type Service, type StoredEmail } from './services';
 import { createLocalStepFunctions, readPersistedClockTime, startSfnServer, type LocalStepFunctions, type SfnServer } from './sfn';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 const REGION = 'us-east-1';
+const ACCOUNT_ID = '000000000000';
+
+/** What the twin writes to `<dataDir>/api.json` for `npm run token` and other local tools. */
+export interface TwinApiInfo {
+  region: string;
+  api: string;
+  /** Where InitiateAuth goes (`aws cognito-idp --endpoint-url`). */
+  cognitoEndpoint: string;
+  issuer: string;
+  userPoolId: string;
+  clientId: string;
+  users: string[];
+}
+export const API_INFO_FILE = 'api.json';
 
 export interface TwinOptions {
   /** Where to keep data across restarts; without it everything is in memory and in a temporary folder. */
@@ -40,13 +61,19 @@ export interface TwinOptions {
   /** The clock's start, used when there is no persisted clock time. */
   startAt: number;
   mode: ClockMode;
-  ports?: Partial<Record<'dynamodb' | 'ses' | 's3' | 'sfn', number>>;
+  ports?: Partial<Record<'dynamodb' | 'ses' | 's3' | 'sfn' | 'api' | 'issuer', number>>;
+  /** Who can sign in (usersFromPlan(plan): the city office and one user per unit). @default none */
+  users?: UserSeed[];
+  /** The password of every user. @default LOCAL_PASSWORD */
+  password?: string;
   /** Lambda log level inside the twin. @default 'WARN' */
   logLevel?: string;
   /** Keep every execution's full history in memory (GetExecutionHistory). Off for very large runs. @default true */
   keepHistory?: boolean;
   /** Concurrent handler invocations, like a Lambda concurrency limit. @default 64 */
   concurrency?: number;
+  /** The app as loadTwinAssembly() read it (region us-east-1, account 000000000000), for a test that already has it. @default synthesized here */
+  assembly?: TwinAssembly;
 }
 
 export interface Twin {
@@ -55,7 +82,24 @@ export interface Twin {
   engine: LocalStepFunctions;
   /** The use cases over the wire, as the HTTP API will call them. */
   ctx: Context;
-  endpoints: { dynamodb: string; ses: string; s3: string; sfn: string; inbox: string };
+  endpoints: {
+    dynamodb: string;
+    ses: string;
+    s3: string;
+    sfn: string;
+    inbox: string;
+    /** The HTTP API (API Gateway's `$default` stage). */
+    api: string;
+    /** The token issuer's URL, every token's `iss` (Cognito's `https://cognito-idp.REGION.amazonaws.com/<poolId>`). */
+    issuer: string;
+    /** The user pool's service endpoint for InitiateAuth (`aws cognito-idp --endpoint-url`). */
+    cognito: string;
+  };
+  /** The user pool as the API sees it: its (placeholder) ids and the one local password. */
+  userPool: { id: string; clientId: string; password: string };
+  users: IssuerUser[];
+  /** A token for a seeded user, as InitiateAuth would give it, or deliberately wrong for tests. */
+  tokenFor(username: string, opts?: TokenOptions): Promise<string>;
   cycleStateMachineArn: string;
   unitStateMachineArn: string;
   /** The stand-ins, for tests that take one down (a stopped service stays stopped: close() skips it). */
@@ -63,23 +107,6 @@ export interface Twin {
   inbox(): Promise<StoredEmail[]>;
   /** Stops the engine (running executions stay persisted as RUNNING), the servers and the clock. */
   close(): Promise<void>;
-}
-
-function lambdaContext(functionName: string) {
-  return {
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${REGION}:000000000000:function:${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local-twin',
-    callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
 }
 
 /** The union of every function's environment; two functions may not disagree on a variable's value. */
@@ -100,7 +127,7 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
     for (const stop of stops.reverse()) await stop();
   };
   try {
-    const assembly = await loadTwinAssembly({ region: REGION });
+    const assembly = opts.assembly ?? (await loadTwinAssembly({ region: REGION, accountId: ACCOUNT_ID }));
     const dataDir = opts.dataDir ? resolve(opts.dataDir) : undefined;
     // Without a data directory, the S3 emulator's files go to a scratch folder removed on close.
     const scratch = await mkdtemp(join(tmpdir(), 'twin-'));
@@ -150,14 +177,19 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
 
     // Each handler module is the Lambda code unchanged; the twin binds it through its makeHandler with a
     // context built from this twin's environment (a module imported by an earlier twin in the same
-    // process keeps the clients of its cold start).
+    // process keeps the clients of its cold start). An API function without makeHandler is called through
+    // its Lambda entry `handler`, whose cold start read the environment set above.
     const ctx = buildContext({ repo: dynamoRepository, mailer: sesMailer, workflow: sfnWorkflow }, readEnv());
     type Handler = (event: unknown, context: unknown) => Promise<unknown>;
-    const handlers = new Map<string, { name: string; handler: Handler }>();
+    const apiFunctions = new Set(assembly.api?.routes.map((r) => r.function.arn));
+    const handlers = new Map<string, { name: string; timeoutMs: number; handler: Handler }>();
     for (const fn of assembly.functions) {
-      const mod = (await import(pathToFileURL(join(REPO_ROOT, fn.handlerFile)).href)) as { makeHandler?: (c: Context) => Handler };
-      if (typeof mod.makeHandler !== 'function') throw new Error(`${fn.handlerFile} exports no makeHandler`);
-      const entry = { name: fn.logicalId, handler: mod.makeHandler(ctx) };
+      const mod = (await import(pathToFileURL(join(REPO_ROOT, fn.handlerFile)).href)) as { makeHandler?: (c: Context) => Handler; handler?: Handler };
+      let handler: Handler;
+      if (typeof mod.makeHandler === 'function') handler = mod.makeHandler(ctx);
+      else if (apiFunctions.has(fn.arn) && typeof mod.handler === 'function') handler = mod.handler;
+      else throw new Error(`${fn.handlerFile} exports no makeHandler`);
+      const entry = { name: fn.logicalId, timeoutMs: fn.timeoutSeconds * 1000, handler };
       handlers.set(fn.arn, entry);
       handlers.set(fn.logicalId, entry);
     }
@@ -173,13 +205,66 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
         const fn = handlers.get(arn) ?? handlers.get(arn.split(':').pop() ?? '');
         if (!fn) throw new Error(`no handler bound to ${arn}`);
         // Lambda passes JSON in and out: so does the twin.
-        const result = await fn.handler(JSON.parse(JSON.stringify(payload ?? null)), lambdaContext(fn.name));
+        const context = lambdaContext(fn.name, { region: REGION, accountId: ACCOUNT_ID, timeoutMs: fn.timeoutMs });
+        const result = await fn.handler(JSON.parse(JSON.stringify(payload ?? null)), context);
         return result === undefined ? null : JSON.parse(JSON.stringify(result));
       },
     });
     stops.push(() => engine.close());
     const server: SfnServer = await startSfnServer(engine, { port: sfnPort, clock });
     stops.push(() => server.close());
+
+    // The user pool and the API. The authorizer's issuer resolved to Cognito's URL for the pool's
+    // placeholder id; the twin points it at its own issuer, which serves that pool id.
+    const pool = assembly.api?.userPool;
+    const issuer = await startIssuer({
+      port: opts.ports?.issuer,
+      poolId: pool?.id ?? `${REGION}_LocalUserPool`,
+      clientId: pool?.clientId ?? 'localuserpoolclient',
+      clientAuthFlows: pool?.clientAuthFlows,
+      users: opts.users ?? [],
+      password: opts.password ?? LOCAL_PASSWORD,
+      dataDir,
+    });
+    stops.push(() => issuer.close());
+    const awsIssuer = cognitoIssuerUrl(REGION, issuer.poolId);
+    const routes: GatewayRoute[] = (assembly.api?.routes ?? []).map((r) => {
+      const fn = handlers.get(r.function.arn)!;
+      return {
+        routeKey: r.routeKey,
+        auth: r.auth && { ...r.auth, issuer: r.auth.issuer === awsIssuer ? issuer.url : r.auth.issuer },
+        functionName: fn.name,
+        timeoutMs: fn.timeoutMs,
+        integrationTimeoutMs: r.integrationTimeoutMs,
+        invoke: (event, context) => fn.handler(event, context),
+      };
+    });
+    const quiet = process.env.POWERTOOLS_LOG_LEVEL === 'SILENT';
+    const gateway = await startGateway({
+      port: opts.ports?.api,
+      routes,
+      cors: assembly.api?.cors,
+      throttle: assembly.api?.throttle,
+      apiId: assembly.api?.id,
+      region: REGION,
+      accountId: ACCOUNT_ID,
+      track: (work) => clock.track(work),
+      onInvocationError: quiet ? undefined : (routeKey, error) => console.error(`API ${routeKey}: the function failed:`, error),
+    });
+    stops.push(() => gateway.close());
+    if (dataDir) {
+      const info: TwinApiInfo = {
+        region: REGION,
+        api: gateway.url,
+        cognitoEndpoint: issuer.endpoint,
+        issuer: issuer.url,
+        userPoolId: issuer.poolId,
+        clientId: issuer.clientId,
+        users: issuer.users.map((u) => u.username),
+      };
+      await mkdir(dataDir, { recursive: true });
+      await writeFile(join(dataDir, API_INFO_FILE), `${JSON.stringify(info, null, 2)}\n`);
+    }
 
     started();
     return {
@@ -193,7 +278,13 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
         s3: services.s3.endpoint,
         sfn: sfnEndpoint,
         inbox: `${services.ses.endpoint}/`,
+        api: gateway.url,
+        issuer: issuer.url,
+        cognito: issuer.endpoint,
       },
+      userPool: { id: issuer.poolId, clientId: issuer.clientId, password: issuer.password },
+      users: issuer.users,
+      tokenFor: (username, o) => issuer.tokenFor(username, o),
       cycleStateMachineArn: cycle.arn,
       unitStateMachineArn: unit.arn,
       services,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClock, installClockAsDate } from '../../local/clock.js';
+import { createClock, installClockAsDate, wallClockNow } from '../../local/clock.js';
 
 const START = Date.parse('2026-03-01T00:00:00Z');
 
@@ -99,5 +99,47 @@ describe('SimClock (scaled mode)', () => {
     await new Promise((r) => setTimeout(r, 5));
     expect(clock.now()).toBeGreaterThan(after);
     clock.stop();
+  });
+});
+
+describe('SimClock (switching mode)', () => {
+  let uninstall: (() => void) | undefined;
+  afterEach(() => uninstall?.());
+
+  it('fast-forwards on simulated time, then goes on in real time from that instant', async () => {
+    // Prepare: what `npm start -- --at` does.
+    const clock = createClock({ startAt: START, mode: { kind: 'simulated' } });
+    const fired: number[] = [];
+    const at = START + 30 * 86_400_000;
+    void clock.sleepUntil(START + 86_400_000).then(() => fired.push(clock.now()));
+    void clock.sleepUntil(at + 86_400_000).then(() => fired.push(clock.now()));
+    // Act
+    await clock.runUntil(at);
+    clock.setMode({ kind: 'real' });
+    const soon = clock.sleepUntil(clock.now() + 20);
+    // Assess
+    expect(clock.mode()).toEqual({ kind: 'real' });
+    await soon; // driven by real time alone: nobody calls runUntil
+    expect(clock.now()).toBeGreaterThanOrEqual(at + 20);
+    expect(clock.now()).toBeLessThan(at + 5_000);
+    expect(fired).toEqual([START + 86_400_000]); // the later timer waits for its real day
+    expect(clock.pendingTimers()).toBe(1);
+    clock.stop();
+  });
+
+  it('carries a runUntil in progress on into the new mode', async () => {
+    const clock = createClock({ startAt: START, mode: { kind: 'scaled', speed: 1 } });
+    const done = clock.runUntil(START + 2 * 86_400_000);
+    clock.setMode({ kind: 'simulated' });
+    await done;
+    expect(clock.now()).toBe(START + 2 * 86_400_000);
+    clock.stop();
+  });
+
+  it('keeps the real wall clock apart from the Date it installs', () => {
+    const clock = createClock({ startAt: START, mode: { kind: 'simulated' } });
+    uninstall = installClockAsDate(clock);
+    expect(Date.now()).toBe(START);
+    expect(Math.abs(wallClockNow() - performance.timeOrigin - performance.now())).toBeLessThan(1_000);
   });
 });
