@@ -35,7 +35,11 @@ export function buildCycleApp(context?: Record<string, unknown>, opts: { validat
     config,
     table: stateful.table,
     tableIndexNames: TABLE_INDEX_NAMES,
+    documentsBucketName: stateful.documentsBucketName,
+    identity: { issuer: stateful.issuer, audience: stateful.portalClient.userPoolClientId },
   });
+  // Implied by the table's reference already; stated because the bucket's name arrives by a named import.
+  stateless.addStackDependency(stateful, 'imports the documents bucket name');
 
   Tags.of(app).add('project', 'wuchuanxiao-cycle');
   Tags.of(app).add('stage', config.stage);

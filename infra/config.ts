@@ -14,6 +14,17 @@ const days = z.pipe(
   z.transform((v) => Number(v)),
 ).check(z.refine((v) => RETENTION_DAYS.includes(v), { message: `logRetentionDays must be one of ${RETENTION_DAYS.join(', ')}` }));
 
+/** A positive whole number; `-c key=value` arrives as a string. */
+const positive = (key: string) =>
+  z.pipe(
+    z.union([z.number(), z.string().check(z.regex(/^\d+$/))]),
+    z.transform((v) => Number(v)),
+  ).check(z.refine((v) => Number.isInteger(v) && v > 0, { message: `${key} must be a whole number above 0` }));
+
+/** Scheme, host and optional port only: what a browser sends as Origin (CORS compares it exactly). */
+const ORIGIN =
+  /^(https:\/\/[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?|http:\/\/(localhost|127\.0\.0\.1):\d{1,5})$/;
+
 export const infraConfigSchema = z.object({
   /** Deployment stage; prefixes every physical name so stages can share an account. */
   stage: z._default(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,15}$/, { message: 'stage: lowercase slug, max 16' })), 'dev'),
@@ -22,6 +33,18 @@ export const infraConfigSchema = z.object({
   /** Name of the SES configuration set the stateless stack creates (default `<stage>-cycle-mail`); every email function uses it. */
   sesConfigurationSet: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
   logRetentionDays: z._default(days, 365),
+  /**
+   * The portal's origin: the only origin the HTTP API's CORS and the bucket's upload CORS allow.
+   * An https:// origin, or http://localhost:PORT / http://127.0.0.1:PORT for a portal on a developer's machine.
+   */
+  portalOrigin: z._default(
+    z.string().check(z.regex(ORIGIN, { message: 'portalOrigin: an origin such as https://portal.example.cn (no path, no trailing slash), or http://localhost:PORT' })),
+    'http://localhost:5173',
+  ),
+  /** Steady requests per second the API's stage accepts across all routes (API Gateway throttling). */
+  apiRateLimit: z._default(positive('apiRateLimit'), 50),
+  /** Requests the stage accepts in a burst above the rate. */
+  apiBurstLimit: z._default(positive('apiBurstLimit'), 100),
 });
 
 export type InfraConfig = {
@@ -29,9 +52,12 @@ export type InfraConfig = {
   emailIdentity: string;
   sesConfigurationSet?: string;
   logRetentionDays: RetentionDays;
+  portalOrigin: string;
+  apiRateLimit: number;
+  apiBurstLimit: number;
 };
 
-const KEYS = ['stage', 'emailIdentity', 'sesConfigurationSet', 'logRetentionDays'] as const;
+const KEYS = ['stage', 'emailIdentity', 'sesConfigurationSet', 'logRetentionDays', 'portalOrigin', 'apiRateLimit', 'apiBurstLimit'] as const;
 
 /** Reads and validates the app's context; throws with every problem listed when a value is invalid. */
 export function readConfig(node: Node): InfraConfig {

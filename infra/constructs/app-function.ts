@@ -18,6 +18,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
 
 /** The repository root: infra/constructs/ is two levels below it. */
@@ -38,6 +40,9 @@ export const LAMBDA_BUNDLE = {
   mainFields: ['module', 'main'],
   banner: ESM_REQUIRE_BANNER,
 } as const;
+
+/** PascalCase construct id of a kebab-case function folder: `send-unit-notice` -> `SendUnitNotice`. */
+export const pascal = (name: string) => name.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase());
 
 /** Item reads; transactions are authorised through these per-item actions. */
 const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
@@ -65,6 +70,12 @@ export interface EmailBinding {
   readonly identityArn: string;
   /** SES configuration set name; when set the function may use it and gets SES_CONFIGURATION_SET. */
   readonly configurationSet?: string;
+}
+
+/** Key prefixes of the documents bucket a function may read or write, e.g. `{ read: ['documents/'] }`. */
+export interface DocumentsAccess {
+  readonly read?: readonly string[];
+  readonly write?: readonly string[];
 }
 
 export class AppFunction extends Construct {
@@ -133,6 +144,16 @@ export class AppFunction extends Construct {
     });
   }
 
+  /**
+   * Acknowledges cdk-nag's IAM5 finding for one wildcard resource, on this function's role only. The id is
+   * the resource as cdk-nag writes it; the ARN must resolve the same now as at synthesis (no automatic
+   * cross-stack reference, whose export name is only chosen at synthesis).
+   */
+  private acknowledgeResourceWildcard(arn: string, reason: string): void {
+    const resource = flattenCfnReference(Stack.of(this).resolve(arn));
+    Validations.of(this.function.role!).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason });
+  }
+
   /** The CloudFormation logical id of the function (for acknowledging findings that name it). */
   get logicalId(): string {
     const stack = Stack.of(this);
@@ -180,6 +201,53 @@ export class AppFunction extends Construct {
     return this;
   }
 
+  /**
+   * Allows s3:GetObject on `<bucket>/<prefix>*` for each read prefix and s3:PutObject for each write prefix,
+   * nothing bucket-wide, and sets DOCUMENTS_BUCKET. Presigned URLs the function issues are signed with its
+   * role, so they can do exactly this and no more. The bucket is SSE-S3: no key to grant (a customer-managed
+   * key would need kms:Decrypt to read and kms:GenerateDataKey to write, added here).
+   */
+  bindDocuments(bucket: s3.IBucket, access: DocumentsAccess): this {
+    const read = access.read ?? [];
+    const write = access.write ?? [];
+    if (read.length + write.length === 0) throw new Error(`${this.handlerFile}: bindDocuments needs a read or write prefix`);
+    for (const prefix of [...read, ...write]) {
+      if (!/^[a-z0-9-]+\/$/.test(prefix)) throw new Error(`${this.handlerFile}: documents prefix must look like "incoming/", got "${prefix}"`);
+    }
+    const grant = (action: string, prefixes: readonly string[]) => {
+      if (prefixes.length === 0) return;
+      const resources = prefixes.map((p) => bucket.arnForObjects(`${p}*`));
+      this.function.addToRolePolicy(new iam.PolicyStatement({ actions: [action], resources }));
+      prefixes.forEach((prefix, i) =>
+        this.acknowledgeResourceWildcard(
+          resources[i],
+          `${this.handlerFile} may ${action} under ${prefix} only: object keys there are made per upload (cycle, unit, ` +
+            'upload id), so no fixed ARN exists; the prefix is the boundary and nothing bucket-wide is granted.',
+        ),
+      );
+    };
+    grant('s3:GetObject', read);
+    grant('s3:PutObject', write);
+    this.function.addEnvironment('DOCUMENTS_BUCKET', bucket.bucketName);
+    return this;
+  }
+
+  /**
+   * Allows states:StopExecution and states:DescribeExecution on the executions of one state machine
+   * (`executionArnsFor`): an extension restarts a unit's execution and stops the one it replaces.
+   */
+  bindStopExecution(executionArns: string): this {
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['states:StopExecution', 'states:DescribeExecution'], resources: [executionArns] }),
+    );
+    this.acknowledgeResourceWildcard(
+      executionArns,
+      `${this.handlerFile} stops and describes executions of this one state machine; execution names are made per ` +
+        'unit and restart, so the ARN ends in `:*` and no other state machine is covered.',
+    );
+    return this;
+  }
+
   /** Allows completing callback tasks (success, failure, heartbeat) of that state machine's executions. */
   bindTaskResponse(stateMachineArn: string): this {
     this.function.addToRolePolicy(
@@ -202,3 +270,12 @@ export function stateMachineArnFor(scope: Construct, stateMachineName: string): 
   });
 }
 
+/** Every execution of a state machine by its explicit name: `arn:...:states:<region>:<account>:execution:<name>:*`. */
+export function executionArnsFor(scope: Construct, stateMachineName: string): string {
+  return Stack.of(scope).formatArn({
+    service: 'states',
+    resource: 'execution',
+    resourceName: `${stateMachineName}:*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}

@@ -5,8 +5,10 @@ import { readConfig } from '../../infra/config';
 const read = (context: Record<string, unknown>) => readConfig(new App({ context }).node);
 
 describe('infra config', () => {
-  it('defaults to the dev stage, example.cn, one year of logs and no configuration set', () => {
-    expect(read({})).toEqual({ stage: 'dev', emailIdentity: 'example.cn', logRetentionDays: 365 });
+  const API_DEFAULTS = { portalOrigin: 'http://localhost:5173', apiRateLimit: 50, apiBurstLimit: 100 };
+
+  it('defaults to the dev stage, example.cn, one year of logs, no configuration set, a local portal and 50/100 rps', () => {
+    expect(read({})).toEqual({ stage: 'dev', emailIdentity: 'example.cn', logRetentionDays: 365, ...API_DEFAULTS });
   });
 
   it('accepts -c values, which arrive as strings', () => {
@@ -15,7 +17,35 @@ describe('infra config', () => {
       emailIdentity: 'example.cn',
       logRetentionDays: 90,
       sesConfigurationSet: 'cycle-mail',
+      ...API_DEFAULTS,
     });
+    expect(read({ apiRateLimit: '20', apiBurstLimit: '40', portalOrigin: 'https://portal.example.cn' })).toMatchObject({
+      apiRateLimit: 20,
+      apiBurstLimit: 40,
+      portalOrigin: 'https://portal.example.cn',
+    });
+  });
+
+  it('takes as portalOrigin an https origin, or localhost / 127.0.0.1 with a port over http, and nothing with a path', () => {
+    for (const ok of ['https://portal.example.cn', 'https://portal.example.cn:8443', 'http://localhost:5173', 'http://127.0.0.1:4173']) {
+      expect(read({ portalOrigin: ok }).portalOrigin, ok).toBe(ok);
+    }
+    for (const bad of [
+      'http://portal.example.cn', // plain http off the developer's machine
+      'https://portal.example.cn/', // an origin has no trailing slash: CORS compares exactly
+      'https://portal.example.cn/app',
+      'http://localhost', // the portal's dev server has a port
+      '*',
+      'portal.example.cn',
+      'https://Portal.Example.cn', // browsers send the host in lower case
+    ]) {
+      expect(() => read({ portalOrigin: bad }), bad).toThrow(/portalOrigin/);
+    }
+  });
+
+  it('rejects a throttle that is not a whole number above 0', () => {
+    expect(() => read({ apiRateLimit: 0 })).toThrow(/apiRateLimit/);
+    expect(() => read({ apiBurstLimit: '1.5' })).toThrow(/apiBurstLimit/);
   });
 
   it('rejects a retention CloudWatch does not offer and a stage that cannot prefix names', () => {

@@ -10,13 +10,35 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCycleApp, type CycleApp } from '../../infra/app';
-import { FUNCTIONS } from '../../infra/stacks/stateless-stack';
+import { API_FUNCTIONS, FUNCTIONS } from '../../infra/stacks/stateless-stack';
 import { loadTwinAssembly, type TwinAssembly } from '../../local/assembly';
 
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 
 type PolicyStatement = { Action: string | string[]; Resource: unknown; Effect: string };
 type Resource = { Type: string; Properties: Record<string, any>; Metadata?: Record<string, unknown> };
+
+/** Every function of the stateless stack with its declared needs: workflow and event functions, then the API's. */
+const ALL_FUNCTIONS: Record<string, (typeof API_FUNCTIONS)[keyof typeof API_FUNCTIONS]> = { ...FUNCTIONS, ...API_FUNCTIONS };
+const namesWith = (pick: (needs: (typeof ALL_FUNCTIONS)[string]) => unknown) =>
+  Object.entries(ALL_FUNCTIONS).filter(([, n]) => pick(n)).map(([name]) => name).sort();
+
+/** The actions a function's needs imply, each from the one bind helper that grants it. */
+function expectedActions(needs: (typeof ALL_FUNCTIONS)[string]): string[] {
+  const read = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+  const write = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+  return [
+    'logs:CreateLogStream', 'logs:PutLogEvents',
+    ...(needs.table ? read : []),
+    ...(needs.table === 'readWrite' ? write : []),
+    ...(needs.email ? ['ses:SendEmail', 'ses:SendRawEmail'] : []),
+    ...(needs.startUnitCycle ? ['states:StartExecution'] : []),
+    ...(needs.stopUnitCycle ? ['states:StopExecution', 'states:DescribeExecution'] : []),
+    ...(needs.unitCycleTaskResponse ? ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'] : []),
+    ...(needs.documents?.read?.length ? ['s3:GetObject'] : []),
+    ...(needs.documents?.write?.length ? ['s3:PutObject'] : []),
+  ].sort();
+}
 
 let built: CycleApp;
 let stateful: Template;
@@ -120,13 +142,16 @@ describe('stateful stack', () => {
 });
 
 describe('stateless stack: functions', () => {
-  it('has the functions of FUNCTIONS, each Node 22 on arm64 with its handler file named in metadata', () => {
+  it('has the functions of FUNCTIONS and API_FUNCTIONS, each Node 22 on arm64 with its handler file named in metadata', () => {
     const fns = stateless.findResources('AWS::Lambda::Function');
     const handlers = Object.values(fns).map((f) => (f as Resource).Metadata?.['local:handler']);
-    expect(handlers.sort()).toEqual(Object.keys(FUNCTIONS).map((n) => `functions/${n}/handler.ts`).sort());
+    expect(handlers.sort()).toEqual(Object.keys(ALL_FUNCTIONS).map((n) => `functions/${n}/handler.ts`).sort());
     for (const fn of Object.values(fns) as Resource[]) {
-      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: 256, Timeout: 30 });
-      expect(fn.Properties.Environment.Variables).toHaveProperty('TABLE_NAME');
+      const name = (fn.Metadata!['local:handler'] as string).split('/')[1];
+      // check-upload reads files of up to 20 MB; everything else fits the default.
+      const memory = name === 'check-upload' ? 512 : 256;
+      expect(fn.Properties, name).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: memory, Timeout: 30 });
+      expect(Object.hasOwn(fn.Properties.Environment.Variables, 'TABLE_NAME'), name).toBe(ALL_FUNCTIONS[name].table !== undefined);
     }
   });
 
@@ -145,21 +170,35 @@ describe('stateless stack: functions', () => {
     }
   });
 
-  it('grants email, StartExecution and task responses only to the functions that need them', () => {
+  it('grants email, executions, task responses and documents only to the functions that need them', () => {
     const actions = actionsByFunction();
     const holders = (action: string) =>
       [...actions].filter(([, set]) => set.has(action)).map(([h]) => h.split('/')[1]).sort();
     expect(holders('ses:SendEmail')).toEqual([
-      'forward-to-province', 'issue-rectification', 'record-email-event', 'record-outcome', 'send-unit-notice',
+      'forward-to-province', 'grant-extension', 'issue-rectification', 'record-email-event', 'record-outcome',
+      'send-unit-notice', 'submit-deliverable',
     ]);
     expect(holders('ses:SendRawEmail')).toEqual(holders('ses:SendEmail'));
-    expect(holders('states:StartExecution')).toEqual(['start-unit-workflows']);
-    expect(holders('states:SendTaskSuccess')).toEqual(['await-submission', 'request-review']);
-    expect(holders('states:SendTaskHeartbeat')).toEqual(['await-submission', 'request-review']);
-    expect(holders('dynamodb:PutItem')).toEqual(
-      Object.entries(FUNCTIONS).filter(([, n]) => n.table === 'readWrite').map(([name]) => name).sort(),
-    );
-    expect(holders('dynamodb:Query')).toHaveLength(Object.keys(FUNCTIONS).length);
+    expect(holders('states:StartExecution')).toEqual(['grant-extension', 'start-unit-workflows']);
+    expect(holders('states:StopExecution')).toEqual(['grant-extension']);
+    expect(holders('states:DescribeExecution')).toEqual(['grant-extension']);
+    expect(holders('states:SendTaskSuccess')).toEqual(['await-submission', 'decide-review', 'request-review', 'submit-deliverable']);
+    expect(holders('states:SendTaskHeartbeat')).toEqual(holders('states:SendTaskSuccess'));
+    expect(holders('s3:PutObject')).toEqual(['check-upload', 'create-upload']);
+    expect(holders('s3:GetObject')).toEqual(['check-upload', 'get-submission-version']);
+    expect(holders('dynamodb:PutItem')).toEqual(namesWith((n) => n.table === 'readWrite'));
+    expect(holders('dynamodb:Query')).toEqual(namesWith((n) => n.table));
+    // The API functions that only read tokens or static documents touch nothing.
+    for (const name of ['get-health', 'get-openapi', 'get-me']) {
+      expect([...actions.get(`functions/${name}/handler.ts`)!].sort(), name).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    }
+  });
+
+  it('grants each function exactly the actions its declared needs imply, nothing more', () => {
+    const actions = actionsByFunction();
+    for (const [name, needs] of Object.entries(ALL_FUNCTIONS)) {
+      expect([...actions.get(`functions/${name}/handler.ts`)!].sort(), name).toEqual(expectedActions(needs));
+    }
   });
 
   it('grants no wildcard action and no table-wide index wildcard to any function', () => {
@@ -188,7 +227,7 @@ describe('stateless stack: functions', () => {
   });
 
   it('sends every email through the stage configuration set, created here; the context key renames it', () => {
-    const emailFunctions = Object.entries(FUNCTIONS).filter(([, n]) => n.email).map(([name]) => `functions/${name}/handler.ts`).sort();
+    const emailFunctions = namesWith((n) => n.email).map((name) => `functions/${name}/handler.ts`);
     const configSetOf = (t: Template) => {
       const fns = Object.values(t.findResources('AWS::Lambda::Function')) as Resource[];
       return new Map(fns.map((f) => [f.Metadata?.['local:handler'] as string, f.Properties.Environment.Variables.SES_CONFIGURATION_SET]));
