@@ -9,7 +9,15 @@
  *   npm start -- --speed 500000                 faster (simulated seconds per real second)
  *   npm start -- --realtime                     real time: for an office running the twin for real
  *   npm start -- --scenario scenarios/nanping-2016.json   also play scripted county and city behaviour
+ *   npm start -- --at 2016-11-07T09:00:00+08:00 fast-forward to that Beijing instant as fast as possible, then
+ *                                               go on in real time (with --speed N: at ×N) to act by hand
  *   npm start -- --reset                        forget .twin/ and start over
+ *   npm start -- --api-port 3000 --issuer-port 9229   where the HTTP API and the token issuer listen
+ *
+ * The HTTP API is served at http://127.0.0.1:3000 behind the JWT authorizer; the plan's users (the city
+ * office `city` and one user per unit, named by its id) sign in with one local password:
+ *   TOKEN=$(npm run -s token -- --user yanping)
+ *   curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:3000/me
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,6 +27,8 @@ import { deriveSchedule } from '../core/plan/schedule';
 import { atLocalTime, formatBeijing } from '../core/time';
 import { formatProblems } from '../core/validation';
 import { startCycle } from '../core/use-cases/cycle';
+import { usersFromPlan } from './api/users';
+import type { ClockMode } from './clock';
 import { compileScenario, loadScenario, performAction } from './scenario';
 import { REPO_ROOT, startTwin } from './twin';
 
@@ -26,8 +36,11 @@ const { values } = parseArgs({
   options: {
     plan: { type: 'string', default: 'plans/nanping-2016.json' },
     scenario: { type: 'string' },
-    speed: { type: 'string', default: '50000' },
+    speed: { type: 'string' },
     realtime: { type: 'boolean', default: false },
+    at: { type: 'string' },
+    'api-port': { type: 'string', default: '3000' },
+    'issuer-port': { type: 'string', default: '9229' },
     reset: { type: 'boolean', default: false },
     'data-dir': { type: 'string', default: join(REPO_ROOT, '.twin') },
     'exit-after-seconds': { type: 'string' },
@@ -42,12 +55,21 @@ if (!loaded.ok) {
 const plan = loaded.plan;
 if (values.reset) await rm(values['data-dir']!, { recursive: true, force: true });
 
-const speed = Number(values.speed);
+const speed = Number(values.speed ?? 50_000);
+const at = values.at === undefined ? undefined : Date.parse(values.at);
+if (at !== undefined && Number.isNaN(at)) {
+  console.error(`--at 需要一个带时区的 ISO 时刻，例如 2016-11-07T09:00:00+08:00 / --at needs an ISO instant with its offset, e.g. 2016-11-07T09:00:00+08:00 (got ${values.at})`);
+  process.exit(1);
+}
+// With --at: simulated time (as fast as possible) up to that instant, then real time, or ×N with --speed.
+const modeAfterAt: ClockMode = values.speed === undefined || values.realtime ? { kind: 'real' } : { kind: 'scaled', speed };
+const mode: ClockMode = at !== undefined ? { kind: 'simulated' } : values.realtime ? { kind: 'real' } : { kind: 'scaled', speed };
 const twin = await startTwin({
   dataDir: values['data-dir'],
   startAt: atLocalTime(plan.phases[0].opens, '00:00').toMillis(),
-  mode: values.realtime ? { kind: 'real' } : { kind: 'scaled', speed },
-  ports: { dynamodb: 8000, ses: 8005, s3: 4569, sfn: 8083 },
+  mode,
+  ports: { dynamodb: 8000, ses: 8005, s3: 4569, sfn: 8083, api: Number(values['api-port']), issuer: Number(values['issuer-port']) },
+  users: usersFromPlan(plan),
 });
 
 await twin.clock.track(() => startCycle(twin.ctx, { plan, startedBy: 'city-admin' }));
@@ -63,25 +85,54 @@ if (values.scenario) {
   }
 }
 
+let shown = 0;
+if (at !== undefined) {
+  if (twin.clock.now() >= at) {
+    console.log(
+      `时钟已在 ${formatBeijing(twin.clock.now(), 'datetime')}，晚于 --at ${formatBeijing(at, 'datetime')}，照常继续 / ` +
+        `the clock is already past --at (it is ${formatBeijing(twin.clock.now(), 'datetime')} Beijing); carrying on from there`,
+    );
+  } else {
+    console.log(`快进到 / fast-forwarding to ${formatBeijing(at, 'datetime')} (Beijing) …`);
+    const started = performance.now();
+    await twin.clock.runUntil(at);
+    shown = (await twin.inbox()).length;
+    console.log(`  done in ${((performance.now() - started) / 1000).toFixed(1)} s; ${shown} emails were sent on the way (all in the inbox)`);
+  }
+  twin.clock.setMode(modeAfterAt);
+}
+
 const e = twin.endpoints;
+const clockMode = twin.clock.mode();
+const example = plan.units[0]?.id ?? 'city';
+const users = twin.users.map((u) => u.username);
 console.log(`
 本地孪生环境已启动 / the local twin is up — ${plan.title}
-  时钟 / clock        ${formatBeijing(twin.clock.now(), 'datetime')} (Beijing), ${values.realtime ? 'real time' : `×${speed}`}
+  时钟 / clock        ${formatBeijing(twin.clock.now(), 'datetime')} (Beijing), ${clockMode.kind === 'scaled' ? `×${clockMode.speed}` : 'real time'}
   收件箱 / inbox      ${e.inbox}          (every email the cycle sends)
   DynamoDB Local      ${e.dynamodb}   table ${twin.assembly.table.name} (data in ${values['data-dir']})
   Step Functions      ${e.sfn}
   S3 emulator         ${e.s3}   bucket ${twin.assembly.bucket.name}
+  HTTP API            ${e.api}   (${twin.assembly.api?.routes.length ?? 0} routes from the synthesized template; GET /openapi.json)
+  令牌 / token issuer ${e.issuer}   client ${twin.userPool.clientId}
+  用户 / users        ${users.length > 20 ? `${users.slice(0, 20).join(', ')}, … (${users.length})` : users.join(', ')}
+  密码 / password     ${twin.userPool.password}   (every local user; never a real password)
+
+  Call the API as a county (or --user city for the city office):
+    TOKEN=$(npm run -s token -- --user ${example})
+    curl -H "Authorization: Bearer $TOKEN" ${e.api}/me
 
   Try, in another terminal (any credentials and region will do):
     AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 \\
       aws stepfunctions list-executions --endpoint-url ${e.sfn} --state-machine-arn ${twin.cycleStateMachineArn}
     curl -s ${e.ses}/store | head -c 600
+    aws cognito-idp initiate-auth --region us-east-1 --endpoint-url ${e.cognito} --client-id ${twin.userPool.clientId} \\
+      --auth-flow USER_PASSWORD_AUTH --auth-parameters 'USERNAME=city,PASSWORD=${twin.userPool.password}'
 
   Ctrl-C stops; npm start again carries on where it stopped (npm start -- --reset starts over).
 `);
 
 // What a person watching sees: each email as it arrives (Beijing time, recipient, subject), and the clock.
-let shown = 0;
 let lastBeat = 0;
 const progress = setInterval(async () => {
   const inbox = await twin.inbox();

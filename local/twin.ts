@@ -26,11 +26,13 @@ import { createTableIfMissing } from '../core/adapters/dynamodb/table';
 import type { Context } from '../core/use-cases/context';
 import { buildContext } from '../functions/_shared/deps';
 import { dynamoRepository } from '../functions/_shared/dynamodb';
+import { s3DocumentStore } from '../functions/_shared/s3';
 import { sesMailer } from '../functions/_shared/ses';
 import { sfnWorkflow } from '../functions/_shared/sfn';
 import { readEnv } from '../functions/_shared/env';
 import { loadTwinAssembly, type TwinAssembly } from './assembly';
 import { startGateway, type GatewayRoute } from './api/gateway';
+import { API_INFO_FILE, type TwinApiInfo } from './api/info';
 import { cognitoIssuerUrl, startIssuer, type IssuerUser, type TokenOptions } from './api/issuer';
 import { lambdaContext } from './api/lambda-context';
 import { LOCAL_PASSWORD, type UserSeed } from './api/users';
@@ -42,18 +44,7 @@ export const REPO_ROOT = resolve(import.meta.dirname, '..');
 const REGION = 'us-east-1';
 const ACCOUNT_ID = '000000000000';
 
-/** What the twin writes to `<dataDir>/api.json` for `npm run token` and other local tools. */
-export interface TwinApiInfo {
-  region: string;
-  api: string;
-  /** Where InitiateAuth goes (`aws cognito-idp --endpoint-url`). */
-  cognitoEndpoint: string;
-  issuer: string;
-  userPoolId: string;
-  clientId: string;
-  users: string[];
-}
-export const API_INFO_FILE = 'api.json';
+export { API_INFO_FILE, type TwinApiInfo } from './api/info';
 
 export interface TwinOptions {
   /** Where to keep data across restarts; without it everything is in memory and in a temporary folder. */
@@ -179,7 +170,10 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
     // context built from this twin's environment (a module imported by an earlier twin in the same
     // process keeps the clients of its cold start). An API function without makeHandler is called through
     // its Lambda entry `handler`, whose cold start read the environment set above.
-    const ctx = buildContext({ repo: dynamoRepository, mailer: sesMailer, workflow: sfnWorkflow }, readEnv());
+    const env = readEnv();
+    // The documents bucket only when a function of the app is bound to it (DOCUMENTS_BUCKET in its environment).
+    const documents = env.DOCUMENTS_BUCKET ? { documents: s3DocumentStore } : {};
+    const ctx = buildContext({ repo: dynamoRepository, mailer: sesMailer, workflow: sfnWorkflow, ...documents }, env);
     type Handler = (event: unknown, context: unknown) => Promise<unknown>;
     const apiFunctions = new Set(assembly.api?.routes.map((r) => r.function.arn));
     const handlers = new Map<string, { name: string; timeoutMs: number; handler: Handler }>();
