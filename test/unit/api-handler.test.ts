@@ -1,0 +1,573 @@
+/**
+ * The HTTP API's middy chain (functions/_shared/api-handler.ts), through real handlers' makeHandler(ctx)
+ * with hand-built API Gateway payload 2.0 events: claims arrive as strings, as API Gateway's JWT
+ * authorizer passes them (`"cognito:groups": "[unit-yanping]"`, numbers as strings). Identity, access by
+ * route, strict parsing of every part, the error mapping and the response headers.
+ */
+import { readFileSync } from 'node:fs';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context as LambdaContext } from 'aws-lambda';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { makeMemoryDocumentStore } from '../../core/adapters/memory/documents';
+import { makeMemoryMailer } from '../../core/adapters/memory/mailer';
+import { makeMemoryRepository } from '../../core/adapters/memory/repository';
+import { makeMemoryWorkflow } from '../../core/adapters/memory/workflow';
+import { TransientError } from '../../core/errors';
+import { planSchema } from '../../core/plan/schema';
+import type { CycleRepository } from '../../core/ports';
+import { makeContext, type Context } from '../../core/use-cases/context';
+import { startCycle } from '../../core/use-cases/cycle';
+import { awaitSubmission, requestReview } from '../../core/use-cases/review';
+import { submitDeliverable } from '../../core/use-cases/submissions';
+import { exampleSelfAssessment } from '../../local/scenario';
+import { MAX_BODY_BYTES, claimList, pickLang, type ApiResponse } from '../../functions/_shared/api-handler';
+import { logger } from '../../functions/_shared/task-handler';
+import { makeHandler as makeDecideReview } from '../../functions/decide-review/handler';
+import { makeHandler as makeGetDashboard } from '../../functions/get-dashboard/handler';
+import { makeHandler as makeGetHealth } from '../../functions/get-health/handler';
+import { makeHandler as makeGetMe } from '../../functions/get-me/handler';
+import { makeHandler as makeGetUnitOverview } from '../../functions/get-unit-overview/handler';
+import { makeHandler as makePreviewSelfAssessment } from '../../functions/preview-self-assessment/handler';
+import { makeHandler as makeSubmitDeliverable } from '../../functions/submit-deliverable/handler';
+
+// The handler modules build their AWS context at import (cold start): give them an environment.
+vi.hoisted(() => {
+  process.env.TABLE_NAME ??= 'unit-test';
+  process.env.AWS_REGION ??= 'us-east-1';
+});
+
+const planJson = JSON.parse(readFileSync(new URL('../../plans/nanping-2016.json', import.meta.url), 'utf8'));
+const NANPING = planSchema.parse(planJson);
+const CYCLE = 'nanping-2016';
+const REPORT = 'self-assessment-report';
+const lambda = { functionName: 'api-test', awsRequestId: 'aws-req-1', getRemainingTimeInMillis: () => 10_000 } as unknown as LambdaContext;
+
+// ---- Events -------------------------------------------------------------------------------------------
+
+type Claims = Record<string, string | string[]>;
+
+/** Claims of a Cognito access token as API Gateway hands them over: every value a string. */
+function claims(username: string, groups: string | string[] | undefined, over: Claims = {}): Claims {
+  return {
+    sub: '5b2c3e1a-7d8f-4c11-9a0e-2f6d9c1b7e40',
+    iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Test1234',
+    client_id: '3n4b5urk1ft4fl3mg5e62d9ado',
+    origin_jti: 'a6b0b6c4-2f0f-4e4b-9d6e-6b1c2f7d9e11',
+    event_id: '0e6a7f3c-1a2b-4c5d-8e9f-0a1b2c3d4e5f',
+    token_use: 'access',
+    scope: 'aws.cognito.signin.user.admin',
+    auth_time: '1478570400',
+    iat: '1478570400',
+    exp: '1478574000',
+    jti: 'f1e2d3c4-b5a6-4978-8695-a4b3c2d1e0f9',
+    username,
+    ...(groups === undefined ? {} : { 'cognito:groups': groups }),
+    ...over,
+  };
+}
+const county = (unitId: string) => claims(`${unitId}-staff`, `[unit-${unitId}]`);
+const city = (username = 'city-a') => claims(username, '[city-office]');
+
+interface Req {
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+  /** The body as sent, byte for byte (overrides `body`). */
+  rawBody?: string;
+  base64?: boolean;
+  headers?: Record<string, string>;
+  claims?: Claims | null;
+  requestId?: string;
+}
+
+function event(method: string, path: string, req: Req = {}): APIGatewayProxyEventV2WithJWTAuthorizer {
+  const rawPath = path.replace(/\{(\w+)\}/g, (_, name: string) => req.params?.[name] ?? `{${name}}`);
+  const body = req.rawBody ?? (req.body === undefined ? undefined : JSON.stringify(req.body));
+  const headers: Record<string, string> = {
+    host: 'api.example.cn',
+    'user-agent': 'vitest',
+    ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    ...req.headers,
+  };
+  const requestId = req.requestId ?? 'req-0001';
+  const authorizer = req.claims ? { jwt: { claims: req.claims, scopes: null } } : undefined;
+  return {
+    version: '2.0',
+    routeKey: `${method} ${path}`,
+    rawPath,
+    rawQueryString: req.query ? new URLSearchParams(req.query).toString() : '',
+    headers,
+    ...(req.query ? { queryStringParameters: req.query } : {}),
+    ...(req.params ? { pathParameters: req.params } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'api1',
+      ...(authorizer ? { authorizer } : {}),
+      domainName: 'api.example.cn',
+      domainPrefix: 'api',
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
+      requestId,
+      routeKey: `${method} ${path}`,
+      stage: '$default',
+      time: '08/Nov/2016:02:00:00 +0000',
+      timeEpoch: Date.parse('2016-11-08T02:00:00Z'),
+    },
+    ...(body !== undefined ? { body: req.base64 ? Buffer.from(body, 'utf8').toString('base64') : body } : {}),
+    isBase64Encoded: Boolean(req.base64 && body !== undefined),
+  } as APIGatewayProxyEventV2WithJWTAuthorizer;
+}
+
+interface ErrorBody {
+  error: { code: string; message: string; problems?: Array<{ path: string; rule: string; message: string }>; details?: Record<string, unknown> };
+  requestId: string;
+}
+const json = (res: ApiResponse) => JSON.parse(res.body ?? 'null');
+const problems = (res: ApiResponse) => (json(res) as ErrorBody).error.problems!.map((p) => `${p.path} ${p.rule}`);
+
+// ---- Context --------------------------------------------------------------------------------------------
+
+async function started(nowIso = '2016-11-08T02:00:00Z', repo: CycleRepository = makeMemoryRepository()) {
+  const clock = { t: Date.parse(nowIso), now() { return this.t; } };
+  const mailer = makeMemoryMailer();
+  const workflow = makeMemoryWorkflow();
+  const ctx: Context = makeContext({ repo, mailer, workflow, documents: makeMemoryDocumentStore(), clock });
+  await startCycle(ctx, { plan: planJson, startedBy: 'city-admin' });
+  return { clock, repo, mailer, workflow, ctx };
+}
+
+const UNIT = '/cycles/{cycleId}/units/{unitId}';
+const unitParams = (unitId: string) => ({ cycleId: CYCLE, unitId });
+const DECISION = `${UNIT}/reviews/{round}/decision`;
+const VERSIONS = `${UNIT}/deliverables/{deliverableId}/versions`;
+const PREVIEW = `${UNIT}/deliverables/{deliverableId}/self-assessment/preview`;
+
+// ---- Language and claims, as pure functions --------------------------------------------------------------
+
+describe('pickLang', () => {
+  it.each([
+    [undefined, 'zh'],
+    ['', 'zh'],
+    ['en-US,en;q=0.9', 'en'],
+    ['en;q=0.5, zh-CN', 'zh'],
+    ['garbage', 'zh'],
+    ['fr-FR, en;q=0.8, zh;q=0.7', 'en'],
+    ['en;q=0, fr', 'zh'],
+    ['EN-GB', 'en'],
+  ] as const)('%j -> %s', (header, lang) => {
+    expect(pickLang(header)).toBe(lang);
+  });
+});
+
+describe('claimList', () => {
+  it('reads API Gateway\'s "[a b]" form, a real array, and nothing', () => {
+    expect(claimList('[city-office unit-yanping]')).toEqual(['city-office', 'unit-yanping']);
+    expect(claimList('[unit-yanping]')).toEqual(['unit-yanping']);
+    expect(claimList(['city-office', 'unit-yanping'])).toEqual(['city-office', 'unit-yanping']);
+    expect(claimList('[]')).toEqual([]);
+    expect(claimList('')).toEqual([]);
+    expect(claimList(undefined)).toEqual([]);
+    expect(claimList(42)).toEqual([]);
+  });
+});
+
+// ---- Identity ---------------------------------------------------------------------------------------------
+
+describe('identity from the verified claims (GET /me)', () => {
+  const me = (c: Claims | null) => makeGetMe()(event('GET', '/me', { claims: c }), lambda);
+
+  it('makes a city-office member the city office', async () => {
+    const res = await me(city('city-a'));
+    expect(res.statusCode).toBe(200);
+    expect(json(res)).toEqual({ id: 'city-a', role: 'city', unitId: null });
+  });
+
+  it('makes the member of one unit group a county user of that unit, with the groups as a string or an array', async () => {
+    expect(json(await me(claims('yp-1', '[unit-yanping]')))).toEqual({ id: 'yp-1', role: 'county', unitId: 'yanping' });
+    expect(json(await me(claims('yp-2', ['unit-yanping'])))).toEqual({ id: 'yp-2', role: 'county', unitId: 'yanping' });
+  });
+
+  it.each([
+    ['both the city group and a unit group', '[city-office unit-yanping]'],
+    ['two unit groups', '[unit-yanping unit-jianyang]'],
+    ['no group at all', undefined],
+    ['an empty group list', '[]'],
+    ['only an unrelated group', '[admins]'],
+  ] as const)('refuses an account with %s: 403', async (_, groups) => {
+    const res = await me(claims('someone', groups));
+    expect(res.statusCode).toBe(403);
+    expect((json(res) as ErrorBody).error.code).toBe('ForbiddenError');
+    expect((json(res) as ErrorBody).error.message).toContain('请联系管理员');
+  });
+
+  it('refuses an ID token (token_use id) with 401, even with valid groups', async () => {
+    const res = await me(claims('city-a', '[city-office]', { token_use: 'id' }));
+    expect(res.statusCode).toBe(401);
+    expect((json(res) as ErrorBody).error.code).toBe('UnauthorizedError');
+  });
+
+  it('refuses claims without a username (missing or empty) with 401', async () => {
+    const { username: _, ...noUsername } = city();
+    expect((await me(noUsername)).statusCode).toBe(401);
+    expect((await me(claims('', '[city-office]'))).statusCode).toBe(401);
+  });
+
+  it('refuses a signed-in route called without any authorizer claims with 401', async () => {
+    expect((await me(null)).statusCode).toBe(401);
+  });
+});
+
+// ---- Access by route ---------------------------------------------------------------------------------------
+
+describe('access by route', () => {
+  it('refuses a county user on another unit with 403 and a body that neither names the unit nor says whether it exists', async () => {
+    // Prepare
+    const s = await started();
+    const overview = makeGetUnitOverview(s.ctx);
+    const ask = (unitId: string) => overview(event('GET', UNIT, { params: unitParams(unitId), claims: county('yanping'), requestId: 'req-same' }), lambda);
+
+    // Act
+    const existing = await ask('jianyang');
+    const missing = await ask('atlantis');
+
+    // Assess
+    expect(existing.statusCode).toBe(403);
+    expect(missing.statusCode).toBe(403);
+    expect(existing.body).toBe(missing.body);
+    expect(existing.body).not.toMatch(/jianyang|建阳|atlantis/);
+    expect((json(existing) as ErrorBody).error).toEqual({ code: 'ForbiddenError', message: '无权访问该资源' });
+  });
+
+  it('checks access before the input: a county user posting garbage to another unit gets 403, not 400', async () => {
+    const s = await started();
+    const res = await makeSubmitDeliverable(s.ctx)(
+      event('POST', VERSIONS, { params: { ...unitParams('jianyang'), deliverableId: 'NOT A SLUG' }, rawBody: '{oops', claims: county('yanping') }),
+      lambda,
+    );
+    expect(res.statusCode).toBe(403);
+    expect(await s.repo.listUnitSubmissions(CYCLE, 'jianyang')).toEqual([]);
+  });
+
+  it('refuses a county user on a city route with 403', async () => {
+    const s = await started();
+    const res = await makeGetDashboard(s.ctx)(event('GET', '/cycles/{cycleId}/dashboard', { params: { cycleId: CYCLE }, claims: county('yanping') }), lambda);
+    expect(res.statusCode).toBe(403);
+    expect((json(res) as ErrorBody).error.code).toBe('ForbiddenError');
+  });
+
+  it('refuses the city office on a county-only route (submitting) with 403', async () => {
+    const s = await started();
+    const res = await makeSubmitDeliverable(s.ctx)(
+      event('POST', VERSIONS, { params: { ...unitParams('yanping'), deliverableId: REPORT }, body: { selfAssessment: exampleSelfAssessment(NANPING) }, claims: city() }),
+      lambda,
+    );
+    expect(res.statusCode).toBe(403);
+    expect(await s.repo.listUnitSubmissions(CYCLE, 'yanping')).toEqual([]);
+  });
+
+  it('lets the city office read any unit, and a county user its own', async () => {
+    const s = await started();
+    const overview = makeGetUnitOverview(s.ctx);
+
+    const byCity = await overview(event('GET', UNIT, { params: unitParams('jianyang'), claims: city() }), lambda);
+    const byOwn = await overview(event('GET', UNIT, { params: unitParams('yanping'), claims: county('yanping') }), lambda);
+
+    expect(byCity.statusCode).toBe(200);
+    expect(json(byCity).unit).toMatchObject({ unitId: 'jianyang', name: '建阳区' });
+    expect(byOwn.statusCode).toBe(200);
+    expect(json(byOwn).unit.unitId).toBe('yanping');
+  });
+
+  it('serves a public route without any claims', async () => {
+    const res = await makeGetHealth()(event('GET', '/health'), lambda);
+    expect(res.statusCode).toBe(200);
+    expect(json(res)).toEqual({ status: 'ok' });
+  });
+});
+
+// ---- Strict parsing ------------------------------------------------------------------------------------------
+
+describe('strict parsing of path, query and body', () => {
+  const decision = (body: unknown, over: Req = {}) =>
+    event('PUT', DECISION, { params: { ...unitParams('jianyang'), round: '1' }, body, claims: city(), ...over });
+
+  it('refuses an unknown body field with 400 naming the field and the rule, in Chinese by default', async () => {
+    const s = await started();
+
+    const res = await makeDecideReview(s.ctx)(decision({ outcome: 'approved', status: 'qualified' }), lambda);
+
+    expect(res.statusCode).toBe(400);
+    const body = json(res) as ErrorBody;
+    expect(body.error.code).toBe('ValidationError');
+    expect(body.error.message).toBe('输入有误');
+    // Body problems are named by their path in the body, as the use cases name theirs.
+    expect(body.error.problems).toEqual([{ path: 'status', rule: 'unknown-field', message: 'status: 未知字段“status”' }]);
+    expect(res.headers?.['content-language']).toBe('zh-CN');
+    expect(await s.repo.getDecision(CYCLE, 'jianyang', 1)).toBeNull();
+  });
+
+  it('says the same in English when the caller prefers English', async () => {
+    const s = await started();
+
+    const res = await makeDecideReview(s.ctx)(decision({ outcome: 'approved', status: 'qualified' }, { headers: { 'accept-language': 'en-US,en;q=0.9' } }), lambda);
+
+    expect(res.statusCode).toBe(400);
+    const body = json(res) as ErrorBody;
+    expect(body.error.message).toBe('Invalid input');
+    expect(body.error.problems).toEqual([{ path: 'status', rule: 'unknown-field', message: 'status: unknown field "status"' }]);
+    expect(res.headers?.['content-language']).toBe('en');
+  });
+
+  it('names an unknown field deep in the body by its full path', async () => {
+    const s = await started();
+    const sa = { ...exampleSelfAssessment(NANPING), coverage: 1 };
+    const res = await makePreviewSelfAssessment(s.ctx)(
+      event('POST', PREVIEW, { params: { ...unitParams('yanping'), deliverableId: REPORT }, body: { selfAssessment: sa }, claims: county('yanping') }),
+      lambda,
+    );
+    expect(res.statusCode).toBe(400);
+    expect(problems(res)).toEqual(['selfAssessment.coverage unknown-field']);
+  });
+
+  it('refuses a body that is JSON but not an object with 400, rule type', async () => {
+    const s = await started();
+    const res = await makeDecideReview(s.ctx)(decision([{ outcome: 'approved' }]), lambda);
+    expect(res.statusCode).toBe(400);
+    expect((json(res) as ErrorBody).error.problems!.map((p) => p.rule)).toEqual(['type']);
+  });
+
+  it('refuses an invalid path parameter with 400 naming path.unitId', async () => {
+    const s = await started();
+
+    const res = await makeGetUnitOverview(s.ctx)(event('GET', UNIT, { params: unitParams('Yanping District'), claims: city() }), lambda);
+
+    expect(res.statusCode).toBe(400);
+    const p = (json(res) as ErrorBody).error.problems!;
+    expect(p.map((x) => `${x.path} ${x.rule}`)).toEqual(['path.unitId format.slug']);
+    expect(p[0].message.startsWith('path.unitId: ')).toBe(true);
+  });
+
+  it('refuses a body that is not JSON with 400, rule json', async () => {
+    const s = await started();
+    const res = await makeDecideReview(s.ctx)(decision(undefined, { rawBody: '{"outcome": "approved",' }), lambda);
+    expect(res.statusCode).toBe(400);
+    expect(problems(res)).toEqual(['body json']);
+  });
+
+  it('refuses a JSON body sent with another content type, or none, with 400, rule content-type', async () => {
+    const s = await started();
+    const handler = makeDecideReview(s.ctx);
+    const valid = JSON.stringify({ outcome: 'approved' });
+
+    const plain = await handler(decision(undefined, { rawBody: valid, headers: { 'content-type': 'text/plain' } }), lambda);
+    const form = await handler(decision(undefined, { rawBody: valid, headers: { 'content-type': 'application/x-www-form-urlencoded' } }), lambda);
+
+    expect(plain.statusCode).toBe(400);
+    expect(problems(plain)).toEqual(['body content-type']);
+    expect(form.statusCode).toBe(400);
+    expect(problems(form)).toEqual(['body content-type']);
+    expect(await s.repo.getDecision(CYCLE, 'jianyang', 1)).toBeNull();
+  });
+
+  it('decodes a base64-encoded JSON body', async () => {
+    const s = await started();
+    const res = await makePreviewSelfAssessment(s.ctx)(
+      event('POST', PREVIEW, { params: { ...unitParams('yanping'), deliverableId: REPORT }, body: { selfAssessment: exampleSelfAssessment(NANPING) }, base64: true, claims: county('yanping') }),
+      lambda,
+    );
+    expect(res.statusCode).toBe(200);
+    expect(json(res)).toMatchObject({ canSubmit: true, figures: { selfScore: 100 } });
+  });
+
+  it('refuses a body over 512 KB (counted in UTF-8 bytes, not characters) with 413', async () => {
+    const s = await started();
+    const handler = makePreviewSelfAssessment(s.ctx);
+    const send = (narrative: string) =>
+      handler(
+        event('POST', PREVIEW, {
+          params: { ...unitParams('yanping'), deliverableId: REPORT },
+          body: { selfAssessment: { ...exampleSelfAssessment(NANPING), narrative } },
+          claims: county('yanping'),
+        }),
+        lambda,
+      );
+    // 180,000 Chinese characters: fewer characters than the limit, 540,000 bytes in UTF-8.
+    const chinese = '自'.repeat(180_000);
+    expect(chinese.length).toBeLessThan(MAX_BODY_BYTES);
+
+    const tooLarge = await send(chinese);
+
+    expect(tooLarge.statusCode).toBe(413);
+    expect((json(tooLarge) as ErrorBody).error.code).toBe('PayloadTooLargeError');
+    expect((json(tooLarge) as ErrorBody).error.message).toContain('512 KB');
+  });
+
+  it('takes a body of exactly 512 KB to parsing (the limit is inclusive)', async () => {
+    const s = await started();
+    const handler = makeDecideReview(s.ctx);
+    const shell = JSON.stringify({ outcome: 'returned', reason: '' });
+    const reason = 'a'.repeat(MAX_BODY_BYTES - Buffer.byteLength(shell));
+    const exact = JSON.stringify({ outcome: 'returned', reason });
+    expect(Buffer.byteLength(exact)).toBe(MAX_BODY_BYTES);
+
+    const atLimit = await handler(decision(undefined, { rawBody: exact }), lambda);
+    const over = await handler(decision(undefined, { rawBody: `${exact} ` }), lambda);
+
+    // At the limit it is parsed (and the reason is too long); one byte more is too large.
+    expect(atLimit.statusCode).toBe(400);
+    expect(problems(atLimit)).toEqual(['reason too-long']);
+    expect(over.statusCode).toBe(413);
+  });
+
+  it('lists the problems of every part of the request in one answer', async () => {
+    const s = await started();
+
+    const res = await makeDecideReview(s.ctx)(
+      event('PUT', DECISION, {
+        params: { ...unitParams('jianyang'), round: '0' },
+        query: { debug: '1' },
+        body: { outcome: 'maybe', note: 'x' },
+        claims: city(),
+      }),
+      lambda,
+    );
+
+    expect(res.statusCode).toBe(400);
+    expect(problems(res)).toEqual(expect.arrayContaining(['path.round format.positive-integer', 'query unexpected', 'outcome enum', 'note unknown-field']));
+    expect(problems(res)).toHaveLength(4);
+  });
+});
+
+// ---- Error mapping -----------------------------------------------------------------------------------------
+
+describe('error mapping', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  /** A repository whose every read of the plan fails as an SDK would, with a message that must not leak. */
+  async function failingWith(error: Error) {
+    const s = await started();
+    const broken: CycleRepository = { ...s.repo, getPlan: async () => { throw error; } };
+    const ctx = makeContext({ repo: broken, mailer: s.mailer, workflow: s.workflow, clock: s.clock });
+    return makeGetDashboard(ctx);
+  }
+
+  it('turns an unexpected error into a generic 500 with the request id and nothing of the error itself', async () => {
+    // Prepare
+    const logged = vi.spyOn(logger, 'error');
+    const handler = await failingWith(new Error('secret SDK detail: arn:aws:dynamodb:us-east-1:123456789012:table/prod'));
+
+    // Act
+    const res = await handler(event('GET', '/cycles/{cycleId}/dashboard', { params: { cycleId: CYCLE }, claims: city(), requestId: 'req-500' }), lambda);
+
+    // Assess
+    expect(res.statusCode).toBe(500);
+    const body = json(res) as ErrorBody;
+    expect(body).toEqual({ error: { code: 'InternalError', message: expect.stringContaining('请求编号') }, requestId: 'req-500' });
+    expect(res.body).not.toMatch(/secret|SDK|arn:aws|123456789012/);
+    expect(res.body).not.toMatch(/stack|\.ts:\d+|at \w+ \(/);
+    expect(res.headers?.['content-type']).toBe('application/json; charset=utf-8');
+    // The full error stays in the log, under the same request id.
+    expect(logged).toHaveBeenCalledWith('request failed unexpectedly', expect.objectContaining({ requestId: 'req-500' }));
+  });
+
+  it('says the 500 in English to an English caller', async () => {
+    const handler = await failingWith(new Error('secret SDK detail'));
+    const res = await handler(event('GET', '/cycles/{cycleId}/dashboard', { params: { cycleId: CYCLE }, claims: city(), headers: { 'accept-language': 'en' } }), lambda);
+    expect(res.statusCode).toBe(500);
+    expect((json(res) as ErrorBody).error.message).toMatch(/^Internal error/);
+    expect(res.body).not.toContain('secret');
+  });
+
+  it('turns a passing fault (TransientError) into 503, without its details', async () => {
+    const handler = await failingWith(new TransientError({ zh: '限流 secret', en: 'throttled secret' }, { table: 'secret-table' }));
+    const res = await handler(event('GET', '/cycles/{cycleId}/dashboard', { params: { cycleId: CYCLE }, claims: city() }), lambda);
+    expect(res.statusCode).toBe(503);
+    expect((json(res) as ErrorBody).error.code).toBe('ServiceUnavailable');
+    expect(res.body).not.toContain('secret');
+  });
+
+  it('gives a 409 its details (who decided and when), and answers a repeat with the recorded decision', async () => {
+    // Prepare: jianyang's report is under review, round 1.
+    const s = await started('2016-11-07T02:00:00Z');
+    await submitDeliverable(s.ctx, { cycleId: CYCLE, unitId: 'jianyang', deliverableId: REPORT, submittedBy: 'jy', selfAssessment: exampleSelfAssessment(NANPING) });
+    s.clock.t = Date.parse('2016-11-10T01:00:00Z');
+    await awaitSubmission(s.ctx, { cycleId: CYCLE, unitId: 'jianyang', afterVersion: 0, taskToken: 'sub-1' });
+    await requestReview(s.ctx, { cycleId: CYCLE, unitId: 'jianyang', round: 1, version: 1, taskToken: 'rev-1' });
+    s.clock.t = Date.parse('2016-11-11T02:00:00Z');
+    const handler = makeDecideReview(s.ctx);
+    const put = (user: string, body: unknown) => handler(event('PUT', DECISION, { params: { ...unitParams('jianyang'), round: '1' }, body, claims: city(user) }), lambda);
+
+    // Act
+    const first = await put('city-a', { outcome: 'approved', version: 1 });
+    const other = await put('city-b', { outcome: 'returned', reason: '台账不完整' });
+    const repeat = await put('city-a', { outcome: 'approved' });
+
+    // Assess
+    expect(first.statusCode).toBe(201);
+    expect(json(first)).toMatchObject({ repeated: false, decision: { outcome: 'approved', decidedBy: 'city-a', version: 1 } });
+    expect(other.statusCode).toBe(409);
+    const conflict = json(other) as ErrorBody;
+    expect(conflict.error.code).toBe('DecisionConflictError');
+    expect(conflict.error.message).toContain('已由 city-a 于 2016年11月11日 10:00 作出决定');
+    expect(conflict.error.details).toMatchObject({ decision: { decidedBy: 'city-a', decidedAt: '2016-11-11T02:00:00.000Z', outcome: 'approved' } });
+    expect(repeat.statusCode).toBe(200);
+    expect(json(repeat)).toMatchObject({ repeated: true, decision: { decidedBy: 'city-a' } });
+  });
+
+  it('gives a 409 about a stale version the version under review', async () => {
+    const s = await started('2016-11-07T02:00:00Z');
+    await submitDeliverable(s.ctx, { cycleId: CYCLE, unitId: 'jianyang', deliverableId: REPORT, submittedBy: 'jy', selfAssessment: exampleSelfAssessment(NANPING) });
+    s.clock.t = Date.parse('2016-11-10T01:00:00Z');
+    await requestReview(s.ctx, { cycleId: CYCLE, unitId: 'jianyang', round: 1, version: 1, taskToken: 'rev-1' });
+
+    const res = await makeDecideReview(s.ctx)(
+      event('PUT', DECISION, { params: { ...unitParams('jianyang'), round: '1' }, body: { outcome: 'approved', version: 3 }, claims: city(), headers: { 'accept-language': 'en' } }),
+      lambda,
+    );
+
+    expect(res.statusCode).toBe(409);
+    expect((json(res) as ErrorBody).error.details).toEqual({ round: 1, versionUnderReview: 1 });
+    expect((json(res) as ErrorBody).error.message).toContain('is about version 1, not version 3');
+  });
+
+  it('keeps the details of other 4xx errors to itself (a 404 says what, not the internals)', async () => {
+    const s = await started();
+    const res = await makeGetUnitOverview(s.ctx)(event('GET', UNIT, { params: unitParams('atlantis'), claims: city() }), lambda);
+    expect(res.statusCode).toBe(404);
+    const body = json(res) as ErrorBody;
+    expect(body.error.code).toBe('NotFoundError');
+    expect(body.error).not.toHaveProperty('details');
+    expect(body.error).not.toHaveProperty('problems');
+  });
+});
+
+// ---- Headers ---------------------------------------------------------------------------------------------
+
+describe('response headers', () => {
+  const BASE = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+
+  it('sends JSON, no-store, nosniff and the language on a success, with the route\'s own headers', async () => {
+    const s = await started();
+
+    const res = await makeSubmitDeliverable(s.ctx)(
+      event('POST', VERSIONS, {
+        params: { ...unitParams('yanping'), deliverableId: REPORT },
+        body: { selfAssessment: exampleSelfAssessment(NANPING) },
+        claims: county('yanping'),
+        headers: { 'accept-language': 'en-GB,en;q=0.8' },
+      }),
+      lambda,
+    );
+
+    expect(res.statusCode).toBe(201);
+    expect(res.headers).toEqual({ ...BASE, 'content-language': 'en', location: `/cycles/${CYCLE}/units/yanping/deliverables/${REPORT}/versions/1` });
+    expect(json(res)).toMatchObject({ version: 1, onTime: true, receivedAt: '2016-11-08T02:00:00.000Z' });
+  });
+
+  it('sends the same headers on an error', async () => {
+    const s = await started();
+    const res = await makeGetDashboard(s.ctx)(event('GET', '/cycles/{cycleId}/dashboard', { params: { cycleId: CYCLE }, claims: county('yanping') }), lambda);
+    expect(res.statusCode).toBe(403);
+    expect(res.headers).toEqual({ ...BASE, 'content-language': 'zh-CN' });
+  });
+});
