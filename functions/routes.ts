@@ -1,6 +1,6 @@
 /**
  * The HTTP API's route table: the one list of routes. The CDK app builds one function and one API Gateway
- * route per entry from it (infra/stacks/api-stack.ts), the local twin's gateway serves the routes it
+ * route per entry from it (infra/constructs/http-api.ts), the local twin's gateway serves the routes it
  * finds in the synthesized template (so it follows this list without importing it), and the OpenAPI
  * document is generated from it and each route's zod schemas (functions/openapi.ts).
  *
