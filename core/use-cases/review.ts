@@ -144,7 +144,7 @@ export async function decideReview(ctx: Context, input: DecideInput) {
     ...(input.rectificationLastDay ? { rectificationLastDay: input.rectificationLastDay } : {}),
   };
   const stored = existing ? { recorded: false, decision: existing } : await ctx.repo.recordDecision(decision);
-  if (!stored.recorded && (stored.decision.outcome !== input.outcome || stored.decision.decidedBy !== input.decidedBy)) {
+  if (!stored.recorded && !sameDecision(stored.decision, input)) {
     throw new DecisionConflictError(
       {
         zh: `第 ${input.round} 轮初评已由 ${stored.decision.decidedBy} 于 ${formatBeijing(stored.decision.decidedAt, 'datetime', 'zh')} 作出决定（${stored.decision.outcome === 'approved' ? '通过' : '退回整改'}）`,
@@ -161,6 +161,21 @@ export async function decideReview(ctx: Context, input: DecideInput) {
   }
   const task = await ctx.workflow.completeTask(waiting.token, { round: input.round, outcome: stored.decision.outcome });
   return { decision: stored.decision, repeated: !stored.recorded, workflow: task === 'completed' ? 'continued' : 'task-already-closed' };
+}
+
+/**
+ * A repeat (a retry, a double click) is the same user with the same outcome, and with the same reason,
+ * scores and rectification day where the request gives them: anything else is another decision, a conflict.
+ */
+function sameDecision(recorded: ReviewDecision, input: DecideInput): boolean {
+  const given = <T>(v: T | undefined, recordedValue: T | undefined) => v === undefined || JSON.stringify(v) === JSON.stringify(recordedValue);
+  return (
+    recorded.outcome === input.outcome &&
+    recorded.decidedBy === input.decidedBy &&
+    given(input.reason, recorded.reason) &&
+    given(input.scores?.length ? input.scores : undefined, recorded.scores) &&
+    given(input.rectificationLastDay, recorded.rectificationLastDay)
+  );
 }
 
 function reviewClosed(outcome: string, recordedAt: string) {

@@ -12,7 +12,7 @@ import { PhaseNotOpenError, ValidationError } from '../errors';
 import type { DocumentRef, SelfAssessment } from '../model';
 import { fromAddress, templates } from '../notifier/templates';
 import { assessSelfAssessment, type SelfAssessmentInput } from '../self-assessment';
-import { isOnTime } from '../time';
+import { atLocalTime, formatBeijing, isOnTime, toUtcInstant } from '../time';
 import { makeProblem } from '../validation';
 import type { Context } from './context';
 import { rectificationDeadline } from './review';
@@ -50,10 +50,14 @@ export async function submitDeliverable(ctx: Context, input: SubmitInput) {
   // after a return, against the rectification deadline (限期整改) of that round.
   const { deliverable, phase, dueAt: planDueAt } = await ctx.deadlineFor(loaded, unit.id, input.deliverableId);
   const now = ctx.clock.now();
-  const opensAt = loaded.schedule.phases.find((p) => p.kind === phase.kind)?.opensAt;
-  if (opensAt && now < Date.parse(opensAt)) {
+  // What is due may be submitted from the first moment (00:00 Beijing) of its phase's first day.
+  const opensAt = toUtcInstant(atLocalTime(phase.opens, '00:00'));
+  if (now < Date.parse(opensAt)) {
     throw new PhaseNotOpenError(
-      { zh: `${phase.name}阶段尚未开始（${opensAt}），暂不能报送${deliverable.name}`, en: `the ${phase.nameEn} phase has not opened yet (${opensAt}); ${deliverable.nameEn} cannot be submitted yet` },
+      {
+        zh: `${phase.name}阶段自${formatBeijing(opensAt, 'date', 'zh')}开始，届时方可报送${deliverable.name}`,
+        en: `the ${phase.nameEn} phase opens on ${formatBeijing(opensAt, 'date', 'en')}; ${deliverable.nameEn} can be submitted from then`,
+      },
       { opensAt },
     );
   }

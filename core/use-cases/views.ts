@@ -9,7 +9,7 @@ import { NotFoundError } from '../errors';
 import type { DeliverableStatus, Extension, LedgerEntry, ReviewDecision, SubmissionVersion, UnitOutcomeRecord } from '../model';
 import type { Unit } from '../plan/schema';
 import type { Schedule } from '../plan/schedule-schema';
-import { formatBeijing, localDateOf } from '../time';
+import { formatBeijing, isOnTime, localDateOf } from '../time';
 import { extendedLastDays, unitSchedule, type Context, type LoadedPlan } from './context';
 
 
@@ -36,7 +36,7 @@ function deliverableView(loaded: LoadedPlan, facts: DeliverableFacts, deliverabl
   const status = facts.statuses.get(deliverableId) ?? null;
   const phaseOpens = facts.schedule.phases.find((p) => p.kind === phase.kind)!.opensAt;
   const today = localDateOf(nowMs);
-  const past = nowMs > Date.parse(slot.dueAt);
+  const past = !isOnTime(nowMs, slot.dueAt);
   const state: DeliverableState = status
     ? status.onTime ? 'submitted-on-time' : 'submitted-late'
     : past ? 'missing' : nowMs >= Date.parse(phaseOpens) ? 'due' : 'not-yet-due';

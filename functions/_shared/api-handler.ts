@@ -139,9 +139,11 @@ function parsePart<S extends Schema>(schema: S | undefined, value: unknown, wher
 }
 
 const prefix = (p: Problem, where: string): Problem => {
-  const path = where === 'body' ? p.path : p.path ? `${where}.${p.path}` : where;
+  // Body problems are named from the body down (`selfAssessment.roster[3].name`), as the use cases name them.
+  const path = where === 'body' ? p.path || 'body' : p.path ? `${where}.${p.path}` : where;
   if (path === p.path) return p;
-  return { path, rule: p.rule, message: { zh: `${where}.${p.message.zh}`, en: `${where}.${p.message.en}` } };
+  const sep = p.path ? '.' : ': ';
+  return { path, rule: p.rule, message: { zh: `${where}${sep}${p.message.zh}`, en: `${where}${sep}${p.message.en}` } };
 };
 
 function readBody(event: ApiEvent): unknown {

@@ -331,7 +331,7 @@ describe('strict parsing of path, query and body', () => {
     const s = await started();
     const res = await makeDecideReview(s.ctx)(decision([{ outcome: 'approved' }]), lambda);
     expect(res.statusCode).toBe(400);
-    expect((json(res) as ErrorBody).error.problems!.map((p) => p.rule)).toEqual(['type']);
+    expect((json(res) as ErrorBody).error.problems!.map((p) => `${p.path} ${p.rule}`)).toEqual(['body type']);
   });
 
   it('refuses an invalid path parameter with 400 naming path.unitId', async () => {

@@ -72,7 +72,7 @@ const decideActions = async (s: Setup) => (await s.repo.listAudit(CYCLE)).filter
 
 describe('submitDeliverable', () => {
   it('refuses a deliverable whose phase has not opened yet and stores and sends nothing', async () => {
-    // Prepare: the self-assessment phase opens 1 Nov 2016, 09:00 Beijing.
+    // Prepare: the self-assessment phase opens 1 Nov 2016 (from 00:00 Beijing).
     const s = await started('2016-10-20T02:00:00Z');
 
     // Act
@@ -80,29 +80,26 @@ describe('submitDeliverable', () => {
 
     // Assess
     expect(err).toBeInstanceOf(PhaseNotOpenError);
-    expect((err as PhaseNotOpenError).details).toEqual({ opensAt: '2016-11-01T01:00:00Z' });
+    expect((err as PhaseNotOpenError).details).toEqual({ opensAt: '2016-10-31T16:00:00Z' });
     expect(await s.repo.listUnitSubmissions(CYCLE, 'yanping')).toEqual([]);
     expect(await s.repo.getDeliverableStatus(CYCLE, 'yanping', REPORT)).toBeNull();
     expect(s.mailer.sent).toHaveLength(0);
     expect((await s.repo.listAudit(CYCLE)).filter((a) => a.action === 'submit')).toEqual([]);
   });
 
-  it('accepts the deliverable from the instant its phase opens', async () => {
-    const s = await started('2016-11-01T00:59:59Z');
+  it('accepts the deliverable from 00:00 Beijing on its phase\'s first day', async () => {
+    const s = await started('2016-10-31T15:59:59Z');
     await expect(submit(s, 'yanping', REPORT)).rejects.toBeInstanceOf(PhaseNotOpenError);
-    s.clock.t = at('2016-11-01T01:00:00Z');
+    s.clock.t = at('2016-10-31T16:00:00Z');
     expect(await submit(s, 'yanping', REPORT)).toMatchObject({ version: 1, onTime: true });
   });
 
-  // BUG (core/use-cases/submissions.ts, PhaseNotOpenError): the message people read names the raw UTC
-  // instant ("2016-11-01T01:00:00Z") where every other message states Beijing time (DOMAIN.md: deadlines
-  // are stated in Beijing time); it should read 2016年11月1日 09:00 / 1 November 2016, 09:00.
-  it.fails('says when the phase opens in Beijing time, not as a UTC instant', async () => {
+  it('says when the phase opens in Beijing time, not as a UTC instant', async () => {
     const s = await started('2016-10-20T02:00:00Z');
     const err = (await rejection(submit(s, 'yanping', REPORT))) as PhaseNotOpenError;
-    expect(err.text.zh).toContain('2016年11月1日 09:00');
-    expect(err.text.en).toContain('1 November 2016, 09:00');
-    expect(`${err.text.zh} ${err.text.en}`).not.toContain('T01:00:00Z');
+    expect(err.text.zh).toContain('2016年11月1日');
+    expect(err.text.en).toContain('1 November 2016');
+    expect(`${err.text.zh} ${err.text.en}`).not.toContain('T16:00:00Z');
   });
 
   it('requires the self-assessment on the self-assessment report, and stores nothing without it', async () => {
@@ -362,6 +359,16 @@ describe('decideReview: one decision per round', () => {
     expect(await decideActions(s)).toHaveLength(1);
   });
 
+  it('treats the same user with another reason as another decision: a conflict, not a silent repeat', async () => {
+    const s = await underReview('jianyang');
+    await decide(s, 'jianyang', { outcome: 'returned', reason: '台账不完整' });
+
+    const other = await rejection(decide(s, 'jianyang', { outcome: 'returned', reason: '另一个理由' }));
+
+    expect(other).toBeInstanceOf(DecisionConflictError);
+    expect((await s.repo.getDecision(CYCLE, 'jianyang', 1))!.reason).toBe('台账不完整');
+  });
+
   it('once the outcome is recorded, refuses a new decision with ReviewClosedError and records nothing', async () => {
     const s = await underReview('jianyang');
     s.clock.t = at('2016-11-30T16:00:00Z');
@@ -412,7 +419,7 @@ describe('unitOverview', () => {
   // inclusive end is 23:59:59 and a submission until …:59.999 is on time (core/time.ts isOnTime), but the
   // overview and dashboard already call the deliverable 'missing' (daysLeft null) within that last second.
   // `past` should be `!isOnTime(nowMs, slot.dueAt)`.
-  it.fails('does not call a deliverable missing while a submission would still be on time', async () => {
+  it('does not call a deliverable missing while a submission would still be on time', async () => {
     const s = await started('2016-11-09T15:59:59.500Z');
     const o = await overview(s);
     const v = await submit(s, 'yanping', REPORT);
