@@ -129,18 +129,36 @@ export async function clearInbox(sesEndpoint: string): Promise<void> {
 }
 
 /** The S3 emulator, addressed as 127.0.0.1 (path-style), with its files under `dataDir`. */
-export async function startS3Emulator(opts: { port?: number; dataDir: string; buckets: string[] }): Promise<Service> {
+/**
+ * @param accessKeys key pairs (id -> secret) s3rver accepts besides its own `S3RVER`/`S3RVER`: it checks
+ *   signatures, so the twin's credentials must be known to it.
+ */
+export async function startS3Emulator(opts: { port?: number; dataDir: string; buckets: string[]; accessKeys?: Record<string, string> }): Promise<Service> {
   const port = opts.port ?? (await freePort());
   await mkdir(opts.dataDir, { recursive: true });
   const { default: S3rver } = (await import('s3rver')) as unknown as {
     default: new (o: Record<string, unknown>) => { run(): Promise<unknown>; close(): Promise<void> };
   };
+  if (opts.accessKeys) {
+    const { default: account } = (await import('s3rver/lib/models/account.js')) as unknown as {
+      default: { DUMMY_ACCOUNT: { createKeyPair(id: string, secret: string): void } };
+    };
+    for (const [id, secret] of Object.entries(opts.accessKeys)) account.DUMMY_ACCOUNT.createKeyPair(id, secret);
+  }
   const server = new S3rver({
     port,
     address: '127.0.0.1',
     directory: opts.dataDir,
     silent: true,
     configureBuckets: opts.buckets.map((name) => ({ name })),
+  });
+  // The twin's clock may be simulated (global Date follows it, and s3rver checks a request's signing time
+  // against `new Date()`), but Node stamps responses with the real time, and the AWS SDK corrects its clock
+  // from that header: the next request would be signed years away from what s3rver expects. Stamp
+  // responses with the time s3rver itself sees, as S3 does with its own clock.
+  (server as unknown as { middleware: unknown[] }).middleware.unshift(async (ctx: { set(k: string, v: string): void }, next: () => Promise<void>) => {
+    ctx.set('Date', new Date().toUTCString());
+    await next();
   });
   await server.run();
   return { endpoint: `http://127.0.0.1:${port}`, port, stop: () => server.close() };

@@ -41,6 +41,8 @@ import { freePort, readInbox, startDynamoDbLocal, startS3Emulator, startSesEmula
 import { createLocalStepFunctions, readPersistedClockTime, startSfnServer, type LocalStepFunctions, type SfnServer } from './sfn';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
+/** What the twin's handlers sign with; the stand-ins accept it (s3rver checks signatures, so it is told). */
+export const TWIN_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 const REGION = 'us-east-1';
 const ACCOUNT_ID = '000000000000';
 
@@ -126,7 +128,12 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
     const services: Record<'dynamodb' | 'ses' | 's3', Service> = {
       dynamodb: await startDynamoDbLocal({ port: opts.ports?.dynamodb, dataDir: dataDir && join(dataDir, 'dynamodb') }),
       ses: await startSesEmulator({ port: opts.ports?.ses }),
-      s3: await startS3Emulator({ port: opts.ports?.s3, dataDir: join(dataDir ?? scratch, 's3'), buckets: [assembly.bucket.name] }),
+      s3: await startS3Emulator({
+        port: opts.ports?.s3,
+        dataDir: join(dataDir ?? scratch, 's3'),
+        buckets: [assembly.bucket.name],
+        accessKeys: { [TWIN_CREDENTIALS.accessKeyId]: TWIN_CREDENTIALS.secretAccessKey },
+      }),
     };
     for (const s of Object.values(services)) stops.push(() => s.stop());
     const sfnPort = opts.ports?.sfn ?? (await freePort());
@@ -139,8 +146,8 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
     // The only thing that makes this local: where the SDK's requests go.
     Object.assign(process.env, {
       AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ACCESS_KEY_ID: TWIN_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: TWIN_CREDENTIALS.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: services.dynamodb.endpoint,
       AWS_ENDPOINT_URL_SES: services.ses.endpoint,
       AWS_ENDPOINT_URL_S3: services.s3.endpoint,
