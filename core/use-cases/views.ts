@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import { DOWNLOAD_LINK_SECONDS } from '../documents';
 import { NotFoundError } from '../errors';
 import type { DeliverableStatus, Extension, LedgerEntry, ReviewDecision, SubmissionVersion, UnitOutcomeRecord } from '../model';
-import type { Unit } from '../plan/schema';
+import type { Deliverable, Unit } from '../plan/schema';
 import type { Schedule } from '../plan/schedule-schema';
 import { formatBeijing, isOnTime, localDateOf } from '../time';
 import { extendedLastDays, unitSchedule, type Context, type LoadedPlan } from './context';
@@ -242,6 +242,16 @@ async function versionOf(ctx: Context, input: { cycleId: string; unitId: string;
   return { loaded, unit, deliverable, v };
 }
 
+/** What identifies a version and what nobody can edit: the server's receipt time and the on-time flag. */
+const versionHeader = (unit: Unit, deliverable: Deliverable, v: SubmissionVersion) => ({
+  unit: unitInfo(unit),
+  deliverable: { deliverableId: deliverable.id, name: deliverable.name, nameEn: deliverable.nameEn },
+  version: v.version,
+  receivedAt: beijing(v.receivedAt),
+  onTime: v.onTime,
+  submittedBy: v.submittedBy,
+});
+
 /** One version in full: narrative, self-assessment with its figures and findings, documents with short-lived links, decisions on it. */
 export async function getVersion(ctx: Context, input: { cycleId: string; unitId: string; deliverableId: string; version: number }) {
   const { loaded, unit, deliverable, v } = await versionOf(ctx, input);
@@ -262,12 +272,7 @@ export async function getVersion(ctx: Context, input: { cycleId: string; unitId:
     : [];
   return {
     cycleId: input.cycleId,
-    unit: unitInfo(unit),
-    deliverable: { deliverableId: deliverable.id, name: deliverable.name, nameEn: deliverable.nameEn },
-    version: v.version,
-    receivedAt: beijing(v.receivedAt),
-    onTime: v.onTime,
-    submittedBy: v.submittedBy,
+    ...versionHeader(unit, deliverable, v),
     narrative: v.narrative ?? null,
     selfAssessment: v.selfAssessment ?? null,
     documents,
@@ -281,12 +286,7 @@ export async function receiptOf(ctx: Context, input: { cycleId: string; unitId: 
   return {
     receiptNo: `${input.cycleId}/${unit.id}/${deliverable.id}/v${v.version}`,
     issuer: loaded.plan.city.office,
-    unit: unitInfo(unit),
-    deliverable: { deliverableId: deliverable.id, name: deliverable.name, nameEn: deliverable.nameEn },
-    version: v.version,
-    receivedAt: beijing(v.receivedAt),
-    onTime: v.onTime,
-    submittedBy: v.submittedBy,
+    ...versionHeader(unit, deliverable, v),
     documents: v.documents.map((d) => ({ fileName: d.fileName, size: d.size, sha256: d.sha256 })),
     figures: v.selfAssessment?.figures ?? null,
   };
