@@ -2,6 +2,7 @@
  * The local twin's Step Functions engine: runs the CDK-synthesized ASL definitions with aws-local-stepfunctions,
  * binds every Task to an in-process function, and runs every timer on the SimClock. See ./README.md.
  */
+import { setMaxListeners } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { StateMachine } from 'aws-local-stepfunctions';
@@ -380,6 +381,9 @@ export function createLocalStepFunctions(opts: LocalStepFunctionsOptions) {
   function launch(e: Execution): void {
     const m = machineOf(e.stateMachineArn);
     const controller = new AbortController();
+    // Every wait of the execution listens on this one signal, and a Map's items all wait at once (a
+    // unit's reminders): more than Node's default of 10 listeners is normal here, not a leak.
+    setMaxListeners(0, controller.signal);
     e.controller = controller;
     e.history = new HistoryRecorder(m.rewritten.states, m.rewritten.originalTypes, clock.now, keepHistory);
     e.lambdaInvocations = 0;
