@@ -1,0 +1,225 @@
+/**
+ * Who may do what, over the local gateway with the real handlers: every route of functions/routes.ts
+ * against every kind of caller (the city office, the county acting on its own unit, another county acting
+ * on it, no token, an expired token, a token for another app, a token with a forged signature, an ID token),
+ * each cell its own test. A refused request leaves every store as it was (the table, the documents bucket,
+ * the SES inbox); so does every read and the preview. The writes a caller may make run last, after the
+ * matrix, so that none of them changes what the other cells act on.
+ *
+ * The cycle is at noon on 10 November 2016: `yanping` has uploaded and checked a PDF, submitted its
+ * implementation plan and its self-assessment report, and review round 1 waits for the city.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES, type Access, type RouteEntry, type RouteFunction } from '../../functions/routes';
+import type { RouteSchemas } from '../../functions/_shared/api-handler';
+import { exampleSelfAssessment } from '../../local/scenario';
+import {
+  CYCLE,
+  NO_SUCH_UNIT,
+  OTHER_UNIT,
+  PDF_BYTES,
+  REVIEWED,
+  UNIT,
+  callApi,
+  plan,
+  startApiTwin,
+  type ApiAnswer,
+  type ApiTwin,
+  type ErrorBody,
+  type StateSnapshot,
+} from '../helpers/api-twin';
+
+type Route = (typeof ROUTES)[number];
+
+const IDENTITIES = ['city', 'own county', 'other county', 'no token', 'expired token', 'wrong audience', 'wrong signature', 'ID token'] as const;
+type Identity = (typeof IDENTITIES)[number];
+/** Refused by the gateway's JWT authorizer (or, for the ID token, by the handler): never a caller. */
+const NOT_A_CALLER: readonly Identity[] = ['no token', 'expired token', 'wrong audience', 'wrong signature', 'ID token'];
+
+/** The routes that change something when allowed; everything else is a read (the preview stores nothing). */
+const WRITES: ReadonlySet<RouteFunction> = new Set(['create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact']);
+/** What an allowed, valid request is answered with. */
+const ALLOWED_STATUS: Partial<Record<RouteFunction, number>> = { 'create-upload': 201, 'submit-deliverable': 201, 'decide-review': 201, 'grant-extension': 201 };
+
+/** The access rules of functions/routes.ts, as a table: the status for a caller, 'allowed' when it gets through. */
+function expected(identity: Identity, access: Access): 401 | 403 | 'allowed' {
+  if (access === 'public') return 'allowed';
+  if (NOT_A_CALLER.includes(identity)) return 401;
+  const rules: Record<Exclude<Access, 'public'>, Record<'city' | 'own county' | 'other county', boolean>> = {
+    'signed-in': { city: true, 'own county': true, 'other county': true },
+    county: { city: false, 'own county': true, 'other county': false },
+    unit: { city: true, 'own county': true, 'other county': false },
+    city: { city: true, 'own county': false, 'other county': false },
+  };
+  return rules[access][identity as 'city' | 'own county' | 'other county'] ? 'allowed' : 403;
+}
+
+/** Where a request acts: yanping's upload, and by default the example cycle and yanping itself. */
+interface At {
+  uploadId: string;
+  unitId?: string;
+  cycleId?: string;
+}
+
+/** The route's path parameters: the cycle, the unit, the reviewed deliverable, version 1, review round 1, the upload. */
+function paramsFor(route: Route, at: At): Record<string, string> {
+  const values: Record<string, string> = { cycleId: at.cycleId ?? CYCLE, unitId: at.unitId ?? UNIT, deliverableId: REVIEWED, version: '1', round: '1', uploadId: at.uploadId };
+  return Object.fromEntries(
+    [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => {
+      if (!(name in values)) throw new Error(`no value for {${name}} in ${route.path}`);
+      return [name, values[name]];
+    }),
+  );
+}
+
+/** A concrete, valid request for the route. */
+function requestFor(route: Route, at: At): { method: string; path: string; body?: unknown } {
+  const { uploadId } = at;
+  const params = paramsFor(route, at);
+  const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name]));
+  const bodies: Partial<Record<RouteFunction, unknown>> = {
+    'create-upload': { fileName: '自评报告附件.pdf', contentType: 'application/pdf', size: PDF_BYTES.length },
+    'preview-self-assessment': { selfAssessment: exampleSelfAssessment(plan) },
+    'submit-deliverable': { narrative: '延平区自评报告（第二版）', documents: [uploadId], selfAssessment: exampleSelfAssessment(plan) },
+    'decide-review': { outcome: 'approved', version: 1 },
+    'grant-extension': { lastDay: '2016-11-15', reason: '因汛期影响，准予延期' },
+    'fix-contact': { email: 'yanping-office@nanping.example.cn' },
+  };
+  return { method: route.method, path, ...(route.function in bodies ? { body: bodies[route.function] } : {}) };
+}
+
+interface Cell {
+  name: string;
+  identity: Identity;
+  route: Route;
+  expect: 401 | 403 | 'allowed';
+}
+
+const cells: Cell[] = IDENTITIES.flatMap((identity) =>
+  ROUTES.map((route) => {
+    const e = expected(identity, route.access);
+    return { name: `${identity}: ${route.method} ${route.path} (${route.access}) -> ${e}`, identity, route, expect: e };
+  }),
+);
+const allowedWrite = (c: Cell) => c.expect === 'allowed' && WRITES.has(c.route.function);
+/** Every refused cell whose path names a unit: its answer must not depend on whether the unit exists. */
+const forbiddenOnAUnit = cells.filter((c) => c.expect === 403 && c.route.path.includes('{unitId}'));
+
+describe('the authorization matrix over the local gateway', () => {
+  let api: ApiTwin;
+  const tokens = new Map<Identity, string | undefined>();
+  /** The state after the last cell that passed: the next cell's "before" (a fresh one after a failure). */
+  let last: StateSnapshot | undefined;
+
+  beforeAll(async () => {
+    api = await startApiTwin();
+    const t = api.twin;
+    tokens.set('city', await t.tokenFor('city'));
+    tokens.set('own county', await t.tokenFor(UNIT));
+    tokens.set('other county', await t.tokenFor(OTHER_UNIT));
+    tokens.set('no token', undefined);
+    tokens.set('expired token', await t.tokenFor(UNIT, { expired: true }));
+    tokens.set('wrong audience', await t.tokenFor(UNIT, { clientId: 'someone-else' }));
+    tokens.set('wrong signature', await t.tokenFor(UNIT, { signWithAnotherKey: true }));
+    tokens.set('ID token', await t.tokenFor(UNIT, { use: 'id' }));
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  const send = (c: Pick<Cell, 'identity' | 'route'>, at: Omit<At, 'uploadId'> = {}) =>
+    callApi(api.twin, { ...requestFor(c.route, { uploadId: api.uploadId, ...at }), token: tokens.get(c.identity) });
+
+  it('covers every route of the table with every caller, each with a request its schemas accept', async () => {
+    expect(cells).toHaveLength(IDENTITIES.length * ROUTES.length);
+    // A refusal must be for who is asking, not for what is asked: each request is valid for its route.
+    for (const route of ROUTES) {
+      const { route: schemas } = (await import(`../../functions/${route.function}/route.ts`)) as { route: RouteEntry & { schemas: RouteSchemas } };
+      const uploadId = '00000000-0000-4000-8000-000000000000';
+      const r = requestFor(route, { uploadId });
+      const params = paramsFor(route, { uploadId });
+      if (schemas.schemas.params) expect(schemas.schemas.params.safeParse(params).success, `${route.function} params`).toBe(true);
+      else expect(params, `${route.function} takes no path parameters`).toEqual({});
+      if (schemas.schemas.body) expect(schemas.schemas.body.safeParse(r.body).success, `${route.function} body`).toBe(true);
+      else expect(r.body, `${route.function} takes no body`).toBeUndefined();
+    }
+  });
+
+  describe('refused requests change nothing; reads and the preview neither', () => {
+    it.each(cells.filter((c) => !allowedWrite(c)).map((c) => [c.name, c] as const))('%s', async (_, cell) => {
+      // Prepare
+      const before = last ?? (await api.probe.snapshot());
+      last = undefined;
+      // Act
+      const res = await send(cell);
+      // Assess
+      assertCell(res, cell);
+      const after = await api.probe.snapshot();
+      await api.probe.expectUnchanged(before, `${cell.name} (answered ${res.status})`);
+      last = after;
+    });
+  });
+
+  describe('a 403 on a unit says nothing about it: the same answer for an existing unit, a non-existent one, a non-existent cycle', () => {
+    it.each(forbiddenOnAUnit.map((c) => [c.name, c] as const))('%s', async (_, cell) => {
+      const before = await api.probe.snapshot();
+      const existing = await send(cell);
+      const missing = [await send(cell, { unitId: NO_SUCH_UNIT }), await send(cell, { cycleId: 'no-such-cycle' })];
+      expect([existing, ...missing].map((r) => r.status)).toEqual([403, 403, 403]);
+      const withoutRequestId = (r: ApiAnswer) => {
+        const { requestId, ...rest } = r.json as ErrorBody;
+        expect(requestId).toEqual(expect.any(String));
+        return rest;
+      };
+      expect(withoutRequestId(existing)).toEqual({ error: { code: 'ForbiddenError', message: '无权访问该资源' } });
+      for (const other of missing) {
+        expect(withoutRequestId(other)).toEqual(withoutRequestId(existing));
+        for (const h of ['content-type', 'content-language', 'cache-control']) expect(other.headers.get(h)).toBe(existing.headers.get(h));
+      }
+      const unit = plan.units.find((u) => u.id === UNIT)!;
+      for (const name of [unit.name, unit.nameEn!, unit.office.email, unit.office.name]) expect(existing.text).not.toContain(name);
+      await api.probe.expectUnchanged(before, cell.name);
+    });
+  });
+
+  describe('allowed writes, last (each one is let through and does its work)', () => {
+    it.each(cells.filter(allowedWrite).map((c) => [c.name, c] as const))('%s', async (_, cell) => {
+      const before = await api.probe.snapshot();
+      const res = await send(cell);
+      assertCell(res, cell);
+      const after = await api.probe.snapshot();
+      if (cell.route.function === 'check-upload') {
+        // Checked already: answered with its record, and checked once only.
+        expect(res.json).toMatchObject({ uploadId: api.uploadId, status: 'checked' });
+        expect(after.digest).toEqual(before.digest);
+      } else if (cell.route.function === 'fix-contact') {
+        // No address of the plan has bounced: nothing to mark as fixed, nothing written.
+        expect(res.json).toEqual({ fixed: false });
+        expect(after.digest).toEqual(before.digest);
+      } else {
+        expect(after.digest.dynamodb).not.toBe(before.digest.dynamodb);
+      }
+    });
+  });
+});
+
+function assertCell(res: ApiAnswer, cell: Cell): void {
+  const where = `${cell.name}: answered ${res.status} ${res.text.slice(0, 300)}`;
+  if (cell.expect === 'allowed') {
+    expect(res.status, where).toBe(ALLOWED_STATUS[cell.route.function] ?? 200);
+    return;
+  }
+  expect(res.status, where).toBe(cell.expect);
+  if (cell.expect === 401 && cell.identity !== 'ID token') {
+    // The gateway's authorizer refused it: API Gateway's own answer, and the handler never ran.
+    expect(res.json, where).toEqual({ message: 'Unauthorized' });
+    expect(res.headers.get('www-authenticate'), where).toMatch(/^Bearer/);
+    return;
+  }
+  // The handler refused it (an ID token passes API Gateway's checks; a role is the handler's to check).
+  const body = res.json as ErrorBody;
+  expect(body.error, where).toEqual({
+    code: cell.expect === 401 ? 'UnauthorizedError' : 'ForbiddenError',
+    message: cell.expect === 401 ? '身份凭证无效，请重新登录' : '无权访问该资源',
+  });
+}
