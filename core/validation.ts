@@ -43,6 +43,7 @@ export const FORMATS: Record<string, Message> = {
   datetime: { zh: '日期时间格式不正确', en: 'must be an ISO date-time' },
   'no-control-characters': { zh: '不得包含控制字符', en: 'must not contain control characters' },
   'positive-integer': { zh: '应为正整数', en: 'must be a positive whole number' },
+  unicode: { zh: '含有无效的字符编码', en: 'contains an invalid character (a lone UTF-16 surrogate)' },
 };
 
 const TYPE_NAMES: Record<string, Message> = {

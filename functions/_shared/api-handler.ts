@@ -152,8 +152,9 @@ function readBody(event: ApiEvent): unknown {
   if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
     throw new PayloadTooLargeError({ zh: `请求内容超过 ${MAX_BODY_BYTES / 1024} KB 上限`, en: `The request body exceeds the ${MAX_BODY_BYTES / 1024} KB limit` });
   }
-  const type = (event.headers?.['content-type'] ?? '').toLowerCase();
-  if (!type.startsWith('application/json')) {
+  // The media type before any parameter (`; charset=utf-8`): application/json or a +json type.
+  const type = (event.headers?.['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) {
     throw new ValidationError([{ path: 'body', rule: 'content-type', message: { zh: '请求内容应为 JSON（Content-Type: application/json）', en: 'the body must be JSON (Content-Type: application/json)' } }]);
   }
   try {

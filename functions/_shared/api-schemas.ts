@@ -8,13 +8,17 @@ import { localDate, slug } from '../../core/plan/schema';
 
 export { localDate, slug };
 
-/** Single-line text (no CR/LF: it may reach an email subject or a header). */
+/** A lone UTF-16 surrogate: not a character, and nothing downstream (DynamoDB, email, Excel) can store it. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const wellFormed = z.refine<string>((s) => !LONE_SURROGATE.test(s), { message: 'unicode' });
+
+/** Single-line text (no CR/LF anywhere, even at the ends: it may reach an email subject or a header), then trimmed. */
 export const line = (max: number) =>
-  z.string().check(z.trim(), z.minLength(1), z.maxLength(max), z.regex(/^[^\r\n]*$/, { message: 'single-line' }));
+  z.string().check(z.regex(/^[^\r\n]*$/, { message: 'single-line' }), wellFormed, z.trim(), z.minLength(1), z.maxLength(max));
 
 /** Free text: line breaks allowed, other control characters not. */
 export const text = (max: number) =>
-  z.string().check(z.maxLength(max), z.regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/, { message: 'no-control-characters' }));
+  z.string().check(z.maxLength(max), z.regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/, { message: 'no-control-characters' }), wellFormed);
 
 export const uuid = z.string().check(z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { message: 'uuid' }));
 

@@ -182,7 +182,7 @@ function eventHeaders(req: IncomingMessage): { headers: Record<string, string>; 
     const name = req.rawHeaders[i].toLowerCase();
     const value = req.rawHeaders[i + 1];
     if (name === 'cookie') cookies.push(...value.split(';').map((c) => c.trim()).filter(Boolean));
-    else headers[name] = name in headers ? `${headers[name]},${value}` : value;
+    else headers[name] = Object.hasOwn(headers, name) ? `${headers[name]},${value}` : value;
   }
   return { headers, cookies };
 }
@@ -190,13 +190,14 @@ function eventHeaders(req: IncomingMessage): { headers: Record<string, string>; 
 /** Repeated parameters joined with commas, names and values percent-decoded. */
 function queryParameters(raw: string): Record<string, string> | undefined {
   if (!raw) return undefined;
-  const out: Record<string, string> = {};
+  // No prototype: a parameter named __proto__ or constructor is an ordinary key, as API Gateway passes it.
+  const out: Record<string, string> = Object.create(null);
   for (const pair of raw.split('&')) {
     if (!pair) continue;
     const eq = pair.indexOf('=');
     const name = decode(eq < 0 ? pair : pair.slice(0, eq));
     const value = eq < 0 ? '' : decode(pair.slice(eq + 1));
-    out[name] = name in out ? `${out[name]},${value}` : value;
+    out[name] = Object.hasOwn(out, name) ? `${out[name]},${value}` : value;
   }
   return Object.keys(out).length > 0 ? out : undefined;
 }

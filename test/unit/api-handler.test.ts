@@ -364,7 +364,12 @@ describe('strict parsing of path, query and body', () => {
     expect(problems(plain)).toEqual(['body content-type']);
     expect(form.statusCode).toBe(400);
     expect(problems(form)).toEqual(['body content-type']);
+    const seq = await handler(decision(undefined, { rawBody: valid, headers: { 'content-type': 'application/json-seq' } }), lambda);
+    expect(problems(seq)).toEqual(['body content-type']);
     expect(await s.repo.getDecision(CYCLE, 'jianyang', 1)).toBeNull();
+    const withCharset = await handler(decision(undefined, { rawBody: valid, headers: { 'content-type': 'Application/JSON; charset=utf-8' } }), lambda);
+    // Past parsing: the round has not started in this setup, so the use case answers 404, not a 400.
+    expect(withCharset.statusCode).toBe(404);
   });
 
   it('decodes a base64-encoded JSON body', async () => {
@@ -569,5 +574,22 @@ describe('response headers', () => {
     const res = await makeGetDashboard(s.ctx)(event('GET', '/cycles/{cycleId}/dashboard', { params: { cycleId: CYCLE }, claims: county('yanping') }), lambda);
     expect(res.statusCode).toBe(403);
     expect(res.headers).toEqual({ ...BASE, 'content-language': 'zh-CN' });
+  });
+});
+
+describe('the schema pieces of the API', () => {
+  it('refuses CR/LF even at the ends of a single-line field (it is not trimmed away) and lone surrogates anywhere', async () => {
+    const { line, text } = await import('../../functions/_shared/api-schemas');
+    const { parseWithProblems } = await import('../../core/validation');
+    const rules = (schema: Parameters<typeof parseWithProblems>[0], v: string) => {
+      const r = parseWithProblems(schema, v);
+      return r.ok ? [] : r.problems.map((p) => p.rule);
+    };
+    expect(rules(line(120), '报告.pdf\r\n')).toContain('format.single-line');
+    expect(rules(line(120), '\n报告.pdf')).toContain('format.single-line');
+    expect(rules(line(120), 'x\ud800.pdf')).toContain('format.unicode');
+    expect(rules(text(100), '说明\udc00')).toContain('format.unicode');
+    expect(rules(line(120), '  报告😀.pdf  ')).toEqual([]);
+    expect(parseWithProblems(line(120), '  报告.pdf  ')).toEqual({ ok: true, value: '报告.pdf' });
   });
 });
