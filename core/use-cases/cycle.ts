@@ -11,12 +11,12 @@ import type { Unit } from '../plan/schema';
 import { fromAddress, templates } from '../notifier/templates';
 
 /** Canonical JSON (sorted keys) so the same plan always hashes the same. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
     return `{${Object.keys(value)
       .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
       .join(',')}}`;
   }
   return JSON.stringify(value);
@@ -31,7 +31,7 @@ export async function startCycle(ctx: Context, input: { plan: unknown; startedBy
   const result = validatePlan(input.plan);
   if (!result.ok) throw new ValidationError(result.problems, { zh: '工作计划有误，未启动', en: 'the plan is invalid; nothing was started' });
   const plan = result.plan;
-  const planHash = createHash('sha256').update(canonical(plan)).digest('hex');
+  const planHash = createHash('sha256').update(canonicalJson(plan)).digest('hex');
   const stored = await ctx.repo.storePlan(plan, planHash, ctx.nowIso());
   const executionName = input.executionName ?? plan.cycleId;
   const started = await ctx.workflow.startCycle(executionName, { cycleId: plan.cycleId });

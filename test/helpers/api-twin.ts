@@ -16,7 +16,7 @@ import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/clien
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { validatePlan } from '../../core/plan/validate';
 import { atLocalTime } from '../../core/time';
-import { startCycle } from '../../core/use-cases/cycle';
+import { canonicalJson, startCycle } from '../../core/use-cases/cycle';
 import { loadTwinAssembly } from '../../local/assembly';
 import { usersFromPlan } from '../../local/api/users';
 import { exampleSelfAssessment } from '../../local/scenario';
@@ -95,18 +95,6 @@ export function expectStatus(answer: ApiAnswer, status: number | ((s: number) =>
 
 // ---- The state digest ---------------------------------------------------------------------------------
 
-/** JSON with object keys sorted, so two equal items always print the same. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 const sha256 = (lines: readonly string[]) => createHash('sha256').update(lines.join('\n')).digest('hex');
 
 export interface StateDigest {
@@ -147,14 +135,14 @@ export function stateProbe(twin: Twin): StateProbe {
       items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start);
-    return items.map(canonical).sort();
+    return items.map((i) => canonicalJson(i)).sort();
   };
   const list = async () => {
     const objects: string[] = [];
     let token: string | undefined;
     do {
       const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
-      for (const o of page.Contents ?? []) objects.push(canonical({ key: o.Key, etag: o.ETag, size: o.Size }));
+      for (const o of page.Contents ?? []) objects.push(canonicalJson({ key: o.Key, etag: o.ETag, size: o.Size }));
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     return objects.sort();
@@ -172,7 +160,7 @@ export function stateProbe(twin: Twin): StateProbe {
     snapshot,
     async expectUnchanged(before, what) {
       const after = await snapshot();
-      if (canonical(after.digest) === canonical(before.digest)) return;
+      if (canonicalJson(after.digest) === canonicalJson(before.digest)) return;
       const diff = (a: string[], b: string[]) => ({ added: b.filter((x) => !a.includes(x)), removed: a.filter((x) => !b.includes(x)) });
       throw new Error(
         `${what} changed the stored state:\n${JSON.stringify(
