@@ -6,4 +6,4 @@ import { dynamoRepository } from '../_shared/dynamodb';
 import { makeTaskHandler } from '../_shared/task-handler';
 
 export const makeHandler = (ctx: Context) => makeTaskHandler(registerCycleInput, (input) => registerCycle(ctx, input));
-export const handler = makeHandler(getDeps({ repo: dynamoRepository }));
+export const handler = makeHandler(getDeps('register-cycle', { repo: dynamoRepository }));
