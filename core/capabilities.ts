@@ -189,7 +189,12 @@ export function observePorts<D extends PortDeps>(deps: D, observe: (call: PortCa
         if (typeof prop !== 'string' || typeof value !== 'function') return value;
         const method = value as (...a: unknown[]) => unknown;
         return (...args: unknown[]) => {
-          observe({ call: `${port}.${prop}`, needs: needsOf(port, prop, args) });
+          try {
+            observe({ call: `${port}.${prop}`, needs: needsOf(port, prop, args) });
+          } catch (error) {
+            // Every port method is async: a refusal is a rejected promise, as the adapter's own errors are.
+            return Promise.reject(error);
+          }
           return method.apply(t, args);
         };
       },

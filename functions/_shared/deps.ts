@@ -69,9 +69,11 @@ export function contextFor<N extends FunctionName>(name: N, builders: BuildersFo
   return makeContext({ ...ports, clock: { now: () => Date.now() } });
 }
 
-let cached: Context | undefined;
+/** By function: one process (a test, the local twin) may load several handlers; a Lambda loads one. */
+const cached = new Map<FunctionName, Context>();
 /** Once per cold start. */
 export function getDeps<N extends FunctionName>(name: N, builders: BuildersFor<FunctionCapabilities[N]>): Context {
-  cached ??= contextFor(name, builders);
-  return cached;
+  let ctx = cached.get(name);
+  if (!ctx) cached.set(name, (ctx = contextFor(name, builders)));
+  return ctx;
 }
