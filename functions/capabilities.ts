@@ -20,9 +20,10 @@ export type FunctionName = YearlyCycleFunction | UnitCycleFunction | EventFuncti
 const { incoming: INCOMING, documents: DOCUMENTS } = DOCUMENT_PREFIXES;
 
 export const FUNCTION_CAPABILITIES = {
-  // Yearly cycle.
-  'register-cycle': { table: 'readWrite' },
-  'start-unit-workflows': { table: 'read', startUnitCycle: true },
+  // Yearly cycle. register-cycle mails the city office when the plan runs into a year with no published calendar.
+  'register-cycle': { table: 'readWrite', email: true },
+  // Records each unit's execution name (setUnitRun) as it starts it: an extension stops that one.
+  'start-unit-workflows': { table: 'readWrite', startUnitCycle: true },
   'forward-to-province': { table: 'readWrite', email: true },
   'close-cycle': { table: 'readWrite' },
 

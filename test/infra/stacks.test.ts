@@ -226,7 +226,7 @@ describe('stateless stack: functions', () => {
       [...actions].filter(([, set]) => set.has(action)).map(([h]) => h.split('/')[1]).sort();
     expect(holders('ses:SendEmail')).toEqual([
       'forward-to-province', 'grant-extension', 'issue-rectification', 'record-email-event', 'record-outcome',
-      'send-unit-notice', 'submit-deliverable',
+      'register-cycle', 'send-unit-notice', 'submit-deliverable',
     ]);
     expect(holders('ses:SendRawEmail')).toEqual(holders('ses:SendEmail'));
     expect(holders('states:StartExecution')).toEqual(['grant-extension', 'start-unit-workflows']);
