@@ -5,16 +5,20 @@
  * - each Lambda entry's getDeps builds exactly the adapters its declaration uses (cold start);
  * - the context getDeps builds refuses a call the declaration does not cover, as AWS would.
  */
+import { readFileSync } from 'node:fs';
+import type { Context as LambdaContext } from 'aws-lambda';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeMemoryMailer } from '../../core/adapters/memory/mailer';
 import { makeMemoryRepository } from '../../core/adapters/memory/repository';
 import { makeMemoryWorkflow } from '../../core/adapters/memory/workflow';
-import { CapabilityError, covers, grantedNeeds, REPOSITORY_WRITES, type Need } from '../../core/capabilities';
+import { CapabilityError, covers, grantedNeeds, portsOf, REPOSITORY_WRITES, type Need } from '../../core/capabilities';
 import type { CycleRepository } from '../../core/ports';
 import { registerCycle, startCycle } from '../../core/use-cases/cycle';
 import { makeContext } from '../../core/use-cases/context';
 import { FUNCTION_CAPABILITIES, FUNCTION_NAMES, type FunctionName } from '../../functions/capabilities';
 import { contextFor } from '../../functions/_shared/deps';
+import { makeHandler as makeRegisterCycle } from '../../functions/register-cycle/handler';
+import { makeHandler as makeStartUnitWorkflows } from '../../functions/start-unit-workflows/handler';
 import { readEnv } from '../../functions/_shared/env';
 import { INTO_2027_JSON, NANPING_JSON, runYear, type World } from '../helpers/capability-scenario';
 
@@ -27,7 +31,6 @@ vi.hoisted(() => {
 });
 
 const caps = (name: FunctionName) => FUNCTION_CAPABILITIES[name];
-const INTO_2027 = INTO_2027_JSON;
 
 describe('each function needs only what it declares, and declares only what it needs', () => {
   let year: World;
@@ -64,46 +67,54 @@ describe('each function needs only what it declares, and declares only what it n
   });
 });
 
-describe('finding 2: register-cycle mails the calendar warning for a plan reaching 2027', () => {
-  it('sends it through the context its Lambda entry builds (contextFor), which must have a mailer that may send', async () => {
-    // Prepare: the plan stored by the operator; the function's context built as getDeps builds it, memory adapters inside.
+describe('the two findings, through the context each Lambda entry builds (contextFor, memory adapters inside)', () => {
+  const lambda = { functionName: 'capabilities', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 30_000 } as unknown as LambdaContext;
+
+  it('finding 1: start-unit-workflows starts every unit and records its run (setUnitRun, a write)', async () => {
+    // Prepare
+    const repo = makeMemoryRepository();
+    const workflow = makeMemoryWorkflow();
+    const admin = makeContext({ repo, mailer: makeMemoryMailer(), workflow, clock: { now: () => Date.parse('2016-03-31T16:00:00Z') } });
+    await startCycle(admin, { plan: NANPING_JSON, startedBy: 'city-admin' });
+    const { schedule } = await registerCycle(admin, { cycleId: 'nanping-2016', executionName: 'nanping-2016' });
+    const handler = makeStartUnitWorkflows(contextFor('start-unit-workflows', { repo: () => repo, workflow: () => workflow }, readEnv()));
+
+    // Act
+    const result = await handler({ cycleId: 'nanping-2016', executionName: 'nanping-2016', schedule, cursor: null }, lambda);
+
+    // Assess
+    expect(result).toEqual({ started: 10, cursor: null });
+    expect(await repo.getUnitRun('nanping-2016', 'yanping')).toBe('nanping-2016--yanping');
+  });
+
+  it('finding 2: register-cycle mails the city office the calendar warning for a plan reaching 2027', async () => {
+    // Prepare: the plan stored by the operator's script.
     const repo = makeMemoryRepository();
     const mailer = makeMemoryMailer();
     const clock = { now: () => Date.parse('2026-05-01T01:00:00Z') };
-    await startCycle(makeContext({ repo, mailer, workflow: makeMemoryWorkflow(), clock }), { plan: INTO_2027, startedBy: 'city-admin' });
-    const ctx = contextFor('register-cycle', { repo: () => repo, mailer: () => mailer }, readEnv());
+    await startCycle(makeContext({ repo, mailer, workflow: makeMemoryWorkflow(), clock }), { plan: INTO_2027_JSON, startedBy: 'city-admin' });
+    const handler = makeRegisterCycle(contextFor('register-cycle', { repo: () => repo, mailer: () => mailer }, readEnv()));
 
     // Act
-    await registerCycle(ctx, { cycleId: INTO_2027.cycleId, executionName: INTO_2027.cycleId });
+    await handler({ cycleId: INTO_2027_JSON.cycleId, executionName: INTO_2027_JSON.cycleId }, lambda);
 
     // Assess
-    expect(mailer.sent.map((m) => m.to)).toEqual([[INTO_2027.city.email]]);
+    expect(mailer.sent.map((m) => m.to)).toEqual([[INTO_2027_JSON.city.email]]);
     expect(mailer.sent[0].text).toContain('2027');
-    expect((await repo.getCycle(INTO_2027.cycleId))?.status).toBe('running');
-  });
-});
-
-describe('finding 1 through getDeps: start-unit-workflows', () => {
-  it('starts every unit and records its run with the context its Lambda entry builds (contextFor)', async () => {
-    const repo = makeMemoryRepository();
-    const workflow = makeMemoryWorkflow();
-    const clock = { now: () => Date.parse('2016-03-31T16:00:00Z') };
-    const admin = makeContext({ repo, mailer: makeMemoryMailer(), workflow, clock });
-    await startCycle(admin, { plan: NANPING_JSON, startedBy: 'city-admin' });
-    const { schedule } = await registerCycle(admin, { cycleId: 'nanping-2016', executionName: 'nanping-2016' });
-    const ctx = contextFor('start-unit-workflows', { repo: () => repo, workflow: () => workflow }, readEnv());
-
-    const { startUnitWorkflows } = await import('../../core/use-cases/cycle');
-    const result = await startUnitWorkflows(ctx, { cycleId: 'nanping-2016', executionName: 'nanping-2016', schedule, cursor: null });
-
-    expect(result).toEqual({ started: 10, cursor: null });
-    expect(await repo.getUnitRun('nanping-2016', 'yanping')).toBe('nanping-2016--yanping');
+    expect((await repo.getCycle(INTO_2027_JSON.cycleId))?.status).toBe('running');
   });
 });
 
 describe('the context getDeps builds', () => {
   it.each(FUNCTION_NAMES)('%s: its Lambda entry builds exactly the adapters it declares (cold start does not throw)', async (name) => {
     await expect(import(`../../functions/${name}/handler.ts`)).resolves.toHaveProperty('handler');
+  });
+
+  it.each(FUNCTION_NAMES)('%s: its Lambda entry asks getDeps for its own declaration, or uses no port at all', (name) => {
+    const source = readFileSync(new URL(`../../functions/${name}/handler.ts`, import.meta.url), 'utf8');
+    const asked = [...source.matchAll(/getDeps\('([a-z-]+)'/g)].map((m) => m[1]);
+    const usesPorts = Object.values(portsOf(caps(name))).some(Boolean);
+    expect(asked).toEqual(usesPorts ? [name] : []);
   });
 
   it('refuses a port it does not declare, and a write with read-only table access, naming the function and the call', async () => {
