@@ -218,7 +218,8 @@ export function restrictPorts<D extends PortDeps>(deps: D, caps: Capabilities, o
   return observePorts(deps, ({ call, needs }) => {
     const missing = needs.filter((n) => !covers(caps, n));
     if (missing.length) {
-      throw new CapabilityError(`${owner} may not ${missing.join(', ')} (${call}): declare it in functions/capabilities.ts`);
+      const what = `${owner} may not ${missing.join(', ')} (${call})`;
+      throw new CapabilityError(`${what}: declare it in functions/capabilities.ts`);
     }
   });
 }

@@ -25,15 +25,21 @@ export interface AdapterBuilders {
 
 /** A builder for a port the declaration uses is required; one for a port it does not use is refused. */
 type Slot<Uses, K extends Port, T> = Uses extends true ? { [P in K]: Builder<T> } : { [P in K]?: never };
-type UsesWorkflow<C> = C extends { startUnitCycle: true } | { stopUnitCycle: true } | { unitCycleTaskResponse: true } ? true : false;
-export type BuildersFor<C extends Capabilities> = Slot<C extends { table: TableAccess } ? true : false, 'repo', CycleRepository> &
-  Slot<C extends { email: true } ? true : false, 'mailer', Mailer> &
-  Slot<UsesWorkflow<C>, 'workflow', WorkflowEngine> &
-  Slot<C extends { documents: object } ? true : false, 'documents', DocumentStore>;
+type Has<C, Shape> = C extends Shape ? true : false;
+type UnitCycleUse = { startUnitCycle: true } | { stopUnitCycle: true } | { unitCycleTaskResponse: true };
+export type BuildersFor<C extends Capabilities> = Slot<Has<C, { table: TableAccess }>, 'repo', CycleRepository> &
+  Slot<Has<C, { email: true }>, 'mailer', Mailer> &
+  Slot<Has<C, UnitCycleUse>, 'workflow', WorkflowEngine> &
+  Slot<Has<C, { documents: object }>, 'documents', DocumentStore>;
 
-const PORT_NAMES: Record<Port, string> = { repo: 'table', mailer: 'mailer', workflow: 'workflow engine', documents: 'documents store' };
+const PORT_NAMES: Record<Port, string> = {
+  repo: 'table',
+  mailer: 'mailer',
+  workflow: 'workflow engine',
+  documents: 'documents store',
+};
 
-/** Every adapter it is given, nothing checked: for the operator's script and the local twin (one context for all). */
+/** Every adapter it is given, nothing checked: the operator's script and the local twin (one context for all). */
 export function buildContext(builders: AdapterBuilders, env: Env = readEnv()): Context {
   return makeContext({
     repo: builders.repo(env),
@@ -45,27 +51,37 @@ export function buildContext(builders: AdapterBuilders, env: Env = readEnv()): C
 }
 
 /** The context of one function: the adapters its declaration uses, each call checked against it. */
-export function contextFor<N extends FunctionName>(name: N, builders: BuildersFor<FunctionCapabilities[N]>, env: Env = readEnv()): Context {
+export function contextFor<N extends FunctionName>(
+  name: N,
+  builders: BuildersFor<FunctionCapabilities[N]>,
+  env: Env = readEnv(),
+): Context {
   const caps: Capabilities = FUNCTION_CAPABILITIES[name];
   const given = builders as Partial<AdapterBuilders>;
   const uses = portsOf(caps);
   for (const port of Object.keys(PORT_NAMES) as Port[]) {
-    if (uses[port] && !given[port]) throw new Error(`${name} declares the ${PORT_NAMES[port]} but its getDeps builds none`);
+    if (uses[port] && !given[port]) {
+      throw new Error(`${name} declares the ${PORT_NAMES[port]} but its getDeps builds none`);
+    }
     if (!uses[port] && given[port]) {
       throw new Error(`${name} builds a ${PORT_NAMES[port]} its capabilities do not declare (functions/capabilities.ts)`);
     }
   }
   const missing = missingEnv(env, caps);
-  if (missing.length) throw new Error(`missing or invalid environment variables: ${missing.join(', ')} (${name} needs them)`);
+  if (missing.length) {
+    throw new Error(`missing or invalid environment variables: ${missing.join(', ')} (${name} needs them)`);
+  }
   const build = <T extends object>(port: Port): T => {
     const builder = given[port] as Builder<T> | undefined;
     return builder ? builder(env) : unavailable<T>(PORT_NAMES[port]);
   };
-  const ports = restrictPorts(
-    { repo: build<CycleRepository>('repo'), mailer: build<Mailer>('mailer'), workflow: build<WorkflowEngine>('workflow'), documents: build<DocumentStore>('documents') },
-    caps,
-    name,
-  );
+  const built = {
+    repo: build<CycleRepository>('repo'),
+    mailer: build<Mailer>('mailer'),
+    workflow: build<WorkflowEngine>('workflow'),
+    documents: build<DocumentStore>('documents'),
+  };
+  const ports = restrictPorts(built, caps, name);
   return makeContext({ ...ports, clock: { now: () => Date.now() } });
 }
 

@@ -4,8 +4,9 @@
  * portal's HTTP API with one function per route of functions/routes.ts.
  *
  * Least privilege is declared once, per function, in functions/capabilities.ts: each function gets the
- * bindings its capabilities imply (AppFunction.bindCapabilities) and nothing else. The state machines have explicit names, and the functions' grants use ARNs built
- * from those names, so no grant depends on the state machine resources (which depend on the functions).
+ * bindings its capabilities imply (AppFunction.bindCapabilities) and nothing else. The state machines have
+ * explicit names, and the functions' grants use ARNs built from those names, so no grant depends on the
+ * state machine resources (which depend on the functions).
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -15,12 +16,23 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { Capabilities } from '../../core/capabilities';
-import { EVENT_FUNCTIONS, FUNCTION_CAPABILITIES, type EventFunction, type FunctionName } from '../../functions/capabilities';
+import {
+  EVENT_FUNCTIONS,
+  FUNCTION_CAPABILITIES,
+  type EventFunction,
+  type FunctionName,
+} from '../../functions/capabilities';
 import { ROUTES, type RouteFunction } from '../../functions/routes';
 import { unitCycleDefinition, UNIT_CYCLE_FUNCTIONS } from '../../workflows/unit-cycle/chain';
 import { yearlyCycleDefinition, YEARLY_CYCLE_FUNCTIONS } from '../../workflows/yearly-cycle/chain';
 import { stageName, type InfraConfig } from '../config';
-import { AppFunction, executionArnsFor, pascal, stateMachineArnFor, type CapabilityTargets } from '../constructs/app-function';
+import {
+  AppFunction,
+  executionArnsFor,
+  pascal,
+  stateMachineArnFor,
+  type CapabilityTargets,
+} from '../constructs/app-function';
 import { EmailEvents } from '../constructs/email-events';
 import { PortalApi } from '../constructs/http-api';
 
@@ -29,7 +41,7 @@ type TaskFunction = (typeof YEARLY_CYCLE_FUNCTIONS)[number] | (typeof UNIT_CYCLE
 const TASK_FUNCTIONS: readonly TaskFunction[] = [...YEARLY_CYCLE_FUNCTIONS, ...UNIT_CYCLE_FUNCTIONS, ...EVENT_FUNCTIONS];
 const API_FUNCTION_NAMES: readonly RouteFunction[] = [...new Set(ROUTES.map((r) => r.function))];
 
-const pick = <N extends FunctionName>(names: readonly N[]) =>
+const pick = <N extends FunctionName>(names: readonly N[]): Record<N, Capabilities> =>
   Object.fromEntries(names.map((n): [N, Capabilities] => [n, FUNCTION_CAPABILITIES[n]])) as Record<N, Capabilities>;
 
 /**
