@@ -85,6 +85,16 @@ export function contextFor<N extends FunctionName>(
   return makeContext({ ...ports, clock: { now: () => Date.now() } });
 }
 
+/**
+ * The builders a function's declaration uses, out of a full set: for a caller that has every adapter (the
+ * local twin) and wants each function's own checked context, `contextFor(name, buildersFor(name, all), env)`.
+ */
+export function buildersFor<N extends FunctionName>(name: N, all: Required<AdapterBuilders>): BuildersFor<FunctionCapabilities[N]> {
+  const uses = portsOf(FUNCTION_CAPABILITIES[name]);
+  const picked = (Object.keys(PORT_NAMES) as Port[]).filter((port) => uses[port]).map((port) => [port, all[port]]);
+  return Object.fromEntries(picked) as BuildersFor<FunctionCapabilities[N]>;
+}
+
 /** By function: one process (a test, the local twin) may load several handlers; a Lambda loads one. */
 const cached = new Map<FunctionName, Context>();
 /** Once per cold start. */

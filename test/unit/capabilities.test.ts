@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import type { Context as LambdaContext } from 'aws-lambda';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { makeMemoryDocumentStore } from '../../core/adapters/memory/documents';
 import { makeMemoryMailer } from '../../core/adapters/memory/mailer';
 import { makeMemoryRepository } from '../../core/adapters/memory/repository';
 import { makeMemoryWorkflow } from '../../core/adapters/memory/workflow';
@@ -16,7 +17,7 @@ import type { CycleRepository } from '../../core/ports';
 import { registerCycle, startCycle } from '../../core/use-cases/cycle';
 import { makeContext } from '../../core/use-cases/context';
 import { FUNCTION_CAPABILITIES, FUNCTION_NAMES, type FunctionName } from '../../functions/capabilities';
-import { contextFor } from '../../functions/_shared/deps';
+import { buildersFor, contextFor } from '../../functions/_shared/deps';
 import { makeHandler as makeRegisterCycle } from '../../functions/register-cycle/handler';
 import { makeHandler as makeStartUnitWorkflows } from '../../functions/start-unit-workflows/handler';
 import { readEnv } from '../../functions/_shared/env';
@@ -116,6 +117,14 @@ describe('the context getDeps builds', () => {
     const usesPorts = Object.values(portsOf(caps(name))).some(Boolean);
     expect(asked).toEqual(usesPorts ? [name] : []);
   });
+
+  it.each(FUNCTION_NAMES.filter((n) => Object.values(portsOf(caps(n))).some(Boolean)))(
+    '%s: buildersFor picks, out of every adapter, exactly the ones contextFor wants',
+    (name) => {
+      const all = { repo: makeMemoryRepository, mailer: makeMemoryMailer, workflow: makeMemoryWorkflow, documents: makeMemoryDocumentStore };
+      expect(() => contextFor(name, buildersFor(name, all), readEnv())).not.toThrow();
+    },
+  );
 
   it('refuses a port it does not declare, and a write with read-only table access, naming the function and the call', async () => {
     const repo = makeMemoryRepository();
