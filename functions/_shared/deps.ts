@@ -89,7 +89,10 @@ export function contextFor<N extends FunctionName>(
  * The builders a function's declaration uses, out of a full set: for a caller that has every adapter (the
  * local twin) and wants each function's own checked context, `contextFor(name, buildersFor(name, all), env)`.
  */
-export function buildersFor<N extends FunctionName>(name: N, all: Required<AdapterBuilders>): BuildersFor<FunctionCapabilities[N]> {
+export function buildersFor<N extends FunctionName>(
+  name: N,
+  all: Required<AdapterBuilders>,
+): BuildersFor<FunctionCapabilities[N]> {
   const uses = portsOf(FUNCTION_CAPABILITIES[name]);
   const picked = (Object.keys(PORT_NAMES) as Port[]).filter((port) => uses[port]).map((port) => [port, all[port]]);
   return Object.fromEntries(picked) as BuildersFor<FunctionCapabilities[N]>;
