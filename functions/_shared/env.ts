@@ -3,6 +3,7 @@
  * not on the first request that needs it.
  */
 import * as z from 'zod/mini';
+import type { Capabilities } from '../../core/capabilities';
 
 const envSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
@@ -14,6 +15,7 @@ const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+export type EnvName = keyof Env;
 
 export function readEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = envSchema.safeParse(source);
@@ -22,4 +24,25 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     throw new Error(`missing or invalid environment variables: ${names}`);
   }
   return parsed.data;
+}
+
+/**
+ * The variables a function's capabilities imply, as its bind helpers set them (test/infra checks the
+ * template against this). A stopped execution's ARN is built from its state machine's.
+ */
+export function envNamesFor(caps: Capabilities): EnvName[] {
+  const names = new Set<EnvName>();
+  if (caps.table) names.add('TABLE_NAME');
+  if (caps.email) names.add('SES_CONFIGURATION_SET');
+  if (caps.startUnitCycle || caps.stopUnitCycle) names.add('UNIT_STATE_MACHINE_ARN');
+  if (caps.documents) names.add('DOCUMENTS_BUCKET');
+  return [...names].sort();
+}
+
+/**
+ * Those of them missing at cold start. SES_CONFIGURATION_SET is not required here: the mailer works without
+ * one (tests, the operator's script) and the stack always sets it for an email function.
+ */
+export function missingEnv(env: Env, caps: Capabilities): EnvName[] {
+  return envNamesFor(caps).filter((n) => n !== 'SES_CONFIGURATION_SET' && !env[n]);
 }

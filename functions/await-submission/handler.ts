@@ -7,4 +7,4 @@ import { sfnWorkflow } from '../_shared/sfn';
 import { makeTaskHandler } from '../_shared/task-handler';
 
 export const makeHandler = (ctx: Context) => makeTaskHandler(awaitSubmissionInput, (input) => awaitSubmission(ctx, input));
-export const handler = makeHandler(getDeps({ repo: dynamoRepository, workflow: sfnWorkflow }));
+export const handler = makeHandler(getDeps('await-submission', { repo: dynamoRepository, workflow: sfnWorkflow }));

@@ -26,4 +26,4 @@ export const makeHandler = (ctx: Context) =>
       },
     };
   });
-export const handler = makeHandler(getDeps({ repo: dynamoRepository, documents: s3DocumentStore }));
+export const handler = makeHandler(getDeps('check-upload', { repo: dynamoRepository, documents: s3DocumentStore }));

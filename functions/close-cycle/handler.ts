@@ -6,4 +6,4 @@ import { dynamoRepository } from '../_shared/dynamodb';
 import { makeTaskHandler } from '../_shared/task-handler';
 
 export const makeHandler = (ctx: Context) => makeTaskHandler(closeCycleInput, (input) => closeCycle(ctx, input));
-export const handler = makeHandler(getDeps({ repo: dynamoRepository }));
+export const handler = makeHandler(getDeps('close-cycle', { repo: dynamoRepository }));

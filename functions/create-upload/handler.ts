@@ -12,4 +12,4 @@ import { route } from './route';
 
 export const makeHandler = (ctx: Context) =>
   makeApiHandler(route, async ({ params, body, actor }) => ({ status: 201, body: await createUpload(ctx, { ...params, ...body, actor: actor! }) }));
-export const handler = makeHandler(getDeps({ repo: dynamoRepository, documents: s3DocumentStore }));
+export const handler = makeHandler(getDeps('create-upload', { repo: dynamoRepository, documents: s3DocumentStore }));

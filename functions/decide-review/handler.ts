@@ -15,4 +15,4 @@ export const makeHandler = (ctx: Context) =>
     const r = await decideReview(ctx, { ...params, ...body, decidedBy: actor!.id });
     return { status: r.repeated ? 200 : 201, body: r };
   });
-export const handler = makeHandler(getDeps({ repo: dynamoRepository, workflow: sfnWorkflow }));
+export const handler = makeHandler(getDeps('decide-review', { repo: dynamoRepository, workflow: sfnWorkflow }));

@@ -8,4 +8,4 @@ import { route } from './route';
 
 export const makeHandler = (ctx: Context) =>
   makeApiHandler(route, async ({ body, actor }) => ({ body: await fixContact(ctx, { email: body.email, fixedBy: actor!.id }) }));
-export const handler = makeHandler(getDeps({ repo: dynamoRepository }));
+export const handler = makeHandler(getDeps('fix-contact', { repo: dynamoRepository }));

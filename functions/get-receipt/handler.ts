@@ -7,4 +7,4 @@ import { dynamoRepository } from '../_shared/dynamodb';
 import { route } from './route';
 
 export const makeHandler = (ctx: Context) => makeApiHandler(route, async ({ params }) => ({ body: await receiptOf(ctx, params) }));
-export const handler = makeHandler(getDeps({ repo: dynamoRepository }));
+export const handler = makeHandler(getDeps('get-receipt', { repo: dynamoRepository }));

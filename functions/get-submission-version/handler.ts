@@ -8,4 +8,4 @@ import { s3DocumentStore } from '../_shared/s3';
 import { route } from './route';
 
 export const makeHandler = (ctx: Context) => makeApiHandler(route, async ({ params }) => ({ body: await getVersion(ctx, params) }));
-export const handler = makeHandler(getDeps({ repo: dynamoRepository, documents: s3DocumentStore }));
+export const handler = makeHandler(getDeps('get-submission-version', { repo: dynamoRepository, documents: s3DocumentStore }));

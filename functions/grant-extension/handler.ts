@@ -13,4 +13,4 @@ export const makeHandler = (ctx: Context) =>
     status: 201,
     body: await grantExtension(ctx, { ...params, lastDay: body.lastDay, reason: body.reason, grantedBy: actor!.id }),
   }));
-export const handler = makeHandler(getDeps({ repo: dynamoRepository, mailer: sesMailer, workflow: sfnWorkflow }));
+export const handler = makeHandler(getDeps('grant-extension', { repo: dynamoRepository, mailer: sesMailer, workflow: sfnWorkflow }));

@@ -7,4 +7,4 @@ import { sesMailer } from '../_shared/ses';
 import { makeTaskHandler } from '../_shared/task-handler';
 
 export const makeHandler = (ctx: Context) => makeTaskHandler(issueRectificationInput, (input) => issueRectification(ctx, input));
-export const handler = makeHandler(getDeps({ repo: dynamoRepository, mailer: sesMailer }));
+export const handler = makeHandler(getDeps('issue-rectification', { repo: dynamoRepository, mailer: sesMailer }));

@@ -12,4 +12,4 @@ export const makeHandler = (ctx: Context) =>
     const say = (ps: typeof r.findings) => ps.map((p) => ({ path: p.path, rule: p.rule, message: p.message[lang] }));
     return { body: { ...r, findings: say(r.findings), errors: say(r.errors) } };
   });
-export const handler = makeHandler(getDeps({ repo: dynamoRepository }));
+export const handler = makeHandler(getDeps('preview-self-assessment', { repo: dynamoRepository }));

@@ -20,4 +20,4 @@ export const makeHandler = (ctx: Context) =>
     else logger.warn('contact marked undeliverable', { ...keys, reason: outcome.reason, contacts: outcome.contacts });
     return outcome;
   });
-export const handler = makeHandler(getDeps({ repo: dynamoRepository, mailer: sesMailer }));
+export const handler = makeHandler(getDeps('record-email-event', { repo: dynamoRepository, mailer: sesMailer }));

@@ -7,4 +7,4 @@ import { sesMailer } from '../_shared/ses';
 import { makeTaskHandler } from '../_shared/task-handler';
 
 export const makeHandler = (ctx: Context) => makeTaskHandler(recordOutcomeInput, (input) => recordOutcome(ctx, input));
-export const handler = makeHandler(getDeps({ repo: dynamoRepository, mailer: sesMailer }));
+export const handler = makeHandler(getDeps('record-outcome', { repo: dynamoRepository, mailer: sesMailer }));

@@ -7,4 +7,4 @@ import { sfnWorkflow } from '../_shared/sfn';
 import { makeTaskHandler } from '../_shared/task-handler';
 
 export const makeHandler = (ctx: Context) => makeTaskHandler(startUnitWorkflowsInput, (input) => startUnitWorkflows(ctx, input));
-export const handler = makeHandler(getDeps({ repo: dynamoRepository, workflow: sfnWorkflow }));
+export const handler = makeHandler(getDeps('start-unit-workflows', { repo: dynamoRepository, workflow: sfnWorkflow }));

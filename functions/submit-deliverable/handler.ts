@@ -30,4 +30,4 @@ export const makeHandler = (ctx: Context) =>
       },
     };
   });
-export const handler = makeHandler(getDeps({ repo: dynamoRepository, mailer: sesMailer, workflow: sfnWorkflow }));
+export const handler = makeHandler(getDeps('submit-deliverable', { repo: dynamoRepository, mailer: sesMailer, workflow: sfnWorkflow }));

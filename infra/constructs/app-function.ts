@@ -19,6 +19,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Capabilities, TableAccess } from '../../core/capabilities';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
 
@@ -63,7 +64,7 @@ export interface AppFunctionProps {
   readonly memorySize?: number;
 }
 
-export type TableAccess = 'read' | 'readWrite';
+export type { TableAccess } from '../../core/capabilities';
 
 export interface EmailBinding {
   /** ARN of the verified SES identity (domain or address) the function sends from. */
@@ -76,6 +77,19 @@ export interface EmailBinding {
 export interface DocumentsAccess {
   readonly read?: readonly string[];
   readonly write?: readonly string[];
+}
+
+/** What a function's capabilities are granted on: the stack's table, identity, state machine and bucket. */
+export interface CapabilityTargets {
+  readonly table: dynamodb.ITable;
+  /** The table's index names, granted by name. */
+  readonly tableIndexNames: readonly string[];
+  readonly emailIdentityArn: string;
+  readonly configurationSetName: string;
+  readonly unitCycleArn: string;
+  /** `executionArnsFor` the UnitCycle machine. */
+  readonly unitCycleExecutions: string;
+  readonly documentsBucket: s3.IBucket;
 }
 
 export class AppFunction extends Construct {
@@ -161,6 +175,20 @@ export class AppFunction extends Construct {
   }
 
   /**
+   * Every grant and environment variable a function's declared capabilities (functions/capabilities.ts)
+   * imply, each through its bind helper; nothing else. The only place a capability becomes IAM.
+   */
+  bindCapabilities(caps: Capabilities, on: CapabilityTargets): this {
+    if (caps.table) this.bindTable(on.table, caps.table, on.tableIndexNames);
+    if (caps.email) this.bindEmail(on.emailIdentityArn, on.configurationSetName);
+    if (caps.startUnitCycle) this.bindStartExecution(on.unitCycleArn);
+    if (caps.stopUnitCycle) this.bindStopExecution(on.unitCycleArn, on.unitCycleExecutions);
+    if (caps.unitCycleTaskResponse) this.bindTaskResponse(on.unitCycleArn);
+    if (caps.documents) this.bindDocuments(on.documentsBucket, caps.documents);
+    return this;
+  }
+
+  /**
    * Grants read or read-write on the table and on the named indexes only, and sets TABLE_NAME.
    * Index ARNs are listed by name (not `index/*`) so the policy has no wildcard.
    */
@@ -234,9 +262,11 @@ export class AppFunction extends Construct {
 
   /**
    * Allows states:StopExecution and states:DescribeExecution on the executions of one state machine
-   * (`executionArnsFor`): an extension restarts a unit's execution and stops the one it replaces.
+   * (`executionArnsFor`): an extension restarts a unit's execution and stops the one it replaces. Sets
+   * UNIT_STATE_MACHINE_ARN: the handler builds an execution's ARN from its state machine's and its name.
    */
-  bindStopExecution(executionArns: string): this {
+  bindStopExecution(stateMachineArn: string, executionArns: string): this {
+    this.function.addEnvironment('UNIT_STATE_MACHINE_ARN', stateMachineArn);
     this.function.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['states:StopExecution', 'states:DescribeExecution'], resources: [executionArns] }),
     );

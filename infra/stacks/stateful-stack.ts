@@ -8,13 +8,14 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { DOCUMENT_PREFIXES } from '../../core/capabilities';
 import { stageName, type InfraConfig } from '../config';
 
 /** The table's global secondary indexes (functions are granted on these by name). */
 export const TABLE_INDEX_NAMES = ['GSI1'] as const;
 
-/** Key prefixes of the documents bucket: uploads land in incoming/, checked files are copied to documents/. */
-export const DOCUMENT_PREFIXES = { incoming: 'incoming/', documents: 'documents/' } as const;
+/** Key prefixes of the documents bucket (defined with the capabilities that grant them). */
+export { DOCUMENT_PREFIXES };
 
 /**
  * The city office's group, created here. County users are in `unit-<unitId>` groups (UNIT_GROUP_PREFIX),

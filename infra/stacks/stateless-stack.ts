@@ -3,9 +3,10 @@
  * configuration set with its events topic and the function that records bounces and complaints, and the
  * portal's HTTP API with one function per route of functions/routes.ts.
  *
- * Least privilege is declared once, in FUNCTIONS and API_FUNCTIONS below: each function gets only the
- * bindings listed there. The state machines have explicit names, and the functions' grants use ARNs built
- * from those names, so no grant depends on the state machine resources (which depend on the functions).
+ * Least privilege is declared once, per function, in functions/capabilities.ts: each function gets the
+ * bindings its capabilities imply (AppFunction.bindCapabilities) and nothing else. The state machines have
+ * explicit names, and the functions' grants use ARNs built from those names, so no grant depends on the
+ * state machine resources (which depend on the functions).
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -14,6 +15,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { Capabilities } from '../../core/capabilities';
+import {
+  EVENT_FUNCTIONS,
+  FUNCTION_CAPABILITIES,
+  type EventFunction,
+  type FunctionName,
+} from '../../functions/capabilities';
 import { ROUTES, type RouteFunction } from '../../functions/routes';
 import { unitCycleDefinition, UNIT_CYCLE_FUNCTIONS } from '../../workflows/unit-cycle/chain';
 import { yearlyCycleDefinition, YEARLY_CYCLE_FUNCTIONS } from '../../workflows/yearly-cycle/chain';
@@ -23,87 +31,30 @@ import {
   executionArnsFor,
   pascal,
   stateMachineArnFor,
-  type DocumentsAccess,
-  type TableAccess,
+  type CapabilityTargets,
 } from '../constructs/app-function';
 import { EmailEvents } from '../constructs/email-events';
 import { PortalApi } from '../constructs/http-api';
-import { DOCUMENT_PREFIXES } from './stateful-stack';
 
-/** Functions no state machine invokes: they are triggered by an event source of their own. */
-const EVENT_FUNCTIONS = ['record-email-event'] as const;
+/** The functions the state machines invoke, and those with an event source of their own. */
+type TaskFunction = (typeof YEARLY_CYCLE_FUNCTIONS)[number] | (typeof UNIT_CYCLE_FUNCTIONS)[number] | EventFunction;
+const TASK_FUNCTIONS: readonly TaskFunction[] = [...YEARLY_CYCLE_FUNCTIONS, ...UNIT_CYCLE_FUNCTIONS, ...EVENT_FUNCTIONS];
+const API_FUNCTION_NAMES: readonly RouteFunction[] = [...new Set(ROUTES.map((r) => r.function))];
 
-type FunctionName =
-  | (typeof YEARLY_CYCLE_FUNCTIONS)[number]
-  | (typeof UNIT_CYCLE_FUNCTIONS)[number]
-  | (typeof EVENT_FUNCTIONS)[number];
-
-interface FunctionNeeds {
-  /** Table access (and TABLE_NAME); absent for functions that never touch the table. */
-  readonly table?: TableAccess;
-  readonly email?: true;
-  /** Starts UnitCycle executions. */
-  readonly startUnitCycle?: true;
-  /** Stops and describes UnitCycle executions (an extension replaces a unit's execution). */
-  readonly stopUnitCycle?: true;
-  /** Completes UnitCycle callback tasks. */
-  readonly unitCycleTaskResponse?: true;
-  /** Object prefixes of the documents bucket (and DOCUMENTS_BUCKET). */
-  readonly documents?: DocumentsAccess;
-  /** @default 256 */
-  readonly memorySize?: number;
-  /** @default 30 s */
-  readonly timeout?: Duration;
-}
-
-const { incoming: INCOMING, documents: DOCUMENTS } = DOCUMENT_PREFIXES;
-
-/** What each function may do. Nothing else is granted (test/infra/stacks.test.ts checks it). */
-export const FUNCTIONS: Record<FunctionName, FunctionNeeds> = {
-  'register-cycle': { table: 'readWrite' },
-  'start-unit-workflows': { table: 'read', startUnitCycle: true },
-  'forward-to-province': { table: 'readWrite', email: true },
-  'close-cycle': { table: 'readWrite' },
-  'send-unit-notice': { table: 'readWrite', email: true },
-  'prepare-review-step': { table: 'read' },
-  'await-submission': { table: 'readWrite', unitCycleTaskResponse: true },
-  'request-review': { table: 'readWrite', unitCycleTaskResponse: true },
-  'issue-rectification': { table: 'readWrite', email: true },
-  'record-outcome': { table: 'readWrite', email: true },
-  // Subscribed to the SES events topic; marks addresses and mails the city office.
-  'record-email-event': { table: 'readWrite', email: true },
-};
+const pick = <N extends FunctionName>(names: readonly N[]): Record<N, Capabilities> =>
+  Object.fromEntries(names.map((n): [N, Capabilities] => [n, FUNCTION_CAPABILITIES[n]])) as Record<N, Capabilities>;
 
 /**
- * What each API function may do, one entry per function of the route table (functions/routes.ts).
- * Nothing else is granted (test/infra/stacks.test.ts checks it; test/infra/api.test.ts that this list and ROUTES agree).
+ * What each function may do, read from its one declaration (functions/capabilities.ts): workflow and event
+ * functions, then one entry per function of the route table. Nothing else is granted.
  */
-export const API_FUNCTIONS: Record<RouteFunction, FunctionNeeds> = {
-  'get-health': {},
-  'get-openapi': {},
-  // Role and unit come from the token's groups alone.
-  'get-me': {},
-  'get-unit-overview': { table: 'read' },
-  // Signs a presigned POST with its role: the form can put objects under incoming/ and nowhere else.
-  'create-upload': { table: 'readWrite', documents: { write: [INCOMING] } },
-  // Reads the upload back (up to 20 MB) to hash and sniff it, then copies it to documents/ server-side.
-  'check-upload': {
-    table: 'readWrite',
-    documents: { read: [INCOMING, DOCUMENTS], write: [DOCUMENTS] },
-    memorySize: 512,
-    timeout: Duration.seconds(30),
-  },
-  'preview-self-assessment': { table: 'read' },
-  'submit-deliverable': { table: 'readWrite', email: true, unitCycleTaskResponse: true },
-  'list-submissions': { table: 'read' },
-  // Presigned GET links to the version's files.
-  'get-submission-version': { table: 'read', documents: { read: [DOCUMENTS] } },
-  'get-receipt': { table: 'read' },
-  'get-dashboard': { table: 'read' },
-  'decide-review': { table: 'readWrite', unitCycleTaskResponse: true },
-  // Starts the unit's execution with the new schedule before stopping the one it replaces.
-  'grant-extension': { table: 'readWrite', email: true, startUnitCycle: true, stopUnitCycle: true },
-  'fix-contact': { table: 'readWrite' },
+export const FUNCTIONS = pick(TASK_FUNCTIONS);
+export const API_FUNCTIONS = pick(API_FUNCTION_NAMES);
+
+/** Sizing is not a capability: the defaults (256 MB, 30 s) unless listed. */
+const SIZES: Partial<Record<FunctionName, { readonly memorySize?: number; readonly timeout?: Duration }>> = {
+  // Reads uploads of up to 20 MB to hash and sniff them.
+  'check-upload': { memorySize: 512, timeout: Duration.seconds(30) },
 };
 
 export interface StatelessStackProps extends StackProps {
@@ -118,7 +69,7 @@ export interface StatelessStackProps extends StackProps {
 }
 
 export class StatelessStack extends Stack {
-  readonly functions: Record<FunctionName, AppFunction>;
+  readonly functions: Record<TaskFunction, AppFunction>;
   readonly apiFunctions: Record<RouteFunction, AppFunction>;
   readonly portalApi: PortalApi;
   readonly yearlyCycle: sfn.StateMachine;
@@ -141,31 +92,29 @@ export class StatelessStack extends Stack {
     });
     const configurationSetName = this.emailEvents.configurationSetName;
 
-    const makeFunction = (name: string, needs: FunctionNeeds): AppFunction => {
-      const fn = new AppFunction(this, pascal(name), {
-        name,
-        logRetention: config.logRetentionDays,
-        memorySize: needs.memorySize,
-        timeout: needs.timeout,
-      });
-      if (needs.table) fn.bindTable(table, needs.table, tableIndexNames);
-      if (needs.email) {
-        fn.bindEmail(emailIdentityArn, configurationSetName);
-        this.emailEvents.usedBy(fn.function);
-      }
-      if (needs.startUnitCycle) fn.bindStartExecution(unitCycleArn);
-      if (needs.stopUnitCycle) fn.bindStopExecution(unitCycleExecutions);
-      if (needs.unitCycleTaskResponse) fn.bindTaskResponse(unitCycleArn);
-      if (needs.documents) fn.bindDocuments(documentsBucket, needs.documents);
+    const targets: CapabilityTargets = {
+      table,
+      tableIndexNames,
+      emailIdentityArn,
+      configurationSetName,
+      unitCycleArn,
+      unitCycleExecutions,
+      documentsBucket,
+    };
+    const makeFunction = (name: FunctionName): AppFunction => {
+      const fn = new AppFunction(this, pascal(name), { name, logRetention: config.logRetentionDays, ...SIZES[name] });
+      const caps: Capabilities = FUNCTION_CAPABILITIES[name];
+      fn.bindCapabilities(caps, targets);
+      if (caps.email) this.emailEvents.usedBy(fn.function);
       return fn;
     };
 
-    const functions = {} as Record<FunctionName, AppFunction>;
-    for (const [name, needs] of Object.entries(FUNCTIONS) as [FunctionName, FunctionNeeds][]) functions[name] = makeFunction(name, needs);
+    const functions = {} as Record<TaskFunction, AppFunction>;
+    for (const name of TASK_FUNCTIONS) functions[name] = makeFunction(name);
     this.functions = functions;
     this.emailEvents.subscribe(functions['record-email-event'].function);
-    const lambdas = {} as Record<FunctionName, lambda.IFunction>;
-    for (const name of Object.keys(functions) as FunctionName[]) lambdas[name] = functions[name].function;
+    const lambdas = {} as Record<TaskFunction, lambda.IFunction>;
+    for (const name of TASK_FUNCTIONS) lambdas[name] = functions[name].function;
 
     this.yearlyCycle = this.stateMachine('YearlyCycle', yearlyCycleName, config, (s) => yearlyCycleDefinition(s, lambdas));
     this.unitCycle = this.stateMachine('UnitCycle', unitCycleName, config, (s) => unitCycleDefinition(s, lambdas));
@@ -176,7 +125,7 @@ export class StatelessStack extends Stack {
     for (const name of UNIT_CYCLE_FUNCTIONS) acknowledgeInvokeVersions(this.unitCycle, functions[name]);
 
     const apiFunctions = {} as Record<RouteFunction, AppFunction>;
-    for (const [name, needs] of Object.entries(API_FUNCTIONS) as [RouteFunction, FunctionNeeds][]) apiFunctions[name] = makeFunction(name, needs);
+    for (const name of API_FUNCTION_NAMES) apiFunctions[name] = makeFunction(name);
     this.apiFunctions = apiFunctions;
     this.portalApi = new PortalApi(this, 'PortalApi', {
       apiName: stageName(config, 'PortalApi'),

@@ -8,36 +8,62 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildCycleApp, type CycleApp } from '../../infra/app';
+import type { Capabilities, Need } from '../../core/capabilities';
+import { envNamesFor } from '../../functions/_shared/env';
 import { API_FUNCTIONS, FUNCTIONS } from '../../infra/stacks/stateless-stack';
 import { loadTwinAssembly, type TwinAssembly } from '../../local/assembly';
+import { runYear, type World } from '../helpers/capability-scenario';
+
+// The handler modules build their Lambda context at import (cold start): give them an environment.
+vi.hoisted(() => {
+  process.env.TABLE_NAME ??= 'unit-test';
+  process.env.AWS_REGION ??= 'us-east-1';
+  process.env.UNIT_STATE_MACHINE_ARN ??= 'arn:aws:states:us-east-1:000000000000:stateMachine:dev-UnitCycle';
+  process.env.DOCUMENTS_BUCKET ??= 'unit-test-documents';
+});
 
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 
 type PolicyStatement = { Action: string | string[]; Resource: unknown; Effect: string };
 type Resource = { Type: string; Properties: Record<string, any>; Metadata?: Record<string, unknown> };
 
-/** Every function of the stateless stack with its declared needs: workflow and event functions, then the API's. */
-const ALL_FUNCTIONS: Record<string, (typeof API_FUNCTIONS)[keyof typeof API_FUNCTIONS]> = { ...FUNCTIONS, ...API_FUNCTIONS };
-const namesWith = (pick: (needs: (typeof ALL_FUNCTIONS)[string]) => unknown) =>
+/** Every function of the stateless stack with its declared capabilities: workflow and event functions, then the API's. */
+const ALL_FUNCTIONS: Record<string, Capabilities> = { ...FUNCTIONS, ...API_FUNCTIONS };
+const namesWith = (pick: (caps: Capabilities) => unknown) =>
   Object.entries(ALL_FUNCTIONS).filter(([, n]) => pick(n)).map(([name]) => name).sort();
 
-/** The actions a function's needs imply, each from the one bind helper that grants it. */
-function expectedActions(needs: (typeof ALL_FUNCTIONS)[string]): string[] {
-  const read = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
-  const write = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
-  return [
-    'logs:CreateLogStream', 'logs:PutLogEvents',
-    ...(needs.table ? read : []),
-    ...(needs.table === 'readWrite' ? write : []),
-    ...(needs.email ? ['ses:SendEmail', 'ses:SendRawEmail'] : []),
-    ...(needs.startUnitCycle ? ['states:StartExecution'] : []),
-    ...(needs.stopUnitCycle ? ['states:StopExecution', 'states:DescribeExecution'] : []),
-    ...(needs.unitCycleTaskResponse ? ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'] : []),
-    ...(needs.documents?.read?.length ? ['s3:GetObject'] : []),
-    ...(needs.documents?.write?.length ? ['s3:PutObject'] : []),
-  ].sort();
+/**
+ * The IAM actions each need takes on AWS, written from the adapters' SDK commands (not from the bind
+ * helpers): `needed` is what the calls are authorised against; `allowed` adds what a grant may carry
+ * beside it (Failure/Heartbeat with SendTaskSuccess, SendRawEmail with SendEmail, ...).
+ */
+function iamOf(need: Need): { needed: string[]; allowed: string[] } {
+  const [port, access, prefix] = need.split(':');
+  const reads = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'];
+  switch (need) {
+    case 'table:read':
+      return { needed: reads, allowed: [...reads, 'dynamodb:ConditionCheckItem'] };
+    case 'table:write': {
+      // TransactWriteItems is authorised per item (Put, Update, ConditionCheck); there is no write-only table access.
+      const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'];
+      return { needed: writes, allowed: [...writes, ...reads] };
+    }
+    case 'email:send':
+      return { needed: ['ses:SendEmail'], allowed: ['ses:SendEmail', 'ses:SendRawEmail'] };
+    case 'unit-cycle:start':
+      return { needed: ['states:StartExecution'], allowed: ['states:StartExecution'] };
+    case 'unit-cycle:stop':
+      return { needed: ['states:StopExecution'], allowed: ['states:StopExecution', 'states:DescribeExecution'] };
+    case 'unit-cycle:task-response':
+      return { needed: ['states:SendTaskSuccess'], allowed: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'] };
+  }
+  if (port === 'documents') {
+    const action = access === 'read' ? 's3:GetObject' : 's3:PutObject';
+    return { needed: [`${action} ${prefix}*`], allowed: [`${action} ${prefix}*`] };
+  }
+  throw new Error(`no IAM action known for ${need}`);
 }
 
 let built: CycleApp;
@@ -70,6 +96,27 @@ function actionsByFunction(): Map<string, Set<string>> {
       if (!handler) continue;
       for (const st of res.Properties.PolicyDocument.Statement as PolicyStatement[]) {
         for (const a of [st.Action].flat()) out.get(handler)!.add(a);
+      }
+    }
+  }
+  return out;
+}
+
+/** handler file -> action -> the resources it is granted on (JSON of each resource, from every policy of its role). */
+function grantsByFunction(): Map<string, Map<string, string[]>> {
+  const resources = stateless.toJSON().Resources as Record<string, Resource>;
+  const roleOf = new Map<string, string>();
+  for (const res of Object.values(resources)) {
+    if (res.Type === 'AWS::Lambda::Function') roleOf.set(res.Properties.Role['Fn::GetAtt'][0], res.Metadata?.['local:handler'] as string);
+  }
+  const out = new Map<string, Map<string, string[]>>([...roleOf.values()].map((h) => [h, new Map<string, string[]>()]));
+  for (const res of Object.values(resources)) {
+    if (res.Type !== 'AWS::IAM::Policy') continue;
+    for (const role of res.Properties.Roles as Array<{ Ref: string }>) {
+      const grants = out.get(roleOf.get(role.Ref) ?? '');
+      if (!grants) continue;
+      for (const st of res.Properties.PolicyDocument.Statement as PolicyStatement[]) {
+        for (const a of [st.Action].flat()) grants.set(a, [...(grants.get(a) ?? []), ...[st.Resource].flat().map((r) => JSON.stringify(r))]);
       }
     }
   }
@@ -142,7 +189,7 @@ describe('stateful stack', () => {
 });
 
 describe('stateless stack: functions', () => {
-  it('has the functions of FUNCTIONS and API_FUNCTIONS, each Node 22 on arm64 with its handler file named in metadata', () => {
+  it('has the functions of FUNCTIONS and API_FUNCTIONS, each Node 22 on arm64 with its handler file named in metadata and the environment its capabilities imply', () => {
     const fns = stateless.findResources('AWS::Lambda::Function');
     const handlers = Object.values(fns).map((f) => (f as Resource).Metadata?.['local:handler']);
     expect(handlers.sort()).toEqual(Object.keys(ALL_FUNCTIONS).map((n) => `functions/${n}/handler.ts`).sort());
@@ -151,7 +198,10 @@ describe('stateless stack: functions', () => {
       // check-upload reads files of up to 20 MB; everything else fits the default.
       const memory = name === 'check-upload' ? 512 : 256;
       expect(fn.Properties, name).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: memory, Timeout: 30 });
-      expect(Object.hasOwn(fn.Properties.Environment.Variables, 'TABLE_NAME'), name).toBe(ALL_FUNCTIONS[name].table !== undefined);
+      // The environment its capabilities imply: what its handler's cold start checks (functions/_shared/env.ts).
+      expect(Object.keys(fn.Properties.Environment.Variables).sort(), name).toEqual(
+        ['LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', ...envNamesFor(ALL_FUNCTIONS[name])].sort(),
+      );
     }
   });
 
@@ -176,7 +226,7 @@ describe('stateless stack: functions', () => {
       [...actions].filter(([, set]) => set.has(action)).map(([h]) => h.split('/')[1]).sort();
     expect(holders('ses:SendEmail')).toEqual([
       'forward-to-province', 'grant-extension', 'issue-rectification', 'record-email-event', 'record-outcome',
-      'send-unit-notice', 'submit-deliverable',
+      'register-cycle', 'send-unit-notice', 'submit-deliverable',
     ]);
     expect(holders('ses:SendRawEmail')).toEqual(holders('ses:SendEmail'));
     expect(holders('states:StartExecution')).toEqual(['grant-extension', 'start-unit-workflows']);
@@ -194,11 +244,51 @@ describe('stateless stack: functions', () => {
     }
   });
 
-  it('grants each function exactly the actions its declared needs imply, nothing more', () => {
-    const actions = actionsByFunction();
-    for (const [name, needs] of Object.entries(ALL_FUNCTIONS)) {
-      expect([...actions.get(`functions/${name}/handler.ts`)!].sort(), name).toEqual(expectedActions(needs));
-    }
+  describe('against what the code does: a year driven through every handler, each call\'s need recorded', () => {
+    let year: World;
+    beforeAll(async () => {
+      year = await runYear();
+    });
+    /** The JSON of an object-prefix resource ends `..., "/incoming/*"]]}`. */
+    const PREFIX_GRANT = /\/([a-z0-9-]+\/)\*"\]\]\}$/;
+    /** handler -> `action`, or `action <prefix>*` for S3 object grants, from the synthesized template. */
+    const granted = () => {
+      const out = new Map<string, Set<string>>();
+      for (const [handler, grants] of grantsByFunction()) {
+        const set = new Set<string>();
+        for (const [action, resources] of grants) {
+          if (!action.startsWith('s3:')) set.add(action);
+          // S3 object grants by prefix; anything else (bucket-wide) stays as it is, and no need allows it.
+          else for (const r of resources) set.add(`${action} ${PREFIX_GRANT.exec(r)?.[1].concat('*') ?? r}`);
+        }
+        out.set(handler, set);
+      }
+      return out;
+    };
+    const observed = (name: string) => [...new Set((year.calls.get(name as never) ?? []).flatMap((c) => c.needs))];
+
+    it('ran every function of the stack', () => {
+      expect([...year.calls.keys()].sort()).toEqual(Object.keys(ALL_FUNCTIONS).sort());
+    });
+
+    it('lets each function\'s role do every AWS action its handler\'s calls need', () => {
+      const roles = granted();
+      const missing: string[] = [];
+      for (const name of Object.keys(ALL_FUNCTIONS)) {
+        const role = roles.get(`functions/${name}/handler.ts`)!;
+        for (const need of observed(name)) for (const a of iamOf(need).needed) if (!role.has(a)) missing.push(`${name}: ${a} (for ${need})`);
+      }
+      expect(missing.join('\n'), 'a call the role does not allow is AccessDenied on AWS').toBe('');
+    });
+
+    it('grants each function nothing beyond what its handler\'s calls need (and its own log writes)', () => {
+      const roles = granted();
+      for (const name of Object.keys(ALL_FUNCTIONS)) {
+        const allowed = new Set(['logs:CreateLogStream', 'logs:PutLogEvents', ...observed(name).flatMap((n) => iamOf(n).allowed)]);
+        const extra = [...roles.get(`functions/${name}/handler.ts`)!].filter((a) => !allowed.has(a));
+        expect(extra, name).toEqual([]);
+      }
+    });
   });
 
   it('grants no wildcard action and no table-wide index wildcard to any function', () => {

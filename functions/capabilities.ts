@@ -1,0 +1,66 @@
+/**
+ * What each function may do: the ONE declaration of its capabilities (core/capabilities.ts). From it come
+ * - the adapters its handler's getDeps builds (functions/_shared/deps.ts; an undeclared port is
+ *   unavailable, and a call the declaration does not cover fails loudly, as AccessDenied would on AWS);
+ * - its IAM grants and environment variables (infra/stacks/stateless-stack.ts, through the bind helpers);
+ * - the check that its use cases call nothing else (test/unit/capabilities.test.ts runs them).
+ * The local twin may read FUNCTION_CAPABILITIES too (no SDK, no CDK in this module).
+ */
+import { DOCUMENT_PREFIXES, type Capabilities } from '../core/capabilities';
+import type { YearlyCycleFunction } from '../workflows/yearly-cycle/states';
+import type { UnitCycleFunction } from '../workflows/unit-cycle/states';
+import type { RouteFunction } from './routes';
+
+/** Functions no state machine invokes and no route serves: they have an event source of their own. */
+export const EVENT_FUNCTIONS = ['record-email-event'] as const;
+export type EventFunction = (typeof EVENT_FUNCTIONS)[number];
+
+export type FunctionName = YearlyCycleFunction | UnitCycleFunction | EventFunction | RouteFunction;
+
+const { incoming: INCOMING, documents: DOCUMENTS } = DOCUMENT_PREFIXES;
+
+export const FUNCTION_CAPABILITIES = {
+  // Yearly cycle. register-cycle mails the city office when the plan runs into a year with no published calendar.
+  'register-cycle': { table: 'readWrite', email: true },
+  // Records each unit's execution name (setUnitRun) as it starts it: an extension stops that one.
+  'start-unit-workflows': { table: 'readWrite', startUnitCycle: true },
+  'forward-to-province': { table: 'readWrite', email: true },
+  'close-cycle': { table: 'readWrite' },
+
+  // Unit cycle.
+  'send-unit-notice': { table: 'readWrite', email: true },
+  'prepare-review-step': { table: 'read' },
+  'await-submission': { table: 'readWrite', unitCycleTaskResponse: true },
+  'request-review': { table: 'readWrite', unitCycleTaskResponse: true },
+  'issue-rectification': { table: 'readWrite', email: true },
+  'record-outcome': { table: 'readWrite', email: true },
+
+  // Subscribed to the SES events topic; marks addresses and mails the city office.
+  'record-email-event': { table: 'readWrite', email: true },
+
+  // The HTTP API (one entry per function of ROUTES).
+  'get-health': {},
+  'get-openapi': {},
+  // Role and unit come from the token's groups alone.
+  'get-me': {},
+  'get-unit-overview': { table: 'read' },
+  // Signs a presigned POST with its role: the form can put objects under incoming/ and nowhere else.
+  'create-upload': { table: 'readWrite', documents: { write: [INCOMING] } },
+  // Reads the upload back (up to 20 MB) to hash and sniff it, then copies it to documents/ server-side.
+  'check-upload': { table: 'readWrite', documents: { read: [INCOMING, DOCUMENTS], write: [DOCUMENTS] } },
+  'preview-self-assessment': { table: 'read' },
+  'submit-deliverable': { table: 'readWrite', email: true, unitCycleTaskResponse: true },
+  'list-submissions': { table: 'read' },
+  // Presigned GET links to the version's files.
+  'get-submission-version': { table: 'read', documents: { read: [DOCUMENTS] } },
+  'get-receipt': { table: 'read' },
+  'get-dashboard': { table: 'read' },
+  'decide-review': { table: 'readWrite', unitCycleTaskResponse: true },
+  // Starts the unit's execution with the new schedule before stopping the one it replaces.
+  'grant-extension': { table: 'readWrite', email: true, startUnitCycle: true, stopUnitCycle: true },
+  'fix-contact': { table: 'readWrite' },
+} as const satisfies Record<FunctionName, Capabilities>;
+
+export type FunctionCapabilities = typeof FUNCTION_CAPABILITIES;
+
+export const FUNCTION_NAMES = Object.keys(FUNCTION_CAPABILITIES) as FunctionName[];

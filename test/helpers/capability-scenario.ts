@@ -1,0 +1,194 @@
+/**
+ * A year of the Nanping 2016 cycle driven through every function's own handler (makeHandler), each with a
+ * context whose ports record what every call needed (core/capabilities.ts: table read or write, email,
+ * starting, stopping or answering unit executions, documents by prefix). Nothing is refused here, so one
+ * run lists every need of every function; the tests compare them with the functions' declarations
+ * (test/unit/capabilities.test.ts) and with their synthesized roles (test/infra/stacks.test.ts).
+ *
+ * Set TABLE_NAME, UNIT_STATE_MACHINE_ARN and DOCUMENTS_BUCKET before this module loads: handler modules
+ * build their Lambda context at import (cold start).
+ */
+import { readFileSync } from 'node:fs';
+import type { Context as LambdaContext } from 'aws-lambda';
+import { makeMemoryDocumentStore } from '../../core/adapters/memory/documents';
+import { makeMemoryMailer } from '../../core/adapters/memory/mailer';
+import { makeMemoryRepository } from '../../core/adapters/memory/repository';
+import { makeMemoryWorkflow } from '../../core/adapters/memory/workflow';
+import { observePorts, type PortCall } from '../../core/capabilities';
+import { planSchema } from '../../core/plan/schema';
+import { makeContext, type Context } from '../../core/use-cases/context';
+import { startCycle } from '../../core/use-cases/cycle';
+import type { FunctionName } from '../../functions/capabilities';
+import { ROUTES } from '../../functions/routes';
+import { exampleSelfAssessment } from '../../local/scenario';
+
+export const NANPING_JSON = JSON.parse(readFileSync(new URL('../../plans/nanping-2016.json', import.meta.url), 'utf8'));
+const NANPING = planSchema.parse(NANPING_JSON);
+const CYCLE = 'nanping-2016';
+const REPORT = 'self-assessment-report';
+const BINJIANG_JSON = JSON.parse(readFileSync(new URL('../../plans/binjiang-streets-2026-example.json', import.meta.url), 'utf8'));
+/** A plan whose forwarding falls in 2027, a year the holiday data does not have yet (registering it warns the city office). */
+export const INTO_2027_JSON = { ...BINJIANG_JSON, forwardToProvince: { on: '2027-01-05' } };
+const SES_BOUNCE = JSON.parse(readFileSync(new URL('../fixtures/ses/bounce-event.json', import.meta.url), 'utf8'));
+
+const lambda = { functionName: 'capabilities', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 30_000 } as unknown as LambdaContext;
+type Handler = (event: unknown, context: LambdaContext) => Promise<unknown>;
+type HandlerModule = { makeHandler: (ctx?: Context) => Handler };
+
+/** The memory adapters of one run, a clock, and what each function's calls needed. */
+export function makeWorld(startIso: string) {
+  const clock = { t: Date.parse(startIso), now() { return this.t; } };
+  const ports = { repo: makeMemoryRepository(), mailer: makeMemoryMailer(), workflow: makeMemoryWorkflow(), documents: makeMemoryDocumentStore() };
+  const calls = new Map<FunctionName, PortCall[]>();
+  /** The operator's script (start a cycle): not a function, nothing recorded. */
+  const admin = makeContext({ ...ports, clock });
+  /** One warm context per function, recording its calls. */
+  const contexts = new Map<FunctionName, Context>();
+  const contextOf = (name: FunctionName) => {
+    let ctx = contexts.get(name);
+    if (!ctx) {
+      calls.set(name, calls.get(name) ?? []);
+      ctx = makeContext({ ...observePorts(ports, (c) => calls.get(name)!.push(c)), clock });
+      contexts.set(name, ctx);
+    }
+    return ctx;
+  };
+  const handlerOf = async (name: FunctionName): Promise<Handler> => {
+    const mod = (await import(`../../functions/${name}/handler.ts`)) as HandlerModule;
+    return mod.makeHandler(contextOf(name));
+  };
+  return { clock, ports, calls, admin, contextOf, handlerOf, at: (iso: string) => (clock.t = Date.parse(iso)) };
+}
+export type World = ReturnType<typeof makeWorld>;
+
+/** Runs a task (or SNS) function's handler with its input as Step Functions (or SNS) would. */
+export async function runTask<T = any>(w: World, name: FunctionName, input: unknown): Promise<T> {
+  return (await (await w.handlerOf(name))(input, lambda)) as T;
+}
+
+type Claims = Record<string, string>;
+const claims = (username: string, groups: string): Claims => ({
+  sub: `sub-${username}`, token_use: 'access', client_id: 'client', username, 'cognito:groups': groups,
+  iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Test1234', exp: '4102444800', iat: '1478570400',
+});
+export const CITY = claims('city-a', '[city-office]');
+export const countyOf = (unitId: string) => claims(`${unitId}-staff`, `[unit-${unitId}]`);
+
+/** Calls an API function's handler with an API Gateway payload 2.0 event for its route; fails unless 2xx. */
+export async function callApi<T = any>(
+  w: World,
+  name: FunctionName,
+  req: { params?: Record<string, string>; body?: unknown; claims?: Claims } = {},
+): Promise<T> {
+  const route = ROUTES.find((r) => r.function === name)!;
+  const rawPath = route.path.replace(/\{(\w+)\}/g, (_m, p: string) => req.params?.[p] ?? '');
+  const body = req.body === undefined ? undefined : JSON.stringify(req.body);
+  const event = {
+    version: '2.0',
+    routeKey: `${route.method} ${route.path}`,
+    rawPath,
+    rawQueryString: '',
+    headers: { host: 'api.example.cn', ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(req.params ? { pathParameters: req.params } : {}),
+    requestContext: {
+      requestId: `req-${name}`,
+      routeKey: `${route.method} ${route.path}`,
+      http: { method: route.method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
+      ...(req.claims ? { authorizer: { jwt: { claims: req.claims, scopes: null } } } : {}),
+    },
+    ...(body ? { body } : {}),
+    isBase64Encoded: false,
+  };
+  const res = (await (await w.handlerOf(name))(event, lambda)) as { statusCode: number; body?: string };
+  if (res.statusCode >= 300) throw new Error(`${name} answered ${res.statusCode}: ${res.body}`);
+  return JSON.parse(res.body ?? 'null') as T;
+}
+
+/** A one-page PDF (the upload check reads its magic bytes and structure). */
+export function tinyPdf(): Buffer {
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>',
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
+/**
+ * The year, in the order the state machines and the offices drive it: every function of the app runs at
+ * least once, on the paths that touch the most ports (a bounce, an extension, an upload, a returned review).
+ */
+export async function runYear(): Promise<World> {
+  const w = makeWorld('2016-03-31T16:00:00Z');
+  const unit = (unitId: string) => ({ cycleId: CYCLE, unitId });
+  const report = (unitId: string) => ({ ...unit(unitId), deliverableId: REPORT });
+  await startCycle(w.admin, { plan: NANPING_JSON, startedBy: 'city-admin' });
+  await startCycle(w.admin, { plan: INTO_2027_JSON, startedBy: 'city-admin' });
+
+  // The yearly cycles start; the one reaching 2027 mails the city office a calendar warning.
+  await runTask(w, 'register-cycle', { cycleId: INTO_2027_JSON.cycleId, executionName: INTO_2027_JSON.cycleId });
+  const registered = await runTask(w, 'register-cycle', { cycleId: CYCLE, executionName: CYCLE });
+  await runTask(w, 'start-unit-workflows', { cycleId: CYCLE, executionName: CYCLE, schedule: registered.schedule, cursor: null });
+
+  // A notice, its bounce, the city office's fix.
+  w.at('2016-04-01T01:00:00Z');
+  await runTask(w, 'send-unit-notice', { ...unit('yanping'), notice: { kind: 'phase-opened', phase: 'mobilisation' } });
+  await runTask(w, 'record-email-event', {
+    Records: [{ EventSource: 'aws:sns', Sns: { MessageId: 'sns-1', TopicArn: 'arn:aws:sns:us-east-1:0:dev-cycle-mail-events', Message: JSON.stringify(SES_BOUNCE) } }],
+  });
+  const bounced = SES_BOUNCE.bounce.bouncedRecipients[0].emailAddress.toLowerCase();
+  await callApi(w, 'fix-contact', { body: { email: bounced }, claims: CITY });
+
+  // An extension restarts a unit's execution.
+  w.at('2016-11-03T07:00:00Z');
+  await callApi(w, 'grant-extension', { params: report('songxi'), body: { lastDay: '2016-11-16', reason: '县领导班子调整' }, claims: CITY });
+
+  // A county uploads, checks, previews and submits while its review step waits.
+  w.at('2016-11-07T02:00:00Z');
+  const county = countyOf('jianyang');
+  const pdf = tinyPdf();
+  const form = await callApi(w, 'create-upload', { params: unit('jianyang'), body: { fileName: '台账.pdf', contentType: 'application/pdf', size: pdf.length }, claims: county });
+  w.ports.documents.putObject(form.key, pdf);
+  await callApi(w, 'check-upload', { params: { ...unit('jianyang'), uploadId: form.uploadId }, claims: county });
+  const selfAssessment = exampleSelfAssessment(NANPING);
+  await callApi(w, 'preview-self-assessment', { params: report('jianyang'), body: { selfAssessment }, claims: county });
+  await runTask(w, 'prepare-review-step', { ...unit('jianyang'), step: 'await-submission', round: 1 });
+  await runTask(w, 'await-submission', { ...unit('jianyang'), afterVersion: 0, taskToken: 't-sub-1' });
+  await callApi(w, 'submit-deliverable', { params: report('jianyang'), body: { documents: [form.uploadId], selfAssessment }, claims: county });
+  // A restarted wait finds the version already in and completes its own token.
+  await runTask(w, 'await-submission', { ...unit('jianyang'), afterVersion: 0, taskToken: 't-sub-1b' });
+
+  // The city office reviews: returned, rectification, outcome.
+  w.at('2016-11-10T01:00:00Z');
+  await runTask(w, 'request-review', { ...unit('jianyang'), round: 1, version: 1, taskToken: 't-rev-1' });
+  w.at('2016-11-11T02:00:00Z');
+  await callApi(w, 'decide-review', { params: { ...unit('jianyang'), round: '1' }, body: { outcome: 'returned', reason: '台账不完整' }, claims: CITY });
+  // A restarted review task finds the decision made and completes its own token.
+  await runTask(w, 'request-review', { ...unit('jianyang'), round: 1, version: 1, taskToken: 't-rev-1b' });
+  await runTask(w, 'issue-rectification', { ...unit('jianyang'), round: 1 });
+  await runTask(w, 'record-outcome', { ...unit('jianyang'), outcome: 'rectification-missed' });
+
+  // What the portal reads.
+  await callApi(w, 'get-health');
+  await callApi(w, 'get-openapi');
+  await callApi(w, 'get-me', { claims: county });
+  await callApi(w, 'get-unit-overview', { params: unit('jianyang'), claims: county });
+  await callApi(w, 'list-submissions', { params: unit('jianyang'), claims: county });
+  await callApi(w, 'get-submission-version', { params: { ...report('jianyang'), version: '1' }, claims: county });
+  await callApi(w, 'get-receipt', { params: { ...report('jianyang'), version: '1' }, claims: county });
+  await callApi(w, 'get-dashboard', { params: { cycleId: CYCLE }, claims: CITY });
+
+  // The year ends.
+  await runTask(w, 'forward-to-province', { cycleId: CYCLE });
+  await runTask(w, 'close-cycle', { cycleId: CYCLE });
+  return w;
+}
