@@ -114,12 +114,14 @@ export async function forwardToProvince(ctx: Context, input: { cycleId: string }
   const mail = templates.provinceForwarding(
     loaded.plan, record.qualified.map((id) => byId.get(id)!), record.notQualified.map((id) => byId.get(id)!), ctx.clock.now(),
   );
-  await ctx.notifier.send({
+  // Refused for good: the notifier reports it to the city office, which sends the list another way; the
+  // forwarding record stands and the cycle closes.
+  const notice = await ctx.notifier.send({
     cycleId: input.cycleId, unitId: null, kind: 'province-forwarding', milestone: 'preliminary-review', recipient: loaded.plan.province.email,
     email: { from: fromAddress(loaded.plan), to: loaded.plan.province.email, cc: [loaded.plan.city.email], ...mail },
   });
   await ctx.repo.setCycleStatus(input.cycleId, 'forwarded', ctx.nowIso());
-  return { qualified: record.qualified, notQualified: record.notQualified };
+  return { qualified: record.qualified, notQualified: record.notQualified, notice };
 }
 
 export async function closeCycle(ctx: Context, input: { cycleId: string }) {
