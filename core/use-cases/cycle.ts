@@ -35,12 +35,12 @@ export async function startCycle(ctx: Context, input: { plan: unknown; startedBy
   const stored = await ctx.repo.storePlan(plan, planHash, ctx.nowIso());
   const executionName = input.executionName ?? plan.cycleId;
   const started = await ctx.workflow.startCycle(executionName, { cycleId: plan.cycleId });
-  if (stored === 'stored') {
-    await ctx.repo.appendAudit({
-      cycleId: plan.cycleId, unitId: null, at: ctx.nowIso(), actor: input.startedBy, role: 'city',
-      action: 'start-cycle', what: { planHash, executionName, units: plan.units.length },
-    });
-  }
+  // Keyed by the plan, and written when the plan was already stored too: a start retried after a failure
+  // between storing and auditing still records it, once.
+  await ctx.repo.appendAudit({
+    cycleId: plan.cycleId, unitId: null, at: ctx.nowIso(), actor: input.startedBy, role: 'city',
+    action: 'start-cycle', what: { planHash, executionName, units: plan.units.length }, key: `start-cycle#${planHash}`,
+  });
   return { cycleId: plan.cycleId, planHash, executionName, stored, started, warnings: result.warnings };
 }
 

@@ -14,7 +14,7 @@ import type { PlanInput } from '../../core/plan/schema';
 import { retryWindowSeconds, TASK_FUNCTION_TIMEOUT_SECONDS, KILLED_RETRY } from '../../core/task-limits';
 import { makeContext, type Context } from '../../core/use-cases/context';
 import { forwardToProvince, startCycle } from '../../core/use-cases/cycle';
-import { recordEmailEvent } from '../../core/use-cases/email-events';
+import { recordEmailEvent, type EmailEvent } from '../../core/use-cases/email-events';
 import { sendUnitNotice } from '../../core/use-cases/notices';
 import { decideReview, issueRectification, recordOutcome, requestReview, sendOutcomeNotice } from '../../core/use-cases/review';
 import { submitDeliverable } from '../../core/use-cases/submissions';
@@ -124,6 +124,47 @@ describe('finding 6: the claim on a message after a failed send', () => {
     const proposals = (await s.repo.listAudit('nanping-2016')).filter((a) => a.action === 'propose-supervision');
     expect(proposals).toHaveLength(1);
     expect(proposals[0]).toMatchObject({ unitId: 'songxi', what: { deliverableId: 'self-assessment-report', level: 3 } });
+  });
+});
+
+describe('finding 6: audit entries written after a conditional write survive a retried step', () => {
+  /** A repository whose next `failures` audit writes fail, as DynamoDB throttling would. */
+  function flakyAudit(repo: ReturnType<typeof makeMemoryRepository>, failures = 1) {
+    return {
+      ...repo,
+      appendAudit: async (...a: Parameters<typeof repo.appendAudit>) => {
+        if (failures-- > 0) throw new TransientError({ zh: '限流', en: 'throttled' });
+        return repo.appendAudit(...a);
+      },
+    };
+  }
+
+  it('start-cycle: the plan was stored, the audit write failed; the retried start records it once', async () => {
+    // Prepare
+    const repo = makeMemoryRepository();
+    const ctx = makeContext({ repo: flakyAudit(repo), mailer: makeMemoryMailer(), workflow: makeMemoryWorkflow(), clock: { now: () => Date.parse('2016-03-31T16:00:00Z') } });
+    // Act
+    await expect(startCycle(ctx, { plan: planJson, startedBy: 'city-admin' })).rejects.toBeInstanceOf(TransientError);
+    await startCycle(ctx, { plan: planJson, startedBy: 'city-admin' });
+    await startCycle(ctx, { plan: planJson, startedBy: 'city-admin' });
+    // Assess
+    expect((await repo.listAudit('nanping-2016')).filter((a) => a.action === 'start-cycle')).toHaveLength(1);
+  });
+
+  it('mark-undeliverable: SES redelivers the bounce after the audit write failed; it is recorded once', async () => {
+    // Prepare
+    const s = await setup('2016-05-20T01:05:00Z');
+    const ctx = makeContext({ repo: flakyAudit(s.repo), mailer: s.mailer, workflow: makeMemoryWorkflow(), clock: s.clock });
+    const event: EmailEvent = {
+      type: 'bounce', bounceType: 'Permanent', bounceSubType: 'General', messageId: 'ses-1', at: '2016-05-19T01:00:00.000Z',
+      recipients: [{ email: unit('pucheng').office.email, detail: '550 user unknown' }], tags: { cycleId: 'nanping-2016', unitId: 'pucheng', kind: 'reminder' },
+    };
+    // Act
+    await expect(recordEmailEvent(ctx, event)).rejects.toBeInstanceOf(TransientError);
+    await recordEmailEvent(ctx, event);
+    await recordEmailEvent(ctx, event);
+    // Assess
+    expect((await s.repo.listAudit('nanping-2016')).filter((a) => a.action === 'mark-undeliverable')).toHaveLength(1);
   });
 });
 
