@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCycleApp, type CycleApp } from '../../infra/app';
 import { API_FUNCTIONS, FUNCTIONS } from '../../infra/stacks/stateless-stack';
 import { loadTwinAssembly, type TwinAssembly } from '../../local/assembly';
+import { TASK_FUNCTION_TIMEOUT_SECONDS } from '../../core/task-limits';
 
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 
@@ -150,7 +151,9 @@ describe('stateless stack: functions', () => {
       const name = (fn.Metadata!['local:handler'] as string).split('/')[1];
       // check-upload reads files of up to 20 MB; everything else fits the default.
       const memory = name === 'check-upload' ? 512 : 256;
-      expect(fn.Properties, name).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: memory, Timeout: 30 });
+      // The notifier's lease on a message is derived from this timeout (core/task-limits.ts): a longer one
+      // could let a retry take over the claim of an attempt still sending.
+      expect(fn.Properties, name).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: memory, Timeout: TASK_FUNCTION_TIMEOUT_SECONDS });
       expect(Object.hasOwn(fn.Properties.Environment.Variables, 'TABLE_NAME'), name).toBe(ALL_FUNCTIONS[name].table !== undefined);
     }
   });
