@@ -129,7 +129,9 @@ async function refusalReport(ctx: Context, refused: Message, error: EmailRejecte
   const { plan } = loaded;
   const unit = refused.unitId !== null ? (loaded.units.get(refused.unitId) ?? null) : null;
   const to = plan.city.email;
-  const mail = templates.refusedNotice(plan, unit, { ...refused, subject: refused.email.subject }, error.text, ctx.clock.now());
+  // The provider's own words (e.g. "Email address is not verified") say what to fix: kept in the Chinese too.
+  const why = { zh: `${error.text.zh}（${error.text.en}）`, en: error.text.en };
+  const mail = templates.refusedNotice(plan, unit, { ...refused, subject: refused.email.subject }, why, ctx.clock.now());
   return {
     cycleId: refused.cycleId, unitId: refused.unitId, kind: 'delivery-failure',
     milestone: `refused#${refused.kind}#${refused.milestone}#${refused.recipient}`, recipient: to,
