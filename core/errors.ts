@@ -89,3 +89,20 @@ export class PayloadTooLargeError extends DomainError {
   readonly name = 'PayloadTooLargeError';
   readonly status = 413;
 }
+
+/**
+ * The mail provider refused the message for good before accepting it (unverified sender, SES sandbox, a
+ * rejected recipient or content, sending paused): nothing went out, and sending it again is refused again
+ * until someone fixes the cause. The notifier reports it to the city office instead of failing the step.
+ */
+export class EmailRejectedError extends DomainError {
+  readonly name = 'EmailRejectedError';
+  readonly status = 502;
+}
+
+/**
+ * The mail provider may or may not have accepted the message: a timeout, a reset connection, a 5xx after
+ * the request went out. Retried like any TransientError (same `name`), but the notifier keeps its claim on
+ * the message until its lease runs out, so no retry sends it while the first attempt may have.
+ */
+export class EmailOutcomeUnknownError extends TransientError {}

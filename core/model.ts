@@ -254,6 +254,12 @@ export interface AuditEntry {
   action: 'submit' | 'decide' | 'start-cycle' | 'forward' | 'mark-undeliverable' | 'fix-contact' | 'propose-supervision' | 'extend' | 'upload' | 'check-upload';
   what: Record<string, unknown>;
   why?: string;
+  /**
+   * Makes the entry idempotent: an entry with a key is stored once per cycle and key, so a retried step that
+   * writes it again (after its conditional write or send succeeded the first time) changes nothing and
+   * loses nothing. Name what the entry is about, e.g. `propose-supervision#<ledger milestone>`.
+   */
+  key?: string;
 }
 
 export type UndeliverableReason = 'bounce' | 'complaint';

@@ -90,6 +90,7 @@ export interface CycleRepository {
   listUnitMessages(cycleId: string, unitId: string): Promise<LedgerEntry[]>;
 
   recordForwarding(record: ForwardingRecord): Promise<ForwardingRecord>;
+  /** Appends an entry; one with a `key` is written once per cycle and key (a repeat is a no-op, never an error). */
   appendAudit(entry: AuditEntry): Promise<void>;
   listAudit(cycleId: string): Promise<AuditEntry[]>;
 

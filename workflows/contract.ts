@@ -34,7 +34,10 @@ export const startUnitWorkflowsOutput = z.strictObject({
 });
 
 export const forwardToProvinceInput = z.strictObject({ cycleId });
-export const forwardToProvinceOutput = z.strictObject({ qualified: z.array(unitId), notQualified: z.array(unitId) });
+/** What the notifier did with a message (see core/notifier/notifier.ts): a refused one was reported to the city office. */
+export const noticeResult = z.enum(['sent', 'already-sent', 'suppressed', 'refused']);
+
+export const forwardToProvinceOutput = z.strictObject({ qualified: z.array(unitId), notQualified: z.array(unitId), notice: noticeResult });
 
 export const closeCycleInput = z.strictObject({ cycleId });
 export const closeCycleOutput = z.strictObject({ outcomes: z.record(z.string(), z.string()) });
@@ -49,6 +52,8 @@ const scheduledNotices = [
   z.strictObject({ kind: z.literal('escalation'), deliverableId: slug, level: z.int().check(z.gte(1), z.lte(5)) }),
   /** A missed rectification deadline (限期整改): the same ladder, for the round that was returned. */
   z.strictObject({ kind: z.literal('rectification-escalation'), round: z.int().check(z.gte(1)), level: z.int().check(z.gte(1), z.lte(5)) }),
+  /** The review's outcome (初评结果通知), at the `noticeAt` record-outcome gave. */
+  z.strictObject({ kind: z.literal('outcome') }),
 ] as const;
 export const scheduledNotice = z.discriminatedUnion('kind', [...scheduledNotices]);
 export const noticeRequest = z.discriminatedUnion('kind', [
@@ -58,7 +63,7 @@ export const noticeRequest = z.discriminatedUnion('kind', [
 ]);
 export const sendUnitNoticeInput = z.strictObject({ cycleId, unitId, notice: noticeRequest });
 export const sendUnitNoticeOutput = z.strictObject({
-  status: z.enum(['sent', 'already-sent', 'not-needed']),
+  status: z.enum([...noticeResult.options, 'not-needed']),
   messages: z.int(),
 });
 
@@ -111,12 +116,15 @@ export const issueRectificationOutput = z.strictObject({
   exhausted: z.boolean(),
   timeoutSeconds: z.int().check(z.gte(1)),
   deadline: instant,
+  /** The rectification notice (absent when no rounds are left). */
+  notice: z.optional(noticeResult),
 });
 
 export const UNIT_OUTCOMES = ['qualified', 'not-qualified', 'not-submitted', 'rectification-missed', 'review-overdue'] as const;
 export const unitOutcome = z.enum(UNIT_OUTCOMES);
 export const recordOutcomeInput = z.strictObject({ cycleId, unitId, outcome: unitOutcome });
-export const recordOutcomeOutput = z.strictObject({ outcome: unitOutcome, recorded: z.boolean() });
+/** `noticeAt`: when the outcome notice goes (SendOutcomeNotice waits for it); now for a decision, the next sending morning for a deadline. */
+export const recordOutcomeOutput = z.strictObject({ outcome: unitOutcome, recorded: z.boolean(), noticeAt: instant });
 
 export type YearlyCycleInput = z.infer<typeof yearlyCycleInput>;
 export type UnitCycleInput = z.infer<typeof unitCycleInput>;

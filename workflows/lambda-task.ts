@@ -2,8 +2,10 @@
  * The two kinds of Task state both workflows use, so every Task gets the same timeout and retry policy.
  *
  * - `invokeTask`: a plain Lambda call with `payloadResponseOnly` (the state's result is the handler's
- *   return value, the same locally and on AWS), a 300 s task timeout, the default Lambda service retry
- *   and then a retry on `TransientError` (handlers throw it for throttling and similar).
+ *   return value, the same locally and on AWS), a 300 s task timeout, the default Lambda service retry,
+ *   a retry of a function killed by its own timeout, and a retry on `TransientError` (handlers throw it
+ *   for throttling and similar). The schedules live in core/task-limits.ts: the notifier's lease on a
+ *   message is derived from them, so a message whose attempt died is sent by a later retry.
  * - `callbackTask`: `.waitForTaskToken`; the handler stores the token and returns, and the state ends when
  *   someone calls SendTaskSuccess/Failure. Its timeout is read from the input (`Timeout.at`), computed
  *   by the step before from an absolute deadline, so no callback ever waits for the 1-year limit.
@@ -13,9 +15,18 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { KILLED_RETRY, TRANSIENT_RETRY } from '../core/task-limits';
 
 export const TASK_TIMEOUT = Duration.seconds(300);
 export const TRANSIENT_ERROR = 'TransientError';
+/** What Step Functions reports for a Lambda function killed by its timeout (newer runtimes; older ones say Lambda.Unknown). */
+export const KILLED_ERRORS = ['Sandbox.Timedout', 'Lambda.Unknown'];
+
+const retryOf = (r: { intervalSeconds: number; backoffRate: number; maxAttempts: number }) => ({
+  interval: Duration.seconds(r.intervalSeconds),
+  backoffRate: r.backoffRate,
+  maxAttempts: r.maxAttempts,
+});
 
 export interface TaskOptions {
   /** Where the handler's result goes in the state's output; `JsonPath.DISCARD` keeps the input as is. */
@@ -36,8 +47,10 @@ export function invokeTask(
     resultPath,
     taskTimeout: sfn.Timeout.duration(TASK_TIMEOUT),
   });
-  // After the default Lambda service retry that LambdaInvoke adds itself.
-  task.addRetry({ errors: [TRANSIENT_ERROR], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 6 });
+  // After the default Lambda service retry that LambdaInvoke adds itself. A killed attempt may hold a claim
+  // on a message: the retry after it finds the claim live (TransientError) until its lease runs out.
+  task.addRetry({ errors: KILLED_ERRORS, ...retryOf(KILLED_RETRY) });
+  task.addRetry({ errors: [TRANSIENT_ERROR], ...retryOf(TRANSIENT_RETRY) });
   return task;
 }
 
@@ -62,6 +75,6 @@ export function callbackTask(
   });
   // A throttled store or completion must not end the unit's cycle: retry (each attempt gets a fresh
   // token, which the handler stores in place of the last one).
-  task.addRetry({ errors: [TRANSIENT_ERROR], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 6 });
+  task.addRetry({ errors: [TRANSIENT_ERROR], ...retryOf(TRANSIENT_RETRY) });
   return task;
 }

@@ -1,43 +1,62 @@
 /**
  * The one way email leaves the product. Every message has a ledger entry keyed by what it is about
  * (cycle, unit, kind, milestone, recipient); a key is sent at most once, whatever retries, duplicate
- * events or restarts happen.
+ * events or restarts happen, but for the one window below.
  *
  * Primary course:
- *   1. claim the ledger key (conditional write): only one attempt at a time may hold it;
+ *   1. claim the ledger key (conditional write): only one attempt at a time may hold it, for MESSAGE_LEASE_MS;
  *   2. send through the Mailer;
  *   3. mark the key sent with the provider's message id.
- * A key already sent is skipped. A key held by a live attempt makes this call fail with TransientError,
- * so the caller (a Step Functions Retry) tries again after the other attempt finished. A send the
- * provider refused gives its claim back at once, so the retry is not held up.
- * Once the provider accepted the message, marking it sent is retried here and never makes the call fail:
- * failing would have the caller retry and send again.
- * The one window left: the process dies after the provider accepted the message and before step 3 (or
- * DynamoDB refuses every mark). After the lease (LEASE_MS, longer than a task's whole retry window) the
- * key may be claimed and sent again. SES has no idempotency key, so no design closes this window.
+ * A key already sent is skipped ('already-sent'). A key held by a live claim makes this call fail with
+ * TransientError, so the caller (a Step Functions Retry) tries again once the claim is sent or expired.
+ *
+ * What a failed send does with the claim depends on what the failure says about the message:
+ * - refused for good (EmailRejectedError: unverified sender, sandbox, a rejected recipient): nothing went
+ *   out. The claim is given back, the refusal is reported to the city office (once, through the ledger;
+ *   never a report about a report) and the call returns 'refused': an email never ends a county's cycle.
+ * - not taken, may pass (TransientError: throttling, no connection): nothing went out. The claim is given
+ *   back and the error rethrown, so the retry sends at once.
+ * - may have gone out (EmailOutcomeUnknownError: a timeout, a reset, a 5xx; or any error we cannot read):
+ *   the claim is kept and the error rethrown. Retries inside the lease find it in flight; the first one
+ *   after it expires sends. The lease (core/task-limits.ts: the Lambda timeout plus 30 s, 60 s) outlasts any
+ *   attempt and ends well inside the state's retry window (315 s), so the same holds for an attempt killed
+ *   by its Lambda timeout.
+ * Once the provider accepted the message, marking it sent is retried here and never makes the call fail.
+ *
+ * The duplicate window left, exactly: SES accepted the message but this attempt never learned it (the
+ * answer was lost to a timeout, a reset or a 5xx, or the process died between SES's acceptance and step 3,
+ * or DynamoDB refused every mark), and a retry runs after the lease (60 s after the claim): that retry sends
+ * the message a second time. SES SendEmail takes no idempotency key, so no design closes it; the lease only
+ * makes sure the retry cannot overlap the first attempt.
  *
  * An address SES reported undeliverable (permanent bounce, complaint: see use-cases/email-events.ts) gets
  * nothing until the city office fixes it: as the primary recipient the message is 'suppressed' (no ledger
  * entry, so it can be sent once fixed if the step runs again); in Cc it is dropped. Every email carries the
  * tags cycleId, unitId and kind, which SES copies into its events.
  */
-import { TransientError } from '../errors';
+import { EmailRejectedError, TransientError } from '../errors';
 import type { MessageKey } from '../model';
 import type { CycleRepository, Mailer, OutgoingEmail } from '../ports';
+import { MESSAGE_LEASE_MS } from '../task-limits';
 
-/** Longer than a task's retry window (6 attempts from 5 s, doubling: 315 s) plus its 300 s timeout. */
-export const LEASE_MS = 30 * 60 * 1000;
+export const LEASE_MS = MESSAGE_LEASE_MS;
 const MARK_ATTEMPTS = 4;
 
 export interface Message extends MessageKey {
   email: Omit<OutgoingEmail, 'to'> & { to: string };
 }
 
-/** Anything but 'sent' means nothing went out on this call. */
-export type SendResult = 'sent' | 'already-sent' | 'suppressed';
+/**
+ * Anything but 'sent' means nothing went out on this call: 'already-sent' (an earlier call sent it),
+ * 'suppressed' (the recipient is marked undeliverable), 'refused' (the provider refused it for good; reported).
+ */
+export type SendResult = 'sent' | 'already-sent' | 'suppressed' | 'refused';
 
-export function makeNotifier(deps: { repo: CycleRepository; mailer: Mailer; clock: { now(): number } }) {
-  return {
+/** Builds the city office's report of a refused message; null when there is nobody to tell. */
+export type RefusalReport = (refused: Message, error: EmailRejectedError) => Promise<Message | null>;
+
+export function makeNotifier(deps: { repo: CycleRepository; mailer: Mailer; clock: { now(): number }; reportRefusal?: RefusalReport }) {
+  const notifier = {
     async send(message: Message): Promise<SendResult> {
       const { email: requested, ...key } = message;
       const undeliverable = async (address: string) => (await deps.repo.getContactStatus(address))?.status === 'undeliverable';
@@ -56,7 +75,7 @@ export function makeNotifier(deps: { repo: CycleRepository; mailer: Mailer; cloc
       if (claim === 'sent') return 'already-sent';
       if (claim === 'in-flight') {
         throw new TransientError(
-          { zh: '同一通知正在发送中，稍后重试', en: 'the same message is being sent by another attempt; retry later' },
+          { zh: '同一通知正在发送中或可能已发出，稍后重试', en: 'the same message is being sent, or may have been sent, by another attempt; retry later' },
           { key },
         );
       }
@@ -64,15 +83,18 @@ export function makeNotifier(deps: { repo: CycleRepository; mailer: Mailer; cloc
       try {
         ({ messageId } = await deps.mailer.send({ ...email, to: [email.to] }));
       } catch (error) {
-        await deps.repo.releaseMessage(key, claimedAt).catch(() => undefined);
-        throw error;
+        const nothingWentOut = error instanceof EmailRejectedError || (error instanceof TransientError && error.constructor === TransientError);
+        if (nothingWentOut) await deps.repo.releaseMessage(key, claimedAt).catch(() => undefined);
+        if (!(error instanceof EmailRejectedError)) throw error;
+        await report(message, error);
+        return 'refused';
       }
       const sentAt = new Date(deps.clock.now()).toISOString();
       for (let attempt = 1; ; attempt++) {
         try {
           await deps.repo.markMessageSent(key, messageId, sentAt);
           break;
-        } catch (error) {
+        } catch {
           // Sent is sent: after the last attempt the lease protects the key; never fail the caller now.
           if (attempt >= MARK_ATTEMPTS) break;
           await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
@@ -81,6 +103,22 @@ export function makeNotifier(deps: { repo: CycleRepository; mailer: Mailer; cloc
       return 'sent';
     },
   };
+
+  /**
+   * Tells the city office once. A report that cannot go out either (the sender itself is refused, SES is
+   * down) is dropped: the refusal stays visible in the step's result, and the cycle goes on.
+   */
+  async function report(refused: Message, error: EmailRejectedError): Promise<void> {
+    if (refused.kind === 'delivery-failure' || !deps.reportRefusal) return;
+    try {
+      const message = await deps.reportRefusal(refused, error);
+      if (message) await notifier.send(message);
+    } catch {
+      // Nothing more to do from here; see above.
+    }
+  }
+
+  return notifier;
 }
 
 export type Notifier = ReturnType<typeof makeNotifier>;

@@ -243,13 +243,15 @@ export const templates = {
     }, nowMs);
   },
 
-  outcome(plan: Plan, unit: Unit, outcome: string, nowMs: number): Rendered {
+  /** The review's outcome (初评结果), naming the reviewed deliverable as the plan does (自评报告, or its own name). */
+  outcome(plan: Plan, unit: Unit, outcome: string, deliverable: Deliverable, nowMs: number): Rendered {
+    const d = item(deliverable);
     const text: Record<string, Text> = {
       qualified: { zh: '经市打传办初评，贵单位达到创建标准，初评合格，将上报省局考评认定。', en: 'The city office finds that you meet the standard: you pass the preliminary review and go forward to the province.' },
       'not-qualified': { zh: '经市打传办初评，贵单位经整改后仍未达到创建标准，初评不合格。', en: 'After rectification you still do not meet the standard: you do not pass the preliminary review.' },
-      'not-submitted': { zh: '贵单位在初评期限内未报送自评报告，初评不合格，将予以通报批评。', en: 'No self-assessment report arrived within the review period: you do not pass, and will be criticised.' },
+      'not-submitted': { zh: `贵单位在初评期限内未报送${d.zh}，初评不合格，将予以通报批评。`, en: `No ${d.en} arrived within the review period: you do not pass, and will be criticised.` },
       'rectification-missed': { zh: '贵单位未在整改期限内重新报送，初评不合格，将予以挂牌督办、通报批评。', en: 'No resubmission arrived by the rectification deadline: you do not pass, and will be listed for supervision and criticised.' },
-      'review-overdue': { zh: '贵单位的自评报告未能在初评期限内完成审核，请与市打传办联系。', en: 'Your report could not be reviewed within the review period; please contact the city office.' },
+      'review-overdue': { zh: `贵单位的${d.zh}未能在初评期限内完成审核，请与${plan.city.office}联系。`, en: `Your ${d.en} could not be reviewed within the review period; please contact ${plan.city.office}.` },
     };
     const passed = outcome === 'qualified';
     return render(plan, {
@@ -288,6 +290,42 @@ export const templates = {
         [{ zh: '通知', en: 'Notice' }, both(() => what)],
         [{ zh: '错误', en: 'Error' }, both(() => error)],
         [{ zh: '收件人', en: 'Recipients' }, both(() => `${unit.office.email}, ${unit.leader.email}`)],
+      ],
+      action: portal(plan, '查看发送记录', 'See what was sent'),
+    }, nowMs);
+  },
+
+  /**
+   * To the city office: the mail provider refused a notice for good (an unverified sender, the SES sandbox, a
+   * rejected recipient), so the system will not retry it; a person has to fix the cause and pass it on.
+   */
+  refusedNotice(
+    plan: Plan,
+    unit: Unit | null,
+    refused: { kind: string; milestone: string; recipient: string; subject: string },
+    error: Text,
+    nowMs: number,
+  ): Rendered {
+    const holders = directoryHolders(plan, refused.recipient);
+    const to: Text = unit
+      ? nameOf(unit)
+      : holders.length > 0
+        ? { zh: holders.map((h) => h.zh).join('、'), en: holders.map((h) => h.en).join(', ') }
+        : both(() => refused.recipient);
+    return render(plan, {
+      subject: { zh: `发送失败：致${to.zh}的通知被邮件服务拒收`, en: `Not delivered: the mail service refused a notice to ${to.en}` },
+      salutation: { zh: plan.city.office, en: plan.city.office },
+      body: [
+        {
+          zh: `邮件服务拒绝发送以下致${to.zh}的通知，系统不再重试。请核对发件邮箱是否已验证、收件邮箱是否正确，并以其他方式将通知送达。`,
+          en: `The mail service refused the following notice to ${to.en}; the system will not retry it. Please check that the sender is verified and the recipient's address is right, and pass the notice on another way.`,
+        },
+      ],
+      rows: [
+        [{ zh: '通知', en: 'Notice' }, both(() => refused.subject)],
+        [{ zh: '类别', en: 'Kind' }, both(() => `${refused.kind}#${refused.milestone}`)],
+        [{ zh: '收件人', en: 'Recipient' }, both(() => refused.recipient)],
+        [{ zh: '拒收原因', en: 'Refusal' }, error],
       ],
       action: portal(plan, '查看发送记录', 'See what was sent'),
     }, nowMs);

@@ -6,7 +6,7 @@
  * When the shape is wrong somewhere, the cross-field rules still run on the top-level sections that did
  * parse, so an author sees as many problems as possible in one pass.
  */
-import { makeCalendar } from '../calendar';
+import { makeCalendar, type WorkingCalendar } from '../calendar';
 import { deadlineLastDay, isCalendarDate } from '../time';
 import { makeProblem, problemsFromIssues, type Problem } from '../validation';
 import { PHASE_KINDS, planSchema, type Phase, type Plan } from './schema';
@@ -55,7 +55,7 @@ function parseSections(raw: unknown): Sections {
 
 function crossFieldRules(s: Sections, errors: Problem[], warnings: Problem[]): void {
   if (s.phases) checkPhases(s.phases, errors);
-  if (s.phases && s.forwardToProvince) checkForward(s.phases, s.forwardToProvince.on, errors);
+  if (s.phases && s.forwardToProvince) checkForward({ ...s, phases: s.phases, forwardToProvince: s.forwardToProvince }, errors, warnings);
   if (s.phases && s.year !== undefined) checkYear(s.year, s.phases, s.forwardToProvince?.on, warnings);
   if (s.units) {
     unique(s.units.map((u) => u.id), (i) => `units[${i}].id`, errors);
@@ -104,6 +104,14 @@ function checkCalendar(s: Sections & { phases: Phase[] }, warnings: Problem[]): 
       const day = calendar.describe(last);
       const why = day.nameZh ? `${day.nameZh}` : '休息日';
       const whyEn = day.nameEn ?? 'a day off';
+      const moved = calendar.onOrAfter(last);
+      if (policy === 'next-working-day' && moved > phase.closes)
+        warnings.push(
+          makeProblem(`phases[${pi}].deliverables[${di}].due`, 'deadline.moved-past-phase', {
+            zh: `截止日 ${last}（${why}）顺延至 ${moved}，晚于所属阶段（${phase.name}）的结束日期 ${phase.closes}；请确认是否提前截止日或延长该阶段`,
+            en: `the last day ${last} (${whyEn}) moves to ${moved}, after its phase (${phase.nameEn}) closes on ${phase.closes}; bring the deadline forward or extend the phase if that is not meant`,
+          }),
+        );
       warnings.push(
         policy === 'next-working-day'
           ? makeProblem(`phases[${pi}].deliverables[${di}].due`, 'deadline.moved', {
@@ -266,15 +274,45 @@ function checkPhases(phases: Phase[], errors: Problem[]): void {
     );
 }
 
-function checkForward(phases: Phase[], on: string, errors: Problem[]): void {
-  const review = phases.find((p) => p.kind === 'preliminary-review');
-  if (review && on < review.closes)
+/**
+ * The list goes to the province at `notices.sendAt` on its day, and the review stays open until 23:59:59 of
+ * its last day: forwarding on that day (or before) would send every unit still undecided as failing. So the
+ * day must come after the review's last day; one that is not a working day moves (or is kept) as notices do.
+ */
+function checkForward(s: Sections & { phases: Phase[]; forwardToProvince: Plan['forwardToProvince'] }, errors: Problem[], warnings: Problem[]): void {
+  const on = s.forwardToProvince.on;
+  const review = s.phases.find((p) => p.kind === 'preliminary-review');
+  if (review && on <= review.closes)
     errors.push(
-      makeProblem('forwardToProvince.on', 'forward.before-review-closes', {
-        zh: `上报日期 ${on} 早于初评阶段的结束日期 ${review.closes}`,
-        en: `${on} is before the preliminary-review phase closes on ${review.closes}`,
+      makeProblem('forwardToProvince.on', 'forward.not-after-review', {
+        zh: `上报日期 ${on} 应晚于初评阶段的最后一日 ${review.closes}：初评开放至当日 23:59:59，上报在 ${s.notices?.sendAt ?? '09:00'} 发出，届时尚未决定的单位将按不合格上报`,
+        en: `${on} must come after the preliminary review's last day, ${review.closes}: the review is open until 23:59:59 that day and the list goes at ${s.notices?.sendAt ?? '09:00'}, so units still undecided would go to the province as failing`,
       }),
     );
+  if (!isCalendarDate(on)) return;
+  const calendar = calendarOf(s);
+  if (calendar.isWorkingDay(on)) return;
+  const day = calendar.describe(on);
+  const shift = (s.notices?.onNonWorkingDay ?? 'shift') === 'shift';
+  warnings.push(
+    makeProblem('forwardToProvince.on', 'forward.non-working-day', {
+      zh: shift
+        ? `上报日期 ${on}（${day.nameZh ?? '休息日'}）不是工作日，顺延至 ${calendar.onOrAfter(on)} 上报`
+        : `上报日期 ${on}（${day.nameZh ?? '休息日'}）不是工作日，按计划（notices.onNonWorkingDay: send）当日照常上报`,
+      en: shift
+        ? `${on} (${day.nameEn ?? 'a day off'}) is not a working day; the list goes to the province on ${calendar.onOrAfter(on)} instead`
+        : `${on} (${day.nameEn ?? 'a day off'}) is not a working day; the plan (notices.onNonWorkingDay: send) sends the list that day anyway`,
+    }),
+  );
+}
+
+/** The plan's calendar, or the official one alone when the overrides themselves are wrong (reported elsewhere). */
+function calendarOf(s: Sections): WorkingCalendar {
+  try {
+    return makeCalendar({ overrides: s.calendar?.overrides ?? [] });
+  } catch {
+    return makeCalendar();
+  }
 }
 
 function checkYear(year: number, phases: Phase[], forwardOn: string | undefined, warnings: Problem[]): void {

@@ -8,7 +8,9 @@ import { deriveSchedule, planDays } from '../plan/schedule';
 import type { EscalationSlot, ReminderSlot, Schedule } from '../plan/schedule-schema';
 import type { Extension } from '../model';
 import type { Deps, DocumentStore } from '../ports';
-import { makeNotifier, type Notifier } from '../notifier/notifier';
+import { makeNotifier, type Message, type Notifier } from '../notifier/notifier';
+import { fromAddress, templates } from '../notifier/templates';
+import type { EmailRejectedError } from '../errors';
 
 export interface DeliverableInPlan {
   deliverable: Deliverable;
@@ -76,7 +78,7 @@ export function makeContext(input: Omit<Deps, 'documents'> & { documents?: Docum
   const cache = new Map<string, LoadedPlan>();
   const ctx: Context = {
     ...deps,
-    notifier: makeNotifier(deps),
+    notifier: makeNotifier({ ...deps, reportRefusal: (refused, error) => refusalReport(ctx, refused, error) }),
     nowIso: () => new Date(deps.clock.now()).toISOString(),
     async loadPlan(cycleId) {
       const hit = cache.get(cycleId);
@@ -119,4 +121,20 @@ export function makeContext(input: Omit<Deps, 'documents'> & { documents?: Docum
     },
   };
   return ctx;
+}
+
+/** The city office's report of a notice the mail provider refused for good, once per refused message. */
+async function refusalReport(ctx: Context, refused: Message, error: EmailRejectedError): Promise<Message | null> {
+  const loaded = await ctx.loadPlan(refused.cycleId);
+  const { plan } = loaded;
+  const unit = refused.unitId !== null ? (loaded.units.get(refused.unitId) ?? null) : null;
+  const to = plan.city.email;
+  // The provider's own words (e.g. "Email address is not verified") say what to fix: kept in the Chinese too.
+  const why = { zh: `${error.text.zh}（${error.text.en}）`, en: error.text.en };
+  const mail = templates.refusedNotice(plan, unit, { ...refused, subject: refused.email.subject }, why, ctx.clock.now());
+  return {
+    cycleId: refused.cycleId, unitId: refused.unitId, kind: 'delivery-failure',
+    milestone: `refused#${refused.kind}#${refused.milestone}#${refused.recipient}`, recipient: to,
+    email: { from: fromAddress(plan), to, cc: [], ...mail },
+  };
 }

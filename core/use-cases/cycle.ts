@@ -35,12 +35,12 @@ export async function startCycle(ctx: Context, input: { plan: unknown; startedBy
   const stored = await ctx.repo.storePlan(plan, planHash, ctx.nowIso());
   const executionName = input.executionName ?? plan.cycleId;
   const started = await ctx.workflow.startCycle(executionName, { cycleId: plan.cycleId });
-  if (stored === 'stored') {
-    await ctx.repo.appendAudit({
-      cycleId: plan.cycleId, unitId: null, at: ctx.nowIso(), actor: input.startedBy, role: 'city',
-      action: 'start-cycle', what: { planHash, executionName, units: plan.units.length },
-    });
-  }
+  // Keyed by the plan, and written when the plan was already stored too: a start retried after a failure
+  // between storing and auditing still records it, once.
+  await ctx.repo.appendAudit({
+    cycleId: plan.cycleId, unitId: null, at: ctx.nowIso(), actor: input.startedBy, role: 'city',
+    action: 'start-cycle', what: { planHash, executionName, units: plan.units.length }, key: `start-cycle#${planHash}`,
+  });
   return { cycleId: plan.cycleId, planHash, executionName, stored, started, warnings: result.warnings };
 }
 
@@ -114,12 +114,14 @@ export async function forwardToProvince(ctx: Context, input: { cycleId: string }
   const mail = templates.provinceForwarding(
     loaded.plan, record.qualified.map((id) => byId.get(id)!), record.notQualified.map((id) => byId.get(id)!), ctx.clock.now(),
   );
-  await ctx.notifier.send({
+  // Refused for good: the notifier reports it to the city office, which sends the list another way; the
+  // forwarding record stands and the cycle closes.
+  const notice = await ctx.notifier.send({
     cycleId: input.cycleId, unitId: null, kind: 'province-forwarding', milestone: 'preliminary-review', recipient: loaded.plan.province.email,
     email: { from: fromAddress(loaded.plan), to: loaded.plan.province.email, cc: [loaded.plan.city.email], ...mail },
   });
   await ctx.repo.setCycleStatus(input.cycleId, 'forwarded', ctx.nowIso());
-  return { qualified: record.qualified, notQualified: record.notQualified };
+  return { qualified: record.qualified, notQualified: record.notQualified, notice };
 }
 
 export async function closeCycle(ctx: Context, input: { cycleId: string }) {

@@ -58,8 +58,12 @@ export async function recordEmailEvent(ctx: Context, event: EmailEvent): Promise
       ...(event.tags.cycleId ? { cycleId: event.tags.cycleId } : {}),
       ...(event.tags.unitId ? { unitId: event.tags.unitId } : {}),
     });
-    if (marked && status.cycleId) {
+    // Written on every delivery of the incident that made the standing mark, keyed by it: a redelivery
+    // after a failure between the mark and this write still records it, once.
+    const ours = marked || (status.status === 'undeliverable' && status.since === event.at && status.messageId === event.messageId);
+    if (ours && status.cycleId) {
       await ctx.repo.appendAudit({
+        key: `mark-undeliverable#${email}#${status.since}`,
         cycleId: status.cycleId,
         unitId: status.unitId ?? null,
         at: ctx.nowIso(),

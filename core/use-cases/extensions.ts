@@ -82,14 +82,14 @@ export async function grantExtension(ctx: Context, input: GrantExtensionInput) {
         grantedAt: ctx.nowIso(),
         reason: input.reason,
       };
-  if (!repeat) {
-    await ctx.repo.grantExtension(extension);
-    await ctx.repo.appendAudit({
-      cycleId: input.cycleId, unitId: unit!.id, at: extension.grantedAt, actor: input.grantedBy, role: 'city', action: 'extend',
-      what: { deliverableId: extension.deliverableId, lastDay: extension.lastDay, previousLastDay: extension.previousLastDay },
-      why: input.reason,
-    });
-  }
+  if (!repeat) await ctx.repo.grantExtension(extension);
+  // Keyed by the grant and written on a repeat too: a retry after a failure between the two writes loses nothing.
+  await ctx.repo.appendAudit({
+    cycleId: input.cycleId, unitId: unit!.id, at: extension.grantedAt, actor: extension.grantedBy, role: 'city', action: 'extend',
+    what: { deliverableId: extension.deliverableId, lastDay: extension.lastDay, previousLastDay: extension.previousLastDay },
+    why: extension.reason,
+    key: `extend#${unit!.id}#${extension.deliverableId}#${extension.grantedAt}`,
+  });
 
   const extensions = await ctx.repo.listExtensions(input.cycleId, unit!.id);
   const schedule = unitSchedule(loaded, extensions);

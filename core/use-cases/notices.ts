@@ -9,19 +9,22 @@
  */
 import type { Deliverable, PhaseKind } from '../plan/schema';
 import type { EscalationSlot } from '../plan/schedule-schema';
-import { rectificationDeadline } from './review';
+import { rectificationDeadline, sendOutcomeNotice } from './review';
 import { InvalidTaskInputError } from '../errors';
 import { daysLeft, fromAddress, templates } from '../notifier/templates';
-import type { Message } from '../notifier/notifier';
+import type { Message, SendResult } from '../notifier/notifier';
 import type { Context } from './context';
 
-type Status = 'sent' | 'already-sent' | 'not-needed';
+/** 'not-needed': nothing to send (submitted, too late); otherwise what the notifier did (see SendResult). */
+export type NoticeStatus = SendResult | 'not-needed';
 
 export type ScheduledNotice =
   | { kind: 'phase-opened'; phase: PhaseKind }
   | { kind: 'reminder'; deliverableId: string; milestone: string }
   | { kind: 'escalation'; deliverableId: string; level: number }
-  | { kind: 'rectification-escalation'; round: number; level: number };
+  | { kind: 'rectification-escalation'; round: number; level: number }
+  /** The review's outcome (初评结果), at the time recordOutcome gave. */
+  | { kind: 'outcome' };
 export type NoticeRequest = ScheduledNotice | { kind: 'delivery-failure'; failed: ScheduledNotice; error: string };
 
 /** What a scheduled notice is about, as a stable key part: `phase-opened#rollout`, `reminder#implementation-plan#D-3`. */
@@ -35,14 +38,20 @@ const describeNotice = (n: ScheduledNotice): string => {
       return `${n.kind}#${n.deliverableId}#L${n.level}`;
     case 'rectification-escalation':
       return `${n.kind}#round-${n.round}#L${n.level}`;
+    case 'outcome':
+      return `${n.kind}#preliminary-review`;
   }
 };
 
-async function sendAll(ctx: Context, messages: Message[]): Promise<{ status: Status; messages: number }> {
+/** What happened to the messages, the most telling first: sent, refused (reported), suppressed, already sent. */
+const PRECEDENCE: SendResult[] = ['sent', 'refused', 'suppressed', 'already-sent'];
+
+async function sendAll(ctx: Context, messages: Message[]): Promise<{ status: NoticeStatus; messages: number }> {
   if (messages.length === 0) return { status: 'not-needed', messages: 0 };
-  let sent = 0;
-  for (const m of messages) if ((await ctx.notifier.send(m)) === 'sent') sent++;
-  return { status: sent > 0 ? 'sent' : 'already-sent', messages: sent };
+  const results: SendResult[] = [];
+  for (const m of messages) results.push(await ctx.notifier.send(m));
+  const sent = results.filter((r) => r === 'sent').length;
+  return { status: PRECEDENCE.find((p) => results.includes(p))!, messages: sent };
 }
 
 export async function sendUnitNotice(ctx: Context, input: { cycleId: string; unitId: string; notice: NoticeRequest }) {
@@ -59,6 +68,11 @@ export async function sendUnitNotice(ctx: Context, input: { cycleId: string; uni
     const to = plan.city.email;
     const mail = templates.deliveryFailure(plan, unit, describeNotice(notice.failed), notice.error, now);
     return sendAll(ctx, [{ ...base, kind: 'delivery-failure', milestone: describeNotice(notice.failed), recipient: to, email: { from, to, cc: [], ...mail } }]);
+  }
+
+  if (notice.kind === 'outcome') {
+    const { notice: status } = await sendOutcomeNotice(ctx, { cycleId: input.cycleId, unitId: unit.id });
+    return { status, messages: status === 'sent' ? 1 : 0 };
   }
 
   if (notice.kind === 'phase-opened') {
@@ -137,14 +151,16 @@ export async function sendUnitNotice(ctx: Context, input: { cycleId: string; uni
       return sendAll(ctx, [{ ...base, kind: 'escalation', milestone, recipient: cityTo, email: { from, to: cityTo, cc: [], ...mail } }]);
     }
     // criticism-draft: a drafted 通报批评 and a proposal to list the unit for supervision (挂牌督办), for the
-    // city office to confirm; recorded in the audit log once, with the message.
+    // city office to confirm; recorded in the audit log once, with the message. Keyed by the message, and
+    // written on a retry that finds it already sent too: a step that failed between the two loses nothing.
     const mail = templates.criticismDraft(plan, unit, deliverable, dueAt, now, about);
     const result = await sendAll(ctx, [{ ...base, kind: 'escalation', milestone, recipient: cityTo, email: { from, to: cityTo, cc: [], ...mail } }]);
-    if (result.status === 'sent') {
+    if (result.status === 'sent' || result.status === 'already-sent') {
       await ctx.repo.appendAudit({
         cycleId: input.cycleId, unitId: unit.id, at: ctx.nowIso(), actor: 'system', role: 'system', action: 'propose-supervision',
         what: { deliverableId: deliverable.id, about, dueAt, level, status: 'awaiting-city-confirmation' },
         why: about === 'rectification' ? `${deliverable.name}未按期完成整改` : `${deliverable.name}逾期未报送`,
+        key: `propose-supervision#${unit.id}#${milestone}`,
       });
     }
     return result;

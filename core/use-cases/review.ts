@@ -12,7 +12,7 @@
 import { DecisionConflictError, NotFoundError, ReviewClosedError, ValidationError } from '../errors';
 import type { ItemScore, ReviewDecision, ReviewOutcome, UnitOutcomeStatus } from '../model';
 import { fromAddress, templates } from '../notifier/templates';
-import { dayEnd, formatBeijing, localDateOf, secondsUntil, toUtcInstant } from '../time';
+import { addCalendarDays, atLocalTime, dayEnd, formatBeijing, localDateOf, secondsUntil, toUtcInstant } from '../time';
 import { makeProblem, type Problem } from '../validation';
 import type { Context, LoadedPlan } from './context';
 import { escalationLadder } from '../plan/schedule';
@@ -252,21 +252,63 @@ export async function issueRectification(ctx: Context, input: { cycleId: string;
   const { deadline, escalations } = rectificationDeadline(loaded, decision);
   const { deliverable } = ctx.deliverableOf(loaded, review.deliverableId);
   const mail = templates.rectification(loaded.plan, unit, deliverable, decision.reason, deadline, now);
-  await ctx.notifier.send({
+  // A notice the mail service refuses is reported to the city office by the notifier ('refused'): the
+  // rectification deadline stands and the unit's cycle goes on.
+  const notice = await ctx.notifier.send({
     cycleId: input.cycleId, unitId: unit.id, kind: 'rectification', milestone: `round-${input.round}`, recipient: unit.office.email,
     email: { from: fromAddress(loaded.plan), to: unit.office.email, cc: [unit.leader.email], ...mail },
   });
-  return { returnedRound: input.round, round: input.round + 1, exhausted: false, timeoutSeconds: secondsUntil(now, deadline), deadline, escalations };
+  return { returnedRound: input.round, round: input.round + 1, exhausted: false, timeoutSeconds: secondsUntil(now, deadline), deadline, escalations, notice };
 }
 
+/** Outcomes a deadline gave (at 23:59:59 of its last day), not a person's decision. */
+const BY_DEADLINE: ReadonlySet<UnitOutcomeStatus> = new Set(['not-submitted', 'review-overdue', 'rectification-missed']);
+
+/**
+ * Records the unit's outcome (the first one wins) and says when its notice (初评结果通知) goes out: at once
+ * for a decision; for an outcome a deadline gave, at the plan's send time on the first day after that
+ * deadline's last day on which notices go out (the next working day, unless the plan sends on days off),
+ * like the first rung of an escalation ladder. The workflow waits for `noticeAt`, then sendOutcomeNotice.
+ */
 export async function recordOutcome(ctx: Context, input: { cycleId: string; unitId: string; outcome: UnitOutcomeStatus }) {
   const loaded = await ctx.loadPlan(input.cycleId);
   const unit = ctx.unitOf(loaded, input.unitId);
-  const r = await ctx.repo.recordOutcome(input.cycleId, unit.id, input.outcome, ctx.nowIso());
-  const mail = templates.outcome(loaded.plan, unit, r.outcome, ctx.clock.now());
-  await ctx.notifier.send({
+  const now = ctx.clock.now();
+  const r = await ctx.repo.recordOutcome(input.cycleId, unit.id, input.outcome, new Date(now).toISOString());
+  let noticeAt = now;
+  if (BY_DEADLINE.has(r.outcome)) {
+    const lastDay = await outcomeDeadlineDay(ctx, loaded, unit.id, r.outcome);
+    const { plan, days } = loaded;
+    noticeAt = Math.max(now, atLocalTime(days.sendDayAfter(addCalendarDays(lastDay, 1)), plan.notices.sendAt, plan.timeZone).toMillis());
+  }
+  return { outcome: r.outcome, recorded: r.recorded, noticeAt: toUtcInstant(noticeAt) };
+}
+
+/** The last day of the deadline that gave the outcome: the review's, or the last returned round's rectification. */
+async function outcomeDeadlineDay(ctx: Context, loaded: LoadedPlan, unitId: string, outcome: UnitOutcomeStatus): Promise<string> {
+  const { review } = loaded.schedule;
+  if (outcome === 'rectification-missed') {
+    for (let round = review.maxRounds; round >= 1; round--) {
+      const decision = await ctx.repo.getDecision(loaded.plan.cycleId, unitId, round);
+      if (decision?.outcome === 'returned') return rectificationDeadline(loaded, decision).lastDay;
+    }
+  }
+  return localDateOf(review.closesAt);
+}
+
+/** Sends the unit its recorded outcome (初评结果通知), naming the reviewed deliverable as the plan does. Once, through the ledger. */
+export async function sendOutcomeNotice(ctx: Context, input: { cycleId: string; unitId: string }) {
+  const loaded = await ctx.loadPlan(input.cycleId);
+  const unit = ctx.unitOf(loaded, input.unitId);
+  const recorded = await ctx.repo.getOutcome(input.cycleId, unit.id);
+  if (!recorded) {
+    throw new NotFoundError({ zh: `${unit.name}尚无初评结果，无从通知`, en: `${unit.id} has no recorded outcome to send` }, { unitId: unit.id });
+  }
+  const { deliverable } = ctx.deliverableOf(loaded, loaded.schedule.review.deliverableId);
+  const mail = templates.outcome(loaded.plan, unit, recorded.outcome, deliverable, ctx.clock.now());
+  const notice = await ctx.notifier.send({
     cycleId: input.cycleId, unitId: unit.id, kind: 'outcome', milestone: 'preliminary-review', recipient: unit.office.email,
     email: { from: fromAddress(loaded.plan), to: unit.office.email, cc: [unit.leader.email], ...mail },
   });
-  return { outcome: r.outcome, recorded: r.recorded };
+  return { outcome: recorded.outcome, notice };
 }

@@ -22,6 +22,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Capabilities, TableAccess } from '../../core/capabilities';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
+import { TASK_FUNCTION_TIMEOUT_SECONDS } from '../../core/task-limits';
 
 /** The repository root: infra/constructs/ is two levels below it. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -58,7 +59,7 @@ export interface AppFunctionProps {
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** POWERTOOLS_SERVICE_NAME: the app, not the function (the logger adds the function name itself). @default 'wuchuanxiao-cycle' */
   readonly serviceName?: string;
-  /** @default Duration.seconds(30) */
+  /** @default TASK_FUNCTION_TIMEOUT_SECONDS (core/task-limits.ts: the notifier's lease is derived from it) */
   readonly timeout?: Duration;
   /** @default 256 */
   readonly memorySize?: number;
@@ -128,7 +129,7 @@ export class AppFunction extends Construct {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
-      timeout: props.timeout ?? Duration.seconds(30),
+      timeout: props.timeout ?? Duration.seconds(TASK_FUNCTION_TIMEOUT_SECONDS),
       role,
       logGroup: this.logGroup,
       environment: {

@@ -54,7 +54,7 @@ export const API_FUNCTIONS = pick(API_FUNCTION_NAMES);
 /** Sizing is not a capability: the defaults (256 MB, 30 s) unless listed. */
 const SIZES: Partial<Record<FunctionName, { readonly memorySize?: number; readonly timeout?: Duration }>> = {
   // Reads uploads of up to 20 MB to hash and sniff them.
-  'check-upload': { memorySize: 512, timeout: Duration.seconds(30) },
+  'check-upload': { memorySize: 512 },
 };
 
 export interface StatelessStackProps extends StackProps {

@@ -15,6 +15,7 @@ import { envNamesFor } from '../../functions/_shared/env';
 import { API_FUNCTIONS, FUNCTIONS } from '../../infra/stacks/stateless-stack';
 import { loadTwinAssembly, type TwinAssembly } from '../../local/assembly';
 import { runYear, type World } from '../helpers/capability-scenario';
+import { TASK_FUNCTION_TIMEOUT_SECONDS } from '../../core/task-limits';
 
 // The handler modules build their Lambda context at import (cold start): give them an environment.
 vi.hoisted(() => {
@@ -197,7 +198,9 @@ describe('stateless stack: functions', () => {
       const name = (fn.Metadata!['local:handler'] as string).split('/')[1];
       // check-upload reads files of up to 20 MB; everything else fits the default.
       const memory = name === 'check-upload' ? 512 : 256;
-      expect(fn.Properties, name).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: memory, Timeout: 30 });
+      // The notifier's lease on a message is derived from this timeout (core/task-limits.ts): a longer one
+      // could let a retry take over the claim of an attempt still sending.
+      expect(fn.Properties, name).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: memory, Timeout: TASK_FUNCTION_TIMEOUT_SECONDS });
       // The environment its capabilities imply: what its handler's cold start checks (functions/_shared/env.ts).
       expect(Object.keys(fn.Properties.Environment.Variables).sort(), name).toEqual(
         ['LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', ...envNamesFor(ALL_FUNCTIONS[name])].sort(),

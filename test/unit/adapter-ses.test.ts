@@ -3,7 +3,7 @@ import { MessageRejected, SESClient, SESServiceException, SendEmailCommand } fro
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EmailRejectedError, decodeTagValue, encodeTagValue, formatSource, makeSesMailer } from '../../core/adapters/ses/mailer';
-import { TransientError } from '../../core/errors';
+import { EmailOutcomeUnknownError, TransientError } from '../../core/errors';
 import type { OutgoingEmail } from '../../core/ports';
 
 const ses = mockClient(SESClient);
@@ -75,6 +75,52 @@ describe('makeSesMailer', () => {
 
     // Assess
     await expect(sending).rejects.toBeInstanceOf(TransientError);
+  });
+
+  it.each([
+    ['Throttling', 400, 'Maximum sending rate exceeded.'],
+    ['ThrottlingException', 400, 'Rate exceeded'],
+  ])('treats %s (%i) as not sent: a plain TransientError, not an unknown outcome', async (name, httpStatusCode, message) => {
+    // Prepare
+    ses.on(SendEmailCommand).rejects(new SESServiceException({ name, $fault: 'client', message, $metadata: { httpStatusCode } }));
+    // Act
+    const error = await makeSesMailer({ client }).send(email).catch((e: unknown) => e);
+    // Assess
+    expect(error).toBeInstanceOf(TransientError);
+    expect(error).not.toBeInstanceOf(EmailOutcomeUnknownError);
+  });
+
+  it('treats a refused connection as not sent', async () => {
+    ses.on(SendEmailCommand).rejects(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:443'), { code: 'ECONNREFUSED' }));
+    const error = await makeSesMailer({ client }).send(email).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransientError);
+    expect(error).not.toBeInstanceOf(EmailOutcomeUnknownError);
+  });
+
+  it.each([
+    ['a 5xx', new SESServiceException({ name: 'InternalFailure', $fault: 'server', message: 'internal', $metadata: { httpStatusCode: 500 } })],
+    ['a 503', new SESServiceException({ name: 'ServiceUnavailable', $fault: 'server', message: 'unavailable', $metadata: { httpStatusCode: 503 } })],
+    ['a timeout', Object.assign(new Error('socket timed out'), { name: 'TimeoutError' })],
+    ['a reset connection', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
+  ])('treats %s as an unknown outcome: the email may have gone out (retried, claim kept)', async (_what, failure) => {
+    // Prepare
+    ses.on(SendEmailCommand).rejects(failure);
+    // Act
+    const error = await makeSesMailer({ client }).send(email).catch((e: unknown) => e);
+    // Assess
+    expect(error).toBeInstanceOf(EmailOutcomeUnknownError);
+    expect(error).toMatchObject({ name: 'TransientError' });
+  });
+
+  it.each([
+    ['MessageRejected', 'Email address is not verified. The following identities failed the check in region US-EAST-1: office@county.example.cn'],
+    ['MailFromDomainNotVerifiedException', 'MAIL FROM domain not verified'],
+    ['ConfigurationSetDoesNotExistException', 'Configuration set does not exist'],
+    ['AccountSendingPausedException', 'Sending paused for this account'],
+    ['Throttling', 'Daily message quota exceeded.'],
+  ])('treats %s as refused for good: EmailRejectedError', async (name, message) => {
+    ses.on(SendEmailCommand).rejects(new SESServiceException({ name, $fault: 'client', message, $metadata: { httpStatusCode: 400 } }));
+    await expect(makeSesMailer({ client }).send(email)).rejects.toMatchObject({ name: 'EmailRejectedError', details: { cause: name } });
   });
 
   it('maps MessageRejected to EmailRejectedError (502)', async () => {

@@ -4,7 +4,7 @@
  * input and for throttling, a callback task completing its own token.
  */
 import { readFileSync } from 'node:fs';
-import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { MessageRejected, SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { SFNClient, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Context as LambdaContext } from 'aws-lambda';
@@ -21,6 +21,8 @@ import { planSchema } from '../../core/plan/schema';
 import { exampleSelfAssessment } from '../../local/scenario';
 import { makeHandler as makeAwaitSubmission } from '../../functions/await-submission/handler';
 import { makeHandler as makeSendUnitNotice } from '../../functions/send-unit-notice/handler';
+import { makeHandler as makeRecordOutcome } from '../../functions/record-outcome/handler';
+import { makeHandler as makeForwardToProvince } from '../../functions/forward-to-province/handler';
 
 
 // The handler modules read their environment at import (cold start): set it before they load.
@@ -125,5 +127,38 @@ describe('await-submission', () => {
       { taskToken: 'tok-1', output: JSON.stringify({ version: 1, onTime: true }) },
     ]);
     expect(await repo.getWaitToken('nanping-2016', 'yanping', 'submission', 'self-assessment-report')).toMatchObject({ token: 'tok-1', afterVersion: 0 });
+  });
+});
+
+describe('a recipient SES refuses for good (MessageRejected), through the real adapter', () => {
+  beforeEach(() => {
+    ses.reset();
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-ok' });
+    ses
+      .on(SendEmailCommand, { Destination: { ToAddresses: [yanping.office.email], CcAddresses: [yanping.leader.email] } })
+      .rejects(new MessageRejected({ message: `Email address is not verified: ${yanping.office.email}`, $metadata: { httpStatusCode: 400 } }));
+    ses
+      .on(SendEmailCommand, { Destination: { ToAddresses: [plan.province.email], CcAddresses: [plan.city.email] } })
+      .rejects(new MessageRejected({ message: `Email address is not verified: ${plan.province.email}`, $metadata: { httpStatusCode: 400 } }));
+  });
+
+  it('record-outcome records; SendOutcomeNotice answers refused and the city office gets the report; forward-to-province goes on', async () => {
+    // Prepare
+    const { repo, now } = await seeded('2016-11-15T02:00:00Z');
+    const ctx = makeContext({ repo, mailer: makeSesMailer({ client: new SESClient({}) }), workflow: makeMemoryWorkflow(), clock: { now: () => now.t } });
+    // Act
+    const recorded = await makeRecordOutcome(ctx)({ cycleId: 'nanping-2016', unitId: 'yanping', outcome: 'qualified' }, lambda);
+    const notice = await makeSendUnitNotice(ctx)({ cycleId: 'nanping-2016', unitId: 'yanping', notice: { kind: 'outcome' } }, lambda);
+    now.t = Date.parse('2016-12-01T01:00:00Z');
+    const forwarded = await makeForwardToProvince(ctx)({ cycleId: 'nanping-2016' }, lambda);
+    // Assess
+    expect(recorded).toEqual({ outcome: 'qualified', recorded: true, noticeAt: '2016-11-15T02:00:00Z' });
+    expect(notice).toEqual({ status: 'refused', messages: 0 });
+    expect(forwarded).toMatchObject({ qualified: ['yanping'], notice: 'refused' });
+    const calls = ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input);
+    expect(calls.map((c) => c.Destination?.ToAddresses)).toEqual([[yanping.office.email], [plan.city.email], [plan.province.email], [plan.city.email]]);
+    expect(calls[1].Message?.Subject?.Data).toBe('【南平市打传办】发送失败：致延平区的通知被邮件服务拒收');
+    expect(calls[1].Message?.Body?.Text?.Data).toContain('Email address is not verified');
+    expect(calls[3].Message?.Subject?.Data).toBe(`【南平市打传办】发送失败：致${plan.province.name}的通知被邮件服务拒收`);
   });
 });

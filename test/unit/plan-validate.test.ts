@@ -187,7 +187,47 @@ describe('cross-field rules', () => {
   it('forwarding before the review closes', () => {
     const p = nanping();
     p.forwardToProvince.on = '2016-11-29';
-    expect(pairs(problemsOf(p))).toEqual([{ path: 'forwardToProvince.on', rule: 'forward.before-review-closes' }]);
+    expect(pairs(problemsOf(p))).toEqual([{ path: 'forwardToProvince.on', rule: 'forward.not-after-review' }]);
+  });
+
+  it("refuses forwarding on the review's last day: it goes at 09:00 while the review is open until 23:59:59", () => {
+    // Prepare
+    const p = nanping();
+    p.forwardToProvince.on = '2016-11-30';
+    // Act
+    const problems = problemsOf(p);
+    // Assess
+    expect(pairs(problems)).toEqual([{ path: 'forwardToProvince.on', rule: 'forward.not-after-review' }]);
+    expect(problems[0].message.zh).toMatch(/^forwardToProvince\.on: 上报日期 2016-11-30 应晚于初评阶段的最后一日 2016-11-30/);
+    expect(problems[0].message.en).toContain("must come after the preliminary review's last day, 2016-11-30");
+  });
+
+  it('warns when the forwarding day is not a working day, and says where it moves', () => {
+    // Prepare: Saturday 3 December 2016.
+    const p = nanping();
+    p.forwardToProvince.on = '2016-12-03';
+    // Act
+    const r = validatePlan(p);
+    // Assess
+    expect(r.ok).toBe(true);
+    const forward = r.warnings.filter((w) => w.path === 'forwardToProvince.on');
+    expect(forward.map((w) => w.rule)).toEqual(['forward.non-working-day']);
+    expect(forward[0].message.zh).toContain('顺延至 2016-12-05');
+    expect(forward[0].message.en).toContain('on 2016-12-05 instead');
+  });
+
+  it("notes a deadline that the day-off rule moves past its phase's end", () => {
+    // Prepare: the implementation plan due on Sunday 29 May 2016, its phase closing that day.
+    const p = nanping();
+    p.phases[0].closes = '2016-05-29';
+    p.phases[0].deliverables![0].due = { date: '2016-05-29', inclusive: true };
+    // Act
+    const r = validatePlan(p);
+    // Assess
+    expect(r.ok).toBe(true);
+    const notes = r.warnings.filter((w) => w.path === 'phases[0].deliverables[0].due');
+    expect(notes.map((w) => w.rule)).toEqual(['deadline.moved-past-phase', 'deadline.moved']);
+    expect(notes[0].message.zh).toContain('顺延至 2016-05-30，晚于所属阶段（动员部署）的结束日期 2016-05-29');
   });
 
   it('duplicate unit names, deliverable ids, rubric ids and reminder days', () => {

@@ -196,8 +196,12 @@ describe('the review loop', () => {
     await decideReview(s.ctx, { ...ids, round: 2, outcome: 'approved', decidedBy: 'city-a' });
     expect(s.workflow.completed.get('t-rev-2')).toEqual({ round: 2, outcome: 'approved' });
 
-    expect(await recordOutcome(s.ctx, { ...ids, outcome: 'qualified' })).toEqual({ outcome: 'qualified', recorded: true });
-    expect(await recordOutcome(s.ctx, { ...ids, outcome: 'not-qualified' })).toEqual({ outcome: 'qualified', recorded: false });
+    // A decision's outcome is noticed at once; the workflow then sends the notice (SendOutcomeNotice), once.
+    const now = new Date(s.clock.t).toISOString().replace('.000', '');
+    expect(await recordOutcome(s.ctx, { ...ids, outcome: 'qualified' })).toEqual({ outcome: 'qualified', recorded: true, noticeAt: now });
+    expect(await recordOutcome(s.ctx, { ...ids, outcome: 'not-qualified' })).toEqual({ outcome: 'qualified', recorded: false, noticeAt: now });
+    await sendUnitNotice(s.ctx, { ...ids, notice: { kind: 'outcome' } });
+    await sendUnitNotice(s.ctx, { ...ids, notice: { kind: 'outcome' } });
     expect(s.mailer.sent.filter((m) => m.subject.includes('初评结果'))).toHaveLength(1);
 
     const forwarded = await forwardToProvince(s.ctx, { cycleId: 'nanping-2016' });

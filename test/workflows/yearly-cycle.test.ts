@@ -108,6 +108,20 @@ describe('the Nanping 2016 cycle, played in the twin', () => {
     ]);
   });
 
+  it('sends an outcome a deadline gave at 09:00 the next working day, naming the deliverable; a decided one at once', () => {
+    const outcome = (id: string) => of(run, (e) => e.kind === 'outcome' && e.unit === id && e.to.length > 0);
+    // The review closed at 23:59:59 on Wed 30 Nov: 松溪县 (nothing submitted) and 政和县 (never decided).
+    expect(outcome('songxi').map((e) => e.at)).toEqual(['2016-12-01T09:00:00+08:00']);
+    expect(outcome('zhenghe').map((e) => e.at)).toEqual(['2016-12-01T09:00:00+08:00']);
+    // 浦城县 missed its rectification deadline: the morning after it, with the first rung of its ladder.
+    const pucheng = outcome('pucheng')[0];
+    expect(pucheng.at.slice(11)).toBe('09:00:00+08:00');
+    expect(of(run, (e) => e.kind === 'escalation' && e.unit === 'pucheng' && e.subject.includes('整改')).map((e) => e.at)).toContain(pucheng.at);
+    // 建阳区 was approved by a person: the notice follows the decision, not a schedule.
+    const decided = of(run, (e) => e.kind === 'decision' && e.unit === 'jianyang').at(-1)!;
+    expect(outcome('jianyang').map((e) => e.at)).toEqual([decided.at]);
+  });
+
   it('forwards the qualifying list to the province on 1 December, once', () => {
     const fwd = of(run, (e) => e.kind === 'province-forwarding');
     expect(fwd).toHaveLength(1);

@@ -107,16 +107,22 @@ export function unitCycleDefinition(scope: Construct, fns: Record<UnitCycleFunct
     resultPath: DISCARD,
   }).itemProcessor(phaseIteration);
 
-  // ---- 3. Outcomes: one record-outcome function, five states ----
+  // ---- 3. Outcomes: one record-outcome function, five states; then the outcome notice at its time ----
   const done = sfn.Succeed.jsonPath(scope, S.ReviewSettled);
-  const record = (name: string, outcome: UnitOutcome, next: sfn.IChainable = done) =>
-    invokeTask(scope, name, fns['record-outcome'], { ...ids, outcome }, { resultPath: '$.outcome' }).next(next);
+  // Recorded at once (the forwarding must not wait); the notice goes at `noticeAt`: now for a decision, the
+  // next sending morning when a deadline (23:59:59) gave the outcome.
+  const isRectificationMissed = sfn.Choice.jsonPath(scope, S.IsRectificationMissed);
+  const outcomeNotice = waitUntil(S.WaitForOutcomeNoticeTime, '$.outcome.noticeAt').next(
+    sendOrReport(S.SendOutcomeNotice, S.ReportOutcomeNoticeFailure, { kind: 'outcome' }).then(isRectificationMissed),
+  );
+  const record = (name: string, outcome: UnitOutcome) =>
+    invokeTask(scope, name, fns['record-outcome'], { ...ids, outcome }, { resultPath: '$.outcome' }).next(outcomeNotice);
   const recordQualified = record(S.RecordQualified, 'qualified');
   const recordNotQualified = record(S.RecordNotQualified, 'not-qualified');
   const recordNotSubmitted = record(S.RecordNotSubmitted, 'not-submitted');
   const recordReviewOverdue = record(S.RecordReviewOverdue, 'review-overdue');
-  // A missed rectification deadline: the outcome first (the forwarding must not wait), then the same
-  // escalation ladder as a missed deadline, rung by rung at the instants IssueRectification computed.
+  // A missed rectification deadline: after the outcome, the same escalation ladder as a missed deadline,
+  // rung by rung at the instants IssueRectification computed.
   const rectificationRung = waitUntil(S.WaitForRectificationEscalationTime, '$.escalation.at').next(
     sendOrReport(S.EscalateMissedRectification, S.ReportRectificationEscalationFailure, {
       kind: 'rectification-escalation',
@@ -130,7 +136,8 @@ export function unitCycleDefinition(scope: Construct, fns: Record<UnitCycleFunct
     maxConcurrency: 0,
     resultPath: DISCARD,
   }).itemProcessor(rectificationRung);
-  const recordRectificationMissed = record(S.RecordRectificationMissed, 'rectification-missed', forEachRectificationRung.next(done));
+  const recordRectificationMissed = record(S.RecordRectificationMissed, 'rectification-missed');
+  isRectificationMissed.when(sfn.Condition.stringEquals('$.outcome.outcome', 'rectification-missed'), forEachRectificationRung.next(done)).otherwise(done);
 
   // ---- 2. Review (初评) with rectification rounds ----
   const timeoutSecondsPath = '$.step.timeoutSeconds';

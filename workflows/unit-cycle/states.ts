@@ -34,6 +34,13 @@ export const UnitCycleState = {
   RecordNotSubmitted: 'RecordNotSubmitted',
   RecordReviewOverdue: 'RecordReviewOverdue',
   RecordRectificationMissed: 'RecordRectificationMissed',
+  /** The outcome notice (初评结果通知) waits for `noticeAt`: the next sending morning when a deadline gave the outcome. */
+  WaitForOutcomeNoticeTime: 'WaitForOutcomeNoticeTime',
+  SendOutcomeNotice: 'SendOutcomeNotice',
+  ReportOutcomeNoticeFailure: 'ReportOutcomeNoticeFailure',
+  /** The failure could not be reported either: the cycle goes on regardless. */
+  ReportOutcomeNoticeFailureSkipped: 'ReportOutcomeNoticeFailureSkipped',
+  IsRectificationMissed: 'IsRectificationMissed',
   ForEachRectificationEscalation: 'ForEachRectificationEscalation',
   WaitForRectificationEscalationTime: 'WaitForRectificationEscalationTime',
   EscalateMissedRectification: 'EscalateMissedRectification',
@@ -44,7 +51,12 @@ export const UnitCycleState = {
   UnitCycleDone: 'UnitCycleDone',
 } as const;
 /** Task states that report a notice's delivery failure to the city office. */
-export type UnitCycleReportState = 'ReportPhaseNoticeFailure' | 'ReportReminderFailure' | 'ReportEscalationFailure' | 'ReportRectificationEscalationFailure';
+export type UnitCycleReportState =
+  | 'ReportPhaseNoticeFailure'
+  | 'ReportReminderFailure'
+  | 'ReportEscalationFailure'
+  | 'ReportRectificationEscalationFailure'
+  | 'ReportOutcomeNoticeFailure';
 export type UnitCycleStateName = (typeof UnitCycleState)[keyof typeof UnitCycleState];
 
 /** The functions (folders under functions/) the UnitCycle's tasks invoke. */

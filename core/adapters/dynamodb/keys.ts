@@ -112,6 +112,11 @@ export const keys = {
     PK: scopePk(cycleId, unitId),
     SK: `AUDIT#${at}#${seq}`,
   }),
+  /** An audit entry with an idempotency key: the key alone names it, so a retry's later `at` cannot make a second one. */
+  auditOnce: (cycleId: string, key: string): ItemKey => ({
+    PK: cycleScopePk(cycleId),
+    SK: `AUDIT#KEY#${esc(key)}`,
+  }),
   /** One granted extension; all are kept, the newest grantedAt of a deliverable wins. */
   extension: (cycleId: string, unitId: string, deliverableId: string, grantedAt: string): ItemKey => ({
     PK: unitPk(cycleId, unitId),
@@ -151,6 +156,10 @@ export const gsi1 = {
   audit: (cycleId: string, unitId: string | null, at: string, seq: string): Gsi1Key => ({
     GSI1PK: listingPk(cycleId, 'AUDIT', listingShard(unitId)),
     GSI1SK: `${at}#${unitOrCycle(unitId)}#${seq}`,
+  }),
+  auditOnce: (cycleId: string, unitId: string | null, at: string, key: string): Gsi1Key => ({
+    GSI1PK: listingPk(cycleId, 'AUDIT', listingShard(unitId)),
+    GSI1SK: `${at}#${unitOrCycle(unitId)}#KEY#${esc(key)}`,
   }),
 };
 

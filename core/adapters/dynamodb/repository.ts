@@ -647,6 +647,16 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
     },
 
     async appendAudit(entry: AuditEntry) {
+      if (entry.key !== undefined) {
+        // Keyed: written once; the GSI entry still sorts by the first write's `at`.
+        await putIfAbsent({
+          ...entry,
+          ...keys.auditOnce(entry.cycleId, entry.key),
+          ...gsi1.auditOnce(entry.cycleId, entry.unitId, entry.at, entry.key),
+          entityType: ENTITY.audit,
+        });
+        return;
+      }
       const seq = auditSeq();
       await send(() =>
         client.send(

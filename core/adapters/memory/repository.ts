@@ -202,6 +202,7 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
       return clone(record);
     },
     async appendAudit(entry) {
+      if (entry.key !== undefined && audit.some((a) => a.cycleId === entry.cycleId && a.key === entry.key)) return;
       audit.push(clone(entry));
     },
     async listAudit(cycleId) {

@@ -3,14 +3,10 @@
  * sender is MIME-encoded (RFC 2047), which SES requires for the Source address.
  */
 import { SendEmailCommand, type SESClient, type SendEmailCommandInput } from '@aws-sdk/client-ses';
-import { DomainError, TransientError } from '../../errors';
+import { DomainError, EmailOutcomeUnknownError, EmailRejectedError, TransientError } from '../../errors';
 import type { Mailer, OutgoingEmail } from '../../ports';
 
-/** SES refused the message for good (rejected content, unverified sender, unknown configuration set...). */
-export class EmailRejectedError extends DomainError {
-  readonly name = 'EmailRejectedError';
-  readonly status = 502;
-}
+export { EmailRejectedError };
 
 export interface SesMailerOptions {
   client: SESClient;
@@ -33,9 +29,14 @@ export function formatSource(from: string): string {
   return `"${name.replace(/(["\\])/g, '\\$1')}" <${address}>`;
 }
 
-const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'ServiceUnavailable', 'InternalFailure']);
-/** Network failures before any answer: the SDK gives up after its own retries; may pass. */
-const NETWORK = new Set(['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+/** SES answered "not now" before taking the message: nothing went out, a retry may pass. */
+const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException']);
+/** No connection was ever made: nothing went out. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** The request may have reached SES and been accepted: a timeout or a connection lost mid-way. */
+const MID_WAY = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED']);
+/** A quota that does not come back within a task's retries: a refusal for today, reported like one. */
+const DAILY_QUOTA = /daily message quota exceeded/i;
 
 interface AwsError {
   name?: string;
@@ -44,22 +45,36 @@ interface AwsError {
   $metadata?: { httpStatusCode?: number };
 }
 
+/**
+ * Sorts an SES failure by what it says about the message:
+ * - refused for good before acceptance (4xx: MessageRejected for an unverified sender or a sandboxed
+ *   recipient, MailFromDomainNotVerified, a missing configuration set, sending paused, the daily quota):
+ *   EmailRejectedError;
+ * - not taken, may pass (throttling, no connection): TransientError;
+ * - may have been accepted (a timeout, a reset, a 5xx after the request went out): EmailOutcomeUnknownError,
+ *   a TransientError the notifier does not give its claim back for.
+ */
 export function translateSesError(err: unknown): unknown {
   if (err instanceof DomainError) return err;
   const e: AwsError = typeof err === 'object' && err !== null ? (err as AwsError) : {};
   const status = e.$metadata?.httpStatusCode ?? 0;
   const name = e.name ?? '';
-  if (THROTTLING.has(name) || /maximum sending rate exceeded/i.test(e.message ?? '') || status >= 500 || NETWORK.has(name) || NETWORK.has(e.code ?? '')) {
-    return new TransientError(
-      { zh: '邮件服务暂时不可用，稍后重试', en: `SES is temporarily unavailable (${name || status})` },
-      { cause: name, status },
+  const code = e.code ?? '';
+  const details = { cause: name || code, status };
+  if (DAILY_QUOTA.test(e.message ?? '')) {
+    return new EmailRejectedError({ zh: '已达到邮件服务当日发送上限', en: `SES refused the email: the daily sending quota is used up (${name})` }, details);
+  }
+  if (THROTTLING.has(name) || /maximum sending rate exceeded/i.test(e.message ?? '') || NOT_CONNECTED.has(code) || NOT_CONNECTED.has(name)) {
+    return new TransientError({ zh: '邮件服务暂时不可用，稍后重试', en: `SES is temporarily unavailable (${name || code || status})` }, details);
+  }
+  if (status >= 500 || MID_WAY.has(name) || MID_WAY.has(code)) {
+    return new EmailOutcomeUnknownError(
+      { zh: '邮件服务未答复，邮件可能已发出，稍后重试', en: `SES did not answer; the email may have gone out (${name || code || status})` },
+      details,
     );
   }
   if (status >= 400 && status < 500) {
-    return new EmailRejectedError(
-      { zh: '邮件服务拒绝了这封邮件', en: `SES rejected the email: ${name}: ${e.message ?? ''}` },
-      { cause: name, status },
-    );
+    return new EmailRejectedError({ zh: '邮件服务拒绝了这封邮件', en: `SES rejected the email: ${name}: ${e.message ?? ''}` }, details);
   }
   return err;
 }
