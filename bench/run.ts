@@ -6,7 +6,7 @@
  *   npm run bench -- bundles   [--functions a,b] [--runs 7]
  *   npm run bench -- simulator [--units 10,100]
  *   npm run bench -- api       [--units 200] [--requests 1000] [--concurrency 8] [--warmup 20]
- *   npm run bench -- dashboard [--units 2800] [--limit 100]
+ *   npm run bench -- dashboard [--units 2800] [--limit 50,100]
  */
 import { parseArgs } from 'node:util';
 import { benchApi } from './api';
@@ -39,7 +39,7 @@ const list = (raw: string | undefined) => raw?.split(',').map((s) => s.trim()).f
 const benches: Record<string, () => Promise<string>> = {
   api: () => benchApi({ units: int('units'), requests: int('requests'), concurrency: int('concurrency'), warmup: int('warmup') }),
   bundles: () => benchBundles({ functions: list(values.functions), runs: int('runs') }),
-  dashboard: () => benchDashboard({ units: int('units'), limit: int('limit') }),
+  dashboard: () => benchDashboard({ units: int('units'), limits: list(values.limit)?.map(Number) }),
   simulator: () => benchSimulator({ units: list(values.units)?.map(Number) }),
 };
 for (const name of positionals.length ? positionals : Object.keys(benches)) {

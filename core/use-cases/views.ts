@@ -24,7 +24,20 @@ function daysBetween(loaded: LoadedPlan, from: string, to: string): number {
   return Math.max(0, Math.round(DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days));
 }
 
-const beijing = (iso: string) => ({ iso, beijing: formatBeijing(iso, 'iso'), zh: formatBeijing(iso, 'datetime', 'zh'), en: formatBeijing(iso, 'datetime', 'en') });
+/**
+ * An instant in its three Beijing forms. A dashboard page formats the same deadlines for every unit: the
+ * forms are kept (pure, a few thousand distinct instants a cycle) rather than formatted again per row.
+ */
+const formatted = new Map<string, { iso: string; beijing: string; zh: string; en: string }>();
+const beijing = (iso: string) => {
+  let f = formatted.get(iso);
+  if (!f) {
+    if (formatted.size >= 20_000) formatted.clear();
+    f = { iso, beijing: formatBeijing(iso, 'iso'), zh: formatBeijing(iso, 'datetime', 'zh'), en: formatBeijing(iso, 'datetime', 'en') };
+    formatted.set(iso, f);
+  }
+  return { ...f };
+};
 
 interface DeliverableFacts {
   schedule: Schedule;
