@@ -157,9 +157,24 @@ export type DashboardFilter = (typeof DASHBOARD_FILTERS)[number];
 
 type UnitRow = ReturnType<typeof unitRow>;
 
+/**
+ * A unit's schedule with its extensions, kept per plan and set of extended last days: a page meets the
+ * same few extended schedules on every request, and deriving one walks the whole calendar.
+ */
+const extendedSchedules = new WeakMap<LoadedPlan, Map<string, Schedule>>();
+function scheduleWith(loaded: LoadedPlan, extensions: readonly Extension[]): Schedule {
+  if (extensions.length === 0) return loaded.schedule;
+  const key = JSON.stringify(Object.entries(extendedLastDays(extensions)).sort());
+  let byKey = extendedSchedules.get(loaded);
+  if (!byKey) extendedSchedules.set(loaded, (byKey = new Map()));
+  let schedule = byKey.get(key);
+  if (!schedule) byKey.set(key, (schedule = unitSchedule(loaded, extensions)));
+  return schedule;
+}
+
 function unitRow(loaded: LoadedPlan, unit: Unit, facts: UnitFacts, now: number) {
   const view = {
-    schedule: unitSchedule(loaded, facts.extensions),
+    schedule: scheduleWith(loaded, facts.extensions),
     statuses: new Map(facts.statuses.map((s) => [s.deliverableId, s])),
     messages: facts.messages,
   };
@@ -194,15 +209,19 @@ async function cycleTotals(ctx: Context, loaded: LoadedPlan, now: number) {
   let missing = slots.filter((d) => !isOnTime(now, d.dueAt)).reduce((n, d) => n + units - sent(d.deliverableId), 0);
   const byUnit = new Map<string, Extension[]>();
   for (const e of extensions) byUnit.set(e.unitId, [...(byUnit.get(e.unitId) ?? []), e]);
+  const differs: Array<{ unitId: string; deliverableId: string; pastForUnit: boolean }> = [];
   for (const [unitId, own] of byUnit) {
-    const mine = unitSchedule(loaded, own).phases.flatMap((p) => p.deliverables);
+    const mine = scheduleWith(loaded, own).phases.flatMap((p) => p.deliverables);
     for (const d of slots) {
-      const pastForAll = !isOnTime(now, d.dueAt);
       const pastForUnit = !isOnTime(now, mine.find((m) => m.deliverableId === d.deliverableId)!.dueAt);
-      if (pastForAll === pastForUnit || (await ctx.repo.getDeliverableStatus(cycleId, unitId, d.deliverableId))) continue;
-      missing += pastForUnit ? 1 : -1;
+      if (pastForUnit !== !isOnTime(now, d.dueAt)) differs.push({ unitId, deliverableId: d.deliverableId, pastForUnit });
     }
   }
+  // Only a unit that sent nothing changes the count: counted missing against the plan's deadline, not its own, or the reverse.
+  const sentAlready = await Promise.all(differs.map((x) => ctx.repo.getDeliverableStatus(cycleId, x.unitId, x.deliverableId)));
+  differs.forEach((x, i) => {
+    if (!sentAlready[i]) missing += x.pastForUnit ? 1 : -1;
+  });
   const sum = (key: 'onTime' | 'late') => Object.values(counters.firstVersions).reduce((n, t) => n + t[key], 0);
   return { units, submittedOnTime: sum('onTime'), submittedLate: sum('late'), missing, qualified: counters.outcomes.qualified ?? 0 };
 }
