@@ -15,9 +15,13 @@ import { simulate } from '../local/simulate';
 
 const ROOT = join(import.meta.dirname, '..');
 
-export async function benchSimulator(): Promise<string> {
-  const arg = process.argv.indexOf('--units');
-  const sizes = (arg > 0 ? process.argv[arg + 1] : '10,100').split(',').map(Number);
+export interface SimulatorOptions {
+  /** Plan sizes; the example's own size (10) runs the example with its scenario. @default [10, 100] */
+  units?: number[];
+}
+
+export async function benchSimulator(opts: SimulatorOptions = {}): Promise<string> {
+  const sizes = opts.units ?? [10, 100];
   const base = validatePlan(JSON.parse(readFileSync(join(ROOT, 'plans/nanping-2016.json'), 'utf8')));
   if (!base.ok) throw new Error('the example plan does not validate');
   const rows: string[] = [];

@@ -84,6 +84,9 @@ export const REPOSITORY_ACCESS = {
   listCycleExtensions: 'read',
   setUnitRun: 'write',
   getUnitRun: 'read',
+  // The paged dashboard: one unit's own partition, and the cycle's counters.
+  readUnitFacts: 'read',
+  getCycleTotals: 'read',
 } as const satisfies Record<keyof CycleRepository, 'read' | 'write'>;
 
 /** The repository methods that need table write access (PutItem, UpdateItem, DeleteItem, conditional writes). */

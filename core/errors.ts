@@ -18,8 +18,9 @@ export abstract class DomainError extends Error {
 
 /** A plan, an event or a request that does not pass validation. `problems` name each field and rule. */
 export class ValidationError extends DomainError {
-  readonly name = 'ValidationError';
-  readonly status = 400;
+  readonly name: string = 'ValidationError';
+  /** 400; a subclass may answer another 4xx with the same problems (VersionTooLargeError: 413). */
+  readonly status: number = 400;
   constructor(
     readonly problems: Array<{ path: string; rule: string; message: Bilingual }>,
     text: Bilingual = { zh: '输入有误', en: 'Invalid input' },
@@ -106,3 +107,12 @@ export class EmailRejectedError extends DomainError {
  * the message until its lease runs out, so no retry sends it while the first attempt may have.
  */
 export class EmailOutcomeUnknownError extends TransientError {}
+
+/**
+ * A version that passed the API's body limit but would not fit in one stored record (DynamoDB's 400 KB item
+ * limit): refused before anything is written, with problems naming the parts that take the room.
+ */
+export class VersionTooLargeError extends ValidationError {
+  override readonly name = 'VersionTooLargeError';
+  override readonly status = 413;
+}

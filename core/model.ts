@@ -72,6 +72,8 @@ export interface SelfAssessmentFigures {
   coverage: number | null;
   /** qualified / created (合格率), 0..1; null when nothing is created. */
   passRate: number | null;
+  /** The plan's targets it was measured against (plan.targets), 0..1 like the figures. Absent on versions stored before targets were in the plan. */
+  targets?: { coverage: number; passRate: number };
   /** Standard and bonus points minus deductions, as the county scored itself. */
   selfScore: number;
   /** The rubric's total. */
@@ -83,7 +85,7 @@ export interface SelfAssessment {
   scores: SelfScore[];
   roster: RosterEntry[];
   figures: SelfAssessmentFigures;
-  /** Where it falls short (coverage < 90 %, pass rate < 80 %, items not scored): shown before the county confirms, kept with the version. */
+  /** Where it falls short (coverage or pass rate below the plan's targets, items not scored): shown before the county confirms, kept with the version. */
   findings: Problem[];
 }
 

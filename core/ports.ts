@@ -116,6 +116,34 @@ export interface CycleRepository {
   getUnitRun(cycleId: string, unitId: string): Promise<string | null>;
 }
 
+// ---- The dashboard's reads: a page of units from their own partitions, the cycle's totals from counters ----
+
+/** What one unit's dashboard row is built from: everything about the unit but its versions, tokens, uploads and audit. */
+export interface UnitFacts {
+  statuses: DeliverableStatus[];
+  messages: LedgerEntry[];
+  /** By round. */
+  decisions: ReviewDecision[];
+  outcome: UnitOutcomeRecord | null;
+  /** Oldest grant first. */
+  extensions: Extension[];
+}
+
+/** Counters of the whole cycle, kept by the repository as it writes (never by reading every unit). */
+export interface CycleTotals {
+  /** Per deliverable: how many units' first version came on time, and late. */
+  firstVersions: Record<string, { onTime: number; late: number }>;
+  /** Per outcome: how many units have it recorded. */
+  outcomes: Partial<Record<UnitOutcomeStatus, number>>;
+}
+
+export interface CycleRepository {
+  /** One unit's facts for the dashboard (one request on DynamoDB). */
+  readUnitFacts(cycleId: string, unitId: string): Promise<UnitFacts>;
+  /** The cycle's counters: addSubmission counts a deliverable's first version, recordOutcome the first outcome. */
+  getCycleTotals(cycleId: string): Promise<CycleTotals>;
+}
+
 export interface OutgoingEmail {
   from: string;
   to: string[];

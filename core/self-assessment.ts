@@ -6,16 +6,13 @@
  * Two kinds of result:
  * - errors: the input cannot stand (an item the rubric does not have, a score above the item's maximum, a
  *   community both not created and qualified, a name twice). A submission with errors is refused (400).
- * - findings: where the county falls short of the campaign's targets (coverage below 90 %, pass rate below
- *   80 %) or left an item unscored. The county sees them before it confirms; they are kept with the version.
+ * - findings: where the county falls short of the plan's targets (`plan.targets`: coverage at least 90 %,
+ *   pass rate at least 80 % in Nanping's plan) or left an item unscored. The county sees them before it
+ *   confirms; they are kept with the version, with the targets it was measured against.
  */
 import type { Plan } from './plan/schema';
 import type { RosterEntry, SelfAssessmentFigures, SelfScore } from './model';
 import { makeProblem, type Problem } from './validation';
-
-/** The campaign's targets (DOMAIN.md): coverage of communities at least 90 %, pass rate of created ones at least 80 %. */
-export const COVERAGE_TARGET = 0.9;
-export const PASS_RATE_TARGET = 0.8;
 
 export interface SelfAssessmentInput {
   narrative: string;
@@ -79,6 +76,8 @@ export function assessSelfAssessment(plan: Plan, input: SelfAssessmentInput): { 
     }
   });
 
+  const { coveragePercent, passRatePercent } = plan.targets;
+  const targets = { coverage: coveragePercent / 100, passRate: passRatePercent / 100 };
   const communities = input.roster.length;
   const created = input.roster.filter((r) => r.created).length;
   const qualified = input.roster.filter((r) => r.created && r.qualified).length;
@@ -86,25 +85,25 @@ export function assessSelfAssessment(plan: Plan, input: SelfAssessmentInput): { 
   const passRate = created ? qualified / created : null;
   if (communities === 0) {
     findings.push(makeProblem('selfAssessment.roster', 'roster-empty', { zh: '社区（村）名单为空，无法计算创建覆盖率', en: 'the roster is empty, so coverage cannot be computed' }));
-  } else if (coverage! < COVERAGE_TARGET) {
+  } else if (coverage! < targets.coverage) {
     findings.push(
       makeProblem('selfAssessment.roster', 'coverage-below-target', {
-        zh: `创建覆盖率 ${percent(coverage!)}（${created}/${communities}），低于 90% 的要求`,
-        en: `coverage ${percent(coverage!)} (${created}/${communities}) is below the 90% target`,
+        zh: `创建覆盖率 ${percent(coverage!)}（${created}/${communities}），低于 ${coveragePercent}% 的要求`,
+        en: `coverage ${percent(coverage!)} (${created}/${communities}) is below the ${coveragePercent}% target`,
       }),
     );
   }
-  if (created > 0 && passRate! < PASS_RATE_TARGET) {
+  if (created > 0 && passRate! < targets.passRate) {
     findings.push(
       makeProblem('selfAssessment.roster', 'pass-rate-below-target', {
-        zh: `合格率 ${percent(passRate!)}（${qualified}/${created}），低于 80% 的要求`,
-        en: `pass rate ${percent(passRate!)} (${qualified}/${created}) is below the 80% target`,
+        zh: `合格率 ${percent(passRate!)}（${qualified}/${created}），低于 ${passRatePercent}% 的要求`,
+        en: `pass rate ${percent(passRate!)} (${qualified}/${created}) is below the ${passRatePercent}% target`,
       }),
     );
   }
 
   return {
-    figures: { communities, created, qualified, coverage, passRate, selfScore: round1(selfScore), total: plan.rubric.total },
+    figures: { communities, created, qualified, coverage, passRate, targets, selfScore: round1(selfScore), total: plan.rubric.total },
     findings,
     errors,
   };

@@ -14,7 +14,9 @@ import { grantExtension } from '../core/use-cases/extensions';
 import { decideReview } from '../core/use-cases/review';
 import { submitDeliverable } from '../core/use-cases/submissions';
 import type { SelfAssessmentInput } from '../core/self-assessment';
-import { problemsFromIssues, formatProblems } from '../core/validation';
+import { ValidationError } from '../core/errors';
+import { localDateOf } from '../core/time';
+import { formatProblems, makeProblem, problemsFromIssues, type Problem } from '../core/validation';
 
 const DAY = 86_400_000;
 
@@ -38,7 +40,7 @@ const resubmission = z.union([z.literal('never'), z.strictObject({ afterDays: z.
 /** The city grants an extension (延期) at an absolute instant, e.g. `"at": "2016-11-03T15:00:00+08:00"`. */
 const extension = z.strictObject({
   deliverableId: z.string(),
-  at: z.string().check(z.refine((s) => /T\d{2}:\d{2}/.test(s) && !Number.isNaN(Date.parse(s)), { message: 'date-time' })),
+  at: z.string().check(z.refine((s) => /T\d{2}:\d{2}/.test(s) && !Number.isNaN(Date.parse(s)), { message: 'datetime' })),
   /** The new last day, YYYY-MM-DD in Beijing. */
   lastDay: localDate,
   reason: z.string().check(z.minLength(1), z.maxLength(500)),
@@ -67,11 +69,110 @@ export type Action =
   | { at: number; kind: 'decide'; unitId: string; round: number; outcome: 'approved' | 'returned'; reason?: string }
   | { at: number; kind: 'extend'; unitId: string; deliverableId: string; lastDay: string; reason: string };
 
-export async function loadScenario(path: string): Promise<Scenario> {
-  const raw = JSON.parse(await readFile(path, 'utf8'));
+/**
+ * A scenario that cannot be played: every problem with its path into the file and its rule, zh-CN first and
+ * English (the message carries both, so whoever prints it shows them; no stack trace is needed).
+ */
+export class ScenarioError extends ValidationError {
+  override readonly name = 'ScenarioError';
+  constructor(
+    readonly file: string | null,
+    problems: Problem[],
+  ) {
+    super(problems, { zh: `场景有误${file ? `：${file}` : ''}`, en: `the scenario is invalid${file ? `: ${file}` : ''}` });
+    this.message = `${this.text.zh} / ${this.text.en}\n${formatProblems(problems, 'both')}`;
+  }
+}
+
+/**
+ * The scenario's shape, then, with the plan, what it names: units and deliverables of the plan (an unknown
+ * deliverable was silently never submitted), and extensions the city could grant (a later last day, not
+ * after the review's last day, granted before the review closes), the rules grantExtension applies.
+ */
+export function validateScenario(raw: unknown, plan?: Plan): { ok: true; scenario: Scenario } | { ok: false; problems: Problem[] } {
   const parsed = scenarioSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`scenario ${path}:\n${formatProblems(problemsFromIssues(parsed.error.issues, raw), 'zh')}`);
-  return parsed.data;
+  if (!parsed.success) return { ok: false, problems: problemsFromIssues(parsed.error.issues, raw) };
+  const problems = plan ? scenarioAgainstPlan(parsed.data, plan) : [];
+  return problems.length ? { ok: false, problems } : { ok: true, scenario: parsed.data };
+}
+
+function scenarioAgainstPlan(scenario: Scenario, plan: Plan): Problem[] {
+  const problems: Problem[] = [];
+  const schedule = deriveSchedule(plan);
+  const slots = new Map(schedule.phases.flatMap((p) => p.deliverables).map((d) => [d.deliverableId, d.lastDay]));
+  const ids = [...slots.keys()];
+  const reviewLastDay = localDateOf(schedule.review.closesAt);
+  const unknownDeliverable = (path: PropertyKey[], id: string) =>
+    problems.push(
+      makeProblem(path, 'unknown-deliverable', {
+        zh: `计划中没有报送材料“${id}”，应为 ${ids.join('、')} 之一${path.includes('submissions') ? '，或 "*"（全部）' : ''}`,
+        en: `the plan has no deliverable "${id}"; expected one of ${ids.join(', ')}${path.includes('submissions') ? ', or "*" (every one)' : ''}`,
+      }),
+    );
+  const behaviourRules = (b: Behaviour, base: PropertyKey[]) => {
+    for (const id of Object.keys(b.submissions ?? {})) if (id !== '*' && !slots.has(id)) unknownDeliverable([...base, 'submissions', id], id);
+    const lastDays = new Map(slots);
+    (b.extensions ?? []).forEach((x, i) => {
+      const at = [...base, 'extensions', i];
+      if (!slots.has(x.deliverableId)) return unknownDeliverable([...at, 'deliverableId'], x.deliverableId);
+      const current = lastDays.get(x.deliverableId)!;
+      if (x.lastDay <= current) {
+        problems.push(makeProblem([...at, 'lastDay'], 'not-later', { zh: `应晚于现行截止日 ${current}`, en: `must be after the current last day, ${current}` }));
+      } else if (x.lastDay > reviewLastDay) {
+        problems.push(makeProblem([...at, 'lastDay'], 'after-review', { zh: `不能晚于初评结束日 ${reviewLastDay}`, en: `must not be after the review's last day, ${reviewLastDay}` }));
+      } else {
+        lastDays.set(x.deliverableId, x.lastDay);
+      }
+      if (Date.parse(x.at) > Date.parse(schedule.review.closesAt)) {
+        problems.push(
+          makeProblem([...at, 'at'], 'review-closed', { zh: `初评阶段已于 ${reviewLastDay} 结束，之后不能再延期`, en: `the preliminary review closes on ${reviewLastDay}; no extension can be granted after it` }),
+        );
+      }
+    });
+    const rounds = b.reviews?.length ?? 0;
+    if (rounds > plan.review.maxRounds) {
+      problems.push(
+        makeProblem([...base, 'reviews'], 'too-many-rounds', {
+          zh: `计划最多进行 ${plan.review.maxRounds} 轮初评，此处写了 ${rounds} 轮`,
+          en: `the plan allows at most ${plan.review.maxRounds} review rounds; this names ${rounds}`,
+        }),
+      );
+    }
+  };
+  behaviourRules(scenario.default, ['default']);
+  for (const [id, b] of Object.entries(scenario.units)) {
+    if (!plan.units.some((u) => u.id === id)) {
+      const sample = plan.units.slice(0, 5).map((u) => u.id);
+      const more = plan.units.length > 5 ? '…' : '';
+      problems.push(
+        makeProblem(['units', id], 'unknown-unit', {
+          zh: `计划中没有单位“${id}”（计划中的单位如 ${sample.join('、')}${more}）`,
+          en: `the plan has no unit "${id}" (its units are such as ${sample.join(', ')}${more})`,
+        }),
+      );
+    } else {
+      behaviourRules(b, ['units', id]);
+    }
+  }
+  return problems;
+}
+
+/** Reads, parses and validates a scenario file (against the plan when given); a ScenarioError names every problem. */
+export async function loadScenario(path: string, plan?: Plan): Promise<Scenario> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const problem =
+      err instanceof SyntaxError
+        ? makeProblem('', 'json', { zh: `不是有效的 JSON：${err.message}`, en: `not valid JSON: ${err.message}` })
+        : makeProblem('', 'file', { zh: `无法读取文件（${err.code ?? err.message}）`, en: `cannot read the file (${err.code ?? err.message})` });
+    throw new ScenarioError(path, [problem]);
+  }
+  const checked = validateScenario(raw, plan);
+  if (!checked.ok) throw new ScenarioError(path, checked.problems);
+  return checked.scenario;
 }
 
 /** Every unit submits everything two days early and the city approves after a day: the default for generated plans. */
@@ -82,15 +183,16 @@ export const allGoodScenario: Scenario = {
 };
 
 /**
- * Compiles the scenario into actions. Unknown unit ids are an error (a scenario names units of its plan).
+ * Compiles the scenario into actions. What the plan does not have (a unit, a deliverable) or would refuse (an
+ * extension) is a ScenarioError naming each problem (see validateScenario).
  * The review chain is computed up front: round 1 is decided `afterDays` after the later of the review's
  * opening and the submission; a returned round is resubmitted `afterDays` after the decision (the
  * rectification notice goes out at the decision), and the next round is decided after that. A unit's
  * extensions become 'extend' actions at their instants, and its timings count from its extended deadlines.
  */
 export function compileScenario(scenario: Scenario, plan: Plan, schedule: Schedule): Action[] {
-  const unknown = Object.keys(scenario.units).filter((id) => !plan.units.some((u) => u.id === id));
-  if (unknown.length) throw new Error(`scenario names units not in the plan: ${unknown.join(', ')}`);
+  const problems = scenarioAgainstPlan(scenario, plan);
+  if (problems.length) throw new ScenarioError(null, problems);
   const actions: Action[] = [];
   for (const unit of plan.units) {
     const own: Behaviour = scenario.units[unit.id] ?? {};

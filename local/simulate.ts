@@ -4,6 +4,10 @@
  *
  *   npm run simulate -- --plan plans/nanping-2016.json [--scenario FILE] [--json] [--restart-at ISO]
  *
+ * A scenario is checked against the plan before anything starts: a problem names its path in the file and
+ * its rule, in zh-CN and English, and the command exits 1 without a stack trace. On a terminal, stderr shows
+ * the progress (simulated date, executions, emails) while it runs.
+ *
  * Everything runs through the real path: the state machines synthesized by CDK, the handlers, DynamoDB
  * Local, the SES emulator, the Step Functions endpoint over HTTP. Scenario actions call the same use cases
  * the HTTP API exposes, over the wire.
@@ -14,10 +18,11 @@ import { parseArgs } from 'node:util';
 import { loadPlanFile } from '../core/plan/load';
 import type { Plan } from '../core/plan/schema';
 import { deriveSchedule } from '../core/plan/schedule';
-import { atLocalTime } from '../core/time';
-import { formatProblems } from '../core/validation';
+import { ValidationError } from '../core/errors';
+import { atLocalTime, formatBeijing } from '../core/time';
+import { formatProblems, makeProblem } from '../core/validation';
 import { startCycle } from '../core/use-cases/cycle';
-import { allGoodScenario, compileScenario, loadScenario, performAction, type Scenario } from './scenario';
+import { allGoodScenario, compileScenario, loadScenario, performAction, ScenarioError, type Scenario } from './scenario';
 import { readTimeline, formatTimeline, type TimelineEvent } from './timeline';
 import { REPO_ROOT, startTwin, type Twin } from './twin';
 
@@ -44,6 +49,41 @@ export interface SimulationOptions {
   /** Stop every execution at this instant and start the cycle again (as a redeploy would), to show restart safety. */
   restartAt?: number;
   keepHistory?: boolean;
+  /** Called about once a second of wall time while the year runs (the command prints it on a terminal). */
+  onProgress?: (p: SimulationProgress) => void;
+}
+
+export interface SimulationProgress {
+  /** The simulated instant. */
+  now: number;
+  executions: number;
+  emails: number;
+  /** Scripted actions played so far, of all. */
+  actions: { done: number; total: number };
+}
+
+/** Emails the SES emulator has received, read incrementally (`/store?since=`, seconds of the twin's clock). */
+function emailCounter(sesEndpoint: string) {
+  let count = 0;
+  let lastAt = 0;
+  let seenAtLast = new Set<string>();
+  return async () => {
+    const res = await fetch(`${sesEndpoint}/store?since=${lastAt}`);
+    if (!res.ok) return count;
+    for (const e of ((await res.json()) as { emails: Array<{ messageId: string; at: number }> }).emails) {
+      if (e.at < lastAt || (e.at === lastAt && seenAtLast.has(e.messageId))) continue;
+      if (e.at > lastAt) [lastAt, seenAtLast] = [e.at, new Set()];
+      seenAtLast.add(e.messageId);
+      count++;
+    }
+    return count;
+  };
+}
+
+/** A problem's worth of text for the error list: a ValidationError names each field and rule, in both languages. */
+function describeError(e: Error): string {
+  if (e instanceof ValidationError) return `${e.name}: ${e.text.zh} / ${e.text.en}\n${formatProblems(e.problems, 'both').replace(/^/gm, '    ')}`;
+  return `${e.name}: ${e.message}`;
 }
 
 /** Runs one simulation on a fresh twin (in-memory DynamoDB, free ports) and closes it. */
@@ -57,16 +97,35 @@ export async function simulate(opts: SimulationOptions): Promise<SimulationResul
   const errors: string[] = [];
   try {
     const actions = compileScenario(opts.scenario, plan, schedule);
+    let done = 0;
     const whenClockReaches = (at: number, what: string, run: () => Promise<unknown>) =>
       twin.clock
         .sleepUntil(at)
         .then(() => twin.clock.track(run))
-        .catch((e: Error) => errors.push(`${new Date(at).toISOString()} ${what}: ${e.name}: ${e.message}`));
+        .catch((e: Error) => errors.push(`${new Date(at).toISOString()} ${what}: ${describeError(e)}`))
+        .finally(() => done++);
     for (const a of actions) void whenClockReaches(a.at, `${a.kind} ${a.unitId}`, () => performAction(twin.ctx, plan.cycleId, a));
     if (opts.restartAt !== undefined) void whenClockReaches(opts.restartAt, 'restart', () => restartCycle(twin, plan));
 
-    await twin.clock.track(() => startCycle(twin.ctx, { plan, startedBy: 'city-admin' }));
-    await twin.clock.runUntilIdle();
+    // Progress on the wall clock (timers stay real; only Date follows the twin's clock).
+    const countEmails = emailCounter(twin.endpoints.ses);
+    let reporting = false;
+    const progress = opts.onProgress
+      ? setInterval(() => {
+          if (reporting) return;
+          reporting = true;
+          void countEmails()
+            .then((n) => opts.onProgress!({ now: twin.clock.now(), executions: twin.engine.counters().executions, emails: n, actions: { done, total: actions.length } }))
+            .catch(() => {})
+            .finally(() => (reporting = false));
+        }, 1000)
+      : undefined;
+    try {
+      await twin.clock.track(() => startCycle(twin.ctx, { plan, startedBy: 'city-admin' }));
+      await twin.clock.runUntilIdle();
+    } finally {
+      clearInterval(progress);
+    }
 
     const running = [
       ...(await twin.engine.listExecutions({ stateMachineArn: twin.cycleStateMachineArn, statusFilter: 'RUNNING' })).executions,
@@ -133,12 +192,21 @@ async function main() {
   }
   const defaultScenario = join(REPO_ROOT, 'scenarios', basename(values.plan!));
   const scenarioPath = values.scenario ?? (existsSync(defaultScenario) ? defaultScenario : undefined);
-  const scenario = scenarioPath ? await loadScenario(scenarioPath) : allGoodScenario;
+  const scenario = scenarioPath ? await loadScenario(scenarioPath, loaded.plan) : allGoodScenario;
+  const restartAt = values['restart-at'] === undefined ? undefined : Date.parse(values['restart-at']);
+  if (restartAt !== undefined && Number.isNaN(restartAt)) {
+    throw new ValidationError([
+      makeProblem('--restart-at', 'format.datetime', { zh: '应为 ISO 日期时间，如 2016-11-12T12:00:00+08:00', en: 'must be an ISO date-time such as 2016-11-12T12:00:00+08:00' }),
+    ], { zh: '参数有误', en: 'invalid argument' });
+  }
+  const tty = process.stderr.isTTY === true;
   const result = await simulate({
     plan: loaded.plan,
     scenario,
-    restartAt: values['restart-at'] ? Date.parse(values['restart-at']) : undefined,
+    restartAt,
+    onProgress: tty ? (p) => process.stderr.write(`\r\x1b[K${progressLine(p)}`) : undefined,
   });
+  if (tty) process.stderr.write('\r\x1b[K');
   if (values.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else {
@@ -155,9 +223,22 @@ async function main() {
   }
 }
 
+/** `模拟时间 2016年6月1日 09:00 · 执行 2,801 · 邮件 12,345 · 动作 3/40 | simulated ...`: one line, rewritten in place. */
+export function progressLine(p: SimulationProgress): string {
+  const n = (v: number) => v.toLocaleString('en');
+  const at = new Date(p.now).toISOString();
+  return (
+    `模拟时间 ${formatBeijing(at, 'datetime', 'zh')} · 执行 ${n(p.executions)} · 邮件 ${n(p.emails)} · 动作 ${n(p.actions.done)}/${n(p.actions.total)}` +
+    ` | simulated ${formatBeijing(at, 'datetime', 'en')}, executions ${n(p.executions)}, emails ${n(p.emails)}`
+  );
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) {
   main().catch((e) => {
-    console.error(e);
+    // What a person can fix (a scenario, an argument) is said in both languages with its path and rule; a bug keeps its stack.
+    if (e instanceof ScenarioError) console.error(e.message);
+    else if (e instanceof ValidationError) console.error(`${e.text.zh} / ${e.text.en}\n${formatProblems(e.problems, 'both')}`);
+    else console.error(e);
     process.exit(1);
   });
 }

@@ -158,6 +158,18 @@ export const planSchema = z.strictObject({
     /** How many review rounds at most (first review plus resubmissions). */
     maxRounds: z._default(int(1, 5), 3),
   }),
+  /**
+   * The targets a unit's self-assessment is measured against, in whole percent: 创建覆盖率 (created
+   * communities of all) and 合格率 (qualified of the created ones). Nanping's plan asks 90 and 80 (DOMAIN.md);
+   * other offices set their own. The defaults keep older plan files valid.
+   */
+  targets: z._default(
+    z.strictObject({
+      coveragePercent: z._default(int(1, 100), 90),
+      passRatePercent: z._default(int(1, 100), 80),
+    }),
+    { coveragePercent: 90, passRatePercent: 80 },
+  ),
   /** The day the qualifying list goes to the province (上报省局), at `notices.sendAt`. */
   forwardToProvince: z.strictObject({ on: localDate }),
   rubric: z.strictObject({

@@ -5,8 +5,10 @@
  */
 import { DateTime } from 'luxon';
 import { DOWNLOAD_LINK_SECONDS } from '../documents';
-import { NotFoundError } from '../errors';
+import { NotFoundError, ValidationError } from '../errors';
 import type { DeliverableStatus, Extension, LedgerEntry, ReviewDecision, SubmissionVersion, UnitOutcomeRecord } from '../model';
+import type { UnitFacts } from '../ports';
+import { makeProblem } from '../validation';
 import type { Deliverable, Unit } from '../plan/schema';
 import type { Schedule } from '../plan/schedule-schema';
 import { formatBeijing, isOnTime, localDateOf } from '../time';
@@ -22,7 +24,20 @@ function daysBetween(loaded: LoadedPlan, from: string, to: string): number {
   return Math.max(0, Math.round(DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days));
 }
 
-const beijing = (iso: string) => ({ iso, beijing: formatBeijing(iso, 'iso'), zh: formatBeijing(iso, 'datetime', 'zh'), en: formatBeijing(iso, 'datetime', 'en') });
+/**
+ * An instant in its three Beijing forms. A dashboard page formats the same deadlines for every unit: the
+ * forms are kept (pure, a few thousand distinct instants a cycle) rather than formatted again per row.
+ */
+const formatted = new Map<string, { iso: string; beijing: string; zh: string; en: string }>();
+const beijing = (iso: string) => {
+  let f = formatted.get(iso);
+  if (!f) {
+    if (formatted.size >= 20_000) formatted.clear();
+    f = { iso, beijing: formatBeijing(iso, 'iso'), zh: formatBeijing(iso, 'datetime', 'zh'), en: formatBeijing(iso, 'datetime', 'en') };
+    formatted.set(iso, f);
+  }
+  return { ...f };
+};
 
 interface DeliverableFacts {
   schedule: Schedule;
@@ -127,79 +142,120 @@ export async function unitOverview(ctx: Context, input: { cycleId: string; unitI
     unit: unitInfo(unit),
     now: beijing(new Date(now).toISOString()),
     dayCounting: loaded.plan.notices.dayCounting,
+    targets: loaded.plan.targets,
     phases: phasesView(loaded, facts, now, new Set(Object.keys(extendedLastDays(extensions)))),
     review: reviewView(loaded, decisions, outcome),
     extensions,
   };
 }
 
-/** The city's dashboard: every unit by phase (status, on time / late / missing, days overdue, reminders sent). */
-export async function dashboard(ctx: Context, input: { cycleId: string }) {
+/** How many units one dashboard page shows: 100 rows of a 2,800-unit plan stay far below 1 MB (bench/RESULTS.md). */
+export const DASHBOARD_PAGE = { default: 50, max: 100 } as const;
+/** Which units of a page to show: a deliverable missing or late, a review round returned, the outcome qualified or not. */
+export const DASHBOARD_FILTERS = ['missing', 'late', 'returned', 'qualified', 'not-qualified'] as const;
+export type DashboardFilter = (typeof DASHBOARD_FILTERS)[number];
+
+type UnitRow = ReturnType<typeof unitRow>;
+
+/**
+ * A unit's schedule with its extensions, kept per plan and set of extended last days: a page meets the
+ * same few extended schedules on every request, and deriving one walks the whole calendar.
+ */
+const extendedSchedules = new WeakMap<LoadedPlan, Map<string, Schedule>>();
+function scheduleWith(loaded: LoadedPlan, extensions: readonly Extension[]): Schedule {
+  if (extensions.length === 0) return loaded.schedule;
+  const key = JSON.stringify(Object.entries(extendedLastDays(extensions)).sort());
+  let byKey = extendedSchedules.get(loaded);
+  if (!byKey) extendedSchedules.set(loaded, (byKey = new Map()));
+  let schedule = byKey.get(key);
+  if (!schedule) byKey.set(key, (schedule = unitSchedule(loaded, extensions)));
+  return schedule;
+}
+
+function unitRow(loaded: LoadedPlan, unit: Unit, facts: UnitFacts, now: number) {
+  const view = {
+    schedule: scheduleWith(loaded, facts.extensions),
+    statuses: new Map(facts.statuses.map((s) => [s.deliverableId, s])),
+    messages: facts.messages,
+  };
+  const phases = phasesView(loaded, view, now, new Set(Object.keys(extendedLastDays(facts.extensions))));
+  // The city's per-item scores stay on the unit's own page: a row says how each round went, not why.
+  const review = reviewView(loaded, facts.decisions.map(({ scores: _scores, ...d }) => d), facts.outcome);
+  return { ...unitInfo(unit), phases, review };
+}
+
+const matches = (row: UnitRow, filter: DashboardFilter | undefined): boolean => {
+  if (!filter) return true;
+  const states = row.phases.flatMap((p) => p.deliverables.map((d) => d.state));
+  if (filter === 'missing') return states.includes('missing');
+  if (filter === 'late') return states.includes('submitted-late');
+  if (filter === 'returned') return row.review.decisions.some((d) => d.outcome === 'returned');
+  if (filter === 'qualified') return row.review.outcome?.outcome === 'qualified';
+  return row.review.outcome !== null && row.review.outcome.outcome !== 'qualified';
+};
+
+/**
+ * The cycle's totals without reading every unit: counters the repository keeps as it writes (first versions
+ * on time and late per deliverable, outcomes), and "missing" derived from them and the clock: for each
+ * deliverable past its deadline, the units that sent nothing. A unit granted an extension is counted
+ * against its own deadline (the few extended units are read one by one).
+ */
+async function cycleTotals(ctx: Context, loaded: LoadedPlan, now: number) {
+  const { cycleId } = loaded.plan;
+  const [counters, extensions] = await Promise.all([ctx.repo.getCycleTotals(cycleId), ctx.repo.listCycleExtensions(cycleId)]);
+  const slots = loaded.schedule.phases.flatMap((p) => p.deliverables);
+  const units = loaded.plan.units.length;
+  const sent = (id: string) => (counters.firstVersions[id]?.onTime ?? 0) + (counters.firstVersions[id]?.late ?? 0);
+  let missing = slots.filter((d) => !isOnTime(now, d.dueAt)).reduce((n, d) => n + units - sent(d.deliverableId), 0);
+  const byUnit = new Map<string, Extension[]>();
+  for (const e of extensions) byUnit.set(e.unitId, [...(byUnit.get(e.unitId) ?? []), e]);
+  const differs: Array<{ unitId: string; deliverableId: string; pastForUnit: boolean }> = [];
+  for (const [unitId, own] of byUnit) {
+    const mine = scheduleWith(loaded, own).phases.flatMap((p) => p.deliverables);
+    for (const d of slots) {
+      const pastForUnit = !isOnTime(now, mine.find((m) => m.deliverableId === d.deliverableId)!.dueAt);
+      if (pastForUnit !== !isOnTime(now, d.dueAt)) differs.push({ unitId, deliverableId: d.deliverableId, pastForUnit });
+    }
+  }
+  // Only a unit that sent nothing changes the count: counted missing against the plan's deadline, not its own, or the reverse.
+  const sentAlready = await Promise.all(differs.map((x) => ctx.repo.getDeliverableStatus(cycleId, x.unitId, x.deliverableId)));
+  differs.forEach((x, i) => {
+    if (!sentAlready[i]) missing += x.pastForUnit ? 1 : -1;
+  });
+  const sum = (key: 'onTime' | 'late') => Object.values(counters.firstVersions).reduce((n, t) => n + t[key], 0);
+  return { units, submittedOnTime: sum('onTime'), submittedLate: sum('late'), missing, qualified: counters.outcomes.qualified ?? 0 };
+}
+
+/**
+ * The city's dashboard, one page of units at a time (plan order): each unit by phase (status, on time /
+ * late / missing, days overdue, reminders sent) and its review, built from the unit's own facts (one read
+ * per unit), with the whole cycle's totals from counters. `cursor` is the last unit of the previous page
+ * (`page.next`); a filter keeps the units of the page that match, so a filtered page may hold fewer than
+ * `limit` rows: follow `page.next` until it is null.
+ */
+export async function dashboard(ctx: Context, input: { cycleId: string; cursor?: string | null; limit?: number; filter?: DashboardFilter }) {
   const loaded = await ctx.loadPlan(input.cycleId);
   const { cycleId } = input;
-  const [submissions, messages, decisions, outcomes, extensions] = await Promise.all([
-    ctx.repo.listSubmissions(cycleId),
-    ctx.repo.listMessages(cycleId),
-    ctx.repo.listDecisions(cycleId),
-    ctx.repo.listOutcomes(cycleId),
-    ctx.repo.listCycleExtensions(cycleId),
-  ]);
-  const byUnit = <T extends { unitId: string | null }>(items: T[]) => {
-    const m = new Map<string, T[]>();
-    for (const i of items) if (i.unitId) m.set(i.unitId, [...(m.get(i.unitId) ?? []), i]);
-    return m;
-  };
-  const subs = byUnit(submissions);
-  const msgs = byUnit(messages);
-  const decs = byUnit(decisions);
-  const exts = byUnit(extensions);
-  const outs = new Map(outcomes.map((o) => [o.unitId, o]));
+  const limit = Math.min(Math.max(1, input.limit ?? DASHBOARD_PAGE.default), DASHBOARD_PAGE.max);
+  const cursor = input.cursor ?? null;
+  if (cursor !== null && !loaded.units.has(cursor)) {
+    throw new ValidationError([
+      makeProblem('cursor', 'unknown-cursor', { zh: `分页游标“${cursor}”不是本周期的单位，请从第一页重新读取`, en: `the cursor "${cursor}" is not a unit of this cycle; start again from the first page` }),
+    ]);
+  }
   const now = ctx.clock.now();
-  const units = loaded.plan.units.map((unit) => {
-    const unitExtensions: Extension[] = exts.get(unit.id) ?? [];
-    const facts = {
-      schedule: unitSchedule(loaded, unitExtensions),
-      statuses: statusesFrom(subs.get(unit.id) ?? []),
-      messages: msgs.get(unit.id) ?? [],
-    };
-    const phases = phasesView(loaded, facts, now, new Set(Object.keys(extendedLastDays(unitExtensions))));
-    const unitDecs = (decs.get(unit.id) ?? []).sort((a, b) => a.round - b.round);
-    return { ...unitInfo(unit), phases, review: reviewView(loaded, unitDecs, outs.get(unit.id) ?? null) };
-  });
-  const all = units.flatMap((u) => u.phases.flatMap((p) => p.deliverables));
-  const count = (state: DeliverableState) => all.filter((d) => d.state === state).length;
+  const [page, totals] = await Promise.all([ctx.repo.listUnits(cycleId, cursor, limit), cycleTotals(ctx, loaded, now)]);
+  const facts = await Promise.all(page.items.map((u) => ctx.repo.readUnitFacts(cycleId, u.id)));
+  const rows = page.items.map((unit, i) => unitRow(loaded, unit, facts[i], now));
   return {
     cycleId,
     title: loaded.plan.title,
     now: beijing(new Date(now).toISOString()),
-    totals: {
-      units: units.length,
-      submittedOnTime: count('submitted-on-time'),
-      submittedLate: count('submitted-late'),
-      missing: count('missing'),
-      qualified: outcomes.filter((o) => o.outcome === 'qualified').length,
-    },
-    units,
+    targets: loaded.plan.targets,
+    totals,
+    page: { cursor, limit, filter: input.filter ?? null, unitsRead: rows.length, next: page.cursor },
+    units: rows.filter((r) => matches(r, input.filter)),
   };
-}
-
-/** The statuses of one unit's deliverables from its versions (the dashboard reads versions cycle-wide, not status items). */
-function statusesFrom(versions: SubmissionVersion[]): Map<string, DeliverableStatus> {
-  const m = new Map<string, DeliverableStatus>();
-  for (const v of [...versions].sort((a, b) => a.version - b.version)) {
-    const s = m.get(v.deliverableId);
-    m.set(v.deliverableId, {
-      cycleId: v.cycleId,
-      unitId: v.unitId,
-      deliverableId: v.deliverableId,
-      latestVersion: v.version,
-      firstReceivedAt: s?.firstReceivedAt ?? v.receivedAt,
-      lastReceivedAt: v.receivedAt,
-      onTime: s ? s.onTime : v.onTime,
-      latestOnTime: v.onTime,
-    });
-  }
-  return m;
 }
 
 const versionSummary = (v: SubmissionVersion) => ({

@@ -5,7 +5,8 @@
 import * as z from 'zod/mini';
 import type { Capabilities } from '../../core/capabilities';
 
-const envSchema = z.object({
+/** Exported for tools that must name every variable (the bundle benchmark's stand-in environment). */
+export const envSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
   UNIT_STATE_MACHINE_ARN: z.optional(z.string().check(z.minLength(1))),
   CYCLE_STATE_MACHINE_ARN: z.optional(z.string().check(z.minLength(1))),

@@ -4,7 +4,7 @@
  *
  *   request -> 413 over 10 MB -> CORS preflight (answered here) -> route match (404) -> route throttle (429)
  *   -> JWT authorizer (401/403, the handler is not called) -> payload 2.0 event -> handler (timeout, 500)
- *   -> the handler's result translated to HTTP -> CORS headers.
+ *   -> Lambda's 6 MB response limit (500) -> the handler's result translated to HTTP -> CORS headers.
  *
  * Error bodies are API Gateway's own: `{"message":"Not Found"}`, `Unauthorized`, `Forbidden`,
  * `Too Many Requests`, `Request Entity Too Large`, `Internal Server Error`, `Service Unavailable`.
@@ -19,6 +19,27 @@ import { createJwtAuthorizer, stringifyClaims, type JwtAuthorizer, type JwtRoute
 
 /** API Gateway's payload limit for HTTP APIs. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/**
+ * Lambda's limit on a synchronous invocation's response, the serialized JSON the handler returns (6 MB as
+ * Lambda counts it). Over it Lambda fails the invocation (Function.ResponseSizeTooLarge) and the HTTP API
+ * answers 500 Internal Server Error.
+ */
+export const LAMBDA_MAX_RESPONSE_BYTES = 6_291_556;
+
+class ResponseTooLargeError extends Error {
+  override readonly name = 'Function.ResponseSizeTooLarge';
+  constructor() {
+    super(`Response payload size exceeded maximum allowed payload size (${LAMBDA_MAX_RESPONSE_BYTES} bytes).`);
+  }
+}
+
+/** Lambda takes JSON out: the response as it crosses the wire, refused over Lambda's limit. */
+function lambdaResponse(result: unknown): unknown {
+  if (result === undefined) return null;
+  const text = JSON.stringify(result);
+  if (text !== undefined && Buffer.byteLength(text, 'utf8') > LAMBDA_MAX_RESPONSE_BYTES) throw new ResponseTooLargeError();
+  return text === undefined ? null : JSON.parse(text);
+}
 
 export type ApiEventV2 = Omit<APIGatewayProxyEventV2WithJWTAuthorizer, 'requestContext'> & {
   requestContext: Omit<APIGatewayProxyEventV2WithJWTAuthorizer['requestContext'], 'authorizer'> & {
@@ -283,7 +304,7 @@ export async function startGateway(opts: GatewayOptions): Promise<LocalGateway> 
     try {
       const result = await Promise.race([
         // Lambda hands JSON in and takes JSON out.
-        route.invoke(JSON.parse(JSON.stringify(event)) as ApiEventV2, context).then((r) => (r === undefined ? null : JSON.parse(JSON.stringify(r)))),
+        route.invoke(JSON.parse(JSON.stringify(event)) as ApiEventV2, context).then(lambdaResponse),
         new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new TimeoutError(by)), Math.min(route.timeoutMs, integrationMs)))),
       ]);
       return translateResult(result);

@@ -20,6 +20,84 @@ const OPERATIONS = {
   DescribeStateMachine: 'describeStateMachine',
 } as const;
 
+/**
+ * The members' constraints in the service model (the API reference's "Length Constraints", "Valid Range"
+ * and "Valid Values"), checked before the operation runs, as the service does. The AWS CLI checks none of
+ * the upper bounds or enums, so without this the twin accepted what AWS refuses.
+ */
+type Constraint =
+  | { type: 'string'; min?: number; max?: number; values?: readonly string[]; required?: true }
+  | { type: 'integer'; min: number; max: number }
+  | { type: 'boolean' };
+const arn = (required?: true) => ({ type: 'string', min: 1, max: 256, ...(required ? { required } : {}) }) as const;
+const nextToken = { type: 'string', min: 1, max: 3096 } as const;
+const maxResults = { type: 'integer', min: 0, max: 1000 } as const;
+const taskToken = { type: 'string', min: 1, max: 2048, required: true } as const;
+const includedData = { type: 'string', values: ['ALL_DATA', 'METADATA_ONLY'] } as const;
+const CONSTRAINTS: Record<keyof typeof OPERATIONS, Record<string, Constraint>> = {
+  StartExecution: { stateMachineArn: arn(true), name: { type: 'string', min: 1, max: 80 }, input: { type: 'string', max: 262144 }, traceHeader: { type: 'string', max: 256 } },
+  DescribeExecution: { executionArn: arn(true), includedData },
+  ListExecutions: {
+    stateMachineArn: arn(),
+    statusFilter: { type: 'string', values: ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] },
+    maxResults,
+    nextToken,
+    mapRunArn: { type: 'string', min: 1, max: 2000 },
+    redriveFilter: { type: 'string', values: ['REDRIVEN', 'NOT_REDRIVEN'] },
+  },
+  StopExecution: { executionArn: arn(true), error: { type: 'string', max: 256 }, cause: { type: 'string', max: 32768 } },
+  GetExecutionHistory: { executionArn: arn(true), maxResults, reverseOrder: { type: 'boolean' }, nextToken, includeExecutionData: { type: 'boolean' } },
+  SendTaskSuccess: { taskToken, output: { type: 'string', max: 262144, required: true } },
+  SendTaskFailure: { taskToken, error: { type: 'string', max: 256 }, cause: { type: 'string', max: 32768 } },
+  SendTaskHeartbeat: { taskToken },
+  ListStateMachines: { maxResults, nextToken },
+  DescribeStateMachine: { stateMachineArn: arn(true), includedData },
+};
+
+class RequestError extends Error {
+  constructor(
+    readonly code: 'ValidationException' | 'SerializationException',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The service's wording: `2 validation errors detected: Value 'X' at 'statusFilter' failed to satisfy
+ * constraint: Member must satisfy enum value set: [...]; Value '1001' at 'maxResults' ...`.
+ */
+function validateRequest(op: keyof typeof OPERATIONS, input: Record<string, unknown>): void {
+  const failures: string[] = [];
+  const fail = (member: string, value: unknown, rule: string) =>
+    failures.push(`Value ${value === undefined || value === null ? 'null' : `'${String(value)}'`} at '${member}' failed to satisfy constraint: Member must ${rule}`);
+  for (const [member, c] of Object.entries(CONSTRAINTS[op])) {
+    const value = input[member];
+    if (value === undefined || value === null) {
+      if (c.type === 'string' && c.required) fail(member, value, 'not be null');
+      continue;
+    }
+    if (c.type === 'boolean') {
+      if (typeof value !== 'boolean') throw new RequestError('SerializationException', `${member}: expected a boolean`);
+    } else if (c.type === 'integer') {
+      if (typeof value !== 'number' || !Number.isInteger(value)) throw new RequestError('SerializationException', `${member}: expected an integer`);
+      if (value > c.max) fail(member, value, `have value less than or equal to ${c.max}`);
+      if (value < c.min) fail(member, value, `have value greater than or equal to ${c.min}`);
+    } else {
+      if (typeof value !== 'string') throw new RequestError('SerializationException', `${member}: expected a string`);
+      if (c.values && !c.values.includes(value)) fail(member, value, `satisfy enum value set: [${c.values.join(', ')}]`);
+      if (c.max !== undefined && value.length > c.max) fail(member, value, `have length less than or equal to ${c.max}`);
+      if (c.min !== undefined && value.length < c.min) fail(member, value, `have length greater than or equal to ${c.min}`);
+    }
+  }
+  if (failures.length) {
+    throw new RequestError('ValidationException', `${failures.length} validation error${failures.length > 1 ? 's' : ''} detected: ${failures.join('; ')}`);
+  }
+  if (op === 'ListExecutions' && input.stateMachineArn === undefined && input.mapRunArn === undefined) {
+    throw new RequestError('ValidationException', 'Must provide a StateMachine ARN or a MapRun ARN');
+  }
+}
+
 /** The real service's error type prefix; the SDK keeps only what follows '#'. */
 const ERROR_PREFIX = 'com.amazonaws.swf.service.v2.model#';
 
@@ -69,14 +147,27 @@ export async function startSfnServer(
     if (req.method !== 'POST') return sendError(res, 404, 'UnknownOperationException', 'Only POST / is served');
     const target = String(req.headers['x-amz-target'] ?? '');
     const op = target.startsWith('AWSStepFunctions.') ? target.slice('AWSStepFunctions.'.length) : '';
-    const method = OPERATIONS[op as keyof typeof OPERATIONS];
-    if (!method) return sendError(res, 400, 'UnknownOperationException', `Unknown operation '${target}'`);
+    // Own keys only: `toString` or `constructor` is no operation (it once reached the engine and became a 500, which the SDK retries).
+    if (!Object.hasOwn(OPERATIONS, op)) {
+      req.resume();
+      return sendError(res, 400, 'UnknownOperationException', `Unknown operation '${target}'`);
+    }
+    const name = op as keyof typeof OPERATIONS;
+    const method = OPERATIONS[name];
     let input: Record<string, unknown>;
     try {
       const raw = await readBody(req);
-      input = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+      const parsed: unknown = raw ? JSON.parse(raw) : {};
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+      input = parsed as Record<string, unknown>;
     } catch {
       return sendError(res, 400, 'SerializationException', 'Request body is not valid JSON');
+    }
+    try {
+      validateRequest(name, input);
+    } catch (err) {
+      const e = err as RequestError;
+      return sendError(res, 400, e.code, e.message);
     }
     try {
       const fn = engine[method] as (i: unknown) => Promise<unknown>;

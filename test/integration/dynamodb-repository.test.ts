@@ -446,3 +446,86 @@ describe('DynamoDB repository at scale', () => {
     expect(back).toEqual(plan);
   });
 });
+
+// ---- The dashboard's reads and the item limit (finding 8) -------------------------------------------------
+
+describe.each(repos)('dashboard reads and the 400 KB item limit (%s)', (_name, makeRepo) => {
+  it("counts each deliverable's first version (on time or late) and each unit's first outcome once, concurrent writers included", async () => {
+    // Prepare
+    const repo = makeRepo();
+    const cycleId = planWith(1).cycleId;
+    const units = Array.from({ length: 20 }, (_, i) => `unit-${i}`);
+
+    // Act: 20 units at once (they share counter shards), a second version for some, an outcome twice for one.
+    await Promise.all(units.map((u, i) => repo.addSubmission({ ...submission(cycleId, u, i), onTime: i % 4 !== 0 })));
+    await Promise.all(units.slice(0, 5).map((u) => repo.addSubmission({ ...submission(cycleId, u, 30), onTime: false })));
+    await repo.addSubmission({ ...submission(cycleId, 'unit-1', 31), deliverableId: 'progress-report-1' });
+    await Promise.all(units.slice(0, 6).map((u, i) => repo.recordOutcome(cycleId, u, i < 4 ? 'qualified' : 'not-qualified', at(40))));
+    await repo.recordOutcome(cycleId, 'unit-0', 'not-qualified', at(41));
+
+    // Assess
+    expect(await repo.getCycleTotals(cycleId)).toEqual({
+      firstVersions: { 'implementation-plan': { onTime: 15, late: 5 }, 'progress-report-1': { onTime: 1, late: 0 } },
+      outcomes: { qualified: 4, 'not-qualified': 2 },
+    });
+    expect(await repo.getCycleTotals(planWith(1).cycleId)).toEqual({ firstVersions: {}, outcomes: {} });
+  });
+
+  it("reads one unit's facts (statuses, ledger, decisions, outcome, extensions) and nothing of its versions or of other units", async () => {
+    // Prepare
+    const repo = makeRepo();
+    const cycleId = planWith(1).cycleId;
+    await repo.addSubmission(submission(cycleId, 'u1', 1));
+    await repo.addSubmission(submission(cycleId, 'u2', 2));
+    await repo.claimMessage(ledgerEntry(cycleId, 'u1', 1), at(0));
+    await repo.markMessageSent(ledgerEntry(cycleId, 'u1', 1), 'm-1', at(2));
+    await repo.claimMessage(ledgerEntry(cycleId, 'u2', 2), at(0));
+    await repo.claimMessage(ledgerEntry(cycleId, null, 3), at(0));
+    const decision = (round: number) => ({ cycleId, unitId: 'u1', round, version: 1, outcome: 'returned' as const, decidedBy: 'city', decidedAt: at(10 + round) });
+    await repo.recordDecision(decision(2));
+    await repo.recordDecision(decision(1));
+    await repo.recordOutcome(cycleId, 'u1', 'qualified', at(20));
+    const extension = { cycleId, unitId: 'u1', deliverableId: 'implementation-plan', lastDay: '2016-06-10', previousLastDay: '2016-05-30', grantedBy: 'city', grantedAt: at(5), reason: '延期' };
+    await repo.grantExtension(extension);
+    await repo.putWaitToken({ cycleId, unitId: 'u1', kind: 'review', key: '1', token: 't', afterVersion: 0, storedAt: at(1) });
+
+    // Act
+    const facts = await repo.readUnitFacts(cycleId, 'u1');
+
+    // Assess
+    expect(facts.statuses.map((s) => [s.unitId, s.deliverableId, s.latestVersion])).toEqual([['u1', 'implementation-plan', 1]]);
+    expect(facts.messages.map((m) => [m.unitId, m.milestone, m.status])).toEqual([['u1', 'self-assessment-report#D-1', 'sent']]);
+    expect(facts.decisions).toEqual([decision(1), decision(2)]);
+    expect(facts.outcome).toEqual({ cycleId, unitId: 'u1', outcome: 'qualified', recordedAt: at(20) });
+    expect(facts.extensions).toEqual([extension]);
+    expect(await repo.readUnitFacts(cycleId, 'nobody')).toEqual({ statuses: [], messages: [], decisions: [], outcome: null, extensions: [] });
+  });
+
+  it('refuses a version that would pass 400 KB stored, before writing anything, naming the parts that take the room', async () => {
+    // Prepare: a roster of 1,000 communities with long names and notes of 1,000 characters on 100 items.
+    const repo = makeRepo();
+    const cycleId = planWith(1).cycleId;
+    const selfAssessment = {
+      narrative: '自评',
+      scores: Array.from({ length: 100 }, (_, i) => ({ itemId: `item-${i}`, score: 1, evidence: [], note: '记'.repeat(1000) })),
+      roster: Array.from({ length: 1000 }, (_, i) => ({ name: `${i}${'社'.repeat(36)}`, created: true, qualified: true })),
+      figures: { communities: 1000, created: 1000, qualified: 1000, coverage: 1, passRate: 1, selfScore: 100, total: 100 },
+      findings: [],
+    };
+
+    // Act
+    const err = await repo.addSubmission({ ...submission(cycleId, 'u1', 1), deliverableId: 'self-assessment-report', selfAssessment }).catch((e: unknown) => e);
+
+    // Assess
+    expect(err).toMatchObject({ name: 'VersionTooLargeError', status: 413 });
+    expect((err as { problems: Array<{ path: string; rule: string }> }).problems.map((p) => `${p.path} ${p.rule}`)).toEqual([
+      'selfAssessment.scores stored-size',
+      'selfAssessment.roster stored-size',
+    ]);
+    expect(await repo.listUnitSubmissions(cycleId, 'u1')).toEqual([]);
+    expect(await repo.getDeliverableStatus(cycleId, 'u1', 'self-assessment-report')).toBeNull();
+    // Just under the limit is stored.
+    const fits = { ...selfAssessment, scores: selfAssessment.scores.slice(0, 60) };
+    expect((await repo.addSubmission({ ...submission(cycleId, 'u1', 2), deliverableId: 'self-assessment-report', selfAssessment: fits })).version).toBe(1);
+  });
+});

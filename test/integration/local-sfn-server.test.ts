@@ -137,4 +137,39 @@ describe('local Step Functions endpoint over HTTP with @aws-sdk/client-sfn', () 
     const sm = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: SM_ARN }));
     expect(JSON.parse(sm.definition!)).toEqual(definition);
   });
+  it('refuses request parameters out of AWS\'s bounds with a ValidationException, as the service words it', async () => {
+    // The AWS CLI sends these as typed: nothing client-side stops an invalid enum or a maxResults over 1,000.
+    await expect(sfn.send(new ListExecutionsCommand({ stateMachineArn: SM_ARN, statusFilter: 'FINISHED' as 'RUNNING' }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      $metadata: { httpStatusCode: 400 },
+      message:
+        "1 validation error detected: Value 'FINISHED' at 'statusFilter' failed to satisfy constraint: " +
+        'Member must satisfy enum value set: [RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE]',
+    });
+    await expect(sfn.send(new ListExecutionsCommand({ stateMachineArn: SM_ARN, maxResults: 1001, statusFilter: 'DONE' as 'RUNNING' }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringMatching(
+        /^2 validation errors detected: Value 'DONE' at 'statusFilter' failed .*; Value '1001' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000$/,
+      ),
+    });
+    await expect(sfn.send(new GetExecutionHistoryCommand({ executionArn: undefined as unknown as string }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: "1 validation error detected: Value null at 'executionArn' failed to satisfy constraint: Member must not be null",
+    });
+    await expect(sfn.send(new ListExecutionsCommand({}))).rejects.toMatchObject({ name: 'ValidationException', message: 'Must provide a StateMachine ARN or a MapRun ARN' });
+    // Within bounds it still answers.
+    expect((await sfn.send(new ListExecutionsCommand({ stateMachineArn: SM_ARN, maxResults: 1000 }))).executions).toBeDefined();
+  });
+
+  it('answers an operation it does not serve with UnknownOperationException at once, even one named like an object property', async () => {
+    for (const op of ['CreateActivity', 'toString', 'constructor', '__proto__']) {
+      const res = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'x-amz-target': `AWSStepFunctions.${op}`, 'content-type': 'application/x-amz-json-1.0' },
+        body: '{}',
+      });
+      expect(res.status, op).toBe(400);
+      expect(((await res.json()) as { __type: string }).__type.split('#').pop(), op).toBe('UnknownOperationException');
+    }
+  });
 });

@@ -184,6 +184,16 @@ describe('addSubmission', () => {
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },
+        // The first version counts in the cycle's totals (the dashboard), in the same transaction.
+        {
+          Update: {
+            TableName: TABLE,
+            Key: { PK: `CYCLE#c1#TOTALS#${String(listingShard('u1')).padStart(2, '0')}`, SK: 'TOTALS' },
+            UpdateExpression: 'SET entityType = :entity, cycleId = :cycleId ADD #counter :one',
+            ExpressionAttributeNames: { '#counter': 'SUB#implementation-plan#onTime' },
+            ExpressionAttributeValues: { ':entity': 'CycleTotals', ':cycleId': 'c1', ':one': 1 },
+          },
+        },
         {
           Put: {
             TableName: TABLE,
@@ -359,30 +369,61 @@ describe('recordDecision and recordOutcome', () => {
     });
   });
 
-  it('writes the first outcome with the listOutcomes keys', async () => {
+  it('writes the first outcome with the listOutcomes keys, counted in the cycle totals in the same transaction', async () => {
     // Prepare
-    ddb.on(PutCommand).resolves({});
+    ddb.on(TransactWriteCommand).resolves({});
 
     // Act
     const result = await repo().recordOutcome('c1', 'u1', 'qualified', '2016-12-20T01:00:00.000Z');
 
     // Assess
     expect(result).toEqual({ recorded: true, outcome: 'qualified' });
-    expect(ddb).toHaveReceivedCommandExactlyOnceWith(PutCommand, {
-      TableName: TABLE,
-      Item: {
-        cycleId: 'c1',
-        unitId: 'u1',
-        outcome: 'qualified',
-        recordedAt: '2016-12-20T01:00:00.000Z',
-        PK: 'CYCLE#c1#UNIT#u1',
-        SK: 'OUTCOME',
-        GSI1PK: listingPk('c1', 'OUTCOME', listingShard('u1')),
-        GSI1SK: '2016-12-20T01:00:00.000Z#u1',
-        entityType: 'Outcome',
-      },
-      ConditionExpression: 'attribute_not_exists(PK)',
+    expect(ddb).toHaveReceivedCommandExactlyOnceWith(TransactWriteCommand, {
+      TransactItems: [
+        {
+          Put: {
+            TableName: TABLE,
+            Item: {
+              cycleId: 'c1',
+              unitId: 'u1',
+              outcome: 'qualified',
+              recordedAt: '2016-12-20T01:00:00.000Z',
+              PK: 'CYCLE#c1#UNIT#u1',
+              SK: 'OUTCOME',
+              GSI1PK: listingPk('c1', 'OUTCOME', listingShard('u1')),
+              GSI1SK: '2016-12-20T01:00:00.000Z#u1',
+              entityType: 'Outcome',
+            },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        {
+          Update: {
+            TableName: TABLE,
+            Key: { PK: `CYCLE#c1#TOTALS#${String(listingShard('u1')).padStart(2, '0')}`, SK: 'TOTALS' },
+            UpdateExpression: 'SET entityType = :entity, cycleId = :cycleId ADD #counter :one',
+            ExpressionAttributeNames: { '#counter': 'OUTCOME#qualified' },
+            ExpressionAttributeValues: { ':entity': 'CycleTotals', ':cycleId': 'c1', ':one': 1 },
+          },
+        },
+      ],
     });
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+  });
+
+  it('returns the recorded outcome when one is there already, and counts nothing', async () => {
+    // Prepare: the outcome's put fails its condition, so the whole transaction (the counter too) is cancelled.
+    ddb.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] }),
+    );
+    ddb.on(GetCommand).resolves({ Item: { outcome: 'not-qualified' } });
+
+    // Act
+    const result = await repo().recordOutcome('c1', 'u1', 'qualified', '2016-12-21T01:00:00.000Z');
+
+    // Assess
+    expect(result).toEqual({ recorded: false, outcome: 'not-qualified' });
+    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
   });
 });
 

@@ -268,6 +268,27 @@ describe('cross-field rules', () => {
   });
 });
 
+describe('targets (创建覆盖率 and 合格率 a unit must reach)', () => {
+  it('the shipped plans state them explicitly; a plan without them gets 90 % and 80 %', async () => {
+    for (const file of SHIPPED) expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')).targets ?? {}), file).toEqual(['coveragePercent', 'passRatePercent']);
+    const { targets, ...without } = nanping() as PlanInput & { targets?: unknown };
+    expect(targets).toBeDefined();
+    const r = validatePlan(without);
+    expect(r.ok && r.plan.targets).toEqual({ coveragePercent: 90, passRatePercent: 80 });
+  });
+
+  it('are whole percentages from 1 to 100, each problem named in zh and en', () => {
+    const problems = problemsOf({ ...nanping(), targets: { coveragePercent: 120, passRatePercent: 0, coverage: 0.9 } });
+    expect(pairs(problems)).toEqual([
+      { path: 'targets.coveragePercent', rule: 'too-large' },
+      { path: 'targets.passRatePercent', rule: 'too-small' },
+      { path: 'targets.coverage', rule: 'unknown-field' },
+    ]);
+    expect(problems[0].message).toEqual({ zh: 'targets.coveragePercent: 不得大于 100', en: 'targets.coveragePercent: must be at most 100' });
+    expect(pairs(problemsOf({ ...nanping(), targets: { coveragePercent: 92.5 } }))).toEqual([{ path: 'targets.coveragePercent', rule: 'type' }]);
+  });
+});
+
 describe('problemsFromIssues is generic', () => {
   const body = z.strictObject({ decision: z.enum(['approve', 'return']), reason: z.optional(z.string().check(z.maxLength(5))), days: z.int().check(z.gte(1)) });
 

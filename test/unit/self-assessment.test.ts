@@ -32,6 +32,28 @@ const input = (over: Partial<SelfAssessmentInput> = {}): SelfAssessmentInput => 
 
 const rules = (ps: Array<{ path: string; rule: string }>) => ps.map((p) => `${p.path} ${p.rule}`);
 
+describe("assessSelfAssessment: the plan's targets", () => {
+  it("measures coverage and pass rate against the plan's own targets and says which numbers in both languages", () => {
+    // Prepare: an office that asks for 95 % coverage and 85 % pass rate; 93 of 100 created, 78 of them qualified (83.8 %).
+    const strict = { ...NANPING, targets: { coveragePercent: 95, passRatePercent: 85 } };
+    const sa = input({ roster: roster(100, 93, 78) });
+
+    // Act
+    const { figures, findings } = assessSelfAssessment(strict, sa);
+    const lenient = assessSelfAssessment({ ...NANPING, targets: { coveragePercent: 90, passRatePercent: 80 } }, sa);
+
+    // Assess
+    expect(rules(findings)).toEqual(['selfAssessment.roster coverage-below-target', 'selfAssessment.roster pass-rate-below-target']);
+    expect(findings[0].message.zh).toContain('低于 95% 的要求');
+    expect(findings[0].message.en).toContain('below the 95% target');
+    expect(findings[1].message.zh).toContain('低于 85% 的要求');
+    expect(findings[1].message.en).toContain('below the 85% target');
+    expect(figures.targets).toEqual({ coverage: 0.95, passRate: 0.85 });
+    expect(lenient.findings).toEqual([]);
+    expect(lenient.figures.targets).toEqual({ coverage: 0.9, passRate: 0.8 });
+  });
+});
+
 describe('assessSelfAssessment: figures', () => {
   it('computes coverage as created/communities and pass rate as qualified/created', () => {
     // Prepare: 10 communities, 9 created, 6 of the created qualified.

@@ -165,3 +165,27 @@ export const gsi1 = {
 
 /** Attributes that belong to the table, not to the domain object: stripped on every read. */
 export const META_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'entityType', 'expiresAt'] as const;
+
+// ---- The dashboard: one unit's facts in one query, the cycle's totals in counter items ----------------------
+
+/**
+ * A unit's dashboard facts are the items of its partition whose sort keys fall in DECISION# .. OUTCOME:
+ * decisions, deliverable statuses, extensions, ledger entries and the outcome, in key order, and none of
+ * the versions (SUBMISSION#, the large items), wait tokens, uploads, audit or the run. A new prefix that
+ * sorts inside this range would be read too (and ignored by entityType): keep them outside.
+ */
+export const UNIT_FACTS_RANGE = { from: 'DECISION#', to: 'OUTCOME' } as const;
+
+export const TOTALS_ENTITY = 'CycleTotals';
+/**
+ * The cycle's counters, one item per listing shard of the unit that changed them, each in its own
+ * partition: a submission's transaction that also adds 1 to a counter conflicts only with another on the
+ * same shard, and 2,800 units writing at 09:00 spread over 16 partitions. Reading sums the 16 items.
+ */
+export const totalsKey = (cycleId: string, shard: number): ItemKey => ({ PK: `CYCLE#${cycleId}#TOTALS#${pad(shard, 2)}`, SK: 'TOTALS' });
+export const TOTALS_ATTRIBUTE = {
+  /** `SUB#<deliverableId>#onTime` / `#late`: units whose first version of the deliverable came on time / late. */
+  firstVersion: (deliverableId: string, onTime: boolean) => `SUB#${deliverableId}#${onTime ? 'onTime' : 'late'}`,
+  /** `OUTCOME#<outcome>`: units with that outcome. */
+  outcome: (outcome: string) => `OUTCOME#${outcome}`,
+};

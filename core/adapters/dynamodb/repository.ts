@@ -33,7 +33,7 @@ import type {
   MessageKey,
 } from '../../model';
 import type { Plan, Unit } from '../../plan/schema';
-import type { ClaimResult, CycleRepository, Page } from '../../ports';
+import type { ClaimResult, CycleRepository, CycleTotals, Page, UnitFacts } from '../../ports';
 import {
   DELIVERABLE_PREFIX,
   ENTITY,
@@ -53,6 +53,8 @@ import {
   type CycleListing,
   type ItemKey,
 } from './keys';
+import { listingShard, TOTALS_ATTRIBUTE, TOTALS_ENTITY, totalsKey, UNIT_FACTS_RANGE } from './keys';
+import { assertSubmissionFits } from './item-size';
 
 export interface DynamoRepositoryOptions {
   client: DynamoDBDocumentClient;
@@ -192,6 +194,17 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
       throw translateDynamoError(err);
     }
   }
+
+  /** Adds 1 to a counter of the cycle's totals (the shard of the unit that changed it): a TransactWrite item. */
+  const totalsIncrement = (cycleId: string, unitId: string, attribute: string) => ({
+    Update: {
+      TableName,
+      Key: totalsKey(cycleId, listingShard(unitId)),
+      UpdateExpression: 'SET entityType = :entity, cycleId = :cycleId ADD #counter :one',
+      ExpressionAttributeNames: { '#counter': attribute },
+      ExpressionAttributeValues: { ':entity': TOTALS_ENTITY, ':cycleId': cycleId, ':one': 1 },
+    },
+  });
 
   /** BatchWrite in chunks of 25, a few at a time, retrying UnprocessedItems with backoff. */
   async function batchPut(items: Item[]): Promise<void> {
@@ -391,6 +404,8 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
      */
     async addSubmission(input) {
       const { cycleId, unitId, deliverableId, receivedAt } = input;
+      // Over 400 KB DynamoDB refuses the item (a ValidationException, a 500 to the caller): say so first, and why.
+      assertSubmissionFits(input);
       const statusKey = keys.deliverable(cycleId, unitId, deliverableId);
       for (let attempt = 0; ; attempt++) {
         const status = await get(statusKey);
@@ -425,11 +440,14 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
                 ConditionExpression: 'attribute_not_exists(PK)',
               },
             };
+        // The first version of a deliverable counts in the cycle's totals, in the same transaction: exactly once.
+        const totalsWrite = status ? [] : [totalsIncrement(cycleId, unitId, TOTALS_ATTRIBUTE.firstVersion(deliverableId, input.onTime))];
         try {
           await client.send(
             new TransactWriteCommand({
               TransactItems: [
                 statusWrite,
+                ...totalsWrite,
                 {
                   Put: {
                     TableName,
@@ -546,16 +564,36 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
       return (await listByGsi(cycleId, 'DECISION')).map((i) => strip<ReviewDecision>(i)!);
     },
 
-    /** Its own item in the unit's partition (not an attribute of the UNIT item): the unit items stay immutable. */
+    /**
+     * Its own item in the unit's partition (not an attribute of the UNIT item): the unit items stay immutable.
+     * Put only if absent, and counted in the cycle's totals in the same transaction, so a retry counts nothing.
+     */
     async recordOutcome(cycleId, unitId, outcome: UnitOutcomeStatus, now) {
       const record: UnitOutcomeRecord = { cycleId, unitId, outcome, recordedAt: now };
-      const recorded = await putIfAbsent({
-        ...record,
-        ...keys.outcome(cycleId, unitId),
-        ...gsi1.outcome(cycleId, unitId, now),
-        entityType: ENTITY.outcome,
-      });
-      if (recorded) return { recorded: true, outcome };
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await client.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Put: {
+                    TableName,
+                    Item: { ...record, ...keys.outcome(cycleId, unitId), ...gsi1.outcome(cycleId, unitId, now), entityType: ENTITY.outcome },
+                    ConditionExpression: 'attribute_not_exists(PK)',
+                  },
+                },
+                totalsIncrement(cycleId, unitId, TOTALS_ATTRIBUTE.outcome(outcome)),
+              ],
+            }),
+          );
+          return { recorded: true, outcome };
+        } catch (err) {
+          const codes = cancelCodes(err);
+          if (codes[0] === 'ConditionalCheckFailed') break;
+          if (!codes.includes('TransactionConflict') || attempt >= 20) throw translateDynamoError(err);
+          await backoff(Math.min(attempt, 4));
+        }
+      }
       const existing = await get(keys.outcome(cycleId, unitId));
       return { recorded: false, outcome: existing?.outcome as UnitOutcomeStatus };
     },
@@ -767,6 +805,44 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
     async getUnitRun(cycleId, unitId) {
       const item = await get(keys.unitRun(cycleId, unitId));
       return typeof item?.executionName === 'string' ? item.executionName : null;
+    },
+
+    // ---- The dashboard's reads ------------------------------------------------------------------------
+
+    /** One query over the unit's partition (see UNIT_FACTS_RANGE); eventually consistent, like the listings it replaces. */
+    async readUnitFacts(cycleId, unitId): Promise<UnitFacts> {
+      const items = await queryAll({
+        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': unitPartition(cycleId, unitId), ':from': UNIT_FACTS_RANGE.from, ':to': UNIT_FACTS_RANGE.to },
+      });
+      const of = <T>(entity: string) => items.filter((i) => i.entityType === entity).map((i) => strip<T>(i)!);
+      return {
+        statuses: of<DeliverableStatus>(ENTITY.deliverable),
+        messages: of<LedgerEntry>(ENTITY.message),
+        decisions: of<ReviewDecision>(ENTITY.decision).sort((a, b) => a.round - b.round),
+        outcome: of<UnitOutcomeRecord>(ENTITY.outcome)[0] ?? null,
+        extensions: of<Extension>(ENTITY.extension).sort((a, b) => a.grantedAt.localeCompare(b.grantedAt) || a.deliverableId.localeCompare(b.deliverableId)),
+      };
+    },
+
+    /** The 16 counter items in one BatchGet, summed. */
+    async getCycleTotals(cycleId): Promise<CycleTotals> {
+      const found = await batchGet(Array.from({ length: LISTING_SHARDS }, (_, shard) => totalsKey(cycleId, shard)));
+      const totals: CycleTotals = { firstVersions: {}, outcomes: {} };
+      for (const item of found.values()) {
+        for (const [name, value] of Object.entries(item)) {
+          if (typeof value !== 'number') continue;
+          const sub = /^SUB#(.+)#(onTime|late)$/.exec(name);
+          if (sub) {
+            const t = (totals.firstVersions[sub[1]] ??= { onTime: 0, late: 0 });
+            t[sub[2] as 'onTime' | 'late'] += value;
+          } else if (name.startsWith('OUTCOME#')) {
+            const o = name.slice('OUTCOME#'.length) as UnitOutcomeStatus;
+            totals.outcomes[o] = (totals.outcomes[o] ?? 0) + value;
+          }
+        }
+      }
+      return totals;
     },
   };
 }

@@ -19,7 +19,9 @@ import type {
   Upload,
   WaitToken,
 } from '../../model';
-import type { ClaimResult, CycleRepository, Page } from '../../ports';
+import type { ClaimResult, CycleRepository, CycleTotals, Page } from '../../ports';
+
+import { assertSubmissionFits } from '../dynamodb/item-size';
 
 const clone = <T>(v: T): T => structuredClone(v);
 const msgKey = (k: MessageKey) => [k.cycleId, k.unitId ?? '-', k.kind, k.milestone, k.recipient].join('|');
@@ -83,6 +85,7 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
       return { items: clone(items), cursor: start + limit < units.length && last ? last.id : null };
     },
     async addSubmission(input) {
+      assertSubmissionFits(input);
       const k = [input.cycleId, input.unitId, input.deliverableId].join('|');
       const status = deliverables.get(k);
       const version = (status?.latestVersion ?? 0) + 1;
@@ -246,6 +249,29 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
     },
     async getUnitRun(cycleId, unitId) {
       return unitRuns.get([cycleId, unitId].join('|')) ?? null;
+    },
+
+    // ---- The dashboard's reads: the same answers the DynamoDB counters give, computed from what is stored ----
+
+    async readUnitFacts(cycleId, unitId) {
+      const mine = <T extends { cycleId: string; unitId: string | null }>(xs: Iterable<T>) => [...xs].filter((x) => x.cycleId === cycleId && x.unitId === unitId);
+      return clone({
+        statuses: mine(deliverables.values()).sort((a, b) => a.deliverableId.localeCompare(b.deliverableId)),
+        messages: mine(ledger.values()),
+        decisions: mine(decisions.values()).sort((a, b) => a.round - b.round),
+        outcome: outcomes.get([cycleId, unitId].join('|')) ?? null,
+        extensions: mine(extensions).sort((a, b) => a.grantedAt.localeCompare(b.grantedAt) || a.deliverableId.localeCompare(b.deliverableId)),
+      });
+    },
+    async getCycleTotals(cycleId) {
+      const totals: CycleTotals = { firstVersions: {}, outcomes: {} };
+      for (const s of deliverables.values()) {
+        if (s.cycleId !== cycleId) continue;
+        const t = (totals.firstVersions[s.deliverableId] ??= { onTime: 0, late: 0 });
+        t[s.onTime ? 'onTime' : 'late'] += 1;
+      }
+      for (const o of outcomes.values()) if (o.cycleId === cycleId) totals.outcomes[o.outcome] = (totals.outcomes[o.outcome] ?? 0) + 1;
+      return totals;
     },
     dump() {
       return { plans, cycles, deliverables, submissions, tokens, decisions, outcomes, ledger, forwardings, audit, contacts, extensions, unitRuns, uploads };

@@ -1,0 +1,58 @@
+/**
+ * Every benchmark, once, at a tiny size: they are not part of `npm test` as measurements (timings belong in
+ * bench/), but each must keep working, so a change that breaks one (a function needing a new environment
+ * variable broke `bench -- bundles` unnoticed) fails here. Asserts that each produces its figures, never
+ * how fast anything is.
+ */
+import { describe, expect, it } from 'vitest';
+import { benchApi } from '../../bench/api';
+import { benchBundles } from '../../bench/bundles';
+import { benchDashboard } from '../../bench/dashboard';
+import { benchSimulator } from '../../bench/simulator';
+
+/** The data rows of the markdown tables in a bench's output, as cells. */
+function rows(out: string): string[][] {
+  const lines = out.split('\n');
+  return lines
+    .filter((l, i) => l.startsWith('| ') && i > 0 && !lines[i + 1]?.startsWith('|---') && !l.startsWith('|---'))
+    .map((l) => l.slice(2, -2).split(' | '));
+}
+const figure = /\d/;
+
+// Each starts the twin (DynamoDB Local's JVM, the synthesized app) or builds every function: minutes on a busy machine.
+describe('benchmarks at a tiny size', () => {
+  it('bundles: every function builds and loads with the environment the construct sets', async () => {
+    const out = await benchBundles({ runs: 1, sdkLeftOut: false });
+    const table = rows(out);
+    expect(table.map((r) => r[0])).toEqual(expect.arrayContaining(['check-upload', 'create-upload', 'get-dashboard', 'submit-deliverable']));
+    for (const r of table) expect(r.slice(1).every((c) => /^\d+ (KB|ms)$/.test(c)), r.join(' | ')).toBe(true);
+  }, 300_000);
+
+  it('simulator: a generated plan of 3 units, the whole year', async () => {
+    const table = rows(await benchSimulator({ units: [3] }));
+    expect(table).toHaveLength(1);
+    const [units, , executions, , , , , emails, , errors] = table[0];
+    expect([units, executions, errors]).toEqual(['3', '4', '0']);
+    expect(Number(emails)).toBeGreaterThan(0);
+  }, 300_000);
+
+  it('api: 3 units, a few requests per route, no errors', async () => {
+    const out = await benchApi({ units: 3, requests: 4, concurrency: 2, warmup: 1 });
+    expect(out).not.toContain('First failures');
+    const table = rows(out);
+    expect(table.length).toBeGreaterThanOrEqual(5);
+    for (const r of table) {
+      expect(r[7], r.join(' | ')).toBe('0');
+      expect(r.slice(3, 6).every((c) => figure.test(c))).toBe(true);
+    }
+  }, 300_000);
+
+  it('dashboard: 5 units in pages of 2, every page measured', async () => {
+    const out = await benchDashboard({ units: 5, limits: [2] });
+    const [row] = rows(out);
+    expect(row.slice(0, 3)).toEqual(['2', '3', '5']);
+    expect(row[3]).toMatch(/^\d+ KB \/ \d+ KB \/ \d+ KB$/);
+    expect(row[4]).toMatch(/^\d+ \/ \d+ \/ \d+ \/ \d+$/);
+    expect(out).toContain('"units":5');
+  }, 300_000);
+});
