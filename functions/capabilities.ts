@@ -33,7 +33,8 @@ export const FUNCTION_CAPABILITIES = {
   'await-submission': { table: 'readWrite', unitCycleTaskResponse: true },
   'request-review': { table: 'readWrite', unitCycleTaskResponse: true },
   'issue-rectification': { table: 'readWrite', email: true },
-  'record-outcome': { table: 'readWrite', email: true },
+  // Records the outcome only; its notice goes later from send-unit-notice (SendOutcomeNotice).
+  'record-outcome': { table: 'readWrite' },
 
   // Subscribed to the SES events topic; marks addresses and mails the city office.
   'record-email-event': { table: 'readWrite', email: true },
