@@ -496,7 +496,7 @@ describe('error mapping', () => {
     const s = await started('2016-11-07T02:00:00Z');
     await submitDeliverable(s.ctx, { cycleId: CYCLE, unitId: 'jianyang', deliverableId: REPORT, submittedBy: 'jy', selfAssessment: exampleSelfAssessment(NANPING) });
     s.clock.t = Date.parse('2016-11-10T01:00:00Z');
-    await awaitSubmission(s.ctx, { cycleId: CYCLE, unitId: 'jianyang', afterVersion: 0, taskToken: 'sub-1' });
+    await awaitSubmission(s.ctx, { cycleId: CYCLE, unitId: 'jianyang', round: 1, taskToken: 'sub-1' });
     await requestReview(s.ctx, { cycleId: CYCLE, unitId: 'jianyang', round: 1, version: 1, taskToken: 'rev-1' });
     s.clock.t = Date.parse('2016-11-11T02:00:00Z');
     const handler = makeDecideReview(s.ctx);

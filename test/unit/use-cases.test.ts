@@ -166,7 +166,7 @@ describe('the review loop', () => {
     expect(v1).toMatchObject({ version: 1, onTime: true });
 
     s.clock.t = at('2016-11-10T01:00:00Z');
-    const wait1 = await awaitSubmission(s.ctx, { ...ids, afterVersion: 0, taskToken: 't-sub-1' });
+    const wait1 = await awaitSubmission(s.ctx, { ...ids, round: 1, taskToken: 't-sub-1' });
     expect(wait1.waiting).toBe(false);
     expect(s.workflow.completed.get('t-sub-1')).toEqual({ version: 1, onTime: true });
 
@@ -185,7 +185,7 @@ describe('the review loop', () => {
     expect(notice.html).toContain('台账&lt;不完整&gt;');
     expect(notice.text).toContain('2016年11月22日（星期二）23:59');
 
-    expect((await awaitSubmission(s.ctx, { ...ids, afterVersion: 1, taskToken: 't-sub-2' })).waiting).toBe(true);
+    expect((await awaitSubmission(s.ctx, { ...ids, round: 2, taskToken: 't-sub-2' })).waiting).toBe(true);
     s.clock.t = at('2016-11-14T02:00:00Z');
     const v2 = await submitDeliverable(s.ctx, { ...ids, deliverableId: 'self-assessment-report', submittedBy: 'jy', selfAssessment: exampleSelfAssessment(NANPING) });
     // In time for the rectification deadline (Tue 22 Nov), though after the report's own deadline.
@@ -211,6 +211,7 @@ describe('the review loop', () => {
     await startCycle(s.ctx, { plan: planJson, startedBy: 'city-admin' });
     const ids = { cycleId: 'nanping-2016', unitId: 'guangze' };
     await submitDeliverable(s.ctx, { ...ids, deliverableId: 'self-assessment-report', submittedBy: 'gz', selfAssessment: exampleSelfAssessment(NANPING) });
+    s.clock.t = at('2016-11-10T01:00:00Z');
     await requestReview(s.ctx, { ...ids, round: 1, version: 1, taskToken: 'old' });
     await decideReview(s.ctx, { ...ids, round: 1, outcome: 'approved', decidedBy: 'city-a' });
     const rerun = await requestReview(s.ctx, { ...ids, round: 1, version: 1, taskToken: 'new' });

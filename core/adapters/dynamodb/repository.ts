@@ -247,6 +247,20 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
     );
 
   const unitFromItem = (item: Item | undefined) => strip<Unit>(item, ['order']);
+  /** An audit entry's put (never overwrites): alone, or inside the transaction that stores what it audits. */
+  const auditPut = (entry: AuditEntry) => {
+    const seq = auditSeq();
+    return {
+      TableName,
+      Item: {
+        ...entry,
+        ...keys.audit(entry.cycleId, entry.unitId, entry.at, seq),
+        ...gsi1.audit(entry.cycleId, entry.unitId, entry.at, seq),
+        entityType: ENTITY.audit,
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    };
+  };
 
   return {
     /*
@@ -389,7 +403,7 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
      * to +1 and puts the version item with attribute_not_exists. Losing a race cancels the transaction
      * (nothing written); we read again and retry.
      */
-    async addSubmission(input) {
+    async addSubmission(input, audit) {
       const { cycleId, unitId, deliverableId, receivedAt } = input;
       const statusKey = keys.deliverable(cycleId, unitId, deliverableId);
       for (let attempt = 0; ; attempt++) {
@@ -442,6 +456,7 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
                     ConditionExpression: 'attribute_not_exists(PK)',
                   },
                 },
+                ...(audit ? [{ Put: auditPut({ ...audit, what: { ...audit.what, version } }) }] : []),
               ],
             }),
           );
@@ -647,21 +662,7 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
     },
 
     async appendAudit(entry: AuditEntry) {
-      const seq = auditSeq();
-      await send(() =>
-        client.send(
-          new PutCommand({
-            TableName,
-            Item: {
-              ...entry,
-              ...keys.audit(entry.cycleId, entry.unitId, entry.at, seq),
-              ...gsi1.audit(entry.cycleId, entry.unitId, entry.at, seq),
-              entityType: ENTITY.audit,
-            },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          }),
-        ),
-      );
+      await send(() => client.send(new PutCommand(auditPut(entry))));
     },
 
     async listAudit(cycleId) {
