@@ -130,7 +130,9 @@ export async function decideReview(ctx: Context, input: DecideInput) {
   const now = ctx.nowIso();
   const { review } = await ctx.scheduleFor(loaded, input.unitId);
   if (outcome || Date.parse(now) > Date.parse(review.closesAt)) throw reviewClosed('decide', outcome, review.closesAt);
-  const window = Date.parse(now) >= Date.parse(review.opensAt) ? await submissionWindow(ctx, loaded, input.cycleId, input.unitId, input.round) : null;
+  // Round 1 opens with the unit's review (an extension of the report moves it); a later round with the return before it.
+  const opened = input.round > 1 || Date.parse(now) >= Date.parse(review.opensAt);
+  const window = opened ? await submissionWindow(ctx, loaded, input.cycleId, input.unitId, input.round) : null;
   const underReview = window && (await reviewedVersion(ctx, loaded, input.unitId, window));
   if (!underReview) {
     throw new NotFoundError(
