@@ -130,8 +130,12 @@ export async function decideReview(ctx: Context, input: DecideInput) {
   const now = ctx.nowIso();
   const { review } = await ctx.scheduleFor(loaded, input.unitId);
   if (outcome || Date.parse(now) > Date.parse(review.closesAt)) throw reviewClosed('decide', outcome, review.closesAt);
-  // Round 1 opens with the unit's review (an extension of the report moves it); a later round with the return before it.
-  const opened = input.round > 1 || Date.parse(now) >= Date.parse(review.opensAt);
+  // Round 1 opens with the unit's review (an extension of the report moves it), unless its wait already
+  // opened it on a version; a later round opens with the return before it.
+  const opened =
+    input.round > 1 ||
+    Date.parse(now) >= Date.parse(review.opensAt) ||
+    (await ctx.repo.getWaitToken(input.cycleId, input.unitId, 'review', '1')) !== null;
   const window = opened ? await submissionWindow(ctx, loaded, input.cycleId, input.unitId, input.round) : null;
   const underReview = window && (await reviewedVersion(ctx, loaded, input.unitId, window));
   if (!underReview) {
