@@ -79,7 +79,10 @@ export class PhaseNotOpenError extends DomainError {
   readonly status = 409;
 }
 
-/** The review is over for this unit (its outcome is recorded): a decision now would change nothing. */
+/**
+ * The review is over for this unit (its outcome is recorded, or the review closed): a decision, a new version
+ * of the reviewed report or an extension now would change nothing, so it is refused. `details` name the outcome.
+ */
 export class ReviewClosedError extends DomainError {
   readonly name = 'ReviewClosedError';
   readonly status = 409;

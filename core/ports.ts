@@ -38,10 +38,12 @@ export interface CycleRepository {
   getUnit(cycleId: string, unitId: string): Promise<Unit | null>;
   listUnits(cycleId: string, cursor: string | null, limit: number): Promise<Page<Unit>>;
 
-  /** Adds the next version atomically: version = latest + 1; the status item follows. Never overwrites. */
-  addSubmission(
-    input: Omit<SubmissionVersion, 'version'>,
-  ): Promise<SubmissionVersion>;
+  /**
+   * Adds the next version atomically: version = latest + 1; the status item follows, and the audit entry when
+   * given, in the same transaction (its `what` gets the version number): a version is never stored unaudited.
+   * Never overwrites.
+   */
+  addSubmission(input: Omit<SubmissionVersion, 'version'>, audit?: AuditEntry): Promise<SubmissionVersion>;
   getDeliverableStatus(cycleId: string, unitId: string, deliverableId: string): Promise<DeliverableStatus | null>;
   /** Every deliverable status of the unit (one per deliverable it submitted). */
   listDeliverableStatuses(cycleId: string, unitId: string): Promise<DeliverableStatus[]>;

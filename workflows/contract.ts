@@ -67,7 +67,11 @@ export const sendUnitNoticeOutput = z.strictObject({
   messages: z.int(),
 });
 
-/** Computes the callback timeout right before a callback state, from an absolute deadline, so a restart keeps it absolute. */
+/**
+ * Right before a review wait, and again after each of its slices: the callback timeout (until an absolute
+ * deadline, at most a day, so a restart keeps it absolute and the wait re-reads the record daily), and
+ * whether the deadline passed with nothing recorded (the only way to a timeout outcome).
+ */
 export const prepareReviewStepInput = z.strictObject({
   cycleId,
   unitId,
@@ -76,16 +80,21 @@ export const prepareReviewStepInput = z.strictObject({
 });
 export const prepareReviewStepOutput = z.strictObject({
   round: z.int().check(z.gte(1)),
-  /** Seconds until the step's deadline, at least 1. */
+  /** Seconds until the step's deadline, at least 1, at most a day. */
   timeoutSeconds: z.int().check(z.gte(1)),
   deadline: instant,
+  /** The deadline passed and the record has nothing for this step. */
+  expired: z.boolean(),
 });
 
-/** Callback: completes when the unit has a version newer than afterVersion of the reviewed deliverable. */
+/**
+ * Callback: completes with the version round `round` reviews, as the record has it (the first round's
+ * report, or the resubmission after the round before was returned).
+ */
 export const awaitSubmissionInput = z.strictObject({
   cycleId,
   unitId,
-  afterVersion: z.int().check(z.gte(0)),
+  round: z.int().check(z.gte(1)),
   taskToken,
 });
 /** What the submit use case (or the task itself) sends back with SendTaskSuccess. */
@@ -114,6 +123,7 @@ export const issueRectificationOutput = z.strictObject({
   round: z.int().check(z.gte(2)),
   /** true when no rounds are left: the unit is not qualified. */
   exhausted: z.boolean(),
+  /** The rectification deadline (PrepareResubmissionWait derives the wait from the record again). */
   timeoutSeconds: z.int().check(z.gte(1)),
   deadline: instant,
   /** The rectification notice (absent when no rounds are left). */

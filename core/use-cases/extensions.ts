@@ -2,7 +2,8 @@
  * The city office grants one unit an extension (延期) for one deliverable: every later reminder and
  * escalation of that unit moves with the new deadline, and the grant is recorded.
  *
- * Primary course: check the request against the plan and the unit's current deadline; record the extension
+ * Primary course: check the request against the plan and the unit's current deadline, and that the unit's
+ * outcome is not recorded yet (else ReviewClosedError, a 409, for any deliverable); record the extension
  * (all are kept, the newest wins); audit it; email the unit office (its leader in copy); then restart the
  * unit's execution with a schedule derived with its extensions: stop the current one, start `<name>-x<n>`.
  * Every wait of an execution is an absolute instant and every task is idempotent (the ledger), so the new
@@ -15,6 +16,7 @@ import { fromAddress, templates } from '../notifier/templates';
 import { dayEnd, isCalendarDate, localDateOf, toUtcInstant } from '../time';
 import { makeProblem } from '../validation';
 import { unitExecutionName } from './cycle';
+import { reviewClosed } from './review-record';
 import { unitSchedule, type Context } from './context';
 
 export interface GrantExtensionInput {
@@ -49,6 +51,11 @@ export async function grantExtension(ctx: Context, input: GrantExtensionInput) {
     problems.push(makeProblem('', 'review-closed', { zh: '初评阶段已结束，不能再延期', en: 'the preliminary review has closed; no extension can be granted' }));
   }
   if (problems.length) throw invalid(problems);
+  // Once the unit's outcome is recorded its cycle is settled: the outcome stands (first wins) and goes to the
+  // province, so moving any deadline, the report's or an earlier phase's, would only restart the execution
+  // to send notices about work that no longer counts.
+  const outcome = await ctx.repo.getOutcome(input.cycleId, unit!.id);
+  if (outcome) throw reviewClosed('extend', outcome, review.closesAt);
 
   const current = await ctx.deadlineFor(loaded, unit!.id, inPlan!.deliverable.id);
   const reviewLastDay = localDateOf(review.closesAt);

@@ -3,69 +3,77 @@
  * self-assessment report, wait for the city's decision, on "returned" issue a rectification notice
  * (限期整改) with its own deadline and wait for the resubmission, then record the outcome.
  *
- * The waits are Step Functions callbacks. Each callback task stores its token server-side (it never
- * leaves the backend) and then checks whether what it waits for already happened; if so it completes
- * its own token. The submit and decide use cases do the same from the other side. Whoever comes second
- * finds the token already completed ('gone') and does nothing. This also makes a restarted execution
- * pick up decisions and submissions made before the restart.
+ * The waits are Step Functions callbacks, but the record decides (./review-record.ts): each callback task
+ * stores its token server-side (it never leaves the backend) and then reads the record; if what it waits
+ * for is there, it completes its own token. The submit and decide use cases complete the stored token
+ * after their write as a shortcut only; the wait reads the record again at least daily and at its deadline.
  */
-import { DecisionConflictError, NotFoundError, ReviewClosedError, ValidationError } from '../errors';
+import { DecisionConflictError, InvalidTaskInputError, NotFoundError, ValidationError } from '../errors';
 import type { ItemScore, ReviewDecision, ReviewOutcome, UnitOutcomeStatus } from '../model';
 import { fromAddress, templates } from '../notifier/templates';
 import { addCalendarDays, atLocalTime, dayEnd, formatBeijing, localDateOf, secondsUntil, toUtcInstant } from '../time';
 import { makeProblem, type Problem } from '../validation';
 import type { Context, LoadedPlan } from './context';
-import { escalationLadder } from '../plan/schedule';
-import type { EscalationSlot } from '../plan/schedule-schema';
+import { RECHECK_SECONDS, rectificationDeadline, reviewClosed, reviewedVersion, submissionWindow, tellWorkflow } from './review-record';
+
+export { rectificationDeadline } from './review-record';
 
 /**
- * The rectification deadline (限期整改) of a returned round: the last day the city set in its decision, or
- * else the end of the N-th day (as the plan counts days) after the decision; never past the review's end;
- * and the escalation ladder that follows it. Derived from the stored decision, so every re-run computes the same.
+ * Right before a review wait (and again after each of its slices): the wait's deadline, how long to wait
+ * (until the deadline, at most RECHECK_SECONDS), and whether the deadline passed with nothing in the record,
+ * which is the only way to a timeout outcome. Read from the record, so a completion lost after a write is
+ * found here at the latest at the deadline.
  */
-export function rectificationDeadline(
-  loaded: LoadedPlan,
-  decision: Pick<ReviewDecision, 'decidedAt' | 'rectificationLastDay'>,
-): { deadline: string; lastDay: string; escalations: EscalationSlot[] } {
-  const { review, forwardAt } = loaded.schedule;
-  // The same rule as every deadline: one on a day off moves to the next working day (unless the plan keeps it).
-  const day = loaded.days.extendedLastDay(decision.rectificationLastDay ?? loaded.days.add(localDateOf(decision.decidedAt), review.rectificationDays));
-  const end = toUtcInstant(dayEnd(day));
-  const [deadline, lastDay] = end < review.closesAt ? [end, day] : [review.closesAt, localDateOf(review.closesAt)];
-  // Rungs after the list has gone to the province would come too late to matter: the outcome is recorded.
-  const escalations = escalationLadder(loaded.plan, loaded.days, lastDay).filter((e) => e.at < forwardAt);
-  return { deadline, lastDay, escalations };
-}
-
 export async function prepareReviewStep(
   ctx: Context,
   input: { cycleId: string; unitId: string; step: 'await-submission' | 'await-decision'; round: number },
 ) {
   const loaded = await ctx.loadPlan(input.cycleId);
   ctx.unitOf(loaded, input.unitId);
-  const deadline = loaded.schedule.review.closesAt;
-  return { round: input.round, timeoutSeconds: secondsUntil(ctx.clock.now(), deadline), deadline };
+  let deadline: string;
+  let found: boolean;
+  if (input.step === 'await-decision') {
+    deadline = loaded.schedule.review.closesAt;
+    found = (await ctx.repo.getDecision(input.cycleId, input.unitId, input.round)) !== null;
+  } else {
+    const window = await windowOf(ctx, loaded, input.unitId, input.round);
+    deadline = window.deadline;
+    found = (await reviewedVersion(ctx, loaded, input.unitId, window)) !== null;
+  }
+  const now = ctx.clock.now();
+  const expired = !found && now >= Date.parse(deadline);
+  return { round: input.round, timeoutSeconds: Math.min(secondsUntil(now, deadline), RECHECK_SECONDS), deadline, expired };
 }
 
-export async function awaitSubmission(
-  ctx: Context,
-  input: { cycleId: string; unitId: string; afterVersion: number; taskToken: string },
-) {
+async function windowOf(ctx: Context, loaded: LoadedPlan, unitId: string, round: number) {
+  const window = await submissionWindow(ctx, loaded, loaded.plan.cycleId, unitId, round);
+  if (!window) {
+    throw new InvalidTaskInputError(
+      { zh: `第 ${round} 轮初评不会到来（上一轮未退回整改，或轮次已用完）`, en: `review round ${round} cannot come (the round before was not returned, or no rounds are left)` },
+      { round },
+    );
+  }
+  return window;
+}
+
+/**
+ * Callback: the version round `round` reviews. Stores the token first and reads the record after, so a
+ * submission stored meanwhile either finds this token or is found here.
+ */
+export async function awaitSubmission(ctx: Context, input: { cycleId: string; unitId: string; round: number; taskToken: string }) {
   const loaded = await ctx.loadPlan(input.cycleId);
   ctx.unitOf(loaded, input.unitId);
-  const deliverableId = loaded.schedule.review.deliverableId;
+  const window = await windowOf(ctx, loaded, input.unitId, input.round);
   await ctx.repo.putWaitToken({
-    cycleId: input.cycleId, unitId: input.unitId, kind: 'submission', key: deliverableId,
-    token: input.taskToken, afterVersion: input.afterVersion, storedAt: ctx.nowIso(),
+    cycleId: input.cycleId, unitId: input.unitId, kind: 'submission', key: loaded.schedule.review.deliverableId,
+    token: input.taskToken, afterVersion: window.afterVersion, storedAt: ctx.nowIso(),
   });
-  const status = await ctx.repo.getDeliverableStatus(input.cycleId, input.unitId, deliverableId);
-  if (status && status.latestVersion > input.afterVersion) {
-    const r = await ctx.workflow.completeTask(input.taskToken, { version: status.latestVersion, onTime: status.latestOnTime ?? status.onTime });
-    return { waiting: false, completed: r };
-  }
+  const version = await reviewedVersion(ctx, loaded, input.unitId, window);
+  if (version) return { waiting: false, completed: await ctx.workflow.completeTask(input.taskToken, version) };
   return { waiting: true };
 }
 
+/** Callback: the city's decision of round `round` on `version`. Stores the token first, then reads the record. */
 export async function requestReview(
   ctx: Context,
   input: { cycleId: string; unitId: string; round: number; version: number; taskToken: string },
@@ -89,12 +97,15 @@ export async function requestReview(
  * optionally a city score and reason per rubric item, and optionally the rectification deadline's last day
  * (else the plan's rule gives it).
  *
+ * The round and the version it reviews come from the record (./review-record.ts), not from the workflow's
+ * wait, so a decision can be recorded even while the execution has not yet learned of the submission.
  * Optimistic locking: the decision of a round is written once (a conditional write), so of two city users
  * deciding at once exactly one wins and the other gets a DecisionConflictError naming who decided and when.
  * Repeating the same decision returns the recorded one. A decision naming a version other than the one
- * under review is a conflict too (the county resubmitted meanwhile). Once the unit's outcome is recorded
- * (the review timed out, or it is over) a decision changes nothing: ReviewClosedError says so. If the
- * workflow's task already finished, the decision is still recorded and the answer says so plainly.
+ * under review is a conflict too (the county resubmitted meanwhile). Once the unit's outcome is recorded,
+ * or the review has closed, a decision changes nothing: ReviewClosedError says so. Whatever the answer,
+ * a recorded decision is passed on to a waiting task first; the answer says whether the workflow continued
+ * at once ('continued'), was past that step ('task-already-closed') or will read the record ('will-follow').
  */
 export interface DecideInput {
   cycleId: string;
@@ -113,54 +124,71 @@ export interface DecideInput {
 export async function decideReview(ctx: Context, input: DecideInput) {
   const loaded = await ctx.loadPlan(input.cycleId);
   ctx.unitOf(loaded, input.unitId);
+  const existing = await ctx.repo.getDecision(input.cycleId, input.unitId, input.round);
+  if (existing) return repeatOrConflict(ctx, existing, input);
   const outcome = await ctx.repo.getOutcome(input.cycleId, input.unitId);
-  const waiting = await ctx.repo.getWaitToken(input.cycleId, input.unitId, 'review', String(input.round));
-  if (!waiting) {
-    if (outcome) throw reviewClosed(outcome.outcome, outcome.recordedAt);
+  const now = ctx.nowIso();
+  const { review } = await ctx.scheduleFor(loaded, input.unitId);
+  if (outcome || Date.parse(now) > Date.parse(review.closesAt)) throw reviewClosed('decide', outcome, review.closesAt);
+  // Round 1 opens with the unit's review (an extension of the report moves it), unless its wait already
+  // opened it on a version; a later round opens with the return before it.
+  const opened =
+    input.round > 1 ||
+    Date.parse(now) >= Date.parse(review.opensAt) ||
+    (await ctx.repo.getWaitToken(input.cycleId, input.unitId, 'review', '1')) !== null;
+  const window = opened ? await submissionWindow(ctx, loaded, input.cycleId, input.unitId, input.round) : null;
+  const underReview = window && (await reviewedVersion(ctx, loaded, input.unitId, window));
+  if (!underReview) {
     throw new NotFoundError(
       { zh: `第 ${input.round} 轮初评尚未开始，无法决定`, en: `review round ${input.round} has not started; nothing to decide` },
       { round: input.round },
     );
   }
-  const existing = await ctx.repo.getDecision(input.cycleId, input.unitId, input.round);
-  if (!existing && outcome) throw reviewClosed(outcome.outcome, outcome.recordedAt);
-  if (!existing && input.version !== undefined && input.version !== waiting.afterVersion) {
+  if (input.version !== undefined && input.version !== underReview.version) {
     throw new DecisionConflictError(
       {
-        zh: `第 ${input.round} 轮初评针对的是第 ${waiting.afterVersion} 版，而不是第 ${input.version} 版，请刷新后再决定`,
-        en: `review round ${input.round} is about version ${waiting.afterVersion}, not version ${input.version}; reload and decide again`,
+        zh: `第 ${input.round} 轮初评针对的是第 ${underReview.version} 版，而不是第 ${input.version} 版，请刷新后再决定`,
+        en: `review round ${input.round} is about version ${underReview.version}, not version ${input.version}; reload and decide again`,
       },
-      { round: input.round, versionUnderReview: waiting.afterVersion },
+      { round: input.round, versionUnderReview: underReview.version },
     );
   }
-  const now = ctx.nowIso();
-  // A repeat is answered with the recorded decision; only a new one is checked against the rules.
-  const scored = existing ? null : checkDecision(loaded, input, now);
+  const scored = checkDecision(loaded, input, now);
   const decision: ReviewDecision = {
-    cycleId: input.cycleId, unitId: input.unitId, round: input.round, version: waiting.afterVersion,
+    cycleId: input.cycleId, unitId: input.unitId, round: input.round, version: underReview.version,
     outcome: input.outcome, decidedBy: input.decidedBy, decidedAt: now,
     ...(input.reason !== undefined ? { reason: input.reason } : {}),
     ...(scored ? { scores: input.scores, cityScore: scored.cityScore } : {}),
     ...(input.rectificationLastDay ? { rectificationLastDay: input.rectificationLastDay } : {}),
   };
-  const stored = existing ? { recorded: false, decision: existing } : await ctx.repo.recordDecision(decision);
-  if (!stored.recorded && !sameDecision(stored.decision, input)) {
+  const stored = await ctx.repo.recordDecision(decision);
+  if (!stored.recorded) return repeatOrConflict(ctx, stored.decision, input);
+  await ctx.repo.appendAudit({
+    cycleId: input.cycleId, unitId: input.unitId, at: decision.decidedAt, actor: input.decidedBy, role: 'city',
+    action: 'decide', what: { round: input.round, version: decision.version, outcome: input.outcome, cityScore: decision.cityScore ?? null, rectificationLastDay: decision.rectificationLastDay ?? null }, why: input.reason,
+  });
+  return { decision, repeated: false, workflow: await passOn(ctx, decision) };
+}
+
+/** The round's decision is recorded: pass it on to a waiting task whoever asks, then answer a repeat or refuse another decision. */
+async function repeatOrConflict(ctx: Context, recorded: ReviewDecision, input: DecideInput) {
+  const workflow = await passOn(ctx, recorded);
+  if (!sameDecision(recorded, input)) {
     throw new DecisionConflictError(
       {
-        zh: `第 ${input.round} 轮初评已由 ${stored.decision.decidedBy} 于 ${formatBeijing(stored.decision.decidedAt, 'datetime', 'zh')} 作出决定（${stored.decision.outcome === 'approved' ? '通过' : '退回整改'}）`,
-        en: `review round ${input.round} was already decided by ${stored.decision.decidedBy} on ${formatBeijing(stored.decision.decidedAt, 'datetime', 'en')} (${stored.decision.outcome})`,
+        zh: `第 ${input.round} 轮初评已由 ${recorded.decidedBy} 于 ${formatBeijing(recorded.decidedAt, 'datetime', 'zh')} 作出决定（${recorded.outcome === 'approved' ? '通过' : '退回整改'}）`,
+        en: `review round ${input.round} was already decided by ${recorded.decidedBy} on ${formatBeijing(recorded.decidedAt, 'datetime', 'en')} (${recorded.outcome})`,
       },
-      { decision: stored.decision },
+      { decision: recorded },
     );
   }
-  if (stored.recorded) {
-    await ctx.repo.appendAudit({
-      cycleId: input.cycleId, unitId: input.unitId, at: decision.decidedAt, actor: input.decidedBy, role: 'city',
-      action: 'decide', what: { round: input.round, version: decision.version, outcome: input.outcome, cityScore: decision.cityScore ?? null, rectificationLastDay: decision.rectificationLastDay ?? null }, why: input.reason,
-    });
-  }
-  const task = await ctx.workflow.completeTask(waiting.token, { round: input.round, outcome: stored.decision.outcome });
-  return { decision: stored.decision, repeated: !stored.recorded, workflow: task === 'completed' ? 'continued' : 'task-already-closed' };
+  return { decision: recorded, repeated: true, workflow };
+}
+
+/** Read after the write: a wait that stored its token meanwhile is completed here, or reads the decision itself. */
+async function passOn(ctx: Context, decision: ReviewDecision) {
+  const waiting = await ctx.repo.getWaitToken(decision.cycleId, decision.unitId, 'review', String(decision.round));
+  return tellWorkflow(ctx, waiting, { round: decision.round, outcome: decision.outcome });
 }
 
 /**
@@ -175,16 +203,6 @@ function sameDecision(recorded: ReviewDecision, input: DecideInput): boolean {
     given(input.reason, recorded.reason) &&
     given(input.scores?.length ? input.scores : undefined, recorded.scores) &&
     given(input.rectificationLastDay, recorded.rectificationLastDay)
-  );
-}
-
-function reviewClosed(outcome: string, recordedAt: string) {
-  return new ReviewClosedError(
-    {
-      zh: `该单位的初评已于 ${formatBeijing(recordedAt, 'datetime', 'zh')} 结束（结果：${outcome}），本次决定未记录`,
-      en: `this unit's review ended on ${formatBeijing(recordedAt, 'datetime', 'en')} (outcome: ${outcome}); the decision was not recorded`,
-    },
-    { outcome, recordedAt },
   );
 }
 

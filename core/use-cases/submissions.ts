@@ -2,11 +2,16 @@
  * A county office submits a deliverable. Every submission is a new immutable version with the server's
  * receipt time and an on-time flag nobody can edit; a late one is accepted and flagged, never refused.
  *
- * Primary course: check the unit and deliverable against the plan and that its phase has opened; resolve
+ * Primary course: check the unit and deliverable against the plan and that its phase has opened; for the
+ * reviewed deliverable, that the unit's review is not over (its outcome recorded: ReviewClosedError); resolve
  * the documents (only uploads the server checked count); for the reviewed deliverable, assess the
- * structured self-assessment (errors refuse it, shortfalls are kept as findings); add the version; email
- * the receipt (回执) with each document's hash; if the unit's execution waits for this deliverable,
- * complete its callback.
+ * structured self-assessment (errors refuse it, shortfalls are kept as findings); add the version and its
+ * audit entry in one write; if the unit's execution waits for this deliverable, complete its callback; email
+ * the receipt (回执) with each document's hash.
+ *
+ * The stored version is the answer: nothing after the write can fail the request (a 5xx would make the
+ * client send another version). The callback is a shortcut, as the wait reads the record itself
+ * (./review-record.ts); a receipt that cannot be sent now stays downloadable (GET .../receipt).
  */
 import { PhaseNotOpenError, ValidationError } from '../errors';
 import type { DocumentRef, SelfAssessment } from '../model';
@@ -15,7 +20,7 @@ import { assessSelfAssessment, type SelfAssessmentInput } from '../self-assessme
 import { atLocalTime, formatBeijing, isOnTime, toUtcInstant } from '../time';
 import { makeProblem } from '../validation';
 import type { Context } from './context';
-import { rectificationDeadline } from './review';
+import { rectificationDeadline, reviewClosed, tellWorkflow } from './review-record';
 import { resolveDocuments } from './uploads';
 
 /** The latest review decision of a unit, if it returned the report for rectification. */
@@ -62,32 +67,38 @@ export async function submitDeliverable(ctx: Context, input: SubmitInput) {
     );
   }
   const reviewed = deliverable.id === loaded.schedule.review.deliverableId;
+  if (reviewed) {
+    // After the outcome a version would change nothing the city or the province sees: say so instead.
+    const outcome = await ctx.repo.getOutcome(input.cycleId, unit.id);
+    if (outcome) throw reviewClosed('submit', outcome, loaded.schedule.review.closesAt);
+  }
   const selfAssessment = assessIfReviewed(loaded.plan, reviewed, input.selfAssessment);
   const evidence = input.selfAssessment?.scores.flatMap((s) => s.evidence) ?? [];
   const uploadIds = [...new Set([...(input.uploadIds ?? []), ...evidence])];
   const documents = [...(input.documents ?? []), ...(uploadIds.length ? await resolveDocuments(ctx, { cycleId: input.cycleId, unitId: unit.id, uploadIds }) : [])];
   const returned = reviewed ? await lastReturned(ctx, input.cycleId, unit.id) : null;
   const dueAt = returned ? rectificationDeadline(loaded, returned).deadline : planDueAt;
-  const version = await ctx.repo.addSubmission({
-    cycleId: input.cycleId, unitId: unit.id, deliverableId: deliverable.id, receivedAt: new Date(now).toISOString(),
-    onTime: isOnTime(now, dueAt), submittedBy: input.submittedBy, narrative: input.narrative, documents,
-    ...(selfAssessment ? { selfAssessment } : {}),
-  });
-  await ctx.repo.appendAudit({
-    cycleId: input.cycleId, unitId: unit.id, at: version.receivedAt, actor: input.submittedBy, role: 'county',
-    action: 'submit', what: { deliverableId: deliverable.id, version: version.version, onTime: version.onTime },
-  });
-  const mail = templates.receipt(loaded.plan, unit, deliverable, version, now);
-  await ctx.notifier.send({
-    cycleId: input.cycleId, unitId: unit.id, kind: 'receipt', milestone: `${deliverable.id}#v${version.version}`, recipient: unit.office.email,
-    email: { from: fromAddress(loaded.plan), to: unit.office.email, cc: [], ...mail },
-  });
-  if (deliverable.id === loaded.schedule.review.deliverableId) {
+  const receivedAt = new Date(now).toISOString();
+  const onTime = isOnTime(now, dueAt);
+  const version = await ctx.repo.addSubmission(
+    {
+      cycleId: input.cycleId, unitId: unit.id, deliverableId: deliverable.id, receivedAt, onTime,
+      submittedBy: input.submittedBy, narrative: input.narrative, documents, ...(selfAssessment ? { selfAssessment } : {}),
+    },
+    { cycleId: input.cycleId, unitId: unit.id, at: receivedAt, actor: input.submittedBy, role: 'county', action: 'submit', what: { deliverableId: deliverable.id, onTime } },
+  );
+  if (reviewed) {
+    // Read after the write: a wait that stored its token meanwhile is completed here, or finds the version itself.
     const waiting = await ctx.repo.getWaitToken(input.cycleId, unit.id, 'submission', deliverable.id);
-    if (waiting && waiting.afterVersion < version.version) {
-      await ctx.workflow.completeTask(waiting.token, { version: version.version, onTime: version.onTime });
-    }
+    if (waiting && waiting.afterVersion < version.version) await tellWorkflow(ctx, waiting, { version: version.version, onTime: version.onTime });
   }
+  const mail = templates.receipt(loaded.plan, unit, deliverable, version, now);
+  await ctx.notifier
+    .send({
+      cycleId: input.cycleId, unitId: unit.id, kind: 'receipt', milestone: `${deliverable.id}#v${version.version}`, recipient: unit.office.email,
+      email: { from: fromAddress(loaded.plan), to: unit.office.email, cc: [], ...mail },
+    })
+    .catch(() => 'not-sent-now');
   return version;
 }
 

@@ -162,6 +162,20 @@ describe.each(repos)('CycleRepository behaviour (%s)', (_name, makeRepo) => {
     expect(await repo.listSubmissions(cycleId)).toEqual([v1, v2]);
   });
 
+  it('writes a version and its audit entry in one transaction, the audit naming the version it got', async () => {
+    const repo = makeRepo();
+    const cycleId = planWith(1).cycleId;
+    const audit = { cycleId, unitId: 'u1', at: at(1), actor: 'u1-staff', role: 'county' as const, action: 'submit' as const, what: { deliverableId: 'implementation-plan' } };
+
+    await repo.addSubmission(submission(cycleId, 'u1', 1), audit);
+    await repo.addSubmission(submission(cycleId, 'u1', 2), { ...audit, at: at(2) });
+
+    expect((await repo.listAudit(cycleId)).map((a) => a.what)).toEqual([
+      { deliverableId: 'implementation-plan', version: 1 },
+      { deliverableId: 'implementation-plan', version: 2 },
+    ]);
+  });
+
   it('concurrent addSubmission x10 on one deliverable yields versions 1..10, none lost', async () => {
     // Prepare
     const repo = makeRepo();

@@ -496,7 +496,7 @@ describe('error mapping', () => {
     const s = await started('2016-11-07T02:00:00Z');
     await submitDeliverable(s.ctx, { cycleId: CYCLE, unitId: 'jianyang', deliverableId: REPORT, submittedBy: 'jy', selfAssessment: exampleSelfAssessment(NANPING) });
     s.clock.t = Date.parse('2016-11-10T01:00:00Z');
-    await awaitSubmission(s.ctx, { cycleId: CYCLE, unitId: 'jianyang', afterVersion: 0, taskToken: 'sub-1' });
+    await awaitSubmission(s.ctx, { cycleId: CYCLE, unitId: 'jianyang', round: 1, taskToken: 'sub-1' });
     await requestReview(s.ctx, { cycleId: CYCLE, unitId: 'jianyang', round: 1, version: 1, taskToken: 'rev-1' });
     s.clock.t = Date.parse('2016-11-11T02:00:00Z');
     const handler = makeDecideReview(s.ctx);
@@ -517,6 +517,27 @@ describe('error mapping', () => {
     expect(conflict.error.details).toMatchObject({ decision: { decidedBy: 'city-a', decidedAt: '2016-11-11T02:00:00.000Z', outcome: 'approved' } });
     expect(repeat.statusCode).toBe(200);
     expect(json(repeat)).toMatchObject({ repeated: true, decision: { decidedBy: 'city-a' } });
+  });
+
+  it('answers a new version of the report after the outcome with a 409 naming the outcome, in the caller\'s language', async () => {
+    const s = await started('2016-11-20T02:00:00Z');
+    await s.repo.recordOutcome(CYCLE, 'jianyang', 'qualified', '2016-11-18T02:00:00.000Z');
+    const post = (lang: string) =>
+      makeSubmitDeliverable(s.ctx)(
+        event('POST', VERSIONS, {
+          params: { ...unitParams('jianyang'), deliverableId: REPORT }, body: { selfAssessment: exampleSelfAssessment(NANPING) },
+          claims: county('jianyang'), headers: { 'accept-language': lang },
+        }),
+        lambda,
+      );
+
+    const [zh, en] = [await post('zh-CN'), await post('en')];
+
+    expect([zh.statusCode, en.statusCode]).toEqual([409, 409]);
+    expect((json(zh) as ErrorBody).error).toMatchObject({ code: 'ReviewClosedError', message: expect.stringContaining('结果：qualified') });
+    expect((json(en) as ErrorBody).error.message).toBe("this unit's review ended on 18 November 2016, 10:00 (outcome: qualified); no new version of the report is accepted");
+    expect((json(en) as ErrorBody).error.details).toMatchObject({ outcome: 'qualified' });
+    expect(await s.repo.listUnitSubmissions(CYCLE, 'jianyang')).toEqual([]);
   });
 
   it('gives a 409 about a stale version the version under review', async () => {

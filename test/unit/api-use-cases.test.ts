@@ -166,7 +166,7 @@ describe('previewSelfAssessment', () => {
   it('returns the figures, findings and errors and stores nothing, sends nothing, completes nothing', async () => {
     // Prepare: a unit whose execution waits for the report, so a stray store would complete its token.
     const s = await started('2016-11-07T02:00:00Z');
-    await awaitSubmission(s.ctx, { cycleId: CYCLE, unitId: 'yanping', afterVersion: 0, taskToken: 'sub-1' });
+    await awaitSubmission(s.ctx, { cycleId: CYCLE, unitId: 'yanping', round: 1, taskToken: 'sub-1' });
     const before = structuredClone(s.repo.dump());
     const sa = exampleSelfAssessment(NANPING, 10);
     sa.roster = sa.roster.map((r, i) => (i < 3 ? { ...r, qualified: false } : r)); // 7 of 10 qualified
@@ -207,7 +207,7 @@ async function underReview(unitId: string, s?: Setup) {
   setup.clock.t = at('2016-11-07T02:00:00Z');
   await submit(setup, unitId, REPORT);
   setup.clock.t = at('2016-11-10T01:00:00Z');
-  await awaitSubmission(setup.ctx, { cycleId: CYCLE, unitId, afterVersion: 0, taskToken: `sub-${unitId}-1` });
+  await awaitSubmission(setup.ctx, { cycleId: CYCLE, unitId, round: 1, taskToken: `sub-${unitId}-1` });
   await requestReview(setup.ctx, { cycleId: CYCLE, unitId, round: 1, version: 1, taskToken: `rev-${unitId}-1` });
   setup.clock.t = at('2016-11-11T02:00:00Z');
   return setup;

@@ -121,7 +121,7 @@ describe('await-submission', () => {
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-2' });
     await submitDeliverable(ctx, { cycleId: 'nanping-2016', unitId: 'yanping', deliverableId: 'self-assessment-report', submittedBy: 'yp', selfAssessment: exampleSelfAssessment(NANPING) });
     now.t = Date.parse('2016-11-10T01:00:00Z');
-    const out = await makeAwaitSubmission(ctx)({ cycleId: 'nanping-2016', unitId: 'yanping', afterVersion: 0, taskToken: 'tok-1' }, lambda);
+    const out = await makeAwaitSubmission(ctx)({ cycleId: 'nanping-2016', unitId: 'yanping', round: 1, taskToken: 'tok-1' }, lambda);
     expect(out).toEqual({ waiting: false, completed: 'completed' });
     expect(sfn.commandCalls(SendTaskSuccessCommand).map((c) => c.args[0].input)).toEqual([
       { taskToken: 'tok-1', output: JSON.stringify({ version: 1, onTime: true }) },

@@ -6,11 +6,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { makeMemoryMailer } from '../../core/adapters/memory/mailer';
 import { makeMemoryRepository } from '../../core/adapters/memory/repository';
 import { makeMemoryWorkflow } from '../../core/adapters/memory/workflow';
-import { DecisionConflictError, PlanConflictError, TransientError, ValidationError } from '../../core/errors';
+import { DecisionConflictError, PlanConflictError, ReviewClosedError, TransientError, ValidationError } from '../../core/errors';
 import { makeContext, type Context } from '../../core/use-cases/context';
 import { forwardToProvince, registerCycle, startCycle, startUnitWorkflows } from '../../core/use-cases/cycle';
 import { sendUnitNotice } from '../../core/use-cases/notices';
-import { awaitSubmission, decideReview, issueRectification, recordOutcome, requestReview } from '../../core/use-cases/review';
+import { awaitSubmission, decideReview, issueRectification, prepareReviewStep, recordOutcome, requestReview } from '../../core/use-cases/review';
 import { submitDeliverable } from '../../core/use-cases/submissions';
 import { planSchema } from '../../core/plan/schema';
 import { exampleSelfAssessment } from '../../local/scenario';
@@ -166,7 +166,7 @@ describe('the review loop', () => {
     expect(v1).toMatchObject({ version: 1, onTime: true });
 
     s.clock.t = at('2016-11-10T01:00:00Z');
-    const wait1 = await awaitSubmission(s.ctx, { ...ids, afterVersion: 0, taskToken: 't-sub-1' });
+    const wait1 = await awaitSubmission(s.ctx, { ...ids, round: 1, taskToken: 't-sub-1' });
     expect(wait1.waiting).toBe(false);
     expect(s.workflow.completed.get('t-sub-1')).toEqual({ version: 1, onTime: true });
 
@@ -185,7 +185,7 @@ describe('the review loop', () => {
     expect(notice.html).toContain('台账&lt;不完整&gt;');
     expect(notice.text).toContain('2016年11月22日（星期二）23:59');
 
-    expect((await awaitSubmission(s.ctx, { ...ids, afterVersion: 1, taskToken: 't-sub-2' })).waiting).toBe(true);
+    expect((await awaitSubmission(s.ctx, { ...ids, round: 2, taskToken: 't-sub-2' })).waiting).toBe(true);
     s.clock.t = at('2016-11-14T02:00:00Z');
     const v2 = await submitDeliverable(s.ctx, { ...ids, deliverableId: 'self-assessment-report', submittedBy: 'jy', selfAssessment: exampleSelfAssessment(NANPING) });
     // In time for the rectification deadline (Tue 22 Nov), though after the report's own deadline.
@@ -215,11 +215,117 @@ describe('the review loop', () => {
     await startCycle(s.ctx, { plan: planJson, startedBy: 'city-admin' });
     const ids = { cycleId: 'nanping-2016', unitId: 'guangze' };
     await submitDeliverable(s.ctx, { ...ids, deliverableId: 'self-assessment-report', submittedBy: 'gz', selfAssessment: exampleSelfAssessment(NANPING) });
+    s.clock.t = at('2016-11-10T01:00:00Z');
     await requestReview(s.ctx, { ...ids, round: 1, version: 1, taskToken: 'old' });
     await decideReview(s.ctx, { ...ids, round: 1, outcome: 'approved', decidedBy: 'city-a' });
     const rerun = await requestReview(s.ctx, { ...ids, round: 1, version: 1, taskToken: 'new' });
     expect(rerun).toEqual({ waiting: false, completed: 'completed' });
     expect(s.workflow.completed.get('new')).toEqual({ round: 1, outcome: 'approved' });
+  });
+});
+
+describe('the review record is the one source of truth', () => {
+  const ids = { cycleId: 'nanping-2016', unitId: 'jianyang' };
+  const submitReport = (s: ReturnType<typeof setup>) =>
+    submitDeliverable(s.ctx, { ...ids, deliverableId: 'self-assessment-report', submittedBy: 'jy', selfAssessment: exampleSelfAssessment(NANPING) });
+  /** Returned in round 1 (v1) on 11 Nov, resubmitted (v2) on 14 Nov; round 2 awaits its decision. */
+  async function roundTwoUnderReview() {
+    const s = setup('2016-11-07T02:00:00Z');
+    await startCycle(s.ctx, { plan: planJson, startedBy: 'city-admin' });
+    await submitReport(s);
+    s.clock.t = at('2016-11-10T01:00:00Z');
+    await awaitSubmission(s.ctx, { ...ids, round: 1, taskToken: 'sub-1' });
+    await requestReview(s.ctx, { ...ids, round: 1, version: 1, taskToken: 'rev-1' });
+    s.clock.t = at('2016-11-11T02:00:00Z');
+    await decideReview(s.ctx, { ...ids, round: 1, outcome: 'returned', reason: '台账不完整', decidedBy: 'city-a' });
+    await issueRectification(s.ctx, { ...ids, round: 1 });
+    await awaitSubmission(s.ctx, { ...ids, round: 2, taskToken: 'sub-2' });
+    s.clock.t = at('2016-11-14T02:00:00Z');
+    await submitReport(s);
+    await requestReview(s.ctx, { ...ids, round: 2, version: 2, taskToken: 'rev-2' });
+    return s;
+  }
+  /** The workflow port, with SendTaskSuccess failing once (after the use case wrote its record). */
+  function completionFailsOnce(s: ReturnType<typeof setup>) {
+    let failed = false;
+    const workflow = {
+      ...s.workflow,
+      async completeTask(token: string, output: unknown) {
+        if (failed) return s.workflow.completeTask(token, output);
+        failed = true;
+        throw new TransientError({ zh: '工作流服务繁忙', en: 'SendTaskSuccess throttled' });
+      },
+    };
+    return makeContext({ repo: s.repo, mailer: s.mailer, workflow, clock: s.clock });
+  }
+
+  it('a restarted execution replays the review from the record: round 1 on v1, round 2 on v2, not a v3', async () => {
+    const s = await roundTwoUnderReview();
+    s.clock.t = at('2016-11-14T04:00:00Z');
+    // The restarted execution walks the same steps again, each with a new token.
+    expect(await awaitSubmission(s.ctx, { ...ids, round: 1, taskToken: 'again-sub-1' })).toMatchObject({ waiting: false });
+    expect(s.workflow.completed.get('again-sub-1')).toEqual({ version: 1, onTime: true });
+    await requestReview(s.ctx, { ...ids, round: 1, version: 1, taskToken: 'again-rev-1' });
+    expect(s.workflow.completed.get('again-rev-1')).toEqual({ round: 1, outcome: 'returned' });
+    expect(await awaitSubmission(s.ctx, { ...ids, round: 2, taskToken: 'again-sub-2' })).toMatchObject({ waiting: false });
+    expect(s.workflow.completed.get('again-sub-2')).toEqual({ version: 2, onTime: true });
+    expect(await requestReview(s.ctx, { ...ids, round: 2, version: 2, taskToken: 'again-rev-2' })).toEqual({ waiting: true });
+    // The city's real decision goes through and reaches the new execution.
+    const d = await decideReview(s.ctx, { ...ids, round: 2, outcome: 'approved', version: 2, decidedBy: 'city-a' });
+    expect(d).toMatchObject({ repeated: false, workflow: 'continued', decision: { version: 2 } });
+    expect(s.workflow.completed.get('again-rev-2')).toEqual({ round: 2, outcome: 'approved' });
+  });
+
+  it('a submission whose completion fails is answered as stored; the wait finds it in the record', async () => {
+    const s = setup('2016-11-10T01:00:00Z');
+    await startCycle(s.ctx, { plan: planJson, startedBy: 'city-admin' });
+    await awaitSubmission(s.ctx, { ...ids, round: 1, taskToken: 'sub-1' });
+    s.clock.t = at('2016-11-10T04:00:00Z');
+    const v = await submitDeliverable(completionFailsOnce(s), { ...ids, deliverableId: 'self-assessment-report', submittedBy: 'jy', selfAssessment: exampleSelfAssessment(NANPING) });
+    expect(v).toMatchObject({ version: 1, onTime: false });
+    expect(s.workflow.completed.has('sub-1')).toBe(false);
+    // The wait's next slice (or its last re-read at the deadline) sees the version and continues.
+    s.clock.t = at('2016-11-11T01:00:00Z');
+    expect(await prepareReviewStep(s.ctx, { ...ids, step: 'await-submission', round: 1 })).toMatchObject({ expired: false });
+    await awaitSubmission(s.ctx, { ...ids, round: 1, taskToken: 'sub-1-next' });
+    expect(s.workflow.completed.get('sub-1-next')).toEqual({ version: 1, onTime: false });
+    expect((await s.repo.listUnitSubmissions('nanping-2016', 'jianyang')).map((x) => x.version)).toEqual([1]);
+  });
+
+  it('a decision whose completion fails stands; another decider gets a 409 and the waiting task still learns the decision', async () => {
+    const s = await roundTwoUnderReview();
+    const first = await decideReview(completionFailsOnce(s), { ...ids, round: 2, outcome: 'approved', decidedBy: 'city-a' });
+    expect(first).toMatchObject({ repeated: false, workflow: 'will-follow' });
+    expect(s.workflow.completed.has('rev-2')).toBe(false);
+    await expect(decideReview(s.ctx, { ...ids, round: 2, outcome: 'returned', reason: '不同意', decidedBy: 'city-b' })).rejects.toBeInstanceOf(
+      DecisionConflictError,
+    );
+    expect(s.workflow.completed.get('rev-2')).toEqual({ round: 2, outcome: 'approved' });
+    expect((await s.repo.listDecisions('nanping-2016')).filter((d) => d.round === 2)).toHaveLength(1);
+  });
+
+  it('past a deadline, the step re-reads the record before any timeout outcome', async () => {
+    const s = await roundTwoUnderReview();
+    // No decision for round 2 by the review's end: overdue. With one, the wait goes on to it.
+    s.clock.t = at('2016-11-30T16:00:00Z');
+    expect(await prepareReviewStep(s.ctx, { ...ids, step: 'await-decision', round: 2 })).toMatchObject({ expired: true });
+    const other = await roundTwoUnderReview();
+    await decideReview(other.ctx, { ...ids, round: 2, outcome: 'approved', decidedBy: 'city-a' });
+    other.clock.t = at('2016-11-30T16:00:00Z');
+    expect(await prepareReviewStep(other.ctx, { ...ids, step: 'await-decision', round: 2 })).toMatchObject({ expired: false });
+  });
+
+  it('refuses a new version of the report once the outcome is recorded (409), and sends no receipt', async () => {
+    const s = await roundTwoUnderReview();
+    await decideReview(s.ctx, { ...ids, round: 2, outcome: 'approved', decidedBy: 'city-a' });
+    s.clock.t = at('2016-11-15T02:00:00Z');
+    await recordOutcome(s.ctx, { ...ids, outcome: 'qualified' });
+    const sent = s.mailer.sent.length;
+    const act = submitReport(s);
+    await expect(act).rejects.toBeInstanceOf(ReviewClosedError);
+    await expect(act).rejects.toMatchObject({ status: 409 });
+    expect((await s.repo.listUnitSubmissions('nanping-2016', 'jianyang')).map((x) => x.version)).toEqual([1, 2]);
+    expect(s.mailer.sent.length).toBe(sent);
   });
 });
 
@@ -359,6 +465,24 @@ describe('extensions (延期)', () => {
     expect(s.workflow.stopped.size).toBe(0);
     expect(s.workflow.started.size).toBe(before.started);
     expect((await s.repo.listAudit('nanping-2016')).length).toBe(before.audit);
+  });
+
+  it('refuses any extension once the unit\'s outcome is recorded (409), and changes nothing', async () => {
+    // Prepare: songxi's review ended (qualified) before the review closed.
+    const s = await running();
+    s.clock.t = at('2016-11-20T02:00:00Z');
+    await recordOutcome(s.ctx, { cycleId: 'nanping-2016', unitId: 'songxi', outcome: 'qualified' });
+    const sent = s.mailer.sent.length;
+    // Act
+    const reviewed = grant(s.ctx, { lastDay: '2016-11-28' });
+    const other = grant(s.ctx, { deliverableId: 'implementation-plan', lastDay: '2016-11-28' });
+    // Assess
+    await expect(reviewed).rejects.toBeInstanceOf(ReviewClosedError);
+    await expect(reviewed).rejects.toMatchObject({ status: 409, details: { outcome: 'qualified' } });
+    await expect(other).rejects.toBeInstanceOf(ReviewClosedError);
+    expect(await s.repo.listExtensions('nanping-2016', 'songxi')).toEqual([]);
+    expect(s.workflow.stopped.size).toBe(0);
+    expect(s.mailer.sent.length).toBe(sent);
   });
 
   it('refuses an extension once the review has closed', async () => {

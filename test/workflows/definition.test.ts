@@ -120,6 +120,25 @@ it('binds each UnitCycle function the way the contract names it', () => {
   }
 });
 
+it('reads the record before any timeout outcome: a callback timeout goes back to its Prepare step, and only the Choice after it records one', () => {
+  const m = machine('UnitCycle');
+  const state = (name: string) => m.states.find(([n]) => n === name)![1];
+  type Transition = { Next?: string };
+  const waits = [
+    ['AwaitSelfAssessment', 'PrepareSubmissionWait', 'IsSelfAssessmentMissing', 'RecordNotSubmitted'],
+    ['AwaitReviewDecision', 'PrepareReviewRound', 'IsReviewOverdue', 'RecordReviewOverdue'],
+    ['AwaitResubmission', 'PrepareResubmissionWait', 'IsResubmissionMissing', 'RecordRectificationMissed'],
+  ];
+  const nextOf = (s: State) => [s.Next, s.Default, ...[...((s.Choices ?? []) as Transition[]), ...((s.Catch ?? []) as Transition[])].map((t) => t.Next)];
+  const into = (target: string) => m.states.filter(([, s]) => nextOf(s).includes(target)).map(([n]) => n);
+  for (const [wait, prepare, choice, record] of waits) {
+    expect(state(wait).Catch, wait).toEqual([{ ErrorEquals: ['States.Timeout'], Next: prepare, ResultPath: null }]);
+    expect(state(prepare).Next, prepare).toBe(choice);
+    expect(state(choice), choice).toMatchObject({ Choices: [{ Variable: '$.wait.expired', BooleanEquals: true, Next: record }], Default: wait });
+    expect(into(record), record).toEqual([choice]);
+  }
+});
+
 it('never lets a notice that fails after its retries end a unit cycle: every send-unit-notice task catches States.ALL', () => {
   const m = machine('UnitCycle');
   const sendUnitNotice = assembly.functions.find((f) => f.handlerFile === 'functions/send-unit-notice/handler.ts')!.arn;

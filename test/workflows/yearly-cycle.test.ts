@@ -147,4 +147,16 @@ describe('the Nanping 2016 cycle, played in the twin', () => {
     // The restart really happened: a second cycle execution and a second set of unit executions.
     expect(restarted.counters.executions).toBe(22);
   });
+
+  it('restarted after a resubmission while round 2 awaits its decision, still takes the real decision (建阳区 qualified)', async () => {
+    // 14 Nov, noon: 建阳区 resubmitted (v2) that morning and its round 2 is decided on the 15th; 武夷山市's round 2
+    // was returned that morning and it resubmits on the 16th. The new executions replay the review from the record.
+    const restarted = await simulate({ plan, scenario, restartAt: Date.parse('2016-11-14T12:00:00+08:00') });
+    expect(restarted.errors).toEqual([]);
+    expect(restarted.outcomes).toEqual(EXPECTED_OUTCOMES);
+    const key = (e: TimelineEvent) => `${e.at} ${e.kind} ${e.unit} ${e.to.join()} ${e.subject}`;
+    expect(emails(restarted).map(key)).toEqual(emails(run).map(key));
+    const jy = of(restarted, (e) => e.unit === 'jianyang' && e.kind === 'decision').map((e) => e.subject.split(' —')[0]);
+    expect(jy).toEqual(['round 1: returned', 'round 2: approved (city-reviewer)']);
+  });
 });

@@ -14,7 +14,9 @@
  *
  * Every wait is an absolute timestamp from the schedule (a Wait whose time has passed continues at once,
  * so a redriven or restarted execution catches up instead of waiting again). Every callback's timeout
- * comes from the step before it, computed from an absolute deadline.
+ * comes from the step before it, computed from an absolute deadline. The review follows the record
+ * (core/use-cases/review-record.ts): each wait re-reads it daily and at its deadline, and a restarted
+ * execution replays the recorded rounds.
  */
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -140,38 +142,33 @@ export function unitCycleDefinition(scope: Construct, fns: Record<UnitCycleFunct
   isRectificationMissed.when(sfn.Condition.stringEquals('$.outcome.outcome', 'rectification-missed'), forEachRectificationRung.next(done)).otherwise(done);
 
   // ---- 2. Review (初评) with rectification rounds ----
-  const timeoutSecondsPath = '$.step.timeoutSeconds';
-  const onTimeout = { errors: [sfn.Errors.TIMEOUT], resultPath: '$.error' };
+  // Each wait is Prepare -> Is...? -> Await (callback). Prepare reads the record: how long to wait (until
+  // the deadline, at most a day) and whether the deadline passed with nothing recorded (-> the outcome).
+  // A callback that times out goes back to its Prepare, so the record is read again at least daily and
+  // once more at the deadline: a completion lost after a write only delays the workflow, and the timeout
+  // outcomes follow the record, never a lost callback. Prepare results go to $.wait, keeping $.step
+  // (IssueRectification's ladder) for the rectification-missed path.
+  const timeoutSecondsPath = '$.wait.timeoutSeconds';
+  const readAgain = { errors: [sfn.Errors.TIMEOUT], resultPath: DISCARD };
+  const round = sfn.JsonPath.numberAt('$.wait.round');
+  const prepare = (name: string, step: 'await-submission' | 'await-decision', forRound: unknown) =>
+    invokeTask(scope, name, fns['prepare-review-step'], { ...ids, step, round: forRound }, { resultPath: '$.wait' });
+  const expiredThen = (name: string, outcome: sfn.IChainable, wait: sfn.IChainable) =>
+    sfn.Choice.jsonPath(scope, name).when(sfn.Condition.booleanEquals('$.wait.expired', true), outcome).otherwise(wait);
 
-  const prepareSubmissionWait = invokeTask(
-    scope,
-    S.PrepareSubmissionWait,
-    fns['prepare-review-step'],
-    { ...ids, step: 'await-submission', round: 1 },
-    { resultPath: '$.step' },
-  );
-  const awaitSelfAssessment = callbackTask(
-    scope,
-    S.AwaitSelfAssessment,
-    fns['await-submission'],
-    { ...ids, afterVersion: 0 },
-    { resultPath: '$.submission', timeoutSecondsPath },
-  ).addCatch(recordNotSubmitted, onTimeout);
+  const prepareSubmissionWait = prepare(S.PrepareSubmissionWait, 'await-submission', 1);
+  const awaitSelfAssessment = callbackTask(scope, S.AwaitSelfAssessment, fns['await-submission'], { ...ids, round }, { resultPath: '$.submission', timeoutSecondsPath });
+  awaitSelfAssessment.addCatch(prepareSubmissionWait, readAgain);
 
-  const prepareReviewRound = invokeTask(
-    scope,
-    S.PrepareReviewRound,
-    fns['prepare-review-step'],
-    { ...ids, step: 'await-decision', round: sfn.JsonPath.numberAt('$.step.round') },
-    { resultPath: '$.step' },
-  );
+  const prepareReviewRound = prepare(S.PrepareReviewRound, 'await-decision', round);
   const awaitReviewDecision = callbackTask(
     scope,
     S.AwaitReviewDecision,
     fns['request-review'],
-    { ...ids, round: sfn.JsonPath.numberAt('$.step.round'), version: sfn.JsonPath.numberAt('$.submission.version') },
+    { ...ids, round, version: sfn.JsonPath.numberAt('$.submission.version') },
     { resultPath: '$.decision', timeoutSecondsPath },
-  ).addCatch(recordReviewOverdue, onTimeout);
+  );
+  awaitReviewDecision.addCatch(prepareReviewRound, readAgain);
 
   const issueRectification = invokeTask(
     scope,
@@ -180,27 +177,25 @@ export function unitCycleDefinition(scope: Construct, fns: Record<UnitCycleFunct
     { ...ids, round: sfn.JsonPath.numberAt('$.decision.round') },
     { resultPath: '$.step' },
   );
-  const awaitResubmission = callbackTask(
-    scope,
-    S.AwaitResubmission,
-    fns['await-submission'],
-    { ...ids, afterVersion: sfn.JsonPath.numberAt('$.submission.version') },
-    { resultPath: '$.submission', timeoutSecondsPath },
-  ).addCatch(recordRectificationMissed, onTimeout);
+  const prepareResubmissionWait = prepare(S.PrepareResubmissionWait, 'await-submission', sfn.JsonPath.numberAt('$.step.round'));
+  const awaitResubmission = callbackTask(scope, S.AwaitResubmission, fns['await-submission'], { ...ids, round }, { resultPath: '$.submission', timeoutSecondsPath });
+  awaitResubmission.addCatch(prepareResubmissionWait, readAgain);
+
+  prepareSubmissionWait.next(expiredThen(S.IsSelfAssessmentMissing, recordNotSubmitted, awaitSelfAssessment));
+  awaitSelfAssessment.next(prepareReviewRound);
+  prepareReviewRound.next(expiredThen(S.IsReviewOverdue, recordReviewOverdue, awaitReviewDecision));
+  prepareResubmissionWait.next(expiredThen(S.IsResubmissionMissing, recordRectificationMissed, awaitResubmission));
+  awaitResubmission.next(prepareReviewRound);
 
   const hasRoundsLeft = sfn.Choice.jsonPath(scope, S.HasRoundsLeft)
     .when(sfn.Condition.booleanEquals('$.step.exhausted', true), recordNotQualified)
-    .otherwise(awaitResubmission.next(prepareReviewRound));
+    .otherwise(prepareResubmissionWait);
   const isApproved = sfn.Choice.jsonPath(scope, S.IsApproved)
     .when(sfn.Condition.stringEquals('$.decision.outcome', 'approved'), recordQualified)
     .otherwise(issueRectification.next(hasRoundsLeft));
+  awaitReviewDecision.next(isApproved);
 
-  const review = waitUntil(S.WaitForReviewOpening, '$.schedule.review.opensAt')
-    .next(prepareSubmissionWait)
-    .next(awaitSelfAssessment)
-    .next(prepareReviewRound)
-    .next(awaitReviewDecision)
-    .next(isApproved);
+  const review = waitUntil(S.WaitForReviewOpening, '$.schedule.review.opensAt').next(prepareSubmissionWait);
 
   // The notices and the review run side by side: the review opens at its own instant, whatever rungs of
   // an escalation ladder are still waiting.

@@ -22,12 +22,19 @@ export const UnitCycleState = {
   ReportEscalationFailureSkipped: 'ReportEscalationFailureSkipped',
   WaitForReviewOpening: 'WaitForReviewOpening',
   PrepareSubmissionWait: 'PrepareSubmissionWait',
+  /** The review's end passed and the record has no report: not submitted. */
+  IsSelfAssessmentMissing: 'IsSelfAssessmentMissing',
   AwaitSelfAssessment: 'AwaitSelfAssessment',
   PrepareReviewRound: 'PrepareReviewRound',
+  /** The review's end passed and the record has no decision of this round: overdue. */
+  IsReviewOverdue: 'IsReviewOverdue',
   AwaitReviewDecision: 'AwaitReviewDecision',
   IsApproved: 'IsApproved',
   IssueRectification: 'IssueRectification',
   HasRoundsLeft: 'HasRoundsLeft',
+  PrepareResubmissionWait: 'PrepareResubmissionWait',
+  /** The rectification deadline passed and the record has no resubmission: rectification missed. */
+  IsResubmissionMissing: 'IsResubmissionMissing',
   AwaitResubmission: 'AwaitResubmission',
   RecordQualified: 'RecordQualified',
   RecordNotQualified: 'RecordNotQualified',
@@ -40,6 +47,7 @@ export const UnitCycleState = {
   ReportOutcomeNoticeFailure: 'ReportOutcomeNoticeFailure',
   /** The failure could not be reported either: the cycle goes on regardless. */
   ReportOutcomeNoticeFailureSkipped: 'ReportOutcomeNoticeFailureSkipped',
+  /** After the outcome notice: a missed rectification deadline climbs its escalation ladder. */
   IsRectificationMissed: 'IsRectificationMissed',
   ForEachRectificationEscalation: 'ForEachRectificationEscalation',
   WaitForRectificationEscalationTime: 'WaitForRectificationEscalationTime',

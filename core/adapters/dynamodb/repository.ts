@@ -260,6 +260,20 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
     );
 
   const unitFromItem = (item: Item | undefined) => strip<Unit>(item, ['order']);
+  /** An audit entry's put (never overwrites): alone, or inside the transaction that stores what it audits. */
+  const auditPut = (entry: AuditEntry) => {
+    const seq = auditSeq();
+    return {
+      TableName,
+      Item: {
+        ...entry,
+        ...keys.audit(entry.cycleId, entry.unitId, entry.at, seq),
+        ...gsi1.audit(entry.cycleId, entry.unitId, entry.at, seq),
+        entityType: ENTITY.audit,
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    };
+  };
 
   return {
     /*
@@ -402,7 +416,7 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
      * to +1 and puts the version item with attribute_not_exists. Losing a race cancels the transaction
      * (nothing written); we read again and retry.
      */
-    async addSubmission(input) {
+    async addSubmission(input, audit) {
       const { cycleId, unitId, deliverableId, receivedAt } = input;
       // Over 400 KB DynamoDB refuses the item (a ValidationException, a 500 to the caller): say so first, and why.
       assertSubmissionFits(input);
@@ -460,6 +474,7 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
                     ConditionExpression: 'attribute_not_exists(PK)',
                   },
                 },
+                ...(audit ? [{ Put: auditPut({ ...audit, what: { ...audit.what, version } }) }] : []),
               ],
             }),
           );
@@ -695,21 +710,7 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
         });
         return;
       }
-      const seq = auditSeq();
-      await send(() =>
-        client.send(
-          new PutCommand({
-            TableName,
-            Item: {
-              ...entry,
-              ...keys.audit(entry.cycleId, entry.unitId, entry.at, seq),
-              ...gsi1.audit(entry.cycleId, entry.unitId, entry.at, seq),
-              entityType: ENTITY.audit,
-            },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          }),
-        ),
-      );
+      await send(() => client.send(new PutCommand(auditPut(entry))));
     },
 
     async listAudit(cycleId) {

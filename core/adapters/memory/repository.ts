@@ -84,13 +84,14 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
       const last = items[items.length - 1];
       return { items: clone(items), cursor: start + limit < units.length && last ? last.id : null };
     },
-    async addSubmission(input) {
+    async addSubmission(input, auditEntry) {
       assertSubmissionFits(input);
       const k = [input.cycleId, input.unitId, input.deliverableId].join('|');
       const status = deliverables.get(k);
       const version = (status?.latestVersion ?? 0) + 1;
       const v: SubmissionVersion = { ...clone(input), version };
       submissions.push(v);
+      if (auditEntry) audit.push({ ...clone(auditEntry), what: { ...clone(auditEntry.what), version } });
       deliverables.set(k, {
         cycleId: input.cycleId,
         unitId: input.unitId,
