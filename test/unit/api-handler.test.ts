@@ -593,3 +593,41 @@ describe('the schema pieces of the API', () => {
     expect(parseWithProblems(line(120), '  报告.pdf  ')).toEqual({ ok: true, value: '报告.pdf' });
   });
 });
+
+// Issue 8, finding 13: a file name is shown back in receipt emails and download headers.
+describe('single-line text refuses invisible and direction-changing characters', () => {
+  const S = { C0: 'x\u0000y', ESC: 'x\u001b[31my', RLO: 'invoice\u202Efdp.exe', LS: 'x\u2028y', C1: 'x\u0085y', LRI: 'x\u2066y', TAB: 'x\ty', DEL: 'x\u007fy' };
+
+  it.each(Object.entries(S))('a fileName with %s is refused with 400 naming fileName and the rule (zh, then en on request)', async (_, bad) => {
+    const { makeHandler } = await import('../../functions/create-upload/handler');
+    const s = await started();
+    const post = (lang?: string) =>
+      makeHandler(s.ctx)(
+        event('POST', `${UNIT}/uploads`, {
+          params: unitParams('yanping'),
+          body: { fileName: `${bad}.pdf`, contentType: 'application/pdf', size: 100 },
+          claims: county('yanping'),
+          headers: lang ? { 'accept-language': lang } : {},
+        }),
+        lambda,
+      );
+    const [zh, en] = [await post(), await post('en')];
+    expect(zh.statusCode).toBe(400);
+    expect(problems(zh)).toEqual(['fileName format.no-control-characters']);
+    expect((json(zh) as ErrorBody).error.problems![0].message).toBe('fileName: 不得包含控制字符或改变文字方向的字符');
+    expect((json(en) as ErrorBody).error.problems![0].message).toBe('fileName: must not contain control characters or characters that change the text direction');
+  });
+
+  it('keeps Chinese, emoji, spaces inside and ordinary punctuation', async () => {
+    const { line } = await import('../../functions/_shared/api-schemas');
+    const { parseWithProblems } = await import('../../core/validation');
+    expect(parseWithProblems(line(120), ' 2016年 延平区（自评）报告 v2 😀-终稿.pdf ')).toEqual({ ok: true, value: '2016年 延平区（自评）报告 v2 😀-终稿.pdf' });
+  });
+
+  it('refuses the same characters in free text, where line breaks and tabs stay allowed', async () => {
+    const { text } = await import('../../functions/_shared/api-schemas');
+    const { parseWithProblems } = await import('../../core/validation');
+    for (const bad of ['a\u202Eb', 'a\u2066b', 'a\u0085b', 'a\u2028b']) expect(parseWithProblems(text(100), bad).ok).toBe(false);
+    expect(parseWithProblems(text(100), '第一段\n\t第二段\r\n').ok).toBe(true);
+  });
+});
