@@ -151,6 +151,22 @@ export async function checkUpload(ctx: Context, input: { cycleId: string; unitId
   return stored;
 }
 
+/** Why the upload named at `path` cannot be submitted; null when it can. */
+function unusableUpload(path: string, id: string, upload: Upload | null): Problem | null {
+  if (!upload) return makeProblem(path, 'unknown-upload', { zh: `本单位没有编号为 ${id} 的上传`, en: `this unit has no upload ${id}` });
+  if (upload.status === 'pending') {
+    return makeProblem(path, 'not-checked', { zh: `文件“${upload.fileName}”尚未核验，请先核验`, en: `the file "${upload.fileName}" has not been checked yet; check it first` });
+  }
+  if (upload.status === 'rejected' || !upload.document) {
+    const why = upload.rejection?.message;
+    return makeProblem(path, 'rejected', {
+      zh: `文件“${upload.fileName}”未通过核验${why ? `：${why.zh}` : ''}`,
+      en: `the file "${upload.fileName}" did not pass its check${why ? `: ${why.en}` : ''}`,
+    });
+  }
+  return null;
+}
+
 /**
  * The documents a submission names, by upload id: each must be a checked upload of this unit, named once.
  * `field` names the request field in the problems (`documents[2]`).
@@ -171,24 +187,41 @@ export async function resolveDocuments(
     const upload = uploads[i];
     if (first !== i) {
       problems.push(makeProblem(path, 'duplicate', { zh: `上传 ${id} 已在第 ${first + 1} 项列出`, en: `upload ${id} is already listed at ${field}[${first}]` }));
-    } else if (!upload) {
-      problems.push(makeProblem(path, 'unknown-upload', { zh: `本单位没有编号为 ${id} 的上传`, en: `this unit has no upload ${id}` }));
-    } else if (upload.status === 'pending') {
-      problems.push(
-        makeProblem(path, 'not-checked', { zh: `文件“${upload.fileName}”尚未核验，请先核验`, en: `the file "${upload.fileName}" has not been checked yet; check it first` }),
-      );
-    } else if (upload.status === 'rejected' || !upload.document) {
-      const why = upload.rejection?.message;
-      problems.push(
-        makeProblem(path, 'rejected', {
-          zh: `文件“${upload.fileName}”未通过核验${why ? `：${why.zh}` : ''}`,
-          en: `the file "${upload.fileName}" did not pass its check${why ? `: ${why.en}` : ''}`,
-        }),
-      );
-    } else {
-      documents.push(upload.document);
+      return;
     }
+    const problem = unusableUpload(path, id, upload);
+    if (problem) problems.push(problem);
+    else documents.push(upload!.document!);
   });
-  if (problems.length > 0) throw new ValidationError(problems, { zh: '报送的附件有误', en: 'some documents cannot be submitted' });
+  if (problems.length > 0) throw new ValidationError(problems, DOCUMENTS_REFUSED);
   return documents;
+}
+
+const DOCUMENTS_REFUSED = { zh: '报送的附件有误', en: 'some documents cannot be submitted' };
+
+/** Where a submission names uploads: its documents, and each self-assessment item's evidence. */
+export interface NamedUploads {
+  documents?: readonly string[];
+  selfAssessment?: { scores: ReadonlyArray<{ evidence: readonly string[] }> };
+}
+
+/**
+ * Names each bad upload where the request named it. submitDeliverable resolves the documents and the
+ * evidence as one list, so its problems say `documents[k]` of that list: an evidence id of another unit
+ * would read as `documents[0]`. Given what submitDeliverable threw, this checks every named upload again
+ * at its own path (`documents[1]`, `selfAssessment.scores[2].evidence[0]`) and throws that instead; any
+ * other error, or one it cannot name better, is thrown as it was. Costs reads only on the refusal path.
+ */
+export async function nameUploadProblems(ctx: Context, error: unknown, input: { cycleId: string; unitId: string } & NamedUploads): Promise<never> {
+  const aboutDocuments = error instanceof ValidationError && error.problems.length > 0 && error.problems.every((p) => p.path.startsWith('documents['));
+  if (!aboutDocuments) throw error;
+  const named = [
+    ...(input.documents ?? []).map((uploadId, i) => ({ path: `documents[${i}]`, uploadId })),
+    ...(input.selfAssessment?.scores ?? []).flatMap((s, i) => s.evidence.map((uploadId, j) => ({ path: `selfAssessment.scores[${i}].evidence[${j}]`, uploadId }))),
+  ];
+  const ids = [...new Set(named.map((n) => n.uploadId))];
+  const uploads = new Map(await Promise.all(ids.map(async (id) => [id, await ctx.repo.getUpload(input.cycleId, input.unitId, id)] as const)));
+  // A repeated id is not a problem here: submitDeliverable keeps one of each, so each occurrence is judged alike.
+  const problems = named.flatMap(({ path, uploadId }) => unusableUpload(path, uploadId, uploads.get(uploadId) ?? null) ?? []);
+  throw problems.length > 0 ? new ValidationError(problems, DOCUMENTS_REFUSED) : error;
 }

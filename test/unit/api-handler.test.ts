@@ -631,3 +631,45 @@ describe('single-line text refuses invisible and direction-changing characters',
     expect(parseWithProblems(text(100), '第一段\n\t第二段\r\n').ok).toBe(true);
   });
 });
+
+// Issue 8, finding 13: submitDeliverable resolves documents and evidence as one list.
+describe('a refused upload is named where the request named it', () => {
+  const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1');
+
+  async function checkedUpload(s: Awaited<ReturnType<typeof started>>, unitId: string) {
+    const { createUpload, checkUpload } = await import('../../core/use-cases/uploads');
+    const actor = { id: `${unitId}-staff`, role: 'county' as const, unitId };
+    const form = await createUpload(s.ctx, { cycleId: CYCLE, unitId, actor, fileName: '证明.pdf', contentType: 'application/pdf', size: PDF.length });
+    (s.ctx.documents as ReturnType<typeof makeMemoryDocumentStore>).putObject(form.key, PDF);
+    await checkUpload(s.ctx, { cycleId: CYCLE, unitId, uploadId: form.uploadId, actor });
+    return form.uploadId;
+  }
+
+  it("names another unit's evidence at selfAssessment.scores[2].evidence[0], and a bad document at documents[1]", async () => {
+    // Prepare: yanping has one checked upload; jianyang has another.
+    const s = await started();
+    const own = await checkedUpload(s, 'yanping');
+    const foreign = await checkedUpload(s, 'jianyang');
+    const never = '3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
+    const selfAssessment = exampleSelfAssessment(NANPING);
+    selfAssessment.scores[0].evidence = [own];
+    selfAssessment.scores[2].evidence = [foreign];
+
+    // Act
+    const res = await makeSubmitDeliverable(s.ctx)(
+      event('POST', VERSIONS, {
+        params: { ...unitParams('yanping'), deliverableId: REPORT },
+        body: { documents: [own, never], selfAssessment },
+        claims: county('yanping'),
+        headers: { 'accept-language': 'en' },
+      }),
+      lambda,
+    );
+
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(problems(res)).toEqual(['documents[1] unknown-upload', 'selfAssessment.scores[2].evidence[0] unknown-upload']);
+    expect((json(res) as ErrorBody).error.problems![1].message).toBe(`selfAssessment.scores[2].evidence[0]: this unit has no upload ${foreign}`);
+    expect(await s.repo.listUnitSubmissions(CYCLE, 'yanping')).toEqual([]);
+  });
+});
