@@ -150,8 +150,14 @@ export interface WorkflowEngine {
  * is kept and nobody can overwrite it.
  */
 export interface DocumentStore {
-  /** A presigned POST form for exactly this key, type and size range. */
-  createUploadForm(input: { key: string; contentType: string; maxBytes: number; expiresInSeconds: number }): Promise<{ url: string; fields: Record<string, string> }>;
+  /** A presigned POST form for exactly this key, type and size range (minBytes defaults to 1). */
+  createUploadForm(input: {
+    key: string;
+    contentType: string;
+    minBytes?: number;
+    maxBytes: number;
+    expiresInSeconds: number;
+  }): Promise<{ url: string; fields: Record<string, string> }>;
   /** Server-side copy; false if the source does not exist. */
   copy(fromKey: string, toKey: string): Promise<boolean>;
   /** The object's bytes, or null if it does not exist; TooLarge if it exceeds maxBytes. */

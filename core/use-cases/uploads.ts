@@ -5,10 +5,11 @@
  *
  * Primary course:
  * - createUpload: check the unit, the type and the size; issue a presigned POST form fixed to the key
- *   `incoming/<cycle>/<unit>/<uploadId>`, the declared type and 1 byte..20 MB, for 15 minutes; store the
- *   upload as pending; audit.
+ *   `incoming/<cycle>/<unit>/<uploadId>`, the declared type and exactly the announced size (1 byte..20 MB),
+ *   for 15 minutes; store the upload as pending, with that size; audit.
  * - checkUpload: copy the upload to a key only the server writes (`documents/<cycle>/<unit>/<uploadId>/<attempt>`),
- *   read that copy back (at most 20 MB), check its size, magic bytes and SHA-256, and record the result
+ *   read that copy back (at most the announced size), check its size against the announced one, its magic
+ *   bytes and SHA-256, and record the result
  *   once (the first check wins); audit. What was checked is what is kept, even if the browser posts to
  *   the incoming key again.
  * - resolveDocuments: turn the upload ids a submission names into the checked documents.
@@ -21,6 +22,7 @@ import {
   documentType,
   emptyFileProblem,
   extensionOf,
+  sizeMismatchProblem,
   tooLargeProblem,
   typeNotAllowedProblem,
 } from '../documents';
@@ -42,6 +44,9 @@ export interface UploadForm {
   fields: Record<string, string>;
   key: string;
   formExpiresAt: string;
+  /** The announced size: the only size the form accepts. */
+  size: number;
+  /** The same (kept for clients that read the form's upper bound). */
   maxBytes: number;
 }
 
@@ -91,16 +96,17 @@ export async function createUpload(
   const createdAt = new Date(now).toISOString();
   const formExpiresAt = new Date(now + UPLOAD_FORM_SECONDS * 1000).toISOString();
   // The form first: if it cannot be made, nothing is stored.
-  const form = await ctx.documents.createUploadForm({ key, contentType: type.contentType, maxBytes: MAX_DOCUMENT_BYTES, expiresInSeconds: UPLOAD_FORM_SECONDS });
+  // Exactly the announced size: a form for "anything up to 20 MB" would let another file through.
+  const form = await ctx.documents.createUploadForm({ key, contentType: type.contentType, minBytes: input.size, maxBytes: input.size, expiresInSeconds: UPLOAD_FORM_SECONDS });
   await ctx.repo.putUpload({
-    cycleId: input.cycleId, unitId: unit.id, uploadId, incomingKey: key, fileName: input.fileName, contentType: type.contentType,
+    cycleId: input.cycleId, unitId: unit.id, uploadId, incomingKey: key, fileName: input.fileName, contentType: type.contentType, announcedSize: input.size,
     createdBy: input.actor.id, createdAt, formExpiresAt, status: 'pending',
   });
   await ctx.repo.appendAudit({
     cycleId: input.cycleId, unitId: unit.id, at: createdAt, actor: input.actor.id, role: input.actor.role, action: 'upload',
     what: { uploadId, fileName: input.fileName, contentType: type.contentType, size: input.size },
   });
-  return { uploadId, url: form.url, fields: form.fields, key, formExpiresAt, maxBytes: MAX_DOCUMENT_BYTES };
+  return { uploadId, url: form.url, fields: form.fields, key, formExpiresAt, size: input.size, maxBytes: input.size };
 }
 
 export async function checkUpload(ctx: Context, input: { cycleId: string; unitId: string; uploadId: string; actor: Actor }): Promise<Upload> {
@@ -123,10 +129,14 @@ export async function checkUpload(ctx: Context, input: { cycleId: string; unitId
       { uploadId: upload.uploadId, formExpiresAt: upload.formExpiresAt, expired },
     );
   }
-  const bytes = await ctx.documents.read(key, MAX_DOCUMENT_BYTES);
+  // Uploads stored before sizes were announced are read up to the limit.
+  const announced = upload.announcedSize;
+  const bytes = await ctx.documents.read(key, announced ?? MAX_DOCUMENT_BYTES);
   // S3 reads its own writes: a copy that just succeeded and cannot be read is a passing fault.
   if (bytes === null) throw new TransientError({ zh: '刚复制的文件暂时无法读取，请稍后重试', en: `the copy ${key} cannot be read yet` }, { key });
-  const check = bytes === 'too-large' ? { ok: false as const, problem: tooLargeProblem(upload.fileName) } : await checkDocumentBytes(upload, bytes);
+  const tooLarge = () => (announced === undefined ? tooLargeProblem(upload.fileName) : sizeMismatchProblem(upload.fileName, announced));
+  const read = bytes === 'too-large' ? { ok: false as const, problem: tooLarge() } : await checkDocumentBytes(upload, bytes);
+  const check = read.ok && announced !== undefined && read.size !== announced ? { ok: false as const, problem: sizeMismatchProblem(upload.fileName, announced, read.size) } : read;
 
   const checkedAt = ctx.nowIso();
   const { updated, upload: stored } = await ctx.repo.completeUploadCheck(
