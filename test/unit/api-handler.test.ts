@@ -673,3 +673,21 @@ describe('a refused upload is named where the request named it', () => {
     expect(await s.repo.listUnitSubmissions(CYCLE, 'yanping')).toEqual([]);
   });
 });
+
+// Issue 8, finding 13: the preview showed a self-score of 999 of 100 beside its errors.
+describe('the preview shows no impossible figure beside its errors', () => {
+  it('answers a score of 999 on a 4-point item with the error and a self-score within the total', async () => {
+    const s = await started();
+    const selfAssessment = exampleSelfAssessment(NANPING);
+    selfAssessment.scores[0].score = 999;
+    const res = await makePreviewSelfAssessment(s.ctx)(
+      event('POST', PREVIEW, { params: { ...unitParams('yanping'), deliverableId: REPORT }, body: { selfAssessment }, claims: county('yanping') }),
+      lambda,
+    );
+    expect(res.statusCode).toBe(200);
+    const body = json(res) as { figures: { selfScore: number; total: number }; errors: Array<{ path: string; rule: string }>; canSubmit: boolean };
+    expect(body.errors.map((e) => `${e.path} ${e.rule}`)).toEqual(['selfAssessment.scores[0].score exceeds-max']);
+    expect(body.canSubmit).toBe(false);
+    expect(body.figures).toMatchObject({ selfScore: 100, total: 100 });
+  });
+});
