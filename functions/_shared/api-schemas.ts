@@ -18,9 +18,10 @@ const wellFormed = z.refine<string>((s) => !LONE_SURROGATE.test(s), { message: '
  * (U+2028/U+2029: a line break to many clients), and the bidirectional formatting characters (U+061C,
  * U+200E/U+200F, U+202A–U+202E, U+2066–U+2069) that make `invoice\u202Efdp.exe` show as `invoiceexe.pdf`.
  */
-const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
-const noInvisible = z.refine<string>((s) => !INVISIBLE.test(s), { message: 'no-control-characters' });
-const noTab = z.refine<string>((s) => !s.includes('\t'), { message: 'no-control-characters' });
+const INVISIBLE = '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069';
+// Patterns, not refinements, so that the OpenAPI document states them.
+const noInvisible = z.regex(new RegExp(`^[^${INVISIBLE}]*$`), { message: 'no-control-characters' });
+const noTab = z.regex(/^[^\t]*$/, { message: 'no-control-characters' });
 
 /**
  * Single-line text (no CR/LF anywhere, even at the ends: it may reach an email subject or a header; no tab

@@ -31,5 +31,5 @@ export const makeHandler = (ctx: Context) =>
         receipt: `/cycles/${v.cycleId}/units/${v.unitId}/deliverables/${v.deliverableId}/versions/${v.version}/receipt`,
       },
     };
-  });
+  }, { idempotency: ctx });
 export const handler = makeHandler(getDeps({ repo: dynamoRepository, mailer: sesMailer, workflow: sfnWorkflow }));

@@ -19,7 +19,7 @@ import type {
   Upload,
   WaitToken,
 } from '../../model';
-import type { ClaimResult, CycleRepository, Page } from '../../ports';
+import type { ClaimResult, CycleRepository, IdempotencyRecord, Page } from '../../ports';
 
 const clone = <T>(v: T): T => structuredClone(v);
 const msgKey = (k: MessageKey) => [k.cycleId, k.unitId ?? '-', k.kind, k.milestone, k.recipient].join('|');
@@ -39,6 +39,8 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
   const extensions: Extension[] = [];
   const unitRuns = new Map<string, string>();
   const uploads = new Map<string, Upload>();
+  const idempotencyKeys = new Map<string, IdempotencyRecord>();
+  const idemKey = (s: { caller: string; route: string; key: string }) => [s.caller, s.route, s.key].join('|');
   const bySubmission = (a: SubmissionVersion, b: SubmissionVersion) => a.deliverableId.localeCompare(b.deliverableId) || a.version - b.version;
 
   return {
@@ -246,8 +248,29 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
     async getUnitRun(cycleId, unitId) {
       return unitRuns.get([cycleId, unitId].join('|')) ?? null;
     },
+    // ---- Idempotency keys ----------------------------------------------------------------------------
+    async claimIdempotencyKey(scope, claim) {
+      const had = idempotencyKeys.get(idemKey(scope));
+      const free = !had || had.expiresAt < claim.now || (had.state === 'in-progress' && had.leaseUntil < claim.now);
+      if (!free) return { claimed: false, record: clone(had) };
+      idempotencyKeys.set(idemKey(scope), {
+        state: 'in-progress', fingerprint: claim.fingerprint, claimId: claim.claimId, leaseUntil: claim.leaseUntil, expiresAt: claim.expiresAt,
+      });
+      return { claimed: true };
+    },
+    async completeIdempotencyKey(scope, claimId, outcome) {
+      const had = idempotencyKeys.get(idemKey(scope));
+      if (had?.state !== 'in-progress' || had.claimId !== claimId) return false;
+      idempotencyKeys.set(idemKey(scope), { state: 'completed', fingerprint: had.fingerprint, expiresAt: had.expiresAt, ...clone(outcome) });
+      return true;
+    },
+    async releaseIdempotencyKey(scope, claimId) {
+      const had = idempotencyKeys.get(idemKey(scope));
+      if (had?.state === 'in-progress' && had.claimId === claimId) idempotencyKeys.delete(idemKey(scope));
+    },
+    // ---- end of idempotency keys ---------------------------------------------------------------------
     dump() {
-      return { plans, cycles, deliverables, submissions, tokens, decisions, outcomes, ledger, forwardings, audit, contacts, extensions, unitRuns, uploads };
+      return { plans, cycles, deliverables, submissions, tokens, decisions, outcomes, ledger, forwardings, audit, contacts, extensions, unitRuns, uploads, idempotencyKeys };
     },
   };
 }
