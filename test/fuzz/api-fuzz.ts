@@ -155,7 +155,10 @@ export function fuzzRequests(uploadId: string): fc.Arbitrary<FuzzRequest> {
 
 // ---- The run ------------------------------------------------------------------------------------------
 
-export async function runFuzz(api: ApiTwin, opts: { requests: number; seed: number; onProgress?: (done: number) => void }): Promise<FuzzReport> {
+export async function runFuzz(
+  api: ApiTwin,
+  opts: { requests: number; seed: number; onProgress?: (done: number, report: FuzzReport) => void },
+): Promise<FuzzReport> {
   const t = api.twin;
   const tokens: Record<Identity, string | undefined> = {
     city: await t.tokenFor('city'),
@@ -208,7 +211,7 @@ export async function runFuzz(api: ApiTwin, opts: { requests: number; seed: numb
         before = await api.probe.snapshot();
       }
     }
-    opts.onProgress?.(report.requests);
+    opts.onProgress?.(report.requests, report);
   }
   return report;
 }
@@ -226,7 +229,7 @@ async function startTwinPatiently(quiet: boolean): Promise<ApiTwin> {
     try {
       return await startApiTwin();
     } catch (error) {
-      if (attempt === 3) throw error;
+      if (attempt === 5) throw error;
       if (!quiet) console.error(`the twin did not start (${(error as Error).message.slice(0, 120)}); trying again`);
     }
   }
@@ -249,7 +252,9 @@ async function main(args: string[]): Promise<number> {
     const report = await runFuzz(api, {
       requests: requestCount,
       seed,
-      onProgress: json ? undefined : (n) => n % 500 === 0 && console.error(`${n} requests, ${Math.round((performance.now() - started) / 1000)} s`),
+      onProgress: (n, so) => {
+        if (n % 250 === 0) console.error(`${Math.round((performance.now() - started) / 1000)} s: ${JSON.stringify({ ...so, failures: so.failures.length })}`);
+      },
     });
     const { failures, ...figures } = report;
     if (json) console.log(JSON.stringify({ ...figures, ...(failures.length ? { failures } : {}) }));
