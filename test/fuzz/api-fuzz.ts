@@ -129,9 +129,11 @@ export function fuzzRequests(uploadId: string): fc.Arbitrary<FuzzRequest> {
     return fc
       .record({
         params: fc.tuple(...names.map((n) => segment(n, uploadId))),
-        identity: fc.constantFrom(...IDENTITIES),
+        // Callers who get past the gateway more often: that is where the handlers' rules are.
+        identity: fc.oneof({ arbitrary: fc.constantFrom<Identity>('city', 'own county'), weight: 4 }, { arbitrary: fc.constantFrom(...IDENTITIES), weight: 3 }),
         headers,
-        body: route.method === 'GET' ? fc.oneof({ arbitrary: fc.constant<Body>({ how: 'no body' }), weight: 9 }, { arbitrary: body(route, uploadId), weight: 1 }) : body(route, uploadId),
+        // fetch cannot send a GET with a body (API Gateway would pass one on, and the handler refuse it).
+        body: route.method === 'GET' ? fc.constant<Body>({ how: 'no body' }) : body(route, uploadId),
       })
       .map(({ params, identity, headers: h, body: b }): FuzzRequest => {
         let i = 0;
