@@ -87,6 +87,10 @@ export const REPOSITORY_ACCESS = {
   // The paged dashboard: one unit's own partition, and the cycle's counters.
   readUnitFacts: 'read',
   getCycleTotals: 'read',
+  // Idempotency keys: only the write routes use them (a claim is a conditional put).
+  claimIdempotencyKey: 'write',
+  completeIdempotencyKey: 'write',
+  releaseIdempotencyKey: 'write',
 } as const satisfies Record<keyof CycleRepository, 'read' | 'write'>;
 
 /** The repository methods that need table write access (PutItem, UpdateItem, DeleteItem, conditional writes). */

@@ -98,6 +98,16 @@ export function emptyFileProblem(fileName: string, path = ''): Problem {
   return makeProblem(path, 'empty', { zh: `文件“${fileName}”是空文件（0 字节）`, en: `the file "${fileName}" is empty (0 bytes)` });
 }
 
+/** The file that landed is not the size announced when the form was asked for; `actual` when it was read whole. */
+export function sizeMismatchProblem(fileName: string, announced: number, actual?: number, path = ''): Problem {
+  const zhActual = actual === undefined ? '实际更大' : `实际为 ${actual} 字节`;
+  const enActual = actual === undefined ? 'it is larger' : `it is ${actual} bytes`;
+  return makeProblem(path, 'size-mismatch', {
+    zh: `文件“${fileName}”申请上传时声明为 ${announced} 字节，${zhActual}，请重新申请上传`,
+    en: `the file "${fileName}" was announced as ${announced} bytes but ${enActual}; ask for a new form`,
+  });
+}
+
 /** `size` when known (a stored object refused before it was read may not say). */
 export function tooLargeProblem(fileName: string, size?: number, path = ''): Problem {
   const zhSize = size === undefined ? '' : `大小为 ${formatSize(size)}，`;

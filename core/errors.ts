@@ -88,6 +88,26 @@ export class ReviewClosedError extends DomainError {
   readonly status = 409;
 }
 
+// ---- Idempotency keys (the API's Idempotency-Key header) ----------------------------------------------------
+/** The same Idempotency-Key came back with another request: a key names one request only. */
+export class IdempotencyKeyReusedError extends DomainError {
+  readonly name = 'IdempotencyKeyReusedError';
+  readonly status = 422;
+}
+
+/** The request with this Idempotency-Key is still running: retry shortly for its answer. */
+export class IdempotencyInProgressError extends DomainError {
+  readonly name = 'IdempotencyInProgressError';
+  readonly status = 409;
+}
+
+/** The request with this Idempotency-Key was done, but its answer was too large to keep: it is not done again. */
+export class IdempotentResponseNotKeptError extends DomainError {
+  readonly name = 'IdempotentResponseNotKeptError';
+  readonly status = 409;
+}
+// ---- end of idempotency keys ----------------------------------------------------------------------------------
+
 /** A request body above the API's size limit. */
 export class PayloadTooLargeError extends DomainError {
   readonly name = 'PayloadTooLargeError';

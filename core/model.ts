@@ -99,6 +99,8 @@ export interface Upload {
   fileName: string;
   /** The declared type, from the allow-list. */
   contentType: string;
+  /** The size the county announced: the form accepts exactly this many bytes, and the check compares it. */
+  announcedSize?: number;
   createdBy: string;
   createdAt: string;
   /** When the form stops working. */

@@ -116,6 +116,19 @@ export interface CycleRepository {
   /** The name of the unit's current execution (it changes when an extension restarts it). */
   setUnitRun(cycleId: string, unitId: string, executionName: string): Promise<void>;
   getUnitRun(cycleId: string, unitId: string): Promise<string | null>;
+
+  // ---- Idempotency keys (the API's Idempotency-Key header; see IdempotencyRecord) ------------------------
+  /**
+   * Claims a key for one run, atomically: 'claimed' when there is no record, or the record expired, or an
+   * earlier claim's lease ran out (its Lambda died); otherwise the record that stands. Never overwrites a
+   * completed record that has not expired.
+   */
+  claimIdempotencyKey(scope: IdempotencyScope, claim: IdempotencyClaim): Promise<{ claimed: true } | { claimed: false; record: IdempotencyRecord }>;
+  /** Completes the run holding `claimId` with its outcome; false when the claim is no longer that run's. */
+  completeIdempotencyKey(scope: IdempotencyScope, claimId: string, outcome: IdempotencyOutcome): Promise<boolean>;
+  /** Gives the key back (the run was refused or failed), only if it is still held by `claimId`. */
+  releaseIdempotencyKey(scope: IdempotencyScope, claimId: string): Promise<void>;
+  // ---- end of idempotency keys --------------------------------------------------------------------------
 }
 
 // ---- The dashboard's reads: a page of units from their own partitions, the cycle's totals from counters ----
@@ -145,6 +158,45 @@ export interface CycleRepository {
   /** The cycle's counters: addSubmission counts a deliverable's first version, recordOutcome the first outcome. */
   getCycleTotals(cycleId: string): Promise<CycleTotals>;
 }
+
+
+// ---- Idempotency keys -------------------------------------------------------------------------------------
+/** Whose key for what: a key is the caller's own, per route (function name). */
+export interface IdempotencyScope {
+  caller: string;
+  route: string;
+  key: string;
+}
+
+export interface IdempotencyClaim {
+  /** SHA-256 of the canonical request (path parameters and body). */
+  fingerprint: string;
+  /** This run's own id, so a late completion or release of an earlier run cannot touch a newer claim. */
+  claimId: string;
+  /** Epoch milliseconds. */
+  now: number;
+  /** Epoch milliseconds until which the claim holds the key while it runs. */
+  leaseUntil: number;
+  /** Epoch milliseconds after which the record is forgotten (the table's TTL). */
+  expiresAt: number;
+}
+
+/** A response as it was sent, to send again. */
+export interface KeptResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export type IdempotencyOutcome =
+  | { kind: 'kept'; response: KeptResponse; completedAt: string }
+  /** Done, but the response was too large to keep: a retry is told so, and where the result is. */
+  | { kind: 'not-kept'; status: number; location?: string; bytes: number; completedAt: string };
+
+export type IdempotencyRecord =
+  | { state: 'in-progress'; fingerprint: string; claimId: string; leaseUntil: number; expiresAt: number }
+  | ({ state: 'completed'; fingerprint: string; expiresAt: number } & IdempotencyOutcome);
+// ---- end of idempotency keys ------------------------------------------------------------------------------
 
 export interface OutgoingEmail {
   from: string;
@@ -181,8 +233,14 @@ export interface WorkflowEngine {
  * is kept and nobody can overwrite it.
  */
 export interface DocumentStore {
-  /** A presigned POST form for exactly this key, type and size range. */
-  createUploadForm(input: { key: string; contentType: string; maxBytes: number; expiresInSeconds: number }): Promise<{ url: string; fields: Record<string, string> }>;
+  /** A presigned POST form for exactly this key, type and size range (minBytes defaults to 1). */
+  createUploadForm(input: {
+    key: string;
+    contentType: string;
+    minBytes?: number;
+    maxBytes: number;
+    expiresInSeconds: number;
+  }): Promise<{ url: string; fields: Record<string, string> }>;
   /** Server-side copy; false if the source does not exist. */
   copy(fromKey: string, toKey: string): Promise<boolean>;
   /** The object's bytes, or null if it does not exist; TooLarge if it exceeds maxBytes. */

@@ -6,6 +6,9 @@
  * Two kinds of result:
  * - errors: the input cannot stand (an item the rubric does not have, a score above the item's maximum, a
  *   community both not created and qualified, a name twice). A submission with errors is refused (400).
+ *   The figures count only what stands (an unknown item or a second score of an item is not counted, a score
+ *   above its maximum counts as the maximum, a community named twice once), so a preview never shows an
+ *   impossible figure (999 of 100) beside the errors that refuse it.
  * - findings: where the county falls short of the plan's targets (`plan.targets`: coverage at least 90 %,
  *   pass rate at least 80 % in Nanping's plan) or left an item unscored. The county sees them before it
  *   confirms; they are kept with the version, with the targets it was measured against.
@@ -51,7 +54,8 @@ export function assessSelfAssessment(plan: Plan, input: SelfAssessmentInput): { 
         }),
       );
     }
-    selfScore += item.kind === 'deduction' ? -s.score : item.kind === 'veto' ? 0 : s.score;
+    const counted = Math.min(s.score, item.maxPoints);
+    selfScore += item.kind === 'deduction' ? -counted : item.kind === 'veto' ? 0 : counted;
   });
   for (const item of plan.rubric.items) {
     if (item.kind === 'standard' && !seenItems.has(item.id)) {
@@ -62,10 +66,15 @@ export function assessSelfAssessment(plan: Plan, input: SelfAssessmentInput): { 
   }
 
   const names = new Set<string>();
+  const roster: SelfAssessmentInput['roster'] = [];
   input.roster.forEach((r, i) => {
     const name = r.name.trim();
-    if (names.has(name)) errors.push(makeProblem(`selfAssessment.roster[${i}].name`, 'duplicate', { zh: `“${name}”在名单中出现两次`, en: `"${name}" appears twice in the roster` }));
+    if (names.has(name)) {
+      errors.push(makeProblem(`selfAssessment.roster[${i}].name`, 'duplicate', { zh: `“${name}”在名单中出现两次`, en: `"${name}" appears twice in the roster` }));
+      return;
+    }
     names.add(name);
+    roster.push(r);
     if (r.qualified && !r.created) {
       errors.push(
         makeProblem(`selfAssessment.roster[${i}].qualified`, 'qualified-not-created', {
@@ -78,9 +87,9 @@ export function assessSelfAssessment(plan: Plan, input: SelfAssessmentInput): { 
 
   const { coveragePercent, passRatePercent } = plan.targets;
   const targets = { coverage: coveragePercent / 100, passRate: passRatePercent / 100 };
-  const communities = input.roster.length;
-  const created = input.roster.filter((r) => r.created).length;
-  const qualified = input.roster.filter((r) => r.created && r.qualified).length;
+  const communities = roster.length;
+  const created = roster.filter((r) => r.created).length;
+  const qualified = roster.filter((r) => r.created && r.qualified).length;
   const coverage = communities ? created / communities : null;
   const passRate = created ? qualified / created : null;
   if (communities === 0) {

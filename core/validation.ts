@@ -41,7 +41,10 @@ export const FORMATS: Record<string, Message> = {
   url: { zh: '网址格式不正确', en: 'must be a valid URL' },
   uuid: { zh: 'UUID 格式不正确', en: 'must be a valid UUID' },
   datetime: { zh: '日期时间格式不正确', en: 'must be an ISO date-time' },
-  'no-control-characters': { zh: '不得包含控制字符', en: 'must not contain control characters' },
+  'no-control-characters': {
+    zh: '不得包含控制字符或改变文字方向的字符',
+    en: 'must not contain control characters or characters that change the text direction',
+  },
   'positive-integer': { zh: '应为正整数', en: 'must be a positive whole number' },
   unicode: { zh: '含有无效的字符编码', en: 'contains an invalid character (a lone UTF-16 surrogate)' },
 };

@@ -10,7 +10,9 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod/mini';
 import type { ApiRoute } from './_shared/api-handler';
-import { ROUTES } from './routes';
+import { IDEMPOTENCY_HEADER } from './_shared/idempotency';
+import { IDEMPOTENCY_KEY, IDEMPOTENCY_TTL_MS, REPLAYED_HEADER } from '../core/use-cases/idempotency';
+import { ROUTES, WRITE_ROUTES } from './routes';
 
 export const OPENAPI_FILE = fileURLToPath(new URL('./get-openapi/openapi.json', import.meta.url));
 
@@ -40,6 +42,21 @@ const errorSchema = {
   },
 };
 
+const idempotencyParameter = {
+  name: IDEMPOTENCY_HEADER,
+  in: 'header',
+  required: false,
+  schema: { type: 'string', pattern: IDEMPOTENCY_KEY.source, minLength: 1, maxLength: 128 },
+  description:
+    `Makes a retry safe (the portal sends one with every write; a UUID per user action). The same key with the same request ` +
+    `(path and body, key order and whitespace aside) gets the same answer, marked ${REPLAYED_HEADER}: true, and changes nothing again; ` +
+    `the same key with another request gets a 422; while the first request runs, a 409 (IdempotencyInProgressError). ` +
+    `Keys are per user and route, kept ${IDEMPOTENCY_TTL_MS / 3600_000} hours; only a 2xx answer is kept, so after a refusal the same key may be sent again. ` +
+    `Without the header a request runs as it is.`,
+};
+
+const replayedHeader = { description: 'true when this answer was sent before, to the first request with this Idempotency-Key', schema: { type: 'string', enum: ['true'] } };
+
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 
 export async function buildOpenApi(): Promise<Record<string, unknown>> {
@@ -58,11 +75,14 @@ export async function buildOpenApi(): Promise<Record<string, unknown>> {
     addParams(params, 'path');
     addParams(query, 'query');
     parameters.push({ name: 'Accept-Language', in: 'header', required: false, schema: { type: 'string' }, description: 'zh-CN (default) or en' });
+    const writes = WRITE_ROUTES.has(entry.function);
+    if (writes) parameters.push(idempotencyParameter);
     const secured = entry.access !== 'public';
     const responses: Record<string, unknown> = {
       [entry.method === 'POST' ? '201' : '200']: {
         description: 'OK',
         content: { 'application/json': { schema: response ? schemaOf(response, 'output') : { type: 'object' } } },
+        ...(writes ? { headers: { [REPLAYED_HEADER]: replayedHeader } } : {}),
       },
       '400': errorResponse('Invalid input: each problem names the field and the rule'),
       '500': errorResponse('Internal error (no detail leaves the server; quote the request id)'),
@@ -71,8 +91,13 @@ export async function buildOpenApi(): Promise<Record<string, unknown>> {
       responses['401'] = { description: 'No valid token' };
       responses['403'] = errorResponse('Not allowed for this user (a county user on another unit, or on a city route)');
       responses['404'] = errorResponse('Not found in the plan or among the unit’s records');
-      responses['409'] = errorResponse('Conflict: already decided (who and when), phase not open, review closed');
+      responses['409'] = errorResponse(
+        writes
+          ? 'Conflict: already decided (who and when), phase not open, review closed; or the request with this Idempotency-Key is still running (IdempotencyInProgressError: retry shortly), or was done but its answer was too large to keep (IdempotentResponseNotKeptError: details say the status and where the result is)'
+          : 'Conflict: already decided (who and when), phase not open, review closed',
+      );
       responses['413'] = errorResponse('Body too large');
+      if (writes) responses['422'] = errorResponse('IdempotencyKeyReusedError: this Idempotency-Key was used by this user on this route for another request (other path or body)');
     }
     paths[entry.path] ??= {};
     paths[entry.path][entry.method.toLowerCase()] = {

@@ -47,3 +47,11 @@ export const ROUTES = [
 ] as const satisfies readonly RouteEntry[];
 
 export type RouteFunction = (typeof ROUTES)[number]['function'];
+
+/**
+ * The routes that change something (their functions may write the table): each takes an `Idempotency-Key`
+ * header. The preview is a POST that stores nothing.
+ */
+export const WRITE_ROUTES: ReadonlySet<RouteFunction> = new Set<RouteFunction>([
+  'create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact',
+]);

@@ -5,10 +5,11 @@
  *
  * Primary course:
  * - createUpload: check the unit, the type and the size; issue a presigned POST form fixed to the key
- *   `incoming/<cycle>/<unit>/<uploadId>`, the declared type and 1 byte..20 MB, for 15 minutes; store the
- *   upload as pending; audit.
+ *   `incoming/<cycle>/<unit>/<uploadId>`, the declared type and exactly the announced size (1 byte..20 MB),
+ *   for 15 minutes; store the upload as pending, with that size; audit.
  * - checkUpload: copy the upload to a key only the server writes (`documents/<cycle>/<unit>/<uploadId>/<attempt>`),
- *   read that copy back (at most 20 MB), check its size, magic bytes and SHA-256, and record the result
+ *   read that copy back (at most the announced size), check its size against the announced one, its magic
+ *   bytes and SHA-256, and record the result
  *   once (the first check wins); audit. What was checked is what is kept, even if the browser posts to
  *   the incoming key again.
  * - resolveDocuments: turn the upload ids a submission names into the checked documents.
@@ -21,6 +22,7 @@ import {
   documentType,
   emptyFileProblem,
   extensionOf,
+  sizeMismatchProblem,
   tooLargeProblem,
   typeNotAllowedProblem,
 } from '../documents';
@@ -42,6 +44,9 @@ export interface UploadForm {
   fields: Record<string, string>;
   key: string;
   formExpiresAt: string;
+  /** The announced size: the only size the form accepts. */
+  size: number;
+  /** The same (kept for clients that read the form's upper bound). */
   maxBytes: number;
 }
 
@@ -91,16 +96,17 @@ export async function createUpload(
   const createdAt = new Date(now).toISOString();
   const formExpiresAt = new Date(now + UPLOAD_FORM_SECONDS * 1000).toISOString();
   // The form first: if it cannot be made, nothing is stored.
-  const form = await ctx.documents.createUploadForm({ key, contentType: type.contentType, maxBytes: MAX_DOCUMENT_BYTES, expiresInSeconds: UPLOAD_FORM_SECONDS });
+  // Exactly the announced size: a form for "anything up to 20 MB" would let another file through.
+  const form = await ctx.documents.createUploadForm({ key, contentType: type.contentType, minBytes: input.size, maxBytes: input.size, expiresInSeconds: UPLOAD_FORM_SECONDS });
   await ctx.repo.putUpload({
-    cycleId: input.cycleId, unitId: unit.id, uploadId, incomingKey: key, fileName: input.fileName, contentType: type.contentType,
+    cycleId: input.cycleId, unitId: unit.id, uploadId, incomingKey: key, fileName: input.fileName, contentType: type.contentType, announcedSize: input.size,
     createdBy: input.actor.id, createdAt, formExpiresAt, status: 'pending',
   });
   await ctx.repo.appendAudit({
     cycleId: input.cycleId, unitId: unit.id, at: createdAt, actor: input.actor.id, role: input.actor.role, action: 'upload',
     what: { uploadId, fileName: input.fileName, contentType: type.contentType, size: input.size },
   });
-  return { uploadId, url: form.url, fields: form.fields, key, formExpiresAt, maxBytes: MAX_DOCUMENT_BYTES };
+  return { uploadId, url: form.url, fields: form.fields, key, formExpiresAt, size: input.size, maxBytes: input.size };
 }
 
 export async function checkUpload(ctx: Context, input: { cycleId: string; unitId: string; uploadId: string; actor: Actor }): Promise<Upload> {
@@ -123,10 +129,14 @@ export async function checkUpload(ctx: Context, input: { cycleId: string; unitId
       { uploadId: upload.uploadId, formExpiresAt: upload.formExpiresAt, expired },
     );
   }
-  const bytes = await ctx.documents.read(key, MAX_DOCUMENT_BYTES);
+  // Uploads stored before sizes were announced are read up to the limit.
+  const announced = upload.announcedSize;
+  const bytes = await ctx.documents.read(key, announced ?? MAX_DOCUMENT_BYTES);
   // S3 reads its own writes: a copy that just succeeded and cannot be read is a passing fault.
   if (bytes === null) throw new TransientError({ zh: '刚复制的文件暂时无法读取，请稍后重试', en: `the copy ${key} cannot be read yet` }, { key });
-  const check = bytes === 'too-large' ? { ok: false as const, problem: tooLargeProblem(upload.fileName) } : await checkDocumentBytes(upload, bytes);
+  const tooLarge = () => (announced === undefined ? tooLargeProblem(upload.fileName) : sizeMismatchProblem(upload.fileName, announced));
+  const read = bytes === 'too-large' ? { ok: false as const, problem: tooLarge() } : await checkDocumentBytes(upload, bytes);
+  const check = read.ok && announced !== undefined && read.size !== announced ? { ok: false as const, problem: sizeMismatchProblem(upload.fileName, announced, read.size) } : read;
 
   const checkedAt = ctx.nowIso();
   const { updated, upload: stored } = await ctx.repo.completeUploadCheck(
@@ -151,6 +161,22 @@ export async function checkUpload(ctx: Context, input: { cycleId: string; unitId
   return stored;
 }
 
+/** Why the upload named at `path` cannot be submitted; null when it can. */
+function unusableUpload(path: string, id: string, upload: Upload | null): Problem | null {
+  if (!upload) return makeProblem(path, 'unknown-upload', { zh: `本单位没有编号为 ${id} 的上传`, en: `this unit has no upload ${id}` });
+  if (upload.status === 'pending') {
+    return makeProblem(path, 'not-checked', { zh: `文件“${upload.fileName}”尚未核验，请先核验`, en: `the file "${upload.fileName}" has not been checked yet; check it first` });
+  }
+  if (upload.status === 'rejected' || !upload.document) {
+    const why = upload.rejection?.message;
+    return makeProblem(path, 'rejected', {
+      zh: `文件“${upload.fileName}”未通过核验${why ? `：${why.zh}` : ''}`,
+      en: `the file "${upload.fileName}" did not pass its check${why ? `: ${why.en}` : ''}`,
+    });
+  }
+  return null;
+}
+
 /**
  * The documents a submission names, by upload id: each must be a checked upload of this unit, named once.
  * `field` names the request field in the problems (`documents[2]`).
@@ -171,24 +197,41 @@ export async function resolveDocuments(
     const upload = uploads[i];
     if (first !== i) {
       problems.push(makeProblem(path, 'duplicate', { zh: `上传 ${id} 已在第 ${first + 1} 项列出`, en: `upload ${id} is already listed at ${field}[${first}]` }));
-    } else if (!upload) {
-      problems.push(makeProblem(path, 'unknown-upload', { zh: `本单位没有编号为 ${id} 的上传`, en: `this unit has no upload ${id}` }));
-    } else if (upload.status === 'pending') {
-      problems.push(
-        makeProblem(path, 'not-checked', { zh: `文件“${upload.fileName}”尚未核验，请先核验`, en: `the file "${upload.fileName}" has not been checked yet; check it first` }),
-      );
-    } else if (upload.status === 'rejected' || !upload.document) {
-      const why = upload.rejection?.message;
-      problems.push(
-        makeProblem(path, 'rejected', {
-          zh: `文件“${upload.fileName}”未通过核验${why ? `：${why.zh}` : ''}`,
-          en: `the file "${upload.fileName}" did not pass its check${why ? `: ${why.en}` : ''}`,
-        }),
-      );
-    } else {
-      documents.push(upload.document);
+      return;
     }
+    const problem = unusableUpload(path, id, upload);
+    if (problem) problems.push(problem);
+    else documents.push(upload!.document!);
   });
-  if (problems.length > 0) throw new ValidationError(problems, { zh: '报送的附件有误', en: 'some documents cannot be submitted' });
+  if (problems.length > 0) throw new ValidationError(problems, DOCUMENTS_REFUSED);
   return documents;
+}
+
+const DOCUMENTS_REFUSED = { zh: '报送的附件有误', en: 'some documents cannot be submitted' };
+
+/** Where a submission names uploads: its documents, and each self-assessment item's evidence. */
+export interface NamedUploads {
+  documents?: readonly string[];
+  selfAssessment?: { scores: ReadonlyArray<{ evidence: readonly string[] }> };
+}
+
+/**
+ * Names each bad upload where the request named it. submitDeliverable resolves the documents and the
+ * evidence as one list, so its problems say `documents[k]` of that list: an evidence id of another unit
+ * would read as `documents[0]`. Given what submitDeliverable threw, this checks every named upload again
+ * at its own path (`documents[1]`, `selfAssessment.scores[2].evidence[0]`) and throws that instead; any
+ * other error, or one it cannot name better, is thrown as it was. Costs reads only on the refusal path.
+ */
+export async function nameUploadProblems(ctx: Context, error: unknown, input: { cycleId: string; unitId: string } & NamedUploads): Promise<never> {
+  const aboutDocuments = error instanceof ValidationError && error.problems.length > 0 && error.problems.every((p) => p.path.startsWith('documents['));
+  if (!aboutDocuments) throw error;
+  const named = [
+    ...(input.documents ?? []).map((uploadId, i) => ({ path: `documents[${i}]`, uploadId })),
+    ...(input.selfAssessment?.scores ?? []).flatMap((s, i) => s.evidence.map((uploadId, j) => ({ path: `selfAssessment.scores[${i}].evidence[${j}]`, uploadId }))),
+  ];
+  const ids = [...new Set(named.map((n) => n.uploadId))];
+  const uploads = new Map(await Promise.all(ids.map(async (id) => [id, await ctx.repo.getUpload(input.cycleId, input.unitId, id)] as const)));
+  // A repeated id is not a problem here: submitDeliverable keeps one of each, so each occurrence is judged alike.
+  const problems = named.flatMap(({ path, uploadId }) => unusableUpload(path, uploadId, uploads.get(uploadId) ?? null) ?? []);
+  throw problems.length > 0 ? new ValidationError(problems, DOCUMENTS_REFUSED) : error;
 }

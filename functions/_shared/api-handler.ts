@@ -1,12 +1,16 @@
 /**
  * The middy chain every HTTP API function uses (payload format 2.0, behind API Gateway's JWT authorizer or
- * the twin's local gateway): logger context -> identity from the verified claims -> access rule of the route
- * -> strict zod parsing of path, query and body -> the use case -> the response; any error is mapped here,
- * once, by class: a DomainError becomes its status with a message in the caller's language (Accept-Language,
- * zh-CN first), anything else a generic 500 with the request id. No stack trace or SDK message ever leaves.
+ * the twin's local gateway), one small middleware per step, in this order:
+ *   logger context -> error mapping -> request context (language, request id) -> identity from the verified
+ *   claims -> access rule of the route -> strict zod parsing of path, query and body -> idempotency key
+ *   (write routes) -> the handler (the use case) -> the response.
+ * Any error is mapped once, by class, in the error mapping (its onError runs last): a DomainError becomes its
+ * status with a message in the caller's language (Accept-Language, zh-CN first), anything else a generic 500
+ * with the request id. No stack trace or SDK message ever leaves.
  *
  * Access is checked before the input is parsed, so a caller without access learns nothing, not even
- * whether the input was valid.
+ * whether the input was valid; the idempotency key is looked at only for a caller with access and a valid
+ * request, so a refused request never reads or writes a key.
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -15,7 +19,8 @@ import * as z from 'zod/mini';
 import { DomainError, ForbiddenError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../../core/errors';
 import type { Actor } from '../../core/model';
 import { parseWithProblems, type Lang, type Problem } from '../../core/validation';
-import { ROUTES, type Access, type RouteEntry, type RouteFunction } from '../routes';
+import { ROUTES, WRITE_ROUTES, type Access, type RouteEntry, type RouteFunction } from '../routes';
+import { idempotencyKey, type IdempotencyPorts } from './idempotency';
 import { logger } from './task-handler';
 
 /** The largest JSON body a route accepts (a 1,000-community roster and a long narrative fit well inside). */
@@ -190,46 +195,100 @@ export function errorResponse(error: unknown, lang: Lang, requestId: string): Ap
   return jsonResponse(busy ? 503 : 500, { error: { code: busy ? 'ServiceUnavailable' : 'InternalError', message: message[lang] }, requestId }, lang);
 }
 
-export function makeApiHandler<S extends RouteSchemas>(route: ApiRoute<S>, run: (req: ApiRequest<S>) => Promise<ApiResult>) {
-  return middy<ApiEvent, ApiResponse, Error, LambdaContext>()
+// ---- The chain, one middleware per step ------------------------------------------------------------------
+
+/** What the chain learns about a request, step by step; the handler gets it whole. */
+const STATE = Symbol('api-request');
+export type ApiChainEvent = ApiEvent & { [STATE]?: Partial<ApiRequest<RouteSchemas>> };
+export type ApiMiddleware = middy.MiddlewareObj<ApiChainEvent, ApiResponse, Error, LambdaContext>;
+type ChainRequest = middy.Request<ApiChainEvent, ApiResponse, Error, LambdaContext>;
+
+/** The request as parsed so far (set up by requestContext, filled in by the steps after it). */
+export const requestState = (request: ChainRequest): Partial<ApiRequest<RouteSchemas>> => request.event[STATE] ?? {};
+const langOf = (event: ApiEvent) => pickLang(event.headers?.['accept-language']);
+const requestIdOf = (event: ApiEvent) => event.requestContext?.requestId ?? 'unknown';
+
+/** The one error mapping, outermost so that it runs after every other step's onError. */
+function errorMapping(route: RouteEntry): ApiMiddleware {
+  const done = () => logger.removeKeys(['actor', 'role']);
+  return {
+    after: done,
+    onError: (request) => {
+      const error = request.error;
+      if (error instanceof DomainError && error.status < 500) logger.info('request refused', { route: `${route.method} ${route.path}`, error: error.name });
+      request.response = errorResponse(error, langOf(request.event), requestIdOf(request.event));
+      done();
+    },
+  };
+}
+
+/** Language and request id; a fresh state per request (the caller's event object is not changed). */
+function requestContext(): ApiMiddleware {
+  return {
+    before: (request) => {
+      request.event = { ...request.event, [STATE]: { lang: langOf(request.event), requestId: requestIdOf(request.event) } };
+    },
+  };
+}
+
+function identity(route: RouteEntry): ApiMiddleware {
+  return {
+    before: (request) => {
+      const actor = route.access === 'public' ? null : actorFromClaims(request.event.requestContext?.authorizer?.jwt?.claims);
+      requestState(request).actor = actor;
+      if (actor) logger.appendKeys({ actor: actor.id, role: actor.role });
+    },
+  };
+}
+
+function access(route: RouteEntry): ApiMiddleware {
+  return { before: (request) => authorize(route.access, requestState(request).actor ?? null, request.event.pathParameters?.unitId) };
+}
+
+/** Every part is parsed, so one answer lists every problem of the request. */
+function parseInput(schemas: RouteSchemas): ApiMiddleware {
+  return {
+    before: (request) => {
+      const { event } = request;
+      const problems: Problem[] = [];
+      const part = (schema: Schema | undefined, value: () => unknown, where: string) => {
+        try {
+          return parsePart(schema, value(), where);
+        } catch (e) {
+          if (!(e instanceof ValidationError)) throw e;
+          problems.push(...e.problems);
+          return undefined;
+        }
+      };
+      const state = requestState(request);
+      state.params = part(schemas.params, () => event.pathParameters, 'path') as never;
+      state.query = part(schemas.query, () => event.queryStringParameters, 'query') as never;
+      state.body = part(schemas.body, () => readBody(event), 'body') as never;
+      if (problems.length) throw new ValidationError(problems);
+    },
+  };
+}
+
+export interface ApiHandlerOptions {
+  /** Where a write route keeps its Idempotency-Key records (the repository and the clock of its context). */
+  idempotency?: IdempotencyPorts;
+}
+
+export function makeApiHandler<S extends RouteSchemas>(route: ApiRoute<S>, run: (req: ApiRequest<S>) => Promise<ApiResult>, options: ApiHandlerOptions = {}) {
+  const writes = WRITE_ROUTES.has(route.function as RouteFunction);
+  // A write route without its key store would silently ignore the header a retry relies on.
+  if (writes && !options.idempotency) throw new Error(`${route.function} is a write route: pass { idempotency } to makeApiHandler`);
+  const chain = middy<ApiChainEvent, ApiResponse, Error, LambdaContext>()
     .use(injectLambdaContext(logger))
-    .handler(async (event) => {
-      const lang = pickLang(event.headers?.['accept-language']);
-      const requestId = event.requestContext?.requestId ?? 'unknown';
-      try {
-        const actor = route.access === 'public' ? null : actorFromClaims(event.requestContext?.authorizer?.jwt?.claims);
-        authorize(route.access, actor, event.pathParameters?.unitId);
-        // Every part is parsed, so one answer lists every problem of the request.
-        const problems: Problem[] = [];
-        const part = (schema: Schema | undefined, value: () => unknown, where: string) => {
-          try {
-            return parsePart(schema, value(), where);
-          } catch (e) {
-            if (!(e instanceof ValidationError)) throw e;
-            problems.push(...e.problems);
-            return undefined;
-          }
-        };
-        const params = part(route.schemas.params, () => event.pathParameters, 'path');
-        const query = part(route.schemas.query, () => event.queryStringParameters, 'query');
-        const body = part(route.schemas.body, () => readBody(event), 'body');
-        if (problems.length) throw new ValidationError(problems);
-        const req = {
-          params,
-          query,
-          body,
-          actor,
-          lang,
-          requestId,
-        } as ApiRequest<S>;
-        if (actor) logger.appendKeys({ actor: actor.id, role: actor.role });
-        const result = await run(req);
-        return jsonResponse(result.status ?? 200, result.body, lang, result.headers);
-      } catch (error) {
-        if (error instanceof DomainError && error.status < 500) logger.info('request refused', { route: `${route.method} ${route.path}`, error: error.name });
-        return errorResponse(error, lang, requestId);
-      } finally {
-        logger.removeKeys(['actor', 'role']);
-      }
-    });
+    .use(errorMapping(route))
+    .use(requestContext())
+    .use(identity(route))
+    .use(access(route))
+    .use(parseInput(route.schemas));
+  if (writes) chain.use(idempotencyKey(route, options.idempotency!, requestState));
+  return chain.handler(async (event) => {
+    const req = event[STATE] as ApiRequest<S>;
+    const result = await run(req);
+    return jsonResponse(result.status ?? 200, result.body, req.lang, result.headers);
+  });
 }

@@ -12,13 +12,26 @@ export { localDate, slug };
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const wellFormed = z.refine<string>((s) => !LONE_SURROGATE.test(s), { message: 'unicode' });
 
-/** Single-line text (no CR/LF anywhere, even at the ends: it may reach an email subject or a header), then trimmed. */
-export const line = (max: number) =>
-  z.string().check(z.regex(/^[^\r\n]*$/, { message: 'single-line' }), wellFormed, z.trim(), z.minLength(1), z.maxLength(max));
+/**
+ * Characters no text of ours may hold, as they reach email subjects, receipts and download headers:
+ * C0 controls but tab and line breaks, DEL, C1 controls (NEL included), the line and paragraph separators
+ * (U+2028/U+2029: a line break to many clients), and the bidirectional formatting characters (U+061C,
+ * U+200E/U+200F, U+202A–U+202E, U+2066–U+2069) that make `invoice\u202Efdp.exe` show as `invoiceexe.pdf`.
+ */
+const INVISIBLE = '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069';
+// Patterns, not refinements, so that the OpenAPI document states them.
+const noInvisible = z.regex(new RegExp(`^[^${INVISIBLE}]*$`), { message: 'no-control-characters' });
+const noTab = z.regex(/^[^\t]*$/, { message: 'no-control-characters' });
 
-/** Free text: line breaks allowed, other control characters not. */
-export const text = (max: number) =>
-  z.string().check(z.maxLength(max), z.regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/, { message: 'no-control-characters' }), wellFormed);
+/**
+ * Single-line text (no CR/LF anywhere, even at the ends: it may reach an email subject or a header; no tab
+ * and nothing of INVISIBLE), then trimmed.
+ */
+export const line = (max: number) =>
+  z.string().check(z.regex(/^[^\r\n]*$/, { message: 'single-line' }), noInvisible, noTab, wellFormed, z.trim(), z.minLength(1), z.maxLength(max));
+
+/** Free text: line breaks and tabs allowed, nothing of INVISIBLE. */
+export const text = (max: number) => z.string().check(z.maxLength(max), noInvisible, wellFormed);
 
 export const uuid = z.string().check(z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { message: 'uuid' }));
 

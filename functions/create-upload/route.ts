@@ -9,7 +9,7 @@ export const route = defineRoute('create-upload', {
     fileName: line(120),
     /** From the allow-list: PDF, DOC/DOCX, XLS/XLSX, JPG, PNG. */
     contentType: line(100),
-    /** Bytes, 1 to 20 MB (the form's policy enforces it too). */
+    /** Bytes, 1 to 20 MB: the form accepts a file of exactly this size, and the check compares it. */
     size: z.int().check(z.gte(1), z.lte(100 * 1024 * 1024)),
   }),
 });

@@ -14,5 +14,5 @@ export const makeHandler = (ctx: Context) =>
   makeApiHandler(route, async ({ params, body, actor }) => {
     const r = await decideReview(ctx, { ...params, ...body, decidedBy: actor!.id });
     return { status: r.repeated ? 200 : 201, body: r };
-  });
+  }, { idempotency: ctx });
 export const handler = makeHandler(getDeps('decide-review', { repo: dynamoRepository, workflow: sfnWorkflow }));

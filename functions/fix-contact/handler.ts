@@ -7,5 +7,5 @@ import { dynamoRepository } from '../_shared/dynamodb';
 import { route } from './route';
 
 export const makeHandler = (ctx: Context) =>
-  makeApiHandler(route, async ({ body, actor }) => ({ body: await fixContact(ctx, { email: body.email, fixedBy: actor!.id }) }));
+  makeApiHandler(route, async ({ body, actor }) => ({ body: await fixContact(ctx, { email: body.email, fixedBy: actor!.id }) }), { idempotency: ctx });
 export const handler = makeHandler(getDeps('fix-contact', { repo: dynamoRepository }));

@@ -12,5 +12,5 @@ export const makeHandler = (ctx: Context) =>
   makeApiHandler(route, async ({ params, body, actor }) => ({
     status: 201,
     body: await grantExtension(ctx, { ...params, lastDay: body.lastDay, reason: body.reason, grantedBy: actor!.id }),
-  }));
+  }), { idempotency: ctx });
 export const handler = makeHandler(getDeps('grant-extension', { repo: dynamoRepository, mailer: sesMailer, workflow: sfnWorkflow }));

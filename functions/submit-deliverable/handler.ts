@@ -4,6 +4,7 @@
  */
 import type { Context } from '../../core/use-cases/context';
 import { submitDeliverable } from '../../core/use-cases/submissions';
+import { nameUploadProblems } from '../../core/use-cases/uploads';
 import { makeApiHandler } from '../_shared/api-handler';
 import { getDeps } from '../_shared/deps';
 import { dynamoRepository } from '../_shared/dynamodb';
@@ -13,7 +14,8 @@ import { route } from './route';
 
 export const makeHandler = (ctx: Context) =>
   makeApiHandler(route, async ({ params, body, actor, lang }) => {
-    const v = await submitDeliverable(ctx, { ...params, submittedBy: actor!.id, narrative: body.narrative, uploadIds: body.documents, selfAssessment: body.selfAssessment });
+    const v = await submitDeliverable(ctx, { ...params, submittedBy: actor!.id, narrative: body.narrative, uploadIds: body.documents, selfAssessment: body.selfAssessment })
+      .catch((error: unknown) => nameUploadProblems(ctx, error, { ...params, documents: body.documents, selfAssessment: body.selfAssessment }));
     const findings = v.selfAssessment?.findings.map((p) => ({ path: p.path, rule: p.rule, message: p.message[lang] })) ?? [];
     return {
       status: 201,
@@ -29,5 +31,5 @@ export const makeHandler = (ctx: Context) =>
         receipt: `/cycles/${v.cycleId}/units/${v.unitId}/deliverables/${v.deliverableId}/versions/${v.version}/receipt`,
       },
     };
-  });
+  }, { idempotency: ctx });
 export const handler = makeHandler(getDeps('submit-deliverable', { repo: dynamoRepository, mailer: sesMailer, workflow: sfnWorkflow }));

@@ -20,12 +20,17 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { RouteEntry } from '../../functions/routes';
 import { pascal } from './app-function';
+import { REPLAYED_HEADER } from '../../core/use-cases/idempotency';
+import { IDEMPOTENCY_HEADER } from '../../functions/_shared/idempotency';
 
 /** The header the portal sends its token in (`Authorization: Bearer <token>`). */
 export const TOKEN_HEADER = 'Authorization';
 
 /** Request headers the portal may send cross-origin. */
-export const CORS_ALLOWED_HEADERS = [TOKEN_HEADER, 'Content-Type', 'Accept-Language'] as const;
+export const CORS_ALLOWED_HEADERS = [TOKEN_HEADER, 'Content-Type', 'Accept-Language', IDEMPOTENCY_HEADER] as const;
+
+/** Response headers the portal may read cross-origin: whether a write was answered from its Idempotency-Key. */
+export const CORS_EXPOSED_HEADERS = [REPLAYED_HEADER] as const;
 
 /**
  * One JSON object per request. Only request facts: who called is the token's business (the handler logs the
@@ -87,6 +92,7 @@ export class PortalApi extends Construct {
         allowOrigins: [props.portalOrigin],
         allowMethods: [apigw.CorsHttpMethod.GET, apigw.CorsHttpMethod.POST, apigw.CorsHttpMethod.PUT, apigw.CorsHttpMethod.OPTIONS],
         allowHeaders: [...CORS_ALLOWED_HEADERS],
+        exposeHeaders: [...CORS_EXPOSED_HEADERS],
         maxAge: Duration.hours(1),
         // Tokens travel in the Authorization header, never in cookies.
         allowCredentials: false,

@@ -4,7 +4,8 @@
  *   2. decoded; its algorithm (RSA only) and signature checked against the issuer's public keys, found
  *      through `<issuer>/.well-known/openid-configuration` -> `jwks_uri` and cached (two hours on AWS);
  *   3. claims: `kid` names a key of the set; `iss` equals the configured issuer; `aud`, or `client_id` when
- *      there is no `aud`, is one of the configured audience entries; `exp` after now; `nbf` and `iat` before
+ *      there is no `aud`, is one of the configured audience entries; `exp` present and after now (a token
+ *      without `exp` is refused, as AWS requires it); `nbf` and `iat` before
  *      now; `scope`/`scp` holds one of the route's scopes when the route has any.
  * It does NOT check `token_use` (nor does AWS): an ID token of the right client passes; the handlers reject it.
  * "Now" is the real wall clock, never the twin's simulated Date.
@@ -108,11 +109,15 @@ export function createJwtAuthorizer(opts: { now?: () => number; fetch?: typeof f
         ({ payload } = await jwtVerify(token, keys.set, {
           algorithms: RSA_ALGORITHMS,
           issuer: auth.issuer,
+          requiredClaims: ['exp'],
           // The real clock, passed explicitly: jose's default is `new Date()`, which the twin makes simulated.
           currentDate: new Date(now()),
         }));
       } catch (error) {
         if (error instanceof errors.JWTExpired) return { ok: false, status: 401, description: 'the token has expired' };
+        if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'exp' && error.reason === 'missing') {
+          return { ok: false, status: 401, description: 'the token has no expiration (exp)' };
+        }
         if (error instanceof errors.JWSSignatureVerificationFailed) return { ok: false, status: 401, description: 'the token signature is invalid' };
         if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'iss') return { ok: false, status: 401, description: 'the token does not have a valid issuer' };
         return { ok: false, status: 401, description: 'the token is invalid' };

@@ -162,10 +162,10 @@ export async function runYear(): Promise<World> {
   const selfAssessment = exampleSelfAssessment(NANPING);
   await callApi(w, 'preview-self-assessment', { params: report('jianyang'), body: { selfAssessment }, claims: county });
   await runTask(w, 'prepare-review-step', { ...unit('jianyang'), step: 'await-submission', round: 1 });
-  await runTask(w, 'await-submission', { ...unit('jianyang'), afterVersion: 0, taskToken: 't-sub-1' });
+  await runTask(w, 'await-submission', { ...unit('jianyang'), round: 1, taskToken: 't-sub-1' });
   await callApi(w, 'submit-deliverable', { params: report('jianyang'), body: { documents: [form.uploadId], selfAssessment }, claims: county });
   // A restarted wait finds the version already in and completes its own token.
-  await runTask(w, 'await-submission', { ...unit('jianyang'), afterVersion: 0, taskToken: 't-sub-1b' });
+  await runTask(w, 'await-submission', { ...unit('jianyang'), round: 1, taskToken: 't-sub-1b' });
 
   // The city office reviews: returned, rectification, outcome.
   w.at('2016-11-10T01:00:00Z');

@@ -277,7 +277,8 @@ describe('HTTP API: stage, logs and CORS', () => {
       CorsConfiguration: {
         AllowOrigins: ['http://localhost:5173'],
         AllowMethods: ['GET', 'POST', 'PUT', 'OPTIONS'],
-        AllowHeaders: ['Authorization', 'Content-Type', 'Accept-Language'],
+        AllowHeaders: ['Authorization', 'Content-Type', 'Accept-Language', 'Idempotency-Key'],
+        ExposeHeaders: ['idempotent-replayed'],
         MaxAge: 3600,
         AllowCredentials: false,
       },

@@ -543,3 +543,52 @@ describe.each(repos)('dashboard reads and the 400 KB item limit (%s)', (_name, m
     expect((await repo.addSubmission({ ...submission(cycleId, 'u1', 2), deliverableId: 'self-assessment-report', selfAssessment: fits })).version).toBe(1);
   });
 });
+
+describe.each(repos)('CycleRepository idempotency keys (%s)', (_name, makeRepo) => {
+  const scope = () => ({ caller: `city#${seq++}`, route: 'decide-review', key: `key%#${Date.now().toString(36)}` });
+  const T = Date.parse('2016-11-10T04:00:00Z');
+  const claim = (claimId: string, now = T, fingerprint = 'f1') => ({ fingerprint, claimId, now, leaseUntil: now + 60_000, expiresAt: now + 86_400_000 });
+  const response = { status: 201, headers: { 'content-type': 'application/json; charset=utf-8', location: '/x' }, body: '{"ok":true,"名":"延平"}' };
+
+  it('claims a key once; a second claim sees it in progress; completing keeps the answer for the next claim', async () => {
+    const repo = makeRepo();
+    const s = scope();
+    expect(await repo.claimIdempotencyKey(s, claim('c1'))).toEqual({ claimed: true });
+    expect(await repo.claimIdempotencyKey(s, claim('c2', T + 1000))).toEqual({
+      claimed: false, record: { state: 'in-progress', fingerprint: 'f1', claimId: 'c1', leaseUntil: T + 60_000, expiresAt: T + 86_400_000 },
+    });
+    expect(await repo.completeIdempotencyKey(s, 'c2', { kind: 'kept', response, completedAt: at(1) })).toBe(false);
+    expect(await repo.completeIdempotencyKey(s, 'c1', { kind: 'kept', response, completedAt: at(1) })).toBe(true);
+    expect(await repo.claimIdempotencyKey(s, claim('c3', T + 2000, 'f2'))).toEqual({
+      claimed: false, record: { state: 'completed', fingerprint: 'f1', expiresAt: T + 86_400_000, kind: 'kept', response, completedAt: at(1) },
+    });
+    // A completed record outlives any lease; it is forgotten only once expired.
+    expect((await repo.claimIdempotencyKey(s, claim('c4', T + 120_000))).claimed).toBe(false);
+    expect(await repo.claimIdempotencyKey(s, claim('c5', T + 86_400_000 + 1000))).toEqual({ claimed: true });
+  });
+
+  it('keeps "done, not kept" with the status and where the result is', async () => {
+    const repo = makeRepo();
+    const s = scope();
+    await repo.claimIdempotencyKey(s, claim('c1'));
+    await repo.completeIdempotencyKey(s, 'c1', { kind: 'not-kept', status: 201, location: '/v/1', bytes: 400_000, completedAt: at(2) });
+    expect(await repo.claimIdempotencyKey(s, claim('c2'))).toEqual({
+      claimed: false, record: { state: 'completed', fingerprint: 'f1', expiresAt: T + 86_400_000, kind: 'not-kept', status: 201, location: '/v/1', bytes: 400_000, completedAt: at(2) },
+    });
+  });
+
+  it('gives a key back only to its own claim, and lets a claim whose lease ran out be taken over', async () => {
+    const repo = makeRepo();
+    const s = scope();
+    await repo.claimIdempotencyKey(s, claim('c1'));
+    await repo.releaseIdempotencyKey(s, 'someone-else');
+    expect((await repo.claimIdempotencyKey(s, claim('c2', T + 1000))).claimed).toBe(false);
+    await repo.releaseIdempotencyKey(s, 'c1');
+    expect(await repo.claimIdempotencyKey(s, claim('c3', T + 2000))).toEqual({ claimed: true });
+    expect(await repo.claimIdempotencyKey(s, claim('c4', T + 2000 + 60_001))).toEqual({ claimed: true });
+    // The run that lost its lease can neither complete nor release the new claim.
+    expect(await repo.completeIdempotencyKey(s, 'c3', { kind: 'kept', response, completedAt: at(3) })).toBe(false);
+    await repo.releaseIdempotencyKey(s, 'c3');
+    expect(await repo.completeIdempotencyKey(s, 'c4', { kind: 'kept', response, completedAt: at(3) })).toBe(true);
+  });
+});

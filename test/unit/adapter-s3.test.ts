@@ -92,6 +92,15 @@ describe('createUploadForm', () => {
   });
 });
 
+// Issue 8, finding 13: the form is for the file announced, not for any file up to 20 MB.
+describe('createUploadForm pinned to the announced size', () => {
+  it('puts the announced size at both ends of content-length-range', async () => {
+    const form = await store.createUploadForm({ key: KEY, contentType: PDF, minBytes: 52_000, maxBytes: 52_000, expiresInSeconds: UPLOAD_FORM_SECONDS });
+    const policy = JSON.parse(Buffer.from(form.fields.Policy, 'base64').toString('utf8')) as { conditions: unknown[] };
+    expect(policy.conditions.filter((c) => Array.isArray(c) && c[0] === 'content-length-range')).toEqual([['content-length-range', 52_000, 52_000]]);
+  });
+});
+
 describe('copy', () => {
   it('copies server-side with a URL-encoded CopySource and the metadata of the source', async () => {
     // Prepare

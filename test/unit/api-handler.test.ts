@@ -614,3 +614,256 @@ describe('the schema pieces of the API', () => {
     expect(parseWithProblems(line(120), '  报告.pdf  ')).toEqual({ ok: true, value: '报告.pdf' });
   });
 });
+
+// Issue 8, finding 13: a file name is shown back in receipt emails and download headers.
+describe('single-line text refuses invisible and direction-changing characters', () => {
+  const S = { C0: 'x\u0000y', ESC: 'x\u001b[31my', RLO: 'invoice\u202Efdp.exe', LS: 'x\u2028y', C1: 'x\u0085y', LRI: 'x\u2066y', TAB: 'x\ty', DEL: 'x\u007fy' };
+
+  it.each(Object.entries(S))('a fileName with %s is refused with 400 naming fileName and the rule (zh, then en on request)', async (_, bad) => {
+    const { makeHandler } = await import('../../functions/create-upload/handler');
+    const s = await started();
+    const post = (lang?: string) =>
+      makeHandler(s.ctx)(
+        event('POST', `${UNIT}/uploads`, {
+          params: unitParams('yanping'),
+          body: { fileName: `${bad}.pdf`, contentType: 'application/pdf', size: 100 },
+          claims: county('yanping'),
+          headers: lang ? { 'accept-language': lang } : {},
+        }),
+        lambda,
+      );
+    const [zh, en] = [await post(), await post('en')];
+    expect(zh.statusCode).toBe(400);
+    expect(problems(zh)).toEqual(['fileName format.no-control-characters']);
+    expect((json(zh) as ErrorBody).error.problems![0].message).toBe('fileName: 不得包含控制字符或改变文字方向的字符');
+    expect((json(en) as ErrorBody).error.problems![0].message).toBe('fileName: must not contain control characters or characters that change the text direction');
+  });
+
+  it('keeps Chinese, emoji, spaces inside and ordinary punctuation', async () => {
+    const { line } = await import('../../functions/_shared/api-schemas');
+    const { parseWithProblems } = await import('../../core/validation');
+    expect(parseWithProblems(line(120), ' 2016年 延平区（自评）报告 v2 😀-终稿.pdf ')).toEqual({ ok: true, value: '2016年 延平区（自评）报告 v2 😀-终稿.pdf' });
+  });
+
+  it('refuses the same characters in free text, where line breaks and tabs stay allowed', async () => {
+    const { text } = await import('../../functions/_shared/api-schemas');
+    const { parseWithProblems } = await import('../../core/validation');
+    for (const bad of ['a\u202Eb', 'a\u2066b', 'a\u0085b', 'a\u2028b']) expect(parseWithProblems(text(100), bad).ok).toBe(false);
+    expect(parseWithProblems(text(100), '第一段\n\t第二段\r\n').ok).toBe(true);
+  });
+});
+
+// Issue 8, finding 13: submitDeliverable resolves documents and evidence as one list.
+describe('a refused upload is named where the request named it', () => {
+  const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1');
+
+  async function checkedUpload(s: Awaited<ReturnType<typeof started>>, unitId: string) {
+    const { createUpload, checkUpload } = await import('../../core/use-cases/uploads');
+    const actor = { id: `${unitId}-staff`, role: 'county' as const, unitId };
+    const form = await createUpload(s.ctx, { cycleId: CYCLE, unitId, actor, fileName: '证明.pdf', contentType: 'application/pdf', size: PDF.length });
+    (s.ctx.documents as ReturnType<typeof makeMemoryDocumentStore>).putObject(form.key, PDF);
+    await checkUpload(s.ctx, { cycleId: CYCLE, unitId, uploadId: form.uploadId, actor });
+    return form.uploadId;
+  }
+
+  it("names another unit's evidence at selfAssessment.scores[2].evidence[0], and a bad document at documents[1]", async () => {
+    // Prepare: yanping has one checked upload; jianyang has another.
+    const s = await started();
+    const own = await checkedUpload(s, 'yanping');
+    const foreign = await checkedUpload(s, 'jianyang');
+    const never = '3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
+    const selfAssessment = exampleSelfAssessment(NANPING);
+    selfAssessment.scores[0].evidence = [own];
+    selfAssessment.scores[2].evidence = [foreign];
+
+    // Act
+    const res = await makeSubmitDeliverable(s.ctx)(
+      event('POST', VERSIONS, {
+        params: { ...unitParams('yanping'), deliverableId: REPORT },
+        body: { documents: [own, never], selfAssessment },
+        claims: county('yanping'),
+        headers: { 'accept-language': 'en' },
+      }),
+      lambda,
+    );
+
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(problems(res)).toEqual(['documents[1] unknown-upload', 'selfAssessment.scores[2].evidence[0] unknown-upload']);
+    expect((json(res) as ErrorBody).error.problems![1].message).toBe(`selfAssessment.scores[2].evidence[0]: this unit has no upload ${foreign}`);
+    expect(await s.repo.listUnitSubmissions(CYCLE, 'yanping')).toEqual([]);
+  });
+});
+
+// Issue 8, finding 13: the preview showed a self-score of 999 of 100 beside its errors.
+describe('the preview shows no impossible figure beside its errors', () => {
+  it('answers a score of 999 on a 4-point item with the error and a self-score within the total', async () => {
+    const s = await started();
+    const selfAssessment = exampleSelfAssessment(NANPING);
+    selfAssessment.scores[0].score = 999;
+    const res = await makePreviewSelfAssessment(s.ctx)(
+      event('POST', PREVIEW, { params: { ...unitParams('yanping'), deliverableId: REPORT }, body: { selfAssessment }, claims: county('yanping') }),
+      lambda,
+    );
+    expect(res.statusCode).toBe(200);
+    const body = json(res) as { figures: { selfScore: number; total: number }; errors: Array<{ path: string; rule: string }>; canSubmit: boolean };
+    expect(body.errors.map((e) => `${e.path} ${e.rule}`)).toEqual(['selfAssessment.scores[0].score exceeds-max']);
+    expect(body.canSubmit).toBe(false);
+    expect(body.figures).toMatchObject({ selfScore: 100, total: 100 });
+  });
+});
+
+// ---- Idempotency keys ------------------------------------------------------------------------------------
+
+describe('Idempotency-Key on the write routes', () => {
+  const submit = (s: Awaited<ReturnType<typeof started>>, key: string | undefined, body: unknown, over: Partial<Req> = {}) =>
+    makeSubmitDeliverable(s.ctx)(
+      event('POST', VERSIONS, {
+        params: { ...unitParams('yanping'), deliverableId: REPORT },
+        body,
+        claims: county('yanping'),
+        ...over,
+        headers: { ...(key === undefined ? {} : { 'idempotency-key': key }), ...over.headers },
+      }),
+      lambda,
+    );
+  const report = () => ({ narrative: '自评报告', selfAssessment: exampleSelfAssessment(NANPING) });
+  const versions = async (s: Awaited<ReturnType<typeof started>>) => (await s.repo.listUnitSubmissions(CYCLE, 'yanping')).length;
+
+  it('answers a retry with the same key and body with the same answer, and stores one version and sends one receipt', async () => {
+    // Prepare
+    const s = await started();
+    // Act: the browser sends, then retries (the body's keys in another order).
+    const first = await submit(s, 'a1b2c3d4-0000-4000-8000-000000000001', report());
+    const { selfAssessment, narrative } = report();
+    const retry = await submit(s, 'a1b2c3d4-0000-4000-8000-000000000001', { selfAssessment, narrative });
+    // Assess
+    expect(first.statusCode).toBe(201);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.body).toBe(first.body);
+    expect(retry.headers).toEqual({ ...first.headers, 'idempotent-replayed': 'true' });
+    expect(first.headers).not.toHaveProperty('idempotent-replayed');
+    expect(await versions(s)).toBe(1);
+    expect(s.mailer.sent.filter((m) => m.subject.includes('回执'))).toHaveLength(1);
+  });
+
+  it('refuses the same key with another body with 422, in Chinese and in English, and stores nothing', async () => {
+    const s = await started();
+    await submit(s, 'key-1', report());
+    const other = { ...report(), narrative: '另一份自评报告' };
+    const [zh, en] = [await submit(s, 'key-1', other), await submit(s, 'key-1', other, { headers: { 'accept-language': 'en' } })];
+    expect([zh.statusCode, en.statusCode]).toEqual([422, 422]);
+    expect((json(zh) as ErrorBody).error).toMatchObject({ code: 'IdempotencyKeyReusedError', message: expect.stringContaining('幂等键“key-1”已用于另一个请求') });
+    expect((json(en) as ErrorBody).error.message).toBe('the Idempotency-Key "key-1" was used for another request; use a new key for a new request');
+    expect(await versions(s)).toBe(1);
+  });
+
+  it('lets one of two identical requests at once run; the other is told it is in progress (409)', async () => {
+    const s = await started();
+    const [a, b] = await Promise.all([submit(s, 'same-time', report()), submit(s, 'same-time', report())]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([201, 409]);
+    const busy = json([a, b].find((r) => r.statusCode === 409)!) as ErrorBody;
+    expect(busy.error.code).toBe('IdempotencyInProgressError');
+    expect(busy.error.details).toMatchObject({ retryAfterSeconds: expect.any(Number) });
+    expect(await versions(s)).toBe(1);
+    // Once the first is done, the retry gets its answer.
+    const later = await submit(s, 'same-time', report());
+    expect(later.statusCode).toBe(201);
+    expect(later.headers?.['idempotent-replayed']).toBe('true');
+  });
+
+  it('keeps no refusal: after a 409 (phase not open) the same key runs again once the phase opens', async () => {
+    const s = await started('2016-10-01T02:00:00Z');
+    const early = await submit(s, 'retry-after-refusal', report());
+    expect(early.statusCode).toBe(409);
+    s.clock.t = Date.parse('2016-11-08T02:00:00Z');
+    const again = await submit(s, 'retry-after-refusal', report());
+    expect(again.statusCode).toBe(201);
+    expect(again.headers).not.toHaveProperty('idempotent-replayed');
+  });
+
+  it('runs again without the header (today’s behaviour), and after 24 hours with the same key', async () => {
+    const s = await started();
+    await submit(s, undefined, report());
+    await submit(s, undefined, report());
+    expect(await versions(s)).toBe(2);
+    await submit(s, 'day-old', report());
+    s.clock.t += 24 * 3600_000 + 1000;
+    expect((await submit(s, 'day-old', report())).headers).not.toHaveProperty('idempotent-replayed');
+    expect(await versions(s)).toBe(4);
+  });
+
+  it('keeps keys per caller: another user of the same unit with the same key runs its own request', async () => {
+    const s = await started();
+    await submit(s, 'shared-key', report());
+    const other = await submit(s, 'shared-key', report(), { claims: claims('yanping-other', '[unit-yanping]') });
+    expect(other.statusCode).toBe(201);
+    expect(other.headers).not.toHaveProperty('idempotent-replayed');
+  });
+
+  it.each([
+    ['empty', ''],
+    ['with a space', 'a b'],
+    ['of 129 characters', 'k'.repeat(129)],
+    ['not ASCII', '幂等键'],
+    ['with a control character', 'a\u0001b'],
+  ])('refuses a key %s with 400 naming the header', async (_, key) => {
+    const s = await started();
+    const res = await submit(s, key, report(), { headers: { 'accept-language': 'en' } });
+    expect(res.statusCode).toBe(400);
+    expect(problems(res)).toEqual(['headers.Idempotency-Key format.idempotency-key']);
+    expect((json(res) as ErrorBody).error.problems![0].message).toContain('1 to 128 visible ASCII characters');
+    expect(await versions(s)).toBe(0);
+  });
+
+  it('takes a key of 128 visible characters', async () => {
+    const s = await started();
+    expect((await submit(s, '~'.repeat(64) + 'A'.repeat(64), report())).statusCode).toBe(201);
+  });
+
+  it('reads or writes no key for a request refused by access or by its input', async () => {
+    const s = await started();
+    const dump = () => (s.repo as ReturnType<typeof makeMemoryRepository>).dump() as { idempotencyKeys: Map<string, unknown> };
+    const forbidden = await makeSubmitDeliverable(s.ctx)(
+      event('POST', VERSIONS, { params: { ...unitParams('jianyang'), deliverableId: REPORT }, body: report(), claims: county('yanping'), headers: { 'idempotency-key': 'k' } }),
+      lambda,
+    );
+    const invalid = await submit(s, 'k', { ...report(), status: 'approved' });
+    expect([forbidden.statusCode, invalid.statusCode]).toEqual([403, 400]);
+    expect(dump().idempotencyKeys.size).toBe(0);
+  });
+
+  it('is required of every write route at construction, so none can ignore the header', async () => {
+    const { makeApiHandler } = await import('../../functions/_shared/api-handler');
+    const { route } = await import('../../functions/fix-contact/route');
+    expect(() => makeApiHandler(route, async () => ({ body: {} }))).toThrow(/fix-contact is a write route/);
+  });
+});
+
+describe('idempotency records (core/use-cases/idempotency.ts)', () => {
+  const scope = { caller: 'yanping-staff', route: 'submit-deliverable', key: 'k1' };
+
+  it('keeps only that a request was done when its answer is too large, and says so to a retry, with where the result is', async () => {
+    const { beginIdempotent, finishIdempotent, MAX_KEPT_RESPONSE_BYTES } = await import('../../core/use-cases/idempotency');
+    const ports = { repo: makeMemoryRepository(), clock: { now: () => Date.parse('2016-11-08T02:00:00Z') } };
+    const begun = await beginIdempotent(ports, scope, 'f1');
+    if (begun.kind !== 'run') throw new Error('expected to run');
+    await finishIdempotent(ports, scope, begun.claimId, { status: 201, headers: { location: '/v/1' }, body: 'x'.repeat(MAX_KEPT_RESPONSE_BYTES + 1) });
+    await expect(beginIdempotent(ports, scope, 'f1')).rejects.toMatchObject({
+      name: 'IdempotentResponseNotKeptError', status: 409,
+      details: { status: 201, location: '/v/1', completedAt: '2016-11-08T02:00:00.000Z' },
+      text: { en: expect.stringContaining('too large to keep; it is not done again; the result is at /v/1') },
+    });
+  });
+
+  it('frees a key whose run died (its lease ran out), and not before', async () => {
+    const { beginIdempotent, IDEMPOTENCY_LEASE_MS } = await import('../../core/use-cases/idempotency');
+    const clock = { t: 0, now() { return this.t; } };
+    const ports = { repo: makeMemoryRepository(), clock };
+    expect((await beginIdempotent(ports, scope, 'f1')).kind).toBe('run');
+    clock.t = IDEMPOTENCY_LEASE_MS - 1;
+    await expect(beginIdempotent(ports, scope, 'f1')).rejects.toMatchObject({ name: 'IdempotencyInProgressError' });
+    clock.t = IDEMPOTENCY_LEASE_MS + 1;
+    expect((await beginIdempotent(ports, scope, 'f1')).kind).toBe('run');
+  });
+});

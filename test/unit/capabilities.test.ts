@@ -150,9 +150,9 @@ describe('the context getDeps builds', () => {
     const repo = makeMemoryRepository();
     const methods = Object.keys(repo).filter((k) => k !== 'dump') as Array<keyof CycleRepository>;
     expect(methods.filter((m) => REPOSITORY_WRITES.has(m)).sort()).toEqual([
-      'addSubmission', 'appendAudit', 'claimMessage', 'clearContactStatus', 'completeUploadCheck', 'grantExtension',
+      'addSubmission', 'appendAudit', 'claimIdempotencyKey', 'claimMessage', 'clearContactStatus', 'completeIdempotencyKey', 'completeUploadCheck', 'grantExtension',
       'markContactUndeliverable', 'markMessageSent', 'putUpload', 'putWaitToken', 'recordDecision', 'recordForwarding',
-      'recordOutcome', 'releaseMessage', 'setCycleStatus', 'setUnitRun', 'storePlan',
+      'recordOutcome', 'releaseIdempotencyKey', 'releaseMessage', 'setCycleStatus', 'setUnitRun', 'storePlan',
     ]);
   });
 });

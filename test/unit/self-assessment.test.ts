@@ -218,3 +218,26 @@ describe('assessSelfAssessment: errors (refuse the submission)', () => {
     ]);
   });
 });
+
+// Issue 8, finding 13: the preview showed a self-score of 999 of 100 beside its errors.
+describe('assessSelfAssessment: no impossible figure beside the errors', () => {
+  it('counts a score above the maximum as the maximum, so the self-score stays within the total', () => {
+    const scores = fullScores().map((s) => (s.itemId === STANDARD[0].id ? { ...s, score: 999 } : s));
+    const { errors, figures } = assessSelfAssessment(NANPING, input({ scores }));
+    expect(rules(errors)).toEqual([`selfAssessment.scores[0].score exceeds-max`]);
+    expect(figures.selfScore).toBe(100);
+    expect(figures.selfScore).toBeLessThanOrEqual(figures.total);
+  });
+
+  it('takes off no more than a deduction item allows', () => {
+    const deduction = NANPING.rubric.items.find((i) => i.kind === 'deduction')!;
+    const { figures } = assessSelfAssessment(NANPING, input({ scores: fullScores({ itemId: deduction.id, score: 999, evidence: [] }) }));
+    expect(figures.selfScore).toBe(100 - deduction.maxPoints);
+  });
+
+  it('counts a community named twice once', () => {
+    const list = [...roster(3, 3, 3), { name: '第2社区', created: true, qualified: true }];
+    const { figures } = assessSelfAssessment(NANPING, input({ roster: list }));
+    expect(figures).toMatchObject({ communities: 3, created: 3, qualified: 3, coverage: 1, passRate: 1 });
+  });
+});

@@ -183,15 +183,15 @@ describe('createUpload', () => {
     expect(form.key).toBe(`incoming/${CYCLE}/yanping/${form.uploadId}`);
     expect(form.uploadId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(form.key).not.toContain(fileName);
-    expect(form.maxBytes).toBe(20 * 1024 * 1024);
+    expect(form.maxBytes).toBe(52_000);
     expect(form.formExpiresAt).toBe('2016-11-08T02:15:00.000Z');
     expect(s.documents.forms).toEqual([
-      expect.objectContaining({ key: form.key, contentType: PDF_TYPE, maxBytes: MAX_DOCUMENT_BYTES, expiresInSeconds: UPLOAD_FORM_SECONDS }),
+      expect.objectContaining({ key: form.key, contentType: PDF_TYPE, minBytes: 52_000, maxBytes: 52_000, expiresInSeconds: UPLOAD_FORM_SECONDS }),
     ]);
     expect(UPLOAD_FORM_SECONDS).toBeLessThanOrEqual(15 * 60);
     expect(form.fields).toMatchObject({ key: form.key, 'Content-Type': PDF_TYPE });
     expect(await s.repo.getUpload(CYCLE, 'yanping', form.uploadId)).toEqual({
-      cycleId: CYCLE, unitId: 'yanping', uploadId: form.uploadId, incomingKey: form.key, fileName, contentType: PDF_TYPE,
+      cycleId: CYCLE, unitId: 'yanping', uploadId: form.uploadId, incomingKey: form.key, fileName, contentType: PDF_TYPE, announcedSize: 52_000,
       createdBy: 'yanping-staff', createdAt: '2016-11-08T02:00:00.000Z', formExpiresAt: '2016-11-08T02:15:00.000Z', status: 'pending',
     });
     expect((await s.repo.listAudit(CYCLE)).filter((a) => a.action === 'upload')).toEqual([
@@ -317,14 +317,25 @@ describe('checkUpload', () => {
     s.documents.putObject(form.key, Buffer.concat([tinyPdf(), Buffer.alloc(MAX_DOCUMENT_BYTES)]));
     // Act
     const rejected = await check(form.uploadId);
-    // Assess
+    // Assess: read no further than the 1,000 bytes announced.
+    expect(rejected).toMatchObject({ status: 'rejected', rejection: { rule: 'size-mismatch' } });
+    expect(rejected.rejection!.message.zh).toContain('申请上传时声明为 1000 字节，实际更大');
+  });
+
+  it('rejects a file larger than 20 MB on an upload stored before sizes were announced', async () => {
+    const form = await formFor('自评报告.pdf', PDF_TYPE, yanping, 1000);
+    const { announcedSize: _, ...legacy } = (await s.repo.getUpload(CYCLE, 'yanping', form.uploadId))!;
+    const old = { ...legacy, uploadId: '0b0e5a3c-2f1d-4c6b-9a8e-7d6c5b4a3f2e', incomingKey: `${form.key}-old` };
+    await s.repo.putUpload(old);
+    s.documents.putObject(old.incomingKey, Buffer.concat([tinyPdf(), Buffer.alloc(MAX_DOCUMENT_BYTES)]));
+    const rejected = await check(old.uploadId);
     expect(rejected).toMatchObject({ status: 'rejected', rejection: { rule: 'too-large' } });
     expect(rejected.rejection!.message.zh).toContain('超过 20 MB 的上限');
   });
 
   it('says the file has not arrived when nothing is at the key, records nothing, and checks it once it arrives', async () => {
     // Prepare
-    const form = await formFor('自评报告.pdf');
+    const form = await formFor('自评报告.pdf', PDF_TYPE, yanping, tinyPdf().length);
 
     // Act
     const early = check(form.uploadId);
@@ -395,6 +406,40 @@ describe('checkUpload', () => {
     expect(a).toEqual(b);
     expect(a.document!.key).toBe((await s.repo.getUpload(CYCLE, 'yanping', form.uploadId))!.document!.key);
     expect((await s.repo.listAudit(CYCLE)).filter((x) => x.action === 'check-upload')).toHaveLength(1);
+  });
+});
+
+// Issue 8, finding 13: the announced size is pinned in the form and compared where the file landed.
+describe('the announced size', () => {
+  it('is the only size the form accepts, and is kept with the upload', async () => {
+    const form = await formFor('自评报告.pdf', PDF_TYPE, yanping, 52_000);
+    expect(s.documents.forms).toEqual([expect.objectContaining({ key: form.key, minBytes: 52_000, maxBytes: 52_000 })]);
+    expect(form).toMatchObject({ size: 52_000, maxBytes: 52_000 });
+    expect(await s.repo.getUpload(CYCLE, 'yanping', form.uploadId)).toMatchObject({ announcedSize: 52_000 });
+  });
+
+  it.each([
+    ['one byte short of', (n: number) => n + 1, (n: number) => `实际为 ${n} 字节`],
+    ['one byte over', (n: number) => n - 1, () => '实际更大'],
+    ['far over', () => 10, () => '实际更大'],
+  ])('rejects a file %s the announced size where it landed, naming the sizes', async (_, announce, actual) => {
+    // Prepare: a real PDF, announced with another size (the emulator does not enforce the policy).
+    const bytes = tinyPdf();
+    const form = await formFor('自评报告.pdf', PDF_TYPE, yanping, announce(bytes.length));
+    s.documents.putObject(form.key, bytes);
+    // Act
+    const rejected = await check(form.uploadId);
+    // Assess
+    expect(rejected).toMatchObject({ status: 'rejected', rejection: { rule: 'size-mismatch' } });
+    expect(rejected.rejection!.message.zh).toContain(`申请上传时声明为 ${announce(bytes.length)} 字节，${actual(bytes.length)}`);
+    expect(rejected.rejection!.message.en).toContain(`announced as ${announce(bytes.length)} bytes`);
+    expect(rejected.document).toBeUndefined();
+  });
+
+  it('accepts the file of exactly the announced size', async () => {
+    const bytes = tinyPdf();
+    const form = await uploaded('自评报告.pdf', bytes);
+    expect(await check(form.uploadId)).toMatchObject({ status: 'checked', document: { size: bytes.length } });
   });
 });
 

@@ -37,6 +37,7 @@ export const ENTITY = {
   extension: 'Extension',
   unitRun: 'UnitRun',
   upload: 'Upload',
+  idempotencyKey: 'IdempotencyKey',
 } as const;
 
 /** How many unit ids one UnitOrder item holds (1,000 ids of <= 40 chars stay far below 400 KB). */
@@ -128,6 +129,8 @@ export const keys = {
   unitRun: (cycleId: string, unitId: string): ItemKey => ({ PK: unitPk(cycleId, unitId), SK: 'RUN' }),
   /** An address's deliverability, across cycles (a directory address outlives a cycle); lower-cased here. */
   contactStatus: (email: string): ItemKey => ({ PK: `CONTACT#${esc(email.toLowerCase())}`, SK: 'STATUS' }),
+  /** An Idempotency-Key of one caller on one route (keys are visible ASCII, so `#` and `%` are escaped). */
+  idempotencyKey: (caller: string, route: string, key: string): ItemKey => ({ PK: `IDEMPOTENCY#${esc(caller)}`, SK: `${route}#${esc(key)}` }),
 };
 
 /** GSI1 keys: the instant first, then the unit, so each cycle-wide listing reads in time order. */

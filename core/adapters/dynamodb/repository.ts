@@ -33,7 +33,7 @@ import type {
   MessageKey,
 } from '../../model';
 import type { Plan, Unit } from '../../plan/schema';
-import type { ClaimResult, CycleRepository, CycleTotals, Page, UnitFacts } from '../../ports';
+import type { ClaimResult, CycleRepository, CycleTotals, IdempotencyRecord, KeptResponse, Page, UnitFacts } from '../../ports';
 import {
   DELIVERABLE_PREFIX,
   ENTITY,
@@ -845,8 +845,95 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
       }
       return totals;
     },
+
+    // ---- Idempotency keys ----------------------------------------------------------------------------
+    /*
+     * One item per caller, route and key. `expiresAt` is the table's TTL attribute (epoch seconds); TTL
+     * deletes late (up to days), so an expired item is treated as absent by the claim's condition too.
+     */
+    async claimIdempotencyKey(scope, claim) {
+      const Key = keys.idempotencyKey(scope.caller, scope.route, scope.key);
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          await client.send(
+            new PutCommand({
+              TableName,
+              Item: {
+                ...Key, entityType: ENTITY.idempotencyKey, caller: scope.caller, route: scope.route, key: scope.key,
+                state: 'in-progress', fingerprint: claim.fingerprint, claimId: claim.claimId, leaseUntil: claim.leaseUntil,
+                expiresAt: Math.ceil(claim.expiresAt / 1000),
+              },
+              ConditionExpression: 'attribute_not_exists(PK) OR expiresAt < :nowSeconds OR (#state = :inProgress AND leaseUntil < :now)',
+              ExpressionAttributeNames: { '#state': 'state' },
+              ExpressionAttributeValues: { ':nowSeconds': Math.floor(claim.now / 1000), ':inProgress': 'in-progress', ':now': claim.now },
+            }),
+          );
+          return { claimed: true as const };
+        } catch (err) {
+          if (!isConditionFailed(err)) throw translateDynamoError(err);
+        }
+        const item = await get(Key);
+        // Gone between the two calls (released, or deleted by TTL): claim again.
+        if (item) return { claimed: false as const, record: idempotencyRecordOf(item) };
+      }
+      throw new TransientError({ zh: '请求正在被反复处理，请稍后重试', en: 'the idempotency key changed hands three times in a row' });
+    },
+
+    async completeIdempotencyKey(scope, claimId, outcome) {
+      const fields = Object.entries({ state: 'completed', ...outcome }).filter(([, v]) => v !== undefined);
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName,
+            Key: keys.idempotencyKey(scope.caller, scope.route, scope.key),
+            UpdateExpression: `SET ${fields.map(([k]) => `#${k} = :${k}`).join(', ')} REMOVE leaseUntil`,
+            ConditionExpression: '#state = :inProgress AND claimId = :claimId',
+            ExpressionAttributeNames: Object.fromEntries(fields.map(([k]) => [`#${k}`, k])),
+            ExpressionAttributeValues: { ...Object.fromEntries(fields.map(([k, v]) => [`:${k}`, v])), ':inProgress': 'in-progress', ':claimId': claimId },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionFailed(err)) return false;
+        throw translateDynamoError(err);
+      }
+    },
+
+    async releaseIdempotencyKey(scope, claimId) {
+      try {
+        await client.send(
+          new DeleteCommand({
+            TableName,
+            Key: keys.idempotencyKey(scope.caller, scope.route, scope.key),
+            ConditionExpression: '#state = :inProgress AND claimId = :claimId',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':inProgress': 'in-progress', ':claimId': claimId },
+          }),
+        );
+      } catch (err) {
+        // Not ours any more (completed, or claimed again after our lease ran out): nothing to give back.
+        if (!isConditionFailed(err)) throw translateDynamoError(err);
+      }
+    },
+    // ---- end of idempotency keys ---------------------------------------------------------------------
   };
 }
+
+// ---- Idempotency keys --------------------------------------------------------------------------------------
+function idempotencyRecordOf(item: Item): IdempotencyRecord {
+  const expiresAt = Number(item.expiresAt) * 1000;
+  const fingerprint = String(item.fingerprint);
+  if (item.state === 'in-progress') {
+    return { state: 'in-progress', fingerprint, claimId: String(item.claimId), leaseUntil: Number(item.leaseUntil), expiresAt };
+  }
+  const completedAt = String(item.completedAt);
+  if (item.kind === 'kept') return { state: 'completed', fingerprint, expiresAt, kind: 'kept', completedAt, response: item.response as KeptResponse };
+  return {
+    state: 'completed', fingerprint, expiresAt, kind: 'not-kept', completedAt, status: Number(item.status), bytes: Number(item.bytes),
+    ...(typeof item.location === 'string' ? { location: item.location } : {}),
+  };
+}
+// ---- end of idempotency keys -------------------------------------------------------------------------------
 
 function transactionContention(codes: string[]) {
   return new TransientError(

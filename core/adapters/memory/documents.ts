@@ -22,7 +22,7 @@ export function makeMemoryDocumentStore() {
     async createUploadForm(input) {
       const form = {
         url: 'memory://documents',
-        fields: { key: input.key, 'Content-Type': input.contentType, 'x-max-bytes': String(input.maxBytes), 'x-expires-in': String(input.expiresInSeconds) },
+        fields: { key: input.key, 'Content-Type': input.contentType, 'x-min-bytes': String(input.minBytes ?? 1), 'x-max-bytes': String(input.maxBytes), 'x-expires-in': String(input.expiresInSeconds) },
       };
       forms.push({ ...input, ...form });
       return { url: form.url, fields: { ...form.fields } };

@@ -19,8 +19,7 @@ import type {
   Upload,
   WaitToken,
 } from '../../model';
-import type { ClaimResult, CycleRepository, CycleTotals, Page } from '../../ports';
-
+import type { ClaimResult, CycleRepository, CycleTotals, IdempotencyRecord, Page } from '../../ports';
 import { assertSubmissionFits } from '../dynamodb/item-size';
 
 const clone = <T>(v: T): T => structuredClone(v);
@@ -41,6 +40,8 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
   const extensions: Extension[] = [];
   const unitRuns = new Map<string, string>();
   const uploads = new Map<string, Upload>();
+  const idempotencyKeys = new Map<string, IdempotencyRecord>();
+  const idemKey = (s: { caller: string; route: string; key: string }) => [s.caller, s.route, s.key].join('|');
   const bySubmission = (a: SubmissionVersion, b: SubmissionVersion) => a.deliverableId.localeCompare(b.deliverableId) || a.version - b.version;
 
   return {
@@ -274,8 +275,30 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
       for (const o of outcomes.values()) if (o.cycleId === cycleId) totals.outcomes[o.outcome] = (totals.outcomes[o.outcome] ?? 0) + 1;
       return totals;
     },
+
+    // ---- Idempotency keys ----------------------------------------------------------------------------
+    async claimIdempotencyKey(scope, claim) {
+      const had = idempotencyKeys.get(idemKey(scope));
+      const free = !had || had.expiresAt < claim.now || (had.state === 'in-progress' && had.leaseUntil < claim.now);
+      if (!free) return { claimed: false, record: clone(had) };
+      idempotencyKeys.set(idemKey(scope), {
+        state: 'in-progress', fingerprint: claim.fingerprint, claimId: claim.claimId, leaseUntil: claim.leaseUntil, expiresAt: claim.expiresAt,
+      });
+      return { claimed: true };
+    },
+    async completeIdempotencyKey(scope, claimId, outcome) {
+      const had = idempotencyKeys.get(idemKey(scope));
+      if (had?.state !== 'in-progress' || had.claimId !== claimId) return false;
+      idempotencyKeys.set(idemKey(scope), { state: 'completed', fingerprint: had.fingerprint, expiresAt: had.expiresAt, ...clone(outcome) });
+      return true;
+    },
+    async releaseIdempotencyKey(scope, claimId) {
+      const had = idempotencyKeys.get(idemKey(scope));
+      if (had?.state === 'in-progress' && had.claimId === claimId) idempotencyKeys.delete(idemKey(scope));
+    },
+    // ---- end of idempotency keys ---------------------------------------------------------------------
     dump() {
-      return { plans, cycles, deliverables, submissions, tokens, decisions, outcomes, ledger, forwardings, audit, contacts, extensions, unitRuns, uploads };
+      return { plans, cycles, deliverables, submissions, tokens, decisions, outcomes, ledger, forwardings, audit, contacts, extensions, unitRuns, uploads, idempotencyKeys };
     },
   };
 }

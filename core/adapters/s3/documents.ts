@@ -108,14 +108,14 @@ async function readCapped(body: unknown, maxBytes: number): Promise<Uint8Array |
 
 export function makeS3DocumentStore({ client, bucket }: S3DocumentStoreOptions): DocumentStore {
   return {
-    async createUploadForm({ key, contentType, maxBytes, expiresInSeconds }) {
+    async createUploadForm({ key, contentType, minBytes = 1, maxBytes, expiresInSeconds }) {
       try {
         return await createPresignedPost(client, {
           Bucket: bucket,
           // An exact key (not a starts-with): the form can write this one object and nothing else.
           Key: key,
           Conditions: [
-            ['content-length-range', 1, maxBytes],
+            ['content-length-range', minBytes, maxBytes],
             ['eq', '$Content-Type', contentType],
           ],
           Fields: { 'Content-Type': contentType },
