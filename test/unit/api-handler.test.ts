@@ -33,6 +33,8 @@ import { makeHandler as makeSubmitDeliverable } from '../../functions/submit-del
 vi.hoisted(() => {
   process.env.TABLE_NAME ??= 'unit-test';
   process.env.AWS_REGION ??= 'us-east-1';
+  // create-upload's cold start requires its bucket (its capabilities name one).
+  process.env.DOCUMENTS_BUCKET ??= 'unit-test-documents';
 });
 
 const planJson = JSON.parse(readFileSync(new URL('../../plans/nanping-2016.json', import.meta.url), 'utf8'));
