@@ -4,8 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // Integration and workflow suites start real local stand-ins (DynamoDB Local is a JVM): give them room.
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
     pool: 'forks',
     env: {
       // Quiet output: handler logs are asserted through return values and errors, not read.

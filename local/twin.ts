@@ -20,7 +20,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTableIfMissing } from '../core/adapters/dynamodb/table';
 import type { Context } from '../core/use-cases/context';
@@ -34,14 +34,19 @@ import { loadTwinAssembly, type TwinAssembly } from './assembly';
 import { startGateway, type GatewayRoute } from './api/gateway';
 import { API_INFO_FILE, type TwinApiInfo } from './api/info';
 import { cognitoIssuerUrl, startIssuer, type IssuerUser, type TokenOptions } from './api/issuer';
-import { lambdaContext } from './api/lambda-context';
+import { functionPrincipal, startGate, twinClocks, type GateExchange, type GatedService, type Principal, type SesSandbox } from './gate/gate';
+import { bundleFunctions } from './lambda/bundle';
+import { createLambdaRuntime, type LambdaRuntime } from './lambda/runtime';
 import { LOCAL_PASSWORD, type UserSeed } from './api/users';
 import { createClock, installClockAsDate, type ClockMode, type SimClock } from './clock';
 import { freePort, readInbox, startDynamoDbLocal, startS3Emulator, startSesEmulator, type Service, type StoredEmail } from './services';
 import { createLocalStepFunctions, readPersistedClockTime, startSfnServer, type LocalStepFunctions, type SfnServer } from './sfn';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
-/** What the twin's handlers sign with; the stand-ins accept it (s3rver checks signatures, so it is told). */
+/**
+ * The operator's credentials (the AWS CLI, `npm start`'s tools, tests acting as an administrator): the gate
+ * allows them everything. Each function signs with a key pair of its own instead (see startTwin).
+ */
 export const TWIN_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 const REGION = 'us-east-1';
 const ACCOUNT_ID = '000000000000';
@@ -67,6 +72,21 @@ export interface TwinOptions {
   concurrency?: number;
   /** The app as loadTwinAssembly() read it (region us-east-1, account 000000000000), for a test that already has it. @default synthesized here */
   assembly?: TwinAssembly;
+  /** SES's sandbox: verified identities (@default the identities the functions' roles may send from) and addresses SES refuses. */
+  ses?: { verifiedIdentities?: string[]; refusedAddresses?: string[] };
+  /** Warm containers per function at most (each a worker thread). @default 1 */
+  containersPerFunction?: number;
+  /** Sees every answer of a stand-in before its caller does (the chaos run: local/chaos/). */
+  observe?: (exchange: GateExchange) => void;
+}
+
+/** A request the gate refused (AccessDenied, a bad signature, an unknown operation, a rejected message). */
+export interface GateRefusal {
+  service: GatedService;
+  code: string;
+  message: string;
+  /** The access key that signed it, when the signature was good. */
+  principal?: string;
 }
 
 export interface Twin {
@@ -97,21 +117,46 @@ export interface Twin {
   unitStateMachineArn: string;
   /** The stand-ins, for tests that take one down (a stopped service stays stopped: close() skips it). */
   services: Record<'dynamodb' | 'ses' | 's3', Service>;
+  /** Every function's warm containers (worker threads). */
+  lambda: LambdaRuntime;
+  /** What the signing gates refused, oldest first (the last 1000). */
+  refusals: GateRefusal[];
+  /** SES's sandbox on the twin: refuse(address) makes SES reject every message from or to it, permanently. */
+  ses: { verified: ReadonlySet<string>; refuse(address: string): void };
   inbox(): Promise<StoredEmail[]>;
   /** Stops the engine (running executions stay persisted as RUNNING), the servers and the clock. */
   close(): Promise<void>;
 }
 
-/** The union of every function's environment; two functions may not disagree on a variable's value. */
+/**
+ * The union of every function's environment, for the operator's own context (twin.ctx, scenarios); each
+ * function sees only its own. Two functions may not disagree on a variable's value.
+ */
 function functionEnvironment(assembly: TwinAssembly): Record<string, string> {
   const env: Record<string, string> = {};
   for (const fn of assembly.functions) {
     for (const [k, v] of Object.entries(fn.environment)) {
-      if (k in env && env[k] !== v) throw new Error(`functions disagree on ${k}: ${env[k]} vs ${v} (the twin runs them in one process)`);
+      if (k in env && env[k] !== v) throw new Error(`functions disagree on ${k}: ${env[k]} vs ${v} (the operator's context takes one value)`);
       env[k] = v;
     }
   }
   return env;
+}
+
+/** The SES identities the functions' roles may send from (`...:identity/<name>`): the app's verified ones. */
+function sendingIdentities(assembly: TwinAssembly): string[] {
+  const names = new Set<string>();
+  for (const fn of assembly.functions) {
+    for (const doc of fn.role.policies) {
+      for (const st of [doc.Statement].flat()) {
+        for (const r of [st.Resource ?? []].flat()) {
+          const m = /^arn:aws:ses:[^:]*:[^:]*:identity\/(.+)$/.exec(r);
+          if (m) names.add(m[1]);
+        }
+      }
+    }
+  }
+  return [...names];
 }
 
 export async function startTwin(opts: TwinOptions): Promise<Twin> {
@@ -120,42 +165,85 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
     for (const stop of stops.reverse()) await stop();
   };
   try {
-    const assembly = opts.assembly ?? (await loadTwinAssembly({ region: REGION, accountId: ACCOUNT_ID }));
     const dataDir = opts.dataDir ? resolve(opts.dataDir) : undefined;
+    // The JVM starts while the app synthesizes: two slow starts, side by side.
+    const dynamodbStarting = startDynamoDbLocal({ dataDir: dataDir && join(dataDir, 'dynamodb') });
+    stops.push(async () => (await dynamodbStarting.catch(() => undefined))?.stop());
+    const assembly = opts.assembly ?? (await loadTwinAssembly({ region: REGION, accountId: ACCOUNT_ID }));
     // Without a data directory, the S3 emulator's files go to a scratch folder removed on close.
     const scratch = await mkdtemp(join(tmpdir(), 'twin-'));
     stops.push(() => rm(scratch, { recursive: true, force: true }));
+    // Each function signs with a key pair of its own, so the gate knows whose role a request runs under.
+    const credentials = new Map(assembly.functions.map((fn) => [fn.logicalId, { accessKeyId: `TWIN${fn.logicalId}`, secretAccessKey: randomBytes(30).toString('base64url') }]));
+    const principals = new Map<string, Principal>([[TWIN_CREDENTIALS.accessKeyId, { kind: 'operator', secretAccessKey: TWIN_CREDENTIALS.secretAccessKey }]]);
+    for (const fn of assembly.functions) {
+      const { accessKeyId, secretAccessKey } = credentials.get(fn.logicalId)!;
+      principals.set(accessKeyId, functionPrincipal({ functionName: fn.logicalId, roleName: fn.role.name, policies: fn.role.policies, secretAccessKey }));
+    }
+
+    // The stand-ins listen on loopback ports of their own; only their gates are the endpoints.
     const services: Record<'dynamodb' | 'ses' | 's3', Service> = {
-      dynamodb: await startDynamoDbLocal({ port: opts.ports?.dynamodb, dataDir: dataDir && join(dataDir, 'dynamodb') }),
-      ses: await startSesEmulator({ port: opts.ports?.ses }),
-      s3: await startS3Emulator({
-        port: opts.ports?.s3,
-        dataDir: join(dataDir ?? scratch, 's3'),
-        buckets: [assembly.bucket.name],
-        accessKeys: { [TWIN_CREDENTIALS.accessKeyId]: TWIN_CREDENTIALS.secretAccessKey },
-      }),
+      dynamodb: await dynamodbStarting,
+      ses: await startSesEmulator(),
+      s3: await startS3Emulator({ dataDir: join(dataDir ?? scratch, 's3'), buckets: [assembly.bucket.name] }),
     };
-    for (const s of Object.values(services)) stops.push(() => s.stop());
-    const sfnPort = opts.ports?.sfn ?? (await freePort());
-    const sfnEndpoint = `http://127.0.0.1:${sfnPort}`;
+    stops.push(() => services.ses.stop(), () => services.s3.stop());
+    const sfnInternalPort = await freePort();
 
     const cycle = assembly.stateMachines.find((s) => s.name.endsWith('YearlyCycle'));
     const unit = assembly.stateMachines.find((s) => s.name.endsWith('UnitCycle'));
     if (!cycle || !unit) throw new Error('the synthesized app has no YearlyCycle/UnitCycle state machine');
 
-    // The only thing that makes this local: where the SDK's requests go.
-    Object.assign(process.env, {
+    let clockNow: () => number = () => Date.now();
+    let executionOfToken: (token: string) => string | undefined = () => undefined;
+    const sesIdentities = opts.ses?.verifiedIdentities ?? sendingIdentities(assembly);
+    const sandbox: SesSandbox = {
+      verified: new Set(sesIdentities.map((i) => i.toLowerCase())),
+      refused: new Set((opts.ses?.refusedAddresses ?? []).map((a) => a.toLowerCase())),
+    };
+    const refusals: GateRefusal[] = [];
+    const gate = async (service: GatedService, upstream: string) => {
+      const g = await startGate({
+        service,
+        upstream,
+        port: opts.ports?.[service],
+        principals,
+        scope: { region: REGION, accountId: ACCOUNT_ID },
+        clocks: twinClocks(() => clockNow()),
+        ses: sandbox,
+        executionOfToken: (token) => executionOfToken(token),
+        onRefusal: (r) => {
+          refusals.push(r);
+          if (refusals.length > 1000) refusals.shift();
+        },
+        onAnswered: opts.observe,
+      });
+      stops.push(() => g.close());
+      return g.url;
+    };
+    const endpoints = {
+      dynamodb: await gate('dynamodb', services.dynamodb.endpoint),
+      ses: await gate('ses', services.ses.endpoint),
+      s3: await gate('s3', services.s3.endpoint),
+      sfn: await gate('sfn', `http://127.0.0.1:${sfnInternalPort}`),
+    };
+
+    // The only thing that makes this local: where the SDK's requests go. This process acts as the operator.
+    const awsEnv = {
       AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: TWIN_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: TWIN_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: services.dynamodb.endpoint,
-      AWS_ENDPOINT_URL_SES: services.ses.endpoint,
-      AWS_ENDPOINT_URL_S3: services.s3.endpoint,
-      AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+      AWS_ENDPOINT_URL_SES: endpoints.ses,
+      AWS_ENDPOINT_URL_S3: endpoints.s3,
+      AWS_ENDPOINT_URL_SFN: endpoints.sfn,
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: opts.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_DEV: 'true',
+    };
+    Object.assign(process.env, {
+      ...awsEnv,
+      AWS_ACCESS_KEY_ID: TWIN_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: TWIN_CREDENTIALS.secretAccessKey,
       ...functionEnvironment(assembly),
       CYCLE_STATE_MACHINE_ARN: cycle.arn,
     });
@@ -165,6 +253,7 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
     const sfnFile = dataDir && join(dataDir, 'executions.json');
     const startAt = (sfnFile ? readPersistedClockTime(sfnFile) : undefined) ?? opts.startAt;
     const clock = createClock({ startAt, mode: opts.mode });
+    clockNow = () => clock.now();
     stops.push(() => clock.stop());
     // A scaled clock must not run while the twin is still starting (importing handlers, re-running
     // persisted executions): hold it as busy work until startTwin returns.
@@ -173,27 +262,39 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
     stops.push(() => started());
     if (opts.mode.kind !== 'real') stops.push(installClockAsDate(clock));
 
-    // Each handler module is the Lambda code unchanged; the twin binds it through its makeHandler with a
-    // context built from this twin's environment (a module imported by an earlier twin in the same
-    // process keeps the clients of its cold start). An API function without makeHandler is called through
-    // its Lambda entry `handler`, whose cold start read the environment set above.
+    // The operator's context: the use cases over the wire with the operator's credentials (scenarios, tests).
     const env = readEnv();
     // The documents bucket only when a function of the app is bound to it (DOCUMENTS_BUCKET in its environment).
     const documents = env.DOCUMENTS_BUCKET ? { documents: s3DocumentStore } : {};
     const ctx = buildContext({ repo: dynamoRepository, mailer: sesMailer, workflow: sfnWorkflow, ...documents }, env);
-    type Handler = (event: unknown, context: unknown) => Promise<unknown>;
-    const apiFunctions = new Set(assembly.api?.routes.map((r) => r.function.arn));
-    const handlers = new Map<string, { name: string; timeoutMs: number; handler: Handler }>();
-    for (const fn of assembly.functions) {
-      const mod = (await import(pathToFileURL(join(REPO_ROOT, fn.handlerFile)).href)) as { makeHandler?: (c: Context) => Handler; handler?: Handler };
-      let handler: Handler;
-      if (typeof mod.makeHandler === 'function') handler = mod.makeHandler(ctx);
-      else if (apiFunctions.has(fn.arn) && typeof mod.handler === 'function') handler = mod.handler;
-      else throw new Error(`${fn.handlerFile} exports no makeHandler`);
-      const entry = { name: fn.logicalId, timeoutMs: fn.timeoutSeconds * 1000, handler };
-      handlers.set(fn.arn, entry);
-      handlers.set(fn.logicalId, entry);
-    }
+
+    // Each function is its bundled Lambda code, run through its exported `handler` (and so its own getDeps)
+    // in worker threads of its own, with exactly its template environment and its own credentials.
+    const bundles = await bundleFunctions(REPO_ROOT, assembly.functions.map((fn) => fn.handlerFile));
+    const lambda = createLambdaRuntime({
+      region: REGION,
+      accountId: ACCOUNT_ID,
+      now: () => clock.now(),
+      containersPerFunction: opts.containersPerFunction,
+      functions: assembly.functions.map((fn) => ({
+        name: fn.logicalId,
+        arn: fn.arn,
+        moduleFile: bundles.get(fn.handlerFile)!,
+        timeoutMs: fn.timeoutSeconds * 1000,
+        memoryMb: fn.memoryMb,
+        environment: {
+          ...fn.environment,
+          ...awsEnv,
+          AWS_ACCESS_KEY_ID: credentials.get(fn.logicalId)!.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: credentials.get(fn.logicalId)!.secretAccessKey,
+          AWS_LAMBDA_FUNCTION_NAME: fn.logicalId,
+          AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+          AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
+        },
+      })),
+    });
+    stops.push(() => lambda.close());
+    const byArn = new Map(assembly.functions.map((fn) => [fn.arn, fn]));
 
     const engine = createLocalStepFunctions({
       clock,
@@ -202,17 +303,11 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
       dataFile: sfnFile,
       keepHistory: opts.keepHistory ?? true,
       maxConcurrentInvocations: opts.concurrency ?? 64,
-      async invokeFunction(arn, payload) {
-        const fn = handlers.get(arn) ?? handlers.get(arn.split(':').pop() ?? '');
-        if (!fn) throw new Error(`no handler bound to ${arn}`);
-        // Lambda passes JSON in and out: so does the twin.
-        const context = lambdaContext(fn.name, { region: REGION, accountId: ACCOUNT_ID, timeoutMs: fn.timeoutMs });
-        const result = await fn.handler(JSON.parse(JSON.stringify(payload ?? null)), context);
-        return result === undefined ? null : JSON.parse(JSON.stringify(result));
-      },
+      invokeFunction: (arn, payload) => lambda.invoke(arn, payload),
     });
     stops.push(() => engine.close());
-    const server: SfnServer = await startSfnServer(engine, { port: sfnPort, clock });
+    executionOfToken = (token) => engine.executionOfTaskToken(token);
+    const server: SfnServer = await startSfnServer(engine, { port: sfnInternalPort, clock });
     stops.push(() => server.close());
 
     // The user pool and the API. The authorizer's issuer resolved to Cognito's URL for the pool's
@@ -230,14 +325,14 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
     stops.push(() => issuer.close());
     const awsIssuer = cognitoIssuerUrl(REGION, issuer.poolId);
     const routes: GatewayRoute[] = (assembly.api?.routes ?? []).map((r) => {
-      const fn = handlers.get(r.function.arn)!;
+      const fn = byArn.get(r.function.arn)!;
       return {
         routeKey: r.routeKey,
         auth: r.auth && { ...r.auth, issuer: r.auth.issuer === awsIssuer ? issuer.url : r.auth.issuer },
-        functionName: fn.name,
-        timeoutMs: fn.timeoutMs,
+        functionName: fn.logicalId,
+        timeoutMs: fn.timeoutSeconds * 1000,
         integrationTimeoutMs: r.integrationTimeoutMs,
-        invoke: (event, context) => fn.handler(event, context),
+        invoke: (event, context) => lambda.invoke(fn.arn, event, { awsRequestId: context.awsRequestId }),
       };
     });
     const quiet = process.env.POWERTOOLS_LOG_LEVEL === 'SILENT';
@@ -274,11 +369,8 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
       engine,
       ctx,
       endpoints: {
-        dynamodb: services.dynamodb.endpoint,
-        ses: services.ses.endpoint,
-        s3: services.s3.endpoint,
-        sfn: sfnEndpoint,
-        inbox: `${services.ses.endpoint}/`,
+        ...endpoints,
+        inbox: `${endpoints.ses}/`,
         api: gateway.url,
         issuer: issuer.url,
         cognito: issuer.endpoint,
@@ -289,6 +381,9 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
       cycleStateMachineArn: cycle.arn,
       unitStateMachineArn: unit.arn,
       services,
+      lambda,
+      refusals,
+      ses: { verified: sandbox.verified, refuse: (address) => void sandbox.refused.add(address.toLowerCase()) },
       inbox: () => readInbox(services.ses.endpoint),
       close: stopAll,
     };

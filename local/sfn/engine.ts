@@ -143,6 +143,18 @@ interface PendingCallback {
 const TERMINAL: ExecutionStatus[] = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
 const NAME_RE = /^[A-Za-z0-9_-]{1,80}$/;
 
+/**
+ * Whether a retrier's ErrorEquals covers an error, as AWS matches: by name; States.ALL covers every error but
+ * States.Runtime; States.TaskFailed every error but States.Timeout (and States.Runtime).
+ */
+function retrierMatches(errorEquals: string[], err: Error): boolean {
+  const errorName: string = err.name;
+  const timeout = errorName === 'States.Timeout' || (err as object) instanceof StatesTimeoutError;
+  const name = timeout ? 'States.Timeout' : errorName;
+  if (name === 'States.Runtime') return errorEquals.includes('States.Runtime');
+  return errorEquals.some((e) => e === name || e === 'States.ALL' || (e === 'States.TaskFailed' && !timeout));
+}
+
 function taskError(name: string, message: string): Error {
   const err = new Error(message);
   err.name = name;
@@ -321,6 +333,33 @@ export function createLocalStepFunctions(opts: LocalStepFunctionsOptions) {
         handlers[info.name] = async (input) => {
           const token = tokenState.pending;
           tokenState.pending = undefined;
+          // The state's Retry, as AWS runs it: each interval (with its backoff and cap) waited out on the clock.
+          const attempts = new Map<number, number>();
+          try {
+            for (;;) {
+              try {
+                return await attempt(input, token);
+              } catch (err) {
+                const i = info.retry.findIndex((r) => retrierMatches(r.ErrorEquals, err as Error));
+                const r = info.retry[i];
+                const n = attempts.get(i) ?? 0;
+                if (!r || signal.aborted || n >= (r.MaxAttempts ?? 3)) throw err;
+                attempts.set(i, n + 1);
+                const failed = err as Error;
+                const failedName: string = failed.name;
+                e.history?.taskRetried(info.name, (failed as object) instanceof StatesTimeoutError ? 'States.Timeout' : failedName, failed.message);
+                const seconds = Math.min((r.IntervalSeconds ?? 1) * (r.BackoffRate ?? 2) ** n, r.MaxDelaySeconds ?? Infinity);
+                await clock.sleepUntil(clock.now() + seconds * 1000, signal);
+              }
+            }
+          } finally {
+            if (token) {
+              callbacks.delete(token);
+              closedTokens.add(token);
+            }
+          }
+        };
+        const attempt = async (input: unknown, token: string | undefined) => {
           if (signal.aborted) throw abortError(signal);
           const { [TWIN_KEY]: meta, payload } = input as {
             [TWIN_KEY]: { timeoutSeconds?: number; heartbeatSeconds?: number; token?: string };
@@ -367,10 +406,6 @@ export function createLocalStepFunctions(opts: LocalStepFunctionsOptions) {
             local.abort();
             for (const r of racers) r.catch(() => {});
             work.catch(() => {});
-            if (token) {
-              callbacks.delete(token);
-              closedTokens.add(token);
-            }
           }
         };
       }
@@ -403,7 +438,7 @@ export function createLocalStepFunctions(opts: LocalStepFunctionsOptions) {
     const run = sm.run(JSON.parse(e.input), {
       overrides: {
         taskResourceLocalHandlers: buildHandlers(e, m, controller.signal, tokenState) as never,
-        // Retries happen at once (the library would sleep on a real timer); see README.
+        // Tasks retry in their handlers, on the clock; only other states' retries (none in this app) happen at once.
         retryIntervalOverrides: Object.fromEntries(m.rewritten.retryStates.map((n) => [n, 0])),
       },
       noThrowOnAbort: true,
@@ -610,6 +645,12 @@ export function createLocalStepFunctions(opts: LocalStepFunctionsOptions) {
     async sendTaskHeartbeat(input: { taskToken: string }) {
       callbackOf(input.taskToken).heartbeat?.();
       return {};
+    },
+
+    /** The execution waiting for a task token (undefined once its task has finished): IAM authorises
+     * SendTask* against that execution's state machine. */
+    executionOfTaskToken(taskToken: string): string | undefined {
+      return callbacks.get(taskToken)?.executionArn;
     },
 
     async listStateMachines(_input: { maxResults?: number; nextToken?: string } = {}) {

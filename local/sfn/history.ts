@@ -68,6 +68,14 @@ export class HistoryRecorder {
     if (callback) this.add('TaskSubmitted');
   }
 
+  /** A Task attempt failed and the engine retries it (on the clock): the failure, then the next attempt's scheduling. */
+  taskRetried(name: string, error: string, cause: string): void {
+    const { prefix } = this.taskPrefix(name);
+    this.add(`${prefix}${TIMEOUT_ERRORS.has(error) ? 'TimedOut' : 'Failed'}`, { error, cause });
+    this.stateTransitions++;
+    this.taskStarted(name);
+  }
+
   onLibraryEvent(ev: LibraryEvent): void {
     const name = ev.state?.name;
     const type = name ? (this.originalTypes.get(name) ?? ev.state!.type) : undefined;

@@ -19,6 +19,17 @@ export interface TaskInfo {
   resource: string;
   taskKind: TaskKind;
   hasParameters: boolean;
+  /** The state's Retry, taken out of the definition: the engine waits each interval out on the SimClock. */
+  retry: Retrier[];
+}
+
+/** One entry of a Task's Retry field, as ASL defines it. */
+export interface Retrier {
+  ErrorEquals: string[];
+  IntervalSeconds?: number;
+  MaxAttempts?: number;
+  BackoffRate?: number;
+  MaxDelaySeconds?: number;
 }
 export interface WaitInfo {
   kind: 'wait';
@@ -62,7 +73,8 @@ function rewriteStates(machine: Json, states: Map<string, StateInfo>, types: Map
   for (const [name, state] of Object.entries(all)) {
     if (states.has(name)) throw new Error(`State name "${name}" is used twice; the local twin needs unique state names`);
     types.set(name, state.Type as string);
-    if (Array.isArray(state.Retry)) retry.push(name);
+    // A Task's retries are the engine's (on the clock); any other state's stay the library's, at once.
+    if (Array.isArray(state.Retry) && state.Type !== 'Task') retry.push(name);
     switch (state.Type) {
       case 'Wait':
         all[name] = rewriteWait(state);
@@ -76,6 +88,7 @@ function rewriteStates(machine: Json, states: Map<string, StateInfo>, types: Map
           resource: state.Resource as string,
           taskKind: taskKindOf(state.Resource as string),
           hasParameters: 'Parameters' in state,
+          retry: (state.Retry as Retrier[] | undefined) ?? [],
         });
         break;
       case 'Map': {
@@ -146,6 +159,7 @@ function rewriteTask(state: Json): Json {
   delete task.TimeoutSecondsPath;
   delete task.HeartbeatSeconds;
   delete task.HeartbeatSecondsPath;
+  delete task.Retry;
   // Without Parameters the effective input is the InputPath result, i.e. "$" inside Parameters.
   task.Parameters = 'Parameters' in state
     ? { [TWIN_KEY]: twin, payload: state.Parameters }

@@ -183,7 +183,7 @@ describe('local Step Functions engine', () => {
     expect(out.a).toBe(1);
   });
 
-  it('fails the execution with the Lambda error when nothing catches it, after immediate retries', async () => {
+  it('fails the execution with the Lambda error when nothing catches it, after its retries waited out on the clock', async () => {
     let calls = 0;
     const { clock, engine, start } = setup(
       {
@@ -202,11 +202,14 @@ describe('local Step Functions engine', () => {
         throw new TypeError('boom');
       },
     );
+    const startedAt = clock.now();
     const arn = await start({});
     await clock.runUntilIdle();
     const d = await engine.describeExecution({ executionArn: arn });
     expect(d).toMatchObject({ status: 'FAILED', error: 'TypeError' });
     expect(calls).toBe(3);
+    // 3,600 s, then 7,200 s (BackoffRate 2 by default), on the simulated clock.
+    expect(d.stopDate!.getTime() - startedAt).toBeGreaterThanOrEqual(10_800_000);
     const types = (await engine.getExecutionHistory({ executionArn: arn })).events.map((e) => e.type);
     expect(types.filter((t) => t === 'LambdaFunctionFailed')).toHaveLength(3);
     expect(types.at(-1)).toBe('ExecutionFailed');

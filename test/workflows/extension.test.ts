@@ -36,7 +36,7 @@ describe('an extension granted to 松溪县 for its self-assessment report', () 
     );
     await twin.clock.runUntil(Date.parse('2016-11-25T12:00:00+08:00'));
     events = await readTimeline(twin.ctx.repo, plan.cycleId);
-  }, 120_000);
+  }, 300_000);
   afterAll(() => twin?.close());
 
   it('is recorded and audited, and the county is told once with its leader in copy', async () => {

@@ -51,7 +51,7 @@ describe('建阳区: every completion of a callback fails once after the record 
   beforeAll(async () => {
     twin = await startTwin({ startAt: atLocalTime(plan.phases[0].opens, '00:00').toMillis(), mode: { kind: 'simulated' } });
     await track(() => startCycle(twin.ctx, { plan, startedBy: 'city-admin' }));
-  }, 120_000);
+  }, 300_000);
   afterAll(() => twin?.close());
 
   it('a late self-assessment is stored and answered, and the execution opens round 1 on it without the callback', async () => {
@@ -63,7 +63,7 @@ describe('建阳区: every completion of a callback fails once after the record 
 
     await run('2016-11-11T12:00:00');
     expect(await twin.ctx.repo.getWaitToken(ids.cycleId, ids.unitId, 'review', '1')).toMatchObject({ afterVersion: 1 });
-  }, 120_000);
+  }, 300_000);
 
   it('a decision whose completion fails stands; a retry does not decide twice, and another decider gets a 409', async () => {
     const flaky = completionFailsOnce(twin.ctx);
@@ -81,7 +81,7 @@ describe('建阳区: every completion of a callback fails once after the record 
     await run('2016-11-14T12:00:00');
     const rectification = (await twin.ctx.repo.listUnitMessages(ids.cycleId, ids.unitId)).filter((m) => m.kind === 'rectification');
     expect(rectification.map((m) => [m.milestone, m.status])).toEqual([['round-1', 'sent']]);
-  }, 120_000);
+  }, 300_000);
 
   it('a resubmission two hours before the rectification deadline whose completion fails still opens round 2', async () => {
     // Returned on Fri 11 Nov: 7 working days, so the rectification deadline is Tue 22 Nov, 23:59:59.
@@ -97,7 +97,7 @@ describe('建阳区: every completion of a callback fails once after the record 
     await track(() => decideReview(twin.ctx, { ...ids, round: 2, outcome: 'approved', decidedBy: 'city-a' }));
     await run('2016-11-24T12:00:00');
     expect(await twin.ctx.repo.getOutcome(ids.cycleId, ids.unitId)).toMatchObject({ outcome: 'qualified' });
-  }, 120_000);
+  }, 300_000);
 
   it('once qualified, refuses an extension of the report and a new version with a 409, and the outcome stands', async () => {
     const extend = track(() =>
