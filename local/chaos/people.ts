@@ -1,0 +1,86 @@
+/**
+ * The scripted people of a chaos run, acting as people do through the HTTP API: each intent (a submission,
+ * a decision, an extension) has one Idempotency-Key, kept across every retry and every restart of the
+ * twin, and the same body. Nobody knows whether a request that got no answer was done, so after a crash
+ * every intent whose time has come is sent again: the key makes that safe, or the run shows it is not.
+ */
+import { exampleSelfAssessment, type Action } from '../scenario';
+import type { Twin } from '../twin';
+import { personKey } from './shared';
+
+/** How long a person waits (simulated) before trying again after a 5xx or no answer, and how often. */
+const RETRY_AFTER_MS = 60_000;
+const MAX_TRIES = 8;
+
+function request(cycleId: string, a: Action): { user: string; method: string; path: string; body: unknown } {
+  const unit = `/cycles/${cycleId}/units/${a.unitId}`;
+  if (a.kind === 'submit') {
+    return { user: a.unitId, method: 'POST', path: `${unit}/deliverables/${a.deliverableId}/versions`, body: submissionBody(a) };
+  }
+  if (a.kind === 'extend') {
+    return { user: 'city', method: 'POST', path: `${unit}/deliverables/${a.deliverableId}/extensions`, body: { lastDay: a.lastDay, reason: a.reason } };
+  }
+  return {
+    user: 'city', method: 'PUT', path: `${unit}/reviews/${a.round}/decision`,
+    body: { outcome: a.outcome, ...(a.outcome === 'returned' ? { reason: a.reason ?? '自评报告缺少佐证材料，请补充后重新报送。' } : {}) },
+  };
+}
+
+let reviewedId = '';
+let selfAssessment: unknown;
+const submissionBody = (a: Extract<Action, { kind: 'submit' }>) =>
+  a.deliverableId === reviewedId ? { narrative: `${a.unitId}：${a.deliverableId}`, selfAssessment } : { narrative: `${a.unitId}：${a.deliverableId}` };
+
+/** Plays every action: those whose time has passed at once, in order (again, after a restart), the rest at their time. */
+export async function actOverHttp(twin: Twin, cycleId: string, actions: Action[], errors: string[]): Promise<void> {
+  const loaded = await twin.clock.track(() => twin.ctx.loadPlan(cycleId));
+  reviewedId = loaded.schedule.review.deliverableId;
+  selfAssessment = exampleSelfAssessment(loaded.plan);
+  const act = (a: Action, i: number) => perform(twin, cycleId, a, i).catch((e: Error) => errors.push(`${a.kind} ${a.unitId} #${i}: ${e.message}`));
+  const now = twin.clock.now();
+  // The later ones first hold their instants, so the clock cannot pass them while the others act again.
+  const later = actions.map((a, i) => (a.at > now ? twin.clock.sleepUntil(a.at).then(() => act(a, i)) : undefined));
+  for (const [i, a] of actions.entries()) if (a.at <= now) await act(a, i);
+  await Promise.all(later);
+}
+
+async function perform(twin: Twin, cycleId: string, a: Action, index: number): Promise<void> {
+  const r = request(cycleId, a);
+  const key = personKey([cycleId, index, a.kind, a.unitId, r.path]);
+  for (let attempt = 1; ; attempt++) {
+    // Only the request is work the clock waits for; a person's wait between tries is not.
+    const { status, text } = await twin.clock.track(() => send(twin, r, key));
+    if (status >= 200 && status < 300) return;
+    const body = safeJson(text) as { error?: { code?: string; details?: { retryAfterSeconds?: number } } } | undefined;
+    const code = body?.error?.code ?? '';
+    if (status >= 400 && status < 500 && code !== 'IdempotencyInProgressError') {
+      // A refusal is an answer: the person reads it and stops (the uninterrupted run gets the same one).
+      throw new Error(`${status} ${code}`);
+    }
+    if (attempt >= MAX_TRIES) throw new Error(`no answer after ${attempt} tries (last: ${status} ${code})`);
+    const wait = code === 'IdempotencyInProgressError' ? (body?.error?.details?.retryAfterSeconds ?? 60) * 1000 : RETRY_AFTER_MS;
+    await twin.clock.sleepUntil(twin.clock.now() + wait);
+  }
+}
+
+async function send(twin: Twin, r: ReturnType<typeof request>, key: string): Promise<{ status: number; text: string }> {
+  try {
+    const res = await fetch(`${twin.endpoints.api}${r.path}`, {
+      method: r.method,
+      headers: { authorization: `Bearer ${await twin.tokenFor(r.user)}`, 'content-type': 'application/json', 'idempotency-key': key },
+      body: JSON.stringify(r.body),
+    });
+    return { status: res.status, text: await res.text() };
+  } catch {
+    // No answer: the twin is going down; the next life acts again.
+    return { status: 0, text: '' };
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
