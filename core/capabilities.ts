@@ -57,6 +57,7 @@ export const REPOSITORY_ACCESS = {
   listSubmissions: 'read',
   listUnitSubmissions: 'read',
   getSubmission: 'read',
+  getSubmissionByRequest: 'read',
   putUpload: 'write',
   getUpload: 'read',
   completeUploadCheck: 'write',

@@ -14,12 +14,13 @@
  * (./review-record.ts); a receipt that cannot be sent now stays downloadable (GET .../receipt).
  */
 import { PhaseNotOpenError, ValidationError } from '../errors';
-import type { DocumentRef, SelfAssessment } from '../model';
+import type { DocumentRef, SelfAssessment, SubmissionVersion } from '../model';
+import type { Unit } from '../plan/schema';
 import { fromAddress, templates } from '../notifier/templates';
 import { assessSelfAssessment, type SelfAssessmentInput } from '../self-assessment';
 import { atLocalTime, formatBeijing, isOnTime, toUtcInstant } from '../time';
 import { makeProblem } from '../validation';
-import type { Context } from './context';
+import type { Context, LoadedPlan } from './context';
 import { rectificationDeadline, reviewClosed, tellWorkflow } from './review-record';
 import { resolveDocuments } from './uploads';
 
@@ -46,11 +47,23 @@ export interface SubmitInput {
   documents?: DocumentRef[];
   /** Required for the reviewed deliverable (自评报告), refused for the others. */
   selfAssessment?: SelfAssessmentInput;
+  /**
+   * The caller's Idempotency-Key (`caller#key`): a request that stored its version before, and lost its
+   * answer to a crash, finds that version and finishes the work after it instead of storing another.
+   */
+  requestKey?: string;
 }
 
+/**
+ * Primary course: check the phase and the review, store the version with its audit entry (and the request's
+ * key) in one transaction, then tell a waiting workflow and send the receipt. Both steps after the write are
+ * idempotent, so a retry of the same request runs them again safely and a crash between them loses nothing.
+ */
 export async function submitDeliverable(ctx: Context, input: SubmitInput) {
   const loaded = await ctx.loadPlan(input.cycleId);
   const unit = ctx.unitOf(loaded, input.unitId);
+  const earlier = input.requestKey ? await ctx.repo.getSubmissionByRequest(input.cycleId, unit.id, input.requestKey) : null;
+  if (earlier) return afterStored(ctx, loaded, unit, earlier);
   // On time against the unit's own deadline: the plan's, or its newest extension's; a resubmission
   // after a return, against the rectification deadline (限期整改) of that round.
   const { deliverable, phase, dueAt: planDueAt } = await ctx.deadlineFor(loaded, unit.id, input.deliverableId);
@@ -86,16 +99,24 @@ export async function submitDeliverable(ctx: Context, input: SubmitInput) {
       submittedBy: input.submittedBy, narrative: input.narrative, documents, ...(selfAssessment ? { selfAssessment } : {}),
     },
     { cycleId: input.cycleId, unitId: unit.id, at: receivedAt, actor: input.submittedBy, role: 'county', action: 'submit', what: { deliverableId: deliverable.id, onTime } },
+    input.requestKey,
   );
-  if (reviewed) {
+  return afterStored(ctx, loaded, unit, version);
+}
+
+/** Tells the waiting review (reviewed deliverable) and sends the receipt; both are safe to run again. */
+async function afterStored(ctx: Context, loaded: LoadedPlan, unit: Unit, version: SubmissionVersion) {
+  const { deliverable } = ctx.deliverableOf(loaded, version.deliverableId);
+  const now = ctx.clock.now();
+  if (version.deliverableId === loaded.schedule.review.deliverableId) {
     // Read after the write: a wait that stored its token meanwhile is completed here, or finds the version itself.
-    const waiting = await ctx.repo.getWaitToken(input.cycleId, unit.id, 'submission', deliverable.id);
+    const waiting = await ctx.repo.getWaitToken(version.cycleId, unit.id, 'submission', deliverable.id);
     if (waiting && waiting.afterVersion < version.version) await tellWorkflow(ctx, waiting, { version: version.version, onTime: version.onTime });
   }
   const mail = templates.receipt(loaded.plan, unit, deliverable, version, now);
   await ctx.notifier
     .send({
-      cycleId: input.cycleId, unitId: unit.id, kind: 'receipt', milestone: `${deliverable.id}#v${version.version}`, recipient: unit.office.email,
+      cycleId: version.cycleId, unitId: unit.id, kind: 'receipt', milestone: `${deliverable.id}#v${version.version}`, recipient: unit.office.email,
       email: { from: fromAddress(loaded.plan), to: unit.office.email, cc: [], ...mail },
     })
     .catch(() => 'not-sent-now');

@@ -60,6 +60,8 @@ export interface ApiRequest<S extends RouteSchemas> {
   actor: Actor | null;
   lang: Lang;
   requestId: string;
+  /** A write route's Idempotency-Key, scoped to its caller (`caller#key`), when the request carried one. */
+  requestKey?: string;
 }
 
 export interface ApiResult {

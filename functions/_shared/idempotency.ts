@@ -45,8 +45,12 @@ export function idempotencyKey(
       if (key === undefined) return undefined;
       const problem = idempotencyKeyProblem(key, IDEMPOTENCY_HEADER);
       if (problem) throw new ValidationError([problem]);
-      const { actor, params, query, body } = stateOf(request);
+      const state = stateOf(request);
+      const { actor, params, query, body } = state;
       const scope = { caller: actor!.id, route: route.function, key };
+      // The handler sees the key too: a use case whose work outlives this record's lease (a crash after its
+      // write) keys that work by it.
+      state.requestKey = `${actor!.id}#${key}`;
       const begun = await beginIdempotent(ports, scope, requestFingerprint({ route: `${route.method} ${route.path}`, params, query, body }));
       if (begun.kind === 'replay') {
         logger.info('idempotent replay', { route: route.function, status: begun.response.status });

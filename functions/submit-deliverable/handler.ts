@@ -13,8 +13,8 @@ import { sfnWorkflow } from '../_shared/sfn';
 import { route } from './route';
 
 export const makeHandler = (ctx: Context) =>
-  makeApiHandler(route, async ({ params, body, actor, lang }) => {
-    const v = await submitDeliverable(ctx, { ...params, submittedBy: actor!.id, narrative: body.narrative, uploadIds: body.documents, selfAssessment: body.selfAssessment })
+  makeApiHandler(route, async ({ params, body, actor, lang, requestKey }) => {
+    const v = await submitDeliverable(ctx, { ...params, submittedBy: actor!.id, narrative: body.narrative, uploadIds: body.documents, selfAssessment: body.selfAssessment, requestKey })
       .catch((error: unknown) => nameUploadProblems(ctx, error, { ...params, documents: body.documents, selfAssessment: body.selfAssessment }));
     const findings = v.selfAssessment?.findings.map((p) => ({ path: p.path, rule: p.rule, message: p.message[lang] })) ?? [];
     return {

@@ -64,21 +64,19 @@ const WEIGHTS: Array<{ kind: KillKind; weight: number }> = [
 ];
 
 /**
- * The kills of a run: instants spread at random over the year (sorted, so each life gets further), each with
- * a kind drawn by weight. A submit kill is moved to the next scripted submission, where it can come.
+ * The next kill, once the twin's clock stood at `from` when the last one came: an instant drawn in the next
+ * stretch of what is left of the year (so the remaining kills spread over it), with a kind drawn by weight.
+ * Kills that need a scripted act (a submission's commit, a task's completion) move to the next such act.
  */
-export function drawKills(count: number, random: () => number, year: { start: number; end: number }, submissions: number[]): Kill[] {
+export function drawKill(random: () => number, from: number, end: number, remaining: number, acts: { submissions: number[]; decisions: number[] }): Kill {
   const total = WEIGHTS.reduce((s, w) => s + w.weight, 0);
-  const kills: Kill[] = [];
-  for (let i = 0; i < count; i++) {
-    let r = random() * total;
-    const kind = (WEIGHTS.find((w) => (r -= w.weight) < 0) ?? WEIGHTS[0]).kind;
-    const after = year.start + Math.floor(random() * (year.end - year.start));
-    const submit = submissions.find((at) => at >= after);
-    if (kind === 'submit-committed' && submit !== undefined) kills.push({ kind, after: submit - 60_000 });
-    else kills.push({ kind: kind === 'submit-committed' ? 'ses-accepted' : kind, after });
-  }
-  return kills.sort((a, b) => a.after - b.after);
+  let r = random() * total;
+  const kind = (WEIGHTS.find((w) => (r -= w.weight) < 0) ?? WEIGHTS[0]).kind;
+  const after = from + Math.floor(random() * ((end - from) / Math.max(1, remaining)));
+  const next = (ats: number[]) => ats.find((at) => at >= after);
+  const act = kind === 'submit-committed' ? next(acts.submissions) : kind === 'task-completed' ? next(acts.decisions) : undefined;
+  if (act !== undefined) return { kind, after: act - 60_000 };
+  return { kind: kind === 'submit-committed' || kind === 'task-completed' ? 'ses-accepted' : kind, after };
 }
 
 interface LifeResult {
@@ -118,6 +116,11 @@ async function readJournal(dir: string): Promise<JournalEntry[]> {
   return (await readFile(file, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as JournalEntry);
 }
 
+async function lastKill(dir: string): Promise<{ at?: number } | undefined> {
+  const lines = (await readFile(join(dir, 'kills.ndjson'), 'utf8').catch(() => '')).split('\n').filter(Boolean);
+  return lines.length ? (JSON.parse(lines.at(-1)!) as { at?: number }) : undefined;
+}
+
 const tally = (keys: string[]) => keys.reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>());
 
 /** Runs the year uninterrupted, then with kills, and compares. */
@@ -135,14 +138,20 @@ export async function chaos(opts: ChaosOptions): Promise<ChaosResult> {
     const schedule = deriveSchedule(loaded.plan);
     const year = { start: atLocalTime(loaded.plan.phases[0].opens, '00:00').toMillis(), end: Date.parse(schedule.review.closesAt) };
     const actions = compileScenario(await loadScenario(opts.scenario, loaded.plan), loaded.plan, schedule);
-    const plannedKills = drawKills(opts.kills, seededRandom(opts.seed), year, actions.filter((a) => a.kind === 'submit').map((a) => a.at));
+    const acts = {
+      submissions: actions.filter((a) => a.kind === 'submit').map((a) => a.at),
+      decisions: actions.filter((a) => a.kind === 'decide').map((a) => a.at),
+    };
+    const random = seededRandom(opts.seed);
     let kills = 0;
     let lives = 0;
+    let clockAtKill = year.start;
     for (;;) {
-      const kill = plannedKills[lives];
+      const kill = kills < opts.kills ? drawKill(random, clockAtKill, year.end, opts.kills - kills, acts) : undefined;
       const r = await life(opts, rough, kill);
       lives++;
       opts.onLife?.({ index: lives, kill, killed: r.killed, seconds: r.seconds });
+      if (r.killed) clockAtKill = Math.max(clockAtKill, (await lastKill(rough))?.at ?? kill!.after);
       if (r.killed) kills++;
       else break;
     }

@@ -192,6 +192,25 @@ describe.each(repos)('CycleRepository behaviour (%s)', (_name, makeRepo) => {
     expect((await repo.getDeliverableStatus(cycleId, 'u1', 'implementation-plan'))?.latestVersion).toBe(10);
   });
 
+  it('stores one version per request key: the same key again, even at once, returns the version it stored', async () => {
+    // Prepare
+    const repo = makeRepo();
+    const cycleId = planWith(1).cycleId;
+
+    // Act: five retries of one request racing, then a later one, then another request.
+    const raced = await Promise.all(Array.from({ length: 5 }, () => repo.addSubmission(submission(cycleId, 'u1', 1), undefined, 'county-u1#key-1')));
+    const later = await repo.addSubmission(submission(cycleId, 'u1', 2), undefined, 'county-u1#key-1');
+    const other = await repo.addSubmission(submission(cycleId, 'u1', 3), undefined, 'county-u1#key-2');
+
+    // Assess
+    expect(new Set(raced.map((r) => r.version))).toEqual(new Set([1]));
+    expect(later).toEqual(raced[0]);
+    expect(other.version).toBe(2);
+    expect((await repo.listSubmissions(cycleId)).map((v) => v.version).sort()).toEqual([1, 2]);
+    expect(await repo.getSubmissionByRequest(cycleId, 'u1', 'county-u1#key-1')).toEqual(raced[0]);
+    expect(await repo.getSubmissionByRequest(cycleId, 'u1', 'county-u1#key-3')).toBeNull();
+  });
+
   it('records a decision once: the second returns the first', async () => {
     // Prepare
     const repo = makeRepo();

@@ -160,6 +160,29 @@ describe('submitDeliverable', () => {
     expect(await s.repo.getDeliverableStatus(CYCLE, 'yanping', REPORT)).toMatchObject({ latestVersion: 1, onTime: false });
     expect(s.mailer.sent.filter((m) => m.to[0] === 'yanping-office@nanping.example.cn')).toHaveLength(1);
   });
+
+  it('a request that stored its version and died before answering stores nothing more when retried with its key, and sends the receipt', async () => {
+    // The crash: the version and its request key are written (one transaction), then the process dies
+    // before the receipt and the answer; the idempotency record's lease runs out; the county retries.
+    const s = await started('2016-11-03T02:00:00Z');
+    const key = 'yanping#9f1c2d3e-retry';
+    await s.repo.addSubmission(
+      { cycleId: CYCLE, unitId: 'yanping', deliverableId: 'implementation-plan', receivedAt: '2016-11-03T02:00:00.000Z', onTime: false, submittedBy: 'yanping-staff', documents: [] },
+      undefined,
+      key,
+    );
+    s.clock.t = at('2016-11-03T02:05:00Z');
+
+    const retried = await submit(s, 'yanping', 'implementation-plan', { requestKey: key });
+    const again = await submit(s, 'yanping', 'implementation-plan', { requestKey: key });
+
+    expect(retried).toMatchObject({ version: 1, receivedAt: '2016-11-03T02:00:00.000Z' });
+    expect(again.version).toBe(1);
+    expect(await s.repo.getDeliverableStatus(CYCLE, 'yanping', 'implementation-plan')).toMatchObject({ latestVersion: 1 });
+    expect(s.mailer.sent.filter((m) => m.to[0] === 'yanping-office@nanping.example.cn' && m.subject.includes('回执'))).toHaveLength(1);
+    // Another key is another request: a new version.
+    expect(await submit(s, 'yanping', 'implementation-plan', { requestKey: 'yanping#another' })).toMatchObject({ version: 2 });
+  });
 });
 
 describe('previewSelfAssessment', () => {

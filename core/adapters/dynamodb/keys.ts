@@ -28,6 +28,7 @@ export const ENTITY = {
   forwarding: 'Forwarding',
   deliverable: 'DeliverableStatus',
   submission: 'Submission',
+  submissionRequest: 'SubmissionRequest',
   waitToken: 'WaitToken',
   decision: 'Decision',
   outcome: 'Outcome',
@@ -95,6 +96,11 @@ export const keys = {
   submission: (cycleId: string, unitId: string, deliverableId: string, version: number): ItemKey => ({
     PK: unitPk(cycleId, unitId),
     SK: `${SUBMISSION_PREFIX}${deliverableId}#V#${pad(version, 4)}`,
+  }),
+  /** The version a request stored, by the hash of its key (`caller#Idempotency-Key`). */
+  submissionRequest: (cycleId: string, unitId: string, requestKeyHash: string): ItemKey => ({
+    PK: unitPk(cycleId, unitId),
+    SK: `REQUEST#${requestKeyHash}`,
   }),
   waitToken: (cycleId: string, unitId: string, kind: WaitKind, key: string): ItemKey => ({
     PK: unitPk(cycleId, unitId),

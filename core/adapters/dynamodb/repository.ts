@@ -14,7 +14,7 @@ import {
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { NotFoundError, PlanConflictError, TransientError } from '../../errors';
 import type {
   AuditEntry,
@@ -108,6 +108,7 @@ export function translateDynamoError(err: unknown): unknown {
   );
 }
 
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const backoff = (attempt: number) => sleep(Math.min(1000, 20 * 2 ** attempt) * (0.5 + Math.random()));
 
@@ -275,6 +276,14 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
     };
   };
 
+  /** The version a submission request stored, through its request item. */
+  const versionOfRequest = async (cycleId: string, unitId: string, requestKey: string) => {
+    const found = await get(keys.submissionRequest(cycleId, unitId, sha256(requestKey)));
+    if (!found) return null;
+    return strip<SubmissionVersion>(await get(keys.submission(cycleId, unitId, found.deliverableId as string, found.version as number)));
+  };
+
+
   return {
     /*
      * Primary course: the PLAN item is the gate (absent, or the same hash); then the units and their order
@@ -416,8 +425,9 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
      * to +1 and puts the version item with attribute_not_exists. Losing a race cancels the transaction
      * (nothing written); we read again and retry.
      */
-    async addSubmission(input, audit) {
+    async addSubmission(input, audit, requestKey) {
       const { cycleId, unitId, deliverableId, receivedAt } = input;
+      const requestItemKey = requestKey ? keys.submissionRequest(cycleId, unitId, sha256(requestKey)) : undefined;
       // Over 400 KB DynamoDB refuses the item (a ValidationException, a 500 to the caller): say so first, and why.
       assertSubmissionFits(input);
       const statusKey = keys.deliverable(cycleId, unitId, deliverableId);
@@ -475,17 +485,27 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
                   },
                 },
                 ...(audit ? [{ Put: auditPut({ ...audit, what: { ...audit.what, version } }) }] : []),
+                ...(requestItemKey
+                  ? [{ Put: { TableName, Item: { ...requestItemKey, entityType: ENTITY.submissionRequest, deliverableId, version }, ConditionExpression: 'attribute_not_exists(PK)' } }]
+                  : []),
               ],
             }),
           );
           return submission;
         } catch (err) {
           const codes = cancelCodes(err);
+          // The request stored its version before (a retry after a crash that lost the answer): that one.
+          const earlier = requestItemKey && codes.at(-1) === 'ConditionalCheckFailed' ? await versionOfRequest(cycleId, unitId, requestKey!) : null;
+          if (earlier) return earlier;
           const lostRace = codes.includes('ConditionalCheckFailed') || codes.includes('TransactionConflict');
           if (!lostRace || attempt >= 20) throw translateDynamoError(lostRace ? transactionContention(codes) : err);
           await backoff(Math.min(attempt, 4));
         }
       }
+    },
+
+    async getSubmissionByRequest(cycleId, unitId, requestKey) {
+      return versionOfRequest(cycleId, unitId, requestKey);
     },
 
     async getDeliverableStatus(cycleId, unitId, deliverableId) {

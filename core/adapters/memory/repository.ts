@@ -30,6 +30,8 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
   const cycles = new Map<string, CycleRecord>();
   const deliverables = new Map<string, DeliverableStatus>();
   const submissions: SubmissionVersion[] = [];
+  /** Which version each submission request stored (`cycle|unit|caller#key`). */
+  const requests = new Map<string, SubmissionVersion>();
   const tokens = new Map<string, WaitToken>();
   const decisions = new Map<string, ReviewDecision>();
   const outcomes = new Map<string, UnitOutcomeRecord>();
@@ -85,8 +87,10 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
       const last = items[items.length - 1];
       return { items: clone(items), cursor: start + limit < units.length && last ? last.id : null };
     },
-    async addSubmission(input, auditEntry) {
+    async addSubmission(input, auditEntry, requestKey) {
       assertSubmissionFits(input);
+      const earlier = requestKey ? requests.get([input.cycleId, input.unitId, requestKey].join('|')) : undefined;
+      if (earlier) return clone(earlier);
       const k = [input.cycleId, input.unitId, input.deliverableId].join('|');
       const status = deliverables.get(k);
       const version = (status?.latestVersion ?? 0) + 1;
@@ -103,7 +107,12 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
         onTime: status ? status.onTime : input.onTime,
         latestOnTime: input.onTime,
       });
+      if (requestKey) requests.set([input.cycleId, input.unitId, requestKey].join('|'), v);
       return clone(v);
+    },
+    async getSubmissionByRequest(cycleId, unitId, requestKey) {
+      const v = requests.get([cycleId, unitId, requestKey].join('|'));
+      return v ? clone(v) : null;
     },
     async getDeliverableStatus(cycleId, unitId, deliverableId) {
       const s = deliverables.get([cycleId, unitId, deliverableId].join('|'));
