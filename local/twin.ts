@@ -34,6 +34,7 @@ import { loadTwinAssembly, type TwinAssembly } from './assembly';
 import { startGateway, type GatewayRoute } from './api/gateway';
 import { API_INFO_FILE, type TwinApiInfo } from './api/info';
 import { cognitoIssuerUrl, startIssuer, type IssuerUser, type TokenOptions } from './api/issuer';
+import { startPortalServer, type PortalServer } from './api/portal';
 import { lambdaContext } from './api/lambda-context';
 import { LOCAL_PASSWORD, type UserSeed } from './api/users';
 import { createClock, installClockAsDate, type ClockMode, type SimClock } from './clock';
@@ -67,7 +68,17 @@ export interface TwinOptions {
   concurrency?: number;
   /** The app as loadTwinAssembly() read it (region us-east-1, account 000000000000), for a test that already has it. @default synthesized here */
   assembly?: TwinAssembly;
+  /**
+   * Serve the built portal (web/dist) on its own origin, `http://127.0.0.1:<port>`. The app is synthesized
+   * with that origin as `portalOrigin`, so the API's and the bucket's CORS allow it exactly as on AWS; a
+   * test passing its own `assembly` synthesizes it with the same context (portalAssembly below).
+   */
+  portal?: { port: number; dir?: string; cycleId: string };
 }
+
+/** The portal's origin on the twin for a port, as `portalOrigin` context. */
+export const portalOriginFor = (port: number) => `http://127.0.0.1:${port}`;
+export const PORTAL_DIST = join(resolve(import.meta.dirname, '..'), 'web', 'dist');
 
 export interface Twin {
   assembly: TwinAssembly;
@@ -87,6 +98,8 @@ export interface Twin {
     issuer: string;
     /** The user pool's service endpoint for InitiateAuth (`aws cognito-idp --endpoint-url`). */
     cognito: string;
+    /** The built portal, when started with `portal`. */
+    portal?: string;
   };
   /** The user pool as the API sees it: its (placeholder) ids and the one local password. */
   userPool: { id: string; clientId: string; password: string };
@@ -120,7 +133,8 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
     for (const stop of stops.reverse()) await stop();
   };
   try {
-    const assembly = opts.assembly ?? (await loadTwinAssembly({ region: REGION, accountId: ACCOUNT_ID }));
+    const context = opts.portal ? { portalOrigin: portalOriginFor(opts.portal.port) } : undefined;
+    const assembly = opts.assembly ?? (await loadTwinAssembly({ region: REGION, accountId: ACCOUNT_ID, context }));
     const dataDir = opts.dataDir ? resolve(opts.dataDir) : undefined;
     // Without a data directory, the S3 emulator's files go to a scratch folder removed on close.
     const scratch = await mkdtemp(join(tmpdir(), 'twin-'));
@@ -132,6 +146,7 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
         port: opts.ports?.s3,
         dataDir: join(dataDir ?? scratch, 's3'),
         buckets: [assembly.bucket.name],
+        cors: assembly.bucket.cors,
         accessKeys: { [TWIN_CREDENTIALS.accessKeyId]: TWIN_CREDENTIALS.secretAccessKey },
       }),
     };
@@ -223,6 +238,9 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
       poolId: pool?.id ?? `${REGION}_LocalUserPool`,
       clientId: pool?.clientId ?? 'localuserpoolclient',
       clientAuthFlows: pool?.clientAuthFlows,
+      passwordPolicy: pool?.passwordPolicy,
+      // Cognito emails the code; the twin has nobody's mailbox for it, so it says it where the operator looks.
+      onResetCode: (username, email, code) => console.log(`验证码 / password reset code for ${username} (${email ?? 'no email'}): ${code}`),
       users: opts.users ?? [],
       password: opts.password ?? LOCAL_PASSWORD,
       dataDir,
@@ -253,6 +271,17 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
       onInvocationError: quiet ? undefined : (routeKey, error) => console.error(`API ${routeKey}: the function failed:`, error),
     });
     stops.push(() => gateway.close());
+    let portal: PortalServer | undefined;
+    if (opts.portal) {
+      portal = await startPortalServer({
+        port: opts.portal.port,
+        dir: opts.portal.dir ?? PORTAL_DIST,
+        config: { apiUrl: gateway.url, region: REGION, userPoolId: issuer.poolId, clientId: issuer.clientId, cognitoEndpoint: issuer.endpoint, cycleId: opts.portal.cycleId },
+        uploadOrigins: [services.s3.endpoint],
+      });
+      const p = portal;
+      stops.push(() => p.close());
+    }
     if (dataDir) {
       const info: TwinApiInfo = {
         region: REGION,
@@ -282,6 +311,7 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
         api: gateway.url,
         issuer: issuer.url,
         cognito: issuer.endpoint,
+        portal: portal?.url,
       },
       userPool: { id: issuer.poolId, clientId: issuer.clientId, password: issuer.password },
       users: issuer.users,
