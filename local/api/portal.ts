@@ -68,8 +68,9 @@ export interface PortalServer {
 
 export async function startPortalServer(opts: { port: number; dir: string; config: PortalRuntimeConfig; uploadOrigins: string[] }): Promise<PortalServer> {
   const root = normalize(opts.dir);
-  const index = await readFile(join(root, 'index.html')).catch(() => {
-    throw new Error(`the portal is not built (no ${join(root, 'index.html')}): run npm run web:build`);
+  const indexFile = join(root, 'index.html');
+  await stat(indexFile).catch(() => {
+    throw new Error(`the portal is not built (no ${indexFile}): run npm run web:build`);
   });
   const headers = securityHeaders(opts.config, opts.uploadOrigins);
   const server = createServer((req, res) => {
@@ -88,7 +89,8 @@ export async function startPortalServer(opts: { port: number; dir: string; confi
         // Hashed asset names never change content: cache them; everything else is checked each time.
         send(200, await readFile(file), TYPES[extname(file)] ?? 'application/octet-stream', path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
       })
-      .catch(() => (extname(path) && path.startsWith('/assets/') ? send(404, 'Not Found', 'text/plain') : send(200, index, TYPES['.html'])));
+      // Read each time: a `npm run web:build` while the twin runs is served at once.
+      .catch(async () => (path.startsWith('/assets/') ? send(404, 'Not Found', 'text/plain') : send(200, await readFile(indexFile), TYPES['.html'])));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -34,7 +34,8 @@ const router = createBrowserRouter([
 await loadConfig();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <ConfigProvider locale={zhCN}>
+    {/* No space inserted between two-character labels (登 录): the accessible name stays the word itself. */}
+    <ConfigProvider locale={zhCN} button={{ autoInsertSpace: false }}>
       <AntApp>
         <AuthProvider>
           <RouterProvider router={router} />

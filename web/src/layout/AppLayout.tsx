@@ -33,11 +33,10 @@ export default function AppLayout() {
           </Space>
         </Layout.Header>
         <Layout.Content style={{ padding: 24 }}>
-          <main>
-            <Suspense fallback={<Spin description="加载中" />}>
-              <Outlet />
-            </Suspense>
-          </main>
+          {/* Layout.Content is the page's <main> landmark. */}
+          <Suspense fallback={<Spin description="加载中" />}>
+            <Outlet />
+          </Suspense>
         </Layout.Content>
       </Layout>
     </Layout>
