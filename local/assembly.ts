@@ -115,6 +115,16 @@ export interface TwinUserPool {
   clientAuthFlows: string[] | undefined;
   /** The pool's groups as the template defines them (GroupName). */
   groups: string[];
+  /** Policies.PasswordPolicy as the template states it; undefined: Cognito's default. */
+  passwordPolicy: { minimumLength: number; requireLowercase: boolean; requireUppercase: boolean; requireNumbers: boolean; requireSymbols: boolean } | undefined;
+}
+
+/** One CORS rule of the documents bucket (CorsConfiguration.CorsRules): the browser posts uploads across origins. */
+export interface TwinBucketCorsRule {
+  allowedOrigins: string[];
+  allowedMethods: string[];
+  allowedHeaders: string[];
+  maxAge: number | undefined;
 }
 
 export interface TwinApi {
@@ -132,7 +142,7 @@ export interface TwinAssembly {
   stateMachines: TwinStateMachine[];
   functions: TwinFunction[];
   table: TwinTable;
-  bucket: { name: string };
+  bucket: { name: string; cors: TwinBucketCorsRule[] };
   /** The HTTP API, when the app defines one. */
   api: TwinApi | undefined;
 }
@@ -177,7 +187,7 @@ export function readAssembly(stacks: StackTemplate[], env: { region: string; acc
   const stateMachines: TwinStateMachine[] = [];
   const functions: TwinFunction[] = [];
   const tables: TwinTable[] = [];
-  const buckets: Array<{ name: string }> = [];
+  const buckets: Array<{ name: string; cors: TwinBucketCorsRule[] }> = [];
   const apiResources: ApiResource[] = [];
 
   for (const stack of stacks) {
@@ -242,7 +252,7 @@ export function readAssembly(stacks: StackTemplate[], env: { region: string; acc
           break;
         }
         case 'AWS::S3::Bucket':
-          buckets.push({ name: r.ref(logicalId, stack) });
+          buckets.push({ name: r.ref(logicalId, stack), cors: bucketCors(r.resolve(props.CorsConfiguration, stack)) });
           break;
         default:
           if (res.Type.startsWith('AWS::ApiGatewayV2::') || res.Type.startsWith('AWS::Cognito::UserPool')) {
@@ -384,6 +394,7 @@ function readUserPool(resources: ApiResource[], routes: TwinRoute[], r: Resolver
     .filter((x) => x.res.Type === 'AWS::Cognito::UserPoolGroup' && String(r.resolve(x.res.Properties?.UserPoolId, x.stack)) === poolId)
     .map((x) => String(r.resolve(x.res.Properties?.GroupName, x.stack) ?? x.logicalId));
   const flows = client.x.res.Properties?.ExplicitAuthFlows;
+  const policy = (r.resolve(pool.res.Properties?.Policies, pool.stack) as { PasswordPolicy?: Record<string, unknown> } | undefined)?.PasswordPolicy;
   return {
     logicalId: pool.logicalId,
     id: poolId,
@@ -391,7 +402,24 @@ function readUserPool(resources: ApiResource[], routes: TwinRoute[], r: Resolver
     clientIds: own.map((c) => c.id),
     clientAuthFlows: flows === undefined ? undefined : strings(r.resolve(flows, client.x.stack)),
     groups,
+    passwordPolicy: policy && {
+      minimumLength: Number(policy.MinimumLength ?? 8),
+      requireLowercase: policy.RequireLowercase === true,
+      requireUppercase: policy.RequireUppercase === true,
+      requireNumbers: policy.RequireNumbers === true,
+      requireSymbols: policy.RequireSymbols === true,
+    },
   };
+}
+
+function bucketCors(config: unknown): TwinBucketCorsRule[] {
+  const rules = (config as { CorsRules?: Array<Record<string, unknown>> } | undefined)?.CorsRules ?? [];
+  return rules.map((rule) => ({
+    allowedOrigins: strings(rule.AllowedOrigins),
+    allowedMethods: strings(rule.AllowedMethods),
+    allowedHeaders: rule.AllowedHeaders === undefined ? [] : strings(rule.AllowedHeaders),
+    maxAge: rule.MaxAge === undefined ? undefined : Number(rule.MaxAge),
+  }));
 }
 
 class Resolver {

@@ -174,12 +174,31 @@ export async function clearInbox(sesEndpoint: string): Promise<void> {
   await fetch(`${sesEndpoint}/clear-store`, { method: 'POST' });
 }
 
+const xmlText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** A bucket's CORS rules as S3's PutBucketCors XML, which s3rver reads at start. */
+function corsXml(rules: NonNullable<Parameters<typeof startS3Emulator>[0]['cors']>): string {
+  const tags = (tag: string, values: string[]) => values.map((v) => `<${tag}>${xmlText(v)}</${tag}>`).join('');
+  const body = rules
+    .map((r) => `<CORSRule>${tags('AllowedOrigin', r.allowedOrigins)}${tags('AllowedMethod', r.allowedMethods)}${tags('AllowedHeader', r.allowedHeaders)}` +
+      `${r.maxAge === undefined ? '' : `<MaxAgeSeconds>${r.maxAge}</MaxAgeSeconds>`}</CORSRule>`)
+    .join('');
+  return `<CORSConfiguration>${body}</CORSConfiguration>`;
+}
+
 /** The S3 emulator, addressed as 127.0.0.1 (path-style), with its files under `dataDir`. */
 /**
  * @param accessKeys key pairs (id -> secret) s3rver accepts besides its own `S3RVER`/`S3RVER`: it checks
  *   signatures, so the twin's credentials must be known to it.
  */
-export async function startS3Emulator(opts: { port?: number; dataDir: string; buckets: string[]; accessKeys?: Record<string, string> }): Promise<Service> {
+export async function startS3Emulator(opts: {
+  port?: number;
+  dataDir: string;
+  buckets: string[];
+  accessKeys?: Record<string, string>;
+  /** The buckets' CORS rules from the template, so the portal's upload form posts across origins as on S3. */
+  cors?: Array<{ allowedOrigins: string[]; allowedMethods: string[]; allowedHeaders: string[]; maxAge: number | undefined }>;
+}): Promise<Service> {
   const port = opts.port ?? (await freePort());
   await mkdir(opts.dataDir, { recursive: true });
   const { default: S3rver } = (await import('s3rver')) as unknown as {
@@ -196,7 +215,7 @@ export async function startS3Emulator(opts: { port?: number; dataDir: string; bu
     address: '127.0.0.1',
     directory: opts.dataDir,
     silent: true,
-    configureBuckets: opts.buckets.map((name) => ({ name })),
+    configureBuckets: opts.buckets.map((name) => ({ name, configs: opts.cors?.length ? [corsXml(opts.cors)] : [] })),
   });
   // The twin's clock may be simulated (global Date follows it, and s3rver checks a request's signing time
   // against `new Date()`), but Node stamps responses with the real time, and the AWS SDK corrects its clock

@@ -13,6 +13,7 @@
  *                                               go on in real time (with --speed N: at ×N) to act by hand
  *   npm start -- --reset                        forget .twin/ and start over
  *   npm start -- --api-port 3000 --issuer-port 9229   where the HTTP API and the token issuer listen
+ *   npm start -- --portal-port 5173             where the portal listens (built into web/dist on first start)
  *
  * The HTTP API is served at http://127.0.0.1:3000 behind the JWT authorizer; the plan's users (the city
  * office `city` and one user per unit, named by its id) sign in with one local password:
@@ -30,7 +31,8 @@ import { startCycle } from '../core/use-cases/cycle';
 import { usersFromPlan } from './api/users';
 import type { ClockMode } from './clock';
 import { compileScenario, loadScenario, performAction } from './scenario';
-import { REPO_ROOT, startTwin } from './twin';
+import { ensurePortalBuilt } from './portal-build';
+import { PORTAL_DIST, REPO_ROOT, startTwin } from './twin';
 
 const { values } = parseArgs({
   options: {
@@ -41,6 +43,7 @@ const { values } = parseArgs({
     at: { type: 'string' },
     'api-port': { type: 'string', default: '3000' },
     'issuer-port': { type: 'string', default: '9229' },
+    'portal-port': { type: 'string', default: '5173' },
     reset: { type: 'boolean', default: false },
     'data-dir': { type: 'string', default: join(REPO_ROOT, '.twin') },
     'exit-after-seconds': { type: 'string' },
@@ -64,12 +67,14 @@ if (at !== undefined && Number.isNaN(at)) {
 // With --at: simulated time (as fast as possible) up to that instant, then real time, or ×N with --speed.
 const modeAfterAt: ClockMode = values.speed === undefined || values.realtime ? { kind: 'real' } : { kind: 'scaled', speed };
 const mode: ClockMode = at !== undefined ? { kind: 'simulated' } : values.realtime ? { kind: 'real' } : { kind: 'scaled', speed };
+await ensurePortalBuilt(PORTAL_DIST);
 const twin = await startTwin({
   dataDir: values['data-dir'],
   startAt: atLocalTime(plan.phases[0].opens, '00:00').toMillis(),
   mode,
   ports: { dynamodb: 8000, ses: 8005, s3: 4569, sfn: 8083, api: Number(values['api-port']), issuer: Number(values['issuer-port']) },
   users: usersFromPlan(plan),
+  portal: { port: Number(values['portal-port']), cycleId: plan.cycleId },
 });
 
 await twin.clock.track(() => startCycle(twin.ctx, { plan, startedBy: 'city-admin' }));
@@ -109,6 +114,7 @@ const users = twin.users.map((u) => u.username);
 console.log(`
 本地孪生环境已启动 / the local twin is up — ${plan.title}
   时钟 / clock        ${formatBeijing(twin.clock.now(), 'datetime')} (Beijing), ${clockMode.kind === 'scaled' ? `×${clockMode.speed}` : 'real time'}
+  工作平台 / portal   ${e.portal}          (sign in as ${example} or city, password below)
   收件箱 / inbox      ${e.inbox}          (every email the cycle sends)
   DynamoDB Local      ${e.dynamodb}   table ${twin.assembly.table.name} (data in ${values['data-dir']})
   Step Functions      ${e.sfn}

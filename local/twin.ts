@@ -37,6 +37,7 @@ import { cognitoIssuerUrl, startIssuer, type IssuerUser, type TokenOptions } fro
 import { functionPrincipal, startGate, twinClocks, type GateExchange, type GatedService, type Principal, type SesSandbox } from './gate/gate';
 import { bundleFunctions } from './lambda/bundle';
 import { createLambdaRuntime, type LambdaRuntime } from './lambda/runtime';
+import { startPortalServer, type PortalServer } from './api/portal';
 import { LOCAL_PASSWORD, type UserSeed } from './api/users';
 import { createClock, installClockAsDate, type ClockMode, type SimClock } from './clock';
 import { freePort, readInbox, startDynamoDbLocal, startS3Emulator, startSesEmulator, type Service, type StoredEmail } from './services';
@@ -78,6 +79,12 @@ export interface TwinOptions {
   containersPerFunction?: number;
   /** Sees every answer of a stand-in before its caller does (the chaos run: local/chaos/). */
   observe?: (exchange: GateExchange) => void;
+  /**
+   * Serve the built portal (web/dist) on its own origin, `http://127.0.0.1:<port>`. The app is synthesized
+   * with that origin as `portalOrigin`, so the API's and the bucket's CORS allow it exactly as on AWS; a
+   * test passing its own `assembly` synthesizes it with the same context (portalAssembly below).
+   */
+  portal?: { port: number; dir?: string; cycleId: string };
 }
 
 /** A request the gate refused (AccessDenied, a bad signature, an unknown operation, a rejected message). */
@@ -88,6 +95,10 @@ export interface GateRefusal {
   /** The access key that signed it, when the signature was good. */
   principal?: string;
 }
+
+/** The portal's origin on the twin for a port, as `portalOrigin` context. */
+export const portalOriginFor = (port: number) => `http://127.0.0.1:${port}`;
+export const PORTAL_DIST = join(resolve(import.meta.dirname, '..'), 'web', 'dist');
 
 export interface Twin {
   assembly: TwinAssembly;
@@ -107,6 +118,8 @@ export interface Twin {
     issuer: string;
     /** The user pool's service endpoint for InitiateAuth (`aws cognito-idp --endpoint-url`). */
     cognito: string;
+    /** The built portal, when started with `portal`. */
+    portal?: string;
   };
   /** The user pool as the API sees it: its (placeholder) ids and the one local password. */
   userPool: { id: string; clientId: string; password: string };
@@ -169,7 +182,8 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
     // The JVM starts while the app synthesizes: two slow starts, side by side.
     const dynamodbStarting = startDynamoDbLocal({ dataDir: dataDir && join(dataDir, 'dynamodb') });
     stops.push(async () => (await dynamodbStarting.catch(() => undefined))?.stop());
-    const assembly = opts.assembly ?? (await loadTwinAssembly({ region: REGION, accountId: ACCOUNT_ID }));
+    const context = opts.portal ? { portalOrigin: portalOriginFor(opts.portal.port) } : undefined;
+    const assembly = opts.assembly ?? (await loadTwinAssembly({ region: REGION, accountId: ACCOUNT_ID, context }));
     // Without a data directory, the S3 emulator's files go to a scratch folder removed on close.
     const scratch = await mkdtemp(join(tmpdir(), 'twin-'));
     stops.push(() => rm(scratch, { recursive: true, force: true }));
@@ -185,7 +199,7 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
     const services: Record<'dynamodb' | 'ses' | 's3', Service> = {
       dynamodb: await dynamodbStarting,
       ses: await startSesEmulator(),
-      s3: await startS3Emulator({ dataDir: join(dataDir ?? scratch, 's3'), buckets: [assembly.bucket.name] }),
+      s3: await startS3Emulator({ dataDir: join(dataDir ?? scratch, 's3'), buckets: [assembly.bucket.name], cors: assembly.bucket.cors }),
     };
     stops.push(() => services.ses.stop(), () => services.s3.stop());
     const sfnInternalPort = await freePort();
@@ -318,6 +332,9 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
       poolId: pool?.id ?? `${REGION}_LocalUserPool`,
       clientId: pool?.clientId ?? 'localuserpoolclient',
       clientAuthFlows: pool?.clientAuthFlows,
+      passwordPolicy: pool?.passwordPolicy,
+      // Cognito emails the code; the twin has nobody's mailbox for it, so it says it where the operator looks.
+      onResetCode: (username, email, code) => console.log(`验证码 / password reset code for ${username} (${email ?? 'no email'}): ${code}`),
       users: opts.users ?? [],
       password: opts.password ?? LOCAL_PASSWORD,
       dataDir,
@@ -348,6 +365,17 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
       onInvocationError: quiet ? undefined : (routeKey, error) => console.error(`API ${routeKey}: the function failed:`, error),
     });
     stops.push(() => gateway.close());
+    let portal: PortalServer | undefined;
+    if (opts.portal) {
+      portal = await startPortalServer({
+        port: opts.portal.port,
+        dir: opts.portal.dir ?? PORTAL_DIST,
+        config: { apiUrl: gateway.url, region: REGION, userPoolId: issuer.poolId, clientId: issuer.clientId, cognitoEndpoint: issuer.endpoint, cycleId: opts.portal.cycleId },
+        uploadOrigins: [endpoints.s3],
+      });
+      const p = portal;
+      stops.push(() => p.close());
+    }
     if (dataDir) {
       const info: TwinApiInfo = {
         region: REGION,
@@ -374,6 +402,7 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
         api: gateway.url,
         issuer: issuer.url,
         cognito: issuer.endpoint,
+        portal: portal?.url,
       },
       userPool: { id: issuer.poolId, clientId: issuer.clientId, password: issuer.password },
       users: issuer.users,

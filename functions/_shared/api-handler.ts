@@ -64,11 +64,17 @@ export interface ApiRequest<S extends RouteSchemas> {
   requestKey?: string;
 }
 
-export interface ApiResult {
+export interface ApiResult<Body = unknown> {
   status?: number;
-  body: unknown;
+  body: Body;
   headers?: Record<string, string>;
 }
+
+/**
+ * The body a route's handler must return: its `response` schema's type when it declares one, so the OpenAPI
+ * document (and the portal's client generated from it) cannot promise what the handler does not send.
+ */
+export type ResponseOf<S extends RouteSchemas> = S['response'] extends Schema ? z.output<S['response']> : unknown;
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResponse = APIGatewayProxyStructuredResultV2;
@@ -276,7 +282,7 @@ export interface ApiHandlerOptions {
   idempotency?: IdempotencyPorts;
 }
 
-export function makeApiHandler<S extends RouteSchemas>(route: ApiRoute<S>, run: (req: ApiRequest<S>) => Promise<ApiResult>, options: ApiHandlerOptions = {}) {
+export function makeApiHandler<S extends RouteSchemas>(route: ApiRoute<S>, run: (req: ApiRequest<S>) => Promise<ApiResult<ResponseOf<S>>>, options: ApiHandlerOptions = {}) {
   const writes = WRITE_ROUTES.has(route.function as RouteFunction);
   // A write route without its key store would silently ignore the header a retry relies on.
   if (writes && !options.idempotency) throw new Error(`${route.function} is a write route: pass { idempotency } to makeApiHandler`);

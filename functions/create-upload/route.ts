@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { defineRoute } from '../_shared/api-handler';
+import { uploadFormResponse } from '../_shared/view-schemas';
 import { line, unitParams } from '../_shared/api-schemas';
 
 export const route = defineRoute('create-upload', {
@@ -12,4 +13,5 @@ export const route = defineRoute('create-upload', {
     /** Bytes, 1 to 20 MB: the form accepts a file of exactly this size, and the check compares it. */
     size: z.int().check(z.gte(1), z.lte(100 * 1024 * 1024)),
   }),
+  response: uploadFormResponse,
 });

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { defineRoute } from '../_shared/api-handler';
+import { decisionResponse } from '../_shared/view-schemas';
 import { line, localDate, pathInt, points, slug, text } from '../_shared/api-schemas';
 
 export const route = defineRoute('decide-review', {
@@ -15,4 +16,5 @@ export const route = defineRoute('decide-review', {
     /** The version the city reviewed; a different version under review is a 409. */
     version: z.optional(z.int().check(z.gte(1), z.lte(9999))),
   }),
+  response: decisionResponse,
 });

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { DASHBOARD_FILTERS, DASHBOARD_PAGE } from '../../core/use-cases/views';
 import { defineRoute } from '../_shared/api-handler';
+import { dashboardResponse } from '../_shared/view-schemas';
 import { pathInt, slug } from '../_shared/api-schemas';
 
 export const route = defineRoute('get-dashboard', {
@@ -13,4 +14,5 @@ export const route = defineRoute('get-dashboard', {
     /** Only the units of the page with a deliverable missing or late, a returned round, or that outcome. */
     filter: z.optional(z.enum(DASHBOARD_FILTERS)),
   }),
+  response: dashboardResponse,
 });

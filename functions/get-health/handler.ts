@@ -2,5 +2,5 @@
 import { makeApiHandler } from '../_shared/api-handler';
 import { route } from './route';
 
-export const makeHandler = () => makeApiHandler(route, async () => ({ body: { status: 'ok' } }));
+export const makeHandler = () => makeApiHandler(route, async () => ({ body: { status: 'ok' as const } }));
 export const handler = makeHandler();

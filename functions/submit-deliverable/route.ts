@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { defineRoute } from '../_shared/api-handler';
+import { submittedResponse } from '../_shared/view-schemas';
 import { deliverableParams, text, uuid } from '../_shared/api-schemas';
 import { selfAssessmentSchema } from '../_shared/self-assessment-schema';
 
@@ -12,4 +13,5 @@ export const route = defineRoute('submit-deliverable', {
     /** Required for the reviewed deliverable (the self-assessment report), refused for the others. */
     selfAssessment: z.optional(selfAssessmentSchema),
   }),
+  response: submittedResponse,
 });

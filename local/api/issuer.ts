@@ -9,8 +9,10 @@
  * - Access tokens as Cognito issues them: `sub`, `iss`, `client_id` (no `aud`), `token_use: access`,
  *   `scope`, `auth_time`, `iat`, `exp` (1 h), `jti`, `username`, `cognito:groups`; `kid` in the header.
  *   ID tokens: `aud` = client id, `token_use: id`, `cognito:username`, `email`.
- * - `POST /` with `X-Amz-Target: AWSCognitoIdentityProviderService.InitiateAuth` (JSON 1.1 protocol), so
- *   `aws cognito-idp initiate-auth --endpoint-url http://127.0.0.1:<port>` works as against Cognito.
+ * - `POST /` with `X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>` (JSON 1.1 protocol), so
+ *   `aws cognito-idp initiate-auth --endpoint-url http://127.0.0.1:<port>` works as against Cognito, and so
+ *   does the AWS SDK's Cognito client in the portal: the operations a person needs (local/api/cognito-flows.ts),
+ *   with CORS open to any origin as Cognito's own endpoint answers a browser.
  *
  * Token times are on the REAL wall clock (wallClockNow), never on global Date: the twin makes Date follow a
  * simulated clock that may run 50,000 times faster, which would expire a one-hour token in 72 ms.
@@ -19,14 +21,15 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK, type JSONWebKeySet } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWK, type JSONWebKeySet } from 'jose';
 import { wallClockNow } from '../clock';
+import { COGNITO_DEFAULT_POLICY, CognitoError, createAccounts, type Authenticated, type PasswordPolicy } from './cognito-flows';
 import { LOCAL_PASSWORD, type UserSeed } from './users';
 
 export const TOKEN_LIFETIME_SECONDS = 3600;
 const ALG = 'RS256';
 const ACCESS_SCOPE = 'aws.cognito.signin.user.admin';
-const INITIATE_AUTH = 'AWSCognitoIdentityProviderService.InitiateAuth';
+const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 
 export interface IssuerUser extends UserSeed {
   /** Stable per pool and username (a name-based UUID), like Cognito's immutable `sub`. */
@@ -57,6 +60,8 @@ export interface LocalIssuer {
   jwks(): JSONWebKeySet;
   /** A token for a seeded user, as InitiateAuth would return it (or deliberately wrong, for tests). */
   tokenFor(username: string, opts?: TokenOptions): Promise<string>;
+  /** The last password-reset code ForgotPassword made for the user (the twin sends no email for it). */
+  lastResetCode(username: string): string | undefined;
   close(): Promise<void>;
 }
 
@@ -75,6 +80,10 @@ export interface IssuerOptions {
    * unless it is enabled there, as Cognito does. undefined: allowed.
    */
   clientAuthFlows?: string[];
+  /** The pool's password policy from the template; Cognito's default when absent. */
+  passwordPolicy?: PasswordPolicy;
+  /** Told each reset code ForgotPassword makes (Cognito would email it); the twin prints it. */
+  onResetCode?: (username: string, email: string | undefined, code: string) => void;
 }
 
 interface SigningKey {
@@ -120,15 +129,6 @@ async function loadOrCreateKey(dataDir: string | undefined): Promise<SigningKey>
   return signingKey(created);
 }
 
-class CognitoError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export async function startIssuer(opts: IssuerOptions): Promise<LocalIssuer> {
   const key = await loadOrCreateKey(opts.dataDir);
   const password = opts.password ?? LOCAL_PASSWORD;
@@ -167,39 +167,115 @@ export async function startIssuer(opts: IssuerOptions): Promise<LocalIssuer> {
     return new SignJWT(claims).setProtectedHeader({ alg: ALG, kid: key.kid }).sign(signer);
   };
 
-  const initiateAuth = async (body: Record<string, unknown>) => {
-    const params = (body.AuthParameters ?? {}) as Record<string, unknown>;
-    if (body.ClientId !== opts.clientId) throw new CognitoError('ResourceNotFoundException', `User pool client ${String(body.ClientId)} does not exist.`);
-    if (body.AuthFlow !== 'USER_PASSWORD_AUTH') {
-      throw new CognitoError('InvalidParameterException', `The twin supports AuthFlow USER_PASSWORD_AUTH only (got ${String(body.AuthFlow)}).`);
-    }
-    if (opts.clientAuthFlows && !opts.clientAuthFlows.some((f) => f === 'ALLOW_USER_PASSWORD_AUTH' || f === 'USER_PASSWORD_AUTH')) {
-      throw new CognitoError('InvalidParameterException', 'USER_PASSWORD_AUTH flow not enabled for this client');
-    }
-    for (const name of ['USERNAME', 'PASSWORD']) {
-      if (typeof params[name] !== 'string') throw new CognitoError('InvalidParameterException', `Missing required parameter ${name}`);
-    }
-    const user = byName.get(String(params.USERNAME));
-    // Like a pool that prevents user-existence errors: an unknown user and a wrong password read the same.
-    if (!user || params.PASSWORD !== password) throw new CognitoError('NotAuthorizedException', 'Incorrect username or password.');
+  const accounts = createAccounts(
+    users.map((u) => ({ username: u.username, password: u.temporaryPassword ?? password, temporary: u.temporaryPassword !== undefined, email: u.email })),
+    opts.passwordPolicy ?? COGNITO_DEFAULT_POLICY,
+    opts.onResetCode ?? (() => {}),
+  );
+  const allows = (flow: string) => !opts.clientAuthFlows || opts.clientAuthFlows.some((f) => f === `ALLOW_${flow}` || f === flow);
+  const tokens = async ({ username, refreshToken }: Authenticated) => {
+    const user = byName.get(username)!;
     return {
       ChallengeParameters: {},
       AuthenticationResult: {
         AccessToken: await sign(user),
         ExpiresIn: TOKEN_LIFETIME_SECONDS,
         TokenType: 'Bearer',
+        ...(refreshToken ? { RefreshToken: refreshToken } : {}),
         IdToken: await sign(user, { use: 'id' }),
       },
     };
   };
+  const checkClient = (body: Record<string, unknown>) => {
+    if (body.ClientId !== opts.clientId) throw new CognitoError('ResourceNotFoundException', `User pool client ${String(body.ClientId)} does not exist.`);
+  };
+  const required = (params: Record<string, unknown>, ...names: string[]) => {
+    for (const name of names) {
+      if (typeof params[name] !== 'string') throw new CognitoError('InvalidParameterException', `Missing required parameter ${name}`);
+    }
+  };
 
+  const initiateAuth = async (body: Record<string, unknown>) => {
+    const params = (body.AuthParameters ?? {}) as Record<string, unknown>;
+    checkClient(body);
+    if (body.AuthFlow === 'REFRESH_TOKEN_AUTH' || body.AuthFlow === 'REFRESH_TOKEN') {
+      if (!allows('REFRESH_TOKEN_AUTH')) throw new CognitoError('InvalidParameterException', 'REFRESH_TOKEN_AUTH flow not enabled for this client');
+      required(params, 'REFRESH_TOKEN');
+      return tokens(accounts.refresh(params.REFRESH_TOKEN));
+    }
+    if (body.AuthFlow !== 'USER_PASSWORD_AUTH') {
+      throw new CognitoError('InvalidParameterException', `The twin supports AuthFlow USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH only (got ${String(body.AuthFlow)}).`);
+    }
+    if (!allows('USER_PASSWORD_AUTH')) throw new CognitoError('InvalidParameterException', 'USER_PASSWORD_AUTH flow not enabled for this client');
+    required(params, 'USERNAME', 'PASSWORD');
+    const result = accounts.signIn(params.USERNAME, params.PASSWORD);
+    if (result.kind === 'tokens') return tokens(result.auth);
+    return {
+      ChallengeName: 'NEW_PASSWORD_REQUIRED',
+      Session: result.session,
+      ChallengeParameters: { USER_ID_FOR_SRP: result.username, requiredAttributes: '[]', userAttributes: '{}' },
+    };
+  };
+
+  const respondToAuthChallenge = async (body: Record<string, unknown>) => {
+    checkClient(body);
+    if (body.ChallengeName !== 'NEW_PASSWORD_REQUIRED') {
+      throw new CognitoError('InvalidParameterException', `The twin answers the NEW_PASSWORD_REQUIRED challenge only (got ${String(body.ChallengeName)}).`);
+    }
+    const answers = (body.ChallengeResponses ?? {}) as Record<string, unknown>;
+    required(answers, 'USERNAME', 'NEW_PASSWORD');
+    return tokens(accounts.completeNewPassword(body.Session, answers.USERNAME, answers.NEW_PASSWORD));
+  };
+
+  const globalSignOut = async (body: Record<string, unknown>) => {
+    let username: string;
+    try {
+      const { payload } = await jwtVerify(String(body.AccessToken), await importJWK(key.publicJwk, ALG), {
+        issuer: url,
+        currentDate: new Date(wallClockNow()),
+      });
+      if (payload.token_use !== 'access') throw new Error('not an access token');
+      username = String(payload.username);
+    } catch {
+      throw new CognitoError('NotAuthorizedException', 'Invalid Access Token');
+    }
+    return accounts.signOutEverywhere(username);
+  };
+
+  const operations: Record<string, (body: Record<string, unknown>) => Promise<unknown>> = {
+    InitiateAuth: initiateAuth,
+    RespondToAuthChallenge: respondToAuthChallenge,
+    GlobalSignOut: globalSignOut,
+    async ForgotPassword(body) {
+      checkClient(body);
+      required(body, 'Username');
+      return accounts.forgotPassword(body.Username);
+    },
+    async ConfirmForgotPassword(body) {
+      checkClient(body);
+      required(body, 'Username', 'ConfirmationCode', 'Password');
+      return accounts.confirmForgotPassword(body.Username, body.ConfirmationCode, body.Password);
+    },
+  };
+
+  // Cognito's endpoint answers browsers from any origin: the portal calls it directly.
+  const cors = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'x-amzn-requestid,x-amzn-errortype,x-amzn-errormessage' };
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.writeHead(status, { 'content-type': 'application/json', ...cors, ...headers });
     res.end(JSON.stringify(body));
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'OPTIONS') {
+      res.writeHead(200, {
+        ...cors,
+        'access-control-allow-methods': 'POST',
+        'access-control-allow-headers': String(req.headers['access-control-request-headers'] ?? 'content-type,x-amz-target'),
+        'access-control-max-age': '600',
+      });
+      return res.end();
+    }
     if (req.method === 'GET' && path === `/${opts.poolId}/.well-known/jwks.json`) return send(res, 200, jwks);
     if (req.method === 'GET' && path === `/${opts.poolId}/.well-known/openid-configuration`) {
       return send(res, 200, {
@@ -217,8 +293,11 @@ export async function startIssuer(opts: IssuerOptions): Promise<LocalIssuer> {
       const amzJson = { 'content-type': 'application/x-amz-json-1.1' };
       const fail = (e: CognitoError) =>
         send(res, 400, { __type: e.type, message: e.message }, { ...amzJson, 'x-amzn-errortype': `${e.type}:`, 'x-amzn-requestid': randomUUID() });
-      const target = req.headers['x-amz-target'];
-      if (target !== INITIATE_AUTH) return fail(new CognitoError('UnknownOperationException', `The twin's user pool serves ${INITIATE_AUTH} only.`));
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const operation = target.startsWith(TARGET_PREFIX) ? operations[target.slice(TARGET_PREFIX.length)] : undefined;
+      if (!operation) {
+        return fail(new CognitoError('UnknownOperationException', `The twin's user pool serves ${Object.keys(operations).join(', ')} only (got ${target}).`));
+      }
       let body: Record<string, unknown>;
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
@@ -226,7 +305,7 @@ export async function startIssuer(opts: IssuerOptions): Promise<LocalIssuer> {
         return fail(new CognitoError('SerializationException', 'The request body is not JSON.'));
       }
       try {
-        return send(res, 200, await initiateAuth(body), { ...amzJson, 'x-amzn-requestid': randomUUID() });
+        return send(res, 200, await operation(body), { ...amzJson, 'x-amzn-requestid': randomUUID() });
       } catch (error) {
         if (error instanceof CognitoError) return fail(error);
         throw error;
@@ -265,6 +344,7 @@ export async function startIssuer(opts: IssuerOptions): Promise<LocalIssuer> {
       if (!user) throw new Error(`no user ${username} in the twin's user pool (users: ${users.map((u) => u.username).join(', ')})`);
       return sign(user, o);
     },
+    lastResetCode: (username) => accounts.lastResetCode(username),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -18,6 +18,11 @@ export interface UserSeed {
   email?: string;
   /** What the user is, for people reading the list (`npm start`). */
   label?: string;
+  /**
+   * An admin-created user's temporary password: the first sign-in must set a new one (Cognito's
+   * NEW_PASSWORD_REQUIRED challenge). Absent: the user signs in with LOCAL_PASSWORD.
+   */
+  temporaryPassword?: string;
 }
 
 export function usersFromPlan(plan: Pick<Plan, 'city' | 'units'>): UserSeed[] {

@@ -220,6 +220,8 @@ export async function startGate(opts: GateOptions): Promise<Gate> {
 
     // The SES emulator's own pages (the inbox, its JSON store) are the operator's window, like a console.
     if (service === 'ses' && !(method === 'POST' && u.pathname === '/') && !u.pathname.startsWith('/v2/')) return forward();
+    // A browser's CORS preflight carries no credentials, on AWS too: the bucket's CORS rules answer it.
+    if (service === 's3' && method === 'OPTIONS') return forward();
 
     const secretOf = (id: string) => principals.get(id)?.secretAccessKey;
     const clocks = opts.clocks();

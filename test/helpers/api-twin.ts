@@ -18,9 +18,10 @@ import { validatePlan } from '../../core/plan/validate';
 import { atLocalTime } from '../../core/time';
 import { canonicalJson, startCycle } from '../../core/use-cases/cycle';
 import { loadTwinAssembly } from '../../local/assembly';
-import { usersFromPlan } from '../../local/api/users';
+import { usersFromPlan, type UserSeed } from '../../local/api/users';
+import { freePort } from '../../local/services';
 import { exampleSelfAssessment } from '../../local/scenario';
-import { startTwin, type Twin } from '../../local/twin';
+import { portalOriginFor, startTwin, type Twin } from '../../local/twin';
 
 const checked = validatePlan(JSON.parse(readFileSync(new URL('../../plans/nanping-2016.json', import.meta.url), 'utf8')));
 if (!checked.ok) throw new Error('example plan invalid');
@@ -200,7 +201,15 @@ async function postForm(form: { url: string; fields: Record<string, string> }, b
  * default) up to `MATRIX_TIME` (about 20 s on one core: synthesis and the stand-ins, then seven months of
  * reminders on the simulated clock); `until: 'april'` stops once the implementation plan is in (about 10 s).
  */
-export async function startApiTwin(opts: { until?: 'april' | 'review' } = {}): Promise<ApiTwin> {
+export async function startApiTwin(
+  opts: {
+    until?: 'april' | 'review';
+    /** Also serve the built portal (web/dist) on a free port, with the app synthesized for its origin. */
+    portal?: boolean;
+    /** Who can sign in. @default usersFromPlan(plan) */
+    users?: UserSeed[];
+  } = {},
+): Promise<ApiTwin> {
   const dataDir = mkdtempSync(join(tmpdir(), 'twin-api-matrix-'));
   let twin: Twin | undefined;
   let probe: StateProbe | undefined;
@@ -210,12 +219,14 @@ export async function startApiTwin(opts: { until?: 'april' | 'review' } = {}): P
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
+    const portalPort = opts.portal ? await freePort() : undefined;
     twin = await startTwin({
       dataDir,
       startAt: atLocalTime(plan.phases[0].opens, '00:00').toMillis(),
       mode: { kind: 'simulated' },
-      users: usersFromPlan(plan),
-      assembly: await loadTwinAssembly(),
+      users: opts.users ?? usersFromPlan(plan),
+      assembly: await loadTwinAssembly(portalPort ? { context: { portalOrigin: portalOriginFor(portalPort) } } : {}),
+      ...(portalPort ? { portal: { port: portalPort, cycleId: plan.cycleId } } : {}),
     });
     const t = twin;
     const county = await t.tokenFor(UNIT);

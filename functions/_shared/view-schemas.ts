@@ -1,0 +1,205 @@
+/**
+ * What the read and write routes answer, as zod schemas, for the OpenAPI document only: the portal's client
+ * is generated from that document (web/src/api), so its types must say what the handlers really return.
+ * Nothing parses a response with these at run time; test/unit/view-schemas.test.ts checks at compile time
+ * that each use case's result is assignable to its schema, so a field renamed in core/ fails the type check
+ * instead of silently drifting from the document.
+ */
+import * as z from 'zod/mini';
+
+/** An instant in its Beijing forms (core/use-cases/views.ts `beijing`): ISO UTC, ISO +08:00, zh and en text. */
+export const instantView = z.object({ iso: z.string(), beijing: z.string(), zh: z.string(), en: z.string() });
+
+export const unitInfoView = z.object({ unitId: z.string(), name: z.string(), nameEn: z.nullable(z.string()) });
+
+const targetsView = z.object({ coveragePercent: z.number(), passRatePercent: z.number() });
+
+export const figuresView = z.object({
+  communities: z.number(),
+  created: z.number(),
+  qualified: z.number(),
+  coverage: z.nullable(z.number()),
+  passRate: z.nullable(z.number()),
+  targets: z.optional(z.object({ coverage: z.number(), passRate: z.number() })),
+  selfScore: z.number(),
+  total: z.number(),
+});
+
+/** A problem as the API words it, in the caller's language. */
+export const problemView = z.object({ path: z.string(), rule: z.string(), message: z.string() });
+
+const deliverableView = z.object({
+  deliverableId: z.string(),
+  name: z.string(),
+  nameEn: z.string(),
+  phase: z.string(),
+  reviewed: z.boolean(),
+  lastDay: z.string(),
+  dueAt: instantView,
+  extended: z.boolean(),
+  state: z.enum(['not-yet-due', 'due', 'submitted-on-time', 'submitted-late', 'missing']),
+  daysLeft: z.nullable(z.number()),
+  daysOverdue: z.number(),
+  latestVersion: z.number(),
+  firstReceivedAt: z.nullable(instantView),
+  lastReceivedAt: z.nullable(instantView),
+  remindersSent: z.number(),
+  escalationsSent: z.number(),
+});
+
+const phaseView = z.object({
+  kind: z.string(),
+  name: z.string(),
+  nameEn: z.string(),
+  opensAt: instantView,
+  closesAt: instantView,
+  state: z.enum(['upcoming', 'open', 'closed']),
+  deliverables: z.array(deliverableView),
+});
+
+const decisionView = z.object({
+  round: z.number(),
+  version: z.number(),
+  outcome: z.enum(['approved', 'returned']),
+  reason: z.optional(z.string()),
+  scores: z.optional(z.array(z.object({ itemId: z.string(), score: z.number(), reason: z.optional(z.string()) }))),
+  cityScore: z.optional(z.number()),
+  rectificationLastDay: z.optional(z.string()),
+  decidedBy: z.string(),
+});
+
+const reviewView = z.object({
+  deliverableId: z.string(),
+  maxRounds: z.number(),
+  round: z.number(),
+  decisions: z.array(z.extend(decisionView, { decidedAt: instantView })),
+  outcome: z.nullable(z.object({ outcome: z.string(), recordedAt: instantView })),
+});
+
+const extensionView = z.object({
+  deliverableId: z.string(),
+  lastDay: z.string(),
+  previousLastDay: z.string(),
+  grantedBy: z.string(),
+  grantedAt: z.string(),
+  reason: z.string(),
+});
+
+export const unitOverviewResponse = z.object({
+  cycleId: z.string(),
+  title: z.string(),
+  unit: unitInfoView,
+  now: instantView,
+  dayCounting: z.enum(['working', 'calendar']),
+  targets: targetsView,
+  phases: z.array(phaseView),
+  review: reviewView,
+  extensions: z.array(extensionView),
+});
+
+export const dashboardResponse = z.object({
+  cycleId: z.string(),
+  title: z.string(),
+  now: instantView,
+  targets: targetsView,
+  totals: z.object({ units: z.number(), submittedOnTime: z.number(), submittedLate: z.number(), missing: z.number(), qualified: z.number() }),
+  page: z.object({ cursor: z.nullable(z.string()), limit: z.number(), filter: z.nullable(z.string()), unitsRead: z.number(), next: z.nullable(z.string()) }),
+  units: z.array(z.extend(unitInfoView, { phases: z.array(phaseView), review: reviewView })),
+});
+
+export const uploadFormResponse = z.object({
+  uploadId: z.string(),
+  url: z.string(),
+  fields: z.record(z.string(), z.string()),
+  key: z.string(),
+  formExpiresAt: z.string(),
+  size: z.number(),
+  maxBytes: z.number(),
+});
+
+export const uploadCheckResponse = z.object({
+  uploadId: z.string(),
+  fileName: z.string(),
+  contentType: z.string(),
+  status: z.enum(['pending', 'checked', 'rejected']),
+  checkedAt: z.nullable(z.string()),
+  size: z.nullable(z.number()),
+  sha256: z.nullable(z.string()),
+  rejection: z.nullable(problemView),
+});
+
+export const submittedResponse = z.object({
+  deliverableId: z.string(),
+  version: z.number(),
+  receivedAt: z.string(),
+  onTime: z.boolean(),
+  documents: z.array(z.object({ uploadId: z.string(), fileName: z.string(), size: z.number(), sha256: z.string() })),
+  figures: z.nullable(figuresView),
+  findings: z.array(problemView),
+  receipt: z.string(),
+});
+
+const documentView = z.object({ uploadId: z.string(), fileName: z.string(), contentType: z.string(), size: z.number(), sha256: z.string() });
+
+export const submissionsResponse = z.object({
+  cycleId: z.string(),
+  unit: unitInfoView,
+  deliverables: z.array(
+    z.object({
+      deliverableId: z.string(),
+      name: z.string(),
+      nameEn: z.string(),
+      versions: z.array(
+        z.object({
+          deliverableId: z.string(),
+          version: z.number(),
+          receivedAt: instantView,
+          onTime: z.boolean(),
+          submittedBy: z.string(),
+          documents: z.array(documentView),
+          figures: z.nullable(figuresView),
+        }),
+      ),
+    }),
+  ),
+});
+
+const versionHeader = {
+  unit: unitInfoView,
+  deliverable: z.object({ deliverableId: z.string(), name: z.string(), nameEn: z.string() }),
+  version: z.number(),
+  receivedAt: instantView,
+  onTime: z.boolean(),
+  submittedBy: z.string(),
+};
+
+export const versionResponse = z.object({
+  cycleId: z.string(),
+  ...versionHeader,
+  narrative: z.nullable(z.string()),
+  selfAssessment: z.nullable(
+    z.object({
+      narrative: z.string(),
+      scores: z.array(z.object({ itemId: z.string(), score: z.number(), evidence: z.array(z.string()), note: z.optional(z.string()) })),
+      roster: z.array(z.object({ name: z.string(), created: z.boolean(), qualified: z.boolean() })),
+      figures: figuresView,
+    }),
+  ),
+  documents: z.array(z.extend(documentView, { downloadUrl: z.string(), linkExpiresAt: instantView })),
+  decisions: z.array(z.extend(decisionView, { decidedAt: z.string() })),
+});
+
+export const receiptResponse = z.object({
+  receiptNo: z.string(),
+  issuer: z.string(),
+  ...versionHeader,
+  documents: z.array(z.object({ fileName: z.string(), size: z.number(), sha256: z.string() })),
+  figures: z.nullable(figuresView),
+});
+
+export const decisionResponse = z.object({
+  decision: z.extend(decisionView, { decidedAt: z.string() }),
+  repeated: z.boolean(),
+  /** What the unit's execution was told (or that nothing waited); see core/use-cases/review.ts. */
+  workflow: z.unknown(),
+});

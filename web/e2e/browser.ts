@@ -1,0 +1,52 @@
+/**
+ * Debian's Chromium driven by playwright-core (no browser download: `apt-get install chromium
+ * fonts-noto-cjk`, as .ci/run does), at the office PCs' 1366×768, with a screenshot helper whose files go
+ * to web/e2e/screenshots/ (gitignored; CI keeps them as artifacts).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const WEB = fileURLToPath(new URL('..', import.meta.url));
+
+/** Builds web/dist from the current sources (a few seconds), so the test never runs an old build. */
+export function buildPortal(): void {
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: WEB, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+export async function launch(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`no ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk (see .ci/run)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** A fresh browser profile (own sessionStorage) at 1366×768, in Chinese and on Beijing time. */
+export async function newPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  // E2E_DEBUG=1: what the browser says (console, blocked or failed requests, 4xx/5xx answers) on stderr.
+  if (process.env.E2E_DEBUG) {
+    page.on('console', (m) => console.error('console', m.type(), m.text()));
+    page.on('requestfailed', (r) => console.error('request failed', r.method(), r.url(), r.failure()?.errorText));
+    page.on('response', (r) => r.status() >= 400 && console.error('answer', r.status(), r.request().method(), r.url()));
+  }
+  return page;
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+}
+
+/** Signs in through the sign-in page as a person would. */
+export async function signIn(page: Page, portal: string, username: string, password: string): Promise<void> {
+  await page.goto(portal);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码', { exact: true }).fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+}

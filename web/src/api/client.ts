@@ -1,0 +1,54 @@
+/**
+ * The one way the portal calls the API: openapi-fetch typed by schema.d.ts (generated, `npm run web:api`),
+ * with the signed-in user's token (refreshed silently), the interface language, and, on writes, the
+ * Idempotency-Key of the user's intent.
+ */
+import createClient, { type Middleware } from 'openapi-fetch';
+import { accessToken } from '../auth/session';
+import { config } from '../config';
+import type { components, paths } from './schema';
+
+export type ApiError = components['schemas']['Error'];
+
+/** Thrown for a non-2xx answer: the API's own words (zh-CN), with the problems naming their fields. */
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiError | undefined,
+  ) {
+    super(body?.error.message ?? (status === 401 ? '登录已失效，请重新登录' : `请求失败（${status}）`));
+  }
+}
+
+const auth: Middleware = {
+  async onRequest({ request }) {
+    const token = await accessToken();
+    if (token) request.headers.set('Authorization', `Bearer ${token}`);
+    request.headers.set('Accept-Language', 'zh-CN');
+    return request;
+  },
+};
+
+let client: ReturnType<typeof createClient<paths>> | undefined;
+export function api() {
+  if (!client) {
+    client = createClient<paths>({ baseUrl: config().apiUrl.replace(/\/$/, '') });
+    client.use(auth);
+  }
+  return client;
+}
+
+/** The data of a 2xx answer, or an ApiFailure with the API's message. */
+export async function ok<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  const { data, error, response } = await call;
+  if (response.ok && data !== undefined) return data;
+  throw new ApiFailure(response.status, error as ApiError | undefined);
+}
+
+/**
+ * One key per user intent: made when the user starts an action and kept until it succeeds, so a retry
+ * after a network failure or a double click replays the first answer instead of making a second version.
+ */
+export const newIntentKey = () => crypto.randomUUID();
+
+export const cycleId = () => config().cycleId;

@@ -1,0 +1,128 @@
+/**
+ * Sign-in against the Cognito user pool with AWS's own client (no hand-written protocol): password sign-in
+ * (USER_PASSWORD_AUTH, allowed on the portal's app client), the first sign-in's NEW_PASSWORD_REQUIRED
+ * challenge, forgotten password, silent refresh (REFRESH_TOKEN_AUTH) and sign-out (GlobalSignOut).
+ *
+ * Tokens are kept in sessionStorage: county offices share desk computers, so closing the browser signs out.
+ */
+import {
+  CognitoIdentityProviderClient,
+  ConfirmForgotPasswordCommand,
+  ForgotPasswordCommand,
+  GlobalSignOutCommand,
+  InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
+  type AuthenticationResultType,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { config } from '../config';
+
+const KEY = 'portal.session';
+/** Refresh this long before the access token runs out, so no request goes out with a token about to expire. */
+const REFRESH_MARGIN_MS = 5 * 60_000;
+
+export interface Session {
+  username: string;
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: number;
+}
+
+export type SignInOutcome = { kind: 'signed-in'; session: Session } | { kind: 'new-password'; username: string; challengeSession: string };
+
+let client: CognitoIdentityProviderClient | undefined;
+const cognito = () => {
+  const c = config();
+  // Unauthenticated operations: the SDK signs nothing, so no AWS credentials are needed in the browser.
+  client ??= new CognitoIdentityProviderClient({ region: c.region, endpoint: c.cognitoEndpoint });
+  return client;
+};
+
+export function currentSession(): Session | null {
+  const raw = sessionStorage.getItem(KEY);
+  return raw ? (JSON.parse(raw) as Session) : null;
+}
+
+function keep(username: string, result: AuthenticationResultType | undefined, refreshToken?: string): Session {
+  if (!result?.AccessToken || !result.ExpiresIn) throw new Error('用户池未返回令牌');
+  const session = {
+    username,
+    accessToken: result.AccessToken,
+    refreshToken: result.RefreshToken ?? refreshToken ?? '',
+    expiresAt: Date.now() + result.ExpiresIn * 1000,
+  };
+  sessionStorage.setItem(KEY, JSON.stringify(session));
+  return session;
+}
+
+export async function signIn(username: string, password: string): Promise<SignInOutcome> {
+  const c = config();
+  const out = await cognito().send(
+    new InitiateAuthCommand({ ClientId: c.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }),
+  );
+  if (out.ChallengeName === 'NEW_PASSWORD_REQUIRED') return { kind: 'new-password', username, challengeSession: out.Session ?? '' };
+  if (out.ChallengeName) throw new Error(`暂不支持的登录步骤：${out.ChallengeName}`);
+  return { kind: 'signed-in', session: keep(username, out.AuthenticationResult) };
+}
+
+export async function setNewPassword(username: string, challengeSession: string, newPassword: string): Promise<Session> {
+  const out = await cognito().send(
+    new RespondToAuthChallengeCommand({
+      ClientId: config().clientId,
+      ChallengeName: 'NEW_PASSWORD_REQUIRED',
+      Session: challengeSession,
+      ChallengeResponses: { USERNAME: username, NEW_PASSWORD: newPassword },
+    }),
+  );
+  return keep(username, out.AuthenticationResult);
+}
+
+export async function forgotPassword(username: string): Promise<string> {
+  const out = await cognito().send(new ForgotPasswordCommand({ ClientId: config().clientId, Username: username }));
+  return out.CodeDeliveryDetails?.Destination ?? '';
+}
+
+export async function confirmForgotPassword(username: string, code: string, password: string): Promise<void> {
+  await cognito().send(new ConfirmForgotPasswordCommand({ ClientId: config().clientId, Username: username, ConfirmationCode: code, Password: password }));
+}
+
+let refreshing: Promise<Session | null> | undefined;
+
+/** A valid access token, refreshed silently when it is near its end; null when the user must sign in again. */
+export async function accessToken(force = false): Promise<string | null> {
+  const s = currentSession();
+  if (!s) return null;
+  if (!force && s.expiresAt - Date.now() > REFRESH_MARGIN_MS) return s.accessToken;
+  // One refresh at a time: a page firing several requests at once must not spend the refresh token twice.
+  refreshing ??= cognito()
+    .send(new InitiateAuthCommand({ ClientId: config().clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: s.refreshToken } }))
+    .then((out) => keep(s.username, out.AuthenticationResult, s.refreshToken))
+    .catch(() => {
+      sessionStorage.removeItem(KEY);
+      return null;
+    })
+    .finally(() => (refreshing = undefined));
+  return (await refreshing)?.accessToken ?? null;
+}
+
+export async function signOut(): Promise<void> {
+  const s = currentSession();
+  sessionStorage.removeItem(KEY);
+  // Revokes the refresh token everywhere; signing out locally must not wait on, or fail with, the network.
+  if (s) await cognito().send(new GlobalSignOutCommand({ AccessToken: s.accessToken })).catch(() => undefined);
+}
+
+/** Cognito's error types in the words a clerk reads. */
+export function authErrorText(error: unknown): string {
+  const name = (error as { name?: string }).name ?? '';
+  const message = (error as { message?: string }).message ?? String(error);
+  const words: Record<string, string> = {
+    NotAuthorizedException: '用户名或密码不正确',
+    InvalidPasswordException: `新密码不符合用户池的密码规则：${message}`,
+    CodeMismatchException: '验证码不正确，请核对后重试',
+    ExpiredCodeException: '验证码已过期，请重新获取',
+    LimitExceededException: '尝试次数过多，请稍后再试',
+    PasswordResetRequiredException: '需要重置密码，请点击“忘记密码”',
+    UserNotConfirmedException: '账号尚未确认，请联系市打传办',
+  };
+  return words[name] ?? `登录服务出错：${message}`;
+}

@@ -1,0 +1,46 @@
+import { App as AntApp, ConfigProvider } from 'antd';
+import zhCN from 'antd/locale/zh_CN';
+import { lazy, StrictMode, Suspense } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createBrowserRouter, RouterProvider } from 'react-router';
+import { AuthProvider } from './auth/AuthContext';
+import { loadConfig } from './config';
+import AppLayout, { Home } from './layout/AppLayout';
+import './time';
+
+// One chunk per page: the first page loads only its own code.
+const SignInPage = lazy(() => import('./auth/SignInPage'));
+const WorkbenchPage = lazy(() => import('./pages/county/workbench/WorkbenchPage'));
+const SubmitPage = lazy(() => import('./pages/county/submit/SubmitPage'));
+const ReceiptPage = lazy(() => import('./pages/county/receipt/ReceiptPage'));
+const OverviewPage = lazy(() => import('./pages/city/overview/OverviewPage'));
+const ReviewPage = lazy(() => import('./pages/city/review/ReviewPage'));
+
+const router = createBrowserRouter([
+  { path: '/login', element: <Suspense><SignInPage /></Suspense> },
+  {
+    element: <AppLayout />,
+    children: [
+      { index: true, element: <Home /> },
+      { path: '/units/:unitId', element: <WorkbenchPage /> },
+      { path: '/units/:unitId/deliverables/:deliverableId', element: <SubmitPage /> },
+      { path: '/units/:unitId/deliverables/:deliverableId/versions/:version/receipt', element: <ReceiptPage /> },
+      { path: '/overview', element: <OverviewPage /> },
+      { path: '/units/:unitId/review', element: <ReviewPage /> },
+    ],
+  },
+]);
+
+await loadConfig();
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    {/* No space inserted between two-character labels (登 录): the accessible name stays the word itself. */}
+    <ConfigProvider locale={zhCN} button={{ autoInsertSpace: false }}>
+      <AntApp>
+        <AuthProvider>
+          <RouterProvider router={router} />
+        </AuthProvider>
+      </AntApp>
+    </ConfigProvider>
+  </StrictMode>,
+);

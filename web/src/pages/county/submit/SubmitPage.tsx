@@ -1,0 +1,155 @@
+/**
+ * 报送: choose files (each uploaded with a progress bar and checked by the server), write the narrative,
+ * for the self-assessment report the community roster, preview the figures, then submit. A retry of the
+ * same submission sends the same Idempotency-Key, so it never makes a second version. Below: every version
+ * with its receipt.
+ */
+import { Button, Card, Descriptions, Form, Input, List, Progress, Skeleton, Space, Typography, Upload } from 'antd';
+import { useRef, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { api, cycleId, newIntentKey, ok } from '../../../api/client';
+import type { paths } from '../../../api/schema';
+import { useAuth } from '../../../auth/AuthContext';
+import { ApiErrorAlert } from '../../../components/ApiErrorAlert';
+import { StateTag } from '../../../components/StateTag';
+import { uploadFile, type UploadCheck } from '../../../components/upload';
+import { useLoad } from '../../../components/useLoad';
+import { RosterEditor, type RosterRow } from './RosterEditor';
+import { Figures, VersionsList } from './Versions';
+
+type Submitted = paths['/cycles/{cycleId}/units/{unitId}/deliverables/{deliverableId}/versions']['post']['responses'][201]['content']['application/json'];
+interface Uploading {
+  name: string;
+  percent: number;
+  check?: UploadCheck;
+  error?: unknown;
+}
+
+export default function SubmitPage() {
+  const { unitId = '', deliverableId = '' } = useParams();
+  const { me } = useAuth();
+  const where = { cycleId: cycleId(), unitId };
+  const overview = useLoad(() => ok(api().GET('/cycles/{cycleId}/units/{unitId}', { params: { path: where } })), [unitId]);
+  const versions = useLoad(() => ok(api().GET('/cycles/{cycleId}/units/{unitId}/submissions', { params: { path: where } })), [unitId]);
+  const [files, setFiles] = useState<Uploading[]>([]);
+  const [narrative, setNarrative] = useState('');
+  const [roster, setRoster] = useState<RosterRow[]>([]);
+  const [result, setResult] = useState<Submitted>();
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  // The intent's key and the body it was first sent with: the same body again (a retry) reuses the key.
+  const intent = useRef<{ key: string; body: string }>(undefined);
+
+  if (overview.error) return <ApiErrorAlert error={overview.error} title="无法读取本单位的应报材料" />;
+  if (!overview.data) return <Skeleton active />;
+  const data = overview.data;
+  const deliverable = data.phases.flatMap((p) => p.deliverables).find((d) => d.deliverableId === deliverableId);
+  if (!deliverable) return <ApiErrorAlert error={new Error(`本周期没有应报材料“${deliverableId}”`)} />;
+  const isSelfAssessment = data.review.deliverableId === deliverableId;
+  const county = me?.role === 'county';
+  const checked = files.filter((f) => f.check?.status === 'checked').map((f) => f.check!.uploadId);
+
+  const choose = (file: File) => {
+    const index = files.length;
+    const update = (patch: Partial<Uploading>) => setFiles((all) => all.map((f, i) => (i === index ? { ...f, ...patch } : f)));
+    setFiles((all) => [...all, { name: file.name, percent: 0 }]);
+    uploadFile(where, file, (percent) => update({ percent }))
+      .then((check) => update({ check, percent: 100 }))
+      .catch((e: unknown) => update({ error: e }));
+    return false;
+  };
+
+  const body = {
+    narrative: narrative || undefined,
+    documents: checked,
+    ...(isSelfAssessment ? { selfAssessment: { narrative: narrative || '（未填写）', scores: [], roster } } : {}),
+  };
+  const submit = async () => {
+    setBusy(true);
+    setError(undefined);
+    const text = JSON.stringify(body);
+    if (intent.current?.body !== text) intent.current = { key: newIntentKey(), body: text };
+    try {
+      const out = await ok(
+        api().POST('/cycles/{cycleId}/units/{unitId}/deliverables/{deliverableId}/versions', {
+          params: { path: { ...where, deliverableId }, header: { 'Idempotency-Key': intent.current.key } },
+          body,
+        }),
+      );
+      setResult(out);
+      intent.current = undefined;
+      setFiles([]);
+      await Promise.all([versions.reload(), overview.reload()]);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+      <div>
+        <Typography.Title level={2} style={{ marginBottom: 4 }}>
+          {deliverable.name}
+        </Typography.Title>
+        <Space>
+          <span>截止：{deliverable.dueAt.zh}（北京时间）</span>
+          <StateTag deliverable={deliverable} review={data.review} />
+          <Link to={`/units/${unitId}`}>返回工作台</Link>
+        </Space>
+      </div>
+      {county && (
+        <Card title={<h3 style={{ margin: 0 }}>报送新版本</h3>}>
+          <Form layout="vertical" onFinish={submit}>
+            <Form.Item label="上传文件">
+              <Upload beforeUpload={choose} showUploadList={false} multiple>
+                <Button>选择文件</Button>
+              </Upload>
+              <List
+                dataSource={files}
+                locale={{ emptyText: '尚未选择文件' }}
+                renderItem={(f) => (
+                  <List.Item>
+                    <Space direction="vertical" style={{ width: '100%' }}>
+                      <span>{f.name}</span>
+                      {!f.error && <Progress percent={f.percent} size="small" status={f.check?.status === 'rejected' ? 'exception' : undefined} aria-label={`${f.name} 上传进度`} />}
+                      {f.check?.status === 'checked' && (
+                        <Typography.Text type="success">已核验：{f.check.size} 字节，SHA-256 {f.check.sha256}</Typography.Text>
+                      )}
+                      {f.check?.rejection && <ApiErrorAlert error={new Error(f.check.rejection.message)} />}
+                      {f.error ? <ApiErrorAlert error={f.error} /> : null}
+                    </Space>
+                  </List.Item>
+                )}
+              />
+            </Form.Item>
+            <Form.Item label={isSelfAssessment ? '自评说明' : '报送说明'} htmlFor="narrative">
+              <Input.TextArea id="narrative" rows={4} value={narrative} onChange={(e) => setNarrative(e.target.value)} />
+            </Form.Item>
+            {isSelfAssessment && <RosterEditor rows={roster} onChange={setRoster} />}
+            <ApiErrorAlert error={error} title="报送未成功" />
+            <Button type="primary" htmlType="submit" loading={busy} disabled={files.some((f) => !f.check && !f.error)}>
+              确认报送
+            </Button>
+          </Form>
+        </Card>
+      )}
+      {result && (
+        <Card title={<h3 style={{ margin: 0 }}>已收到第 {result.version} 版</h3>}>
+          <Descriptions column={1} size="small">
+            <Descriptions.Item label="是否按时">{result.onTime ? '按时' : '逾期'}</Descriptions.Item>
+            <Descriptions.Item label="回执">
+              <Link to={`/units/${unitId}/deliverables/${deliverableId}/versions/${result.version}/receipt`}>查看并打印回执</Link>
+            </Descriptions.Item>
+          </Descriptions>
+          {result.figures && <Figures figures={result.figures} />}
+          {result.findings.length > 0 && (
+            <List header="不足之处" dataSource={result.findings} renderItem={(p) => <List.Item>{p.message}</List.Item>} />
+          )}
+        </Card>
+      )}
+      <VersionsList unitId={unitId} deliverableId={deliverableId} data={versions.data} error={versions.error} />
+    </Space>
+  );
+}

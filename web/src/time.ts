@@ -1,0 +1,19 @@
+/** Instants shown in Beijing time, whatever the browser's own zone (a laptop abroad, a misconfigured PC). */
+import dayjs from 'dayjs';
+import timezone from 'dayjs/plugin/timezone';
+import utc from 'dayjs/plugin/utc';
+import 'dayjs/locale/zh-cn';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+dayjs.locale('zh-cn');
+
+export const BEIJING = 'Asia/Shanghai';
+
+/** `2016年11月10日 10:00` for an ISO instant. */
+export const beijingText = (iso: string | null | undefined) => (iso ? dayjs(iso).tz(BEIJING).format('YYYY年M月D日 HH:mm') : '—');
+
+/** `2016年11月18日` for a Beijing calendar date (YYYY-MM-DD). */
+export const dateText = (date: string | null | undefined) => (date ? dayjs(date).format('YYYY年M月D日') : '—');
+
+export { dayjs };
