@@ -120,6 +120,8 @@ interface Execution {
   savedCounters?: { stateTransitions: number; historyEvents: number; lambdaInvocations: number };
   controller?: AbortController;
   stopRequest?: { error?: string; cause?: string };
+  /** A failure no Catch may take (States.DataLimitExceeded): the execution fails with it at once. */
+  failTerminally?: (error: string, cause: string) => void;
   done: Promise<void>;
   resolveDone: () => void;
 }
@@ -141,6 +143,8 @@ interface PendingCallback {
 }
 
 const TERMINAL: ExecutionStatus[] = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
+/** Step Functions' payload quota: a state's input or output, a task's result, 256 KiB. */
+export const MAX_PAYLOAD_BYTES = 256 * 1024;
 const NAME_RE = /^[A-Za-z0-9_-]{1,80}$/;
 
 /**
@@ -289,6 +293,22 @@ export function createLocalStepFunctions(opts: LocalStepFunctionsOptions) {
   }
 
   function runTask(e: Execution, info: TaskInfo, payload: unknown, token: string | undefined, hb: { beat?: () => void }) {
+    return runTaskKind(e, info, payload, token, hb).then((output) => withinPayloadLimit(e, info, output));
+  }
+
+  /**
+   * A task's result over 256 KiB is States.DataLimitExceeded on AWS: a terminal error that no Catch, not even
+   * States.ALL, takes; the execution fails with it.
+   */
+  function withinPayloadLimit(e: Execution, info: TaskInfo, output: unknown): unknown {
+    const bytes = Buffer.byteLength(JSON.stringify(output ?? null), 'utf8');
+    if (bytes <= MAX_PAYLOAD_BYTES) return output;
+    const cause = `The state/task '${info.name}' returned a result with a size exceeding the maximum number of bytes service limit.`;
+    e.failTerminally?.('States.DataLimitExceeded', cause);
+    throw taskError('States.DataLimitExceeded', cause);
+  }
+
+  function runTaskKind(e: Execution, info: TaskInfo, payload: unknown, token: string | undefined, hb: { beat?: () => void }) {
     switch (info.taskKind) {
       case 'lambda-arn':
         return invoke(e, info.resource, payload);
@@ -420,6 +440,11 @@ export function createLocalStepFunctions(opts: LocalStepFunctionsOptions) {
     // unit's reminders): more than Node's default of 10 listeners is normal here, not a leak.
     setMaxListeners(0, controller.signal);
     e.controller = controller;
+    let terminal: { error: string; cause: string } | undefined;
+    e.failTerminally = (error, cause) => {
+      terminal ??= { error, cause };
+      controller.abort();
+    };
     e.history = new HistoryRecorder(m.rewritten.states, m.rewritten.originalTypes, clock.now, keepHistory);
     e.lambdaInvocations = 0;
     e.history.add('ExecutionStarted', { input: e.input, roleArn: `arn:aws:iam::${accountId}:role/local-twin` });
@@ -463,12 +488,13 @@ export function createLocalStepFunctions(opts: LocalStepFunctionsOptions) {
       let outcome: Partial<Execution> & { status: ExecutionStatus };
       try {
         const output = await run.result;
-        if (timedOut) outcome = { status: 'TIMED_OUT', error: 'States.Timeout' };
+        if (terminal) outcome = { status: 'FAILED', ...terminal };
+        else if (timedOut) outcome = { status: 'TIMED_OUT', error: 'States.Timeout' };
         else if (controller.signal.aborted) outcome = { status: 'ABORTED', ...e.stopRequest };
         else outcome = { status: 'SUCCEEDED', output: JSON.stringify(output) };
       } catch (err) {
         const cause = (err as { cause?: Error }).cause ?? (err as Error);
-        outcome = { status: 'FAILED', error: cause.name, cause: cause.message };
+        outcome = terminal ? { status: 'FAILED', ...terminal } : { status: 'FAILED', error: cause.name, cause: cause.message };
       }
       await consumed;
       if (closed) {

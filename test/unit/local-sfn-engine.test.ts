@@ -183,6 +183,30 @@ describe('local Step Functions engine', () => {
     expect(out.a).toBe(1);
   });
 
+  it('fails the execution with States.DataLimitExceeded when a task returns more than 256 KiB, which not even States.ALL catches', async () => {
+    const { clock, engine, start } = setup(
+      {
+        StartAt: 'ReadEverything',
+        States: {
+          ReadEverything: {
+            Type: 'Task',
+            Resource: fnArn('ReadEverythingFn'),
+            Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Caught' }],
+            End: true,
+          },
+          Caught: { Type: 'Pass', End: true },
+        },
+      },
+      async (_arn, payload) => ((payload as { big: boolean }).big ? { rows: 'x'.repeat(256 * 1024) } : { rows: 'x'.repeat(256 * 1024 - 20) }),
+    );
+    const big = await start({ big: true });
+    const atLimit = await start({ big: false }, 'at-the-limit');
+    await clock.runUntilIdle();
+    expect(await engine.describeExecution({ executionArn: big })).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+    expect((await engine.describeExecution({ executionArn: big })).cause).toContain("'ReadEverything'");
+    expect(await engine.describeExecution({ executionArn: atLimit })).toMatchObject({ status: 'SUCCEEDED' });
+  });
+
   it('fails the execution with the Lambda error when nothing catches it, after its retries waited out on the clock', async () => {
     let calls = 0;
     const { clock, engine, start } = setup(
