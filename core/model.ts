@@ -242,6 +242,21 @@ export interface LedgerEntry extends MessageKey {
   phase?: PhaseKind;
 }
 
+/**
+ * A unit's 签收 (signing for) of one notice the system sent it: written once, by the first county user who
+ * signs; a second signing changes nothing and gets this record back.
+ */
+export interface NoticeSignature {
+  cycleId: string;
+  unitId: string;
+  /** The notice's id (core/use-cases/unit-messages.ts `messageIdOf`: a hash of its ledger key). */
+  messageId: string;
+  kind: MessageKind;
+  milestone: string;
+  signedBy: string;
+  signedAt: string;
+}
+
 export interface ForwardingRecord {
   cycleId: string;
   qualified: string[];
@@ -255,7 +270,9 @@ export interface AuditEntry {
   at: string;
   actor: string;
   role: 'county' | 'city' | 'system';
-  action: 'submit' | 'decide' | 'start-cycle' | 'forward' | 'mark-undeliverable' | 'fix-contact' | 'propose-supervision' | 'extend' | 'upload' | 'check-upload';
+  action:
+    | 'submit' | 'decide' | 'start-cycle' | 'forward' | 'mark-undeliverable' | 'fix-contact' | 'propose-supervision' | 'extend'
+    | 'upload' | 'check-upload' | 'sign-notice';
   what: Record<string, unknown>;
   why?: string;
   /**

@@ -13,6 +13,7 @@ import type {
   ForwardingRecord,
   LedgerEntry,
   MessageKey,
+  NoticeSignature,
   ReviewDecision,
   SubmissionVersion,
   UnitOutcomeRecord,
@@ -34,6 +35,8 @@ export interface CycleRepository {
   storePlan(plan: Plan, planHash: string, now: string): Promise<'stored' | 'same'>;
   getPlan(cycleId: string): Promise<Plan | null>;
   getCycle(cycleId: string): Promise<CycleRecord | null>;
+  /** Every stored cycle (a handful a year), by cycle id. */
+  listCycles(): Promise<CycleRecord[]>;
   setCycleStatus(cycleId: string, status: CycleStatus, now: string, extra?: { executionName?: string }): Promise<void>;
   getUnit(cycleId: string, unitId: string): Promise<Unit | null>;
   listUnits(cycleId: string, cursor: string | null, limit: number): Promise<Page<Unit>>;
@@ -97,6 +100,11 @@ export interface CycleRepository {
   listMessages(cycleId: string): Promise<LedgerEntry[]>;
   /** The ledger entries about one unit. */
   listUnitMessages(cycleId: string, unitId: string): Promise<LedgerEntry[]>;
+
+  /** Records a unit's 签收 of a notice once: the first wins; later calls get it back with `recorded: false`. */
+  signNotice(signature: NoticeSignature): Promise<{ recorded: boolean; signature: NoticeSignature }>;
+  /** The unit's 签收 records. */
+  listNoticeSignatures(cycleId: string, unitId: string): Promise<NoticeSignature[]>;
 
   recordForwarding(record: ForwardingRecord): Promise<ForwardingRecord>;
   /** Appends an entry; one with a `key` is written once per cycle and key (a repeat is a no-op, never an error). */

@@ -44,6 +44,8 @@ export const FUNCTION_CAPABILITIES = {
   'get-openapi': {},
   // Role and unit come from the token's groups alone.
   'get-me': {},
+  // Every stored cycle's plan, to keep a county's own.
+  'list-cycles': { table: 'read' },
   'get-unit-overview': { table: 'read' },
   // Signs a presigned POST with its role: the form can put objects under incoming/ and nowhere else.
   'create-upload': { table: 'readWrite', documents: { write: [INCOMING] } },
@@ -56,6 +58,10 @@ export const FUNCTION_CAPABILITIES = {
   'get-submission-version': { table: 'read', documents: { read: [DOCUMENTS] } },
   'get-receipt': { table: 'read' },
   'get-dashboard': { table: 'read' },
+  'list-unit-messages': { table: 'read' },
+  // Writes the signature and its audit entry, each once.
+  'sign-notice': { table: 'readWrite' },
+  'list-unit-audit': { table: 'read' },
   'decide-review': { table: 'readWrite', unitCycleTaskResponse: true },
   // Starts the unit's execution with the new schedule before stopping the one it replaces.
   'grant-extension': { table: 'readWrite', email: true, startUnitCycle: true, stopUnitCycle: true },

@@ -32,6 +32,7 @@ export const ROUTES = [
   { method: 'GET', path: '/health', function: 'get-health', access: 'public', summary: { zh: '健康检查', en: 'Health check' } },
   { method: 'GET', path: '/openapi.json', function: 'get-openapi', access: 'public', summary: { zh: '接口说明（OpenAPI）', en: 'This API as an OpenAPI document' } },
   { method: 'GET', path: '/me', function: 'get-me', access: 'signed-in', summary: { zh: '当前用户与所属单位', en: 'Who am I: role and unit' } },
+  { method: 'GET', path: '/cycles', function: 'list-cycles', access: 'signed-in', summary: { zh: '当前用户参与的工作周期', en: 'The cycles the signed-in user works in' } },
   { method: 'GET', path: UNIT, function: 'get-unit-overview', access: 'unit', summary: { zh: '本单位各阶段应报材料、截止时间与状态', en: "What is due for the unit, when, and each phase's status" } },
   { method: 'POST', path: `${UNIT}/uploads`, function: 'create-upload', access: 'county', summary: { zh: '申请上传表单（预签名 POST）', en: 'Get an upload form (presigned POST)' } },
   { method: 'POST', path: `${UNIT}/uploads/{uploadId}/check`, function: 'check-upload', access: 'county', summary: { zh: '核验已上传的文件（大小、类型、SHA-256）', en: 'Check an uploaded file where it landed (size, type, SHA-256)' } },
@@ -40,6 +41,9 @@ export const ROUTES = [
   { method: 'GET', path: `${UNIT}/submissions`, function: 'list-submissions', access: 'unit', summary: { zh: '本单位全部报送及其各版本', en: "The unit's submissions and every version of each" } },
   { method: 'GET', path: `${DELIVERABLE}/versions/{version}`, function: 'get-submission-version', access: 'unit', summary: { zh: '查看某一版本（含短时下载链接）', en: 'One version, with short-lived download links' } },
   { method: 'GET', path: `${DELIVERABLE}/versions/{version}/receipt`, function: 'get-receipt', access: 'unit', summary: { zh: '回执', en: 'The receipt (回执) of a version' } },
+  { method: 'GET', path: `${UNIT}/messages`, function: 'list-unit-messages', access: 'unit', summary: { zh: '系统发给本单位的全部消息及签收情况', en: 'Every message sent about the unit, and which notices it signed for' } },
+  { method: 'POST', path: `${UNIT}/messages/{messageId}/sign`, function: 'sign-notice', access: 'county', summary: { zh: '签收通知（只记录一次：签收人与时间）', en: 'Sign for (签收) a notice: recorded once, with who and when' } },
+  { method: 'GET', path: `${UNIT}/audit`, function: 'list-unit-audit', access: 'city', summary: { zh: '单位操作日志', en: "The unit's audit log" } },
   { method: 'GET', path: '/cycles/{cycleId}/dashboard', function: 'get-dashboard', access: 'city', summary: { zh: '全市各单位进度总览', en: 'Every unit by phase, at a glance' } },
   { method: 'PUT', path: `${UNIT}/reviews/{round}/decision`, function: 'decide-review', access: 'city', summary: { zh: '初评决定：通过，或退回限期整改', en: 'Decide the preliminary review: approve, or return for rectification' } },
   { method: 'POST', path: `${DELIVERABLE}/extensions`, function: 'grant-extension', access: 'city', summary: { zh: '批准延期', en: 'Grant an extension' } },
@@ -53,5 +57,5 @@ export type RouteFunction = (typeof ROUTES)[number]['function'];
  * header. The preview is a POST that stores nothing.
  */
 export const WRITE_ROUTES: ReadonlySet<RouteFunction> = new Set<RouteFunction>([
-  'create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact',
+  'create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact', 'sign-notice',
 ]);

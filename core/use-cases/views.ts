@@ -11,8 +11,10 @@ import type { UnitFacts } from '../ports';
 import { makeProblem } from '../validation';
 import type { Deliverable, Unit } from '../plan/schema';
 import type { Schedule } from '../plan/schedule-schema';
-import { formatBeijing, isOnTime, localDateOf } from '../time';
+import { isOnTime, localDateOf } from '../time';
 import { extendedLastDays, unitSchedule, type Context, type LoadedPlan } from './context';
+import { unsignedNotices } from './unit-messages';
+import { beijing, unitInfo } from './view-parts';
 
 
 export type PhaseState = 'upcoming' | 'open' | 'closed';
@@ -23,21 +25,6 @@ function daysBetween(loaded: LoadedPlan, from: string, to: string): number {
   if (loaded.plan.notices.dayCounting === 'working') return loaded.days.calendar.workingDaysBetween(from, to);
   return Math.max(0, Math.round(DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days));
 }
-
-/**
- * An instant in its three Beijing forms. A dashboard page formats the same deadlines for every unit: the
- * forms are kept (pure, a few thousand distinct instants a cycle) rather than formatted again per row.
- */
-const formatted = new Map<string, { iso: string; beijing: string; zh: string; en: string }>();
-const beijing = (iso: string) => {
-  let f = formatted.get(iso);
-  if (!f) {
-    if (formatted.size >= 20_000) formatted.clear();
-    f = { iso, beijing: formatBeijing(iso, 'iso'), zh: formatBeijing(iso, 'datetime', 'zh'), en: formatBeijing(iso, 'datetime', 'en') };
-    formatted.set(iso, f);
-  }
-  return { ...f };
-};
 
 interface DeliverableFacts {
   schedule: Schedule;
@@ -121,16 +108,16 @@ async function unitDecisions(ctx: Context, cycleId: string, unitId: string, maxR
   return found;
 }
 
-const unitInfo = (u: Unit) => ({ unitId: u.id, name: u.name, nameEn: u.nameEn ?? null });
 
 /** A unit's overview: what is due and when (Beijing), days left, its status per phase, the review. */
 export async function unitOverview(ctx: Context, input: { cycleId: string; unitId: string }) {
   const loaded = await ctx.loadPlan(input.cycleId);
   const unit = ctx.unitOf(loaded, input.unitId);
-  const [extensions, statuses, messages, outcome, decisions] = await Promise.all([
+  const [extensions, statuses, messages, signatures, outcome, decisions] = await Promise.all([
     ctx.repo.listExtensions(input.cycleId, unit.id),
     ctx.repo.listDeliverableStatuses(input.cycleId, unit.id),
     ctx.repo.listUnitMessages(input.cycleId, unit.id),
+    ctx.repo.listNoticeSignatures(input.cycleId, unit.id),
     ctx.repo.getOutcome(input.cycleId, unit.id),
     unitDecisions(ctx, input.cycleId, unit.id, loaded.schedule.review.maxRounds),
   ]);
@@ -146,8 +133,19 @@ export async function unitOverview(ctx: Context, input: { cycleId: string; unitI
     phases: phasesView(loaded, facts, now, new Set(Object.keys(extendedLastDays(extensions)))),
     review: reviewView(loaded, decisions, outcome),
     extensions,
+    /** The score sheet (考核评分表) the self-assessment is scored against. */
+    rubric: rubricView(loaded),
+    /** Notices sent to the unit that it has not signed for (签收) yet. */
+    unsignedNotices: unsignedNotices(unit, messages, signatures),
   };
 }
+
+const rubricView = (loaded: LoadedPlan) => ({
+  total: loaded.plan.rubric.total,
+  items: loaded.plan.rubric.items.map((i) => ({
+    itemId: i.id, title: i.title, titleEn: i.titleEn ?? null, maxPoints: i.maxPoints, evidence: i.evidence, kind: i.kind,
+  })),
+});
 
 /** How many units one dashboard page shows: 100 rows of a 2,800-unit plan stay far below 1 MB (bench/RESULTS.md). */
 export const DASHBOARD_PAGE = { default: 50, max: 100 } as const;

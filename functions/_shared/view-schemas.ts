@@ -95,6 +95,20 @@ export const unitOverviewResponse = z.object({
   phases: z.array(phaseView),
   review: reviewView,
   extensions: z.array(extensionView),
+  rubric: z.object({
+    total: z.number(),
+    items: z.array(
+      z.object({
+        itemId: z.string(),
+        title: z.string(),
+        titleEn: z.nullable(z.string()),
+        maxPoints: z.number(),
+        evidence: z.string(),
+        kind: z.enum(['standard', 'bonus', 'deduction', 'veto']),
+      }),
+    ),
+  }),
+  unsignedNotices: z.number(),
 });
 
 export const dashboardResponse = z.object({
@@ -202,4 +216,68 @@ export const decisionResponse = z.object({
   repeated: z.boolean(),
   /** What the unit's execution was told (or that nothing waited); see core/use-cases/review.ts. */
   workflow: z.unknown(),
+});
+
+export const cyclesResponse = z.object({
+  cycles: z.array(
+    z.object({
+      cycleId: z.string(),
+      title: z.string(),
+      year: z.number(),
+      status: z.enum(['stored', 'running', 'forwarded', 'closed']),
+      storedAt: instantView,
+      unit: z.nullable(unitInfoView),
+    }),
+  ),
+});
+
+const MESSAGE_KINDS = [
+  'phase-opened', 'reminder', 'escalation', 'receipt', 'rectification', 'outcome', 'province-forwarding',
+  'contact-undeliverable', 'calendar-warning', 'delivery-failure', 'extension',
+] as const;
+
+export const unitMessagesResponse = z.object({
+  cycleId: z.string(),
+  unit: unitInfoView,
+  messages: z.array(
+    z.object({
+      messageId: z.string(),
+      kind: z.enum(MESSAGE_KINDS),
+      milestone: z.string(),
+      subject: z.string(),
+      recipient: z.string(),
+      cc: z.array(z.string()),
+      status: z.enum(['sending', 'sent']),
+      sentAt: z.nullable(instantView),
+      toUnit: z.boolean(),
+      notice: z.boolean(),
+      signature: z.nullable(z.object({ signedBy: z.string(), signedAt: instantView })),
+    }),
+  ),
+  unsignedNotices: z.number(),
+});
+
+export const noticeSignedResponse = z.object({
+  /** false when the notice was signed for already: the first signature is returned. */
+  recorded: z.boolean(),
+  messageId: z.string(),
+  kind: z.enum(MESSAGE_KINDS),
+  subject: z.string(),
+  signedBy: z.string(),
+  signedAt: instantView,
+});
+
+export const unitAuditResponse = z.object({
+  cycleId: z.string(),
+  unit: unitInfoView,
+  entries: z.array(
+    z.object({
+      at: instantView,
+      actor: z.string(),
+      role: z.enum(['county', 'city', 'system']),
+      action: z.string(),
+      what: z.record(z.string(), z.unknown()),
+      why: z.nullable(z.string()),
+    }),
+  ),
 });

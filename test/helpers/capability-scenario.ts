@@ -170,6 +170,12 @@ export async function runYear(): Promise<World> {
   await callApi(w, 'get-submission-version', { params: { ...report('jianyang'), version: '1' }, claims: county });
   await callApi(w, 'get-receipt', { params: { ...report('jianyang'), version: '1' }, claims: county });
   await callApi(w, 'get-dashboard', { params: { cycleId: CYCLE }, claims: CITY });
+  await callApi(w, 'list-cycles', { claims: county });
+  const { messages } = await callApi(w, 'list-unit-messages', { params: unit('jianyang'), claims: county });
+  const notice = (messages as Array<{ messageId: string; notice: boolean }>).find((m) => m.notice);
+  if (!notice) throw new Error('jianyang received no notice to sign for');
+  await callApi(w, 'sign-notice', { params: { ...unit('jianyang'), messageId: notice.messageId }, claims: county });
+  await callApi(w, 'list-unit-audit', { params: unit('jianyang'), claims: CITY });
 
   // The year ends.
   await runTask(w, 'forward-to-province', { cycleId: CYCLE });

@@ -37,9 +37,9 @@ type Identity = (typeof IDENTITIES)[number];
 const NOT_A_CALLER: readonly Identity[] = ['no token', 'expired token', 'wrong audience', 'wrong signature', 'ID token'];
 
 /** The routes that change something when allowed; everything else is a read (the preview stores nothing). */
-const WRITES: ReadonlySet<RouteFunction> = new Set(['create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact']);
+const WRITES: ReadonlySet<RouteFunction> = new Set(['create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact', 'sign-notice']);
 /** What an allowed, valid request is answered with. */
-const ALLOWED_STATUS: Partial<Record<RouteFunction, number>> = { 'create-upload': 201, 'submit-deliverable': 201, 'decide-review': 201, 'grant-extension': 201 };
+const ALLOWED_STATUS: Partial<Record<RouteFunction, number>> = { 'create-upload': 201, 'submit-deliverable': 201, 'decide-review': 201, 'grant-extension': 201, 'sign-notice': 201 };
 
 /** The access rules of functions/routes.ts, as a table: the status for a caller, 'allowed' when it gets through. */
 function expected(identity: Identity, access: Access): 401 | 403 | 'allowed' {
@@ -54,16 +54,17 @@ function expected(identity: Identity, access: Access): 401 | 403 | 'allowed' {
   return rules[access][identity as 'city' | 'own county' | 'other county'] ? 'allowed' : 403;
 }
 
-/** Where a request acts: yanping's upload, and by default the example cycle and yanping itself. */
+/** Where a request acts: yanping's upload and a notice it received, and by default the example cycle and yanping itself. */
 interface At {
   uploadId: string;
+  messageId: string;
   unitId?: string;
   cycleId?: string;
 }
 
-/** The route's path parameters: the cycle, the unit, the reviewed deliverable, version 1, review round 1, the upload. */
+/** The route's path parameters: the cycle, the unit, the reviewed deliverable, version 1, review round 1, the upload, the notice. */
 function paramsFor(route: Route, at: At): Record<string, string> {
-  const values: Record<string, string> = { cycleId: at.cycleId ?? CYCLE, unitId: at.unitId ?? UNIT, deliverableId: REVIEWED, version: '1', round: '1', uploadId: at.uploadId };
+  const values: Record<string, string> = { cycleId: at.cycleId ?? CYCLE, unitId: at.unitId ?? UNIT, deliverableId: REVIEWED, version: '1', round: '1', uploadId: at.uploadId, messageId: at.messageId };
   return Object.fromEntries(
     [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => {
       if (!(name in values)) throw new Error(`no value for {${name}} in ${route.path}`);
@@ -122,22 +123,27 @@ describe('the authorization matrix over the local gateway', () => {
     tokens.set('wrong audience', await t.tokenFor(UNIT, { clientId: 'someone-else' }));
     tokens.set('wrong signature', await t.tokenFor(UNIT, { signWithAnotherKey: true }));
     tokens.set('ID token', await t.tokenFor(UNIT, { use: 'id' }));
+    const listed = await callApi(t, { method: 'GET', path: `/cycles/${CYCLE}/units/${UNIT}/messages`, token: tokens.get('own county') });
+    const notices = (listed.json as { messages: Array<{ messageId: string; notice: boolean; kind: string }> }).messages.filter((m) => m.notice);
+    messageId = notices.find((m) => m.kind === 'phase-opened')!.messageId;
   });
   afterAll(async () => {
     await api?.close();
   });
 
-  const send = (c: Pick<Cell, 'identity' | 'route'>, at: Omit<At, 'uploadId'> = {}) =>
-    callApi(api.twin, { ...requestFor(c.route, { uploadId: api.uploadId, ...at }), token: tokens.get(c.identity) });
+  /** A notice yanping received (a phase's opening), to sign for. */
+  let messageId = '';
+  const send = (c: Pick<Cell, 'identity' | 'route'>, at: Omit<At, 'uploadId' | 'messageId'> = {}) =>
+    callApi(api.twin, { ...requestFor(c.route, { uploadId: api.uploadId, messageId, ...at }), token: tokens.get(c.identity) });
 
   it('covers every route of the table with every caller, each with a request its schemas accept', async () => {
     expect(cells).toHaveLength(IDENTITIES.length * ROUTES.length);
     // A refusal must be for who is asking, not for what is asked: each request is valid for its route.
     for (const route of ROUTES) {
       const { route: schemas } = (await import(`../../functions/${route.function}/route.ts`)) as { route: RouteEntry & { schemas: RouteSchemas } };
-      const uploadId = '00000000-0000-4000-8000-000000000000';
-      const r = requestFor(route, { uploadId });
-      const params = paramsFor(route, { uploadId });
+      const ids = { uploadId: '00000000-0000-4000-8000-000000000000', messageId: '0'.repeat(32) };
+      const r = requestFor(route, ids);
+      const params = paramsFor(route, ids);
       if (schemas.schemas.params) expect(schemas.schemas.params.safeParse(params).success, `${route.function} params`).toBe(true);
       else expect(params, `${route.function} takes no path parameters`).toEqual({});
       if (schemas.schemas.body) expect(schemas.schemas.body.safeParse(r.body).success, `${route.function} body`).toBe(true);

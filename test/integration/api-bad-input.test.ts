@@ -45,8 +45,10 @@ const obj = (fields: Record<string, Spec>): Field => ({ kind: 'object', fields }
 /** `valid` elements in the valid value (all alike). */
 const arr = (of: Field, max: number, valid = 1): Field => ({ kind: 'array', of, max, valid });
 
-type PathKind = 'slug' | 'uuid' | 'round' | 'version';
-const PARAM_KINDS: Record<string, PathKind> = { cycleId: 'slug', unitId: 'slug', deliverableId: 'slug', uploadId: 'uuid', round: 'round', version: 'version' };
+type PathKind = 'slug' | 'uuid' | 'round' | 'version' | 'messageId';
+const PARAM_KINDS: Record<string, PathKind> = { cycleId: 'slug', unitId: 'slug', deliverableId: 'slug', uploadId: 'uuid', round: 'round', version: 'version', messageId: 'messageId' };
+/** A well-formed notice id that names no notice of the unit. */
+const NO_SUCH_NOTICE = 'f'.repeat(32);
 
 const selfAssessment = (uploadId: string): Field =>
   obj({
@@ -261,6 +263,10 @@ const notParam: Record<PathKind, fc.Arbitrary<string>> = {
   uuid: notUuid('3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f'),
   round: fc.oneof(fc.constantFrom('0', '-1', '1.5', '1e0', '01', 'one', '+1', ' 1', '0x1', '１', '6', '999999', '1000000'), fc.string({ maxLength: 8 }).filter((s) => !/^[1-5]$/.test(s))),
   version: fc.oneof(fc.constantFrom('0', '-1', '1.5', '1e3', '01', 'v1', '+1', '1 ', '10000', '1000000'), fc.string({ maxLength: 8 }).filter((s) => !/^[1-9]\d{0,3}$/.test(s))),
+  messageId: fc.oneof(
+    fc.constantFrom('F'.repeat(32), 'f'.repeat(31), 'f'.repeat(33), 'g'.repeat(32), `${'f'.repeat(31)} `, 'phase-opened'),
+    fc.string({ maxLength: 40 }).filter((s) => !/^[0-9a-f]{32}$/.test(s)),
+  ),
 };
 
 function badRequests(c: RouteCase): fc.Arbitrary<BadRequest> {
@@ -406,7 +412,7 @@ describe('bad input on every route: a 4xx with an error code, problems that name
   });
 
   const caseFor = (route: Route): RouteCase => {
-    const values: Record<string, string> = { cycleId: CYCLE, unitId: UNIT, deliverableId: REVIEWED, version: '1', round: '1', uploadId: api.uploadId };
+    const values: Record<string, string> = { cycleId: CYCLE, unitId: UNIT, deliverableId: REVIEWED, version: '1', round: '1', uploadId: api.uploadId, messageId: NO_SUCH_NOTICE };
     const params = Object.fromEntries([...route.path.matchAll(/\{(\w+)\}/g)].map(([, n]) => [n, values[n]]));
     // The city on a unit's routes, so that a malformed unit id reaches the schema; the county on its own.
     const county = route.access === 'county' || route.access === 'signed-in';
@@ -432,7 +438,7 @@ describe('bad input on every route: a 4xx with an error code, problems that name
 
   it('a well-formed request the use case refuses is answered in English when asked, in Chinese by default', async () => {
     const pathTo = (fn: RouteFunction, params: Record<string, string> = {}) =>
-      pathOf(ROUTES.find((r) => r.function === fn)!, { cycleId: CYCLE, unitId: UNIT, deliverableId: REVIEWED, version: '1', round: '1', uploadId: api.uploadId, ...params });
+      pathOf(ROUTES.find((r) => r.function === fn)!, { cycleId: CYCLE, unitId: UNIT, deliverableId: REVIEWED, version: '1', round: '1', uploadId: api.uploadId, messageId: NO_SUCH_NOTICE, ...params });
     const word = fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/);
     const json = (body: unknown) => ({ body: JSON.stringify(body), contentType: 'application/json' });
     const { county, city } = tokens;
@@ -450,9 +456,10 @@ describe('bad input on every route: a 4xx with an error code, problems that name
       fc.tuple(fc.integer({ min: 2, max: 9999 }), fc.constantFrom<RouteFunction>('get-submission-version', 'get-receipt')).map(([v, fn]) => ({
         how: `version ${v}, which does not exist`, method: 'GET', path: pathTo(fn, { version: String(v) }), token: city, status: 404,
       })),
-      fc.tuple(word.filter((w) => !plan.units.some((u) => u.id === w)), fc.constantFrom<RouteFunction>('get-unit-overview', 'list-submissions')).map(([w, fn]) => ({
+      fc.tuple(word.filter((w) => !plan.units.some((u) => u.id === w)), fc.constantFrom<RouteFunction>('get-unit-overview', 'list-submissions', 'list-unit-messages', 'list-unit-audit')).map(([w, fn]) => ({
         how: `a unit not in the plan (${w})`, method: 'GET', path: pathTo(fn, { unitId: w }), token: city, status: 404,
       })),
+      fc.stringMatching(/^[0-9a-f]{32}$/).map((id) => ({ how: `a notice the unit never received (${id})`, method: 'POST', path: pathTo('sign-notice', { messageId: id }), token: county, status: 404 })),
       word.filter((w) => w !== CYCLE).map((w) => ({ how: `a cycle that does not exist (${w})`, method: 'GET', path: pathTo('get-dashboard', { cycleId: w }), token: city, status: 404 })),
       fc.integer({ min: 2, max: 5 }).map((round) => decide(`review round ${round}, not started`, { outcome: 'approved' }, 404, round)),
       fc.constant(decide('a return without a reason', { outcome: 'returned' }, 400)),

@@ -409,6 +409,41 @@ describe.each(repos)('CycleRepository behaviour (%s)', (_name, makeRepo) => {
   });
 });
 
+describe.each(repos)('CycleRepository cycles and 签收 (%s)', (_name, makeRepo) => {
+  it('lists every stored cycle with its record, by cycle id', async () => {
+    // Prepare
+    const repo = makeRepo();
+    const [a, b] = [planWith(2), planWith(1)];
+    // Act
+    await repo.storePlan(b, 'hash-b', at(1));
+    await repo.storePlan(a, 'hash-a', at(2));
+    await repo.setCycleStatus(a.cycleId, 'running', at(3));
+    // Assess (the table is shared with the other tests: only these two are looked at)
+    const listed = (await repo.listCycles()).filter((c) => [a.cycleId, b.cycleId].includes(c.cycleId));
+    expect(listed.map((c) => [c.cycleId, c.status, c.planHash])).toEqual(
+      [[a.cycleId, 'running', 'hash-a'], [b.cycleId, 'stored', 'hash-b']].sort((x, y) => x[0].localeCompare(y[0])),
+    );
+  });
+
+  it("records a unit's 签收 of a notice once: the first signer and instant win, even at once", async () => {
+    // Prepare
+    const repo = makeRepo();
+    const cycleId = planWith(1).cycleId;
+    const sig = (signedBy: string, n: number) => ({
+      cycleId, unitId: 'u1', messageId: 'ab'.repeat(16), kind: 'reminder' as const, milestone: 'self-assessment-report#2016-11-09#D-3', signedBy, signedAt: at(n),
+    });
+    // Act
+    const results = await Promise.all([sig('staff-a', 1), sig('staff-b', 2), sig('staff-c', 3)].map((s) => repo.signNotice(s)));
+    const again = await repo.signNotice(sig('staff-d', 9));
+    // Assess
+    expect(results.filter((r) => r.recorded)).toHaveLength(1);
+    const first = results.find((r) => r.recorded)!.signature;
+    expect(again).toEqual({ recorded: false, signature: first });
+    expect(await repo.listNoticeSignatures(cycleId, 'u1')).toEqual([first]);
+    expect(await repo.listNoticeSignatures(cycleId, 'u2')).toEqual([]);
+  });
+});
+
 describe.each(repos)('CycleRepository contact status (%s)', (_name, makeRepo) => {
   const address = () => `Office-${Date.now().toString(36)}-${seq++}@County.example.cn`;
   const mark = (email: string, since: string) => ({

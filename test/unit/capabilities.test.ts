@@ -152,7 +152,7 @@ describe('the context getDeps builds', () => {
     expect(methods.filter((m) => REPOSITORY_WRITES.has(m)).sort()).toEqual([
       'addSubmission', 'appendAudit', 'claimIdempotencyKey', 'claimMessage', 'clearContactStatus', 'completeIdempotencyKey', 'completeUploadCheck', 'grantExtension',
       'markContactUndeliverable', 'markMessageSent', 'putUpload', 'putWaitToken', 'recordDecision', 'recordForwarding',
-      'recordOutcome', 'releaseIdempotencyKey', 'releaseMessage', 'setCycleStatus', 'setUnitRun', 'storePlan',
+      'recordOutcome', 'releaseIdempotencyKey', 'releaseMessage', 'setCycleStatus', 'setUnitRun', 'signNotice', 'storePlan',
     ]);
   });
 });

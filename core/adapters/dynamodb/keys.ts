@@ -39,6 +39,8 @@ export const ENTITY = {
   unitRun: 'UnitRun',
   upload: 'Upload',
   idempotencyKey: 'IdempotencyKey',
+  cycleIndex: 'CycleIndex',
+  noticeSignature: 'NoticeSignature',
 } as const;
 
 /** How many unit ids one UnitOrder item holds (1,000 ids of <= 40 chars stay far below 400 KB). */
@@ -77,6 +79,10 @@ export const EXTENSION_PREFIX = 'EXTENSION#';
 export const SUBMISSION_PREFIX = 'SUBMISSION#';
 export const DELIVERABLE_PREFIX = 'DELIVERABLE#';
 export const MESSAGE_PREFIX = 'MSG#';
+/** A unit's 签收 records; sorts after OUTCOME, outside UNIT_FACTS_RANGE. */
+export const SIGNATURE_PREFIX = 'SIGNED#';
+/** The one partition that lists the stored cycles (a handful a year: never hot). */
+export const CYCLE_INDEX_PK = 'CYCLES';
 /** The partition of everything one unit does (for begins_with queries such as the unit's extensions). */
 export const unitPartition = (cycleId: string, unitId: string) => unitPk(cycleId, unitId);
 
@@ -88,6 +94,13 @@ export const keys = {
   /** Chunk n of the plan's unit ids in plan order (listUnits pages through these). */
   unitOrder: (cycleId: string, chunk: number): ItemKey => ({ PK: cyclePk(cycleId), SK: `ORDER#${pad(chunk, 4)}` }),
   forwarding: (cycleId: string): ItemKey => ({ PK: cyclePk(cycleId), SK: 'FORWARDING' }),
+  /** A stored cycle's entry in the list of cycles (written with its plan). */
+  cycleIndex: (cycleId: string): ItemKey => ({ PK: CYCLE_INDEX_PK, SK: `CYCLE#${cycleId}` }),
+  /** A unit's 签收 of one notice (message ids are hex). */
+  noticeSignature: (cycleId: string, unitId: string, messageId: string): ItemKey => ({
+    PK: unitPk(cycleId, unitId),
+    SK: `${SIGNATURE_PREFIX}${messageId}`,
+  }),
 
   deliverable: (cycleId: string, unitId: string, deliverableId: string): ItemKey => ({
     PK: unitPk(cycleId, unitId),

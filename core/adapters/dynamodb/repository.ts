@@ -31,6 +31,7 @@ import type {
   Upload,
   WaitToken,
   MessageKey,
+  NoticeSignature,
 } from '../../model';
 import type { Plan, Unit } from '../../plan/schema';
 import type { ClaimResult, CycleRepository, CycleTotals, IdempotencyRecord, KeptResponse, Page, UnitFacts } from '../../ports';
@@ -39,7 +40,9 @@ import {
   ENTITY,
   EXTENSION_PREFIX,
   GSI1,
+  CYCLE_INDEX_PK,
   MESSAGE_PREFIX,
+  SIGNATURE_PREFIX,
   SUBMISSION_PREFIX,
   META_ATTRIBUTES,
   UNIT_ORDER_CHUNK,
@@ -325,7 +328,8 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
           unitCount: units.length,
         });
       }
-      await batchPut([...orderItems, ...unitItems]);
+      // The cycle's entry in the list of cycles goes with its units: a retry after a crash writes it again.
+      await batchPut([...orderItems, ...unitItems, { ...keys.cycleIndex(plan.cycleId), cycleId: plan.cycleId, entityType: ENTITY.cycleIndex }]);
       const cycle: CycleRecord = { cycleId: plan.cycleId, status: 'stored', planHash, storedAt: now };
       if (await putIfAbsent({ ...cycle, ...keys.cycle(plan.cycleId), entityType: ENTITY.cycle })) return 'stored';
       const winner = await get(keys.cycle(plan.cycleId));
@@ -352,6 +356,13 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
 
     async getCycle(cycleId) {
       return strip<CycleRecord>(await get(keys.cycle(cycleId)));
+    },
+
+    async listCycles() {
+      const listed = await queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': CYCLE_INDEX_PK }, ConsistentRead: true });
+      const found = await batchGet(listed.map((i) => keys.cycle(String(i.cycleId))));
+      // Only cycles whose record is written: a plan still being stored is not a cycle yet.
+      return listed.map((i) => found.get(`${keys.cycle(String(i.cycleId)).PK}|CYCLE`)).filter((c) => c !== undefined).map((c) => strip<CycleRecord>(c)!);
     },
 
     async setCycleStatus(cycleId, status, now, extra) {
@@ -712,6 +723,16 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
 
     async listUnitMessages(cycleId, unitId) {
       return (await queryUnit(cycleId, unitId, MESSAGE_PREFIX)).map((i) => strip<LedgerEntry>(i)!);
+    },
+
+    async signNotice(signature) {
+      const key = keys.noticeSignature(signature.cycleId, signature.unitId, signature.messageId);
+      if (await putIfAbsent({ ...signature, ...key, entityType: ENTITY.noticeSignature })) return { recorded: true, signature: { ...signature } };
+      return { recorded: false, signature: strip<NoticeSignature>(await get(key))! };
+    },
+
+    async listNoticeSignatures(cycleId, unitId) {
+      return (await queryUnit(cycleId, unitId, SIGNATURE_PREFIX)).map((i) => strip<NoticeSignature>(i)!);
     },
 
     async recordForwarding(record) {

@@ -13,6 +13,7 @@ import type {
   ForwardingRecord,
   LedgerEntry,
   MessageKey,
+  NoticeSignature,
   ReviewDecision,
   SubmissionVersion,
   UnitOutcomeRecord,
@@ -38,6 +39,7 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
   const ledger = new Map<string, LedgerEntry>();
   const forwardings = new Map<string, ForwardingRecord>();
   const audit: AuditEntry[] = [];
+  const signatures = new Map<string, NoticeSignature>();
   const contacts = new Map<string, ContactStatus>();
   const extensions: Extension[] = [];
   const unitRuns = new Map<string, string>();
@@ -67,6 +69,9 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
     async getCycle(cycleId) {
       const c = cycles.get(cycleId);
       return c ? clone(c) : null;
+    },
+    async listCycles() {
+      return clone([...cycles.values()].sort((a, b) => a.cycleId.localeCompare(b.cycleId)));
     },
     async setCycleStatus(cycleId, status, now, extra) {
       const c = cycles.get(cycleId);
@@ -209,6 +214,16 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
     async listUnitMessages(cycleId, unitId) {
       return clone([...ledger.values()].filter((e) => e.cycleId === cycleId && e.unitId === unitId));
     },
+    async signNotice(signature) {
+      const key = [signature.cycleId, signature.unitId, signature.messageId].join('|');
+      const existing = signatures.get(key);
+      if (existing) return { recorded: false, signature: clone(existing) };
+      signatures.set(key, clone(signature));
+      return { recorded: true, signature: clone(signature) };
+    },
+    async listNoticeSignatures(cycleId, unitId) {
+      return clone([...signatures.values()].filter((s) => s.cycleId === cycleId && s.unitId === unitId).sort((a, b) => a.messageId.localeCompare(b.messageId)));
+    },
     async recordForwarding(record) {
       const existing = forwardings.get(record.cycleId);
       if (existing) return clone(existing);
@@ -307,7 +322,7 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
     },
     // ---- end of idempotency keys ---------------------------------------------------------------------
     dump() {
-      return { plans, cycles, deliverables, submissions, tokens, decisions, outcomes, ledger, forwardings, audit, contacts, extensions, unitRuns, uploads, idempotencyKeys };
+      return { plans, cycles, deliverables, submissions, tokens, decisions, outcomes, ledger, forwardings, audit, signatures, contacts, extensions, unitRuns, uploads, idempotencyKeys };
     },
   };
 }
