@@ -78,12 +78,13 @@ export async function buildOpenApi(): Promise<Record<string, unknown>> {
     const writes = WRITE_ROUTES.has(entry.function);
     if (writes) parameters.push(idempotencyParameter);
     const secured = entry.access !== 'public';
+    const success = route.schemas.statuses ?? [entry.method === 'POST' ? 201 : 200];
     const responses: Record<string, unknown> = {
-      [entry.method === 'POST' ? '201' : '200']: {
-        description: 'OK',
+      ...Object.fromEntries(success.map((status) => [String(status), {
+        description: status === 201 ? 'Created' : 'OK',
         content: { 'application/json': { schema: response ? schemaOf(response, 'output') : { type: 'object' } } },
         ...(writes ? { headers: { [REPLAYED_HEADER]: replayedHeader } } : {}),
-      },
+      }])),
       '400': errorResponse('Invalid input: each problem names the field and the rule'),
       '500': errorResponse('Internal error (no detail leaves the server; quote the request id)'),
     };

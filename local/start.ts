@@ -74,7 +74,7 @@ const twin = await startTwin({
   mode,
   ports: { dynamodb: 8000, ses: 8005, s3: 4569, sfn: 8083, api: Number(values['api-port']), issuer: Number(values['issuer-port']) },
   users: usersFromPlan(plan),
-  portal: { port: Number(values['portal-port']), cycleId: plan.cycleId },
+  portal: { port: Number(values['portal-port']) },
 });
 
 await twin.clock.track(() => startCycle(twin.ctx, { plan, startedBy: 'city-admin' }));

@@ -84,7 +84,7 @@ export interface TwinOptions {
    * with that origin as `portalOrigin`, so the API's and the bucket's CORS allow it exactly as on AWS; a
    * test passing its own `assembly` synthesizes it with the same context (portalAssembly below).
    */
-  portal?: { port: number; dir?: string; cycleId: string };
+  portal?: { port: number; dir?: string };
 }
 
 /** A request the gate refused (AccessDenied, a bad signature, an unknown operation, a rejected message). */
@@ -370,7 +370,7 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
       portal = await startPortalServer({
         port: opts.portal.port,
         dir: opts.portal.dir ?? PORTAL_DIST,
-        config: { apiUrl: gateway.url, region: REGION, userPoolId: issuer.poolId, clientId: issuer.clientId, cognitoEndpoint: issuer.endpoint, cycleId: opts.portal.cycleId },
+        config: { apiUrl: gateway.url, region: REGION, userPoolId: issuer.poolId, clientId: issuer.clientId, cognitoEndpoint: issuer.endpoint },
         uploadOrigins: [endpoints.s3],
       });
       const p = portal;

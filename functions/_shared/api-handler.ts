@@ -37,6 +37,8 @@ export interface RouteSchemas {
   body?: Schema;
   /** For the OpenAPI document: the 2xx body. */
   response?: Schema;
+  /** For the OpenAPI document: the 2xx statuses it answers with. @default [201] for POST, [200] otherwise */
+  statuses?: readonly number[];
 }
 
 export interface ApiRoute<S extends RouteSchemas = RouteSchemas> extends RouteEntry {

@@ -281,3 +281,12 @@ export const unitAuditResponse = z.object({
     }),
   ),
 });
+
+export const previewResponse = z.object({
+  figures: figuresView,
+  /** Where the county falls short of the plan's targets: it may still submit. */
+  findings: z.array(problemView),
+  /** What refuses a submission as it stands (the same problems a submit would answer 400 with). */
+  errors: z.array(problemView),
+  canSubmit: z.boolean(),
+});

@@ -16,5 +16,7 @@ export const route = defineRoute('decide-review', {
     /** The version the city reviewed; a different version under review is a 409. */
     version: z.optional(z.int().check(z.gte(1), z.lte(9999))),
   }),
+  // 201 for the decision this call recorded, 200 for the same decision repeated.
+  statuses: [201, 200],
   response: decisionResponse,
 });

@@ -8,5 +8,7 @@ const messageId = z.string().check(z.regex(/^[0-9a-f]{32}$/, { message: 'message
 
 export const route = defineRoute('sign-notice', {
   params: z.strictObject({ cycleId: slug, unitId: slug, messageId }),
+  /** 201 when this call signed it, 200 when it was signed already. */
+  statuses: [201, 200],
   response: noticeSignedResponse,
 });

@@ -17,11 +17,6 @@ export interface PortalRuntimeConfig {
   clientId: string;
   /** The Cognito endpoint when it is not the region's own (the twin's issuer). */
   cognitoEndpoint?: string;
-  /**
-   * The cycle the portal opens. Stands in for a route listing the signed-in user's cycles, which the API
-   * does not have yet (issue 9).
-   */
-  cycleId: string;
 }
 
 const TYPES: Record<string, string> = {

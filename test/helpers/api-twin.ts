@@ -226,7 +226,7 @@ export async function startApiTwin(
       mode: { kind: 'simulated' },
       users: opts.users ?? usersFromPlan(plan),
       assembly: await loadTwinAssembly(portalPort ? { context: { portalOrigin: portalOriginFor(portalPort) } } : {}),
-      ...(portalPort ? { portal: { port: portalPort, cycleId: plan.cycleId } } : {}),
+      ...(portalPort ? { portal: { port: portalPort } } : {}),
     });
     const t = twin;
     const county = await t.tokenFor(UNIT);

@@ -9,8 +9,6 @@ export interface PortalConfig {
   clientId: string;
   /** Set on the twin: its Cognito stand-in. On AWS the SDK uses the region's own endpoint. */
   cognitoEndpoint?: string;
-  /** The cycle the portal opens (until the API lists the signed-in user's cycles). */
-  cycleId: string;
 }
 
 let loaded: PortalConfig | undefined;

@@ -15,6 +15,7 @@ const SubmitPage = lazy(() => import('./pages/county/submit/SubmitPage'));
 const ReceiptPage = lazy(() => import('./pages/county/receipt/ReceiptPage'));
 const OverviewPage = lazy(() => import('./pages/city/overview/OverviewPage'));
 const ReviewPage = lazy(() => import('./pages/city/review/ReviewPage'));
+const MessagesPage = lazy(() => import('./pages/county/messages/MessagesPage'));
 
 const router = createBrowserRouter([
   { path: '/login', element: <Suspense><SignInPage /></Suspense> },
@@ -27,6 +28,7 @@ const router = createBrowserRouter([
       { path: '/units/:unitId/deliverables/:deliverableId/versions/:version/receipt', element: <ReceiptPage /> },
       { path: '/overview', element: <OverviewPage /> },
       { path: '/units/:unitId/review', element: <ReviewPage /> },
+      { path: '/units/:unitId/messages', element: <MessagesPage /> },
     ],
   },
 ]);

@@ -51,4 +51,15 @@ export async function ok<T>(call: Promise<{ data?: T; error?: unknown; response:
  */
 export const newIntentKey = () => crypto.randomUUID();
 
-export const cycleId = () => config().cycleId;
+/**
+ * The cycle the pages work in: the one GET /cycles lists first for the signed-in user, or the one the user
+ * chose (AuthContext sets it; the layout remounts the page when it changes).
+ */
+let currentCycle: string | undefined;
+export const setCycleId = (id: string | undefined) => {
+  currentCycle = id;
+};
+export function cycleId(): string {
+  if (!currentCycle) throw new Error('尚未选定工作周期');
+  return currentCycle;
+}

@@ -966,7 +966,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Created */
             201: {
                 headers: {
                     /** @description true when this answer was sent before, to the first request with this Idempotency-Key */
@@ -1078,7 +1078,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description OK */
-            201: {
+            200: {
                 headers: {
                     /** @description true when this answer was sent before, to the first request with this Idempotency-Key */
                     "idempotent-replayed"?: "true";
@@ -1211,12 +1211,37 @@ export interface operations {
         };
         responses: {
             /** @description OK */
-            201: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        figures: {
+                            communities: number;
+                            created: number;
+                            qualified: number;
+                            coverage: number | null;
+                            passRate: number | null;
+                            targets?: {
+                                coverage: number;
+                                passRate: number;
+                            };
+                            selfScore: number;
+                            total: number;
+                        };
+                        findings: {
+                            path: string;
+                            rule: string;
+                            message: string;
+                        }[];
+                        errors: {
+                            path: string;
+                            rule: string;
+                            message: string;
+                        }[];
+                        canSubmit: boolean;
+                    };
                 };
             };
             /** @description Invalid input: each problem names the field and the rule */
@@ -1323,7 +1348,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Created */
             201: {
                 headers: {
                     /** @description true when this answer was sent before, to the first request with this Idempotency-Key */
@@ -2006,6 +2031,30 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description OK */
+            200: {
+                headers: {
+                    /** @description true when this answer was sent before, to the first request with this Idempotency-Key */
+                    "idempotent-replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recorded: boolean;
+                        messageId: string;
+                        /** @enum {string} */
+                        kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension";
+                        subject: string;
+                        signedBy: string;
+                        signedAt: {
+                            iso: string;
+                            beijing: string;
+                            zh: string;
+                            en: string;
+                        };
+                    };
+                };
+            };
+            /** @description Created */
             201: {
                 headers: {
                     /** @description true when this answer was sent before, to the first request with this Idempotency-Key */
@@ -2484,6 +2533,36 @@ export interface operations {
                     };
                 };
             };
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description true when this answer was sent before, to the first request with this Idempotency-Key */
+                    "idempotent-replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        decision: {
+                            round: number;
+                            version: number;
+                            /** @enum {string} */
+                            outcome: "approved" | "returned";
+                            reason?: string;
+                            scores?: {
+                                itemId: string;
+                                score: number;
+                                reason?: string;
+                            }[];
+                            cityScore?: number;
+                            rectificationLastDay?: string;
+                            decidedBy: string;
+                            decidedAt: string;
+                        };
+                        repeated: boolean;
+                        workflow: unknown;
+                    };
+                };
+            };
             /** @description Invalid input: each problem names the field and the rule */
             400: {
                 headers: {
@@ -2581,7 +2660,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
+            /** @description Created */
             201: {
                 headers: {
                     /** @description true when this answer was sent before, to the first request with this Idempotency-Key */
@@ -2686,7 +2765,7 @@ export interface operations {
         };
         responses: {
             /** @description OK */
-            201: {
+            200: {
                 headers: {
                     /** @description true when this answer was sent before, to the first request with this Idempotency-Key */
                     "idempotent-replayed"?: "true";

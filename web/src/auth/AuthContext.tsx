@@ -1,15 +1,23 @@
-/** Who is signed in (GET /me: role and unit, decided by the user pool's groups, never by the portal). */
+/**
+ * Who is signed in (GET /me: role and unit, decided by the user pool's groups, never by the portal) and the
+ * cycles they work in (GET /cycles, the one to open first listed first by the API).
+ */
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import { api, ok } from '../api/client';
+import { api, ok, setCycleId } from '../api/client';
 import type { paths } from '../api/schema';
 import { currentSession, signOut as endSession } from './session';
 
 export type Me = paths['/me']['get']['responses'][200]['content']['application/json'];
+export type Cycle = paths['/cycles']['get']['responses'][200]['content']['application/json']['cycles'][number];
 
 interface AuthState {
   me: Me | null;
+  cycles: Cycle[];
+  /** The cycle the pages show; null when the user works in none. */
+  cycle: Cycle | null;
+  chooseCycle(cycleId: string): void;
   loading: boolean;
-  /** Reads /me again after a sign-in. */
+  /** Reads /me and /cycles again after a sign-in. */
   refresh(): Promise<void>;
   signOut(): Promise<void>;
 }
@@ -18,23 +26,38 @@ const AuthContext = createContext<AuthState | null>(null);
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
+  const [cycles, setCycles] = useState<Cycle[]>([]);
+  const [cycle, setCycle] = useState<Cycle | null>(null);
   const [loading, setLoading] = useState(true);
+  const choose = useCallback((next: Cycle | null) => {
+    setCycleId(next?.cycleId);
+    setCycle(next);
+  }, []);
   const refresh = useCallback(async () => {
     setLoading(true);
     try {
-      setMe(currentSession() ? await ok(api().GET('/me')) : null);
+      if (!currentSession()) {
+        setMe(null);
+        return;
+      }
+      const [who, listed] = await Promise.all([ok(api().GET('/me')), ok(api().GET('/cycles'))]);
+      setCycles(listed.cycles);
+      choose(listed.cycles[0] ?? null);
+      setMe(who);
     } catch {
       setMe(null);
     } finally {
       setLoading(false);
     }
-  }, []);
+  }, [choose]);
   useEffect(() => void refresh(), [refresh]);
   const signOut = useCallback(async () => {
     await endSession();
     setMe(null);
-  }, []);
-  return <AuthContext.Provider value={{ me, loading, refresh, signOut }}>{children}</AuthContext.Provider>;
+    choose(null);
+  }, [choose]);
+  const chooseCycle = useCallback((id: string) => choose(cycles.find((c) => c.cycleId === id) ?? null), [choose, cycles]);
+  return <AuthContext.Provider value={{ me, cycles, cycle, chooseCycle, loading, refresh, signOut }}>{children}</AuthContext.Provider>;
 }
 
 export function useAuth(): AuthState {

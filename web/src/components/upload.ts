@@ -7,7 +7,7 @@ import { api, ok, newIntentKey } from '../api/client';
 import type { paths } from '../api/schema';
 
 type UnitPath = { cycleId: string; unitId: string };
-export type UploadCheck = paths['/cycles/{cycleId}/units/{unitId}/uploads/{uploadId}/check']['post']['responses'][201]['content']['application/json'];
+export type UploadCheck = paths['/cycles/{cycleId}/units/{unitId}/uploads/{uploadId}/check']['post']['responses'][200]['content']['application/json'];
 
 /** Posts the form as S3 wants it: every field in order, the file last. Resolves when the bucket answers 2xx. */
 function postForm(url: string, fields: Record<string, string>, file: File, onProgress: (percent: number) => void): Promise<void> {

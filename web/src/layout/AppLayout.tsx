@@ -1,31 +1,38 @@
 /** The frame of every signed-in page: side menu by role, the user and sign-out in the header. */
-import { Button, Layout, Menu, Space, Spin, Typography } from 'antd';
+import { Button, Empty, Layout, Menu, Select, Space, Spin, Typography } from 'antd';
 import { Suspense } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { homeOf, useAuth } from '../auth/AuthContext';
 
 export default function AppLayout() {
-  const { me, loading, signOut } = useAuth();
+  const { me, cycles, cycle, chooseCycle, loading, signOut } = useAuth();
   const location = useLocation();
   const navigate = useNavigate();
   if (loading) return <Spin fullscreen description="加载中" />;
   if (!me) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
   const items =
     me.role === 'city'
-      ? [{ key: '/overview', label: '总览' }]
-      : [{ key: `/units/${me.unitId}`, label: '工作台' }];
+      ? [{ key: '/overview', label: '总览' }, { key: '/reviews', label: '初评队列' }]
+      : [{ key: `/units/${me.unitId}`, label: '工作台' }, { key: `/units/${me.unitId}/messages`, label: '消息' }];
+  // The deepest menu entry the path is under (消息 lies under the 工作台's path).
+  const selected = items.filter((i) => location.pathname.startsWith(i.key)).sort((a, b) => b.key.length - a.key.length)[0]?.key ?? '';
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Sider breakpoint="lg" collapsedWidth={0} theme="light" width={180}>
         <div style={{ padding: 16, fontWeight: 600 }}>无传销创建工作平台</div>
         <nav aria-label="主菜单">
-          <Menu mode="inline" selectedKeys={[items.find((i) => location.pathname.startsWith(i.key))?.key ?? '']} items={items}
+          <Menu mode="inline" selectedKeys={[selected]} items={items}
             onClick={({ key }) => navigate(key)} />
         </nav>
       </Layout.Sider>
       <Layout>
         <Layout.Header style={{ background: '#fff', display: 'flex', justifyContent: 'flex-end', paddingInline: 24 }}>
           <Space>
+            {cycles.length > 1 && (
+              <Select aria-label="工作周期" value={cycle?.cycleId} style={{ width: 260 }} onChange={chooseCycle}
+                options={cycles.map((c) => ({ value: c.cycleId, label: c.title }))} />
+            )}
+            {cycles.length === 1 && <Typography.Text type="secondary">{cycle?.title}</Typography.Text>}
             <Typography.Text>
               {me.role === 'city' ? '市打传办' : '县打传办'}：{me.id}
             </Typography.Text>
@@ -35,7 +42,8 @@ export default function AppLayout() {
         <Layout.Content style={{ padding: 24 }}>
           {/* Layout.Content is the page's <main> landmark. */}
           <Suspense fallback={<Spin description="加载中" />}>
-            <Outlet />
+            {/* A page belongs to one cycle: choosing another remounts it, so it reads that cycle. */}
+            {cycle ? <div key={cycle.cycleId}><Outlet /></div> : <Empty description="您目前没有参与的工作周期" />}
           </Suspense>
         </Layout.Content>
       </Layout>

@@ -1,11 +1,9 @@
 /** The community roster (社区/村名单), typed in row by row; the server computes coverage and pass rate from it. */
 import { Button, Checkbox, Form, Input, Space, Table } from 'antd';
+import type { RosterRow } from './roster-import';
+import { RosterImport } from './RosterImport';
 
-export interface RosterRow {
-  name: string;
-  created: boolean;
-  qualified: boolean;
-}
+export type { RosterRow };
 
 export function RosterEditor({ rows, onChange }: { rows: RosterRow[]; onChange: (rows: RosterRow[]) => void }) {
   const set = (i: number, patch: Partial<RosterRow>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
@@ -41,7 +39,10 @@ export function RosterEditor({ rows, onChange }: { rows: RosterRow[]; onChange: 
             },
           ]}
         />
-        <Button onClick={() => onChange([...rows, { name: '', created: false, qualified: false }])}>添加社区（村）</Button>
+        <Space wrap>
+          <Button onClick={() => onChange([...rows, { name: '', created: false, qualified: false }])}>添加社区（村）</Button>
+        </Space>
+        <RosterImport onImport={onChange} />
       </Space>
     </Form.Item>
   );

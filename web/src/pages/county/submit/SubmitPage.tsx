@@ -1,10 +1,11 @@
 /**
  * 报送: choose files (each uploaded with a progress bar and checked by the server), write the narrative,
- * for the self-assessment report the community roster, preview the figures, then submit. A retry of the
+ * for the self-assessment report the plan's score sheet (self-score and evidence per item) and the community
+ * roster (typed in or imported from .xlsx/.csv), preview the server's figures and findings, then confirm. A retry of the
  * same submission sends the same Idempotency-Key, so it never makes a second version. Below: every version
  * with its receipt.
  */
-import { Button, Card, Descriptions, Form, Input, List, Progress, Skeleton, Space, Typography, Upload } from 'antd';
+import { Alert, Button, Card, Descriptions, Form, Input, List, Progress, Skeleton, Space, Typography, Upload } from 'antd';
 import { useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, cycleId, newIntentKey, ok } from '../../../api/client';
@@ -15,8 +16,10 @@ import { StateTag } from '../../../components/StateTag';
 import { uploadFile, type UploadCheck } from '../../../components/upload';
 import { useLoad } from '../../../components/useLoad';
 import { RosterEditor, type RosterRow } from './RosterEditor';
+import { RubricEditor, scoresBody, type Scores } from './RubricEditor';
 import { Figures, VersionsList } from './Versions';
 
+type Preview = paths['/cycles/{cycleId}/units/{unitId}/deliverables/{deliverableId}/self-assessment/preview']['post']['responses'][200]['content']['application/json'];
 type Submitted = paths['/cycles/{cycleId}/units/{unitId}/deliverables/{deliverableId}/versions']['post']['responses'][201]['content']['application/json'];
 interface Uploading {
   name: string;
@@ -34,6 +37,10 @@ export default function SubmitPage() {
   const [files, setFiles] = useState<Uploading[]>([]);
   const [narrative, setNarrative] = useState('');
   const [roster, setRoster] = useState<RosterRow[]>([]);
+  const [scores, setScores] = useState<Scores>({});
+  // The preview and the exact body it was made for: confirming needs a preview of what is sent.
+  const [preview, setPreview] = useState<{ body: string; result: Preview }>();
+  const [previewError, setPreviewError] = useState<unknown>();
   const [result, setResult] = useState<Submitted>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -59,10 +66,26 @@ export default function SubmitPage() {
     return false;
   };
 
+  const selfAssessment = { narrative: narrative || '（未填写）', scores: scoresBody(data.rubric, scores), roster };
   const body = {
     narrative: narrative || undefined,
     documents: checked,
-    ...(isSelfAssessment ? { selfAssessment: { narrative: narrative || '（未填写）', scores: [], roster } } : {}),
+    ...(isSelfAssessment ? { selfAssessment } : {}),
+  };
+  const previewed = preview?.body === JSON.stringify(body) ? preview.result : undefined;
+  const runPreview = async () => {
+    setPreviewError(undefined);
+    const text = JSON.stringify(body);
+    try {
+      const result = await ok(api().POST('/cycles/{cycleId}/units/{unitId}/deliverables/{deliverableId}/self-assessment/preview', {
+        params: { path: { ...where, deliverableId } },
+        body: { selfAssessment },
+      }));
+      setPreview({ body: text, result });
+    } catch (e) {
+      setPreview(undefined);
+      setPreviewError(e);
+    }
   };
   const submit = async () => {
     setBusy(true);
@@ -127,11 +150,22 @@ export default function SubmitPage() {
             <Form.Item label={isSelfAssessment ? '自评说明' : '报送说明'} htmlFor="narrative">
               <Input.TextArea id="narrative" rows={4} value={narrative} onChange={(e) => setNarrative(e.target.value)} />
             </Form.Item>
+            {isSelfAssessment && (
+              <Form.Item>
+                <RubricEditor rubric={data.rubric} scores={scores} onChange={setScores}
+                  files={files.filter((f) => f.check?.status === 'checked').map((f) => ({ uploadId: f.check!.uploadId, name: f.name }))} />
+              </Form.Item>
+            )}
             {isSelfAssessment && <RosterEditor rows={roster} onChange={setRoster} />}
+            {isSelfAssessment && <PreviewResult preview={previewed} error={previewError} stale={Boolean(preview) && !previewed} />}
             <ApiErrorAlert error={error} title="报送未成功" />
-            <Button type="primary" htmlType="submit" loading={busy} disabled={files.some((f) => !f.check && !f.error)}>
-              确认报送
-            </Button>
+            <Space>
+              {isSelfAssessment && <Button onClick={runPreview}>预览自评结果</Button>}
+              <Button type="primary" htmlType="submit" loading={busy}
+                disabled={files.some((f) => !f.check && !f.error) || (isSelfAssessment && !previewed?.canSubmit)}>
+                确认报送
+              </Button>
+            </Space>
           </Form>
         </Card>
       )}
@@ -151,5 +185,24 @@ export default function SubmitPage() {
       )}
       <VersionsList unitId={unitId} deliverableId={deliverableId} data={versions.data} error={versions.error} />
     </Space>
+  );
+}
+
+/** The server's preview: figures, where the county falls short (it may still submit), what it must fix first. */
+function PreviewResult({ preview, error, stale }: { preview?: Preview; error: unknown; stale: boolean }) {
+  if (error) return <ApiErrorAlert error={error} title="预览未成功" />;
+  if (stale) return <Alert type="info" showIcon title="内容已修改，请重新预览后再确认报送" style={{ marginBottom: 16 }} />;
+  if (!preview) return <Typography.Paragraph type="secondary">请先预览：服务器计算覆盖率、合格率与自评得分，并列出不足之处。</Typography.Paragraph>;
+  return (
+    <Card size="small" title="预览（未保存）" style={{ marginBottom: 16 }}>
+      <Figures figures={preview.figures} />
+      {preview.errors.length > 0 && (
+        <List header={<Typography.Text type="danger">须改正后才能报送</Typography.Text>} dataSource={preview.errors}
+          renderItem={(p) => <List.Item><code>{p.path}</code> {p.message}</List.Item>} />
+      )}
+      {preview.findings.length > 0 && (
+        <List header="不足之处（仍可报送）" dataSource={preview.findings} renderItem={(p) => <List.Item>{p.message}</List.Item>} />
+      )}
+    </Card>
   );
 }

@@ -3,7 +3,7 @@
  * plan counts them, its state, and the reminders and escalations this unit received for it. All from
  * GET /cycles/{cycleId}/units/{unitId}; the city office opens the same page for any unit.
  */
-import { Card, Descriptions, Empty, Skeleton, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Card, Descriptions, Empty, Skeleton, Space, Table, Tag, Typography } from 'antd';
 import { Link, useParams } from 'react-router';
 import { api, cycleId, ok } from '../../../api/client';
 import { ApiErrorAlert } from '../../../components/ApiErrorAlert';
@@ -70,6 +70,17 @@ export default function WorkbenchPage() {
           {data.title}；当前时间 {data.now.zh}（北京时间）
         </Typography.Text>
       </div>
+      {data.unsignedNotices > 0 && (
+        <Alert type="warning" showIcon title={`有 ${data.unsignedNotices} 条通知尚未签收`}
+          action={<Link to={`/units/${unitId}/messages`}>{county ? '前往签收' : '查看消息'}</Link>} />
+      )}
+      {!county && (
+        <Space>
+          <Link to={`/units/${unitId}/messages`}>消息与签收</Link>
+          <Link to={`/units/${unitId}/audit`}>操作日志</Link>
+          <Link to={`/units/${unitId}/review`}>初评</Link>
+        </Space>
+      )}
       <Legend />
       {data.phases.map((phase) => (
         <Card key={phase.kind} title={<h3 style={{ margin: 0 }}>{phase.name}</h3>}
