@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CITY_GROUP, LOCAL_PASSWORD, usersFromPlan } from '../../local/api/users';
 import { PDF_BYTES, plan, startApiTwin, type ApiTwin } from '../../test/helpers/api-twin';
 import { buildPortal, launch, newPage, screenshot, signIn } from './browser';
+import { rosterXlsx, XLSX_TYPE } from './files';
 
 const FIRST_TIMER = 'jianyang';
 const TEMPORARY = 'Temp-Jianyang-2026!';
@@ -98,19 +99,69 @@ describe('the portal on the twin', () => {
     await page.getByText(`SHA-256 ${sha256}`).waitFor();
 
     await page.getByLabel('自评说明').fill('已补充塔前村的创建材料。');
-    await page.getByRole('button', { name: '添加社区（村）' }).click();
-    await page.getByLabel('第 1 行 社区（村）名称').fill('塔前村');
-    await page.getByLabel('第 1 行 已创建').check();
-    await page.getByLabel('第 1 行 合格').check();
+    // The roster from the county's own spreadsheet: what was read fills the roster, what was refused is listed by row.
+    const sheet = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: '从 Excel/CSV 导入名单' }).click();
+    await (await sheet).setFiles({ name: '延平区名单.xlsx', mimeType: XLSX_TYPE, buffer: await rosterXlsx() });
+    const imported = page.getByRole('region', { name: '导入结果' });
+    await imported.getByText('读取 3 行，拒绝 1 行').waitFor();
+    await imported.getByText('第 5 行：“是否已创建”的值“也许”无法识别，应填“是”或“否”').waitFor();
+    expect(await page.getByLabel('第 2 行 社区（村）名称').inputValue()).toBe('塔前村');
+    expect(await page.getByLabel('第 2 行 已创建').isChecked()).toBe(true);
+    await page.getByLabel('第 1 行 社区（村）名称').fill('水南社区（一组）');
+    // The plan's score sheet: each item with its maximum; one scored, with the PDF as its evidence.
+    const item = plan.rubric.items.find((i) => i.kind === 'standard')!;
+    const row = page.getByRole('group', { name: '考核评分表' }).getByRole('row').filter({ hasText: item.title });
+    expect(await row.getByRole('cell').nth(1).textContent()).toBe(String(item.maxPoints));
+    await page.getByLabel(`${item.title} 自评得分`).fill(String(item.maxPoints));
+    // From the keyboard, as antd's list is drawn apart from its accessible options: type to filter, Enter to pick.
+    await page.getByLabel(`${item.title} 佐证材料`).click();
+    await page.keyboard.type('整改');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    // Nothing is confirmed before the server's preview of exactly what is sent.
+    expect(await page.getByRole('button', { name: '确认报送' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: '预览自评结果' }).click();
+    const preview = page.getByRole('region', { name: '预览结果' });
+    await preview.getByText(`${item.maxPoints} / ${plan.rubric.total}`).waitFor();
+    expect(await preview.textContent()).toContain('100.0%');
     await screenshot(page, 'county-self-assessment-form');
     await page.getByRole('button', { name: '确认报送' }).click();
     await page.getByRole('heading', { name: '已收到第 2 版' }).waitFor();
+    const v2 = await api.twin.ctx.repo.getSubmission(plan.cycleId, 'yanping', 'self-assessment-report', 2);
+    expect(v2?.selfAssessment?.roster).toEqual([
+      { name: '水南社区（一组）', created: true, qualified: true }, { name: '塔前村', created: true, qualified: true }, { name: '夏道村', created: true, qualified: false },
+    ]);
+    expect(v2?.selfAssessment?.scores).toEqual([{ itemId: item.id, score: item.maxPoints, evidence: [v2!.documents[0].uploadId] }]);
 
     await page.getByRole('link', { name: '查看并打印回执' }).click();
     await page.getByRole('heading', { name: '回执' }).waitFor();
     await page.getByText(sha256).waitFor();
     await page.getByRole('button', { name: '打印回执' }).waitFor();
     await screenshot(page, 'county-receipt');
+  });
+
+  it('消息 lists the receipt and the notices in Beijing time; the county signs for one, once, and the unsigned count drops', async () => {
+    const page = await newPage(browser);
+    await signIn(page, portal, 'yanping', LOCAL_PASSWORD);
+    const unsigned = page.getByRole('alert').filter({ hasText: /有 \d+ 条通知尚未签收/ });
+    const before = Number((await unsigned.textContent())!.match(/有 (\d+) 条/)![1]);
+    expect(before).toBeGreaterThan(0);
+    await unsigned.getByRole('link', { name: '前往签收' }).click();
+    await page.getByRole('heading', { name: `${unitName('yanping')} · 消息` }).waitFor();
+    const ledger = (await api.twin.ctx.repo.listUnitMessages(plan.cycleId, 'yanping')).filter((m) => m.status === 'sent');
+    const receipt = ledger.find((m) => m.kind === 'receipt' && m.milestone === 'self-assessment-report#v2')!;
+    const rectification = ledger.find((m) => m.kind === 'rectification')!;
+    for (const m of [receipt, rectification]) await page.getByRole('row').filter({ hasText: m.subject }).waitFor();
+    // A receipt is ours, not a notice: nothing to sign. The rectification notice is signed for.
+    expect(await page.getByRole('row').filter({ hasText: receipt.subject }).getByRole('button').count()).toBe(0);
+    await page.getByRole('button', { name: `签收：${rectification.subject}` }).click();
+    const signedRow = page.getByRole('row').filter({ hasText: rectification.subject });
+    await signedRow.getByText(/已签收：yanping，\d{4}年\d+月\d+日 \d\d:\d\d/).waitFor();
+    await page.getByRole('alert').filter({ hasText: before - 1 > 0 ? `有 ${before - 1} 条通知尚未签收` : '通知均已签收' }).waitFor();
+    const signatures = await api.twin.ctx.repo.listNoticeSignatures(plan.cycleId, 'yanping');
+    expect(signatures.map((x) => [x.kind, x.signedBy])).toEqual([['rectification', 'yanping']]);
+    await screenshot(page, 'county-messages');
   });
 
   it('an EXE renamed to .pdf is refused by the server check, in Chinese', async () => {

@@ -55,7 +55,7 @@ export function RubricEditor({ rubric, scores, onChange, files }: {
             key: 'evidence-files',
             width: 220,
             render: (_, i) => (
-              <Select mode="multiple" aria-label={`${i.title} 佐证材料`} style={{ width: 200 }} placeholder={files.length ? '选择已上传的文件' : '请先上传文件'}
+              <Select mode="multiple" aria-label={`${i.title} 佐证材料`} style={{ width: 200 }} showSearch={{ optionFilterProp: 'label' }} placeholder={files.length ? '选择已上传的文件' : '请先上传文件'}
                 value={scores[i.itemId]?.evidence ?? []} onChange={(evidence) => set(i.itemId, { evidence })}
                 options={files.map((f) => ({ value: f.uploadId, label: f.name }))} />
             ),

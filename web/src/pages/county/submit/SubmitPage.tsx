@@ -194,7 +194,7 @@ function PreviewResult({ preview, error, stale }: { preview?: Preview; error: un
   if (stale) return <Alert type="info" showIcon title="内容已修改，请重新预览后再确认报送" style={{ marginBottom: 16 }} />;
   if (!preview) return <Typography.Paragraph type="secondary">请先预览：服务器计算覆盖率、合格率与自评得分，并列出不足之处。</Typography.Paragraph>;
   return (
-    <Card size="small" title="预览（未保存）" style={{ marginBottom: 16 }}>
+    <Card size="small" title="预览（未保存）" style={{ marginBottom: 16 }} role="region" aria-label="预览结果">
       <Figures figures={preview.figures} />
       {preview.errors.length > 0 && (
         <List header={<Typography.Text type="danger">须改正后才能报送</Typography.Text>} dataSource={preview.errors}
