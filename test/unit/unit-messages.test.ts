@@ -39,7 +39,8 @@ async function started() {
     receipt: await sent('receipt', 'self-assessment-report#v1', yanping.office.email, 2),
     toLeader: await sent('escalation', 'self-assessment-report#2016-11-09#L1', yanping.leader.email, 3),
     toCity: await sent('escalation', 'self-assessment-report#2016-11-09#L2', plan.city.email, 4),
-    sending: await sent('reminder', 'self-assessment-report#2016-11-09#D-1', yanping.office.email, 5, 'sending'),
+    sending: await sent('rectification', 'round-1', yanping.office.email, 5, 'sending'),
+    reminder: await sent('reminder', 'self-assessment-report#2016-11-09#D-1', yanping.office.email, 6),
   };
   return { clock, repo, ctx, ids };
 }
@@ -48,13 +49,15 @@ describe('a unit\'s messages and 签收', () => {
   it('a county reads what was sent to it, oldest first; the city office every message about the unit', async () => {
     const { ctx, ids } = await started();
     const county = await unitMessages(ctx, { cycleId: CYCLE, unitId: yanping.id, role: 'county' });
-    expect(county.messages.map((m) => m.messageId)).toEqual([ids.opened, ids.receipt, ids.toLeader]);
-    expect(county.messages.map((m) => m.notice)).toEqual([true, false, true]);
+    expect(county.messages.map((m) => m.messageId)).toEqual([ids.opened, ids.receipt, ids.toLeader, ids.reminder]);
+    // A receipt and a reminder are not notices to sign for.
+    expect(county.messages.map((m) => m.notice)).toEqual([true, false, true, false]);
     expect(county.messages[0].sentAt?.zh).toBe('2016年11月1日 09:01');
     expect(county.unsignedNotices).toBe(2);
     const city = await unitMessages(ctx, { cycleId: CYCLE, unitId: yanping.id, role: 'city' });
     expect(city.messages.map((m) => [m.messageId, m.toUnit, m.status])).toEqual([
       [ids.opened, true, 'sent'], [ids.receipt, true, 'sent'], [ids.toLeader, true, 'sent'], [ids.toCity, false, 'sent'], [ids.sending, true, 'sending'],
+      [ids.reminder, true, 'sent'],
     ]);
   });
 
@@ -73,9 +76,9 @@ describe('a unit\'s messages and 签收', () => {
     expect(audit.entries.filter((e) => e.action === 'sign-notice').map((e) => [e.actor, e.what.messageId])).toEqual([['yanping', ids.opened]]);
   });
 
-  it('refuses to sign what is not a notice to the unit: a receipt, a message to the city, one still sending, an unknown id', async () => {
+  it('refuses to sign what is not a notice to the unit: a receipt, a reminder, a message to the city, one still sending, an unknown id', async () => {
     const { ctx, repo, ids } = await started();
-    for (const messageId of [ids.receipt, ids.toCity, ids.sending, 'f'.repeat(32)]) {
+    for (const messageId of [ids.receipt, ids.reminder, ids.toCity, ids.sending, 'f'.repeat(32)]) {
       await expect(signNotice(ctx, { cycleId: CYCLE, unitId: yanping.id, messageId, signedBy: 'yanping' })).rejects.toBeInstanceOf(NotFoundError);
     }
     expect(await repo.listNoticeSignatures(CYCLE, yanping.id)).toEqual([]);

@@ -32,7 +32,7 @@ export default function AppLayout() {
               <Select aria-label="工作周期" value={cycle?.cycleId} style={{ width: 260 }} onChange={chooseCycle}
                 options={cycles.map((c) => ({ value: c.cycleId, label: c.title }))} />
             )}
-            {cycles.length === 1 && <Typography.Text type="secondary">{cycle?.title}</Typography.Text>}
+            {cycles.length === 1 && <Typography.Text type="secondary" ellipsis={{ tooltip: cycle?.title }} style={{ maxWidth: 480 }}>{cycle?.title}</Typography.Text>}
             <Typography.Text>
               {me.role === 'city' ? '市打传办' : '县打传办'}：{me.id}
             </Typography.Text>

@@ -64,12 +64,13 @@ export default function MessagesPage() {
   };
 
   const columns = [
-    { title: '发送时间（北京时间）', key: 'sentAt', width: 190, render: (_: unknown, m: Message) => m.sentAt?.zh ?? <Tag>发送中</Tag> },
-    { title: '类别', key: 'kind', width: 130, render: (_: unknown, m: Message) => KIND_LABEL[m.kind] },
+    { title: '发送时间（北京时间）', key: 'sentAt', width: 170, render: (_: unknown, m: Message) => m.sentAt?.zh ?? <Tag>发送中</Tag> },
+    { title: '类别', key: 'kind', width: 110, render: (_: unknown, m: Message) => KIND_LABEL[m.kind] },
     { title: '主题', dataIndex: 'subject', key: 'subject' },
     {
       title: '收件人',
       key: 'recipient',
+      width: 250,
       render: (_: unknown, m: Message) => (
         <Space direction="vertical" size={0}>
           <span>{m.recipient}</span>
@@ -81,7 +82,7 @@ export default function MessagesPage() {
     {
       title: '签收',
       key: 'signature',
-      width: 220,
+      width: 180,
       render: (_: unknown, m: Message) => {
         if (!m.notice) return '—';
         if (m.signature) return <Typography.Text type="success">已签收：{m.signature.signedBy}，{m.signature.signedAt.zh}</Typography.Text>;
@@ -107,7 +108,7 @@ export default function MessagesPage() {
       )}
       <ApiErrorAlert error={signError} title="签收未成功" />
       <Table<Message> rowKey="messageId" columns={columns} dataSource={data.messages} pagination={{ pageSize: 20, hideOnSinglePage: true }}
-        locale={{ emptyText: '尚未收到消息' }} size="middle" scroll={{ x: 'max-content' }} />
+        locale={{ emptyText: '尚未收到消息' }} size="middle" tableLayout="fixed" />
     </Space>
   );
 }

@@ -36,26 +36,26 @@ export function RubricEditor({ rubric, scores, onChange, files }: {
         pagination={false}
         rowKey="itemId"
         dataSource={rubric.items}
-        scroll={{ x: 'max-content' }}
+        tableLayout="fixed"
         columns={[
           { title: '评分项', key: 'title', render: (_, i) => <>{i.title} <Tag color={KIND[i.kind].color}>{KIND[i.kind].label}</Tag></> },
-          { title: '满分', dataIndex: 'maxPoints', key: 'maxPoints', width: 64 },
-          { title: '得分参考依据', dataIndex: 'evidence', key: 'evidence' },
+          { title: '满分', dataIndex: 'maxPoints', key: 'maxPoints', width: 56 },
+          { title: '得分参考依据', dataIndex: 'evidence', key: 'evidence', width: 220 },
           {
             title: '自评得分',
             key: 'score',
-            width: 110,
+            width: 100,
             render: (_, i) => (
-              <InputNumber aria-label={`${i.title} 自评得分`} min={0} step={0.5} value={scores[i.itemId]?.score ?? null}
+              <InputNumber style={{ width: 84 }} aria-label={`${i.title} 自评得分`} min={0} step={0.5} value={scores[i.itemId]?.score ?? null}
                 onChange={(v) => set(i.itemId, { score: v ?? undefined })} />
             ),
           },
           {
             title: '佐证材料',
             key: 'evidence-files',
-            width: 220,
+            width: 200,
             render: (_, i) => (
-              <Select mode="multiple" aria-label={`${i.title} 佐证材料`} style={{ width: 200 }} showSearch={{ optionFilterProp: 'label' }} placeholder={files.length ? '选择已上传的文件' : '请先上传文件'}
+              <Select mode="multiple" aria-label={`${i.title} 佐证材料`} style={{ width: 180 }} showSearch={{ optionFilterProp: 'label' }} placeholder={files.length ? '选择已上传的文件' : '请先上传文件'}
                 value={scores[i.itemId]?.evidence ?? []} onChange={(evidence) => set(i.itemId, { evidence })}
                 options={files.map((f) => ({ value: f.uploadId, label: f.name }))} />
             ),
