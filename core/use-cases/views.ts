@@ -150,7 +150,8 @@ const rubricView = (loaded: LoadedPlan) => ({
 /** How many units one dashboard page shows: 100 rows of a 2,800-unit plan stay far below 1 MB (bench/RESULTS.md). */
 export const DASHBOARD_PAGE = { default: 50, max: 100 } as const;
 /** Which units of a page to show: a deliverable missing or late, a review round returned, the outcome qualified or not. */
-export const DASHBOARD_FILTERS = ['missing', 'late', 'returned', 'qualified', 'not-qualified'] as const;
+/** `awaiting-decision`: the review queue (初评队列): a version of the reviewed deliverable newer than the last decision, no outcome yet. */
+export const DASHBOARD_FILTERS = ['missing', 'late', 'returned', 'qualified', 'not-qualified', 'awaiting-decision'] as const;
 export type DashboardFilter = (typeof DASHBOARD_FILTERS)[number];
 
 type UnitRow = ReturnType<typeof unitRow>;
@@ -189,6 +190,10 @@ const matches = (row: UnitRow, filter: DashboardFilter | undefined): boolean => 
   if (filter === 'late') return states.includes('submitted-late');
   if (filter === 'returned') return row.review.decisions.some((d) => d.outcome === 'returned');
   if (filter === 'qualified') return row.review.outcome?.outcome === 'qualified';
+  if (filter === 'awaiting-decision') {
+    const reviewed = row.phases.flatMap((p) => p.deliverables).find((d) => d.deliverableId === row.review.deliverableId);
+    return !row.review.outcome && (reviewed?.latestVersion ?? 0) > (row.review.decisions.at(-1)?.version ?? 0);
+  }
   return row.review.outcome !== null && row.review.outcome.outcome !== 'qualified';
 };
 

@@ -290,3 +290,14 @@ export const previewResponse = z.object({
   errors: z.array(problemView),
   canSubmit: z.boolean(),
 });
+
+export const extensionGrantedResponse = z.object({
+  extension: extensionView,
+  /** The new deadline: its last second (UTC) and last day (Beijing), after the plan's non-working-day policy. */
+  dueAt: z.string(),
+  lastDay: z.string(),
+  /** What the notifier did with the unit's notice (sent, already-sent, suppressed, refused). */
+  notice: z.string(),
+  /** The unit's execution that was replaced, and the one started with the new schedule; null before the cycle runs. */
+  restart: z.nullable(z.object({ stopped: z.string(), stoppedStatus: z.enum(['stopped', 'not-running']), started: z.string() })),
+});

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { defineRoute } from '../_shared/api-handler';
 import { deliverableParams, line, localDate } from '../_shared/api-schemas';
+import { extensionGrantedResponse } from '../_shared/view-schemas';
 
 export const route = defineRoute('grant-extension', {
   params: deliverableParams,
@@ -9,4 +10,5 @@ export const route = defineRoute('grant-extension', {
     lastDay: localDate,
     reason: line(500),
   }),
+  response: extensionGrantedResponse,
 });

@@ -19,6 +19,7 @@ import { recordOutcome } from '../../core/use-cases/review';
 import { grantExtension } from '../../core/use-cases/extensions';
 import { submitDeliverable } from '../../core/use-cases/submissions';
 import { dashboard } from '../../core/use-cases/views';
+import { exampleSelfAssessment } from '../../local/scenario';
 import { makeHandler as makeGetDashboard } from '../../functions/get-dashboard/handler';
 
 vi.hoisted(() => {
@@ -77,6 +78,28 @@ describe('dashboard, page by page', () => {
     const songxi = pages.flatMap((p) => p.units).find((u) => u.unitId === 'songxi')!;
     expect(songxi.phases[0].deliverables[0]).toMatchObject({ state: 'due', extended: true });
     expect(pages[0].targets).toEqual({ coveragePercent: 90, passRatePercent: 80 });
+  });
+
+  it('awaiting-decision (初评队列): a reviewed version newer than the last decision and no outcome', async () => {
+    // Prepare: yanping and shaowu report; yanping's v1 is returned; jianyang's report is approved and settled.
+    const s = await started();
+    s.clock.t = Date.parse('2016-11-03T02:00:00Z');
+    const report = (unitId: string) => submitDeliverable(s.ctx, {
+      cycleId: CYCLE, unitId, deliverableId: 'self-assessment-report', submittedBy: `${unitId}-staff`, selfAssessment: exampleSelfAssessment(NANPING),
+    });
+    for (const u of ['yanping', 'shaowu', 'jianyang']) await report(u);
+    const decide = (unitId: string, outcome: 'approved' | 'returned', version: number) => s.ctx.repo.recordDecision({
+      cycleId: CYCLE, unitId, round: 1, version, outcome, decidedBy: 'city', decidedAt: '2016-11-10T02:00:00.000Z', ...(outcome === 'returned' ? { reason: '材料不全' } : {}),
+    });
+    await decide('yanping', 'returned', 1);
+    await decide('jianyang', 'approved', 1);
+    await recordOutcome(s.ctx, { cycleId: CYCLE, unitId: 'jianyang', outcome: 'qualified' });
+    const queue = async () => (await dashboard(s.ctx, { cycleId: CYCLE, limit: 100, filter: 'awaiting-decision' })).units.map((u) => u.unitId);
+    // Act + Assess: yanping waits for its rectification, not for the city.
+    expect(await queue()).toEqual(['shaowu']);
+    s.clock.t = Date.parse('2016-11-14T02:00:00Z');
+    await report('yanping');
+    expect((await queue()).sort()).toEqual(['shaowu', 'yanping']);
   });
 
   it('keeps the units of a page that match a filter; the cursor still moves by the page', async () => {

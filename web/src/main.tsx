@@ -16,6 +16,8 @@ const ReceiptPage = lazy(() => import('./pages/county/receipt/ReceiptPage'));
 const OverviewPage = lazy(() => import('./pages/city/overview/OverviewPage'));
 const ReviewPage = lazy(() => import('./pages/city/review/ReviewPage'));
 const MessagesPage = lazy(() => import('./pages/county/messages/MessagesPage'));
+const ReviewQueuePage = lazy(() => import('./pages/city/reviews/ReviewQueuePage'));
+const AuditPage = lazy(() => import('./pages/city/audit/AuditPage'));
 
 const router = createBrowserRouter([
   { path: '/login', element: <Suspense><SignInPage /></Suspense> },
@@ -29,6 +31,8 @@ const router = createBrowserRouter([
       { path: '/overview', element: <OverviewPage /> },
       { path: '/units/:unitId/review', element: <ReviewPage /> },
       { path: '/units/:unitId/messages', element: <MessagesPage /> },
+      { path: '/units/:unitId/audit', element: <AuditPage /> },
+      { path: '/reviews', element: <ReviewQueuePage /> },
     ],
   },
 ]);

@@ -2265,7 +2265,7 @@ export interface operations {
             query?: {
                 cursor?: string;
                 limit?: string;
-                filter?: "missing" | "late" | "returned" | "qualified" | "not-qualified";
+                filter?: "missing" | "late" | "returned" | "qualified" | "not-qualified" | "awaiting-decision";
             };
             header?: {
                 /** @description zh-CN (default) or en */
@@ -2668,7 +2668,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        extension: {
+                            deliverableId: string;
+                            lastDay: string;
+                            previousLastDay: string;
+                            grantedBy: string;
+                            grantedAt: string;
+                            reason: string;
+                        };
+                        dueAt: string;
+                        lastDay: string;
+                        notice: string;
+                        restart: {
+                            stopped: string;
+                            /** @enum {string} */
+                            stoppedStatus: "stopped" | "not-running";
+                            started: string;
+                        } | null;
+                    };
                 };
             };
             /** @description Invalid input: each problem names the field and the rule */

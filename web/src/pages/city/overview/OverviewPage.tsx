@@ -22,6 +22,7 @@ const FILTERS: Array<{ value: NonNullable<Query['filter']>; label: string }> = [
   { value: 'returned', label: '曾退回整改' },
   { value: 'qualified', label: '初评合格' },
   { value: 'not-qualified', label: '初评不合格' },
+  { value: 'awaiting-decision', label: '待初评决定' },
 ];
 const PAGE_SIZE = '20';
 

@@ -13,13 +13,14 @@ import { StateTag } from '../../../components/StateTag';
 import { useLoad } from '../../../components/useLoad';
 import { useAuth } from '../../../auth/AuthContext';
 import { dateText } from '../../../time';
+import { GrantExtension } from '../../city/extension/GrantExtension';
 
 const PHASE_STATE: Record<string, string> = { upcoming: '未开始', open: '进行中', closed: '已结束' };
 
 export default function WorkbenchPage() {
   const { unitId = '' } = useParams();
   const { me } = useAuth();
-  const { data, error, loading } = useLoad(
+  const { data, error, loading, reload } = useLoad(
     () => ok(api().GET('/cycles/{cycleId}/units/{unitId}', { params: { path: { cycleId: cycleId(), unitId } } })),
     [unitId],
   );
@@ -53,9 +54,12 @@ export default function WorkbenchPage() {
       title: '操作',
       key: 'act',
       render: (_: unknown, d: DeliverableView) => (
-        <Link to={`/units/${unitId}/deliverables/${d.deliverableId}`} aria-label={`${county ? '报送' : '查看'}${d.name}`}>
-          {county ? (d.latestVersion > 0 ? '查看/再次报送' : '报送') : '查看'}
-        </Link>
+        <Space wrap>
+          <Link to={`/units/${unitId}/deliverables/${d.deliverableId}`} aria-label={`${county ? '报送' : '查看'}${d.name}`}>
+            {county ? (d.latestVersion > 0 ? '查看/再次报送' : '报送') : '查看'}
+          </Link>
+          {!county && <GrantExtension unitId={unitId} deliverableId={d.deliverableId} name={d.name} onGranted={reload} />}
+        </Space>
       ),
     },
   ];
