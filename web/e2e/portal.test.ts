@@ -187,4 +187,64 @@ describe('the portal on the twin', () => {
     expect(await page.getByText(unitName('jianyang')).count()).toBe(0);
     await screenshot(page, 'county-other-unit-refused');
   });
+  it("the city's 初评队列 lists yanping's resubmission; the city approves round 2 and the 总览 shows 合格", async () => {
+    const page = await newPage(browser);
+    await signIn(page, portal, 'city', LOCAL_PASSWORD);
+    await page.getByRole('heading', { name: '总览' }).waitFor();
+    await page.getByRole('menuitem', { name: '初评队列' }).click();
+    await page.getByRole('heading', { name: '初评队列' }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: unitName('yanping') });
+    await row.getByText('第 2 轮').waitFor();
+    await row.getByText('第 2 版').waitFor();
+    // jianyang sent nothing: nothing of it waits for the city.
+    expect(await page.getByRole('row').filter({ hasText: unitName('jianyang') }).count()).toBe(0);
+    await screenshot(page, 'city-review-queue');
+    await row.getByRole('link', { name: `初评 ${unitName('yanping')}` }).click();
+    await page.getByRole('heading', { name: `初评：${unitName('yanping')}` }).waitFor();
+    await page.getByRole('radio', { name: '通过' }).check();
+    await page.getByRole('button', { name: '提交决定' }).click();
+    await page.getByText('第 2 轮初评已通过').waitFor();
+    // The unit's execution records the outcome; the 总览 shows it once it has.
+    await expect.poll(async () => {
+      await page.goto(`${portal}overview`);
+      return page.getByRole('link', { name: `初评 ${unitName('yanping')}` }).textContent();
+    }, { timeout: 60_000, interval: 2_000 }).toBe('合格');
+    await screenshot(page, 'city-overview-qualified');
+  });
+
+  it("the city grants jianyang an extension, then reads its sent mail and its audit log", async () => {
+    const report = plan.phases.flatMap((p) => p.deliverables).find((d) => d.id === 'self-assessment-report')!;
+    const page = await newPage(browser);
+    await signIn(page, portal, 'city', LOCAL_PASSWORD);
+    await page.getByRole('heading', { name: '总览' }).waitFor();
+    await page.getByRole('link', { name: unitName('jianyang'), exact: true }).click();
+    await page.getByRole('heading', { name: `${unitName('jianyang')} · 工作台` }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: report.name });
+    await row.getByRole('button', { name: `批准延期：${report.name}` }).click();
+    const dialog = page.getByRole('dialog', { name: `批准延期：${report.name}` });
+    await dialog.getByLabel('新的截止日（北京时间，含当日）').fill('2016-11-15');
+    await dialog.getByLabel('新的截止日（北京时间，含当日）').press('Enter');
+    await dialog.getByLabel('延期理由').fill('县领导班子调整，准予延期');
+    await dialog.getByRole('button', { name: '批准延期' }).click();
+    await page.getByText(`已批准延期：${report.name}截止日改为 2016年11月15日`).waitFor();
+    await row.getByText('已延期').waitFor();
+    await row.getByText('2016年11月15日 23:59').waitFor();
+
+    await page.getByRole('link', { name: '消息与签收' }).click();
+    await page.getByRole('heading', { name: `${unitName('jianyang')} · 消息` }).waitFor();
+    const sent = await api.twin.ctx.repo.listUnitMessages(plan.cycleId, 'jianyang');
+    const notice = sent.find((m) => m.kind === 'extension')!;
+    await page.getByRole('row').filter({ hasText: notice.subject }).getByText('延期通知').waitFor();
+    // The city reads; only the county signs.
+    expect(await page.getByRole('button', { name: /^签收：/ }).count()).toBe(0);
+    await screenshot(page, 'city-unit-messages');
+
+    await page.getByRole('link', { name: '返回工作台' }).click();
+    await page.getByRole('link', { name: '操作日志' }).click();
+    await page.getByRole('heading', { name: `${unitName('jianyang')} · 操作日志` }).waitFor();
+    const entry = page.getByRole('row').filter({ hasText: '批准延期' });
+    await entry.getByText('县领导班子调整，准予延期').waitFor();
+    expect(await entry.textContent()).toContain('city');
+    await screenshot(page, 'city-unit-audit');
+  });
 });

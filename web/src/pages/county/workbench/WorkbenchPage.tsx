@@ -20,12 +20,13 @@ const PHASE_STATE: Record<string, string> = { upcoming: '未开始', open: '进�
 export default function WorkbenchPage() {
   const { unitId = '' } = useParams();
   const { me } = useAuth();
-  const { data, error, loading, reload } = useLoad(
+  const { data, error, reload } = useLoad(
     () => ok(api().GET('/cycles/{cycleId}/units/{unitId}', { params: { path: { cycleId: cycleId(), unitId } } })),
     [unitId],
   );
   if (error) return <ApiErrorAlert error={error} title="无法读取本单位的工作台" />;
-  if (loading || !data) return <Skeleton active />;
+  // A reload (after an extension) keeps the page, and the confirmation, in place.
+  if (!data) return <Skeleton active />;
   const days = data.dayCounting === 'working' ? '工作日' : '天';
   const county = me?.role === 'county';
 
