@@ -60,6 +60,8 @@ function segment(name: string, uploadId: string): fc.Arbitrary<string> {
     version: fc.constantFrom('1', '1', '2', '3', '9999'),
     round: fc.constantFrom('1', '1', '2', '5'),
     uploadId: fc.oneof(fc.constant(uploadId), UUID),
+    // Well-formed notice ids that name no notice of the unit (a 404), so a 签收 never passes here.
+    messageId: fc.stringMatching(/^[0-9a-f]{32}$/),
   };
   return fc.oneof({ arbitrary: valid[name] ?? fc.constant('x'), weight: 9 }, { arbitrary: badSegment, weight: 1 });
 }

@@ -4,6 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../../core/adapters/dynamodb/keys';
 import { makeDynamoRepository } from '../../core/adapters/dynamodb/repository';
 import { makeMemoryRepository } from '../../core/adapters/memory/repository';
 import { PlanConflictError } from '../../core/errors';
@@ -406,6 +408,21 @@ describe.each(repos)('CycleRepository behaviour (%s)', (_name, makeRepo) => {
     expect(await repo.getUpload(cycleId, 'u1', upload.uploadId)).toEqual(winner);
     expect(winner).toMatchObject({ ...upload, status: 'checked' });
     expect(await repo.getUpload(cycleId, 'u2', upload.uploadId)).toBeNull();
+  });
+});
+
+describe('DynamoDB repository: the list of cycles', () => {
+  it('lists a cycle stored before the list existed once its plan is stored again', async () => {
+    // Prepare: a cycle whose list entry is missing (as one stored by an older version).
+    const repo = makeDynamoRepository({ client: local.doc, tableName: TABLE, pageSize: 7 });
+    const plan = planWith(1);
+    await repo.storePlan(plan, 'hash-old', at(1));
+    await local.doc.send(new DeleteCommand({ TableName: TABLE, Key: keys.cycleIndex(plan.cycleId) }));
+    expect((await repo.listCycles()).map((c) => c.cycleId)).not.toContain(plan.cycleId);
+    // Act
+    expect(await repo.storePlan(plan, 'hash-old', at(2))).toBe('same');
+    // Assess
+    expect((await repo.listCycles()).filter((c) => c.cycleId === plan.cycleId).map((c) => c.storedAt)).toEqual([at(1)]);
   });
 });
 

@@ -295,8 +295,13 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
      */
     async storePlan(plan, planHash, now) {
       const existing = await get(keys.cycle(plan.cycleId));
+      const cycleIndex = { ...keys.cycleIndex(plan.cycleId), cycleId: plan.cycleId, entityType: ENTITY.cycleIndex };
       if (existing) {
-        if (existing.planHash === planHash) return 'same';
+        // Storing the same plan again lists a cycle stored before the list of cycles existed (a plain put: idempotent).
+        if (existing.planHash === planHash) {
+          await send(() => client.send(new PutCommand({ TableName, Item: cycleIndex })));
+          return 'same';
+        }
         throw planConflict(plan.cycleId);
       }
       const { units, ...rest } = plan;
@@ -329,7 +334,7 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
         });
       }
       // The cycle's entry in the list of cycles goes with its units: a retry after a crash writes it again.
-      await batchPut([...orderItems, ...unitItems, { ...keys.cycleIndex(plan.cycleId), cycleId: plan.cycleId, entityType: ENTITY.cycleIndex }]);
+      await batchPut([...orderItems, ...unitItems, cycleIndex]);
       const cycle: CycleRecord = { cycleId: plan.cycleId, status: 'stored', planHash, storedAt: now };
       if (await putIfAbsent({ ...cycle, ...keys.cycle(plan.cycleId), entityType: ENTITY.cycle })) return 'stored';
       const winner = await get(keys.cycle(plan.cycleId));

@@ -26,13 +26,15 @@ export default function AppLayout() {
         </nav>
       </Layout.Sider>
       <Layout>
-        <Layout.Header style={{ background: '#fff', display: 'flex', justifyContent: 'flex-end', paddingInline: 24 }}>
-          <Space>
-            {cycles.length > 1 && (
-              <Select aria-label="工作周期" value={cycle?.cycleId} style={{ width: 260 }} onChange={chooseCycle}
+        <Layout.Header style={{ background: '#fff', display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 16, paddingInline: 24 }}>
+          {/* The cycle the pages show (a choice when the user works in several); a long title is cut, whole on hover. */}
+          <div style={{ flex: 1, minWidth: 0, overflow: 'hidden', whiteSpace: 'nowrap', textOverflow: 'ellipsis', color: 'rgba(0,0,0,0.45)' }} title={cycle?.title}>
+            {cycles.length > 1 ? (
+              <Select aria-label="工作周期" value={cycle?.cycleId} style={{ width: 320 }} onChange={chooseCycle}
                 options={cycles.map((c) => ({ value: c.cycleId, label: c.title }))} />
-            )}
-            {cycles.length === 1 && <Typography.Text type="secondary" ellipsis={{ tooltip: cycle?.title }} style={{ maxWidth: 480 }}>{cycle?.title}</Typography.Text>}
+            ) : cycle?.title}
+          </div>
+          <Space>
             <Typography.Text>
               {me.role === 'city' ? '市打传办' : '县打传办'}：{me.id}
             </Typography.Text>

@@ -1,5 +1,5 @@
 /**
- * 消息: every message the system sent this unit, when (Beijing time), and for each notice its 签收 (one
+ * 消息: every message the system sent this unit, newest first, when (Beijing time), and for each notice its 签收 (one
  * click, recorded once by the API with who and when). Which message is a notice and how many are still
  * unsigned is the API's to say. The city office opens the same page for any unit and also sees what went to
  * the city about it; only the county signs.
@@ -107,7 +107,8 @@ export default function MessagesPage() {
         <Alert type="success" showIcon title="通知均已签收" />
       )}
       <ApiErrorAlert error={signError} title="签收未成功" />
-      <Table<Message> rowKey="messageId" columns={columns} dataSource={data.messages} pagination={{ pageSize: 20, hideOnSinglePage: true }}
+      {/* Newest first, as an inbox reads. */}
+      <Table<Message> rowKey="messageId" columns={columns} dataSource={[...data.messages].reverse()} pagination={{ pageSize: 20, hideOnSinglePage: true }}
         locale={{ emptyText: '尚未收到消息' }} size="middle" tableLayout="fixed" />
     </Space>
   );
