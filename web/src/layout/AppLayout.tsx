@@ -28,7 +28,7 @@ export default function AppLayout() {
       <Layout>
         <Layout.Header style={{ background: '#fff', display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 16, paddingInline: 24 }}>
           {/* The cycle the pages show (a choice when the user works in several); a long title is cut, whole on hover. */}
-          <div style={{ flex: 1, minWidth: 0, overflow: 'hidden', whiteSpace: 'nowrap', textOverflow: 'ellipsis', color: 'rgba(0,0,0,0.45)' }} title={cycle?.title}>
+          <div style={{ flex: 1, minWidth: 0, overflow: 'hidden', whiteSpace: 'nowrap', textOverflow: 'ellipsis', color: 'rgba(0,0,0,0.65)' }} title={cycle?.title}>
             {cycles.length > 1 ? (
               <Select aria-label="工作周期" value={cycle?.cycleId} style={{ width: 320 }} onChange={chooseCycle}
                 options={cycles.map((c) => ({ value: c.cycleId, label: c.title }))} />
