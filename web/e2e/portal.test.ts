@@ -234,7 +234,7 @@ describe('the portal on the twin', () => {
     await page.getByRole('heading', { name: `${unitName('jianyang')} · 消息` }).waitFor();
     const sent = await api.twin.ctx.repo.listUnitMessages(plan.cycleId, 'jianyang');
     const notice = sent.find((m) => m.kind === 'extension')!;
-    await page.getByRole('row').filter({ hasText: notice.subject }).getByText('延期通知').waitFor();
+    await page.getByRole('row').filter({ hasText: notice.subject }).getByRole('cell', { name: '延期通知', exact: true }).waitFor();
     // The city reads; only the county signs.
     expect(await page.getByRole('button', { name: /^签收：/ }).count()).toBe(0);
     await screenshot(page, 'city-unit-messages');
