@@ -72,7 +72,7 @@ export function drawKill(random: () => number, from: number, end: number, remain
   const total = WEIGHTS.reduce((s, w) => s + w.weight, 0);
   let r = random() * total;
   const kind = (WEIGHTS.find((w) => (r -= w.weight) < 0) ?? WEIGHTS[0]).kind;
-  const after = from + Math.floor(random() * ((end - from) / Math.max(1, remaining)));
+  const after = from + Math.floor(random() * (Math.max(0, end - from) / Math.max(1, remaining)));
   const next = (ats: number[]) => ats.find((at) => at >= after);
   const act = kind === 'submit-committed' ? next(acts.submissions) : kind === 'task-completed' ? next(acts.decisions) : undefined;
   if (act !== undefined) return { kind, after: act - 60_000 };
@@ -136,7 +136,8 @@ export async function chaos(opts: ChaosOptions): Promise<ChaosResult> {
     const loaded = await loadPlanFile(opts.plan);
     if (!loaded.ok) throw new Error(`the plan is invalid: ${opts.plan}`);
     const schedule = deriveSchedule(loaded.plan);
-    const year = { start: atLocalTime(loaded.plan.phases[0].opens, '00:00').toMillis(), end: Date.parse(schedule.review.closesAt) };
+    // The year's last scheduled act is forwarding the list to the province.
+    const year = { start: atLocalTime(loaded.plan.phases[0].opens, '00:00').toMillis(), end: Date.parse(schedule.forwardAt) };
     const actions = compileScenario(await loadScenario(opts.scenario, loaded.plan), loaded.plan, schedule);
     const acts = {
       submissions: actions.filter((a) => a.kind === 'submit').map((a) => a.at),
