@@ -30,6 +30,12 @@ export interface Page<T> {
 
 export type ClaimResult = 'claimed' | 'sent' | 'in-flight';
 
+/** A submission's request: the caller's Idempotency-Key (`caller#key`) and the instant it stops standing (ms). */
+export interface SubmissionRequest {
+  key: string;
+  expiresAt: number;
+}
+
 export interface CycleRepository {
   /** Stores the plan and the cycle record. 'same' if this exact plan is already stored; PlanConflictError if another is. */
   storePlan(plan: Plan, planHash: string, now: string): Promise<'stored' | 'same'>;
@@ -44,16 +50,16 @@ export interface CycleRepository {
   /**
    * Adds the next version atomically: version = latest + 1; the status item follows, and the audit entry when
    * given, in the same transaction (its `what` gets the version number): a version is never stored unaudited.
-   * With a request key (the caller's Idempotency-Key, `caller#key`), the key is recorded in the same
-   * transaction: a second call with it stores nothing and returns the version the first stored. Never
-   * overwrites.
+   * With a request (the caller's Idempotency-Key, `caller#key`, and until when it stands), the key is
+   * recorded in the same transaction: a second call with it, before it expires, stores nothing and returns the
+   * version the first stored. Never overwrites.
    */
-  addSubmission(input: Omit<SubmissionVersion, 'version'>, audit?: AuditEntry, requestKey?: string): Promise<SubmissionVersion>;
+  addSubmission(input: Omit<SubmissionVersion, 'version'>, audit?: AuditEntry, request?: SubmissionRequest): Promise<SubmissionVersion>;
   /**
    * The version a request (its caller's Idempotency-Key) stored, if it stored one: a retry after a crash
    * between the version's write and its answer finds it here instead of storing another.
    */
-  getSubmissionByRequest(cycleId: string, unitId: string, requestKey: string): Promise<SubmissionVersion | null>;
+  getSubmissionByRequest(cycleId: string, unitId: string, requestKey: string, now: number): Promise<SubmissionVersion | null>;
   getDeliverableStatus(cycleId: string, unitId: string, deliverableId: string): Promise<DeliverableStatus | null>;
   /** Every deliverable status of the unit (one per deliverable it submitted). */
   listDeliverableStatuses(cycleId: string, unitId: string): Promise<DeliverableStatus[]>;

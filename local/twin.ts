@@ -17,6 +17,7 @@
  * executions, the clock's time and the issuer's key pair, so a restart carries on where it stopped; the
  * twin also writes `api.json` there (the API and issuer endpoints, the client id) for `npm run token`.
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -265,8 +266,21 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
     await createTableIfMissing(new DynamoDBClient({}), assembly.table.name, assembly.table);
 
     const sfnFile = dataDir && join(dataDir, 'executions.json');
-    const startAt = (sfnFile ? readPersistedClockTime(sfnFile) : undefined) ?? opts.startAt;
+    // The latest instant a function ran at, written before each invocation: a restart never resumes the clock
+    // before it. executions.json alone is written after changes, debounced, so a crash could turn the clock
+    // back, and a notice claimed just before the crash would then look claimed in the future and be given up.
+    const clockMark = dataDir && join(dataDir, 'clock-mark');
+    const marked = clockMark && existsSync(clockMark) ? Number(readFileSync(clockMark, 'utf8')) || undefined : undefined;
+    const persisted = sfnFile ? readPersistedClockTime(sfnFile) : undefined;
+    const startAt = persisted !== undefined || marked !== undefined ? Math.max(persisted ?? 0, marked ?? 0) : opts.startAt;
     const clock = createClock({ startAt, mode: opts.mode });
+    let lastMark = marked ?? 0;
+    const markClock = () => {
+      const t = clock.now();
+      if (!clockMark || t <= lastMark) return;
+      writeFileSync(clockMark, String(t));
+      lastMark = t;
+    };
     clockNow = () => clock.now();
     stops.push(() => clock.stop());
     // A scaled clock must not run while the twin is still starting (importing handlers, re-running
@@ -317,7 +331,10 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
       dataFile: sfnFile,
       keepHistory: opts.keepHistory ?? true,
       maxConcurrentInvocations: opts.concurrency ?? 64,
-      invokeFunction: (arn, payload) => lambda.invoke(arn, payload),
+      invokeFunction: (arn, payload) => {
+        markClock();
+        return lambda.invoke(arn, payload);
+      },
     });
     stops.push(() => engine.close());
     executionOfToken = (token) => engine.executionOfTaskToken(token);
@@ -349,7 +366,10 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
         functionName: fn.logicalId,
         timeoutMs: fn.timeoutSeconds * 1000,
         integrationTimeoutMs: r.integrationTimeoutMs,
-        invoke: (event, context) => lambda.invoke(fn.arn, event, { awsRequestId: context.awsRequestId }),
+        invoke: (event, context) => {
+          markClock();
+          return lambda.invoke(fn.arn, event, { awsRequestId: context.awsRequestId });
+        },
       };
     });
     const quiet = process.env.POWERTOOLS_LOG_LEVEL === 'SILENT';

@@ -22,6 +22,7 @@ import { atLocalTime, formatBeijing, isOnTime, toUtcInstant } from '../time';
 import { makeProblem } from '../validation';
 import type { Context, LoadedPlan } from './context';
 import { rectificationDeadline, reviewClosed, tellWorkflow } from './review-record';
+import { IDEMPOTENCY_TTL_MS } from './idempotency';
 import { resolveDocuments } from './uploads';
 
 /** The latest review decision of a unit, if it returned the report for rectification. */
@@ -49,7 +50,8 @@ export interface SubmitInput {
   selfAssessment?: SelfAssessmentInput;
   /**
    * The caller's Idempotency-Key (`caller#key`): a request that stored its version before, and lost its
-   * answer to a crash, finds that version and finishes the work after it instead of storing another.
+   * answer to a crash, finds that version and finishes the work after it instead of storing another. The key
+   * stands as long as the API remembers it (IDEMPOTENCY_TTL_MS); after that the same key is a new request.
    */
   requestKey?: string;
 }
@@ -62,7 +64,7 @@ export interface SubmitInput {
 export async function submitDeliverable(ctx: Context, input: SubmitInput) {
   const loaded = await ctx.loadPlan(input.cycleId);
   const unit = ctx.unitOf(loaded, input.unitId);
-  const earlier = input.requestKey ? await ctx.repo.getSubmissionByRequest(input.cycleId, unit.id, input.requestKey) : null;
+  const earlier = input.requestKey ? await ctx.repo.getSubmissionByRequest(input.cycleId, unit.id, input.requestKey, ctx.clock.now()) : null;
   if (earlier) return afterStored(ctx, loaded, unit, earlier);
   // On time against the unit's own deadline: the plan's, or its newest extension's; a resubmission
   // after a return, against the rectification deadline (限期整改) of that round.
@@ -99,7 +101,7 @@ export async function submitDeliverable(ctx: Context, input: SubmitInput) {
       submittedBy: input.submittedBy, narrative: input.narrative, documents, ...(selfAssessment ? { selfAssessment } : {}),
     },
     { cycleId: input.cycleId, unitId: unit.id, at: receivedAt, actor: input.submittedBy, role: 'county', action: 'submit', what: { deliverableId: deliverable.id, onTime } },
-    input.requestKey,
+    input.requestKey ? { key: input.requestKey, expiresAt: now + IDEMPOTENCY_TTL_MS } : undefined,
   );
   return afterStored(ctx, loaded, unit, version);
 }

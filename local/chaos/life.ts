@@ -24,7 +24,7 @@ import { usersFromPlan } from '../api/users';
 import type { GateExchange } from '../gate/gate';
 import { compileScenario, loadScenario } from '../scenario';
 import { startTwin, type Twin } from '../twin';
-import { actOverHttp } from './people';
+import { actOverHttp, refusalsRemembered } from './people';
 import { parseKill, sesJournalEntry, type KillKind, type LifeSummary } from './shared';
 
 const { values } = parseArgs({
@@ -87,7 +87,7 @@ await t.clock.track(() => startCycle(t.ctx, { plan, startedBy: 'city-admin' }));
 const actions = compileScenario(scenario, plan, deriveSchedule(plan));
 // People who acted before the crash and heard nothing act again (the same Idempotency-Key and body); the
 // others act at their time.
-void actOverHttp(t, plan.cycleId, actions, errors);
+void actOverHttp(t, plan.cycleId, actions, errors, join(dataDir, 'people.ndjson'));
 await t.clock.runUntilIdle();
 
 const running = (await t.engine.listExecutions({ stateMachineArn: t.unitStateMachineArn, statusFilter: 'RUNNING' })).executions.length;
@@ -104,7 +104,7 @@ for (const v of await t.ctx.repo.listSubmissions(plan.cycleId)) {
   versions[k] = (versions[k] ?? 0) + 1;
 }
 const ledger = (await t.ctx.repo.listMessages(plan.cycleId)).map((m) => ({ kind: m.kind, status: m.status, recipient: m.recipient }));
-const summary: LifeSummary = { outcomes, versions, ledger, running, errors, clock: t.clock.now() };
+const summary: LifeSummary = { outcomes, versions, ledger, running, errors: [...refusalsRemembered(join(dataDir, 'people.ndjson')), ...errors], clock: t.clock.now() };
 writeFileSync(join(dataDir, 'summary.json'), JSON.stringify(summary, null, 2));
 await t.close();
 process.exit(0);

@@ -1,9 +1,11 @@
 /**
  * The scripted people of a chaos run, acting as people do through the HTTP API: each intent (a submission,
  * a decision, an extension) has one Idempotency-Key, kept across every retry and every restart of the
- * twin, and the same body. Nobody knows whether a request that got no answer was done, so after a crash
- * every intent whose time has come is sent again: the key makes that safe, or the run shows it is not.
+ * twin, and the same body. A person remembers the answers they got (`people.ndjson` in the data directory);
+ * one who got none does not know whether it was done, so after a crash every intent whose time has come and
+ * that has no answer yet is sent again: the key makes that safe, or the run shows it is not.
  */
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { exampleSelfAssessment, type Action } from '../scenario';
 import type { Twin } from '../twin';
 import { personKey } from './shared';
@@ -31,12 +33,27 @@ let selfAssessment: unknown;
 const submissionBody = (a: Extract<Action, { kind: 'submit' }>) =>
   a.deliverableId === reviewedId ? { narrative: `${a.unitId}：${a.deliverableId}`, selfAssessment } : { narrative: `${a.unitId}：${a.deliverableId}` };
 
-/** Plays every action: those whose time has passed at once, in order (again, after a restart), the rest at their time. */
-export async function actOverHttp(twin: Twin, cycleId: string, actions: Action[], errors: string[]): Promise<void> {
+/** The refusals people got, in every life so far (from their memory file). */
+export function refusalsRemembered(memory: string): string[] {
+  if (!existsSync(memory)) return [];
+  return readFileSync(memory, 'utf8').split('\n').filter(Boolean).flatMap((l) => (JSON.parse(l) as { refusal?: string }).refusal ?? []);
+}
+
+/** Plays every action: those whose time has passed and that got no answer at once, in order, the rest at their time. */
+export async function actOverHttp(twin: Twin, cycleId: string, actions: Action[], errors: string[], memory: string): Promise<void> {
+  const answered = new Set(existsSync(memory) ? readFileSync(memory, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { index: number }).index) : []);
   const loaded = await twin.clock.track(() => twin.ctx.loadPlan(cycleId));
   reviewedId = loaded.schedule.review.deliverableId;
   selfAssessment = exampleSelfAssessment(loaded.plan);
-  const act = (a: Action, i: number) => perform(twin, cycleId, a, i).catch((e: Error) => errors.push(`${a.kind} ${a.unitId} #${i}: ${e.message}`));
+  const act = async (a: Action, i: number) => {
+    if (answered.has(i)) return;
+    const answer = await perform(twin, cycleId, a, i).then(
+      (status) => ({ status, refusal: undefined as string | undefined }),
+      (e: Error & { status?: number }) => (e.status ? { status: e.status, refusal: `${a.kind} ${a.unitId} #${i}: ${e.message}` } : void errors.push(`${a.kind} ${a.unitId} #${i}: ${e.message}`)),
+    );
+    // What the person was told, kept across lives (a refusal too: the summary lists it, as in the calm year).
+    if (answer) appendFileSync(memory, `${JSON.stringify({ index: i, ...answer })}\n`);
+  };
   const now = twin.clock.now();
   // The later ones first hold their instants, so the clock cannot pass them while the others act again.
   const later = actions.map((a, i) => (a.at > now ? twin.clock.sleepUntil(a.at).then(() => act(a, i)) : undefined));
@@ -44,18 +61,19 @@ export async function actOverHttp(twin: Twin, cycleId: string, actions: Action[]
   await Promise.all(later);
 }
 
-async function perform(twin: Twin, cycleId: string, a: Action, index: number): Promise<void> {
+/** Acts until an answer comes: its status (a 4xx refusal is an answer too, thrown with its status). */
+async function perform(twin: Twin, cycleId: string, a: Action, index: number): Promise<number> {
   const r = request(cycleId, a);
   const key = personKey([cycleId, index, a.kind, a.unitId, r.path]);
   for (let attempt = 1; ; attempt++) {
     // Only the request is work the clock waits for; a person's wait between tries is not.
     const { status, text } = await twin.clock.track(() => send(twin, r, key));
-    if (status >= 200 && status < 300) return;
+    if (status >= 200 && status < 300) return status;
     const body = safeJson(text) as { error?: { code?: string; details?: { retryAfterSeconds?: number } } } | undefined;
     const code = body?.error?.code ?? '';
     if (status >= 400 && status < 500 && code !== 'IdempotencyInProgressError') {
       // A refusal is an answer: the person reads it and stops (the uninterrupted run gets the same one).
-      throw new Error(`${status} ${code}`);
+      throw Object.assign(new Error(`${status} ${code}`), { status });
     }
     if (attempt >= MAX_TRIES) throw new Error(`no answer after ${attempt} tries (last: ${status} ${code})`);
     const wait = code === 'IdempotencyInProgressError' ? (body?.error?.details?.retryAfterSeconds ?? 60) * 1000 : RETRY_AFTER_MS;

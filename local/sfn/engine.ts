@@ -46,7 +46,9 @@ const StatesTimeoutError: new () => Error = await (async () => {
     { validationOptions: { noValidate: true } },
   );
   const run = sm.run(null, {
-    overrides: { taskResourceLocalHandlers: { T: () => new Promise((resolve) => setTimeout(() => resolve(null), 5)) } },
+    // A task that never answers: only the library's timeout can end it, however loaded the machine (a handler
+    // answering after 5 ms could win the race when the event loop stalls, and the probe would find no class).
+    overrides: { taskResourceLocalHandlers: { T: () => new Promise(() => {}) } },
   });
   try {
     await run.result;

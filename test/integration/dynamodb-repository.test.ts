@@ -194,23 +194,27 @@ describe.each(repos)('CycleRepository behaviour (%s)', (_name, makeRepo) => {
     expect((await repo.getDeliverableStatus(cycleId, 'u1', 'implementation-plan'))?.latestVersion).toBe(10);
   });
 
-  it('stores one version per request key: the same key again, even at once, returns the version it stored', async () => {
+  it('stores one version per request key while the key stands: the same key, even at once, returns its version; after it, a new one', async () => {
     // Prepare
     const repo = makeRepo();
     const cycleId = planWith(1).cycleId;
+    const key = (k: string, until: number) => ({ key: `county-u1#${k}`, expiresAt: Date.parse(at(until)) });
 
-    // Act: five retries of one request racing, then a later one, then another request.
-    const raced = await Promise.all(Array.from({ length: 5 }, () => repo.addSubmission(submission(cycleId, 'u1', 1), undefined, 'county-u1#key-1')));
-    const later = await repo.addSubmission(submission(cycleId, 'u1', 2), undefined, 'county-u1#key-1');
-    const other = await repo.addSubmission(submission(cycleId, 'u1', 3), undefined, 'county-u1#key-2');
+    // Act: five retries of one request racing, then a later one, another request, and the first key once expired.
+    const raced = await Promise.all(Array.from({ length: 5 }, () => repo.addSubmission(submission(cycleId, 'u1', 1), undefined, key('key-1', 3))));
+    const later = await repo.addSubmission(submission(cycleId, 'u1', 2), undefined, key('key-1', 3));
+    const other = await repo.addSubmission(submission(cycleId, 'u1', 3), undefined, key('key-2', 9));
+    const afterExpiry = await repo.addSubmission(submission(cycleId, 'u1', 4), undefined, key('key-1', 9));
 
     // Assess
     expect(new Set(raced.map((r) => r.version))).toEqual(new Set([1]));
     expect(later).toEqual(raced[0]);
     expect(other.version).toBe(2);
-    expect((await repo.listSubmissions(cycleId)).map((v) => v.version).sort()).toEqual([1, 2]);
-    expect(await repo.getSubmissionByRequest(cycleId, 'u1', 'county-u1#key-1')).toEqual(raced[0]);
-    expect(await repo.getSubmissionByRequest(cycleId, 'u1', 'county-u1#key-3')).toBeNull();
+    expect(afterExpiry.version).toBe(3);
+    expect((await repo.listSubmissions(cycleId)).map((v) => v.version).sort()).toEqual([1, 2, 3]);
+    expect(await repo.getSubmissionByRequest(cycleId, 'u1', 'county-u1#key-2', Date.parse(at(5)))).toEqual(other);
+    expect(await repo.getSubmissionByRequest(cycleId, 'u1', 'county-u1#key-2', Date.parse(at(10)))).toBeNull();
+    expect(await repo.getSubmissionByRequest(cycleId, 'u1', 'county-u1#key-3', Date.parse(at(5)))).toBeNull();
   });
 
   it('records a decision once: the second returns the first', async () => {

@@ -2,7 +2,7 @@
  * The local twin over the wire: the AWS SDK against its Step Functions endpoint, the SES emulator's
  * store, DynamoDB Local on disk, and a restart of the whole twin from its data directory.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -89,5 +89,15 @@ describe('the local twin', () => {
     const sfn = new SFNClient({});
     const running = await sfn.send(new ListExecutionsCommand({ stateMachineArn: twin.unitStateMachineArn, statusFilter: 'RUNNING' }));
     expect(running.executions).toHaveLength(10);
+  });
+
+  it('after a crash that left executions.json behind, resumes the clock at the last instant a function ran, never before', async () => {
+    const lastRun = Date.parse('2016-06-01T09:00:00+08:00'); // the D-3 reminders ran then, in the test above
+    await twin.close();
+    // What SIGKILL between two debounced writes leaves: the executions file with an older clock.
+    const file = join(dataDir, 'executions.json');
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), clockTime: Date.parse('2016-05-20T00:00:00+08:00') }));
+    twin = await startTwin({ dataDir, ports, startAt: 0, mode: { kind: 'simulated' } });
+    expect(twin.clock.now()).toBeGreaterThanOrEqual(lastRun);
   });
 });

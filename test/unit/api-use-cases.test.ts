@@ -169,7 +169,7 @@ describe('submitDeliverable', () => {
     await s.repo.addSubmission(
       { cycleId: CYCLE, unitId: 'yanping', deliverableId: 'implementation-plan', receivedAt: '2016-11-03T02:00:00.000Z', onTime: false, submittedBy: 'yanping-staff', documents: [] },
       undefined,
-      key,
+      { key, expiresAt: at('2016-11-04T02:00:00Z') },
     );
     s.clock.t = at('2016-11-03T02:05:00Z');
 

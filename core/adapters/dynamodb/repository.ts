@@ -280,9 +280,10 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
   };
 
   /** The version a submission request stored, through its request item. */
-  const versionOfRequest = async (cycleId: string, unitId: string, requestKey: string) => {
+  const versionOfRequest = async (cycleId: string, unitId: string, requestKey: string, now: number) => {
     const found = await get(keys.submissionRequest(cycleId, unitId, sha256(requestKey)));
-    if (!found) return null;
+    // TTL deletes an expired item within days, not at once: an expired key is no key.
+    if (!found || Number(found.expiresAt) * 1000 < now) return null;
     return strip<SubmissionVersion>(await get(keys.submission(cycleId, unitId, found.deliverableId as string, found.version as number)));
   };
 
@@ -441,9 +442,9 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
      * to +1 and puts the version item with attribute_not_exists. Losing a race cancels the transaction
      * (nothing written); we read again and retry.
      */
-    async addSubmission(input, audit, requestKey) {
+    async addSubmission(input, audit, request) {
       const { cycleId, unitId, deliverableId, receivedAt } = input;
-      const requestItemKey = requestKey ? keys.submissionRequest(cycleId, unitId, sha256(requestKey)) : undefined;
+      const requestItemKey = request ? keys.submissionRequest(cycleId, unitId, sha256(request.key)) : undefined;
       // Over 400 KB DynamoDB refuses the item (a ValidationException, a 500 to the caller): say so first, and why.
       assertSubmissionFits(input);
       const statusKey = keys.deliverable(cycleId, unitId, deliverableId);
@@ -502,7 +503,17 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
                 },
                 ...(audit ? [{ Put: auditPut({ ...audit, what: { ...audit.what, version } }) }] : []),
                 ...(requestItemKey
-                  ? [{ Put: { TableName, Item: { ...requestItemKey, entityType: ENTITY.submissionRequest, deliverableId, version }, ConditionExpression: 'attribute_not_exists(PK)' } }]
+                  ? [
+                      {
+                        Put: {
+                          TableName,
+                          // expiresAt is the table's TTL attribute: the key stands as long as the API's key record.
+                          Item: { ...requestItemKey, entityType: ENTITY.submissionRequest, deliverableId, version, expiresAt: Math.ceil(request!.expiresAt / 1000) },
+                          ConditionExpression: 'attribute_not_exists(PK) OR expiresAt < :nowSeconds',
+                          ExpressionAttributeValues: { ':nowSeconds': Math.floor(Date.parse(receivedAt) / 1000) },
+                        },
+                      },
+                    ]
                   : []),
               ],
             }),
@@ -511,7 +522,7 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
         } catch (err) {
           const codes = cancelCodes(err);
           // The request stored its version before (a retry after a crash that lost the answer): that one.
-          const earlier = requestItemKey && codes.at(-1) === 'ConditionalCheckFailed' ? await versionOfRequest(cycleId, unitId, requestKey!) : null;
+          const earlier = requestItemKey && codes.at(-1) === 'ConditionalCheckFailed' ? await versionOfRequest(cycleId, unitId, request!.key, Date.parse(receivedAt)) : null;
           if (earlier) return earlier;
           const lostRace = codes.includes('ConditionalCheckFailed') || codes.includes('TransactionConflict');
           if (!lostRace || attempt >= 20) throw translateDynamoError(lostRace ? transactionContention(codes) : err);
@@ -520,8 +531,8 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
       }
     },
 
-    async getSubmissionByRequest(cycleId, unitId, requestKey) {
-      return versionOfRequest(cycleId, unitId, requestKey);
+    async getSubmissionByRequest(cycleId, unitId, requestKey, now) {
+      return versionOfRequest(cycleId, unitId, requestKey, now);
     },
 
     async getDeliverableStatus(cycleId, unitId, deliverableId) {

@@ -31,8 +31,8 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
   const cycles = new Map<string, CycleRecord>();
   const deliverables = new Map<string, DeliverableStatus>();
   const submissions: SubmissionVersion[] = [];
-  /** Which version each submission request stored (`cycle|unit|caller#key`). */
-  const requests = new Map<string, SubmissionVersion>();
+  /** Which version each submission request stored (`cycle|unit|caller#key`), and until when the key stands. */
+  const requests = new Map<string, { version: SubmissionVersion; expiresAt: number }>();
   const tokens = new Map<string, WaitToken>();
   const decisions = new Map<string, ReviewDecision>();
   const outcomes = new Map<string, UnitOutcomeRecord>();
@@ -92,10 +92,11 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
       const last = items[items.length - 1];
       return { items: clone(items), cursor: start + limit < units.length && last ? last.id : null };
     },
-    async addSubmission(input, auditEntry, requestKey) {
+    async addSubmission(input, auditEntry, request) {
       assertSubmissionFits(input);
-      const earlier = requestKey ? requests.get([input.cycleId, input.unitId, requestKey].join('|')) : undefined;
-      if (earlier) return clone(earlier);
+      const requestId = request && [input.cycleId, input.unitId, request.key].join('|');
+      const earlier = requestId ? requests.get(requestId) : undefined;
+      if (earlier && earlier.expiresAt >= Date.parse(input.receivedAt)) return clone(earlier.version);
       const k = [input.cycleId, input.unitId, input.deliverableId].join('|');
       const status = deliverables.get(k);
       const version = (status?.latestVersion ?? 0) + 1;
@@ -112,12 +113,12 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
         onTime: status ? status.onTime : input.onTime,
         latestOnTime: input.onTime,
       });
-      if (requestKey) requests.set([input.cycleId, input.unitId, requestKey].join('|'), v);
+      if (requestId) requests.set(requestId, { version: v, expiresAt: request!.expiresAt });
       return clone(v);
     },
-    async getSubmissionByRequest(cycleId, unitId, requestKey) {
-      const v = requests.get([cycleId, unitId, requestKey].join('|'));
-      return v ? clone(v) : null;
+    async getSubmissionByRequest(cycleId, unitId, requestKey, now) {
+      const r = requests.get([cycleId, unitId, requestKey].join('|'));
+      return r && r.expiresAt >= now ? clone(r.version) : null;
     },
     async getDeliverableStatus(cycleId, unitId, deliverableId) {
       const s = deliverables.get([cycleId, unitId, deliverableId].join('|'));
