@@ -200,7 +200,9 @@ export type MessageKind =
   /** To the city office: a scheduled notice could not be sent after every retry; milestone names the notice. */
   | 'delivery-failure'
   /** To the unit office (cc its leader): the city granted an extension; milestone `<deliverableId>#<new lastDay>`. */
-  | 'extension';
+  | 'extension'
+  /** To the unit office (cc its leader): the city confirmed a 通报批评 and 挂牌督办 proposal; milestone the proposal id. */
+  | 'criticism';
 
 /**
  * An extension (延期) the city office granted one unit for one deliverable. Kept forever; a later one for the
@@ -257,6 +259,32 @@ export interface NoticeSignature {
   signedAt: string;
 }
 
+/**
+ * A drafted 通报批评 with a proposal to list the unit for supervision (挂牌督办): the top of the escalation
+ * ladder. The system never issues it; the city office confirms it (the unit then gets the 通报批评, a notice
+ * to sign for) or withdraws it, once.
+ */
+export interface SupervisionProposal {
+  cycleId: string;
+  unitId: string;
+  /** 32 hex digits: a hash of the escalation's ledger milestone (one proposal per missed deadline). */
+  proposalId: string;
+  /** The escalation's ledger milestone, e.g. `self-assessment-report#2016-11-09#E3`. */
+  milestone: string;
+  deliverableId: string;
+  /** What was missed: the deliverable's deadline or the rectification deadline. */
+  about: 'deliverable' | 'rectification';
+  /** The deadline that was missed (UTC instant). */
+  dueAt: string;
+  level: number;
+  proposedAt: string;
+  status: 'proposed' | 'confirmed' | 'withdrawn';
+  decidedBy?: string;
+  decidedAt?: string;
+  /** Why it was withdrawn, or the city's note on confirming. */
+  reason?: string;
+}
+
 export interface ForwardingRecord {
   cycleId: string;
   qualified: string[];
@@ -272,7 +300,7 @@ export interface AuditEntry {
   role: 'county' | 'city' | 'system';
   action:
     | 'submit' | 'decide' | 'start-cycle' | 'forward' | 'mark-undeliverable' | 'fix-contact' | 'propose-supervision' | 'extend'
-    | 'upload' | 'check-upload' | 'sign-notice';
+    | 'upload' | 'check-upload' | 'sign-notice' | 'confirm-supervision' | 'withdraw-supervision';
   what: Record<string, unknown>;
   why?: string;
   /**

@@ -16,6 +16,7 @@ import type {
   NoticeSignature,
   ReviewDecision,
   SubmissionVersion,
+  SupervisionProposal,
   UnitOutcomeRecord,
   UnitOutcomeStatus,
   Upload,
@@ -111,6 +112,22 @@ export interface CycleRepository {
   signNotice(signature: NoticeSignature): Promise<{ recorded: boolean; signature: NoticeSignature }>;
   /** The unit's 签收 records. */
   listNoticeSignatures(cycleId: string, unitId: string): Promise<NoticeSignature[]>;
+
+  /** Stores a supervision proposal once (by its id); a repeat returns the stored one. */
+  putProposal(proposal: SupervisionProposal): Promise<{ recorded: boolean; proposal: SupervisionProposal }>;
+  getProposal(cycleId: string, unitId: string, proposalId: string): Promise<SupervisionProposal | null>;
+  /** Every proposal of the cycle, oldest first. */
+  listProposals(cycleId: string): Promise<SupervisionProposal[]>;
+  /**
+   * Decides a 'proposed' proposal once: the first decision wins; a later call gets the stored proposal back
+   * with `recorded: false` (null if there is no such proposal).
+   */
+  decideProposal(
+    cycleId: string,
+    unitId: string,
+    proposalId: string,
+    decision: Required<Pick<SupervisionProposal, 'status' | 'decidedBy' | 'decidedAt'>> & Pick<SupervisionProposal, 'reason'>,
+  ): Promise<{ recorded: boolean; proposal: SupervisionProposal } | null>;
 
   recordForwarding(record: ForwardingRecord): Promise<ForwardingRecord>;
   /** Appends an entry; one with a `key` is written once per cycle and key (a repeat is a no-op, never an error). */

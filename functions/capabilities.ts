@@ -66,6 +66,9 @@ export const FUNCTION_CAPABILITIES = {
   // Starts the unit's execution with the new schedule before stopping the one it replaces.
   'grant-extension': { table: 'readWrite', email: true, startUnitCycle: true, stopUnitCycle: true },
   'fix-contact': { table: 'readWrite' },
+  'list-proposals': { table: 'read' },
+  // Writes the decision and its audit entry, each once; a confirmation mails the 通报批评 to the unit.
+  'decide-proposal': { table: 'readWrite', email: true },
 } as const satisfies Record<FunctionName, Capabilities>;
 
 export type FunctionCapabilities = typeof FUNCTION_CAPABILITIES;

@@ -47,6 +47,8 @@ export const ROUTES = [
   { method: 'GET', path: '/cycles/{cycleId}/dashboard', function: 'get-dashboard', access: 'city', summary: { zh: '全市各单位进度总览', en: 'Every unit by phase, at a glance' } },
   { method: 'PUT', path: `${UNIT}/reviews/{round}/decision`, function: 'decide-review', access: 'city', summary: { zh: '初评决定：通过，或退回限期整改', en: 'Decide the preliminary review: approve, or return for rectification' } },
   { method: 'POST', path: `${DELIVERABLE}/extensions`, function: 'grant-extension', access: 'city', summary: { zh: '批准延期', en: 'Grant an extension' } },
+  { method: 'GET', path: '/cycles/{cycleId}/proposals', function: 'list-proposals', access: 'city', summary: { zh: '通报批评与挂牌督办提议', en: 'Proposed notices of criticism and supervision listings' } },
+  { method: 'PUT', path: `${UNIT}/proposals/{proposalId}/decision`, function: 'decide-proposal', access: 'city', summary: { zh: '确认或撤销督办提议（只决定一次）', en: 'Confirm or withdraw a proposal, once' } },
   { method: 'POST', path: '/contacts/fix', function: 'fix-contact', access: 'city', summary: { zh: '标记通讯录邮箱已修正', en: 'Mark a directory address as fixed' } },
 ] as const satisfies readonly RouteEntry[];
 
@@ -57,5 +59,5 @@ export type RouteFunction = (typeof ROUTES)[number]['function'];
  * header. The preview is a POST that stores nothing.
  */
 export const WRITE_ROUTES: ReadonlySet<RouteFunction> = new Set<RouteFunction>([
-  'create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact', 'sign-notice',
+  'create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact', 'sign-notice', 'decide-proposal',
 ]);

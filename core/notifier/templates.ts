@@ -104,7 +104,18 @@ function render(plan: Plan, d: Draft, nowMs: number): Rendered {
 
 const officeOf = (unit: Unit): Text => ({ zh: `${unit.name}打传办`, en: `${unit.nameEn ?? unit.name} office` });
 const nameOf = (unit: Unit): Text => ({ zh: unit.name, en: unit.nameEn ?? unit.name });
-const portal = (plan: Plan, zh: string, en: string) => ({ label: { zh, en }, url: plan.portalUrl });
+/**
+ * A link to the portal page the message is about, in the message's cycle (`?cycle=`: the portal opens that
+ * cycle even when the user works in several). Paths are the portal's routes (web/src/main.tsx).
+ */
+const portal = (plan: Plan, zh: string, en: string, path = '/') => {
+  const url = new URL(plan.portalUrl);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`;
+  url.searchParams.set('cycle', plan.cycleId);
+  return { label: { zh, en }, url: url.toString() };
+};
+const unitPage = (unit: Unit, rest = '') => `/units/${encodeURIComponent(unit.id)}${rest}`;
+const deliverablePage = (unit: Unit, d: Deliverable) => unitPage(unit, `/deliverables/${encodeURIComponent(d.id)}`);
 const phaseName = (phase: Phase): Text => ({ zh: phase.name, en: phase.nameEn });
 const item = (d: Deliverable): Text => ({ zh: d.name, en: d.nameEn });
 
@@ -114,6 +125,20 @@ const missed = (about: Missed, d: Deliverable): Text =>
   about === 'rectification'
     ? { zh: `未按期完成${d.name}整改`, en: `missed the rectification deadline for ${d.nameEn}` }
     : { zh: `未按时报送${d.name}`, en: `missed the deadline for ${d.nameEn}` };
+
+const missedBy = (d: Deliverable, dueAt: string, about: Missed): Text =>
+  about === 'rectification'
+    ? { zh: `未在${when(dueAt, 'zh')}前完成${d.name}整改`, en: `did not rectify its ${d.nameEn} by ${when(dueAt, 'en')}` }
+    : { zh: `未在${when(dueAt, 'zh')}前报送${d.name}`, en: `did not submit the ${d.nameEn} due ${when(dueAt, 'en')}` };
+
+/** The 通报批评 itself: the text the draft proposes, and what the unit receives once the city confirms it. */
+export function criticismText(plan: Plan, unit: Unit, deliverable: Deliverable, dueAt: string, about: Missed): Text {
+  const what = missedBy(deliverable, dueAt, about);
+  return {
+    zh: `关于对${unit.name}的通报：${unit.name}未按《${plan.title}》要求，${what.zh}，影响全市创建工作进度。现予通报批评，并列入挂牌督办，限期整改。`,
+    en: `Notice concerning ${nameOf(unit).en}: against "${plan.title}", it ${what.en}, holding back the city's work. It is criticised and listed for supervision, with a deadline to rectify.`,
+  };
+}
 
 /** Who in the plan's directory uses this address, e.g. `延平区打传办`, `延平区分管领导`; empty if nobody. */
 export function directoryHolders(plan: Plan, email: string): Text[] {
@@ -149,7 +174,7 @@ export const templates = {
           : { zh: '本阶段无需报送材料，请按工作方案组织实施。', en: 'Nothing is due in this phase; please carry out the plan.' },
       ],
       rows: due.map((x): [Text, Text] => [item(x.deliverable), both((l) => `${when(x.dueAt, l)}${l === 'zh' ? '前（含）' : ' at the latest'}`)]),
-      action: portal(plan, '报送入口', 'Where to submit'),
+      action: portal(plan, '报送入口', 'Where to submit', unitPage(unit)),
     }, nowMs);
   },
 
@@ -165,7 +190,7 @@ export const templates = {
         },
         { zh: '请抓紧完成并通过系统报送；已报送的请忽略本提醒。', en: 'Please submit it through the system; if you already have, disregard this reminder.' },
       ],
-      action: portal(plan, '报送入口', 'Where to submit'),
+      action: portal(plan, '报送入口', 'Where to submit', deliverablePage(unit, deliverable)),
     }, nowMs);
   },
 
@@ -193,26 +218,37 @@ export const templates = {
           ? { zh: '请督促本地打传办立即报送，并说明逾期原因。逾期情况将纳入考评。', en: 'Please have your office submit it at once and explain the delay; it counts in the assessment.' }
           : { zh: '现按工作方案提请市打传办督办。', en: 'Under the plan, this is now escalated to the city office.' },
       ],
-      action: portal(plan, '查看报送情况', 'See the submissions'),
+      action: portal(plan, '查看报送情况', 'See the submissions', unitPage(unit)),
     }, nowMs);
   },
 
   /** 通报批评 draft and 挂牌督办 proposal: for the city office to confirm, never sent to the unit by the system. */
   criticismDraft(plan: Plan, unit: Unit, deliverable: Deliverable, dueAt: string, nowMs: number, about: Missed = 'deliverable'): Rendered {
     const m = missed(about, deliverable);
-    const what: Text =
-      about === 'rectification'
-        ? { zh: `未在${when(dueAt, 'zh')}前完成${deliverable.name}整改`, en: `did not rectify its ${deliverable.nameEn} by ${when(dueAt, 'en')}` }
-        : { zh: `未在${when(dueAt, 'zh')}前报送${deliverable.name}`, en: `did not submit the ${deliverable.nameEn} due ${when(dueAt, 'en')}` };
+    const what = missedBy(deliverable, dueAt, about);
     return render(plan, {
       subject: { zh: `请确认：拟对${unit.name}通报批评并挂牌督办（${m.zh}）`, en: `To confirm: criticism and supervision listing proposed for ${nameOf(unit).en} (${m.en})` },
       salutation: { zh: plan.city.office, en: plan.city.office },
       body: [
         { zh: `${unit.name}${what.zh}，经提醒和督办仍未办结。按工作方案，拟予以通报批评，并列入挂牌督办名单。`, en: `${nameOf(unit).en} ${what.en}, after reminders and escalation. Under the plan, a notice of criticism and listing for supervision are proposed.` },
         { zh: '通报批评稿如下，请审核确认后印发：', en: 'The draft notice follows; please review and confirm before it is issued:' },
-        { zh: `关于对${unit.name}的通报：${unit.name}未按《${plan.title}》要求，${what.zh}，影响全市创建工作进度。现予通报批评，并列入挂牌督办，限期整改。`, en: `Notice concerning ${nameOf(unit).en}: against "${plan.title}", it ${what.en}, holding back the city's work. It is criticised and listed for supervision, with a deadline to rectify.` },
+        criticismText(plan, unit, deliverable, dueAt, about),
       ],
-      action: portal(plan, '确认或撤销', 'Confirm or withdraw'),
+      action: portal(plan, '确认或撤销', 'Confirm or withdraw', '/proposals'),
+    }, nowMs);
+  },
+
+  /** The confirmed 通报批评 and 挂牌督办, to the unit office (its leader in copy): a notice to sign for (签收). */
+  criticism(plan: Plan, unit: Unit, deliverable: Deliverable, dueAt: string, note: string | undefined, nowMs: number, about: Missed = 'deliverable'): Rendered {
+    return render(plan, {
+      subject: { zh: `通报批评：关于对${unit.name}的通报`, en: `Notice of criticism: ${nameOf(unit).en}` },
+      salutation: officeOf(unit),
+      body: [
+        criticismText(plan, unit, deliverable, dueAt, about),
+        ...(note ? [{ zh: `${plan.city.office}意见：${note}`, en: `Note from ${plan.city.office}: ${note}` }] : []),
+        { zh: '请签收本通报，并于整改完成后在平台报送。', en: 'Please sign for this notice, and submit through the portal once rectified.' },
+      ],
+      action: portal(plan, '签收', 'Sign for it', unitPage(unit, '/messages')),
     }, nowMs);
   },
 
@@ -226,7 +262,7 @@ export const templates = {
         [{ zh: '是否按时', en: 'On time' }, v.onTime ? { zh: '按时', en: 'yes' } : { zh: '逾期', en: 'no, late' }],
         ...v.documents.map((d): [Text, Text] => [both(() => d.fileName), both(() => `SHA-256 ${d.sha256}`)]),
       ],
-      action: portal(plan, '查看报送记录', 'See your submissions'),
+      action: portal(plan, '查看报送记录', 'See your submissions', deliverablePage(unit, deliverable)),
     }, nowMs);
   },
 
@@ -239,7 +275,7 @@ export const templates = {
         { zh: `整改意见：${reason ?? '详见系统中的评分意见。'}`, en: `Reasons: ${reason ?? 'see the scores and comments in the system.'}` },
         { zh: `请于${when(dueAt, 'zh')}前完成整改并重新报送。逾期未报送的，将按规定挂牌督办、通报批评。`, en: `Please rectify and resubmit by ${when(dueAt, 'en')}. Missing this deadline leads to listing for supervision and public criticism.` },
       ],
-      action: portal(plan, '重新报送', 'Resubmit'),
+      action: portal(plan, '重新报送', 'Resubmit', deliverablePage(unit, deliverable)),
     }, nowMs);
   },
 
@@ -258,7 +294,7 @@ export const templates = {
       subject: { zh: `初评结果通知：${unit.name}${passed ? '初评合格' : '初评未通过'}`, en: `Preliminary review: ${nameOf(unit).en} ${passed ? 'passes' : 'does not pass'}` },
       salutation: officeOf(unit),
       body: [text[outcome] ?? both(() => outcome)],
-      action: portal(plan, '查看详情', 'Details'),
+      action: portal(plan, '查看详情', 'Details', unitPage(unit)),
     }, nowMs);
   },
 
@@ -291,7 +327,7 @@ export const templates = {
         [{ zh: '错误', en: 'Error' }, both(() => error)],
         [{ zh: '收件人', en: 'Recipients' }, both(() => `${unit.office.email}, ${unit.leader.email}`)],
       ],
-      action: portal(plan, '查看发送记录', 'See what was sent'),
+      action: portal(plan, '查看发送记录', 'See what was sent', unitPage(unit, '/messages')),
     }, nowMs);
   },
 
@@ -327,7 +363,7 @@ export const templates = {
         [{ zh: '收件人', en: 'Recipient' }, both(() => refused.recipient)],
         [{ zh: '拒收原因', en: 'Refusal' }, error],
       ],
-      action: portal(plan, '查看发送记录', 'See what was sent'),
+      action: portal(plan, '查看发送记录', 'See what was sent', unit ? unitPage(unit, '/messages') : '/'),
     }, nowMs);
   },
 
@@ -379,7 +415,7 @@ export const templates = {
         [{ zh: '原截止时间', en: 'Was due' }, both((l) => when(previousDueAt, l))],
         [{ zh: '新截止时间', en: 'Now due' }, both((l) => when(dueAt, l))],
       ],
-      action: portal(plan, '报送入口', 'Where to submit'),
+      action: portal(plan, '报送入口', 'Where to submit', deliverablePage(unit, deliverable)),
     }, nowMs);
   },
 

@@ -14,6 +14,7 @@ import { InvalidTaskInputError } from '../errors';
 import { daysLeft, fromAddress, templates } from '../notifier/templates';
 import type { Message, SendResult } from '../notifier/notifier';
 import type { Context } from './context';
+import { proposalIdOf } from './proposals';
 
 /** 'not-needed': nothing to send (submitted, too late); otherwise what the notifier did (see SendResult). */
 export type NoticeStatus = SendResult | 'not-needed';
@@ -156,6 +157,11 @@ export async function sendUnitNotice(ctx: Context, input: { cycleId: string; uni
     const mail = templates.criticismDraft(plan, unit, deliverable, dueAt, now, about);
     const result = await sendAll(ctx, [{ ...base, kind: 'escalation', milestone, recipient: cityTo, email: { from, to: cityTo, cc: [], ...mail } }]);
     if (result.status === 'sent' || result.status === 'already-sent') {
+      // Stored before the audit, on a repeat too (once, by id): the city office decides it in the portal.
+      await ctx.repo.putProposal({
+        cycleId: input.cycleId, unitId: unit.id, proposalId: proposalIdOf(milestone), milestone, deliverableId: deliverable.id,
+        about, dueAt, level, proposedAt: ctx.nowIso(), status: 'proposed',
+      });
       await ctx.repo.appendAudit({
         cycleId: input.cycleId, unitId: unit.id, at: ctx.nowIso(), actor: 'system', role: 'system', action: 'propose-supervision',
         what: { deliverableId: deliverable.id, about, dueAt, level, status: 'awaiting-city-confirmation' },

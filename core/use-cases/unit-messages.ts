@@ -17,10 +17,10 @@ import { beijing, unitInfo } from './view-parts';
 
 /**
  * The messages a unit signs for (签收): the formal notices (通知) of the city office: a phase opens, 督办, 限期整改,
- * 初评结果, 延期. A receipt (回执) is our acknowledgement and a reminder (提醒) a courtesy before a deadline:
+ * 初评结果, 延期, 通报批评. A receipt (回执) is our acknowledgement and a reminder (提醒) a courtesy before a deadline:
  * neither is a notice to sign for.
  */
-export const NOTICE_KINDS: ReadonlySet<MessageKind> = new Set<MessageKind>(['phase-opened', 'escalation', 'rectification', 'outcome', 'extension']);
+export const NOTICE_KINDS: ReadonlySet<MessageKind> = new Set<MessageKind>(['phase-opened', 'escalation', 'rectification', 'outcome', 'extension', 'criticism']);
 
 /** A message's stable id: a hash of its ledger key within the unit (URL-safe, reveals no address). */
 export const messageIdOf = (k: Pick<MessageKey, 'kind' | 'milestone' | 'recipient'>) =>

@@ -233,7 +233,7 @@ export const cyclesResponse = z.object({
 
 const MESSAGE_KINDS = [
   'phase-opened', 'reminder', 'escalation', 'receipt', 'rectification', 'outcome', 'province-forwarding',
-  'contact-undeliverable', 'calendar-warning', 'delivery-failure', 'extension',
+  'contact-undeliverable', 'calendar-warning', 'delivery-failure', 'extension', 'criticism',
 ] as const;
 
 export const unitMessagesResponse = z.object({
@@ -300,4 +300,38 @@ export const extensionGrantedResponse = z.object({
   notice: z.string(),
   /** The unit's execution that was replaced, and the one started with the new schedule; null before the cycle runs. */
   restart: z.nullable(z.object({ stopped: z.string(), stoppedStatus: z.enum(['stopped', 'not-running']), started: z.string() })),
+});
+
+const textView = z.object({ zh: z.string(), en: z.string() });
+
+const proposalView = z.object({
+  proposalId: z.string(),
+  unit: unitInfoView,
+  deliverable: z.object({ deliverableId: z.string(), name: z.string(), nameEn: z.string() }),
+  /** What was missed: the deliverable's deadline, or the rectification deadline. */
+  about: z.enum(['deliverable', 'rectification']),
+  dueAt: instantView,
+  level: z.number(),
+  proposedAt: instantView,
+  status: z.enum(['proposed', 'confirmed', 'withdrawn']),
+  decidedBy: z.nullable(z.string()),
+  decidedAt: z.nullable(instantView),
+  reason: z.nullable(z.string()),
+  /** The 通报批评 as drafted: what the unit receives if the proposal is confirmed. */
+  text: textView,
+});
+
+export const proposalsResponse = z.object({
+  cycleId: z.string(),
+  /** How many still wait for the city office's decision. */
+  awaiting: z.number(),
+  proposals: z.array(proposalView),
+});
+
+export const proposalDecidedResponse = z.object({
+  /** false when this same decision was recorded already (a retry): the stored one is returned. */
+  recorded: z.boolean(),
+  proposal: proposalView,
+  /** What the notifier did with the 通报批评 to the unit (sent, already-sent, suppressed, refused); null when withdrawn. */
+  notice: z.nullable(z.string()),
 });

@@ -463,6 +463,32 @@ describe.each(repos)('CycleRepository cycles and 签收 (%s)', (_name, makeRepo)
     expect(await repo.listNoticeSignatures(cycleId, 'u1')).toEqual([first]);
     expect(await repo.listNoticeSignatures(cycleId, 'u2')).toEqual([]);
   });
+
+  it('stores a supervision proposal once and lets one decision win, even at once; lists the cycle\'s proposals oldest first', async () => {
+    // Prepare
+    const repo = makeRepo();
+    const cycleId = planWith(1).cycleId;
+    const proposal = (unitId: string, proposalId: string, n: number) => ({
+      cycleId, unitId, proposalId, milestone: `self-assessment-report#2016-11-09#L${n}`, deliverableId: 'self-assessment-report',
+      about: 'deliverable' as const, dueAt: '2016-11-09T15:59:59Z', level: 3, proposedAt: at(n), status: 'proposed' as const,
+    });
+    const p1 = proposal('u1', 'a1'.repeat(16), 2);
+    const p2 = proposal('u2', 'b2'.repeat(16), 1);
+    // Act
+    const stored = [await repo.putProposal(p1), await repo.putProposal({ ...p1, proposedAt: at(9) }), await repo.putProposal(p2)];
+    const decide = (status: 'confirmed' | 'withdrawn', decidedBy: string, n: number) =>
+      repo.decideProposal(cycleId, 'u1', p1.proposalId, { status, decidedBy, decidedAt: at(n), ...(status === 'withdrawn' ? { reason: '撤销' } : {}) });
+    const decisions = await Promise.all([decide('confirmed', 'city-a', 10), decide('withdrawn', 'city-b', 11), decide('confirmed', 'city-c', 12)]);
+    // Assess
+    expect(stored.map((r) => r.recorded)).toEqual([true, false, true]);
+    expect(stored[1].proposal).toEqual(p1);
+    expect(decisions.filter((d) => d!.recorded)).toHaveLength(1);
+    const winner = decisions.find((d) => d!.recorded)!.proposal;
+    for (const d of decisions) expect(d!.proposal).toEqual(winner);
+    expect(await repo.getProposal(cycleId, 'u1', p1.proposalId)).toEqual(winner);
+    expect(await repo.decideProposal(cycleId, 'u1', 'c3'.repeat(16), { status: 'confirmed', decidedBy: 'x', decidedAt: at(13) })).toBeNull();
+    expect(await repo.listProposals(cycleId)).toEqual([p2, winner]);
+  });
 });
 
 describe.each(repos)('CycleRepository contact status (%s)', (_name, makeRepo) => {

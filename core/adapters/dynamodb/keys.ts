@@ -41,13 +41,14 @@ export const ENTITY = {
   idempotencyKey: 'IdempotencyKey',
   cycleIndex: 'CycleIndex',
   noticeSignature: 'NoticeSignature',
+  proposal: 'SupervisionProposal',
 } as const;
 
 /** How many unit ids one UnitOrder item holds (1,000 ids of <= 40 chars stay far below 400 KB). */
 export const UNIT_ORDER_CHUNK = 1000;
 
 /** Cycle-wide listings served by GSI1. */
-export type CycleListing = 'MSG' | 'SUB' | 'DECISION' | 'AUDIT' | 'OUTCOME' | 'EXTENSION';
+export type CycleListing = 'MSG' | 'SUB' | 'DECISION' | 'AUDIT' | 'OUTCOME' | 'EXTENSION' | 'PROPOSAL';
 
 const esc = (s: string) => s.replace(/%/g, '%25').replace(/#/g, '%23');
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
@@ -100,6 +101,12 @@ export const keys = {
   noticeSignature: (cycleId: string, unitId: string, messageId: string): ItemKey => ({
     PK: unitPk(cycleId, unitId),
     SK: `${SIGNATURE_PREFIX}${messageId}`,
+  }),
+
+  /** A 通报批评 / 挂牌督办 proposal (ids are hex); PROPOSAL# sorts after OUTCOME, outside UNIT_FACTS_RANGE. */
+  proposal: (cycleId: string, unitId: string, proposalId: string): ItemKey => ({
+    PK: unitPk(cycleId, unitId),
+    SK: `PROPOSAL#${proposalId}`,
   }),
 
   deliverable: (cycleId: string, unitId: string, deliverableId: string): ItemKey => ({
@@ -174,6 +181,10 @@ export const gsi1 = {
   extension: (cycleId: string, unitId: string, deliverableId: string, grantedAt: string): Gsi1Key => ({
     GSI1PK: listingPk(cycleId, 'EXTENSION', listingShard(unitId)),
     GSI1SK: `${grantedAt}#${unitId}#${deliverableId}`,
+  }),
+  proposal: (cycleId: string, unitId: string, proposalId: string, proposedAt: string): Gsi1Key => ({
+    GSI1PK: listingPk(cycleId, 'PROPOSAL', listingShard(unitId)),
+    GSI1SK: `${proposedAt}#${unitId}#${proposalId}`,
   }),
   audit: (cycleId: string, unitId: string | null, at: string, seq: string): Gsi1Key => ({
     GSI1PK: listingPk(cycleId, 'AUDIT', listingShard(unitId)),

@@ -32,6 +32,7 @@ import type {
   WaitToken,
   MessageKey,
   NoticeSignature,
+  SupervisionProposal,
 } from '../../model';
 import type { Plan, Unit } from '../../plan/schema';
 import type { ClaimResult, CycleRepository, CycleTotals, IdempotencyRecord, KeptResponse, Page, UnitFacts } from '../../ports';
@@ -749,6 +750,47 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
 
     async listNoticeSignatures(cycleId, unitId) {
       return (await queryUnit(cycleId, unitId, SIGNATURE_PREFIX)).map((i) => strip<NoticeSignature>(i)!);
+    },
+
+    async putProposal(proposal) {
+      const key = keys.proposal(proposal.cycleId, proposal.unitId, proposal.proposalId);
+      const item = { ...proposal, ...key, ...gsi1.proposal(proposal.cycleId, proposal.unitId, proposal.proposalId, proposal.proposedAt), entityType: ENTITY.proposal };
+      if (await putIfAbsent(item)) return { recorded: true, proposal: { ...proposal } };
+      return { recorded: false, proposal: strip<SupervisionProposal>(await get(key))! };
+    },
+
+    async getProposal(cycleId, unitId, proposalId) {
+      return strip<SupervisionProposal>(await get(keys.proposal(cycleId, unitId, proposalId)));
+    },
+
+    async listProposals(cycleId) {
+      return (await listByGsi(cycleId, 'PROPOSAL')).map((i) => strip<SupervisionProposal>(i)!);
+    },
+
+    /** Conditional update: only a proposal still 'proposed' takes a decision; otherwise the stored one is returned. */
+    async decideProposal(cycleId, unitId, proposalId, decision) {
+      const key = keys.proposal(cycleId, unitId, proposalId);
+      try {
+        const r = await client.send(
+          new UpdateCommand({
+            TableName,
+            Key: key,
+            UpdateExpression: `SET #status = :status, decidedBy = :by, decidedAt = :at${decision.reason === undefined ? '' : ', reason = :reason'}`,
+            ConditionExpression: '#status = :proposed',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':status': decision.status, ':by': decision.decidedBy, ':at': decision.decidedAt, ':proposed': 'proposed',
+              ...(decision.reason === undefined ? {} : { ':reason': decision.reason }),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return { recorded: true, proposal: strip<SupervisionProposal>(r.Attributes as Item)! };
+      } catch (err) {
+        if (!isConditionFailed(err)) throw translateDynamoError(err);
+        const stored = strip<SupervisionProposal>(await get(key));
+        return stored ? { recorded: false, proposal: stored } : null;
+      }
     },
 
     async recordForwarding(record) {

@@ -14,6 +14,7 @@ import type {
   LedgerEntry,
   MessageKey,
   NoticeSignature,
+  SupervisionProposal,
   ReviewDecision,
   SubmissionVersion,
   UnitOutcomeRecord,
@@ -40,6 +41,8 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
   const forwardings = new Map<string, ForwardingRecord>();
   const audit: AuditEntry[] = [];
   const signatures = new Map<string, NoticeSignature>();
+  const proposals = new Map<string, SupervisionProposal>();
+  const proposalKey = (cycleId: string, unitId: string, proposalId: string) => [cycleId, unitId, proposalId].join('|');
   const contacts = new Map<string, ContactStatus>();
   const extensions: Extension[] = [];
   const unitRuns = new Map<string, string>();
@@ -224,6 +227,27 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
     },
     async listNoticeSignatures(cycleId, unitId) {
       return clone([...signatures.values()].filter((s) => s.cycleId === cycleId && s.unitId === unitId).sort((a, b) => a.messageId.localeCompare(b.messageId)));
+    },
+    async putProposal(proposal) {
+      const key = proposalKey(proposal.cycleId, proposal.unitId, proposal.proposalId);
+      const existing = proposals.get(key);
+      if (existing) return { recorded: false, proposal: clone(existing) };
+      proposals.set(key, clone(proposal));
+      return { recorded: true, proposal: clone(proposal) };
+    },
+    async getProposal(cycleId, unitId, proposalId) {
+      return clone(proposals.get(proposalKey(cycleId, unitId, proposalId)) ?? null);
+    },
+    async listProposals(cycleId) {
+      return clone([...proposals.values()].filter((p) => p.cycleId === cycleId).sort((a, b) => a.proposedAt.localeCompare(b.proposedAt)));
+    },
+    async decideProposal(cycleId, unitId, proposalId, decision) {
+      const stored = proposals.get(proposalKey(cycleId, unitId, proposalId));
+      if (!stored) return null;
+      if (stored.status !== 'proposed') return { recorded: false, proposal: clone(stored) };
+      Object.assign(stored, decision);
+      if (decision.reason === undefined) delete stored.reason;
+      return { recorded: true, proposal: clone(stored) };
     },
     async recordForwarding(record) {
       const existing = forwardings.get(record.cycleId);
