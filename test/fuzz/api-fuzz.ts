@@ -62,6 +62,8 @@ function segment(name: string, uploadId: string): fc.Arbitrary<string> {
     uploadId: fc.oneof(fc.constant(uploadId), UUID),
     // Well-formed notice ids that name no notice of the unit (a 404), so a 签收 never passes here.
     messageId: fc.stringMatching(/^[0-9a-f]{32}$/),
+    // The same for proposal ids: a decision never passes here either.
+    proposalId: fc.stringMatching(/^[0-9a-f]{32}$/),
   };
   return fc.oneof({ arbitrary: valid[name] ?? fc.constant('x'), weight: 9 }, { arbitrary: badSegment, weight: 1 });
 }
@@ -81,6 +83,8 @@ function validBody(route: Route, uploadId: string, n: number): unknown {
       return { lastDay: '2016-11-15', reason: '因汛期影响，准予延期' };
     case 'fix-contact':
       return { email: 'yanping-office@nanping.example.cn' };
+    case 'decide-proposal':
+      return n % 2 ? { action: 'confirm' } : { action: 'withdraw', reason: '已说明原因' };
     default:
       return undefined;
   }

@@ -132,6 +132,10 @@ export async function runYear(): Promise<World> {
   const bounced = SES_BOUNCE.bounce.bouncedRecipients[0].emailAddress.toLowerCase();
   await callApi(w, 'fix-contact', { body: { email: bounced }, claims: CITY });
 
+  // The ladder's top: a 通报批评 drafted for the city office to confirm (the portal's decision comes later).
+  w.at('2016-08-05T01:00:00Z');
+  await runTask(w, 'send-unit-notice', { ...unit('jianyang'), notice: { kind: 'escalation', deliverableId: 'progress-report-1', level: 3 } });
+
   // An extension restarts a unit's execution.
   w.at('2016-11-03T07:00:00Z');
   await callApi(w, 'grant-extension', { params: report('songxi'), body: { lastDay: '2016-11-16', reason: '县领导班子调整' }, claims: CITY });
@@ -176,6 +180,10 @@ export async function runYear(): Promise<World> {
   if (!notice) throw new Error('jianyang received no notice to sign for');
   await callApi(w, 'sign-notice', { params: { ...unit('jianyang'), messageId: notice.messageId }, claims: county });
   await callApi(w, 'list-unit-audit', { params: unit('jianyang'), claims: CITY });
+  const { proposals } = await callApi(w, 'list-proposals', { params: { cycleId: CYCLE }, claims: CITY });
+  const proposal = (proposals as Array<{ proposalId: string; unit: { unitId: string } }>).find((p) => p.unit.unitId === 'jianyang');
+  if (!proposal) throw new Error('the ladder drafted no 通报批评 for jianyang');
+  await callApi(w, 'decide-proposal', { params: { ...unit('jianyang'), proposalId: proposal.proposalId }, body: { action: 'confirm' }, claims: CITY });
 
   // The year ends.
   await runTask(w, 'forward-to-province', { cycleId: CYCLE });

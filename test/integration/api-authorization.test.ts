@@ -37,9 +37,9 @@ type Identity = (typeof IDENTITIES)[number];
 const NOT_A_CALLER: readonly Identity[] = ['no token', 'expired token', 'wrong audience', 'wrong signature', 'ID token'];
 
 /** The routes that change something when allowed; everything else is a read (the preview stores nothing). */
-const WRITES: ReadonlySet<RouteFunction> = new Set(['create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact', 'sign-notice']);
+const WRITES: ReadonlySet<RouteFunction> = new Set(['create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact', 'sign-notice', 'decide-proposal']);
 /** What an allowed, valid request is answered with. */
-const ALLOWED_STATUS: Partial<Record<RouteFunction, number>> = { 'create-upload': 201, 'submit-deliverable': 201, 'decide-review': 201, 'grant-extension': 201, 'sign-notice': 201 };
+const ALLOWED_STATUS: Partial<Record<RouteFunction, number>> = { 'create-upload': 201, 'submit-deliverable': 201, 'decide-review': 201, 'grant-extension': 201, 'sign-notice': 201, 'decide-proposal': 201 };
 
 /** The access rules of functions/routes.ts, as a table: the status for a caller, 'allowed' when it gets through. */
 function expected(identity: Identity, access: Access): 401 | 403 | 'allowed' {
@@ -58,13 +58,14 @@ function expected(identity: Identity, access: Access): 401 | 403 | 'allowed' {
 interface At {
   uploadId: string;
   messageId: string;
+  proposalId: string;
   unitId?: string;
   cycleId?: string;
 }
 
 /** The route's path parameters: the cycle, the unit, the reviewed deliverable, version 1, review round 1, the upload, the notice. */
 function paramsFor(route: Route, at: At): Record<string, string> {
-  const values: Record<string, string> = { cycleId: at.cycleId ?? CYCLE, unitId: at.unitId ?? UNIT, deliverableId: REVIEWED, version: '1', round: '1', uploadId: at.uploadId, messageId: at.messageId };
+  const values: Record<string, string> = { cycleId: at.cycleId ?? CYCLE, unitId: at.unitId ?? UNIT, deliverableId: REVIEWED, version: '1', round: '1', uploadId: at.uploadId, messageId: at.messageId, proposalId: at.proposalId };
   return Object.fromEntries(
     [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => {
       if (!(name in values)) throw new Error(`no value for {${name}} in ${route.path}`);
@@ -85,6 +86,7 @@ function requestFor(route: Route, at: At): { method: string; path: string; body?
     'decide-review': { outcome: 'approved', version: 1 },
     'grant-extension': { lastDay: '2016-11-15', reason: '因汛期影响，准予延期' },
     'fix-contact': { email: 'yanping-office@nanping.example.cn' },
+    'decide-proposal': { action: 'withdraw', reason: '该县已书面说明原因' },
   };
   return { method: route.method, path, ...(route.function in bodies ? { body: bodies[route.function] } : {}) };
 }
@@ -126,6 +128,8 @@ describe('the authorization matrix over the local gateway', () => {
     const listed = await callApi(t, { method: 'GET', path: `/cycles/${CYCLE}/units/${UNIT}/messages`, token: tokens.get('own county') });
     const notices = (listed.json as { messages: Array<{ messageId: string; notice: boolean; kind: string }> }).messages.filter((m) => m.notice);
     messageId = notices.find((m) => m.kind === 'phase-opened')!.messageId;
+    // yanping sent no progress report: the ladder drafted a 通报批评 for each.
+    proposalId = (await t.ctx.repo.listProposals(CYCLE)).find((p) => p.unitId === UNIT && p.status === 'proposed')!.proposalId;
   });
   afterAll(async () => {
     await api?.close();
@@ -133,15 +137,17 @@ describe('the authorization matrix over the local gateway', () => {
 
   /** A notice yanping received (a phase's opening), to sign for. */
   let messageId = '';
-  const send = (c: Pick<Cell, 'identity' | 'route'>, at: Omit<At, 'uploadId' | 'messageId'> = {}) =>
-    callApi(api.twin, { ...requestFor(c.route, { uploadId: api.uploadId, messageId, ...at }), token: tokens.get(c.identity) });
+  /** A 通报批评 proposal about yanping, to withdraw. */
+  let proposalId = '';
+  const send = (c: Pick<Cell, 'identity' | 'route'>, at: Omit<At, 'uploadId' | 'messageId' | 'proposalId'> = {}) =>
+    callApi(api.twin, { ...requestFor(c.route, { uploadId: api.uploadId, messageId, proposalId, ...at }), token: tokens.get(c.identity) });
 
   it('covers every route of the table with every caller, each with a request its schemas accept', async () => {
     expect(cells).toHaveLength(IDENTITIES.length * ROUTES.length);
     // A refusal must be for who is asking, not for what is asked: each request is valid for its route.
     for (const route of ROUTES) {
       const { route: schemas } = (await import(`../../functions/${route.function}/route.ts`)) as { route: RouteEntry & { schemas: RouteSchemas } };
-      const ids = { uploadId: '00000000-0000-4000-8000-000000000000', messageId: '0'.repeat(32) };
+      const ids = { uploadId: '00000000-0000-4000-8000-000000000000', messageId: '0'.repeat(32), proposalId: '0'.repeat(32) };
       const r = requestFor(route, ids);
       const params = paramsFor(route, ids);
       if (schemas.schemas.params) expect(schemas.schemas.params.safeParse(params).success, `${route.function} params`).toBe(true);

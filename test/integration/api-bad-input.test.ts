@@ -45,10 +45,12 @@ const obj = (fields: Record<string, Spec>): Field => ({ kind: 'object', fields }
 /** `valid` elements in the valid value (all alike). */
 const arr = (of: Field, max: number, valid = 1): Field => ({ kind: 'array', of, max, valid });
 
-type PathKind = 'slug' | 'uuid' | 'round' | 'version' | 'messageId';
-const PARAM_KINDS: Record<string, PathKind> = { cycleId: 'slug', unitId: 'slug', deliverableId: 'slug', uploadId: 'uuid', round: 'round', version: 'version', messageId: 'messageId' };
+type PathKind = 'slug' | 'uuid' | 'round' | 'version' | 'messageId' | 'proposalId';
+const PARAM_KINDS: Record<string, PathKind> = { cycleId: 'slug', unitId: 'slug', deliverableId: 'slug', uploadId: 'uuid', round: 'round', version: 'version', messageId: 'messageId', proposalId: 'proposalId' };
 /** A well-formed notice id that names no notice of the unit. */
 const NO_SUCH_NOTICE = 'f'.repeat(32);
+/** A well-formed proposal id that names no proposal of the unit. */
+const NO_SUCH_PROPOSAL = 'e'.repeat(32);
 
 const selfAssessment = (uploadId: string): Field =>
   obj({
@@ -87,6 +89,7 @@ const bodies = (uploadId: string): Partial<Record<RouteFunction, Field>> => ({
   }),
   'grant-extension': obj({ lastDay: { kind: 'date', valid: '2016-06-15' }, reason: { kind: 'line', max: 500, valid: '因汛期影响，准予延期' } }),
   'fix-contact': obj({ email: { kind: 'email', valid: 'yanping-office@nanping.example.cn' } }),
+  'decide-proposal': obj({ action: { kind: 'enum', values: ['confirm', 'withdraw'], valid: 'withdraw' }, reason: opt({ kind: 'line', max: 500, valid: '已说明原因' }) }),
 });
 
 function validValue(f: Field): unknown {
@@ -258,15 +261,18 @@ const segmentSafe = (s: string) => {
     return false;
   }
 };
+/** Not 32 lower-case hex digits (a message or proposal id). */
+const notHexId = fc.oneof(
+  fc.constantFrom('F'.repeat(32), 'f'.repeat(31), 'f'.repeat(33), 'g'.repeat(32), `${'f'.repeat(31)} `, 'phase-opened'),
+  fc.string({ maxLength: 40 }).filter((s) => !/^[0-9a-f]{32}$/.test(s)),
+);
 const notParam: Record<PathKind, fc.Arbitrary<string>> = {
   slug: notSlug,
   uuid: notUuid('3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f'),
   round: fc.oneof(fc.constantFrom('0', '-1', '1.5', '1e0', '01', 'one', '+1', ' 1', '0x1', '１', '6', '999999', '1000000'), fc.string({ maxLength: 8 }).filter((s) => !/^[1-5]$/.test(s))),
   version: fc.oneof(fc.constantFrom('0', '-1', '1.5', '1e3', '01', 'v1', '+1', '1 ', '10000', '1000000'), fc.string({ maxLength: 8 }).filter((s) => !/^[1-9]\d{0,3}$/.test(s))),
-  messageId: fc.oneof(
-    fc.constantFrom('F'.repeat(32), 'f'.repeat(31), 'f'.repeat(33), 'g'.repeat(32), `${'f'.repeat(31)} `, 'phase-opened'),
-    fc.string({ maxLength: 40 }).filter((s) => !/^[0-9a-f]{32}$/.test(s)),
-  ),
+  messageId: notHexId,
+  proposalId: notHexId,
 };
 
 function badRequests(c: RouteCase): fc.Arbitrary<BadRequest> {
@@ -412,7 +418,7 @@ describe('bad input on every route: a 4xx with an error code, problems that name
   });
 
   const caseFor = (route: Route): RouteCase => {
-    const values: Record<string, string> = { cycleId: CYCLE, unitId: UNIT, deliverableId: REVIEWED, version: '1', round: '1', uploadId: api.uploadId, messageId: NO_SUCH_NOTICE };
+    const values: Record<string, string> = { cycleId: CYCLE, unitId: UNIT, deliverableId: REVIEWED, version: '1', round: '1', uploadId: api.uploadId, messageId: NO_SUCH_NOTICE, proposalId: NO_SUCH_PROPOSAL };
     const params = Object.fromEntries([...route.path.matchAll(/\{(\w+)\}/g)].map(([, n]) => [n, values[n]]));
     // The city on a unit's routes, so that a malformed unit id reaches the schema; the county on its own.
     const county = route.access === 'county' || route.access === 'signed-in';
@@ -438,7 +444,7 @@ describe('bad input on every route: a 4xx with an error code, problems that name
 
   it('a well-formed request the use case refuses is answered in English when asked, in Chinese by default', async () => {
     const pathTo = (fn: RouteFunction, params: Record<string, string> = {}) =>
-      pathOf(ROUTES.find((r) => r.function === fn)!, { cycleId: CYCLE, unitId: UNIT, deliverableId: REVIEWED, version: '1', round: '1', uploadId: api.uploadId, messageId: NO_SUCH_NOTICE, ...params });
+      pathOf(ROUTES.find((r) => r.function === fn)!, { cycleId: CYCLE, unitId: UNIT, deliverableId: REVIEWED, version: '1', round: '1', uploadId: api.uploadId, messageId: NO_SUCH_NOTICE, proposalId: NO_SUCH_PROPOSAL, ...params });
     const word = fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/);
     const json = (body: unknown) => ({ body: JSON.stringify(body), contentType: 'application/json' });
     const { county, city } = tokens;
@@ -460,6 +466,10 @@ describe('bad input on every route: a 4xx with an error code, problems that name
         how: `a unit not in the plan (${w})`, method: 'GET', path: pathTo(fn, { unitId: w }), token: city, status: 404,
       })),
       fc.stringMatching(/^[0-9a-f]{32}$/).map((id) => ({ how: `a notice the unit never received (${id})`, method: 'POST', path: pathTo('sign-notice', { messageId: id }), token: county, status: 404 })),
+      fc.stringMatching(/^[0-9a-f]{32}$/).map((id) => ({
+        how: `a proposal the unit never had (${id})`, method: 'PUT', path: pathTo('decide-proposal', { proposalId: id }), token: city, ...json({ action: 'confirm' }), status: 404,
+      })),
+      fc.constant({ how: 'a withdrawal without a reason', method: 'PUT', path: pathTo('decide-proposal'), token: city, ...json({ action: 'withdraw' }), status: 400 }),
       word.filter((w) => w !== CYCLE).map((w) => ({ how: `a cycle that does not exist (${w})`, method: 'GET', path: pathTo('get-dashboard', { cycleId: w }), token: city, status: 404 })),
       fc.integer({ min: 2, max: 5 }).map((round) => decide(`review round ${round}, not started`, { outcome: 'approved' }, 404, round)),
       fc.constant(decide('a return without a reason', { outcome: 'returned' }, 400)),

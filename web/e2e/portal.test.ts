@@ -247,4 +247,50 @@ describe('the portal on the twin', () => {
     expect(await entry.textContent()).toContain('city');
     await screenshot(page, 'city-unit-audit');
   });
+
+  it('the city confirms one 通报批评 proposal with a note and withdraws another with a reason; the county signs for the notice from its link', async () => {
+    const report = plan.phases.flatMap((p) => p.deliverables).find((d) => d.id === 'progress-report-1')!;
+    const page = await newPage(browser);
+    await signIn(page, portal, 'city', LOCAL_PASSWORD);
+    await page.getByRole('heading', { name: '总览' }).waitFor();
+    await page.getByRole('menuitem', { name: '督办提议' }).click();
+    await page.getByRole('heading', { name: '督办提议' }).waitFor();
+    const before = (await api.twin.ctx.repo.listProposals(plan.cycleId)).filter((p) => p.status === 'proposed').length;
+    await page.getByText(`有 ${before} 项督办提议待确认`).waitFor();
+    await screenshot(page, 'city-proposals');
+
+    const songxi = page.getByRole('region', { name: `督办提议：${unitName('songxi')}（${report.name}）` });
+    await songxi.getByRole('button', { name: '确认印发' }).click();
+    const confirm = page.getByRole('dialog', { name: `确认印发：对${unitName('songxi')}的通报批评` });
+    await confirm.getByLabel('意见（可选，随通报发给该单位）').fill('请于11月20日前补报');
+    await confirm.getByRole('button', { name: '确认印发' }).click();
+    await songxi.getByText('已确认印发').waitFor();
+    expect(await songxi.textContent()).toMatch(/city 于 .+ 确认印发；意见：请于11月20日前补报/);
+
+    const guangze = page.getByRole('region', { name: `督办提议：${unitName('guangze')}（${report.name}）` });
+    await guangze.getByRole('button', { name: '撤销' }).click();
+    const withdraw = page.getByRole('dialog', { name: `撤销督办提议：${unitName('guangze')}` });
+    // No reason, no withdrawal.
+    expect(await withdraw.getByRole('button', { name: '撤销提议' }).isDisabled()).toBe(true);
+    await withdraw.getByLabel('撤销理由（必填）').fill('该县已书面说明汛期原因');
+    await withdraw.getByRole('button', { name: '撤销提议' }).click();
+    await guangze.getByText('已撤销').waitFor();
+    await page.getByText(`有 ${before - 2} 项督办提议待确认`).waitFor();
+    await screenshot(page, 'city-proposals-decided');
+
+    // songxi follows its email's link (its page in this cycle) and signs for the 通报批评.
+    const sent = await api.twin.ctx.repo.listUnitMessages(plan.cycleId, 'songxi');
+    const notice = sent.find((m) => m.kind === 'criticism')!;
+    expect(notice.subject).toContain(`通报批评：关于对${unitName('songxi')}的通报`);
+    const county = await newPage(browser);
+    await signIn(county, portal, 'songxi', LOCAL_PASSWORD);
+    await county.getByRole('heading', { name: `${unitName('songxi')} · 工作台` }).waitFor();
+    await county.goto(`${portal}units/songxi/messages?cycle=${plan.cycleId}`);
+    await county.getByRole('heading', { name: `${unitName('songxi')} · 消息` }).waitFor();
+    const row = county.getByRole('row').filter({ hasText: notice.subject });
+    await row.getByRole('cell', { name: '通报批评', exact: true }).waitFor();
+    await row.getByRole('button', { name: `签收：${notice.subject}` }).click();
+    await row.getByText(/已签收：songxi/).waitFor();
+    expect((await api.twin.ctx.repo.listProposals(plan.cycleId)).filter((p) => p.unitId === 'guangze' && p.status === 'withdrawn')).toHaveLength(1);
+  });
 });

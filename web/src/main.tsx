@@ -18,6 +18,7 @@ const ReviewPage = lazy(() => import('./pages/city/review/ReviewPage'));
 const MessagesPage = lazy(() => import('./pages/county/messages/MessagesPage'));
 const ReviewQueuePage = lazy(() => import('./pages/city/reviews/ReviewQueuePage'));
 const AuditPage = lazy(() => import('./pages/city/audit/AuditPage'));
+const ProposalsPage = lazy(() => import('./pages/city/proposals/ProposalsPage'));
 
 const router = createBrowserRouter([
   { path: '/login', element: <Suspense><SignInPage /></Suspense> },
@@ -33,6 +34,7 @@ const router = createBrowserRouter([
       { path: '/units/:unitId/messages', element: <MessagesPage /> },
       { path: '/units/:unitId/audit', element: <AuditPage /> },
       { path: '/reviews', element: <ReviewQueuePage /> },
+      { path: '/proposals', element: <ProposalsPage /> },
     ],
   },
 ]);

@@ -397,6 +397,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cycles/{cycleId}/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Proposed notices of criticism and supervision listings
+         * @description 通报批评与挂牌督办提议
+         *
+         *     Access: city.
+         */
+        get: operations["listProposals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{cycleId}/units/{unitId}/proposals/{proposalId}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Confirm or withdraw a proposal, once
+         * @description 确认或撤销督办提议（只决定一次）
+         *
+         *     Access: city.
+         */
+        put: operations["decideProposal"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/contacts/fix": {
         parameters: {
             query?: never;
@@ -1920,7 +1964,7 @@ export interface operations {
                         messages: {
                             messageId: string;
                             /** @enum {string} */
-                            kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension";
+                            kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism";
                             milestone: string;
                             subject: string;
                             recipient: string;
@@ -2042,7 +2086,7 @@ export interface operations {
                         recorded: boolean;
                         messageId: string;
                         /** @enum {string} */
-                        kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension";
+                        kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism";
                         subject: string;
                         signedBy: string;
                         signedAt: {
@@ -2066,7 +2110,7 @@ export interface operations {
                         recorded: boolean;
                         messageId: string;
                         /** @enum {string} */
-                        kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension";
+                        kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism";
                         subject: string;
                         signedBy: string;
                         signedAt: {
@@ -2686,6 +2730,347 @@ export interface operations {
                             stoppedStatus: "stopped" | "not-running";
                             started: string;
                         } | null;
+                    };
+                };
+            };
+            /** @description Invalid input: each problem names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the plan or among the unit’s records */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: already decided (who and when), phase not open, review closed; or the request with this Idempotency-Key is still running (IdempotencyInProgressError: retry shortly), or was done but its answer was too large to keep (IdempotentResponseNotKeptError: details say the status and where the result is) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description IdempotencyKeyReusedError: this Idempotency-Key was used by this user on this route for another request (other path or body) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no detail leaves the server; quote the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listProposals: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en */
+                "Accept-Language"?: string;
+            };
+            path: {
+                cycleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        cycleId: string;
+                        awaiting: number;
+                        proposals: {
+                            proposalId: string;
+                            unit: {
+                                unitId: string;
+                                name: string;
+                                nameEn: string | null;
+                            };
+                            deliverable: {
+                                deliverableId: string;
+                                name: string;
+                                nameEn: string;
+                            };
+                            /** @enum {string} */
+                            about: "deliverable" | "rectification";
+                            dueAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                            level: number;
+                            proposedAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            status: "proposed" | "confirmed" | "withdrawn";
+                            decidedBy: string | null;
+                            decidedAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            } | null;
+                            reason: string | null;
+                            text: {
+                                zh: string;
+                                en: string;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input: each problem names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the plan or among the unit’s records */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: already decided (who and when), phase not open, review closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no detail leaves the server; quote the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    decideProposal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en */
+                "Accept-Language"?: string;
+                /** @description Makes a retry safe (the portal sends one with every write; a UUID per user action). The same key with the same request (path and body, key order and whitespace aside) gets the same answer, marked idempotent-replayed: true, and changes nothing again; the same key with another request gets a 422; while the first request runs, a 409 (IdempotencyInProgressError). Keys are per user and route, kept 24 hours; only a 2xx answer is kept, so after a refusal the same key may be sent again. Without the header a request runs as it is. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                cycleId: string;
+                unitId: string;
+                proposalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    action: "confirm" | "withdraw";
+                    reason?: string & (unknown & unknown & unknown);
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description true when this answer was sent before, to the first request with this Idempotency-Key */
+                    "idempotent-replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recorded: boolean;
+                        proposal: {
+                            proposalId: string;
+                            unit: {
+                                unitId: string;
+                                name: string;
+                                nameEn: string | null;
+                            };
+                            deliverable: {
+                                deliverableId: string;
+                                name: string;
+                                nameEn: string;
+                            };
+                            /** @enum {string} */
+                            about: "deliverable" | "rectification";
+                            dueAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                            level: number;
+                            proposedAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            status: "proposed" | "confirmed" | "withdrawn";
+                            decidedBy: string | null;
+                            decidedAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            } | null;
+                            reason: string | null;
+                            text: {
+                                zh: string;
+                                en: string;
+                            };
+                        };
+                        notice: string | null;
+                    };
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description true when this answer was sent before, to the first request with this Idempotency-Key */
+                    "idempotent-replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recorded: boolean;
+                        proposal: {
+                            proposalId: string;
+                            unit: {
+                                unitId: string;
+                                name: string;
+                                nameEn: string | null;
+                            };
+                            deliverable: {
+                                deliverableId: string;
+                                name: string;
+                                nameEn: string;
+                            };
+                            /** @enum {string} */
+                            about: "deliverable" | "rectification";
+                            dueAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                            level: number;
+                            proposedAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            status: "proposed" | "confirmed" | "withdrawn";
+                            decidedBy: string | null;
+                            decidedAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            } | null;
+                            reason: string | null;
+                            text: {
+                                zh: string;
+                                en: string;
+                            };
+                        };
+                        notice: string | null;
                     };
                 };
             };

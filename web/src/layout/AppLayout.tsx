@@ -1,6 +1,6 @@
 /** The frame of every signed-in page: side menu by role, the user and sign-out in the header. */
 import { Button, Empty, Layout, Menu, Select, Space, Spin, Typography } from 'antd';
-import { Suspense } from 'react';
+import { Suspense, useEffect } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { homeOf, useAuth } from '../auth/AuthContext';
 
@@ -8,11 +8,16 @@ export default function AppLayout() {
   const { me, cycles, cycle, chooseCycle, loading, signOut } = useAuth();
   const location = useLocation();
   const navigate = useNavigate();
+  // An email's link names its cycle (`?cycle=`): open that one when the user works in it.
+  const linked = new URLSearchParams(location.search).get('cycle');
+  useEffect(() => {
+    if (linked && linked !== cycle?.cycleId && cycles.some((c) => c.cycleId === linked)) chooseCycle(linked);
+  }, [linked, cycle, cycles, chooseCycle]);
   if (loading) return <Spin fullscreen description="加载中" />;
-  if (!me) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  if (!me) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
   const items =
     me.role === 'city'
-      ? [{ key: '/overview', label: '总览' }, { key: '/reviews', label: '初评队列' }]
+      ? [{ key: '/overview', label: '总览' }, { key: '/reviews', label: '初评队列' }, { key: '/proposals', label: '督办提议' }]
       : [{ key: `/units/${me.unitId}`, label: '工作台' }, { key: `/units/${me.unitId}/messages`, label: '消息' }];
   // The deepest menu entry the path is under (消息 lies under the 工作台's path).
   const selected = items.filter((i) => location.pathname.startsWith(i.key)).sort((a, b) => b.key.length - a.key.length)[0]?.key ?? '';

@@ -39,7 +39,7 @@ export default function AuditPage() {
   if (error) return <ApiErrorAlert error={error} title="无法读取该单位的操作日志" />;
   if (!data) return <Skeleton active />;
   return (
-    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <div>
         <Typography.Title level={2} style={{ marginBottom: 4 }}>{data.unit.name} · 操作日志</Typography.Title>
         <Space>

@@ -67,7 +67,7 @@ export default function OverviewPage() {
   ];
 
   return (
-    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <div>
         <Typography.Title level={2} style={{ marginBottom: 4 }}>总览</Typography.Title>
         <Typography.Text type="secondary">{data.title}；当前时间 {data.now.zh}（北京时间）</Typography.Text>

@@ -73,7 +73,7 @@ export default function ReviewPage() {
   };
 
   return (
-    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <div>
         <Typography.Title level={2} style={{ marginBottom: 4 }}>初评：{unit.name}</Typography.Title>
         <Space>
@@ -84,7 +84,7 @@ export default function ReviewPage() {
       <Card title={<h3 style={{ margin: 0 }}>{latest ? `第 ${latest} 版` : '尚未报送'}</h3>}>
         <ApiErrorAlert error={version.error} />
         {v && (
-          <Space direction="vertical" style={{ width: '100%' }}>
+          <Space orientation="vertical" style={{ width: '100%' }}>
             <Descriptions column={1} size="small" bordered>
               <Descriptions.Item label="收到时间">{v.receivedAt.zh}（{v.onTime ? '按时' : '逾期'}）</Descriptions.Item>
               <Descriptions.Item label="说明">{v.narrative ?? v.selfAssessment?.narrative ?? '—'}</Descriptions.Item>

@@ -42,7 +42,7 @@ export default function ReviewQueuePage() {
   if (error) return <ApiErrorAlert error={error} title="无法读取初评队列" />;
   if (!data) return <Skeleton active />;
   return (
-    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <div>
         <Typography.Title level={2} style={{ marginBottom: 4 }}>初评队列</Typography.Title>
         <Typography.Text type="secondary">{data.title}；待决定 {data.rows.length} 份；当前时间 {data.now}（北京时间）</Typography.Text>

@@ -25,6 +25,7 @@ export const KIND_LABEL: Record<Message['kind'], string> = {
   rectification: '限期整改通知',
   outcome: '初评结果通知',
   extension: '延期通知',
+  criticism: '通报批评',
   'province-forwarding': '上报省局',
   'contact-undeliverable': '邮箱退信',
   'calendar-warning': '节假日安排提示',
@@ -72,7 +73,7 @@ export default function MessagesPage() {
       key: 'recipient',
       width: 250,
       render: (_: unknown, m: Message) => (
-        <Space direction="vertical" size={0}>
+        <Space orientation="vertical" size={0}>
           <span>{m.recipient}</span>
           {m.cc.length > 0 && <Typography.Text type="secondary">抄送：{m.cc.join('、')}</Typography.Text>}
           {!m.toUnit && <Tag color="purple">发往市打传办</Tag>}
@@ -96,7 +97,7 @@ export default function MessagesPage() {
   ];
 
   return (
-    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <div>
         <Typography.Title level={2} style={{ marginBottom: 4 }}>{data.unit.name} · 消息</Typography.Title>
         <Link to={`/units/${unitId}`}>返回工作台</Link>

@@ -9,7 +9,7 @@ export function RosterEditor({ rows, onChange }: { rows: RosterRow[]; onChange: 
   const set = (i: number, patch: Partial<RosterRow>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   return (
     <Form.Item label="社区（村）名单">
-      <Space direction="vertical" style={{ width: '100%' }}>
+      <Space orientation="vertical" style={{ width: '100%' }}>
         <Table<RosterRow & { index: number }>
           size="small"
           pagination={false}

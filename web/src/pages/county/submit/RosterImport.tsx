@@ -20,7 +20,7 @@ export function RosterImport({ onImport }: { onImport: (rows: RosterRow[]) => vo
     return false;
   };
   return (
-    <Space direction="vertical" style={{ width: '100%' }}>
+    <Space orientation="vertical" style={{ width: '100%' }}>
       <Upload accept=".xlsx,.csv" beforeUpload={choose} showUploadList={false} maxCount={1}>
         <Button loading={busy}>从 Excel/CSV 导入名单</Button>
       </Upload>

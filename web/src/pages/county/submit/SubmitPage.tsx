@@ -111,7 +111,7 @@ export default function SubmitPage() {
   };
 
   return (
-    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <div>
         <Typography.Title level={2} style={{ marginBottom: 4 }}>
           {deliverable.name}
@@ -134,7 +134,7 @@ export default function SubmitPage() {
                 locale={{ emptyText: '尚未选择文件' }}
                 renderItem={(f) => (
                   <List.Item>
-                    <Space direction="vertical" style={{ width: '100%' }}>
+                    <Space orientation="vertical" style={{ width: '100%' }}>
                       <span>{f.name}</span>
                       {!f.error && <Progress percent={f.percent} size="small" status={f.check?.status === 'rejected' ? 'exception' : undefined} aria-label={`${f.name} 上传进度`} />}
                       {f.check?.status === 'checked' && (

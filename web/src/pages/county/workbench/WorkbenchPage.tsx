@@ -36,7 +36,7 @@ export default function WorkbenchPage() {
       title: '截止时间（北京时间）',
       key: 'due',
       render: (_: unknown, d: DeliverableView) => (
-        <Space direction="vertical" size={0}>
+        <Space orientation="vertical" size={0}>
           <span>{d.dueAt.zh}</span>
           {d.extended && <Tag color="blue">已延期</Tag>}
         </Space>
@@ -66,7 +66,7 @@ export default function WorkbenchPage() {
   ];
 
   return (
-    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <div>
         <Typography.Title level={2} style={{ marginBottom: 4 }}>
           {data.unit.name} · 工作台
