@@ -90,9 +90,13 @@ describe('storePlan', () => {
     // Act
     const result = await repo().storePlan(plan, 'mine', '2016-10-01T00:00:00.000Z');
 
-    // Assess
+    // Assess: the same plan again only lists the cycle (a cycle stored before the list existed), a plain put.
     expect(result).toBe('same');
-    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+    expect(ddb).toHaveReceivedCommandTimes(PutCommand, 1);
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: { ...keys.cycleIndex(plan.cycleId), cycleId: plan.cycleId, entityType: 'CycleIndex' },
+    });
+    expect(ddb).not.toHaveReceivedCommand(BatchWriteCommand);
   });
 
   it('writes the plan, the units in batches of 25 (retrying unprocessed ones), then the cycle record', async () => {
@@ -112,10 +116,10 @@ describe('storePlan', () => {
 
     // Assess
     expect(result).toBe('stored');
-    // 1 order chunk + 60 units = 61 items -> 25 + 25 + 11, plus one retry of the unprocessed item.
+    // 1 order chunk + 60 units + the cycle's index entry = 62 items -> 25 + 25 + 12, plus one retry of the unprocessed item.
     expect(ddb).toHaveReceivedCommandTimes(BatchWriteCommand, 4);
     const sizes = ddb.commandCalls(BatchWriteCommand).map((c) => c.args[0].input.RequestItems![TABLE].length);
-    expect(sizes.sort((a, b) => a - b)).toEqual([1, 11, 25, 25]);
+    expect(sizes.sort((a, b) => a - b)).toEqual([1, 12, 25, 25]);
     expect(ddb).toHaveReceivedCommandWith(BatchWriteCommand, {
       RequestItems: { [TABLE]: expect.arrayContaining([firstBatchItem(0), firstBatchItem(23)]) },
     });

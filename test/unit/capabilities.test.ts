@@ -150,8 +150,8 @@ describe('the context getDeps builds', () => {
     const repo = makeMemoryRepository();
     const methods = Object.keys(repo).filter((k) => k !== 'dump') as Array<keyof CycleRepository>;
     expect(methods.filter((m) => REPOSITORY_WRITES.has(m)).sort()).toEqual([
-      'addSubmission', 'appendAudit', 'claimIdempotencyKey', 'claimMessage', 'clearContactStatus', 'completeIdempotencyKey', 'completeUploadCheck', 'grantExtension',
-      'markContactUndeliverable', 'markMessageSent', 'putUpload', 'putWaitToken', 'recordDecision', 'recordForwarding',
+      'addSubmission', 'appendAudit', 'claimIdempotencyKey', 'claimMessage', 'clearContactStatus', 'completeIdempotencyKey', 'completeUploadCheck', 'decideProposal',
+      'grantExtension', 'markContactUndeliverable', 'markMessageSent', 'putProposal', 'putUpload', 'putWaitToken', 'recordDecision', 'recordForwarding',
       'recordOutcome', 'releaseIdempotencyKey', 'releaseMessage', 'setCycleStatus', 'setUnitRun', 'signNotice', 'storePlan',
     ]);
   });
