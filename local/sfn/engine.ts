@@ -294,18 +294,21 @@ export function createLocalStepFunctions(opts: LocalStepFunctionsOptions) {
     });
   }
 
-  function runTask(e: Execution, info: TaskInfo, payload: unknown, token: string | undefined, hb: { beat?: () => void }) {
-    return runTaskKind(e, info, payload, token, hb).then((output) => withinPayloadLimit(e, info, output));
+  async function runTask(e: Execution, info: TaskInfo, payload: unknown, token: string | undefined, hb: { beat?: () => void }) {
+    withinPayloadLimit(e, info, payload, 'input');
+    return withinPayloadLimit(e, info, await runTaskKind(e, info, payload, token, hb), 'result');
   }
 
   /**
-   * A task's result over 256 KiB is States.DataLimitExceeded on AWS: a terminal error that no Catch, not even
-   * States.ALL, takes; the execution fails with it.
+   * A task's input after Parameters, or its result, over 256 KiB is States.DataLimitExceeded on AWS: a
+   * terminal error that no Catch, not even States.ALL, takes; the execution fails with it.
    */
-  function withinPayloadLimit(e: Execution, info: TaskInfo, output: unknown): unknown {
-    const bytes = Buffer.byteLength(JSON.stringify(output ?? null), 'utf8');
-    if (bytes <= MAX_PAYLOAD_BYTES) return output;
-    const cause = `The state/task '${info.name}' returned a result with a size exceeding the maximum number of bytes service limit.`;
+  function withinPayloadLimit(e: Execution, info: TaskInfo, data: unknown, what: 'input' | 'result'): unknown {
+    const bytes = Buffer.byteLength(JSON.stringify(data ?? null), 'utf8');
+    if (bytes <= MAX_PAYLOAD_BYTES) return data;
+    const cause = what === 'result'
+      ? `The state/task '${info.name}' returned a result with a size exceeding the maximum number of bytes service limit.`
+      : `The state/task '${info.name}' has an input with a size exceeding the maximum number of bytes service limit.`;
     e.failTerminally?.('States.DataLimitExceeded', cause);
     throw taskError('States.DataLimitExceeded', cause);
   }

@@ -26,7 +26,8 @@ const OPERATIONS = {
  * the upper bounds or enums, so without this the twin accepted what AWS refuses.
  */
 type Constraint =
-  | { type: 'string'; min?: number; max?: number; values?: readonly string[]; required?: true }
+  /** `bytes`: the length is counted in UTF-8 bytes (payloads: an execution's input, a task's output), not characters. */
+  | { type: 'string'; min?: number; max?: number; bytes?: true; values?: readonly string[]; required?: true }
   | { type: 'integer'; min: number; max: number }
   | { type: 'boolean' };
 const arn = (required?: true) => ({ type: 'string', min: 1, max: 256, ...(required ? { required } : {}) }) as const;
@@ -35,7 +36,7 @@ const maxResults = { type: 'integer', min: 0, max: 1000 } as const;
 const taskToken = { type: 'string', min: 1, max: 2048, required: true } as const;
 const includedData = { type: 'string', values: ['ALL_DATA', 'METADATA_ONLY'] } as const;
 const CONSTRAINTS: Record<keyof typeof OPERATIONS, Record<string, Constraint>> = {
-  StartExecution: { stateMachineArn: arn(true), name: { type: 'string', min: 1, max: 80 }, input: { type: 'string', max: 262144 }, traceHeader: { type: 'string', max: 256 } },
+  StartExecution: { stateMachineArn: arn(true), name: { type: 'string', min: 1, max: 80 }, input: { type: 'string', max: 262144, bytes: true }, traceHeader: { type: 'string', max: 256 } },
   DescribeExecution: { executionArn: arn(true), includedData },
   ListExecutions: {
     stateMachineArn: arn(),
@@ -47,7 +48,7 @@ const CONSTRAINTS: Record<keyof typeof OPERATIONS, Record<string, Constraint>> =
   },
   StopExecution: { executionArn: arn(true), error: { type: 'string', max: 256 }, cause: { type: 'string', max: 32768 } },
   GetExecutionHistory: { executionArn: arn(true), maxResults, reverseOrder: { type: 'boolean' }, nextToken, includeExecutionData: { type: 'boolean' } },
-  SendTaskSuccess: { taskToken, output: { type: 'string', max: 262144, required: true } },
+  SendTaskSuccess: { taskToken, output: { type: 'string', max: 262144, bytes: true, required: true } },
   SendTaskFailure: { taskToken, error: { type: 'string', max: 256 }, cause: { type: 'string', max: 32768 } },
   SendTaskHeartbeat: { taskToken },
   ListStateMachines: { maxResults, nextToken },
@@ -86,7 +87,8 @@ function validateRequest(op: keyof typeof OPERATIONS, input: Record<string, unkn
     } else {
       if (typeof value !== 'string') throw new RequestError('SerializationException', `${member}: expected a string`);
       if (c.values && !c.values.includes(value)) fail(member, value, `satisfy enum value set: [${c.values.join(', ')}]`);
-      if (c.max !== undefined && value.length > c.max) fail(member, value, `have length less than or equal to ${c.max}`);
+      const length = c.bytes ? Buffer.byteLength(value, 'utf8') : value.length;
+      if (c.max !== undefined && length > c.max) fail(member, value.length > 64 ? `${value.slice(0, 64)}…` : value, `have length less than or equal to ${c.max}`);
       if (c.min !== undefined && value.length < c.min) fail(member, value, `have length greater than or equal to ${c.min}`);
     }
   }

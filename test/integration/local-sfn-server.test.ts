@@ -161,6 +161,16 @@ describe('local Step Functions endpoint over HTTP with @aws-sdk/client-sfn', () 
     expect((await sfn.send(new ListExecutionsCommand({ stateMachineArn: SM_ARN, maxResults: 1000 }))).executions).toBeDefined();
   });
 
+  it('counts an execution\'s input in UTF-8 bytes: 100,000 Chinese characters (300,000 bytes) are over 256 KiB', async () => {
+    const chinese = JSON.stringify({ unitId: 'u9', note: '传'.repeat(100_000) });
+    expect(chinese.length).toBeLessThan(262_144);
+    await expect(sfn.send(new StartExecutionCommand({ stateMachineArn: SM_ARN, name: 'review-u9', input: chinese }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringMatching(/^1 validation error detected: Value '.{64}…' at 'input' failed to satisfy constraint: Member must have length less than or equal to 262144$/),
+    });
+    expect((await sfn.send(new ListExecutionsCommand({ stateMachineArn: SM_ARN }))).executions!.map((e) => e.name)).not.toContain('review-u9');
+  });
+
   it('answers an operation it does not serve with UnknownOperationException at once, even one named like an object property', async () => {
     for (const op of ['CreateActivity', 'toString', 'constructor', '__proto__']) {
       const res = await fetch(server.url, {

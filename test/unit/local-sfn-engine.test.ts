@@ -207,6 +207,36 @@ describe('local Step Functions engine', () => {
     expect(await engine.describeExecution({ executionArn: atLimit })).toMatchObject({ status: 'SUCCEEDED' });
   });
 
+  it('fails the execution with States.DataLimitExceeded when a task\'s input after Parameters passes 256 KiB, before invoking anything', async () => {
+    let calls = 0;
+    const { clock, engine, start } = setup(
+      {
+        StartAt: 'Doubled',
+        States: {
+          Doubled: {
+            Type: 'Task',
+            Resource: fnArn('DoubledFn'),
+            Parameters: { 'a.$': '$.s', 'b.$': '$.s' },
+            Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Caught' }],
+            End: true,
+          },
+          Caught: { Type: 'Pass', End: true },
+        },
+      },
+      async () => {
+        calls++;
+        return {};
+      },
+    );
+    // 150 KiB in: fine as an execution's input, 300 KiB once Parameters doubles it.
+    const arn = await start({ s: 'x'.repeat(150 * 1024) });
+    await clock.runUntilIdle();
+    const d = await engine.describeExecution({ executionArn: arn });
+    expect(d).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+    expect(d.cause).toContain("'Doubled' has an input");
+    expect(calls).toBe(0);
+  });
+
   it('fails the execution with the Lambda error when nothing catches it, after its retries waited out on the clock', async () => {
     let calls = 0;
     const { clock, engine, start } = setup(
