@@ -35,7 +35,7 @@ import { loadTwinAssembly, type TwinAssembly } from './assembly';
 import { startGateway, type GatewayRoute } from './api/gateway';
 import { API_INFO_FILE, type TwinApiInfo } from './api/info';
 import { cognitoIssuerUrl, startIssuer, type IssuerUser, type TokenOptions } from './api/issuer';
-import { functionPrincipal, startGate, twinClocks, type GateExchange, type GatedService, type Principal, type SesSandbox } from './gate/gate';
+import { DEFAULT_SES_QUOTA, functionPrincipal, startGate, twinClocks, type GateExchange, type GatedService, type Principal, type SesSandbox } from './gate/gate';
 import { bundleFunctions } from './lambda/bundle';
 import { createLambdaRuntime, type LambdaRuntime } from './lambda/runtime';
 import { startPortalServer, type PortalServer } from './api/portal';
@@ -75,7 +75,12 @@ export interface TwinOptions {
   /** The app as loadTwinAssembly() read it (region us-east-1, account 000000000000), for a test that already has it. @default synthesized here */
   assembly?: TwinAssembly;
   /** SES's sandbox: verified identities (@default the identities the functions' roles may send from) and addresses SES refuses. */
-  ses?: { verifiedIdentities?: string[]; refusedAddresses?: string[] };
+  ses?: {
+    verifiedIdentities?: string[];
+    refusedAddresses?: string[];
+    /** The account's sending quota; the 24-hour one is enforced by recipient. @default DEFAULT_SES_QUOTA (50,000 a day, 14 a second) */
+    quota?: { max24HourSend: number; maxSendRate: number };
+  };
   /** Warm containers per function at most (each a worker thread). @default 1 */
   containersPerFunction?: number;
   /** Sees every answer of a stand-in before its caller does (the chaos run: local/chaos/). */
@@ -215,6 +220,8 @@ export async function startTwin(opts: TwinOptions): Promise<Twin> {
     const sandbox: SesSandbox = {
       verified: new Set(sesIdentities.map((i) => i.toLowerCase())),
       refused: new Set((opts.ses?.refusedAddresses ?? []).map((a) => a.toLowerCase())),
+      quota: { ...(opts.ses?.quota ?? DEFAULT_SES_QUOTA) },
+      sent: [],
     };
     const refusals: GateRefusal[] = [];
     const gate = async (service: GatedService, upstream: string) => {

@@ -38,6 +38,21 @@ export interface SesSandbox {
   verified: Set<string>;
   /** Addresses (senders or recipients) SES refuses permanently (MessageRejected), lower case. */
   refused: Set<string>;
+  /** The account's sending quota, as GetSendQuota reports it; the 24-hour quota is enforced, by recipient. */
+  quota: { max24HourSend: number; maxSendRate: number };
+  /** When each recipient of an accepted message was sent (the twin's clock, ms), within the last 24 hours. */
+  sent: number[];
+}
+
+const DAY_MS = 86_400_000;
+/** AWS's usual first production quota: 50,000 recipients a day, 14 a second. */
+export const DEFAULT_SES_QUOTA = { max24HourSend: 50_000, maxSendRate: 14 } as const;
+const noSandbox = (): SesSandbox => ({ verified: new Set(), refused: new Set(), quota: { ...DEFAULT_SES_QUOTA }, sent: [] });
+/** The recipients sent in the 24 hours before `now` (older ones are dropped). */
+function sentLast24Hours(sandbox: SesSandbox, now: number): number {
+  const since = now - DAY_MS;
+  while (sandbox.sent.length && sandbox.sent[0] <= since) sandbox.sent.shift();
+  return sandbox.sent.length;
 }
 
 export interface GateOptions {
@@ -275,7 +290,7 @@ export async function startGate(opts: GateOptions): Promise<Gate> {
     } else if (service === 'ses') {
       const params = new URLSearchParams(body.toString('utf8'));
       const action = params.get('Action') ?? '';
-      const sandbox = opts.ses ?? { verified: new Set<string>(), refused: new Set<string>() };
+      const sandbox = opts.ses ?? noSandbox();
       ses = sesMessage(params);
       if (ses) {
         // Authorised against the verified identity that covers the sender (an unverified sender: its own
@@ -286,8 +301,8 @@ export async function startGate(opts: GateOptions): Promise<Gate> {
         answer = `<ListIdentitiesResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><ListIdentitiesResult><Identities>${[...sandbox.verified].map((i) => `<member>${xml(i)}</member>`).join('')}</Identities></ListIdentitiesResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></ListIdentitiesResponse>`;
       } else if (action === 'GetSendQuota') {
         accesses = [{ action: 'ses:GetSendQuota', resource: '*' }];
-        // The sandbox's quota: 200 messages a day, one a second.
-        answer = `<GetSendQuotaResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><GetSendQuotaResult><SentLast24Hours>0.0</SentLast24Hours><Max24HourSend>200.0</Max24HourSend><MaxSendRate>1.0</MaxSendRate></GetSendQuotaResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></GetSendQuotaResponse>`;
+        const f = (n: number) => n.toFixed(1);
+        answer = `<GetSendQuotaResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><GetSendQuotaResult><SentLast24Hours>${f(sentLast24Hours(sandbox, opts.clocks()[0]))}</SentLast24Hours><Max24HourSend>${f(sandbox.quota.max24HourSend)}</Max24HourSend><MaxSendRate>${f(sandbox.quota.maxSendRate)}</MaxSendRate></GetSendQuotaResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></GetSendQuotaResponse>`;
       } else {
         return refuse(res, unknownOperation(service, action || '(none)'), signature.accessKeyId);
       }
@@ -324,12 +339,18 @@ export async function startGate(opts: GateOptions): Promise<Gate> {
     }
     if (answer) return sendXml(res, answer);
     if (ses) {
-      const sandbox = opts.ses ?? { verified: new Set<string>(), refused: new Set<string>() };
+      const sandbox = opts.ses ?? noSandbox();
       const unverified = sendingIdentity(ses.source, sandbox.verified) ? [] : [ses.source];
       const refused = [...unverified, ...[ses.source, ...ses.recipients].map((a) => bareAddress(a).toLowerCase()).filter((a) => sandbox.refused.has(a))];
       if (refused.length) {
         return refuse(res, { status: 400, code: 'MessageRejected', message: `Email address is not verified. The following identities failed the check in region ${scope.region.toUpperCase()}: ${refused.join(', ')}` }, signature.accessKeyId);
       }
+      // SES counts every recipient against the 24-hour quota, and refuses the whole message past it.
+      const now = opts.clocks()[0];
+      if (sentLast24Hours(sandbox, now) + ses.recipients.length > sandbox.quota.max24HourSend) {
+        return refuse(res, { status: 400, code: 'Throttling', message: 'Daily message quota exceeded.' }, signature.accessKeyId);
+      }
+      for (const _ of ses.recipients) sandbox.sent.push(now);
     }
     const operation = service === 'ses' ? new URLSearchParams(body.toString('utf8')).get('Action') ?? '' : service === 's3' ? method : target.split('.').pop() ?? '';
     const who = principal.kind === 'function' ? principal.functionName : 'operator';

@@ -116,7 +116,7 @@ describe('the gate in front of a stand-in', () => {
   const gates = {} as Record<GatedService, Gate>;
   /** The twin's simulated clock, as the gate reads it; the wall clock is the other one. */
   let twinNow = Date.parse('2016-11-07T01:00:00Z');
-  const sandbox: SesSandbox = { verified: new Set(['example.cn']), refused: new Set(['refused@unit.example.cn']) };
+  const sandbox: SesSandbox = { verified: new Set(['example.cn']), refused: new Set(['refused@unit.example.cn']), quota: { max24HourSend: 4, maxSendRate: 1 }, sent: [] };
   const fnKey = { accessKeyId: 'TWINFn', secretAccessKey: 'fn-secret' };
   const policies: PolicyDocument[] = [
     {
@@ -268,7 +268,7 @@ describe('the gate in front of a stand-in', () => {
   it('SES: answers ListIdentities and GetSendQuota, refuses an unknown action at once, unverified senders and refused addresses as MessageRejected, and a send its role does not allow', async () => {
     const operator = client(SESClient, 'ses', { accessKeyId: 'local', secretAccessKey: 'local' });
     expect((await operator.send(new ListIdentitiesCommand({}))).Identities).toEqual(['example.cn']);
-    expect(await operator.send(new GetSendQuotaCommand({}))).toMatchObject({ Max24HourSend: 200, MaxSendRate: 1 });
+    expect(await operator.send(new GetSendQuotaCommand({}))).toMatchObject({ Max24HourSend: 4, MaxSendRate: 1, SentLast24Hours: 0 });
     await expect(operator.send(new VerifyEmailIdentityCommand({ EmailAddress: 'a@b.cn' }))).rejects.toMatchObject({ name: 'InvalidAction' });
 
     const email = (from: string, to: string) =>
@@ -279,5 +279,28 @@ describe('the gate in front of a stand-in', () => {
     expect((unverified as Error).message).toBe('Email address is not verified. The following identities failed the check in region US-EAST-1: noreply@elsewhere.cn');
     await expect(operator.send(email('noreply@nanping.example.cn', 'Refused@unit.example.cn'))).rejects.toMatchObject({ name: 'MessageRejected' });
     await expect(client(SESClient, 'ses').send(email('noreply@nanping.example.cn', 'a@unit.example.cn'))).rejects.toMatchObject({ name: 'AccessDenied' });
+    expect(await operator.send(new GetSendQuotaCommand({}))).toMatchObject({ SentLast24Hours: 1 });
+  });
+
+  it('SES: counts every recipient against the 24-hour quota on the twin\'s clock and refuses a message past it as AWS does, whole', async () => {
+    const operator = client(SESClient, 'ses', { accessKeyId: 'local', secretAccessKey: 'local' });
+    sandbox.sent.length = 0;
+    const to = (n: number) =>
+      new SendEmailCommand({
+        Source: 'noreply@nanping.example.cn',
+        Destination: { ToAddresses: Array.from({ length: n }, (_, i) => `r${i}@unit.example.cn`) },
+        Message: { Subject: { Data: 's' }, Body: { Text: { Data: 't' } } },
+      });
+    const start = twinNow;
+    await operator.send(to(3));
+    // Two more recipients would make 5 of 4: refused, and nothing of it counted.
+    await expect(operator.send(to(2))).rejects.toMatchObject({ name: 'Throttling', message: 'Daily message quota exceeded.' });
+    expect(await operator.send(new GetSendQuotaCommand({}))).toMatchObject({ SentLast24Hours: 3 });
+    await operator.send(to(1));
+    twinNow = start + 86_400_000 - 1;
+    await expect(operator.send(to(1))).rejects.toMatchObject({ name: 'Throttling' });
+    twinNow = start + 86_400_000;
+    await expect(operator.send(to(3))).resolves.toMatchObject({ MessageId: expect.any(String) });
+    twinNow = start;
   });
 });
