@@ -13,6 +13,7 @@ import type { Deliverable, Unit } from '../plan/schema';
 import type { Schedule } from '../plan/schedule-schema';
 import { isOnTime, localDateOf } from '../time';
 import { extendedLastDays, unitSchedule, type Context, type LoadedPlan } from './context';
+import { rectificationDeadline } from './review-record';
 import { unsignedNotices } from './unit-messages';
 import { beijing, unitInfo } from './view-parts';
 
@@ -86,15 +87,31 @@ function phasesView(loaded: LoadedPlan, facts: DeliverableFacts, nowMs: number, 
   });
 }
 
-function reviewView(loaded: LoadedPlan, decisions: ReviewDecision[], outcome: UnitOutcomeRecord | null) {
+function reviewView(loaded: LoadedPlan, decisions: ReviewDecision[], outcome: UnitOutcomeRecord | null, nowMs: number) {
   const last = decisions.at(-1);
   return {
+    /**
+     * The open rectification (限期整改) after a return, while no outcome is recorded: the round it opens, its
+     * last day and instant (the city's day, else the plan's rule), days left as the plan counts them (null once past).
+     */
+    rectification: rectificationView(loaded, last, outcome, nowMs),
     deliverableId: loaded.schedule.review.deliverableId,
     maxRounds: loaded.schedule.review.maxRounds,
     /** The round a decision is awaited in (or was last decided in, once the outcome is recorded). */
     round: outcome || !last ? Math.max(1, decisions.length) : last.outcome === 'returned' ? last.round + 1 : last.round,
     decisions: decisions.map((d) => ({ ...d, decidedAt: beijing(d.decidedAt) })),
     outcome: outcome ? { outcome: outcome.outcome, recordedAt: beijing(outcome.recordedAt) } : null,
+  };
+}
+
+function rectificationView(loaded: LoadedPlan, last: ReviewDecision | undefined, outcome: UnitOutcomeRecord | null, nowMs: number) {
+  if (!last || last.outcome !== 'returned' || outcome || last.round >= loaded.schedule.review.maxRounds) return null;
+  const { deadline, lastDay } = rectificationDeadline(loaded, last);
+  return {
+    round: last.round + 1,
+    lastDay,
+    dueAt: beijing(deadline),
+    daysLeft: isOnTime(nowMs, deadline) ? daysBetween(loaded, localDateOf(nowMs), lastDay) : null,
   };
 }
 
@@ -131,7 +148,7 @@ export async function unitOverview(ctx: Context, input: { cycleId: string; unitI
     dayCounting: loaded.plan.notices.dayCounting,
     targets: loaded.plan.targets,
     phases: phasesView(loaded, facts, now, new Set(Object.keys(extendedLastDays(extensions)))),
-    review: reviewView(loaded, decisions, outcome),
+    review: reviewView(loaded, decisions, outcome, now),
     extensions,
     /** The score sheet (考核评分表) the self-assessment is scored against. */
     rubric: rubricView(loaded),
@@ -179,7 +196,7 @@ function unitRow(loaded: LoadedPlan, unit: Unit, facts: UnitFacts, now: number) 
   };
   const phases = phasesView(loaded, view, now, new Set(Object.keys(extendedLastDays(facts.extensions))));
   // The city's per-item scores stay on the unit's own page: a row says how each round went, not why.
-  const review = reviewView(loaded, facts.decisions.map(({ scores: _scores, ...d }) => d), facts.outcome);
+  const review = reviewView(loaded, facts.decisions.map(({ scores: _scores, ...d }) => d), facts.outcome, now);
   return { ...unitInfo(unit), phases, review };
 }
 

@@ -69,6 +69,8 @@ const decisionView = z.object({
 });
 
 const reviewView = z.object({
+  /** The open rectification (限期整改) after a return, while no outcome is recorded; days left as the plan counts them, null once past. */
+  rectification: z.nullable(z.object({ round: z.number(), lastDay: z.string(), dueAt: instantView, daysLeft: z.nullable(z.number()) })),
   deliverableId: z.string(),
   maxRounds: z.number(),
   round: z.number(),

@@ -318,6 +318,8 @@ describe('decideReview: the rules of a decision', () => {
 
     // Assess: end of 16 Nov in Beijing.
     expect(rect).toMatchObject({ round: 2, exhausted: false, deadline: '2016-11-16T15:59:59Z' });
+    // The unit's page says the same deadline; once it has passed, no days are left.
+    expect((await overview(s, 'jianyang')).review.rectification).toMatchObject({ round: 2, lastDay: '2016-11-16', dueAt: { iso: '2016-11-16T15:59:59Z' }, daysLeft: null });
     expect(s.mailer.sent.find((m) => m.subject.includes('限期整改'))?.text).toContain('2016年11月16日（星期三）23:59');
     expect(inTime).toMatchObject({ version: 2, onTime: true });
     expect(tooLate).toMatchObject({ version: 3, onTime: false });
@@ -325,7 +327,10 @@ describe('decideReview: the rules of a decision', () => {
 
   it('moves a rectification day that falls on a day off to the next working day, as every deadline', async () => {
     const s = await underReview('jianyang');
+    expect((await overview(s, 'jianyang')).review.rectification).toBeNull();
     await decide(s, 'jianyang', { outcome: 'returned', reason: '台账不完整', rectificationLastDay: '2016-11-19' }); // Saturday
+    // Decided on Fri 11 Nov: Mon 14 to Mon 21 Nov is 6 working days.
+    expect((await overview(s, 'jianyang')).review.rectification).toMatchObject({ round: 2, lastDay: '2016-11-21', daysLeft: 6 });
     const rect = await issueRectification(s.ctx, { cycleId: CYCLE, unitId: 'jianyang', round: 1 });
     expect(rect.deadline).toBe('2016-11-21T15:59:59Z'); // Monday
   });

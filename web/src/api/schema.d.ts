@@ -864,6 +864,17 @@ export interface operations {
                             }[];
                         }[];
                         review: {
+                            rectification: {
+                                round: number;
+                                lastDay: string;
+                                dueAt: {
+                                    iso: string;
+                                    beijing: string;
+                                    zh: string;
+                                    en: string;
+                                };
+                                daysLeft: number | null;
+                            } | null;
                             deliverableId: string;
                             maxRounds: number;
                             round: number;
@@ -2413,6 +2424,17 @@ export interface operations {
                                 }[];
                             }[];
                             review: {
+                                rectification: {
+                                    round: number;
+                                    lastDay: string;
+                                    dueAt: {
+                                        iso: string;
+                                        beijing: string;
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    daysLeft: number | null;
+                                } | null;
                                 deliverableId: string;
                                 maxRounds: number;
                                 round: number;

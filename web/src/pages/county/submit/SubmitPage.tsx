@@ -110,6 +110,8 @@ export default function SubmitPage() {
     }
   };
 
+  // Returned for rectification: the deadline that counts now is the rectification's (the API's to say).
+  const rectifying = deliverable.deliverableId === data.review.deliverableId ? data.review.rectification : null;
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <div>
@@ -117,7 +119,13 @@ export default function SubmitPage() {
           {deliverable.name}
         </Typography.Title>
         <Space>
-          <span>截止：{deliverable.dueAt.zh}（北京时间）</span>
+          {rectifying ? (
+            <span>
+              第 {rectifying.round} 轮整改截止：{rectifying.dueAt.zh}（北京时间）
+              {rectifying.daysLeft !== null ? `，还剩 ${rectifying.daysLeft} ${data.dayCounting === 'working' ? '工作日' : '天'}` : '，已过期'}
+              <Typography.Text type="secondary">（原截止 {deliverable.dueAt.zh}）</Typography.Text>
+            </span>
+          ) : <span>截止：{deliverable.dueAt.zh}（北京时间）</span>}
           <StateTag deliverable={deliverable} review={data.review} />
           <Link to={`/units/${unitId}`}>返回工作台</Link>
         </Space>

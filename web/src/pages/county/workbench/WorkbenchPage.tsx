@@ -97,16 +97,21 @@ export default function WorkbenchPage() {
           )}
         </Card>
       ))}
-      <ReviewCard review={data.review} />
+      <ReviewCard review={data.review} days={days} />
     </Space>
   );
 }
 
-function ReviewCard({ review }: { review: UnitOverview['review'] }) {
+function ReviewCard({ review, days }: { review: UnitOverview['review']; days: string }) {
   if (review.decisions.length === 0 && !review.outcome) return null;
   return (
     <Card title={<h3 style={{ margin: 0 }}>初评与整改</h3>}>
       {review.outcome && <Typography.Paragraph>初评结果：{review.outcome.outcome === 'qualified' ? '合格' : '不合格'}（{review.outcome.recordedAt.zh}）</Typography.Paragraph>}
+      {review.rectification && (
+        <Alert style={{ marginBottom: 16 }} type={review.rectification.daysLeft === null ? 'error' : 'warning'} showIcon
+          title={`限期整改：请于 ${review.rectification.dueAt.zh}（北京时间）前重新报送（第 ${review.rectification.round} 轮）`}
+          description={review.rectification.daysLeft === null ? '整改期限已过' : `还剩 ${review.rectification.daysLeft} ${days}`} />
+      )}
       {review.decisions.map((d) => (
         <Descriptions key={d.round} bordered size="small" column={1} title={`第 ${d.round} 轮（第 ${d.version} 版）`} style={{ marginBottom: 16 }}>
           <Descriptions.Item label="决定">{d.outcome === 'approved' ? '通过' : '退回整改'}</Descriptions.Item>
