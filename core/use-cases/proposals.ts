@@ -45,11 +45,12 @@ function view(loaded: LoadedPlan, p: SupervisionProposal) {
   };
 }
 
-/** Every proposal of the cycle, those awaiting a decision first, then the newest. */
+/** Every proposal of the cycle, newest first (a decision does not move it), then in plan order. */
 export async function listProposals(ctx: Context, input: { cycleId: string }) {
   const loaded = await ctx.loadPlan(input.cycleId);
-  const proposals = (await ctx.repo.listProposals(input.cycleId)).filter((p) => loaded.units.has(p.unitId));
-  proposals.sort((a, b) => Number(b.status === 'proposed') - Number(a.status === 'proposed') || b.proposedAt.localeCompare(a.proposedAt));
+  const order = new Map(loaded.plan.units.map((u, i) => [u.id, i]));
+  const proposals = (await ctx.repo.listProposals(input.cycleId)).filter((p) => order.has(p.unitId));
+  proposals.sort((a, b) => b.proposedAt.localeCompare(a.proposedAt) || order.get(a.unitId)! - order.get(b.unitId)! || a.milestone.localeCompare(b.milestone));
   return {
     cycleId: input.cycleId,
     awaiting: proposals.filter((p) => p.status === 'proposed').length,

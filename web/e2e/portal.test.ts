@@ -259,16 +259,20 @@ describe('the portal on the twin', () => {
     await page.getByText(`有 ${before} 项督办提议待确认`).waitFor();
     await screenshot(page, 'city-proposals');
 
-    const songxi = page.getByRole('region', { name: `督办提议：${unitName('songxi')}（${report.name}）` });
-    await songxi.getByRole('button', { name: '确认印发' }).click();
+    const proposalRow = (unit: string) => page.getByRole('row').filter({ hasText: unitName(unit) }).filter({ hasText: `逾期未报送：${report.name}` });
+    const songxi = proposalRow('songxi');
+    // The draft unfolds under its row.
+    await songxi.getByRole('button', { name: /展开/ }).click();
+    await page.getByText(`关于对${unitName('songxi')}的通报`).first().waitFor();
+    await songxi.getByRole('button', { name: `确认印发：${unitName('songxi')}${report.name}` }).click();
     const confirm = page.getByRole('dialog', { name: `确认印发：对${unitName('songxi')}的通报批评` });
     await confirm.getByLabel('意见（可选，随通报发给该单位）').fill('请于11月20日前补报');
     await confirm.getByRole('button', { name: '确认印发' }).click();
     await songxi.getByText('已确认印发').waitFor();
-    expect(await songxi.textContent()).toMatch(/city 于 .+ 确认印发；意见：请于11月20日前补报/);
+    expect(await songxi.textContent()).toMatch(/city，.+；意见：请于11月20日前补报/);
 
-    const guangze = page.getByRole('region', { name: `督办提议：${unitName('guangze')}（${report.name}）` });
-    await guangze.getByRole('button', { name: '撤销' }).click();
+    const guangze = proposalRow('guangze');
+    await guangze.getByRole('button', { name: `撤销：${unitName('guangze')}${report.name}` }).click();
     const withdraw = page.getByRole('dialog', { name: `撤销督办提议：${unitName('guangze')}` });
     // No reason, no withdrawal.
     expect(await withdraw.getByRole('button', { name: '撤销提议' }).isDisabled()).toBe(true);

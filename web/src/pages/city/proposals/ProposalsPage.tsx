@@ -1,10 +1,10 @@
 /**
- * 督办提议: the 通报批评 / 挂牌督办 proposals the escalation ladder drafted, those awaiting a decision first. The
- * city office reads each draft and confirms it (the unit then receives the 通报批评, a notice to sign for) or
+ * 督办提议: the 通报批评 / 挂牌督办 proposals the escalation ladder drafted, newest first (a decided one keeps its
+ * place), one row each with its draft text to unfold. The city office reads each draft and confirms it (the unit then receives the 通报批评, a notice to sign for) or
  * withdraws it with a reason. Each is decided once; a conflict (someone else decided first) is shown in the
  * API's words, naming who and when.
  */
-import { Alert, Button, Card, Empty, Form, Input, Modal, Skeleton, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Empty, Form, Input, Modal, Skeleton, Space, Table, Tag, Typography } from 'antd';
 import { useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { api, cycleId, newIntentKey, ok } from '../../../api/client';
@@ -73,36 +73,49 @@ export default function ProposalsPage() {
       {data.awaiting > 0
         ? <Alert type="warning" showIcon title={`有 ${data.awaiting} 项督办提议待确认`} />
         : <Alert type="success" showIcon title="没有待确认的督办提议" />}
-      {data.proposals.length === 0 && <Empty description="尚无督办提议" />}
-      {data.proposals.map((p) => (
-        <Card key={p.proposalId} role="region" aria-label={`督办提议：${p.unit.name}（${p.deliverable.name}）`}
-          title={<Space><span>{p.unit.name}</span><span>{p.deliverable.name}{p.about === 'rectification' ? '整改' : ''}</span></Space>}
-          extra={<Tag color={STATUS[p.status].color}>{STATUS[p.status].label}</Tag>}>
-          <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
-            截止时间 {p.dueAt.zh}（北京时间）；第 {p.level} 级督办于 {p.proposedAt.zh} 拟稿。
-            <Link to={`/units/${p.unit.unitId}`}>查看该单位工作台</Link>
-          </Typography.Paragraph>
-          <Typography.Paragraph style={{ background: '#fafafa', padding: 12, textIndent: '2em' }}>{p.text.zh}</Typography.Paragraph>
-          {p.status === 'proposed' ? (
-            <Space>
-              <Button type="primary" danger onClick={() => open(p, 'confirm')}>确认印发</Button>
-              <Button onClick={() => open(p, 'withdraw')}>撤销</Button>
-            </Space>
-          ) : (
-            <Typography.Text>
-              {p.decidedBy} 于 {p.decidedAt?.zh} {p.status === 'confirmed' ? '确认印发' : '撤销'}
-              {p.reason ? `；${p.status === 'confirmed' ? '意见' : '理由'}：${p.reason}` : ''}
-            </Typography.Text>
-          )}
-        </Card>
-      ))}
+      {/* One row per proposal, its draft text under it: 1366 px wide, a screen holds a dozen. */}
+      <Table<Proposal>
+        rowKey="proposalId"
+        dataSource={data.proposals}
+        pagination={{ pageSize: 50, hideOnSinglePage: true }}
+        locale={{ emptyText: <Empty description="尚无督办提议" /> }}
+        size="middle"
+        expandable={{
+          expandedRowRender: (p) => <Typography.Paragraph style={{ margin: 0, textIndent: '2em' }}>{p.text.zh}</Typography.Paragraph>,
+          defaultExpandAllRows: false,
+          expandRowByClick: false,
+        }}
+        columns={[
+          { title: '单位', key: 'unit', width: 110, render: (_, p) => <Link to={`/units/${p.unit.unitId}`}>{p.unit.name}</Link> },
+          { title: '事项', key: 'what', render: (_, p) => `${p.about === 'rectification' ? '未按期整改：' : '逾期未报送：'}${p.deliverable.name}` },
+          { title: '截止时间（北京时间）', key: 'dueAt', width: 190, render: (_, p) => p.dueAt.zh },
+          { title: '拟稿时间', key: 'proposedAt', width: 170, render: (_, p) => p.proposedAt.zh },
+          { title: '状态', key: 'status', width: 100, render: (_, p) => <Tag color={STATUS[p.status].color}>{STATUS[p.status].label}</Tag> },
+          {
+            title: '操作',
+            key: 'actions',
+            width: 260,
+            render: (_, p) =>
+              p.status === 'proposed' ? (
+                <Space>
+                  <Button size="small" type="primary" danger aria-label={`确认印发：${p.unit.name}${p.deliverable.name}`} onClick={() => open(p, 'confirm')}>确认印发</Button>
+                  <Button size="small" aria-label={`撤销：${p.unit.name}${p.deliverable.name}`} onClick={() => open(p, 'withdraw')}>撤销</Button>
+                </Space>
+              ) : (
+                <Typography.Text type="secondary">
+                  {p.decidedBy}，{p.decidedAt?.zh}{p.reason ? `；${p.status === 'confirmed' ? '意见' : '理由'}：${p.reason}` : ''}
+                </Typography.Text>
+              ),
+          },
+        ]}
+      />
       <Modal open={!!deciding} title={deciding?.action === 'confirm' ? `确认印发：对${deciding.proposal.unit.name}的通报批评` : `撤销督办提议：${deciding?.proposal.unit.name ?? ''}`}
         okText={deciding?.action === 'confirm' ? '确认印发' : '撤销提议'} cancelText="取消" confirmLoading={busy}
         okButtonProps={{ danger: deciding?.action === 'confirm', disabled: deciding?.action === 'withdraw' && !reason.trim() }}
         onOk={decide} onCancel={() => setDeciding(undefined)} destroyOnHidden>
         <Form layout="vertical">
-          <Form.Item label={deciding?.action === 'confirm' ? '意见（可选，随通报发给该单位）' : '撤销理由（必填）'} required={deciding?.action === 'withdraw'}>
-            <Input.TextArea rows={3} maxLength={500} showCount value={reason} onChange={(e) => setReason(e.target.value)} />
+          <Form.Item label={deciding?.action === 'confirm' ? '意见（可选，随通报发给该单位）' : '撤销理由（必填）'} required={deciding?.action === 'withdraw'} htmlFor="proposal-reason">
+            <Input.TextArea id="proposal-reason" rows={3} maxLength={500} showCount value={reason} onChange={(e) => setReason(e.target.value)} />
           </Form.Item>
         </Form>
         {deciding?.action === 'confirm' && <Typography.Text type="secondary">确认后，通报批评即发往该单位打传办（抄送分管领导），并须签收。</Typography.Text>}
