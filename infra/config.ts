@@ -37,9 +37,10 @@ export const infraConfigSchema = z.object({
   sesConfigurationSet: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
   logRetentionDays: z._default(days, 365),
   /**
-   * The portal's origin: the only origin the HTTP API's CORS and the bucket's upload CORS allow.
+   * A second origin the HTTP API's CORS and the bucket's upload CORS allow, besides the deployed portal's own
+   * (PortalStack.origin): a portal served elsewhere, such as the twin's (`npm start`) or Vite's dev server.
    * An https:// origin, or http://localhost:PORT / http://127.0.0.1:PORT for a portal on a developer's machine.
-   * Default: `https://<portalDomainName>` when that is set, else Vite's dev server.
+   * Default: `https://<portalDomainName>` when that is set (CORS then allows the portal alone), else Vite's.
    */
   portalOrigin: z._default(
     z.string().check(z.regex(ORIGIN, { message: 'portalOrigin: an origin such as https://portal.example.cn (no path, no trailing slash), or http://localhost:PORT' })),
