@@ -25,6 +25,9 @@ const positive = (key: string) =>
 const ORIGIN =
   /^(https:\/\/[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?|http:\/\/(localhost|127\.0\.0\.1):\d{1,5})$/;
 
+/** A DNS host name in lower case, at least two labels. */
+const HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
+
 export const infraConfigSchema = z.object({
   /** Deployment stage; prefixes every physical name so stages can share an account. */
   stage: z._default(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,15}$/, { message: 'stage: lowercase slug, max 16' })), 'dev'),
@@ -34,18 +37,39 @@ export const infraConfigSchema = z.object({
   sesConfigurationSet: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))),
   logRetentionDays: z._default(days, 365),
   /**
-   * The portal's origin: the only origin the HTTP API's CORS and the bucket's upload CORS allow.
+   * A second origin the HTTP API's CORS and the bucket's upload CORS allow, besides the deployed portal's own
+   * (PortalStack.origin): a portal served elsewhere, such as the twin's (`npm start`) or Vite's dev server.
    * An https:// origin, or http://localhost:PORT / http://127.0.0.1:PORT for a portal on a developer's machine.
+   * Default: `https://<portalDomainName>` when that is set (CORS then allows the portal alone), else Vite's.
    */
   portalOrigin: z._default(
     z.string().check(z.regex(ORIGIN, { message: 'portalOrigin: an origin such as https://portal.example.cn (no path, no trailing slash), or http://localhost:PORT' })),
     'http://localhost:5173',
   ),
+  /**
+   * The portal's own host name (e.g. `portal.nanping.example.cn`), served by the distribution with
+   * `portalCertificateArn`. Unset: the distribution's generated `*.cloudfront.net` name.
+   */
+  portalDomainName: z.optional(
+    z.string().check(z.regex(HOST, { message: 'portalDomainName: a lower-case host name such as portal.example.cn' })),
+  ),
+  /** The ACM certificate for portalDomainName; CloudFront takes certificates from us-east-1 only. */
+  portalCertificateArn: z.optional(
+    z.string().check(
+      z.regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, {
+        message: 'portalCertificateArn: an ACM certificate ARN in us-east-1 (CloudFront uses no other region)',
+      }),
+    ),
+  ),
   /** Steady requests per second the API's stage accepts across all routes (API Gateway throttling). */
   apiRateLimit: z._default(positive('apiRateLimit'), 50),
   /** Requests the stage accepts in a burst above the rate. */
   apiBurstLimit: z._default(positive('apiBurstLimit'), 100),
-});
+}).check(
+  z.refine((c) => (c.portalDomainName === undefined) === (c.portalCertificateArn === undefined), {
+    message: 'portalDomainName and portalCertificateArn go together: a custom domain needs its certificate, and a certificate its domain',
+  }),
+);
 
 export type InfraConfig = {
   stage: string;
@@ -53,11 +77,23 @@ export type InfraConfig = {
   sesConfigurationSet?: string;
   logRetentionDays: RetentionDays;
   portalOrigin: string;
+  portalDomainName?: string;
+  portalCertificateArn?: string;
   apiRateLimit: number;
   apiBurstLimit: number;
 };
 
-const KEYS = ['stage', 'emailIdentity', 'sesConfigurationSet', 'logRetentionDays', 'portalOrigin', 'apiRateLimit', 'apiBurstLimit'] as const;
+const KEYS = [
+  'stage',
+  'emailIdentity',
+  'sesConfigurationSet',
+  'logRetentionDays',
+  'portalOrigin',
+  'portalDomainName',
+  'portalCertificateArn',
+  'apiRateLimit',
+  'apiBurstLimit',
+] as const;
 
 /** Reads and validates the app's context; throws with every problem listed when a value is invalid. */
 export function readConfig(node: Node): InfraConfig {
@@ -65,6 +101,9 @@ export function readConfig(node: Node): InfraConfig {
   for (const key of KEYS) {
     const value = node.tryGetContext(key);
     if (value !== undefined && value !== '') raw[key] = value;
+  }
+  if (raw.portalOrigin === undefined && typeof raw.portalDomainName === 'string') {
+    raw.portalOrigin = `https://${raw.portalDomainName}`;
   }
   const parsed = infraConfigSchema.safeParse(raw);
   if (!parsed.success) {

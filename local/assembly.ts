@@ -3,6 +3,11 @@
  * templates. The state machine definitions the twin runs are the synthesized ones, with every
  * intrinsic function resolved to placeholder names; nothing here is a hand-written copy.
  *
+ * Stacks tagged `component: portal` (PORTAL_TAG: the portal's bucket, distribution and file deployment) are
+ * not read: the twin serves the built portal itself (api/portal.ts). Their exports still resolve, since the
+ * API's and the documents bucket's CORS name the distribution's origin. So the documents bucket is the one
+ * S3 bucket of the stacks the twin serves.
+ *
  * Resolution rules (partition `aws`, region/account from the options):
  * - a Lambda function: Ref = its FunctionName or logical id; Arn = arn:aws:lambda:REGION:ACCOUNT:function:<that>
  * - a state machine: Ref/Arn = arn:aws:states:REGION:ACCOUNT:stateMachine:<StateMachineName>
@@ -14,11 +19,13 @@
  *   a user pool client: Ref = its logical id in lower case (the client id)
  * - an HTTP API: Ref = its logical id in lower case (the api id); its integrations, authorizers, routes and
  *   stages: Ref = their logical ids (a route's Target `integrations/<Ref>` finds its integration that way)
+ * - a CloudFront distribution: DomainName = `<logical id in lower case>.cloudfront.net`
  * Any other Fn::GetAtt throws, so a new kind of reference fails here loudly instead of reaching a handler.
  */
 import { rmSync } from 'node:fs';
 import { buildApp } from '../infra/app';
 import { HANDLER_METADATA_KEY } from '../infra/constructs/app-function';
+import { PORTAL_TAG } from '../infra/stacks/portal-stack';
 import type { TableSpec } from '../core/adapters/dynamodb/table';
 import type { PolicyDocument } from './gate/policy';
 
@@ -168,12 +175,14 @@ export interface CfnTemplate {
 export interface StackTemplate {
   stackName: string;
   template: CfnTemplate;
+  /** The stack's tags (the cloud assembly's); `component: portal` marks a stack the twin does not read. */
+  tags?: Record<string, string>;
 }
 
 export async function loadTwinAssembly(opts: LoadTwinAssemblyOptions = {}): Promise<TwinAssembly> {
   const app = buildApp({ ...opts.context, 'aws:cdk:bundling-stacks': [] }, { validate: false });
   const cloud = app.synth();
-  const stacks: StackTemplate[] = cloud.stacks.map((s) => ({ stackName: s.stackName, template: s.template as CfnTemplate }));
+  const stacks: StackTemplate[] = cloud.stacks.map((s) => ({ stackName: s.stackName, template: s.template as CfnTemplate, tags: s.tags }));
   try {
     return readAssembly(stacks, { region: opts.region ?? 'us-east-1', accountId: opts.accountId ?? '000000000000' });
   } finally {
@@ -190,7 +199,7 @@ export function readAssembly(stacks: StackTemplate[], env: { region: string; acc
   const buckets: Array<{ name: string; cors: TwinBucketCorsRule[] }> = [];
   const apiResources: ApiResource[] = [];
 
-  for (const stack of stacks) {
+  for (const stack of stacks.filter(servedByTwin)) {
     for (const [logicalId, res] of Object.entries(stack.template.Resources ?? {})) {
       const props = res.Properties ?? {};
       switch (res.Type) {
@@ -262,9 +271,14 @@ export function readAssembly(stacks: StackTemplate[], env: { region: string; acc
     }
   }
   if (tables.length !== 1) throw new Error(`expected one DynamoDB table in the app, found ${tables.length}`);
-  if (buckets.length !== 1) throw new Error(`expected one S3 bucket in the app, found ${buckets.length}`);
+  if (buckets.length !== 1) {
+    throw new Error(`expected one S3 bucket (the documents bucket) in the stacks the twin serves, found ${buckets.length}`);
+  }
   return { stateMachines, functions, table: tables[0], bucket: buckets[0], api: readApi(apiResources, functions, r) };
 }
+
+/** Every stack but the portal's delivery (PORTAL_TAG): the twin serves web/dist itself. */
+const servedByTwin = (stack: StackTemplate): boolean => stack.tags?.[PORTAL_TAG.key] !== PORTAL_TAG.value;
 
 /** The identity policies of a role: inline ones and every AWS::IAM::Policy of the same stack naming it. */
 function rolePolicies(roleId: string, stack: StackTemplate, r: Resolver): PolicyDocument[] {
@@ -556,6 +570,8 @@ class Resolver {
         return this.ref(id, stack);
       case 'AWS::ApiGatewayV2::Api.ApiEndpoint':
         return `https://${this.ref(id, stack)}.execute-api.${region}.amazonaws.com`;
+      case 'AWS::CloudFront::Distribution.DomainName':
+        return `${id.toLowerCase()}.cloudfront.net`;
       default:
         throw new Error(`cannot resolve Fn::GetAtt ${id}.${attr} (${res.Type}) for the twin`);
     }

@@ -61,8 +61,8 @@ export interface PortalApiProps {
   readonly issuer: string;
   /** The portal client id: tokens must be issued to it (`aud` of ID tokens, `client_id` of access tokens). */
   readonly audience: string;
-  /** The only origin CORS allows, e.g. `https://portal.example.cn`. */
-  readonly portalOrigin: string;
+  /** The only origins CORS allows: the portal's, e.g. `https://portal.example.cn` (a token when CloudFront names it). */
+  readonly portalOrigins: readonly string[];
   /** Stage-wide throttling, applied to every route. */
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   /** Retention of the access log group. */
@@ -89,7 +89,7 @@ export class PortalApi extends Construct {
       // The stage is defined below, with throttling and access logs.
       createDefaultStage: false,
       corsPreflight: {
-        allowOrigins: [props.portalOrigin],
+        allowOrigins: [...props.portalOrigins],
         allowMethods: [apigw.CorsHttpMethod.GET, apigw.CorsHttpMethod.POST, apigw.CorsHttpMethod.PUT, apigw.CorsHttpMethod.OPTIONS],
         allowHeaders: [...CORS_ALLOWED_HEADERS],
         exposeHeaders: [...CORS_EXPOSED_HEADERS],

@@ -26,6 +26,8 @@ export const UNIT_GROUP_PREFIX = 'unit-';
 
 export interface StatefulStackProps extends StackProps {
   readonly config: InfraConfig;
+  /** The origins the bucket's upload CORS allows: the deployed portal's (PortalStack.origin) and config.portalOrigin. */
+  readonly portalOrigins: readonly string[];
 }
 
 export class StatefulStack extends Stack {
@@ -89,7 +91,7 @@ export class StatefulStack extends Stack {
       ],
       // The portal uploads straight to S3 with the presigned POST form create-upload returns: a plain
       // multipart POST (the form's fields carry the policy), so no request header needs allowing.
-      cors: [{ allowedMethods: [s3.HttpMethods.POST], allowedOrigins: [config.portalOrigin], maxAge: 3600 }],
+      cors: [{ allowedMethods: [s3.HttpMethods.POST], allowedOrigins: [...props.portalOrigins], maxAge: 3600 }],
     });
     this.documentsBucketName = this.exportValue(this.documentsBucket.bucketName, {
       name: stageName(config, 'DocumentsBucketName'),

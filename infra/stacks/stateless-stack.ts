@@ -64,6 +64,8 @@ export interface StatelessStackProps extends StackProps {
   readonly tableIndexNames: readonly string[];
   /** The documents bucket's name, imported from the stateful stack's export (StatefulStack.documentsBucketName). */
   readonly documentsBucketName: string;
+  /** The origins the API's CORS allows: the deployed portal's (PortalStack.origin) and config.portalOrigin. */
+  readonly portalOrigins: readonly string[];
   /** Which tokens the API accepts: the user pool's issuer URL and the portal client id. */
   readonly identity: { readonly issuer: string; readonly audience: string };
 }
@@ -133,7 +135,7 @@ export class StatelessStack extends Stack {
       functions: Object.fromEntries(Object.entries(apiFunctions).map(([name, fn]) => [name, fn.function])),
       issuer: props.identity.issuer,
       audience: props.identity.audience,
-      portalOrigin: config.portalOrigin,
+      portalOrigins: props.portalOrigins,
       throttle: { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit },
       logRetention: config.logRetentionDays,
     });

@@ -46,6 +46,21 @@ function functionId(name: string): string {
   return found[0][0];
 }
 
+/**
+ * The deployed portal's origin as the stateful and stateless stacks import it: `https://` and the export of
+ * the portal stack's distribution DomainName (CloudFront names it at deploy time).
+ */
+function portalOrigin(): unknown {
+  const portal = Template.fromStack(built.portal).toJSON();
+  const distributionId = Object.keys(Template.fromStack(built.portal).findResources('AWS::CloudFront::Distribution'))[0];
+  const outputs = portal.Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>;
+  const output = Object.values(outputs).find(
+    (o) => o.Export && JSON.stringify(o.Value) === JSON.stringify({ 'Fn::GetAtt': [distributionId, 'DomainName'] }),
+  );
+  expect(output, 'the export of the distribution\'s domain name').toBeDefined();
+  return { 'Fn::Join': ['', ['https://', { 'Fn::ImportValue': output!.Export!.Name }]] };
+}
+
 /** What a stateless-stack import stands for: the stateful stack's output value it imports. */
 function imported(value: unknown): unknown {
   const name = (value as { 'Fn::ImportValue': string })['Fn::ImportValue'];
@@ -164,10 +179,10 @@ describe('documents bucket: upload lifecycle and browser uploads', () => {
     expect(rules).toContainEqual(expect.objectContaining({ ExpirationInDays: 2, NoncurrentVersionExpiration: { NoncurrentDays: 1 } }));
   });
 
-  it('allows browser POSTs from the portal origin only', () => {
+  it('allows browser POSTs from the deployed portal\'s origin and portalOrigin only', () => {
     const [, bucket] = resources(stateful, 'AWS::S3::Bucket')[0];
     expect(bucket.Properties.CorsConfiguration.CorsRules).toEqual([
-      { AllowedMethods: ['POST'], AllowedOrigins: ['http://localhost:5173'], MaxAge: 3600 },
+      { AllowedMethods: ['POST'], AllowedOrigins: [portalOrigin(), 'http://localhost:5173'], MaxAge: 3600 },
     ]);
   });
 });
@@ -271,11 +286,11 @@ describe('HTTP API: stage, logs and CORS', () => {
     for (const variable of Object.values(fields)) expect(variable).not.toMatch(/header|body|\$input|\$request|claims/i);
   });
 
-  it('allows CORS from the portal origin only, for the portal\'s methods and headers, without credentials', () => {
+  it('allows CORS from the deployed portal\'s origin and portalOrigin only, for the portal\'s methods and headers, without credentials', () => {
     stateless.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
       CorsConfiguration: {
-        AllowOrigins: ['http://localhost:5173'],
+        AllowOrigins: [portalOrigin(), 'http://localhost:5173'],
         AllowMethods: ['GET', 'POST', 'PUT', 'OPTIONS'],
         AllowHeaders: ['Authorization', 'Content-Type', 'Accept-Language', 'Idempotency-Key'],
         ExposeHeaders: ['idempotent-replayed'],
@@ -291,10 +306,12 @@ describe('HTTP API: stage, logs and CORS', () => {
       { validate: false },
     );
     const api = Template.fromStack(other.stateless);
-    api.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://portal.example.cn'] }) });
+    // Beside the deployed portal's own origin (first).
+    const origins = [Match.objectLike({ 'Fn::Join': Match.anyValue() }), 'https://portal.example.cn'];
+    api.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.objectLike({ AllowOrigins: origins }) });
     api.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 } });
     Template.fromStack(other.stateful).hasResourceProperties('AWS::S3::Bucket', {
-      CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedOrigins: ['https://portal.example.cn'] })] },
+      CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedOrigins: origins })] },
     });
   });
 

@@ -43,6 +43,26 @@ describe('infra config', () => {
     }
   });
 
+  it('takes a custom domain for the portal only with its certificate, which must be in us-east-1', () => {
+    const certificate = 'arn:aws:acm:us-east-1:123456789012:certificate/0f6e1c3a-1b2c-4d5e-8f90-123456789abc';
+    expect(read({ portalDomainName: 'portal.example.cn', portalCertificateArn: certificate })).toMatchObject({
+      portalDomainName: 'portal.example.cn',
+      portalCertificateArn: certificate,
+      // CORS then allows the portal's own origin alone, unless another is asked for.
+      portalOrigin: 'https://portal.example.cn',
+    });
+    const alsoLocal = { portalDomainName: 'portal.example.cn', portalCertificateArn: certificate, portalOrigin: 'http://localhost:4173' };
+    expect(read(alsoLocal).portalOrigin).toBe('http://localhost:4173');
+    expect(() => read({ portalDomainName: 'portal.example.cn' })).toThrow(/portalDomainName and portalCertificateArn go together/);
+    expect(() => read({ portalCertificateArn: certificate })).toThrow(/portalDomainName and portalCertificateArn go together/);
+    expect(() => read({ portalDomainName: 'portal.example.cn', portalCertificateArn: certificate.replace('us-east-1', 'ap-east-1') })).toThrow(
+      /portalCertificateArn: .*us-east-1/,
+    );
+    for (const bad of ['https://portal.example.cn', 'Portal.example.cn', 'portal', 'portal.example.cn.']) {
+      expect(() => read({ portalDomainName: bad, portalCertificateArn: certificate }), bad).toThrow(/portalDomainName: a lower-case host name/);
+    }
+  });
+
   it('rejects a throttle that is not a whole number above 0', () => {
     expect(() => read({ apiRateLimit: 0 })).toThrow(/apiRateLimit/);
     expect(() => read({ apiBurstLimit: '1.5' })).toThrow(/apiBurstLimit/);
