@@ -5,9 +5,10 @@
  */
 import { Alert, Button, DatePicker, Form, Input, Modal } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useRef, useState } from 'react';
-import { api, cycleId, newIntentKey, ok } from '../../../api/client';
+import { useState } from 'react';
+import { api, cycleId, ok } from '../../../api/client';
 import { ApiErrorAlert } from '../../../components/ApiErrorAlert';
+import { useWrite } from '../../../components/useWrite';
 import { dateText } from '../../../time';
 
 interface ExtensionForm {
@@ -17,40 +18,28 @@ interface ExtensionForm {
 
 export function GrantExtension({ unitId, deliverableId, name, onGranted }: { unitId: string; deliverableId: string; name: string; onGranted: () => void }) {
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<string>();
   const [form] = Form.useForm<ExtensionForm>();
-  const intent = useRef<{ key: string; body: string }>(undefined);
+  const { run, busy, error } = useWrite();
 
   const grant = async (values: ExtensionForm) => {
-    setBusy(true);
-    setError(undefined);
     const body = { lastDay: values.lastDay?.format('YYYY-MM-DD') ?? '', reason: values.reason ?? '' };
-    const text = JSON.stringify(body);
-    if (intent.current?.body !== text) intent.current = { key: newIntentKey(), body: text };
-    try {
-      const out = await ok(api().POST('/cycles/{cycleId}/units/{unitId}/deliverables/{deliverableId}/extensions', {
-        params: { path: { cycleId: cycleId(), unitId, deliverableId }, header: { 'Idempotency-Key': intent.current.key } },
-        body,
-      }));
-      intent.current = undefined;
-      setDone(`已批准延期：${name}截止日改为 ${dateText(out.lastDay)}`);
-      setOpen(false);
-      form.resetFields();
-      onGranted();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    const out = await run(JSON.stringify(body), (key) => ok(api().POST('/cycles/{cycleId}/units/{unitId}/deliverables/{deliverableId}/extensions', {
+      params: { path: { cycleId: cycleId(), unitId, deliverableId }, header: { 'Idempotency-Key': key } },
+      body,
+    })));
+    if (!out) return;
+    setDone(`已批准延期：${name}截止日改为 ${dateText(out.lastDay)}`);
+    setOpen(false);
+    form.resetFields();
+    onGranted();
   };
 
   return (
     <>
       <Button size="small" onClick={() => setOpen(true)} aria-label={`批准延期：${name}`}>批准延期</Button>
       {done && <Alert type="success" showIcon title={done} style={{ marginTop: 8 }} />}
-      <Modal open={open} title={`批准延期：${name}`} okText="批准延期" cancelText="取消" confirmLoading={busy}
+      <Modal open={open} title={`批准延期：${name}`} okText="批准延期" cancelText="取消" confirmLoading={!!busy}
         onOk={() => form.submit()} onCancel={() => setOpen(false)} destroyOnHidden>
         <Form form={form} layout="vertical" onFinish={grant}>
           <Form.Item label="新的截止日（北京时间，含当日）" name="lastDay" rules={[{ required: true, message: '请选择新的截止日' }]}>

@@ -5,11 +5,12 @@
  * API's words, naming who and when.
  */
 import { Alert, Button, Empty, Form, Input, Modal, Skeleton, Space, Table, Tag, Typography } from 'antd';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
-import { api, cycleId, newIntentKey, ok } from '../../../api/client';
+import { api, cycleId, ok } from '../../../api/client';
 import type { paths } from '../../../api/schema';
 import { ApiErrorAlert } from '../../../components/ApiErrorAlert';
+import { useWrite } from '../../../components/useWrite';
 import { useLoad } from '../../../components/useLoad';
 
 type Proposals = paths['/cycles/{cycleId}/proposals']['get']['responses'][200]['content']['application/json'];
@@ -26,10 +27,7 @@ export default function ProposalsPage() {
   const { data, error, reload } = useLoad(() => ok(api().GET('/cycles/{cycleId}/proposals', { params: { path: { cycleId: cycleId() } } })), []);
   const [deciding, setDeciding] = useState<{ proposal: Proposal; action: Action }>();
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [decideError, setDecideError] = useState<unknown>();
-  // One key per proposal and action until the decision succeeds: a retry after a lost answer replays it.
-  const keys = useRef(new Map<string, string>());
+  const { run, busy, error: decideError, clearError } = useWrite();
 
   if (error) return <ApiErrorAlert error={error} title="无法读取督办提议" />;
   if (!data) return <Skeleton active />;
@@ -37,29 +35,19 @@ export default function ProposalsPage() {
   const open = (proposal: Proposal, action: Action) => {
     setDeciding({ proposal, action });
     setReason('');
-    setDecideError(undefined);
+    clearError();
   };
   const decide = async () => {
     if (!deciding) return;
     const { proposal, action } = deciding;
-    const intent = `${proposal.proposalId}#${action}`;
-    const key = keys.current.get(intent) ?? newIntentKey();
-    keys.current.set(intent, key);
-    setBusy(true);
-    setDecideError(undefined);
-    try {
-      await ok(api().PUT('/cycles/{cycleId}/units/{unitId}/proposals/{proposalId}/decision', {
-        params: { path: { cycleId: cycleId(), unitId: proposal.unit.unitId, proposalId: proposal.proposalId }, header: { 'Idempotency-Key': key } },
-        body: { action, ...(reason.trim() ? { reason: reason.trim() } : {}) },
-      }));
-      keys.current.delete(intent);
-      setDeciding(undefined);
-      await reload();
-    } catch (e) {
-      setDecideError(e);
-    } finally {
-      setBusy(false);
-    }
+    const body = { action, ...(reason.trim() ? { reason: reason.trim() } : {}) };
+    const done = await run(`${proposal.proposalId}#${JSON.stringify(body)}`, (key) => ok(api().PUT('/cycles/{cycleId}/units/{unitId}/proposals/{proposalId}/decision', {
+      params: { path: { cycleId: cycleId(), unitId: proposal.unit.unitId, proposalId: proposal.proposalId }, header: { 'Idempotency-Key': key } },
+      body,
+    })));
+    if (!done) return;
+    setDeciding(undefined);
+    await reload();
   };
 
   return (
@@ -110,7 +98,7 @@ export default function ProposalsPage() {
         ]}
       />
       <Modal open={!!deciding} title={deciding?.action === 'confirm' ? `确认印发：对${deciding.proposal.unit.name}的通报批评` : `撤销督办提议：${deciding?.proposal.unit.name ?? ''}`}
-        okText={deciding?.action === 'confirm' ? '确认印发' : '撤销提议'} cancelText="取消" confirmLoading={busy}
+        okText={deciding?.action === 'confirm' ? '确认印发' : '撤销提议'} cancelText="取消" confirmLoading={!!busy}
         okButtonProps={{ danger: deciding?.action === 'confirm', disabled: deciding?.action === 'withdraw' && !reason.trim() }}
         onOk={decide} onCancel={() => setDeciding(undefined)} destroyOnHidden>
         <Form layout="vertical">

@@ -5,10 +5,11 @@
  */
 import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, List, Radio, Skeleton, Space, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, cycleId, newIntentKey, ok } from '../../../api/client';
+import { api, cycleId, ok } from '../../../api/client';
 import { ApiErrorAlert } from '../../../components/ApiErrorAlert';
+import { useWrite } from '../../../components/useWrite';
 import { useLoad } from '../../../components/useLoad';
 import { dateText } from '../../../time';
 import { Figures } from '../../county/submit/Versions';
@@ -33,10 +34,8 @@ export default function ReviewPage() {
       : undefined),
     [unitId, latest, reviewed?.deliverableId],
   );
-  const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const intent = useRef<{ key: string; body: string }>(undefined);
+  const { run, busy, error } = useWrite();
   const [form] = Form.useForm<DecisionForm>();
   const outcome = Form.useWatch('outcome', form);
 
@@ -46,8 +45,6 @@ export default function ReviewPage() {
   const v = version.data;
 
   const decide = async (values: DecisionForm) => {
-    setBusy(true);
-    setError(undefined);
     const body = {
       outcome: values.outcome,
       version: latest,
@@ -55,21 +52,13 @@ export default function ReviewPage() {
         ? { reason: values.reason, ...(values.rectificationLastDay ? { rectificationLastDay: values.rectificationLastDay.format('YYYY-MM-DD') } : {}) }
         : {}),
     };
-    const text = JSON.stringify(body);
-    if (intent.current?.body !== text) intent.current = { key: newIntentKey(), body: text };
-    try {
-      const out = await ok(api().PUT('/cycles/{cycleId}/units/{unitId}/reviews/{round}/decision', {
-        params: { path: { ...where, round: String(review.round) }, header: { 'Idempotency-Key': intent.current.key } },
-        body,
-      }));
-      intent.current = undefined;
-      setDone(`第 ${out.decision.round} 轮初评已${out.decision.outcome === 'approved' ? '通过' : '退回整改'}`);
-      await overview.reload();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    const out = await run(`${review.round}#${JSON.stringify(body)}`, (key) => ok(api().PUT('/cycles/{cycleId}/units/{unitId}/reviews/{round}/decision', {
+      params: { path: { ...where, round: String(review.round) }, header: { 'Idempotency-Key': key } },
+      body,
+    })));
+    if (!out) return;
+    setDone(`第 ${out.decision.round} 轮初评已${out.decision.outcome === 'approved' ? '通过' : '退回整改'}`);
+    await overview.reload();
   };
 
   return (
@@ -127,7 +116,7 @@ export default function ReviewPage() {
               </>
             )}
             <ApiErrorAlert error={error} title="决定未生效" />
-            <Button type="primary" htmlType="submit" loading={busy} style={{ marginTop: 8 }}>提交决定</Button>
+            <Button type="primary" htmlType="submit" loading={!!busy} style={{ marginTop: 8 }}>提交决定</Button>
           </Form>
         </Card>
       )}

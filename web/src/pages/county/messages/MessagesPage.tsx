@@ -5,12 +5,12 @@
  * the city about it; only the county signs.
  */
 import { Alert, Button, Skeleton, Space, Table, Tag, Typography } from 'antd';
-import { useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, cycleId, newIntentKey, ok } from '../../../api/client';
+import { api, cycleId, ok } from '../../../api/client';
 import type { paths } from '../../../api/schema';
 import { useAuth } from '../../../auth/AuthContext';
 import { ApiErrorAlert } from '../../../components/ApiErrorAlert';
+import { useWrite } from '../../../components/useWrite';
 import { useLoad } from '../../../components/useLoad';
 
 type Messages = paths['/cycles/{cycleId}/units/{unitId}/messages']['get']['responses'][200]['content']['application/json'];
@@ -38,30 +38,16 @@ export default function MessagesPage() {
   const county = me?.role === 'county';
   const where = { cycleId: cycleId(), unitId };
   const { data, error, reload } = useLoad(() => ok(api().GET('/cycles/{cycleId}/units/{unitId}/messages', { params: { path: where } })), [unitId]);
-  const [signing, setSigning] = useState<string>();
-  const [signError, setSignError] = useState<unknown>();
-  // One key per notice until its 签收 succeeds: a retry after a lost answer replays it.
-  const keys = useRef(new Map<string, string>());
+  const { run, busy: signing, error: signError } = useWrite();
 
   if (error) return <ApiErrorAlert error={error} title="无法读取本单位的消息" />;
   if (!data) return <Skeleton active />;
 
   const sign = async (m: Message) => {
-    setSigning(m.messageId);
-    setSignError(undefined);
-    const key = keys.current.get(m.messageId) ?? newIntentKey();
-    keys.current.set(m.messageId, key);
-    try {
-      await ok(api().POST('/cycles/{cycleId}/units/{unitId}/messages/{messageId}/sign', {
-        params: { path: { ...where, messageId: m.messageId }, header: { 'Idempotency-Key': key } },
-      }));
-      keys.current.delete(m.messageId);
-      await reload();
-    } catch (e) {
-      setSignError(e);
-    } finally {
-      setSigning(undefined);
-    }
+    const signed = await run(m.messageId, (key) => ok(api().POST('/cycles/{cycleId}/units/{unitId}/messages/{messageId}/sign', {
+      params: { path: { ...where, messageId: m.messageId }, header: { 'Idempotency-Key': key } },
+    })));
+    if (signed) await reload();
   };
 
   const columns = [

@@ -6,12 +6,13 @@
  * with its receipt.
  */
 import { Alert, Button, Card, Descriptions, Form, Input, List, Progress, Skeleton, Space, Typography, Upload } from 'antd';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, cycleId, newIntentKey, ok } from '../../../api/client';
+import { api, cycleId, ok } from '../../../api/client';
 import type { paths } from '../../../api/schema';
 import { useAuth } from '../../../auth/AuthContext';
 import { ApiErrorAlert } from '../../../components/ApiErrorAlert';
+import { useWrite } from '../../../components/useWrite';
 import { StateTag } from '../../../components/StateTag';
 import { uploadFile, type UploadCheck } from '../../../components/upload';
 import { useLoad } from '../../../components/useLoad';
@@ -42,10 +43,7 @@ export default function SubmitPage() {
   const [preview, setPreview] = useState<{ body: string; result: Preview }>();
   const [previewError, setPreviewError] = useState<unknown>();
   const [result, setResult] = useState<Submitted>();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  // The intent's key and the body it was first sent with: the same body again (a retry) reuses the key.
-  const intent = useRef<{ key: string; body: string }>(undefined);
+  const { run, busy, error } = useWrite();
 
   if (overview.error) return <ApiErrorAlert error={overview.error} title="无法读取本单位的应报材料" />;
   if (!overview.data) return <Skeleton active />;
@@ -88,26 +86,16 @@ export default function SubmitPage() {
     }
   };
   const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    const text = JSON.stringify(body);
-    if (intent.current?.body !== text) intent.current = { key: newIntentKey(), body: text };
-    try {
-      const out = await ok(
-        api().POST('/cycles/{cycleId}/units/{unitId}/deliverables/{deliverableId}/versions', {
-          params: { path: { ...where, deliverableId }, header: { 'Idempotency-Key': intent.current.key } },
-          body,
-        }),
-      );
-      setResult(out);
-      intent.current = undefined;
-      setFiles([]);
-      await Promise.all([versions.reload(), overview.reload()]);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    const out = await run(JSON.stringify(body), (key) => ok(
+      api().POST('/cycles/{cycleId}/units/{unitId}/deliverables/{deliverableId}/versions', {
+        params: { path: { ...where, deliverableId }, header: { 'Idempotency-Key': key } },
+        body,
+      }),
+    ));
+    if (!out) return;
+    setResult(out);
+    setFiles([]);
+    await Promise.all([versions.reload(), overview.reload()]);
   };
 
   // Returned for rectification: the deadline that counts now is the rectification's (the API's to say).
@@ -169,7 +157,7 @@ export default function SubmitPage() {
             <ApiErrorAlert error={error} title="报送未成功" />
             <Space>
               {isSelfAssessment && <Button onClick={runPreview}>预览自评结果</Button>}
-              <Button type="primary" htmlType="submit" loading={busy}
+              <Button type="primary" htmlType="submit" loading={!!busy}
                 disabled={files.some((f) => !f.check && !f.error) || (isSelfAssessment && !previewed?.canSubmit)}>
                 确认报送
               </Button>
