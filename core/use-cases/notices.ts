@@ -152,23 +152,21 @@ export async function sendUnitNotice(ctx: Context, input: { cycleId: string; uni
       return sendAll(ctx, [{ ...base, kind: 'escalation', milestone, recipient: cityTo, email: { from, to: cityTo, cc: [], ...mail } }]);
     }
     // criticism-draft: a drafted 通报批评 and a proposal to list the unit for supervision (挂牌督办), for the
-    // city office to confirm; recorded in the audit log once, with the message. Keyed by the message, and
-    // written on a retry that finds it already sent too: a step that failed between the two loses nothing.
+    // city office to confirm in the portal. The proposal and its audit entry are written whatever becomes of
+    // the email (a bounced city address, a refusal: the portal is where the city decides it), each once, so a
+    // retried step changes nothing and a step that failed between them loses nothing.
+    await ctx.repo.putProposal({
+      cycleId: input.cycleId, unitId: unit.id, proposalId: proposalIdOf(unit.id, milestone), milestone, deliverableId: deliverable.id,
+      about, dueAt, level, proposedAt: ctx.nowIso(), status: 'proposed',
+    });
     const mail = templates.criticismDraft(plan, unit, deliverable, dueAt, now, about);
     const result = await sendAll(ctx, [{ ...base, kind: 'escalation', milestone, recipient: cityTo, email: { from, to: cityTo, cc: [], ...mail } }]);
-    if (result.status === 'sent' || result.status === 'already-sent') {
-      // Stored before the audit, on a repeat too (once, by id): the city office decides it in the portal.
-      await ctx.repo.putProposal({
-        cycleId: input.cycleId, unitId: unit.id, proposalId: proposalIdOf(milestone), milestone, deliverableId: deliverable.id,
-        about, dueAt, level, proposedAt: ctx.nowIso(), status: 'proposed',
-      });
-      await ctx.repo.appendAudit({
-        cycleId: input.cycleId, unitId: unit.id, at: ctx.nowIso(), actor: 'system', role: 'system', action: 'propose-supervision',
-        what: { deliverableId: deliverable.id, about, dueAt, level, status: 'awaiting-city-confirmation' },
-        why: about === 'rectification' ? `${deliverable.name}未按期完成整改` : `${deliverable.name}逾期未报送`,
-        key: `propose-supervision#${unit.id}#${milestone}`,
-      });
-    }
+    await ctx.repo.appendAudit({
+      cycleId: input.cycleId, unitId: unit.id, at: ctx.nowIso(), actor: 'system', role: 'system', action: 'propose-supervision',
+      what: { deliverableId: deliverable.id, about, dueAt, level, status: 'awaiting-city-confirmation' },
+      why: about === 'rectification' ? `${deliverable.name}未按期完成整改` : `${deliverable.name}逾期未报送`,
+      key: `propose-supervision#${unit.id}#${milestone}`,
+    });
     return result;
   }
 }

@@ -18,8 +18,12 @@ import { makeProblem } from '../validation';
 import type { Context, LoadedPlan } from './context';
 import { beijing, unitInfo } from './view-parts';
 
-/** A proposal's id: a hash of the escalation's ledger milestone (URL-safe). */
-export const proposalIdOf = (milestone: string) => createHash('sha256').update(`proposal\n${milestone}`).digest('hex').slice(0, 32);
+/**
+ * A proposal's id: a hash of the unit and the escalation's ledger milestone (URL-safe). The milestone alone
+ * (`<deliverable>#<last day>#L3`) is the same for every unit that missed the same deadline.
+ */
+export const proposalIdOf = (unitId: string, milestone: string) =>
+  createHash('sha256').update(`proposal\n${unitId}\n${milestone}`).digest('hex').slice(0, 32);
 
 export type ProposalAction = 'confirm' | 'withdraw';
 const STATUS_OF: Record<ProposalAction, SupervisionProposal['status']> = { confirm: 'confirmed', withdraw: 'withdrawn' };
@@ -75,7 +79,7 @@ export async function decideProposal(ctx: Context, input: DecideProposalInput) {
   if (input.action === 'withdraw' && !reason) {
     throw new ValidationError(
       [makeProblem('reason', 'required', { zh: '撤销督办提议须说明理由', en: 'a reason is required to withdraw a proposal' })],
-      { zh: '撤销申请有误，未予记录', en: 'the withdrawal is invalid; nothing was recorded' },
+      { zh: '撤销督办提议须说明理由，未予记录', en: 'a proposal is withdrawn with a reason; nothing was recorded' },
     );
   }
   const decided = await ctx.repo.decideProposal(input.cycleId, unit.id, input.proposalId, {
@@ -88,8 +92,9 @@ export async function decideProposal(ctx: Context, input: DecideProposalInput) {
     );
   }
   const p = decided.proposal;
-  const repeat = p.status === STATUS_OF[input.action] && p.decidedBy === input.decidedBy && (reason === undefined || reason === p.reason);
-  if (!decided.recorded && !repeat) {
+  // The same action again, by anyone (a retry, a colleague, 补发通报), finishes what the first call may not
+  // have: the audit entry and the notice, both written once. Only the other action is a conflict.
+  if (!decided.recorded && p.status !== STATUS_OF[input.action]) {
     throw new DecisionConflictError(
       {
         zh: `该督办提议已由 ${p.decidedBy} 于 ${formatBeijing(p.decidedAt!, 'datetime', 'zh')} ${ACTION_ZH[p.status]}`,

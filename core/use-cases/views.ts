@@ -87,14 +87,15 @@ function phasesView(loaded: LoadedPlan, facts: DeliverableFacts, nowMs: number, 
   });
 }
 
-function reviewView(loaded: LoadedPlan, decisions: ReviewDecision[], outcome: UnitOutcomeRecord | null, nowMs: number) {
+function reviewView(loaded: LoadedPlan, decisions: ReviewDecision[], outcome: UnitOutcomeRecord | null, nowMs: number, latestVersion: number) {
   const last = decisions.at(-1);
   return {
     /**
-     * The open rectification (限期整改) after a return, while no outcome is recorded: the round it opens, its
-     * last day and instant (the city's day, else the plan's rule), days left as the plan counts them (null once past).
+     * The open rectification (限期整改) after a return, until the unit resubmits or the outcome is recorded: the
+     * round it opens, its last day and instant (the city's day, else the plan's rule), days left as the plan
+     * counts them (null once past).
      */
-    rectification: rectificationView(loaded, last, outcome, nowMs),
+    rectification: rectificationView(loaded, last, outcome, nowMs, latestVersion),
     deliverableId: loaded.schedule.review.deliverableId,
     maxRounds: loaded.schedule.review.maxRounds,
     /** The round a decision is awaited in (or was last decided in, once the outcome is recorded). */
@@ -104,8 +105,9 @@ function reviewView(loaded: LoadedPlan, decisions: ReviewDecision[], outcome: Un
   };
 }
 
-function rectificationView(loaded: LoadedPlan, last: ReviewDecision | undefined, outcome: UnitOutcomeRecord | null, nowMs: number) {
+function rectificationView(loaded: LoadedPlan, last: ReviewDecision | undefined, outcome: UnitOutcomeRecord | null, nowMs: number, latestVersion: number) {
   if (!last || last.outcome !== 'returned' || outcome || last.round >= loaded.schedule.review.maxRounds) return null;
+  if (latestVersion > last.version) return null;
   const { deadline, lastDay } = rectificationDeadline(loaded, last);
   return {
     round: last.round + 1,
@@ -148,7 +150,7 @@ export async function unitOverview(ctx: Context, input: { cycleId: string; unitI
     dayCounting: loaded.plan.notices.dayCounting,
     targets: loaded.plan.targets,
     phases: phasesView(loaded, facts, now, new Set(Object.keys(extendedLastDays(extensions)))),
-    review: reviewView(loaded, decisions, outcome, now),
+    review: reviewView(loaded, decisions, outcome, now, facts.statuses.get(loaded.schedule.review.deliverableId)?.latestVersion ?? 0),
     extensions,
     /** The score sheet (考核评分表) the self-assessment is scored against. */
     rubric: rubricView(loaded),
@@ -196,7 +198,8 @@ function unitRow(loaded: LoadedPlan, unit: Unit, facts: UnitFacts, now: number) 
   };
   const phases = phasesView(loaded, view, now, new Set(Object.keys(extendedLastDays(facts.extensions))));
   // The city's per-item scores stay on the unit's own page: a row says how each round went, not why.
-  const review = reviewView(loaded, facts.decisions.map(({ scores: _scores, ...d }) => d), facts.outcome, now);
+  const latest = view.statuses.get(loaded.schedule.review.deliverableId)?.latestVersion ?? 0;
+  const review = reviewView(loaded, facts.decisions.map(({ scores: _scores, ...d }) => d), facts.outcome, now, latest);
   return { ...unitInfo(unit), phases, review };
 }
 

@@ -312,14 +312,16 @@ describe('decideReview: the rules of a decision', () => {
     // Act
     const rect = await issueRectification(s.ctx, { cycleId: CYCLE, unitId: 'jianyang', round: 1 });
     s.clock.t = at('2016-11-16T15:59:59.500Z');
+    // The unit's page says the same deadline, on its last day 0 days left.
+    expect((await overview(s, 'jianyang')).review.rectification).toMatchObject({ round: 2, lastDay: '2016-11-16', dueAt: { iso: '2016-11-16T15:59:59Z' }, daysLeft: 0 });
     const inTime = await submit(s, 'jianyang', REPORT);
     s.clock.t = at('2016-11-16T16:00:00Z');
     const tooLate = await submit(s, 'jianyang', REPORT);
 
     // Assess: end of 16 Nov in Beijing.
     expect(rect).toMatchObject({ round: 2, exhausted: false, deadline: '2016-11-16T15:59:59Z' });
-    // The unit's page says the same deadline; once it has passed, no days are left.
-    expect((await overview(s, 'jianyang')).review.rectification).toMatchObject({ round: 2, lastDay: '2016-11-16', dueAt: { iso: '2016-11-16T15:59:59Z' }, daysLeft: null });
+    // Resubmitted: no rectification is open any more.
+    expect((await overview(s, 'jianyang')).review.rectification).toBeNull();
     expect(s.mailer.sent.find((m) => m.subject.includes('限期整改'))?.text).toContain('2016年11月16日（星期三）23:59');
     expect(inTime).toMatchObject({ version: 2, onTime: true });
     expect(tooLate).toMatchObject({ version: 3, onTime: false });

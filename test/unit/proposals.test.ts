@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { makeMemoryMailer } from '../../core/adapters/memory/mailer';
 import { makeMemoryRepository } from '../../core/adapters/memory/repository';
 import { makeMemoryWorkflow } from '../../core/adapters/memory/workflow';
-import { DecisionConflictError, NotFoundError, ValidationError } from '../../core/errors';
+import { DecisionConflictError, NotFoundError, TransientError, ValidationError } from '../../core/errors';
 import { planSchema } from '../../core/plan/schema';
 import { makeContext } from '../../core/use-cases/context';
 import { startCycle } from '../../core/use-cases/cycle';
@@ -22,17 +22,20 @@ const CYCLE = plan.cycleId;
 const songxi = plan.units.find((u) => u.id === 'songxi')!;
 
 /** songxi never sent its self-assessment report: the ladder's three levels, the last one drafting the proposal. */
-async function proposed() {
+async function proposed(opts: { refuseCity?: boolean; also?: string[] } = {}) {
   const clock = { t: Date.parse('2016-11-10T01:00:00Z'), now() { return this.t; } };
   const repo = makeMemoryRepository();
   const mailer = makeMemoryMailer();
   const ctx = makeContext({ repo, mailer, workflow: makeMemoryWorkflow(), clock });
   await startCycle(ctx, { plan: planJson, startedBy: 'city-admin' });
+  if (opts.refuseCity) mailer.refuse({ to: plan.city.leaderEmail ?? plan.city.email });
   for (const [level, at] of [[1, '2016-11-10T01:00:00Z'], [2, '2016-11-15T01:00:00Z'], [3, '2016-11-17T01:00:00Z']] as const) {
     clock.t = Date.parse(at);
-    await sendUnitNotice(ctx, { cycleId: CYCLE, unitId: songxi.id, notice: { kind: 'escalation', deliverableId: 'self-assessment-report', level } });
+    for (const unitId of [songxi.id, ...(opts.also ?? [])]) {
+      await sendUnitNotice(ctx, { cycleId: CYCLE, unitId, notice: { kind: 'escalation', deliverableId: 'self-assessment-report', level } });
+    }
   }
-  const [proposal] = (await listProposals(ctx, { cycleId: CYCLE })).proposals;
+  const proposal = (await listProposals(ctx, { cycleId: CYCLE })).proposals.find((p) => p.unit.unitId === songxi.id)!;
   return { clock, repo, mailer, ctx, proposal, sentBefore: mailer.sent.length };
 }
 
@@ -96,6 +99,38 @@ describe('通报批评 / 挂牌督办 proposals', () => {
     await expect(conflict).rejects.toBeInstanceOf(DecisionConflictError);
     await expect(conflict).rejects.toMatchObject({ text: { zh: expect.stringContaining('该督办提议已由 city-admin 于 2016年11月18日 10:00 撤销') } });
     expect(mailer.sent.length).toBe(sentBefore);
+  });
+
+  it('gives two units that missed the same deadline two proposals, each decided on its own', async () => {
+    const { ctx } = await proposed({ also: ['zhenghe'] });
+    const { proposals } = await listProposals(ctx, { cycleId: CYCLE });
+    expect(proposals.map((p) => p.unit.unitId).sort()).toEqual(['songxi', 'zhenghe']);
+    expect(new Set(proposals.map((p) => p.proposalId)).size).toBe(2);
+    const [a, b] = proposals;
+    await decideProposal(ctx, { cycleId: CYCLE, unitId: a.unit.unitId, proposalId: a.proposalId, action: 'withdraw', reason: '已说明', decidedBy: 'city-admin' });
+    expect((await listProposals(ctx, { cycleId: CYCLE })).proposals.find((p) => p.proposalId === b.proposalId)!.status).toBe('proposed');
+    // An id is the unit's own: another unit's path does not reach it.
+    await expect(decideProposal(ctx, { cycleId: CYCLE, unitId: a.unit.unitId, proposalId: b.proposalId, action: 'confirm', decidedBy: 'city-admin' }))
+      .rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('stores the proposal even when the draft email to the city office is refused: the portal is where it is decided', async () => {
+    const { proposal, mailer } = await proposed({ refuseCity: true });
+    expect(mailer.sent.filter((m) => m.subject.includes('请确认'))).toHaveLength(0);
+    expect(proposal).toMatchObject({ status: 'proposed', unit: { unitId: 'songxi' } });
+  });
+
+  it('a confirmation whose notice failed after the decision was written is finished by the next confirm, whoever sends it, once', async () => {
+    const { ctx, mailer, proposal, sentBefore } = await proposed();
+    const input = { cycleId: CYCLE, unitId: songxi.id, proposalId: proposal.proposalId, action: 'confirm' as const, decidedBy: 'city-admin' };
+    mailer.failNext(new TransientError({ zh: '连接中断', en: 'connection reset' }));
+    await expect(decideProposal(ctx, input)).rejects.toBeInstanceOf(TransientError);
+    expect(mailer.sent.length).toBe(sentBefore);
+    // A colleague confirms too (or 补发通报): the stored decision stands, the notice goes now.
+    const finished = await decideProposal(ctx, { ...input, decidedBy: 'city-deputy', reason: '另一意见' });
+    expect(finished).toMatchObject({ recorded: false, notice: 'sent', proposal: { status: 'confirmed', decidedBy: 'city-admin', reason: null } });
+    expect(await decideProposal(ctx, input)).toMatchObject({ recorded: false, notice: 'already-sent' });
+    expect(mailer.sent.slice(sentBefore).map((m) => m.subject)).toEqual(['【南平市打传办】通报批评：关于对松溪县的通报']);
   });
 
   it('refuses an id that is no proposal of the unit', async () => {

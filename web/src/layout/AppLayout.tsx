@@ -8,11 +8,14 @@ export default function AppLayout() {
   const { me, cycles, cycle, chooseCycle, loading, signOut } = useAuth();
   const location = useLocation();
   const navigate = useNavigate();
-  // An email's link names its cycle (`?cycle=`): open that one when the user works in it.
+  // An email's link names its cycle (`?cycle=`): open that one when the user works in it, once; the
+  // parameter then leaves the address, so choosing another cycle in the header is not undone.
   const linked = new URLSearchParams(location.search).get('cycle');
   useEffect(() => {
-    if (linked && linked !== cycle?.cycleId && cycles.some((c) => c.cycleId === linked)) chooseCycle(linked);
-  }, [linked, cycle, cycles, chooseCycle]);
+    if (!linked || !me) return;
+    if (cycles.some((c) => c.cycleId === linked)) chooseCycle(linked);
+    navigate({ pathname: location.pathname, search: '' }, { replace: true });
+  }, [linked, me, cycles, chooseCycle, navigate, location.pathname]);
   if (loading) return <Spin fullscreen description="加载中" />;
   if (!me) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
   const items =

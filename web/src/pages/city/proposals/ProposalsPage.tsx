@@ -28,27 +28,34 @@ export default function ProposalsPage() {
   const [deciding, setDeciding] = useState<{ proposal: Proposal; action: Action }>();
   const [reason, setReason] = useState('');
   const { run, busy, error: decideError, clearError } = useWrite();
+  // Each decision as the PUT answered it: the list is read from an index that may lag a moment behind.
+  const [answered, setAnswered] = useState(new Map<string, Proposal>());
+  const [notice, setNotice] = useState<{ unit: string; status: string }>();
 
   if (error) return <ApiErrorAlert error={error} title="无法读取督办提议" />;
   if (!data) return <Skeleton active />;
+  const proposals = data.proposals.map((p) => answered.get(p.proposalId) ?? p);
+  const awaiting = proposals.filter((p) => p.status === 'proposed').length;
 
   const open = (proposal: Proposal, action: Action) => {
     setDeciding({ proposal, action });
     setReason('');
     clearError();
   };
-  const decide = async () => {
-    if (!deciding) return;
-    const { proposal, action } = deciding;
-    const body = { action, ...(reason.trim() ? { reason: reason.trim() } : {}) };
+  /** Confirm again (补发通报) finishes a confirmation whose notice did not go out; it never sends twice. */
+  const send = async (proposal: Proposal, action: Action, text = '') => {
+    const body = { action, ...(text.trim() ? { reason: text.trim() } : {}) };
     const done = await run(`${proposal.proposalId}#${JSON.stringify(body)}`, (key) => ok(api().PUT('/cycles/{cycleId}/units/{unitId}/proposals/{proposalId}/decision', {
       params: { path: { cycleId: cycleId(), unitId: proposal.unit.unitId, proposalId: proposal.proposalId }, header: { 'Idempotency-Key': key } },
       body,
     })));
     if (!done) return;
+    setAnswered((m) => new Map(m).set(done.proposal.proposalId, done.proposal));
+    setNotice(done.notice ? { unit: done.proposal.unit.name, status: done.notice } : undefined);
     setDeciding(undefined);
-    await reload();
+    void reload();
   };
+  const decide = () => deciding && send(deciding.proposal, deciding.action, reason);
 
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
@@ -58,13 +65,17 @@ export default function ProposalsPage() {
           逾期经提醒和督办仍未办结的，系统按工作方案拟稿通报批评并提请挂牌督办，由市打传办确认印发或撤销。
         </Typography.Text>
       </div>
-      {data.awaiting > 0
-        ? <Alert type="warning" showIcon title={`有 ${data.awaiting} 项督办提议待确认`} />
+      {awaiting > 0
+        ? <Alert type="warning" showIcon title={`有 ${awaiting} 项督办提议待确认`} />
         : <Alert type="success" showIcon title="没有待确认的督办提议" />}
+      {notice && (notice.status === 'sent' || notice.status === 'already-sent'
+        ? <Alert type="success" showIcon closable title={`通报批评已发往${notice.unit}打传办（抄送分管领导），待其签收`} />
+        : <Alert type="error" showIcon closable title={`通报批评已确认，但邮件未能发往${notice.unit}（${notice.status === 'suppressed' ? '该邮箱已退信，请先修正通讯录' : '邮件服务拒收'}），请以其他方式送达`} />)}
+      {!deciding && <ApiErrorAlert error={decideError} title="操作未完成，可重试（重试不会重复记录或重复发送）" />}
       {/* One row per proposal, its draft text under it: 1366 px wide, a screen holds a dozen. */}
       <Table<Proposal>
         rowKey="proposalId"
-        dataSource={data.proposals}
+        dataSource={proposals}
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
         locale={{ emptyText: <Empty description="尚无督办提议" /> }}
         size="middle"
@@ -90,9 +101,15 @@ export default function ProposalsPage() {
                   <Button size="small" aria-label={`撤销：${p.unit.name}${p.deliverable.name}`} onClick={() => open(p, 'withdraw')}>撤销</Button>
                 </Space>
               ) : (
-                <Typography.Text type="secondary">
-                  {p.decidedBy}，{p.decidedAt?.zh}{p.reason ? `；${p.status === 'confirmed' ? '意见' : '理由'}：${p.reason}` : ''}
-                </Typography.Text>
+                <Space orientation="vertical" size={0}>
+                  <Typography.Text type="secondary">
+                    {p.decidedBy}，{p.decidedAt?.zh}{p.reason ? `；${p.status === 'confirmed' ? '意见' : '理由'}：${p.reason}` : ''}
+                  </Typography.Text>
+                  {p.status === 'confirmed' && (
+                    <Button size="small" type="link" style={{ padding: 0 }} loading={busy?.startsWith(p.proposalId)}
+                      aria-label={`补发通报：${p.unit.name}${p.deliverable.name}`} onClick={() => send(p, 'confirm')}>补发通报</Button>
+                  )}
+                </Space>
               ),
           },
         ]}
@@ -107,7 +124,7 @@ export default function ProposalsPage() {
           </Form.Item>
         </Form>
         {deciding?.action === 'confirm' && <Typography.Text type="secondary">确认后，通报批评即发往该单位打传办（抄送分管领导），并须签收。</Typography.Text>}
-        <ApiErrorAlert error={decideError} title="未能记录决定" />
+        <ApiErrorAlert error={decideError} title="操作未完成，可重试（重试不会重复记录或重复发送）" />
       </Modal>
     </Space>
   );
