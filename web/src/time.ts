@@ -17,3 +17,6 @@ export const beijingText = (iso: string | null | undefined) => (iso ? dayjs(iso)
 export const dateText = (date: string | null | undefined) => (date ? dayjs(date).format('YYYY年M月D日') : '—');
 
 export { dayjs };
+
+/** A count of days as the plan counts them: `3 个工作日`, or `3 天` (never `3 个天`). */
+export const dayCount = (n: number, dayCounting: 'working' | 'calendar' | string) => (dayCounting === 'working' ? `${n} 个工作日` : `${n} 天`);

@@ -13,6 +13,7 @@ import type { paths } from '../../../api/schema';
 import { useAuth } from '../../../auth/AuthContext';
 import { ApiErrorAlert } from '../../../components/ApiErrorAlert';
 import { useWrite } from '../../../components/useWrite';
+import { dayCount } from '../../../time';
 import { StateTag } from '../../../components/StateTag';
 import { uploadFile, type UploadCheck } from '../../../components/upload';
 import { useLoad } from '../../../components/useLoad';
@@ -110,7 +111,7 @@ export default function SubmitPage() {
           {rectifying ? (
             <span>
               第 {rectifying.round} 轮整改截止：{rectifying.dueAt.zh}（北京时间）
-              {rectifying.daysLeft !== null ? `，还剩 ${rectifying.daysLeft} ${data.dayCounting === 'working' ? '工作日' : '天'}` : '，已过期'}
+              {rectifying.daysLeft !== null ? `，还剩 ${dayCount(rectifying.daysLeft, data.dayCounting)}` : '，已过期'}
               <Typography.Text type="secondary">（原截止 {deliverable.dueAt.zh}）</Typography.Text>
             </span>
           ) : <span>截止：{deliverable.dueAt.zh}（北京时间）</span>}

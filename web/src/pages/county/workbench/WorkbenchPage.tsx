@@ -12,7 +12,7 @@ import { Legend } from '../../../components/Legend';
 import { StateTag } from '../../../components/StateTag';
 import { useLoad } from '../../../components/useLoad';
 import { useAuth } from '../../../auth/AuthContext';
-import { dateText } from '../../../time';
+import { dateText, dayCount } from '../../../time';
 import { GrantExtension } from '../../city/extension/GrantExtension';
 
 const PHASE_STATE: Record<string, string> = { upcoming: '未开始', open: '进行中', closed: '已结束' };
@@ -46,7 +46,7 @@ export default function WorkbenchPage() {
       title: `剩余${days}`,
       key: 'daysLeft',
       render: (_: unknown, d: DeliverableView) =>
-        d.daysLeft !== null ? `${d.daysLeft} 个${days}` : d.daysOverdue > 0 ? <Typography.Text type="danger">逾期 {d.daysOverdue} 个{days}</Typography.Text> : '—',
+        d.daysLeft !== null ? dayCount(d.daysLeft, data.dayCounting) : d.daysOverdue > 0 ? <Typography.Text type="danger">逾期 {dayCount(d.daysOverdue, data.dayCounting)}</Typography.Text> : '—',
     },
     { title: '状态', key: 'state', render: (_: unknown, d: DeliverableView) => <StateTag deliverable={d} review={data.review} /> },
     { title: '已收提醒', dataIndex: 'remindersSent', key: 'remindersSent' },
@@ -97,12 +97,12 @@ export default function WorkbenchPage() {
           )}
         </Card>
       ))}
-      <ReviewCard review={data.review} days={days} />
+      <ReviewCard review={data.review} dayCounting={data.dayCounting} />
     </Space>
   );
 }
 
-function ReviewCard({ review, days }: { review: UnitOverview['review']; days: string }) {
+function ReviewCard({ review, dayCounting }: { review: UnitOverview['review']; dayCounting: string }) {
   if (review.decisions.length === 0 && !review.outcome) return null;
   return (
     <Card title={<h3 style={{ margin: 0 }}>初评与整改</h3>}>
@@ -110,7 +110,7 @@ function ReviewCard({ review, days }: { review: UnitOverview['review']; days: st
       {review.rectification && (
         <Alert style={{ marginBottom: 16 }} type={review.rectification.daysLeft === null ? 'error' : 'warning'} showIcon
           title={`限期整改：请于 ${review.rectification.dueAt.zh}（北京时间）前重新报送（第 ${review.rectification.round} 轮）`}
-          description={review.rectification.daysLeft === null ? '整改期限已过' : `还剩 ${review.rectification.daysLeft} ${days}`} />
+          description={review.rectification.daysLeft === null ? '整改期限已过' : `还剩 ${dayCount(review.rectification.daysLeft, dayCounting)}`} />
       )}
       {review.decisions.map((d) => (
         <Descriptions key={d.round} bordered size="small" column={1} title={`第 ${d.round} 轮（第 ${d.version} 版）`} style={{ marginBottom: 16 }}>
