@@ -1,5 +1,4 @@
-import { App as AntApp, ConfigProvider } from 'antd';
-import zhCN from 'antd/locale/zh_CN';
+import { App as AntApp } from 'antd';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, RouterProvider } from 'react-router';
@@ -7,6 +6,7 @@ import { AuthProvider } from './auth/AuthContext';
 import { loadConfig } from './config';
 import AppLayout, { Home } from './layout/AppLayout';
 import './time';
+import { LangProvider } from './i18n';
 
 // One chunk per page: the first page loads only its own code.
 const SignInPage = lazy(() => import('./auth/SignInPage'));
@@ -42,13 +42,12 @@ const router = createBrowserRouter([
 await loadConfig();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    {/* No space inserted between two-character labels (登 录): the accessible name stays the word itself. */}
-    <ConfigProvider locale={zhCN} button={{ autoInsertSpace: false }}>
+    <LangProvider>
       <AntApp>
         <AuthProvider>
           <RouterProvider router={router} />
         </AuthProvider>
       </AntApp>
-    </ConfigProvider>
+    </LangProvider>
   </StrictMode>,
 );

@@ -6,6 +6,7 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import { accessToken } from '../auth/session';
 import { config } from '../config';
+import { currentLang } from '../i18n';
 import type { components, paths } from './schema';
 
 export type ApiError = components['schemas']['Error'];
@@ -16,7 +17,8 @@ export class ApiFailure extends Error {
     readonly status: number,
     readonly body: ApiError | undefined,
   ) {
-    super(body?.error.message ?? (status === 401 ? '登录已失效，请重新登录' : `请求失败（${status}）`));
+    const en = currentLang() === 'en';
+    super(body?.error.message ?? (status === 401 ? (en ? 'Signed out: please sign in again' : '登录已失效，请重新登录') : en ? `Request failed (${status})` : `请求失败（${status}）`));
   }
 }
 
@@ -24,7 +26,7 @@ const auth: Middleware = {
   async onRequest({ request }) {
     const token = await accessToken();
     if (token) request.headers.set('Authorization', `Bearer ${token}`);
-    request.headers.set('Accept-Language', 'zh-CN');
+    request.headers.set('Accept-Language', currentLang() === 'en' ? 'en' : 'zh-CN');
     return request;
   },
 };

@@ -3,11 +3,14 @@ import { Button, Empty, Layout, Menu, Select, Space, Spin, Typography } from 'an
 import { Suspense, useEffect } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { homeOf, useAuth } from '../auth/AuthContext';
+import { LangSwitch } from './LangSwitch';
+import { named, useLang } from '../i18n';
 
 export default function AppLayout() {
   const { me, cycles, cycle, chooseCycle, loading, signOut } = useAuth();
   const location = useLocation();
   const navigate = useNavigate();
+  const { t, lang } = useLang();
   // An email's link names its cycle (`?cycle=`): open that one when the user works in it, once; the
   // parameter then leaves the address, so choosing another cycle in the header is not undone.
   const linked = new URLSearchParams(location.search).get('cycle');
@@ -16,19 +19,26 @@ export default function AppLayout() {
     if (cycles.some((c) => c.cycleId === linked)) chooseCycle(linked);
     navigate({ pathname: location.pathname, search: '' }, { replace: true });
   }, [linked, me, cycles, chooseCycle, navigate, location.pathname]);
-  if (loading) return <Spin fullscreen description="加载中" />;
+  if (loading) return <Spin fullscreen description={t('加载中', 'Loading')} />;
   if (!me) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
   const items =
     me.role === 'city'
-      ? [{ key: '/overview', label: '总览' }, { key: '/reviews', label: '初评队列' }, { key: '/proposals', label: '督办提议' }]
-      : [{ key: `/units/${me.unitId}`, label: '工作台' }, { key: `/units/${me.unitId}/messages`, label: '消息' }];
+      ? [
+          { key: '/overview', label: t('总览', 'Overview') },
+          { key: '/reviews', label: t('初评队列', 'Reviews') },
+          { key: '/proposals', label: t('督办提议', 'Proposals') },
+        ]
+      : [
+          { key: `/units/${me.unitId}`, label: t('工作台', 'Workbench') },
+          { key: `/units/${me.unitId}/messages`, label: t('消息', 'Messages') },
+        ];
   // The deepest menu entry the path is under (消息 lies under the 工作台's path).
   const selected = items.filter((i) => location.pathname.startsWith(i.key)).sort((a, b) => b.key.length - a.key.length)[0]?.key ?? '';
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Sider breakpoint="lg" collapsedWidth={0} theme="light" width={180}>
-        <div style={{ padding: 16, fontWeight: 600 }}>无传销创建工作平台</div>
-        <nav aria-label="主菜单">
+        <div style={{ padding: 16, fontWeight: 600 }}>{t('无传销创建工作平台', 'Pyramid-selling-free campaign')}</div>
+        <nav aria-label={t('主菜单', 'Main menu')}>
           <Menu mode="inline" selectedKeys={[selected]} items={items}
             onClick={({ key }) => navigate(key)} />
         </nav>
@@ -36,24 +46,33 @@ export default function AppLayout() {
       <Layout>
         <Layout.Header style={{ background: '#fff', display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 16, paddingInline: 24 }}>
           {/* The cycle the pages show (a choice when the user works in several); a long title is cut, whole on hover. */}
-          <div style={{ flex: 1, minWidth: 0, overflow: 'hidden', whiteSpace: 'nowrap', textOverflow: 'ellipsis', color: 'rgba(0,0,0,0.65)' }} title={cycle?.title}>
+          <div style={{ flex: 1, minWidth: 0, overflow: 'hidden', whiteSpace: 'nowrap', textOverflow: 'ellipsis', color: 'rgba(0,0,0,0.65)' }} title={named(lang, cycle)}>
             {cycles.length > 1 ? (
-              <Select aria-label="工作周期" value={cycle?.cycleId} style={{ width: 320 }} onChange={chooseCycle}
-                options={cycles.map((c) => ({ value: c.cycleId, label: c.title }))} />
-            ) : cycle?.title}
+              <Select aria-label={t('工作周期', 'Cycle')} value={cycle?.cycleId} style={{ width: 320 }} onChange={chooseCycle}
+                options={cycles.map((c) => ({ value: c.cycleId, label: named(lang, c) }))} />
+            ) : named(lang, cycle)}
           </div>
           <Space>
             <Typography.Text>
-              {me.role === 'city' ? '市打传办' : '县打传办'}：{me.id}
+              {me.role === 'city' ? t('市打传办', 'City office') : t('县打传办', 'County office')}
+              {t('：', ': ')}
+              {me.id}
             </Typography.Text>
-            <Button onClick={async () => { await signOut(); navigate('/login'); }}>退出登录</Button>
+            <LangSwitch />
+            <Button onClick={async () => { await signOut(); navigate('/login'); }}>{t('退出登录', 'Sign out')}</Button>
           </Space>
         </Layout.Header>
         <Layout.Content style={{ padding: 24 }}>
           {/* Layout.Content is the page's <main> landmark. */}
-          <Suspense fallback={<Spin description="加载中" />}>
-            {/* A page belongs to one cycle: choosing another remounts it, so it reads that cycle. */}
-            {cycle ? <div key={cycle.cycleId}><Outlet /></div> : <Empty description="您目前没有参与的工作周期" />}
+          <Suspense fallback={<Spin description={t('加载中', 'Loading')} />}>
+            {/* A page belongs to one cycle and one language: choosing another remounts it, so it reads again. */}
+            {cycle ? (
+              <div key={`${cycle.cycleId}:${lang}`}>
+                <Outlet />
+              </div>
+            ) : (
+              <Empty description={t('您目前没有参与的工作周期', 'You take part in no cycle at the moment')} />
+            )}
           </Suspense>
         </Layout.Content>
       </Layout>
