@@ -4,8 +4,9 @@
  * to web/e2e/screenshots/ (gitignored; CI keeps them as artifacts).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -38,9 +39,21 @@ export async function newPage(browser: Browser): Promise<Page> {
   return page;
 }
 
+/**
+ * Saves the page's screenshot, then checks the same page with axe-core (WCAG 2.1 A and AA): every page a
+ * test shows is checked, and a serious or critical finding fails the test. Each page's findings, minor
+ * ones included, go to screenshots/axe/<name>.json.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  mkdirSync(`${SCREENSHOTS}axe`, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const findings = result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  writeFileSync(`${SCREENSHOTS}axe/${name}.json`, JSON.stringify({ url: page.url(), passes: result.passes.length, findings }, null, 2));
+  const blocking = findings.filter((f) => f.impact === 'serious' || f.impact === 'critical');
+  if (blocking.length > 0) {
+    throw new Error(`axe-core on ${name}:\n${blocking.map((f) => `${f.id} (${f.impact}) ${f.help}: ${f.nodes.slice(0, 5).join(' | ')}`).join('\n')}`);
+  }
 }
 
 /** Signs in through the sign-in page as a person would. */
