@@ -336,15 +336,20 @@ export async function getVersion(ctx: Context, input: { cycleId: string; unitId:
   const { loaded, unit, deliverable, v } = await versionOf(ctx, input);
   const expiresAt = new Date(ctx.clock.now() + DOWNLOAD_LINK_SECONDS * 1000).toISOString();
   const documents = await Promise.all(
-    v.documents.map(async (d) => ({
-      uploadId: d.uploadId,
-      fileName: d.fileName,
-      contentType: d.contentType,
-      size: d.size,
-      sha256: d.sha256,
-      downloadUrl: await ctx.documents.downloadUrl({ key: d.key, fileName: d.fileName, contentType: d.contentType, expiresInSeconds: DOWNLOAD_LINK_SECONDS }),
-      linkExpiresAt: beijing(expiresAt),
-    })),
+    v.documents.map(async (d) => {
+      const link = { key: d.key, fileName: d.fileName, contentType: d.contentType, expiresInSeconds: DOWNLOAD_LINK_SECONDS };
+      return {
+        uploadId: d.uploadId,
+        fileName: d.fileName,
+        contentType: d.contentType,
+        size: d.size,
+        sha256: d.sha256,
+        downloadUrl: await ctx.documents.downloadUrl(link),
+        // A PDF is read in the page; other types (Word, images…) are downloaded.
+        viewUrl: d.contentType === 'application/pdf' ? await ctx.documents.downloadUrl({ ...link, inline: true }) : null,
+        linkExpiresAt: beijing(expiresAt),
+      };
+    }),
   );
   const decisions = deliverable.id === loaded.schedule.review.deliverableId
     ? (await unitDecisions(ctx, input.cycleId, unit.id, loaded.schedule.review.maxRounds)).filter((d) => d.version === v.version)

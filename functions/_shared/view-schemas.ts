@@ -201,7 +201,7 @@ export const versionResponse = z.object({
       figures: figuresView,
     }),
   ),
-  documents: z.array(z.extend(documentView, { downloadUrl: z.string(), linkExpiresAt: instantView })),
+  documents: z.array(z.extend(documentView, { downloadUrl: z.string(), viewUrl: z.nullable(z.string()), linkExpiresAt: instantView })),
   decisions: z.array(z.extend(decisionView, { decidedAt: z.string() })),
 });
 

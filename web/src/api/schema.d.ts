@@ -1726,6 +1726,7 @@ export interface operations {
                             size: number;
                             sha256: string;
                             downloadUrl: string;
+                            viewUrl: string | null;
                             linkExpiresAt: {
                                 iso: string;
                                 beijing: string;
