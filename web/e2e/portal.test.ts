@@ -297,4 +297,52 @@ describe('the portal on the twin', () => {
     await row.getByText(/已签收：songxi/).waitFor();
     expect((await api.twin.ctx.repo.listProposals(plan.cycleId)).filter((p) => p.unitId === 'guangze' && p.status === 'withdrawn')).toHaveLength(1);
   });
+
+  it("a county user switches to English on the 工作台: the plan's English names, kept on reload, the API's refusal in English; and back", async () => {
+    const unit = plan.units.find((u) => u.id === 'yanping')!;
+    const report = plan.phases.flatMap((p) => p.deliverables).find((d) => d.id === 'self-assessment-report')!;
+    const page = await newPage(browser);
+    await signIn(page, portal, 'yanping', LOCAL_PASSWORD);
+    await page.getByRole('heading', { name: `${unit.name} · 工作台` }).waitFor();
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    const english = page.getByRole('heading', { name: `${unit.nameEn} · Workbench` });
+    await english.waitFor();
+    const menu = page.getByRole('navigation', { name: 'Main menu' });
+    await menu.getByRole('menuitem', { name: 'Workbench' }).waitFor();
+    await menu.getByRole('menuitem', { name: 'Messages' }).waitFor();
+    await page.getByRole('note', { name: 'Legend' }).getByText(/^Red: overdue/).waitFor();
+    await page.getByRole('row').filter({ hasText: report.nameEn }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await screenshot(page, 'county-workbench-english');
+
+    // The choice is this browser's: a reload keeps it.
+    await page.reload();
+    await english.waitFor();
+
+    // Another county's page: the page's words and the API's refusal, both in English.
+    await page.goto(`${portal}units/jianyang`);
+    const refusal = page.getByRole('alert').filter({ hasText: "Cannot read this unit's workbench" });
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain('You may not access this resource');
+    expect(await refusal.textContent()).not.toMatch(/[\u4e00-\u9fff]/);
+    await screenshot(page, 'county-other-unit-refused-english');
+
+    // Back to Chinese: the page reads again, the API answers in Chinese.
+    await page.getByRole('button', { name: '切换为中文' }).click();
+    await page.getByRole('alert').filter({ hasText: '无法读取本单位的工作台' }).filter({ hasText: '无权访问该资源' }).waitFor();
+    await page.getByRole('menuitem', { name: '工作台' }).click();
+    await page.getByRole('heading', { name: `${unit.name} · 工作台` }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+
+    // The sign-in page has the switch too: signed in from it in English, the 工作台 opens in English.
+    const fresh = await newPage(browser);
+    await fresh.goto(portal);
+    await fresh.getByRole('button', { name: 'Switch to English' }).click();
+    await fresh.getByRole('heading', { name: 'Pyramid-selling-free campaign' }).waitFor();
+    await screenshot(fresh, 'sign-in-english');
+    await fresh.getByLabel('User name').fill('yanping');
+    await fresh.getByLabel('Password', { exact: true }).fill(LOCAL_PASSWORD);
+    await fresh.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await fresh.getByRole('heading', { name: `${unit.nameEn} · Workbench` }).waitFor();
+  });
 });

@@ -146,7 +146,7 @@ function ReviewCard({ review, dayCounting }: { review: UnitOverview['review']; d
         <Alert style={{ marginBottom: 16 }} type={r.daysLeft === null ? 'error' : 'warning'} showIcon
           title={t(
             `限期整改：请于 ${r.dueAt.zh}（北京时间）前重新报送（第 ${r.round} 轮）`,
-            `Rectification (限期整改): submit again by ${r.dueAt.en} (Beijing time) (round ${r.round})`,
+            `Rectification (限期整改), round ${r.round}: submit again by ${r.dueAt.en} (Beijing time)`,
           )}
           description={r.daysLeft === null
             ? t('整改期限已过', 'The rectification deadline has passed')
