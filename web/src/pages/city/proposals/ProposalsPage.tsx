@@ -174,7 +174,7 @@ export default function ProposalsPage() {
                   </Typography.Text>
                   {p.status === 'confirmed' && (
                     <Button size="small" type="link" style={{ padding: 0 }} loading={busy?.startsWith(p.proposalId)}
-                      aria-label={t(`补发通报：${about(p)}`, `Send the notice again: ${about(p)}`)}
+                      aria-label={t(`补发通报：${about(p)}`, `Send again: ${about(p)}`)}
                       onClick={() => send(p, 'confirm')}>
                       {t('补发通报', 'Send again')}
                     </Button>
