@@ -298,7 +298,7 @@ describe('the portal on the twin', () => {
     expect((await api.twin.ctx.repo.listProposals(plan.cycleId)).filter((p) => p.unitId === 'guangze' && p.status === 'withdrawn')).toHaveLength(1);
   });
 
-  it("a county user's 工作台 in English: the plan's English names, kept on reload, the API's refusal in English; and back", async () => {
+  it("a county user's 工作台 in English (the plan's names), kept on reload, the API's refusal too; and back", async () => {
     const unit = plan.units.find((u) => u.id === 'yanping')!;
     const report = plan.phases.flatMap((p) => p.deliverables).find((d) => d.id === 'self-assessment-report')!;
     const page = await newPage(browser);
