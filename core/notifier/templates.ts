@@ -129,10 +129,7 @@ const officeOf = (unit: Unit): Text => ({ zh: unit.office.name ?? `${unit.name}�
  * directory's name already says whose leader it is: nothing is put before or after it (it once read
  * `延平区延平区分管领导分管领导`).
  */
-const leaderOf = (unit: Unit): Text => ({
-  zh: unit.leader.name ?? `${unit.name}分管领导`,
-  en: unit.leader.name ?? `the leader in charge, ${nameOf(unit).en}`,
-});
+const leaderOf = (unit: Unit): Text => ({ zh: unit.leader.name ?? `${unit.name}分管领导`, en: `the leader in charge, ${nameOf(unit).en}` });
 /**
  * A link to the portal page the message is about, in the message's cycle (`?cycle=`: the portal opens that
  * cycle even when the user works in several). Paths are the portal's routes (web/src/main.tsx).
@@ -235,7 +232,7 @@ export const templates = {
     const m = missed(about, deliverable);
     return render(plan, {
       subject: { zh: `督办：${unit.name}${m.zh}`, en: `Escalation: ${nameOf(unit).en} ${m.en}` },
-      salutation: audience === 'unit-leader' ? leaderOf(unit) : officeName(plan),
+      salutation: audience === 'unit-leader' ? { zh: leaderOf(unit).zh, en: `Leader in charge, ${nameOf(unit).en}` } : officeName(plan),
       body: [
         about === 'rectification'
           ? { zh: `${unit.name}应于${when(dueAt, 'zh')}前完成${deliverable.name}整改并重新报送，截至目前尚未报送。`, en: `${nameOf(unit).en} was due to rectify and resubmit the ${deliverable.nameEn} by ${when(dueAt, 'en')} and has not.` }
