@@ -132,7 +132,7 @@ export function summary(plan: Plan, langs: Lang | 'both' = 'both'): string {
     `${plan.city.nameEn} ${plan.year} (${plan.cycleId}), ${plan.city.officeEn}, ${plan.units.length} ${plan.units.length === 1 ? plan.unitLevel.wordEn : plan.unitLevel.wordEnPlural}. ` +
     plan.phases.map((p) => `${p.nameEn}: ${p.opens} to ${p.closes}`).join('; ') +
     `. ${reviewedName.nameEn} due by ${formatBeijing(reviewed.dueAt, 'datetime', 'en')} (Beijing time, ${formatBeijing(reviewed.dueAt, 'iso')}); ` +
-    `forwarded to ${plan.province.nameEn} on ${plan.forwardToProvince.on}. ` +
+    `forwarded to ${plan.province.shortNameEn} on ${plan.forwardToProvince.on}. ` +
     `Issued as ${plan.issuingDocument.number} on ${plan.issuingDocument.issuedOn}; contact ${plan.city.contact.name}, ${plan.city.contact.telephone}.`;
   return langs === 'zh' ? zh : langs === 'en' ? en : `${zh}\n${en}`;
 }

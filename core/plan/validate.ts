@@ -334,12 +334,14 @@ function checkPhases(phases: Phase[], errors: Problem[]): void {
  */
 function checkForward(s: Sections & { phases: Phase[]; forwardToProvince: Plan['forwardToProvince'] }, errors: Problem[], warnings: Problem[]): void {
   const on = s.forwardToProvince.on;
+  // The superior in the plan's words when that part parsed (省局, 杭州市打传办).
+  const superior = { zh: s.province?.shortName ?? '上级', en: s.province?.shortNameEn ?? 'the superior' };
   const review = s.phases.find((p) => p.kind === 'preliminary-review');
   if (review && on <= review.closes)
     errors.push(
       makeProblem('forwardToProvince.on', 'forward.not-after-review', {
-        zh: `上报日期 ${on} 应晚于初评阶段的最后一日 ${review.closes}：初评开放至当日 23:59:59，上报在 ${s.notices?.sendAt ?? '09:00'} 发出，届时尚未决定的单位将按不合格上报`,
-        en: `${on} must come after the preliminary review's last day, ${review.closes}: the review is open until 23:59:59 that day and the list goes at ${s.notices?.sendAt ?? '09:00'}, so units still undecided would go to the province as failing`,
+        zh: `上报日期 ${on} 应晚于初评阶段的最后一日 ${review.closes}：初评开放至当日 23:59:59，上报在 ${s.notices?.sendAt ?? '09:00'} 发出，届时尚未决定的单位将按不合格上报${superior.zh}`,
+        en: `${on} must come after the preliminary review's last day, ${review.closes}: the review is open until 23:59:59 that day and the list goes at ${s.notices?.sendAt ?? '09:00'}, so units still undecided would go to ${superior.en} as failing`,
       }),
     );
   if (!isCalendarDate(on)) return;
@@ -350,10 +352,10 @@ function checkForward(s: Sections & { phases: Phase[]; forwardToProvince: Plan['
   warnings.push(
     makeProblem('forwardToProvince.on', 'forward.non-working-day', {
       zh: shift
-        ? `上报日期 ${on}（${day.nameZh ?? '休息日'}）不是工作日，顺延至 ${calendar.onOrAfter(on)} 上报`
+        ? `上报日期 ${on}（${day.nameZh ?? '休息日'}）不是工作日，顺延至 ${calendar.onOrAfter(on)} 上报${superior.zh}`
         : `上报日期 ${on}（${day.nameZh ?? '休息日'}）不是工作日，按计划（notices.onNonWorkingDay: send）当日照常上报`,
       en: shift
-        ? `${on} (${day.nameEn ?? 'a day off'}) is not a working day; the list goes to the province on ${calendar.onOrAfter(on)} instead`
+        ? `${on} (${day.nameEn ?? 'a day off'}) is not a working day; the list goes to ${superior.en} on ${calendar.onOrAfter(on)} instead`
         : `${on} (${day.nameEn ?? 'a day off'}) is not a working day; the plan (notices.onNonWorkingDay: send) sends the list that day anyway`,
     }),
   );
