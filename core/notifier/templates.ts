@@ -62,8 +62,6 @@ const leftText = (left: DaysLeft): Text =>
       ? { zh: `还剩 ${left.days} 个工作日`, en: `${left.days} working day${left.days > 1 ? 's' : ''} left` }
       : { zh: `还剩 ${left.days} 天`, en: `${left.days} day${left.days > 1 ? 's' : ''} left` };
 
-/** The running office's words: `市打传办` / `the city office` (`区打传办` / `the district office` …). */
-const runningOffice = (plan: Plan): Text => ({ zh: plan.city.officeWord, en: plan.city.officeWordEn });
 const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const officeName = (plan: Plan): Text => ({ zh: plan.city.office, en: plan.city.officeEn });
 
