@@ -15,7 +15,7 @@ import { isOnTime, localDateOf } from '../time';
 import { extendedLastDays, unitSchedule, type Context, type LoadedPlan } from './context';
 import { rectificationDeadline } from './review-record';
 import { unsignedNotices } from './unit-messages';
-import { beijing, unitInfo } from './view-parts';
+import { beijing, levelsView, unitInfo } from './view-parts';
 
 
 export type PhaseState = 'upcoming' | 'open' | 'closed';
@@ -149,6 +149,8 @@ export async function unitOverview(ctx: Context, input: { cycleId: string; unitI
     now: beijing(new Date(now).toISOString()),
     dayCounting: loaded.plan.notices.dayCounting,
     targets: loaded.plan.targets,
+    /** The plan's words for the running office, its units and the superior, its contact and issuing document. */
+    levels: levelsView(loaded.plan),
     phases: phasesView(loaded, facts, now, new Set(Object.keys(extendedLastDays(extensions)))),
     review: reviewView(loaded, decisions, outcome, now, facts.statuses.get(loaded.schedule.review.deliverableId)?.latestVersion ?? 0),
     extensions,
@@ -275,6 +277,7 @@ export async function dashboard(ctx: Context, input: { cycleId: string; cursor?:
     title: loaded.plan.title,
     now: beijing(new Date(now).toISOString()),
     targets: loaded.plan.targets,
+    levels: levelsView(loaded.plan),
     totals,
     page: { cursor, limit, filter: input.filter ?? null, unitsRead: rows.length, next: page.cursor },
     units: rows.filter((r) => matches(r, input.filter)),

@@ -128,8 +128,9 @@ export function actorFromClaims(claims: Record<string, unknown> | undefined): Ac
   if (city && units.length === 0) return { id, role: 'city' };
   if (!city && units.length === 1 && units[0]) return { id, role: 'county', unitId: units[0] };
   throw new ForbiddenError({
-    zh: '账号未分配到唯一的单位（市打传办或一个县级单位），请联系管理员',
-    en: 'This account is not assigned to exactly one office (the city office or one county); ask the administrator',
+    // Said before any plan is read (an account may work in several cycles), so in no level's words.
+    zh: '账号未分配到唯一的单位（组织创建工作的打传办，或一个参加单位），请联系管理员',
+    en: 'This account is not assigned to exactly one office (the office running the cycle, or one unit); ask the administrator',
   });
 }
 

@@ -702,6 +702,45 @@ export interface operations {
                                 name: string;
                                 nameEn: string | null;
                             } | null;
+                            levels: {
+                                office: {
+                                    /** @enum {string} */
+                                    level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                                    name: string;
+                                    nameEn: string;
+                                    office: string;
+                                    officeEn: string;
+                                    shortName: string;
+                                    officeWord: string;
+                                    officeWordEn: string;
+                                    areaWord: string;
+                                    areaWordEn: string;
+                                    contact: {
+                                        name: string;
+                                        telephone: string;
+                                    };
+                                };
+                                units: {
+                                    /** @enum {string} */
+                                    level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                                    word: string;
+                                    wordEn: string;
+                                    wordEnPlural: string;
+                                };
+                                superior: {
+                                    /** @enum {string} */
+                                    level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                                    name: string;
+                                    nameEn: string;
+                                    shortName: string;
+                                    shortNameEn: string;
+                                };
+                                issuingDocument: {
+                                    issuer: string;
+                                    number: string;
+                                    issuedOn: string;
+                                };
+                            };
                         }[];
                     };
                 };
@@ -809,6 +848,46 @@ export interface operations {
                         targets: {
                             coveragePercent: number;
                             passRatePercent: number;
+                            metBy: string;
+                        };
+                        levels: {
+                            office: {
+                                /** @enum {string} */
+                                level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                                name: string;
+                                nameEn: string;
+                                office: string;
+                                officeEn: string;
+                                shortName: string;
+                                officeWord: string;
+                                officeWordEn: string;
+                                areaWord: string;
+                                areaWordEn: string;
+                                contact: {
+                                    name: string;
+                                    telephone: string;
+                                };
+                            };
+                            units: {
+                                /** @enum {string} */
+                                level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                                word: string;
+                                wordEn: string;
+                                wordEnPlural: string;
+                            };
+                            superior: {
+                                /** @enum {string} */
+                                level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                                name: string;
+                                nameEn: string;
+                                shortName: string;
+                                shortNameEn: string;
+                            };
+                            issuingDocument: {
+                                issuer: string;
+                                number: string;
+                                issuedOn: string;
+                            };
                         };
                         phases: {
                             kind: string;
@@ -2352,6 +2431,46 @@ export interface operations {
                         targets: {
                             coveragePercent: number;
                             passRatePercent: number;
+                            metBy: string;
+                        };
+                        levels: {
+                            office: {
+                                /** @enum {string} */
+                                level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                                name: string;
+                                nameEn: string;
+                                office: string;
+                                officeEn: string;
+                                shortName: string;
+                                officeWord: string;
+                                officeWordEn: string;
+                                areaWord: string;
+                                areaWordEn: string;
+                                contact: {
+                                    name: string;
+                                    telephone: string;
+                                };
+                            };
+                            units: {
+                                /** @enum {string} */
+                                level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                                word: string;
+                                wordEn: string;
+                                wordEnPlural: string;
+                            };
+                            superior: {
+                                /** @enum {string} */
+                                level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                                name: string;
+                                nameEn: string;
+                                shortName: string;
+                                shortNameEn: string;
+                            };
+                            issuingDocument: {
+                                issuer: string;
+                                number: string;
+                                issuedOn: string;
+                            };
                         };
                         totals: {
                             units: number;
