@@ -90,7 +90,7 @@ describe('the portal on the twin', () => {
     await signIn(page, portal, 'yanping', LOCAL_PASSWORD);
     await page.getByRole('heading', { name: `${unitName('yanping')} · 工作台` }).waitFor();
     await page.getByText('请补充塔前村的创建材料。').waitFor();
-    await page.getByRole('link', { name: '报送自评报告' }).click();
+    await page.getByRole('link', { name: '报送 自评报告' }).click();
 
     const chooser = page.waitForEvent('filechooser');
     await page.getByRole('button', { name: '选择文件' }).click();
@@ -167,7 +167,7 @@ describe('the portal on the twin', () => {
   it('an EXE renamed to .pdf is refused by the server check, in Chinese', async () => {
     const page = await newPage(browser);
     await signIn(page, portal, 'yanping', LOCAL_PASSWORD);
-    await page.getByRole('link', { name: '报送自评报告' }).click();
+    await page.getByRole('link', { name: '报送 自评报告' }).click();
     const chooser = page.waitForEvent('filechooser');
     await page.getByRole('button', { name: '选择文件' }).click();
     const exe = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1'), Buffer.alloc(512, 0)]);

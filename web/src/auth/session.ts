@@ -135,8 +135,8 @@ export function authErrorText(error: unknown, lang: Lang): string {
       en: 'Your password must be reset: choose "Forgot password"',
     },
     UserNotConfirmedException: {
-      zh: '账号尚未确认，请联系市打传办',
-      en: 'This account is not confirmed yet: contact the city office (市打传办)',
+      zh: '账号尚未确认，请联系本级打传办',
+      en: 'This account is not confirmed yet: contact the office that runs the campaign (打传办)',
     },
   };
   return words[name]?.[lang] ?? (lang === 'en' ? `Sign-in service error: ${message}` : `登录服务出错：${message}`);

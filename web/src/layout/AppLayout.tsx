@@ -4,6 +4,7 @@ import { Suspense, useEffect } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { homeOf, useAuth } from '../auth/AuthContext';
 import { LangSwitch } from './LangSwitch';
+import { useLevelWords } from '../levels';
 import { named, useLang } from '../i18n';
 
 export default function AppLayout() {
@@ -11,6 +12,7 @@ export default function AppLayout() {
   const location = useLocation();
   const navigate = useNavigate();
   const { t, lang } = useLang();
+  const words = useLevelWords();
   // An email's link names its cycle (`?cycle=`): open that one when the user works in it, once; the
   // parameter then leaves the address, so choosing another cycle in the header is not undone.
   const linked = new URLSearchParams(location.search).get('cycle');
@@ -54,7 +56,7 @@ export default function AppLayout() {
           </div>
           <Space>
             <Typography.Text>
-              {me.role === 'city' ? t('市打传办', 'City office') : t('县打传办', 'County office')}
+              {capitalised(me.role === 'city' ? words.office : words.unitOffice)}
               {t('：', ': ')}
               {me.id}
             </Typography.Text>
@@ -79,6 +81,9 @@ export default function AppLayout() {
     </Layout>
   );
 }
+
+/** 'the city office' heads a line as 'The city office'; Chinese is unchanged. */
+const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 export function Home() {
   const { me } = useAuth();

@@ -9,6 +9,7 @@ import type { paths } from '../../../api/schema';
 import { ApiErrorAlert } from '../../../components/ApiErrorAlert';
 import { useLoad } from '../../../components/useLoad';
 import { useLang } from '../../../i18n';
+import { useLevelWords } from '../../../levels';
 
 type Audit = paths['/cycles/{cycleId}/units/{unitId}/audit']['get']['responses'][200]['content']['application/json'];
 type Entry = Audit['entries'][number];
@@ -24,12 +25,7 @@ const ACTION: Record<string, { zh: string; en: string }> = {
   'mark-undeliverable': { zh: '邮箱退信', en: 'Email bounced' },
   'fix-contact': { zh: '修正邮箱', en: 'Email corrected' },
   'start-cycle': { zh: '启动周期', en: 'Cycle started' },
-  forward: { zh: '上报省局', en: 'Sent to the province' },
-};
-const ROLE: Record<Entry['role'], { zh: string; en: string }> = {
-  county: { zh: '县打传办', en: 'County office' },
-  city: { zh: '市打传办', en: 'City office' },
-  system: { zh: '系统', en: 'System' },
+  forward: { zh: '上报', en: 'Sent up' },
 };
 
 /** The entry's details as label: value, values as the log keeps them. */
@@ -41,6 +37,7 @@ const details = (what: Entry['what']) =>
 export default function AuditPage() {
   const { unitId = '' } = useParams();
   const { t, lang, named } = useLang();
+  const words = useLevelWords();
   const { data, error } = useLoad(
     () => ok(api().GET('/cycles/{cycleId}/units/{unitId}/audit', { params: { path: { cycleId: cycleId(), unitId } } })),
     [unitId],
@@ -70,7 +67,7 @@ export default function AuditPage() {
             title: t('操作人', 'Who'),
             key: 'actor',
             width: 160,
-            render: (_, e) => <>{e.actor} <Tag>{ROLE[e.role][lang]}</Tag></>,
+            render: (_, e) => <>{e.actor} <Tag>{e.role === 'county' ? words.unitOffice : e.role === 'city' ? words.office : t('系统', 'System')}</Tag></>,
           },
           {
             title: t('操作', 'Action'),

@@ -73,8 +73,8 @@ export default function OverviewPage() {
         const shown = u.review.outcome
           ? u.review.outcome.outcome === 'qualified' ? t('合格', 'Qualified') : t('不合格', 'Not qualified')
           : t(`第 ${u.review.round} 轮`, `Round ${u.review.round}`);
-        // The English name ends with the link's own words (WCAG 2.5.3); the Chinese stays as the tests know it.
-        const label = t(`初评 ${u.name}`, `Review ${named(u)}: ${shown}`);
+        // The name ends with the link's own words (WCAG 2.5.3): 「初评 延平区：第 1 轮」.
+        const label = t(`初评 ${u.name}：${shown}`, `Review ${named(u)}: ${shown}`);
         return <Link to={`/units/${u.unitId}/review`} aria-label={label}>{shown}</Link>;
       },
     },

@@ -13,6 +13,7 @@ import { ApiErrorAlert } from '../../../components/ApiErrorAlert';
 import { useWrite } from '../../../components/useWrite';
 import { useLoad } from '../../../components/useLoad';
 import { useLang } from '../../../i18n';
+import { useLevelWords } from '../../../levels';
 
 type Proposals = paths['/cycles/{cycleId}/proposals']['get']['responses'][200]['content']['application/json'];
 type Proposal = Proposals['proposals'][number];
@@ -26,6 +27,7 @@ const STATUS: Record<Proposal['status'], { zh: string; en: string; color: string
 
 export default function ProposalsPage() {
   const { t, lang, named } = useLang();
+  const words = useLevelWords();
   const { data, error, reload } = useLoad(() => ok(api().GET('/cycles/{cycleId}/proposals', { params: { path: { cycleId: cycleId() } } })), []);
   const [deciding, setDeciding] = useState<{ proposal: Proposal; action: Action }>();
   const [reason, setReason] = useState('');
@@ -73,9 +75,9 @@ export default function ProposalsPage() {
         <Typography.Title level={2} style={{ marginBottom: 4 }}>{t('督办提议', 'Proposals')}</Typography.Title>
         <Typography.Text type="secondary">
           {t(
-            '逾期经提醒和督办仍未办结的，系统按工作方案拟稿通报批评并提请挂牌督办，由市打传办确认印发或撤销。',
+            `逾期经提醒和督办仍未办结的，系统按工作方案拟稿通报批评并提请挂牌督办，由${words.office}确认印发或撤销。`,
             'Where a deadline has passed and reminders and escalations have not helped, the system drafts a public '
-              + 'criticism (通报批评) and proposes supervision (挂牌督办) as the plan says; the city office confirms '
+              + `criticism (通报批评) and proposes supervision (挂牌督办) as the plan says; ${words.office} confirms `
               + 'and issues it, or withdraws it.',
           )}
         </Typography.Text>

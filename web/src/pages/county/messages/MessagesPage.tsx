@@ -13,6 +13,7 @@ import { ApiErrorAlert } from '../../../components/ApiErrorAlert';
 import { useWrite } from '../../../components/useWrite';
 import { useLoad } from '../../../components/useLoad';
 import { useLang } from '../../../i18n';
+import { useLevelWords } from '../../../levels';
 
 type Messages = paths['/cycles/{cycleId}/units/{unitId}/messages']['get']['responses'][200]['content']['application/json'];
 type Message = Messages['messages'][number];
@@ -27,7 +28,7 @@ export const KIND_LABEL: Record<Message['kind'], { zh: string; en: string }> = {
   outcome: { zh: '初评结果通知', en: 'Review result' },
   extension: { zh: '延期通知', en: 'Extension' },
   criticism: { zh: '通报批评', en: 'Public criticism (通报批评)' },
-  'province-forwarding': { zh: '上报省局', en: 'Sent to the province' },
+  'province-forwarding': { zh: '上报合格名单', en: 'Qualifying list sent up' },
   'contact-undeliverable': { zh: '邮箱退信', en: 'Email bounced' },
   'calendar-warning': { zh: '节假日安排提示', en: 'Holiday calendar warning' },
   'delivery-failure': { zh: '投递失败', en: 'Delivery failed' },
@@ -37,6 +38,7 @@ export default function MessagesPage() {
   const { unitId = '' } = useParams();
   const { me } = useAuth();
   const { t, lang, named } = useLang();
+  const words = useLevelWords();
   const county = me?.role === 'county';
   const where = { cycleId: cycleId(), unitId };
   const { data, error, reload } = useLoad(() => ok(api().GET('/cycles/{cycleId}/units/{unitId}/messages', { params: { path: where } })), [unitId]);
@@ -73,7 +75,7 @@ export default function MessagesPage() {
           {m.cc.length > 0 && (
             <Typography.Text type="secondary">{t('抄送：', 'Cc: ')}{m.cc.join(t('、', ', '))}</Typography.Text>
           )}
-          {!m.toUnit && <Tag color="purple">{t('发往市打传办', 'To the city office')}</Tag>}
+          {!m.toUnit && <Tag color="purple">{t(`发往${words.office}`, `To ${words.office}`)}</Tag>}
         </Space>
       ),
     },

@@ -71,8 +71,8 @@ export default function WorkbenchPage() {
       render: (_: unknown, d: DeliverableView) => {
         const again = d.latestVersion > 0;
         const action = !county ? t('查看', 'View') : again ? t('查看/再次报送', 'View / submit again') : t('报送', 'Submit');
-        // The English name starts with the link's own words (WCAG 2.5.3); the Chinese stays as the tests know it.
-        const label = t(`${county ? '报送' : '查看'}${d.name}`, `${action}: ${named(d)}`);
+        // The name starts with the link's own words (WCAG 2.5.3): 「查看/再次报送 自评报告」.
+        const label = t(`${action} ${d.name}`, `${action}: ${named(d)}`);
         return (
           <Space wrap>
             <Link to={`/units/${unitId}/deliverables/${d.deliverableId}`} aria-label={label}>{action}</Link>
