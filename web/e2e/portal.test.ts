@@ -71,6 +71,12 @@ describe('the portal on the twin', () => {
       await page.getByRole('link', { name: `初评 ${unitName('yanping')}` }).click();
       await page.getByRole('heading', { name: `初评：${unitName('yanping')}` }).waitFor();
     }
+    // The report's PDF is read in the page: the browser's viewer, from a link that shows it inline.
+    const viewer = first.getByTitle(/^正在阅读：.+\.pdf$/);
+    await viewer.waitFor();
+    const shown = await fetch((await viewer.getAttribute('src'))!);
+    expect(shown.headers.get('content-disposition')).toMatch(/^inline;/);
+    expect(shown.headers.get('content-type')).toBe('application/pdf');
     await first.getByRole('radio', { name: '退回整改' }).check();
     await first.getByLabel('整改意见').fill('请补充塔前村的创建材料。');
     await first.getByRole('button', { name: '提交决定' }).click();

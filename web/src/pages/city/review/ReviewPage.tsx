@@ -37,6 +37,10 @@ export default function ReviewPage() {
     [unitId, latest, reviewed?.deliverableId],
   );
   const [done, setDone] = useState<string>();
+  // The PDF being read: the first one until another is chosen.
+  const [read, setRead] = useState<string>();
+  const pdfs = version.data?.documents.filter((d) => d.viewUrl) ?? [];
+  const reading = pdfs.find((d) => d.uploadId === read) ?? pdfs[0];
   const { run, busy, error } = useWrite();
   const [form] = Form.useForm<DecisionForm>();
   const outcome = Form.useWatch('outcome', form);
@@ -107,6 +111,12 @@ export default function ReviewPage() {
             <List header={t('文件', 'Files')} dataSource={v.documents} locale={{ emptyText: t('未附文件', 'No files') }}
               renderItem={(d) => (
                 <List.Item actions={[
+                  ...(d.viewUrl ? [
+                    <Button key="read" type="link" disabled={reading?.uploadId === d.uploadId} onClick={() => setRead(d.uploadId)}
+                      aria-label={t(`阅读 ${d.fileName}`, `Read ${d.fileName}`)}>
+                      {t('阅读', 'Read')}
+                    </Button>,
+                  ] : []),
                   <a key="open" href={d.downloadUrl} target="_blank" rel="noreferrer"
                     aria-label={t(`下载 ${d.fileName}`, `Download ${d.fileName}`)}>
                     {t('下载', 'Download')}
@@ -118,6 +128,12 @@ export default function ReviewPage() {
                   )}
                 </List.Item>
               )} />
+            {/* A PDF is read here, in the browser's own viewer (served from the documents bucket with an inline
+                disposition); Word files and images are downloaded. */}
+            {reading?.viewUrl && (
+              <iframe key={reading.uploadId} src={reading.viewUrl} title={t(`正在阅读：${reading.fileName}`, `Reading: ${reading.fileName}`)}
+                style={{ width: '100%', height: 640, border: '1px solid #d9d9d9', marginTop: 12 }} />
+            )}
           </Space>
         )}
       </Card>
