@@ -20,8 +20,8 @@ type Proposal = Proposals['proposals'][number];
 type Action = 'confirm' | 'withdraw';
 
 const STATUS: Record<Proposal['status'], { zh: string; en: string; color: string }> = {
-  proposed: { zh: '待确认', en: 'To confirm', color: 'orange' },
-  confirmed: { zh: '已确认印发', en: 'Confirmed and issued', color: 'red' },
+  proposed: { zh: '待确认', en: 'To confirm', color: 'warning' },
+  confirmed: { zh: '已确认印发', en: 'Confirmed and issued', color: 'error' },
   withdrawn: { zh: '已撤销', en: 'Withdrawn', color: 'default' },
 };
 

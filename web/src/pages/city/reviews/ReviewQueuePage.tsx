@@ -82,8 +82,8 @@ export default function ReviewQueuePage() {
             title: t('首次报送', 'First submission'),
             key: 'onTime',
             render: (_, w) => (w.deliverable.state === 'submitted-late'
-              ? <Tag color="orange">{t('逾期报送', 'Late')}</Tag>
-              : <Tag color="green">{t('按时', 'On time')}</Tag>),
+              ? <Tag color="warning">{t('逾期报送', 'Late')}</Tag>
+              : <Tag color="success">{t('按时', 'On time')}</Tag>),
           },
           {
             title: t('操作', 'Actions'),

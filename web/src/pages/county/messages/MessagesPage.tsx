@@ -75,7 +75,7 @@ export default function MessagesPage() {
           {m.cc.length > 0 && (
             <Typography.Text type="secondary">{t('抄送：', 'Cc: ')}{m.cc.join(t('、', ', '))}</Typography.Text>
           )}
-          {!m.toUnit && <Tag color="purple">{t(`发往${words.office}`, `To ${words.office}`)}</Tag>}
+          {!m.toUnit && <Tag color="processing">{t(`发往${words.office}`, `To ${words.office}`)}</Tag>}
         </Space>
       ),
     },
@@ -98,7 +98,7 @@ export default function MessagesPage() {
             aria-label={t(`签收：${m.subject}`, `Sign for: ${m.subject}`)}>
             {t('签收', 'Sign for (签收)')}
           </Button>
-        ) : <Tag color="orange">{t('未签收', 'Not signed for')}</Tag>;
+        ) : <Tag color="warning">{t('未签收', 'Not signed for')}</Tag>;
       },
     },
   ];

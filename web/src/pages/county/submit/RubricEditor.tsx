@@ -16,9 +16,9 @@ export type Scores = Record<string, ItemScore>;
 
 const KIND: Record<RubricItem['kind'], { zh: string; en: string; color: string }> = {
   standard: { zh: '基本项', en: 'Standard', color: 'default' },
-  bonus: { zh: '加分项', en: 'Bonus', color: 'green' },
-  deduction: { zh: '扣分项', en: 'Deduction', color: 'orange' },
-  veto: { zh: '否决项', en: 'Veto', color: 'red' },
+  bonus: { zh: '加分项', en: 'Bonus', color: 'success' },
+  deduction: { zh: '扣分项', en: 'Deduction', color: 'warning' },
+  veto: { zh: '否决项', en: 'Veto', color: 'error' },
 };
 
 export function RubricEditor({ rubric, scores, onChange, files }: {

@@ -44,7 +44,7 @@ export default function WorkbenchPage() {
       render: (_: unknown, d: DeliverableView) => (
         <Space orientation="vertical" size={0}>
           <span>{d.dueAt[lang]}</span>
-          {d.extended && <Tag color="blue">{t('已延期', 'Extended')}</Tag>}
+          {d.extended && <Tag color="processing">{t('已延期', 'Extended')}</Tag>}
         </Space>
       ),
     },
