@@ -39,7 +39,8 @@ function officeProblem(plan: Plan, offices: ReadonlySet<string>): Problem | null
   const ours = [...offices].join('、');
   return makeProblem('city.office', PLAN_OFFICE_RULE, {
     zh: `组织实施单位“${plan.city.office}”不是本平台运行工作周期的单位（${ours}）：只能校验和启动本单位的工作计划`,
-    en: `the plan is run by "${plan.city.office}", not by the office whose cycles this platform runs (${[...offices].join(', ')}); only that office's own plans may be checked and started`,
+    // The offices' names are Chinese plan text: the English says what is wrong without them.
+    en: "the office running this plan is not the office whose cycles this platform runs; only that office's own plans may be checked and started",
   });
 }
 
