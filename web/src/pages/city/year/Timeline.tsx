@@ -163,10 +163,11 @@ export default function Timeline({ timeline, today, lang, t }: { timeline: Timel
       ],
     };
     chart.setOption(option);
-    const resize = () => chart.resize();
-    window.addEventListener('resize', resize);
+    // The box's width is the page's: follow it (a window resized, the side menu folded).
+    const observer = new ResizeObserver(() => chart.resize());
+    observer.observe(box.current);
     return () => {
-      window.removeEventListener('resize', resize);
+      observer.disconnect();
       chart.dispose();
     };
   }, [timeline, today, lang, t]);
@@ -175,7 +176,7 @@ export default function Timeline({ timeline, today, lang, t }: { timeline: Timel
       ref={box}
       role="img"
       aria-label={t('年度日程图：各阶段、截止日、休息日与调休上班日；同样的日期以文字列在图下', "The year's timeline: phases, deadlines, days off and adjusted working days; the same dates are listed as text below it")}
-      style={{ width: '100%', height: 300 }}
+      style={{ width: '100%', minWidth: 0, height: 300 }}
     />
   );
 }

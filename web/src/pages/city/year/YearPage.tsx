@@ -102,7 +102,8 @@ export default function YearPage() {
 
   const valid = answer?.valid === true && answer.timeline && answer.plan;
   return (
-    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+    // Sections stretch to the page's width: the picture sizes itself to its box.
+    <div style={{ display: 'flex', flexDirection: 'column', gap: 24, minWidth: 0 }}>
       <div>
         <Typography.Title level={2} style={{ marginBottom: 4 }}>{t('年度计划', 'Yearly plan')}</Typography.Title>
         <Typography.Text type="secondary">
@@ -174,7 +175,7 @@ export default function YearPage() {
           </Modal>
         </>
       )}
-    </Space>
+    </div>
   );
 }
 
@@ -278,7 +279,9 @@ function DatesAsText({ timeline, today, t, lang }: { timeline: Timeline; today: 
       <ul>
         {timeline.phases.map((p) => (
           <li key={p.kind}>
-            {t(`${named(lang, p)}：${dateText(p.opens)}至${dateText(p.closes)}（${when(p.opensAt)} 发出开始通知）`, `${named(lang, p)}: ${dateText(p.opens)} to ${dateText(p.closes)} (opening notice ${when(p.opensAt)})`)}
+            {p.kind === 'preliminary-review'
+              ? t(`${named(lang, p)}：${dateText(p.opens)}至${dateText(p.closes)}`, `${named(lang, p)}: ${dateText(p.opens)} to ${dateText(p.closes)}`)
+              : t(`${named(lang, p)}：${dateText(p.opens)}至${dateText(p.closes)}（${when(p.opensAt)} 发出开始通知）`, `${named(lang, p)}: ${dateText(p.opens)} to ${dateText(p.closes)} (opening notice ${when(p.opensAt)})`)}
             {timeline.deadlines.filter((d) => d.phase === p.kind).length > 0 && (
               <ul>
                 {timeline.deadlines.filter((d) => d.phase === p.kind).map((d) => (
@@ -293,7 +296,7 @@ function DatesAsText({ timeline, today, t, lang }: { timeline: Timeline; today: 
             )}
           </li>
         ))}
-        <li>{t(`初评：${when(timeline.review.opensAt)} 开始，${when(timeline.review.closesAt)} 结束`, `Review: opens ${when(timeline.review.opensAt)}, closes ${when(timeline.review.closesAt)}`)}</li>
+        <li>{t(`初评受理：${when(timeline.review.opensAt)} 开始，${when(timeline.review.closesAt)} 结束`, `Review: opens ${when(timeline.review.opensAt)}, closes ${when(timeline.review.closesAt)}`)}</li>
         <li>{t(`上报省局：${when(timeline.forwarding.at)}`, `To the province: ${when(timeline.forwarding.at)}`)}
           {timeline.forwarding.day !== timeline.forwarding.on && t(`（计划为 ${dateText(timeline.forwarding.on)}，遇休息日顺延）`, ` (the plan's ${dateText(timeline.forwarding.on)} is a day off)`)}</li>
       </ul>

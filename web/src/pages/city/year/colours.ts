@@ -2,7 +2,7 @@
 export const COLOURS = {
   phases: ['#1677ff', '#08979c', '#d46b08', '#722ed1'],
   deadline: '#cf1322',
-  reviewOpens: '#531dab',
+  reviewOpens: '#1f1f1f',
   forwarding: '#237804',
   today: '#f5222d',
   weekend: 'rgba(0, 0, 0, 0.07)',
