@@ -106,7 +106,7 @@ export default function YearPage() {
     <div style={{ display: 'flex', flexDirection: 'column', gap: 24, minWidth: 0 }}>
       <div>
         <Typography.Title level={2} style={{ marginBottom: 4 }}>{t('年度计划', 'Yearly plan')}</Typography.Title>
-        <Typography.Text type="secondary">
+        <Typography.Text>
           {t(
             '载入本年度的工作计划文件，系统逐项校验并列出问题；计划无误时显示全年日程，确认后启动工作周期。',
             "Load this year's plan file: the server checks it and lists every problem; a plan without problems shows its year, and starts once you confirm.",
@@ -117,16 +117,22 @@ export default function YearPage() {
       <section aria-labelledby="year-load">
         <Typography.Title level={3} id="year-load">{t('载入计划', 'Load the plan')}</Typography.Title>
         <Form layout="vertical">
-          <Form.Item label={t('计划文件', 'Plan file')} extra={fileName ? t(`已载入：${fileName}`, `Loaded: ${fileName}`) : t('JSON 格式，与 npm run plan -- validate 所校验的文件相同', 'JSON, the same file npm run plan -- validate checks')}>
-            <Upload accept=".json,application/json" showUploadList={false} maxCount={1} beforeUpload={(file) => { void load(file); return false; }}>
-              <Button icon={<UploadOutlined />} loading={checking && !!fileName}>{t('选择计划文件（.json）', 'Choose a plan file (.json)')}</Button>
-            </Upload>
+          {/* Help in full-contrast text: antd's `extra` is too pale for WCAG AA on the page's grey. */}
+          <Form.Item label={t('计划文件', 'Plan file')}>
+            <Space wrap>
+              <Upload accept=".json,application/json" showUploadList={false} maxCount={1} beforeUpload={(file) => { void load(file); return false; }}>
+                <Button icon={<UploadOutlined />} loading={checking && !!fileName}>{t('选择计划文件（.json）', 'Choose a plan file (.json)')}</Button>
+              </Upload>
+              <Typography.Text>
+                {fileName ? t(`已载入：${fileName}`, `Loaded: ${fileName}`) : t('JSON 格式，与 npm run plan -- validate 所校验的文件相同', 'JSON, the same file npm run plan -- validate checks')}
+              </Typography.Text>
+            </Space>
           </Form.Item>
           <Form.Item label={t('或粘贴计划内容（JSON）', 'Or paste the plan (JSON)')} htmlFor="year-plan-text">
             <Input.TextArea id="year-plan-text" rows={6} value={text} spellCheck={false} style={{ fontFamily: 'monospace', fontSize: 12 }}
               onChange={(e) => { setText(e.target.value); setFileName(undefined); }} />
           </Form.Item>
-          <Button type="primary" ghost disabled={!text.trim()} loading={checking} onClick={() => { setStarted(undefined); void check(text); }}>
+          <Button disabled={!text.trim()} loading={checking} onClick={() => { setStarted(undefined); void check(text); }}>
             {t('校验计划', 'Check the plan')}
           </Button>
         </Form>
@@ -272,7 +278,7 @@ function DatesAsText({ timeline, today, t, lang }: { timeline: Timeline; today: 
   return (
     <section aria-labelledby="year-dates">
       <Typography.Title level={3} id="year-dates">{t('日程（文字版）', 'The year as text')}</Typography.Title>
-      <Typography.Paragraph type="secondary">
+      <Typography.Paragraph>
         {t(`北京时间；${dateText(timeline.firstDay)}至${dateText(timeline.lastDay)}。今天：${dateText(today)}。`, `Beijing time; ${dateText(timeline.firstDay)} to ${dateText(timeline.lastDay)}. Today: ${dateText(today)}.`)}
       </Typography.Paragraph>
       <Typography.Title level={4}>{t('阶段与截止', 'Phases and deadlines')}</Typography.Title>
