@@ -6,9 +6,10 @@ import * as z from 'zod/mini';
 import { instantView, problemView } from './view-schemas';
 
 /**
- * The body both routes take: a plan file's JSON as it is (core/plan/schema.ts; `npm run plan -- validate`
- * checks the same). An object here; field by field the validator checks it, so that POST /plans/validate can
- * answer every problem of an invalid plan instead of refusing the request.
+ * The body both routes take: a plan file's JSON as it is (`npm run plan -- validate` checks the same file).
+ * Any object here; the validator checks it field by field, so that POST /plans/validate answers every
+ * problem of an invalid plan instead of refusing the request. The document shows the plan's own schema
+ * (core/plan/schema.ts, the routes' `bodyDocument`).
  */
 export const planBody = z.record(z.string(), z.unknown());
 
