@@ -35,6 +35,11 @@ export interface RouteSchemas {
   params?: Schema;
   query?: Schema;
   body?: Schema;
+  /**
+   * For the OpenAPI document: the body's shape, when the route takes a looser body and checks it further
+   * itself (a plan file: the validator names every problem at once). @default body
+   */
+  bodyDocument?: Schema;
   /** For the OpenAPI document: the 2xx body. */
   response?: Schema;
   /** For the OpenAPI document: the 2xx statuses it answers with. @default [201] for POST, [200] otherwise */
