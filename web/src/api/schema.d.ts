@@ -859,17 +859,47 @@ export interface operations {
                     timeZone: "Asia/Shanghai";
                     title: string;
                     city: {
+                        /** @enum {string} */
+                        level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
                         name: string;
+                        nameEn: string;
                         office: string;
+                        officeEn: string;
+                        shortName: string;
+                        officeWord: string;
+                        officeWordEn: string;
+                        areaWord: string;
+                        areaWordEn: string;
                         /** Format: email */
                         email: string;
                         /** Format: email */
                         leaderEmail?: string;
+                        contact: {
+                            name: string;
+                            telephone: string;
+                        };
+                    };
+                    unitLevel: {
+                        /** @enum {string} */
+                        level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                        word: string;
+                        wordEn: string;
+                        wordEnPlural: string;
                     };
                     province: {
+                        /** @enum {string} */
+                        level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
                         name: string;
+                        nameEn: string;
+                        shortName: string;
+                        shortNameEn: string;
                         /** Format: email */
                         email: string;
+                    };
+                    issuingDocument: {
+                        issuer: string;
+                        number: string;
+                        issuedOn: string;
                     };
                     sender: {
                         name: string;
@@ -993,17 +1023,10 @@ export interface operations {
                         /** @default 3 */
                         maxRounds?: number;
                     };
-                    /**
-                     * @default {
-                     *       "coveragePercent": 90,
-                     *       "passRatePercent": 80
-                     *     }
-                     */
-                    targets?: {
-                        /** @default 90 */
-                        coveragePercent?: number;
-                        /** @default 80 */
-                        passRatePercent?: number;
+                    targets: {
+                        coveragePercent: number;
+                        passRatePercent: number;
+                        metBy: string;
                     };
                     forwardToProvince: {
                         on: string;
@@ -3755,17 +3778,47 @@ export interface operations {
                     timeZone: "Asia/Shanghai";
                     title: string;
                     city: {
+                        /** @enum {string} */
+                        level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
                         name: string;
+                        nameEn: string;
                         office: string;
+                        officeEn: string;
+                        shortName: string;
+                        officeWord: string;
+                        officeWordEn: string;
+                        areaWord: string;
+                        areaWordEn: string;
                         /** Format: email */
                         email: string;
                         /** Format: email */
                         leaderEmail?: string;
+                        contact: {
+                            name: string;
+                            telephone: string;
+                        };
+                    };
+                    unitLevel: {
+                        /** @enum {string} */
+                        level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                        word: string;
+                        wordEn: string;
+                        wordEnPlural: string;
                     };
                     province: {
+                        /** @enum {string} */
+                        level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
                         name: string;
+                        nameEn: string;
+                        shortName: string;
+                        shortNameEn: string;
                         /** Format: email */
                         email: string;
+                    };
+                    issuingDocument: {
+                        issuer: string;
+                        number: string;
+                        issuedOn: string;
                     };
                     sender: {
                         name: string;
@@ -3889,17 +3942,10 @@ export interface operations {
                         /** @default 3 */
                         maxRounds?: number;
                     };
-                    /**
-                     * @default {
-                     *       "coveragePercent": 90,
-                     *       "passRatePercent": 80
-                     *     }
-                     */
-                    targets?: {
-                        /** @default 90 */
-                        coveragePercent?: number;
-                        /** @default 80 */
-                        passRatePercent?: number;
+                    targets: {
+                        coveragePercent: number;
+                        passRatePercent: number;
+                        metBy: string;
                     };
                     forwardToProvince: {
                         on: string;
