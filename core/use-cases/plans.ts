@@ -22,7 +22,7 @@ import { localDateOf, toUtcInstant } from '../time';
 import { makeProblem, type Problem } from '../validation';
 import type { Context } from './context';
 import { planHashOf, startCycle } from './cycle';
-import { beijing } from './view-parts';
+import { beijing, levelsView } from './view-parts';
 
 export const PLAN_OFFICE_RULE = 'plan.office';
 export const PLAN_CONFLICT_RULE = 'cycle.plan-conflict';
@@ -85,6 +85,7 @@ export async function checkPlan(ctx: Context, input: { plan: unknown }) {
     warnings,
     plan: {
       cycleId: plan.cycleId, title: plan.title, year: plan.year, city: { name: plan.city.name, office: plan.city.office }, units: plan.units.length, planHash,
+      levels: levelsView(plan),
     },
     cycle: stored ? { status: stored.status, storedAt: beijing(stored.storedAt), samePlan: stored.planHash === planHash } : null,
     timeline: valid ? timelineView(planTimeline(plan)) : null,

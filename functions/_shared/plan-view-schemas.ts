@@ -3,7 +3,7 @@
  * portal's client generated from it; see ./view-schemas.ts for why these exist and how they stay true.
  */
 import * as z from 'zod/mini';
-import { instantView, problemView } from './view-schemas';
+import { instantView, levelsView, problemView } from './view-schemas';
 
 /**
  * The body both routes take: a plan file's JSON as it is (`npm run plan -- validate` checks the same file).
@@ -63,6 +63,8 @@ export const planCheckResponse = z.object({
     city: z.object({ name: z.string(), office: z.string() }),
     units: z.number(),
     planHash: z.string(),
+    /** The plan's own words for its levels (the timeline's rows and labels use them). */
+    levels: levelsView,
   })),
   /** The cycle already stored under the plan's cycle id, if any. */
   cycle: z.nullable(z.object({ status: z.enum(['stored', 'running', 'forwarded', 'closed']), storedAt: instantView, samePlan: z.boolean() })),

@@ -4005,6 +4005,45 @@ export interface operations {
                             };
                             units: number;
                             planHash: string;
+                            levels: {
+                                office: {
+                                    /** @enum {string} */
+                                    level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                                    name: string;
+                                    nameEn: string;
+                                    office: string;
+                                    officeEn: string;
+                                    shortName: string;
+                                    officeWord: string;
+                                    officeWordEn: string;
+                                    areaWord: string;
+                                    areaWordEn: string;
+                                    contact: {
+                                        name: string;
+                                        telephone: string;
+                                    };
+                                };
+                                units: {
+                                    /** @enum {string} */
+                                    level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                                    word: string;
+                                    wordEn: string;
+                                    wordEnPlural: string;
+                                };
+                                superior: {
+                                    /** @enum {string} */
+                                    level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                                    name: string;
+                                    nameEn: string;
+                                    shortName: string;
+                                    shortNameEn: string;
+                                };
+                                issuingDocument: {
+                                    issuer: string;
+                                    number: string;
+                                    issuedOn: string;
+                                };
+                            };
                         } | null;
                         cycle: {
                             /** @enum {string} */

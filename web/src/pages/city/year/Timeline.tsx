@@ -51,12 +51,14 @@ function bands(days: TimelineData['calendar']['days'], look: (d: TimelineData['c
   return out;
 }
 
-export default function Timeline({ timeline, today, lang, t }: { timeline: TimelineData; today: string; lang: Lang; t: Translate }) {
+export default function Timeline({ timeline, today, lang, t, toSuperior }: {
+  timeline: TimelineData; today: string; lang: Lang; t: Translate; toSuperior: string;
+}) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!box.current) return undefined;
     const chart = init(box.current, undefined, { renderer: 'svg', locale: lang === 'en' ? 'EN' : 'ZH' });
-    const rows = [...timeline.phases.map((p) => named(lang, p)), t('上报省局', 'To the province')];
+    const rows = [...timeline.phases.map((p) => named(lang, p)), toSuperior];
     const at = (value: number) => {
       const d = new Date(value);
       return lang === 'en' ? d.toISOString().slice(5, 10) : `${d.getUTCMonth() + 1}月${d.getUTCDate()}日`;
@@ -140,7 +142,7 @@ export default function Timeline({ timeline, today, lang, t }: { timeline: Timel
         },
         {
           type: 'scatter',
-          name: t('初评开始、上报省局', 'Review opens, to the province'),
+          name: t(`初评开始、${toSuperior}`, `Review opens, ${toSuperior.toLowerCase()}`),
           symbolSize: 12,
           data: [
             {
@@ -149,7 +151,7 @@ export default function Timeline({ timeline, today, lang, t }: { timeline: Timel
               symbol: 'circle',
               itemStyle: { color: COLOURS.reviewOpens },
             },
-            { value: [wall(timeline.forwarding.at.beijing), rows.at(-1)!], name: t('上报省局', 'To the province'), symbol: 'rect', itemStyle: { color: COLOURS.forwarding } },
+            { value: [wall(timeline.forwarding.at.beijing), rows.at(-1)!], name: toSuperior, symbol: 'rect', itemStyle: { color: COLOURS.forwarding } },
           ],
           tooltip: {
             formatter: (p) => {
@@ -170,7 +172,7 @@ export default function Timeline({ timeline, today, lang, t }: { timeline: Timel
       observer.disconnect();
       chart.dispose();
     };
-  }, [timeline, today, lang, t]);
+  }, [timeline, today, lang, t, toSuperior]);
   return (
     <div
       ref={box}

@@ -33,7 +33,7 @@ const TimelineChart = lazy(() => import('./Timeline'));
 const STATUS: Record<NonNullable<Check['cycle']>['status'], [string, string]> = {
   stored: ['已存储，待启动执行', 'stored, its execution starting'],
   running: ['运行中', 'running'],
-  forwarded: ['已上报省局', 'forwarded to the province'],
+  forwarded: ['已上报', 'list sent up'],
   closed: ['已结束', 'closed'],
 };
 
@@ -145,12 +145,12 @@ export default function YearPage() {
         <>
           <section aria-labelledby="year-timeline">
             <Typography.Title level={3} id="year-timeline">{t('全年日程', 'The year')}</Typography.Title>
-            <Legend t={t} today={answer.today} />
+            <Legend t={t} today={answer.today} toSuperior={toSuperior(answer, t)} />
             <Suspense fallback={<Spin description={t('正在绘制日程图', 'Drawing the timeline')} />}>
-              <TimelineChart timeline={answer.timeline!} today={answer.today} lang={lang} t={t} />
+              <TimelineChart timeline={answer.timeline!} today={answer.today} lang={lang} t={t} toSuperior={toSuperior(answer, t)} />
             </Suspense>
           </section>
-          <DatesAsText timeline={answer.timeline!} today={answer.today} t={t} lang={lang} />
+          <DatesAsText timeline={answer.timeline!} today={answer.today} t={t} lang={lang} toSuperior={toSuperior(answer, t)} />
           <section aria-labelledby="year-start">
             <Typography.Title level={3} id="year-start">{t('启动工作周期', 'Start the cycle')}</Typography.Title>
             {started ? (
@@ -218,7 +218,7 @@ function Verdict({ answer, t, lang }: { answer: Check; t: Translate; lang: Lang 
           <Descriptions.Item label={t('年度与单位数', 'Year and units')}>{t(`${answer.plan.year} 年，${answer.plan.units} 个单位`, `${answer.plan.year}, ${answer.plan.units} units`)}</Descriptions.Item>
           {answer.cycle && (
             <Descriptions.Item label={t('该周期编号', 'This cycle id')} span={2}>
-              <Tag color={answer.cycle.samePlan ? 'green' : 'red'}>{lang === 'en' ? STATUS[answer.cycle.status][1] : STATUS[answer.cycle.status][0]}</Tag>
+              <Tag color={answer.cycle.samePlan ? 'success' : 'error'}>{lang === 'en' ? STATUS[answer.cycle.status][1] : STATUS[answer.cycle.status][0]}</Tag>
               {t(`已于 ${answer.cycle.storedAt.zh} 存储${answer.cycle.samePlan ? '（同一计划）' : '（另一份计划）'}`, `stored on ${answer.cycle.storedAt.en}${answer.cycle.samePlan ? ' (this plan)' : ' (another plan)'}`)}
             </Descriptions.Item>
           )}
@@ -227,6 +227,12 @@ function Verdict({ answer, t, lang }: { answer: Check; t: Translate; lang: Lang 
     </Space>
   );
 }
+
+/** 「上报省局」 or 「上报杭州市打传办」: where the plan's list goes, in its own words. */
+const toSuperior = (answer: Check, t: Translate) => {
+  const up = answer.plan?.levels.superior;
+  return up ? t(`上报${up.shortName}`, `To ${up.shortNameEn}`) : t('上报', 'Sent up');
+};
 
 function Swatch({ colour, shape = 'square', label }: { colour: string; shape?: 'square' | 'diamond' | 'circle' | 'line'; label: string }) {
   const style: React.CSSProperties =
@@ -237,14 +243,14 @@ function Swatch({ colour, shape = 'square', label }: { colour: string; shape?: '
 }
 
 /** The picture's legend, on the page. */
-function Legend({ t, today }: { t: Translate; today: string }) {
+function Legend({ t, today, toSuperior }: { t: Translate; today: string; toSuperior: string }) {
   return (
     <Space wrap size="middle" role="note" aria-label={t('图例', 'Legend')} style={{ marginBottom: 8 }}>
       <Typography.Text strong>{t('图例：', 'Legend:')}</Typography.Text>
       <Swatch colour={COLOURS.phases[0]} label={t('阶段（条形，各阶段一色）', 'Phase (a bar, one colour each)')} />
       <Swatch colour={COLOURS.deadline} shape="diamond" label={t('报送截止（北京时间）', 'Deadline (Beijing time)')} />
       <Swatch colour={COLOURS.reviewOpens} shape="circle" label={t('初评开始', 'Review opens')} />
-      <Swatch colour={COLOURS.forwarding} label={t('上报省局', 'To the province')} />
+      <Swatch colour={COLOURS.forwarding} label={toSuperior} />
       <Swatch colour={COLOURS.weekend} label={t('周末休息日', 'Weekend day off')} />
       <Swatch colour={COLOURS.holiday} label={t('法定节假日', 'Public holiday')} />
       <Swatch colour={COLOURS.workingWeekend} label={t('调休上班日（标“班”）', 'Adjusted working day (marked W)')} />
@@ -268,7 +274,7 @@ function runs(days: Day[]) {
 }
 
 /** The same dates as the picture, as text (for screen readers, and for print). */
-function DatesAsText({ timeline, today, t, lang }: { timeline: Timeline; today: string; t: Translate; lang: Lang }) {
+function DatesAsText({ timeline, today, t, lang, toSuperior }: { timeline: Timeline; today: string; t: Translate; lang: Lang; toSuperior: string }) {
   const when = (i: { zh: string; en: string }) => (lang === 'en' ? i.en : i.zh);
   const span = (r: { from: string; to: string }) => (r.from === r.to ? dateText(r.from) : `${dateText(r.from)}—${dateText(r.to)}`);
   const dayName = (d: Day) => named(lang, { name: d.nameZh ?? undefined, nameEn: d.nameEn });
@@ -303,7 +309,7 @@ function DatesAsText({ timeline, today, t, lang }: { timeline: Timeline; today: 
           </li>
         ))}
         <li>{t(`初评受理：${when(timeline.review.opensAt)} 开始，${when(timeline.review.closesAt)} 结束`, `Review: opens ${when(timeline.review.opensAt)}, closes ${when(timeline.review.closesAt)}`)}</li>
-        <li>{t(`上报省局：${when(timeline.forwarding.at)}`, `To the province: ${when(timeline.forwarding.at)}`)}
+        <li>{`${toSuperior}${t('：', ': ')}${when(timeline.forwarding.at)}`}
           {timeline.forwarding.day !== timeline.forwarding.on && t(`（计划为 ${dateText(timeline.forwarding.on)}，遇休息日顺延）`, ` (the plan's ${dateText(timeline.forwarding.on)} is a day off)`)}</li>
       </ul>
       <Typography.Title level={4}>{t('法定节假日与单位休息日', 'Public holidays and the office\'s days off')}</Typography.Title>
