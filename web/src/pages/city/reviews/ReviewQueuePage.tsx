@@ -90,7 +90,7 @@ export default function ReviewQueuePage() {
             key: 'act',
             render: (_, w) => (
               <Link to={`/units/${w.unit.unitId}/review`}
-                aria-label={t(`初评 ${w.unit.name}`, `Read and decide: ${named(w.unit)}`)}>
+                aria-label={t(`初评 ${w.unit.name}：阅读并决定`, `Read and decide: ${named(w.unit)}`)}>
                 {t('阅读并决定', 'Read and decide')}
               </Link>
             ),
