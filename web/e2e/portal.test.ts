@@ -72,6 +72,7 @@ describe('the portal on the twin', () => {
       await page.getByRole('heading', { name: `初评：${unitName('yanping')}` }).waitFor();
     }
     // The report's PDF is read in the page: the browser's viewer, from a link that shows it inline.
+    await first.getByRole('button', { name: /^阅读 .+\.pdf$/ }).first().click();
     const viewer = first.getByTitle(/^正在阅读：.+\.pdf$/);
     await viewer.waitFor();
     const shown = await fetch((await viewer.getAttribute('src'))!);

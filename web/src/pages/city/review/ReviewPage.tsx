@@ -37,10 +37,9 @@ export default function ReviewPage() {
     [unitId, latest, reviewed?.deliverableId],
   );
   const [done, setDone] = useState<string>();
-  // The PDF being read: the first one until another is chosen.
+  // The PDF being read, once the reviewer asks for it (阅读).
   const [read, setRead] = useState<string>();
-  const pdfs = version.data?.documents.filter((d) => d.viewUrl) ?? [];
-  const reading = pdfs.find((d) => d.uploadId === read) ?? pdfs[0];
+  const reading = version.data?.documents.find((d) => d.viewUrl && d.uploadId === read);
   const { run, busy, error } = useWrite();
   const [form] = Form.useForm<DecisionForm>();
   const outcome = Form.useWatch('outcome', form);
