@@ -69,6 +69,9 @@ export const FUNCTION_CAPABILITIES = {
   'list-proposals': { table: 'read' },
   // Writes the decision and its audit entry, each once; a confirmation mails the 通报批评 to the unit.
   'decide-proposal': { table: 'readWrite', email: true },
+  // The directory (通讯录): each contact's delivery state; an edit stores a version and may mark a bounced address fixed.
+  'list-directory': { table: 'read' },
+  'edit-unit-contacts': { table: 'readWrite' },
 } as const satisfies Record<FunctionName, Capabilities>;
 
 export type FunctionCapabilities = typeof FUNCTION_CAPABILITIES;

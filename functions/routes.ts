@@ -50,6 +50,8 @@ export const ROUTES = [
   { method: 'GET', path: '/cycles/{cycleId}/proposals', function: 'list-proposals', access: 'city', summary: { zh: '通报批评与挂牌督办提议', en: 'Proposed notices of criticism and supervision listings' } },
   { method: 'PUT', path: `${UNIT}/proposals/{proposalId}/decision`, function: 'decide-proposal', access: 'city', summary: { zh: '确认或撤销督办提议（只决定一次）', en: 'Confirm or withdraw a proposal, once' } },
   { method: 'POST', path: '/contacts/fix', function: 'fix-contact', access: 'city', summary: { zh: '标记通讯录邮箱已修正', en: 'Mark a directory address as fixed' } },
+  { method: 'GET', path: '/cycles/{cycleId}/directory', function: 'list-directory', access: 'city', summary: { zh: '通讯录：各联系人及邮件投递状态', en: 'The directory: every contact and its delivery state' } },
+  { method: 'PUT', path: `${UNIT}/contacts`, function: 'edit-unit-contacts', access: 'city', summary: { zh: '修改单位通讯录（各版本均保留）', en: "Edit a unit's contacts (every version kept)" } },
 ] as const satisfies readonly RouteEntry[];
 
 export type RouteFunction = (typeof ROUTES)[number]['function'];
@@ -60,4 +62,5 @@ export type RouteFunction = (typeof ROUTES)[number]['function'];
  */
 export const WRITE_ROUTES: ReadonlySet<RouteFunction> = new Set<RouteFunction>([
   'create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact', 'sign-notice', 'decide-proposal',
+  'edit-unit-contacts',
 ]);

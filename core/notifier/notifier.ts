@@ -68,8 +68,10 @@ export function makeNotifier(deps: { repo: CycleRepository; mailer: Mailer; cloc
 
       const now = deps.clock.now();
       const claimedAt = new Date(now).toISOString();
+      // The key names the contact as the plan does; where it went, when the directory changed it, is kept beside.
+      const to = email.to.toLowerCase() === key.recipient.toLowerCase() ? {} : { to: email.to };
       const claim = await deps.repo.claimMessage(
-        { ...key, subject: email.subject, cc: email.cc, claimedAt },
+        { ...key, subject: email.subject, cc: email.cc, claimedAt, ...to },
         new Date(now - LEASE_MS).toISOString(),
       );
       if (claim === 'sent') return 'already-sent';
