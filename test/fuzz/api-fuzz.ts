@@ -85,6 +85,9 @@ function validBody(route: Route, uploadId: string, n: number): unknown {
       return { email: 'yanping-office@nanping.example.cn' };
     case 'decide-proposal':
       return n % 2 ? { action: 'confirm' } : { action: 'withdraw', reason: '已说明原因' };
+    case 'edit-unit-contacts':
+      // From the plan's version: the first is stored, later ones from it are conflicts (409).
+      return { version: 0, office: { name: '延平区打传办', email: `dcb${n}@yanping.example.cn` } };
     default:
       return undefined;
   }

@@ -37,9 +37,9 @@ type Identity = (typeof IDENTITIES)[number];
 const NOT_A_CALLER: readonly Identity[] = ['no token', 'expired token', 'wrong audience', 'wrong signature', 'ID token'];
 
 /** The routes that change something when allowed; everything else is a read (the preview stores nothing). */
-const WRITES: ReadonlySet<RouteFunction> = new Set(['create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact', 'sign-notice', 'decide-proposal']);
+const WRITES: ReadonlySet<RouteFunction> = new Set(['create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact', 'sign-notice', 'decide-proposal', 'edit-unit-contacts']);
 /** What an allowed, valid request is answered with. */
-const ALLOWED_STATUS: Partial<Record<RouteFunction, number>> = { 'create-upload': 201, 'submit-deliverable': 201, 'decide-review': 201, 'grant-extension': 201, 'sign-notice': 201, 'decide-proposal': 201 };
+const ALLOWED_STATUS: Partial<Record<RouteFunction, number>> = { 'create-upload': 201, 'submit-deliverable': 201, 'decide-review': 201, 'grant-extension': 201, 'sign-notice': 201, 'decide-proposal': 201, 'edit-unit-contacts': 201 };
 
 /** The access rules of functions/routes.ts, as a table: the status for a caller, 'allowed' when it gets through. */
 function expected(identity: Identity, access: Access): 401 | 403 | 'allowed' {
@@ -87,6 +87,7 @@ function requestFor(route: Route, at: At): { method: string; path: string; body?
     'grant-extension': { lastDay: '2016-11-15', reason: '因汛期影响，准予延期' },
     'fix-contact': { email: 'yanping-office@nanping.example.cn' },
     'decide-proposal': { action: 'withdraw', reason: '该县已书面说明原因' },
+    'edit-unit-contacts': { version: 0, office: { name: '延平区打传办', email: 'dcb@yanping.example.cn' } },
   };
   return { method: route.method, path, ...(route.function in bodies ? { body: bodies[route.function] } : {}) };
 }
