@@ -19,6 +19,7 @@ const MessagesPage = lazy(() => import('./pages/county/messages/MessagesPage'));
 const ReviewQueuePage = lazy(() => import('./pages/city/reviews/ReviewQueuePage'));
 const AuditPage = lazy(() => import('./pages/city/audit/AuditPage'));
 const ProposalsPage = lazy(() => import('./pages/city/proposals/ProposalsPage'));
+const DirectoryPage = lazy(() => import('./pages/city/directory/DirectoryPage'));
 
 const router = createBrowserRouter([
   { path: '/login', element: <Suspense><SignInPage /></Suspense> },
@@ -35,6 +36,7 @@ const router = createBrowserRouter([
       { path: '/units/:unitId/audit', element: <AuditPage /> },
       { path: '/reviews', element: <ReviewQueuePage /> },
       { path: '/proposals', element: <ProposalsPage /> },
+      { path: '/directory', element: <DirectoryPage /> },
     ],
   },
 ]);

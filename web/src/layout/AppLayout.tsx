@@ -27,6 +27,7 @@ export default function AppLayout() {
           { key: '/overview', label: t('总览', 'Overview') },
           { key: '/reviews', label: t('初评队列', 'Reviews') },
           { key: '/proposals', label: t('督办提议', 'Proposals') },
+          { key: '/directory', label: t('通讯录', 'Directory') },
         ]
       : [
           { key: `/units/${me.unitId}`, label: t('工作台', 'Workbench') },

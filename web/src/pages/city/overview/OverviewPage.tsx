@@ -11,6 +11,7 @@ import { ApiErrorAlert } from '../../../components/ApiErrorAlert';
 import { shownState, WARNING_COLOURS } from '../../../components/deliverable-state';
 import { Legend } from '../../../components/Legend';
 import { useLoad } from '../../../components/useLoad';
+import { ExportOverview } from './ExportOverview';
 
 type Query = NonNullable<paths['/cycles/{cycleId}/dashboard']['get']['parameters']['query']>;
 type Dashboard = paths['/cycles/{cycleId}/dashboard']['get']['responses'][200]['content']['application/json'];
@@ -86,6 +87,7 @@ export default function OverviewPage() {
         <label htmlFor="overview-filter">筛选：</label>
         <Select id="overview-filter" aria-label="筛选" allowClear placeholder="全部单位" style={{ width: 180 }} options={FILTERS} value={filter}
           onChange={(v) => { setFilter(v); setCursors([undefined]); }} />
+        <ExportOverview />
       </Space>
       <Table<Row> rowKey="unitId" columns={columns} dataSource={data.units} pagination={false} loading={loading} scroll={{ x: 'max-content' }} size="middle" />
       <Space>
