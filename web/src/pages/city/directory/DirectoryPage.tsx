@@ -14,7 +14,7 @@ import { useLoad } from '../../../components/useLoad';
 import { useWrite } from '../../../components/useWrite';
 import { useLang, type Translate } from '../../../i18n';
 import { EditContactsDialog } from './EditContactsDialog';
-import { roleLabel, type Contact, type DirectoryUnit } from './roles';
+import { NOTE, roleLabel, type Contact, type DirectoryUnit } from './roles';
 
 type Row = Contact & { key: string; unit?: DirectoryUnit; first: boolean; span: number };
 
@@ -34,9 +34,9 @@ function DeliveryTag({ contact, t }: { contact: Contact; t: Translate }) {
   return (
     <Space orientation="vertical" size={0}>
       <Tag color={words.color}>{words.label}</Tag>
-      {when && <Typography.Text type="secondary">{when}{d.by ? ` · ${d.by}` : ''}</Typography.Text>}
-      {d.replaced && <Typography.Text type="secondary">{t(`已替换退信地址 ${d.replaced}`, `replaced ${d.replaced}, which bounced`)}</Typography.Text>}
-      {d.detail && <Typography.Text type="secondary">{d.detail}</Typography.Text>}
+      {when && <Typography.Text style={NOTE}>{when}{d.by ? ` · ${d.by}` : ''}</Typography.Text>}
+      {d.replaced && <Typography.Text style={NOTE}>{t(`已替换退信地址 ${d.replaced}`, `replaced ${d.replaced}, which bounced`)}</Typography.Text>}
+      {d.detail && <Typography.Text style={NOTE}>{d.detail}</Typography.Text>}
     </Space>
   );
 }
@@ -69,12 +69,12 @@ export default function DirectoryPage() {
       ? [{
           title: t('单位', 'Unit'),
           key: 'unit',
-          width: 190,
+          width: 180,
           onCell: (r: Row) => ({ rowSpan: r.first ? r.span : 0 }),
           render: (_: unknown, r: Row) => r.unit && (
             <Space orientation="vertical" size={4}>
               <Typography.Text strong>{named(r.unit)}</Typography.Text>
-              <Typography.Text type="secondary">
+              <Typography.Text style={NOTE}>
                 {t(`第 ${r.unit.version} 版`, `version ${r.unit.version}`)}
                 {r.unit.editedBy && r.unit.editedAt ? ` · ${r.unit.editedBy} ${t.lang === 'en' ? r.unit.editedAt.en : r.unit.editedAt.zh}` : t('（计划原有）', ' (as planned)')}
               </Typography.Text>
@@ -89,14 +89,14 @@ export default function DirectoryPage() {
           ),
         }]
       : []),
-    { title: t('角色', 'Role'), key: 'role', width: 120, render: (_: unknown, r: Row) => roleLabel(t, r.role) },
-    { title: t('名称/姓名', 'Name'), key: 'name', width: 170, render: (_: unknown, r: Row) => r.name ?? '—' },
+    { title: t('角色', 'Role'), key: 'role', width: 100, render: (_: unknown, r: Row) => roleLabel(t, r.role) },
+    { title: t('名称/姓名', 'Name'), key: 'name', width: 150, render: (_: unknown, r: Row) => r.name ?? '—' },
     { title: t('邮箱', 'Email'), key: 'email', render: (_: unknown, r: Row) => <span style={{ wordBreak: 'break-all' }}>{r.email}</span> },
-    { title: t('电话', 'Phone'), key: 'phone', width: 130, render: (_: unknown, r: Row) => r.phone ?? '—' },
+    { title: t('电话', 'Phone'), key: 'phone', width: 120, render: (_: unknown, r: Row) => r.phone ?? '—' },
     {
       title: t('投递状态', 'Delivery'),
       key: 'delivery',
-      width: 220,
+      width: 200,
       render: (_: unknown, r: Row) => (
         <Space orientation="vertical" size={4}>
           <DeliveryTag contact={r} t={t} />
@@ -119,7 +119,7 @@ export default function DirectoryPage() {
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <div>
         <Typography.Title level={2} style={{ marginBottom: 4 }}>{t('通讯录', 'Directory')}</Typography.Title>
-        <Typography.Text type="secondary">
+        <Typography.Text style={NOTE}>
           {data.title}
           {t('；修改后的地址自下一封邮件起生效，各版本均保留。', '. A changed address takes effect from the next email; every version is kept.')}
         </Typography.Text>

@@ -8,7 +8,7 @@ import { api, cycleId, ok } from '../../../api/client';
 import { ApiErrorAlert } from '../../../components/ApiErrorAlert';
 import { useWrite } from '../../../components/useWrite';
 import { useLang } from '../../../i18n';
-import { roleLabel, type DirectoryUnit } from './roles';
+import { NOTE, roleLabel, type DirectoryUnit } from './roles';
 
 type Role = 'office' | 'leader';
 type Values = Record<`${Role}${'Name' | 'Email' | 'Phone'}` | 'reason', string | undefined>;
@@ -43,7 +43,7 @@ export function EditContactsDialog({ unit, onClose, onSaved }: { unit: Directory
   };
 
   const fields = (role: Role) => (
-    <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
+    <fieldset style={{ border: 0, padding: 0, margin: 0, display: 'grid', gridTemplateColumns: '1fr 1.6fr 1fr', columnGap: 12 }}>
       <legend style={{ fontWeight: 600, fontSize: 14, marginBottom: 8 }}>{roleLabel(t, role)}</legend>
       <Form.Item label={role === 'office' ? t('办公室名称', 'Office name') : t('分管领导姓名', 'Leader’s name')} name={`${role}Name`}>
         <Input maxLength={60} />
@@ -60,8 +60,8 @@ export function EditContactsDialog({ unit, onClose, onSaved }: { unit: Directory
   const title = t(`修改通讯录：${unit.name}`, `Edit contacts: ${named(unit)}`);
   return (
     <Modal open title={title} okText={t('保存', 'Save')} cancelText={t('取消', 'Cancel')} confirmLoading={!!busy}
-      onOk={() => form.submit()} onCancel={onClose} destroyOnHidden width={560}>
-      <Typography.Paragraph type="secondary">
+      onOk={() => form.submit()} onCancel={onClose} destroyOnHidden width={760}>
+      <Typography.Paragraph style={NOTE}>
         {t(`在第 ${unit.version} 版上修改；保存后，此后的提醒、督办、回执和通知都发往新地址。`,
           `Editing version ${unit.version}; once saved, every later reminder, escalation, receipt and notice goes to the new address.`)}
       </Typography.Paragraph>
