@@ -33,6 +33,10 @@
  * nothing until the city office fixes it: as the primary recipient the message is 'suppressed' (no ledger
  * entry, so it can be sent once fixed if the step runs again); in Cc it is dropped. Every email carries the
  * tags cycleId, unitId and kind, which SES copies into its events.
+ *
+ * Callers address messages from the loaded plan, which carries the directory's corrections (通讯录,
+ * core/directory.ts); the key's recipient is the contact as the stored plan names it (the context maps it), and
+ * the address the message went to, when another, is kept on the entry (`to`).
  */
 import { EmailRejectedError, TransientError } from '../errors';
 import type { MessageKey } from '../model';
