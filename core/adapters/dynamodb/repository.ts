@@ -464,7 +464,9 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
                 TableName,
                 Key: statusKey,
                 // The latest version's figures go with it (the dashboard reads them here); a version without any clears them.
-                UpdateExpression: `SET latestVersion = :version, lastReceivedAt = :receivedAt, latestOnTime = :onTime${figures ? ', latestFigures = :figures' : ' REMOVE latestFigures'}`,
+                UpdateExpression: `SET latestVersion = :version, lastReceivedAt = :receivedAt, latestOnTime = :onTime${
+                  figures ? ', latestFigures = :figures' : status.latestFigures ? ' REMOVE latestFigures' : ''
+                }`,
                 ConditionExpression: 'latestVersion = :latest',
                 ExpressionAttributeValues: {
                   ':version': version, ':receivedAt': receivedAt, ':latest': latest, ':onTime': input.onTime, ...(figures ? { ':figures': figures } : {}),
