@@ -7,11 +7,13 @@
  *   npm run bench -- simulator [--units 10,100]
  *   npm run bench -- api       [--units 200] [--requests 1000] [--concurrency 8] [--warmup 20]
  *   npm run bench -- dashboard [--units 2800] [--limit 50,100]
+ *   npm run bench -- portal    [--runs 7]
  */
 import { parseArgs } from 'node:util';
 import { benchApi } from './api';
 import { benchBundles } from './bundles';
 import { benchDashboard } from './dashboard';
+import { benchPortal } from './portal';
 import { benchSimulator } from './simulator';
 
 const { values, positionals } = parseArgs({
@@ -40,6 +42,7 @@ const benches: Record<string, () => Promise<string>> = {
   api: () => benchApi({ units: int('units'), requests: int('requests'), concurrency: int('concurrency'), warmup: int('warmup') }),
   bundles: () => benchBundles({ functions: list(values.functions), runs: int('runs') }),
   dashboard: () => benchDashboard({ units: int('units'), limits: list(values.limit)?.map(Number) }),
+  portal: () => benchPortal({ runs: int('runs') }),
   simulator: () => benchSimulator({ units: list(values.units)?.map(Number) }),
 };
 for (const name of positionals.length ? positionals : Object.keys(benches)) {

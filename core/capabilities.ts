@@ -20,6 +20,8 @@ export interface Capabilities {
   readonly email?: true;
   /** Starts UnitCycle executions. */
   readonly startUnitCycle?: true;
+  /** Starts YearlyCycle executions (the city office starts a cycle from the portal). */
+  readonly startYearlyCycle?: true;
   /** Stops and describes UnitCycle executions (an extension replaces a unit's execution). */
   readonly stopUnitCycle?: true;
   /** Completes UnitCycle callback tasks (SendTaskSuccess/Failure/Heartbeat). */
@@ -28,10 +30,7 @@ export interface Capabilities {
   readonly documents?: { readonly read?: readonly DocumentPrefix[]; readonly write?: readonly DocumentPrefix[] };
 }
 
-/**
- * One thing a port call needs. `start-cycle` is granted to no function: only the operator's script
- * (scripts/cycle.ts) starts a cycle's execution.
- */
+/** One thing a port call needs. */
 export type Need =
   | 'table:read'
   | 'table:write'
@@ -163,6 +162,7 @@ export function grantedNeeds(caps: Capabilities): Need[] {
     ...(caps.table === 'readWrite' ? (['table:write'] as const) : []),
     ...(caps.email ? (['email:send'] as const) : []),
     ...(caps.startUnitCycle ? (['unit-cycle:start'] as const) : []),
+    ...(caps.startYearlyCycle ? (['yearly-cycle:start'] as const) : []),
     ...(caps.stopUnitCycle ? (['unit-cycle:stop'] as const) : []),
     ...(caps.unitCycleTaskResponse ? (['unit-cycle:task-response'] as const) : []),
     ...(caps.documents?.read ?? []).map((p): Need => `documents:read:${p}`),
@@ -177,7 +177,7 @@ export function portsOf(caps: Capabilities): Record<Port, boolean> {
   return {
     repo: caps.table !== undefined,
     mailer: caps.email === true,
-    workflow: Boolean(caps.startUnitCycle || caps.stopUnitCycle || caps.unitCycleTaskResponse),
+    workflow: Boolean(caps.startUnitCycle || caps.stopUnitCycle || caps.unitCycleTaskResponse || caps.startYearlyCycle),
     documents: Boolean(caps.documents?.read?.length || caps.documents?.write?.length),
   };
 }

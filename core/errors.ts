@@ -46,6 +46,15 @@ export class PlanConflictError extends DomainError {
   readonly status = 409;
 }
 
+/**
+ * A plan run by another office than the one whose cycles this deployment runs (core/use-cases/plans.ts):
+ * a refusal of the caller, with the problem naming `city.office` and the rule.
+ */
+export class PlanOfficeError extends ValidationError {
+  override readonly name = 'PlanOfficeError';
+  override readonly status = 403;
+}
+
 /** The review round was already decided: carries the recorded decision. */
 export class DecisionConflictError extends DomainError {
   readonly name = 'DecisionConflictError';

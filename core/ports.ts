@@ -302,8 +302,11 @@ export interface DocumentStore {
   copy(fromKey: string, toKey: string): Promise<boolean>;
   /** The object's bytes, or null if it does not exist; TooLarge if it exceeds maxBytes. */
   read(key: string, maxBytes: number): Promise<Uint8Array | null | 'too-large'>;
-  /** A short-lived download link that names the file. */
-  downloadUrl(input: { key: string; fileName: string; contentType: string; expiresInSeconds: number }): Promise<string>;
+  /**
+   * A short-lived link that names the file: to download it, or with `inline` to show it in the browser (a PDF
+   * in the review page; the type is the one the server checked, so nothing else can be shown inline).
+   */
+  downloadUrl(input: { key: string; fileName: string; contentType: string; expiresInSeconds: number; inline?: boolean }): Promise<string>;
 }
 
 export interface Clock {

@@ -10,11 +10,12 @@
  *   above its maximum counts as the maximum, a community named twice once), so a preview never shows an
  *   impossible figure (999 of 100) beside the errors that refuse it.
  * - findings: where the county falls short of the plan's targets (`plan.targets`: coverage at least 90 %,
- *   pass rate at least 80 % in Nanping's plan) or left an item unscored. The county sees them before it
+ *   pass rate at least 80 % in Nanping's plan, by the plan's `metBy` day) or left an item unscored. The county sees them before it
  *   confirms; they are kept with the version, with the targets it was measured against.
  */
 import type { Plan } from './plan/schema';
 import type { RosterEntry, SelfAssessmentFigures, SelfScore } from './model';
+import { formatBeijing } from './time';
 import { makeProblem, type Problem } from './validation';
 
 export interface SelfAssessmentInput {
@@ -85,7 +86,8 @@ export function assessSelfAssessment(plan: Plan, input: SelfAssessmentInput): { 
     }
   });
 
-  const { coveragePercent, passRatePercent } = plan.targets;
+  const { coveragePercent, passRatePercent, metBy } = plan.targets;
+  const by = { zh: `须于${formatBeijing(`${metBy}T12:00:00+08:00`, 'date', 'zh')}（含）前达到`, en: `to be met by ${formatBeijing(`${metBy}T12:00:00+08:00`, 'date', 'en')}` };
   const targets = { coverage: coveragePercent / 100, passRate: passRatePercent / 100 };
   const communities = roster.length;
   const created = roster.filter((r) => r.created).length;
@@ -97,16 +99,16 @@ export function assessSelfAssessment(plan: Plan, input: SelfAssessmentInput): { 
   } else if (coverage! < targets.coverage) {
     findings.push(
       makeProblem('selfAssessment.roster', 'coverage-below-target', {
-        zh: `创建覆盖率 ${percent(coverage!)}（${created}/${communities}），低于 ${coveragePercent}% 的要求`,
-        en: `coverage ${percent(coverage!)} (${created}/${communities}) is below the ${coveragePercent}% target`,
+        zh: `创建覆盖率 ${percent(coverage!)}（${created}/${communities}），低于 ${coveragePercent}% 的要求（${by.zh}）`,
+        en: `coverage ${percent(coverage!)} (${created}/${communities}) is below the ${coveragePercent}% target (${by.en})`,
       }),
     );
   }
   if (created > 0 && passRate! < targets.passRate) {
     findings.push(
       makeProblem('selfAssessment.roster', 'pass-rate-below-target', {
-        zh: `合格率 ${percent(passRate!)}（${qualified}/${created}），低于 ${passRatePercent}% 的要求`,
-        en: `pass rate ${percent(passRate!)} (${qualified}/${created}) is below the ${passRatePercent}% target`,
+        zh: `合格率 ${percent(passRate!)}（${qualified}/${created}），低于 ${passRatePercent}% 的要求（${by.zh}）`,
+        en: `pass rate ${percent(passRate!)} (${qualified}/${created}) is below the ${passRatePercent}% target (${by.en})`,
       }),
     );
   }

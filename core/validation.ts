@@ -38,6 +38,10 @@ export const FORMATS: Record<string, Message> = {
   'single-line': { zh: '不得包含换行符', en: 'must be a single line (no line breaks)' },
   'utc-instant': { zh: '时间应为 UTC 格式 YYYY-MM-DDTHH:mm:ssZ', en: 'must be a UTC instant in the form YYYY-MM-DDTHH:mm:ssZ' },
   email: { zh: '电子邮箱地址格式不正确', en: 'must be a valid email address' },
+  telephone: {
+    zh: '电话号码格式不正确（如 0599-8823456，可带“转”分机号）',
+    en: 'must be a telephone number such as 0599-8823456 (an extension may follow 转)',
+  },
   url: { zh: '网址格式不正确', en: 'must be a valid URL' },
   uuid: { zh: 'UUID 格式不正确', en: 'must be a valid UUID' },
   datetime: { zh: '日期时间格式不正确', en: 'must be an ISO date-time' },

@@ -69,6 +69,11 @@ export const FUNCTION_CAPABILITIES = {
   'list-proposals': { table: 'read' },
   // Writes the decision and its audit entry, each once; a confirmation mails the 通报批评 to the unit.
   'decide-proposal': { table: 'readWrite', email: true },
+  // Reads the stored cycles' plans (whose office runs them) and the cycle id's record.
+  'validate-plan': { table: 'read' },
+  // Stores the plan and its audit entry and starts the YearlyCycle execution (and nothing else: its first
+  // task, register-cycle, mails what the cycle needs to).
+  'start-cycle': { table: 'readWrite', startYearlyCycle: true },
   // The directory (通讯录): each contact's delivery state; an edit stores a version and may mark a bounced address fixed.
   'list-directory': { table: 'read' },
   'edit-unit-contacts': { table: 'readWrite' },

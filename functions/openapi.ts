@@ -108,7 +108,7 @@ export async function buildOpenApi(): Promise<Record<string, unknown>> {
       'x-access': entry.access,
       ...(secured ? { security: [{ cognito: [] }] } : { security: [] }),
       parameters,
-      ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(body, 'input') } } } } : {}),
+      ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.schemas.bodyDocument ?? body, 'input') } } } } : {}),
       responses,
     };
   }

@@ -50,6 +50,8 @@ export const ROUTES = [
   { method: 'GET', path: '/cycles/{cycleId}/proposals', function: 'list-proposals', access: 'city', summary: { zh: '通报批评与挂牌督办提议', en: 'Proposed notices of criticism and supervision listings' } },
   { method: 'PUT', path: `${UNIT}/proposals/{proposalId}/decision`, function: 'decide-proposal', access: 'city', summary: { zh: '确认或撤销督办提议（只决定一次）', en: 'Confirm or withdraw a proposal, once' } },
   { method: 'POST', path: '/contacts/fix', function: 'fix-contact', access: 'city', summary: { zh: '标记通讯录邮箱已修正', en: 'Mark a directory address as fixed' } },
+  { method: 'POST', path: '/plans/validate', function: 'validate-plan', access: 'city', summary: { zh: '校验年度工作计划：问题、警告与日程（不保存）', en: "Check a plan: its problems, warnings and its year's timeline (stores nothing)" } },
+  { method: 'POST', path: '/cycles', function: 'start-cycle', access: 'city', summary: { zh: '按年度工作计划启动工作周期', en: 'Start the cycle of a plan' } },
   { method: 'GET', path: '/cycles/{cycleId}/directory', function: 'list-directory', access: 'city', summary: { zh: '通讯录：各联系人及邮件投递状态', en: 'The directory: every contact and its delivery state' } },
   { method: 'PUT', path: `${UNIT}/contacts`, function: 'edit-unit-contacts', access: 'city', summary: { zh: '修改单位通讯录（各版本均保留）', en: "Edit a unit's contacts (every version kept)" } },
 ] as const satisfies readonly RouteEntry[];
@@ -58,9 +60,9 @@ export type RouteFunction = (typeof ROUTES)[number]['function'];
 
 /**
  * The routes that change something (their functions may write the table): each takes an `Idempotency-Key`
- * header. The preview is a POST that stores nothing.
+ * header. The preview and the plan check are POSTs that store nothing.
  */
 export const WRITE_ROUTES: ReadonlySet<RouteFunction> = new Set<RouteFunction>([
   'create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact', 'sign-notice', 'decide-proposal',
-  'edit-unit-contacts',
+  'start-cycle', 'edit-unit-contacts',
 ]);

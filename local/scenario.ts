@@ -236,12 +236,12 @@ export function compileScenario(scenario: Scenario, plan: Plan, schedule: Schedu
 }
 
 /**
- * A self-assessment a diligent county would send: every standard item at its maximum, and a roster of
- * `communities` communities of which all are created and qualified (the targets are met).
+ * A self-assessment a diligent unit would send (本单位: a county or a street office alike): every standard
+ * item at its maximum, and a roster of `communities` communities, all created and qualified (the targets are met).
  */
 export function exampleSelfAssessment(plan: Plan, communities = 12): SelfAssessmentInput {
   return {
-    narrative: '本县按照创建工作方案，完成了动员部署、实施推广和自查自评各阶段工作。',
+    narrative: '本单位按照创建工作方案，完成了动员部署、实施推广和自查自评各阶段工作。',
     scores: plan.rubric.items.filter((i) => i.kind === 'standard').map((i) => ({ itemId: i.id, score: i.maxPoints, evidence: [] })),
     roster: Array.from({ length: communities }, (_, i) => ({ name: `第${i + 1}社区`, created: true, qualified: true })),
   };

@@ -24,6 +24,7 @@ import { formatProblems, makeProblem } from '../core/validation';
 import { startCycle } from '../core/use-cases/cycle';
 import { allGoodScenario, compileScenario, loadScenario, performAction, ScenarioError, type Scenario } from './scenario';
 import { readTimeline, formatTimeline, type TimelineEvent } from './timeline';
+import type { StoredEmail } from './services';
 import { REPO_ROOT, startTwin, type Twin } from './twin';
 
 export interface SimulationResult {
@@ -41,6 +42,8 @@ export interface SimulationResult {
     wallTimeMs: number;
   };
   errors: string[];
+  /** Every email the SES emulator received, with its text and HTML, when asked for (`keepInbox`). */
+  inbox?: StoredEmail[];
 }
 
 export interface SimulationOptions {
@@ -49,6 +52,8 @@ export interface SimulationOptions {
   /** Stop every execution at this instant and start the cycle again (as a redeploy would), to show restart safety. */
   restartAt?: number;
   keepHistory?: boolean;
+  /** Return the emails themselves (tests read their wording); off by default, a large plan's year is heavy. */
+  keepInbox?: boolean;
   /** Called about once a second of wall time while the year runs (the command prints it on a terminal). */
   onProgress?: (p: SimulationProgress) => void;
 }
@@ -144,7 +149,8 @@ export async function simulate(opts: SimulationOptions): Promise<SimulationResul
     const stored = new Map((await twin.ctx.repo.listOutcomes(plan.cycleId)).map((o) => [o.unitId, o.outcome as string]));
     const outcomes = Object.fromEntries(plan.units.map((u) => [u.id, stored.get(u.id) ?? 'undecided']));
     const c = twin.engine.counters();
-    const emails = (await twin.inbox()).length;
+    const inbox = await twin.inbox();
+    const emails = inbox.length;
     return {
       events,
       outcomes,
@@ -161,6 +167,7 @@ export async function simulate(opts: SimulationOptions): Promise<SimulationResul
         wallTimeMs: Math.round(performance.now() - started),
       },
       errors,
+      ...(opts.keepInbox ? { inbox } : {}),
     };
   } finally {
     await twin.close();

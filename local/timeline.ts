@@ -55,7 +55,7 @@ const KIND_ZH: Record<string, string> = {
   receipt: '回执',
   rectification: '整改通知',
   outcome: '结果通知',
-  'province-forwarding': '上报省局',
+  'province-forwarding': '上报',
   submission: '报送',
   decision: '初评决定',
 };
@@ -67,7 +67,9 @@ export function formatTimeline(events: TimelineEvent[], plan: Plan): string {
     .map((e) => {
       const when = e.at.slice(0, 16).replace('T', ' ');
       const who = e.unit ? (names.get(e.unit) ?? e.unit) : plan.city.name;
-      const kind = `${KIND_ZH[e.kind] ?? e.kind}`.padEnd(5, '　');
+      // The list goes up to the plan's superior: 上报省局, 上报杭州市打传办.
+      const label = e.kind === 'province-forwarding' ? `上报${plan.province.shortName}` : (KIND_ZH[e.kind] ?? e.kind);
+      const kind = label.padEnd(5, '　');
       const to = e.to.length ? ` → ${e.to.join(', ')}${e.cc?.length ? ` (cc ${e.cc.join(', ')})` : ''}` : '';
       return `${when}  ${kind} ${who.padEnd(6, '　')} ${e.subject}${to}`;
     })

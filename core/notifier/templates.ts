@@ -7,6 +7,11 @@
  *
  * Each template is a Draft in both languages; render() sends zh-CN, and English after it when the plan's
  * `notices.languages` includes 'en'.
+ *
+ * No level of government is written here: the running office, its units and the superior the list goes to
+ * are named in the plan's words (市打传办 / 区打传办, 县(市、区) / 街道, 省局 / 杭州市打传办; see the plan's
+ * `city`, `unitLevel` and `province`). Every email is signed by the running office, with its contact person
+ * and telephone and the document that issued the plan (issuer and 文号).
  */
 import { DateTime } from 'luxon';
 import type { ContactStatus } from '../model';
@@ -57,8 +62,20 @@ const leftText = (left: DaysLeft): Text =>
       ? { zh: `还剩 ${left.days} 个工作日`, en: `${left.days} working day${left.days > 1 ? 's' : ''} left` }
       : { zh: `还剩 ${left.days} 天`, en: `${left.days} day${left.days > 1 ? 's' : ''} left` };
 
+const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+const officeName = (plan: Plan): Text => ({ zh: plan.city.office, en: plan.city.officeEn });
+
+/** The 落款: the running office, the date, its contact person and telephone, the issuing document (issuer 文号). */
+export function signature(plan: Plan, lang: Lang, nowMs: number): string[] {
+  const { contact } = plan.city;
+  const doc = plan.issuingDocument;
+  return lang === 'zh'
+    ? [plan.city.office, formatBeijing(nowMs, 'date', 'zh'), `联系人：${contact.name}　联系电话：${contact.telephone}`, `依据文件：${doc.issuer} ${doc.number}`]
+    : [plan.city.officeEn, formatBeijing(nowMs, 'date', 'en'), `Contact: ${contact.name}, tel. ${contact.telephone}`, `Under ${doc.number}, issued by ${doc.issuer}`];
+}
+
 function block(plan: Plan, d: Draft, lang: Lang, nowMs: number, html: boolean): string {
-  const signature = [lang === 'zh' ? plan.city.office : `${plan.city.office} (${plan.city.name} office)`, formatBeijing(nowMs, 'date', lang)];
+  const signed = signature(plan, lang, nowMs);
   const colon = lang === 'zh' ? '：' : ': ';
   if (!html) {
     return [
@@ -68,7 +85,7 @@ function block(plan: Plan, d: Draft, lang: Lang, nowMs: number, html: boolean): 
       ...(d.rows?.length ? ['', ...d.rows.map(([k, v]) => `    ${k[lang]}${colon}${v[lang]}`)] : []),
       ...(d.action ? ['', `    ${d.action.label[lang]}${colon}${d.action.url}`] : []),
       '',
-      ...signature.map((s) => `${' '.repeat(24)}${s}`),
+      ...signed.map((s) => `${' '.repeat(24)}${s}`),
     ].join('\n');
   }
   const cell = 'padding:4px 12px;border:1px solid #ccc';
@@ -81,7 +98,7 @@ function block(plan: Plan, d: Draft, lang: Lang, nowMs: number, html: boolean): 
           .join('')}</table>`
       : '',
     d.action ? `<p style="text-indent:2em"><a href="${escapeHtml(d.action.url)}">${escapeHtml(d.action.label[lang])}</a></p>` : '',
-    `<p style="text-align:right">${signature.map(escapeHtml).join('<br>')}</p>`,
+    `<p style="text-align:right">${signed.map(escapeHtml).join('<br>')}</p>`,
   ].join('');
 }
 
@@ -89,7 +106,7 @@ const AUTO: Text = { zh: '（本邮件由系统自动发送，请勿直接回复
 
 function render(plan: Plan, d: Draft, nowMs: number): Rendered {
   const langs: Lang[] = plan.notices.languages.includes('en') ? ['zh', 'en'] : ['zh'];
-  const prefix = `【${plan.city.office.replace(/打击传销工作领导小组办公室$/, '打传办')}】`;
+  const prefix = `【${plan.city.shortName}】`;
   const subject = `${prefix}${d.subject.zh}${langs.includes('en') ? ` / ${d.subject.en}` : ''}`;
   const text = [...langs.map((l) => block(plan, d, l, nowMs, false)), langs.map((l) => AUTO[l]).join(' ')].join('\n\n————————\n\n');
   const html = [
@@ -102,8 +119,15 @@ function render(plan: Plan, d: Draft, nowMs: number): Rendered {
   return { subject, text, html };
 }
 
-const officeOf = (unit: Unit): Text => ({ zh: `${unit.name}打传办`, en: `${unit.nameEn ?? unit.name} office` });
 const nameOf = (unit: Unit): Text => ({ zh: unit.name, en: unit.nameEn ?? unit.name });
+/** The unit's office as the directory names it (`延平区打传办`, `浦沿街道打传办`), else `<unit>打传办`. */
+const officeOf = (unit: Unit): Text => ({ zh: unit.office.name ?? `${unit.name}打传办`, en: `${nameOf(unit).en} office` });
+/**
+ * The unit's leader in charge as the directory names the holder (`延平区分管领导`), else `<unit>分管领导`. The
+ * directory's name already says whose leader it is: nothing is put before or after it (it once read
+ * `延平区延平区分管领导分管领导`).
+ */
+const leaderOf = (unit: Unit): Text => ({ zh: unit.leader.name ?? `${unit.name}分管领导`, en: `the leader in charge, ${nameOf(unit).en}` });
 /**
  * A link to the portal page the message is about, in the message's cycle (`?cycle=`: the portal opens that
  * cycle even when the user works in several). Paths are the portal's routes (web/src/main.tsx).
@@ -135,8 +159,8 @@ const missedBy = (d: Deliverable, dueAt: string, about: Missed): Text =>
 export function criticismText(plan: Plan, unit: Unit, deliverable: Deliverable, dueAt: string, about: Missed): Text {
   const what = missedBy(deliverable, dueAt, about);
   return {
-    zh: `关于对${unit.name}的通报：${unit.name}未按《${plan.title}》要求，${what.zh}，影响全市创建工作进度。现予通报批评，并列入挂牌督办，限期整改。`,
-    en: `Notice concerning ${nameOf(unit).en}: against "${plan.title}", it ${what.en}, holding back the city's work. It is criticised and listed for supervision, with a deadline to rectify.`,
+    zh: `关于对${unit.name}的通报：${unit.name}未按《${plan.title}》要求，${what.zh}，影响${plan.city.areaWord}创建工作进度。现予通报批评，并列入挂牌督办，限期整改。`,
+    en: `Notice concerning ${nameOf(unit).en}: against "${plan.title}", it ${what.en}, holding back the work across ${plan.city.areaWordEn}. It is criticised and listed for supervision, with a deadline to rectify.`,
   };
 }
 
@@ -144,12 +168,12 @@ export function criticismText(plan: Plan, unit: Unit, deliverable: Deliverable, 
 export function directoryHolders(plan: Plan, email: string): Text[] {
   const same = (a: string | undefined) => a !== undefined && a.toLowerCase() === email.toLowerCase();
   const holders: Text[] = [];
-  if (same(plan.city.email)) holders.push({ zh: plan.city.office, en: plan.city.office });
-  if (same(plan.city.leaderEmail)) holders.push({ zh: `${plan.city.name}打传办领导`, en: `the head of the ${plan.city.name} office` });
-  if (same(plan.province.email)) holders.push({ zh: plan.province.name, en: plan.province.name });
+  if (same(plan.city.email)) holders.push(officeName(plan));
+  if (same(plan.city.leaderEmail)) holders.push({ zh: `${plan.city.shortName}领导`, en: `the head of ${plan.city.officeEn}` });
+  if (same(plan.province.email)) holders.push({ zh: plan.province.name, en: plan.province.nameEn });
   for (const u of plan.units) {
-    if (same(u.office.email)) holders.push({ zh: u.office.name ?? `${u.name}打传办`, en: u.office.name ?? officeOf(u).en });
-    if (same(u.leader.email)) holders.push({ zh: u.leader.name ?? `${u.name}分管领导`, en: u.leader.name ?? `the leader in charge, ${nameOf(u).en}` });
+    if (same(u.office.email)) holders.push({ zh: officeOf(u).zh, en: u.office.name ?? officeOf(u).en });
+    if (same(u.leader.email)) holders.push(leaderOf(u));
   }
   return holders;
 }
@@ -206,17 +230,14 @@ export const templates = {
     const m = missed(about, deliverable);
     return render(plan, {
       subject: { zh: `督办：${unit.name}${m.zh}`, en: `Escalation: ${nameOf(unit).en} ${m.en}` },
-      salutation:
-        audience === 'unit-leader'
-          ? { zh: `${unit.name}${unit.leader.name ?? ''}分管领导`, en: `${unit.leader.name ?? 'Leader in charge'}, ${nameOf(unit).en}` }
-          : { zh: plan.city.office, en: plan.city.office },
+      salutation: audience === 'unit-leader' ? { zh: leaderOf(unit).zh, en: `Leader in charge, ${nameOf(unit).en}` } : officeName(plan),
       body: [
         about === 'rectification'
           ? { zh: `${unit.name}应于${when(dueAt, 'zh')}前完成${deliverable.name}整改并重新报送，截至目前尚未报送。`, en: `${nameOf(unit).en} was due to rectify and resubmit the ${deliverable.nameEn} by ${when(dueAt, 'en')} and has not.` }
           : { zh: `${unit.name}应于${when(dueAt, 'zh')}前报送${deliverable.name}，截至目前尚未报送。`, en: `${nameOf(unit).en} was due to submit the ${deliverable.nameEn} by ${when(dueAt, 'en')} and has not.` },
         audience === 'unit-leader'
           ? { zh: '请督促本地打传办立即报送，并说明逾期原因。逾期情况将纳入考评。', en: 'Please have your office submit it at once and explain the delay; it counts in the assessment.' }
-          : { zh: '现按工作方案提请市打传办督办。', en: 'Under the plan, this is now escalated to the city office.' },
+          : { zh: `现按工作方案提请${plan.city.officeWord}督办。`, en: `Under the plan, this is now escalated to ${plan.city.officeWordEn}.` },
       ],
       action: portal(plan, '查看报送情况', 'See the submissions', unitPage(unit)),
     }, nowMs);
@@ -228,7 +249,7 @@ export const templates = {
     const what = missedBy(deliverable, dueAt, about);
     return render(plan, {
       subject: { zh: `请确认：拟对${unit.name}通报批评并挂牌督办（${m.zh}）`, en: `To confirm: criticism and supervision listing proposed for ${nameOf(unit).en} (${m.en})` },
-      salutation: { zh: plan.city.office, en: plan.city.office },
+      salutation: officeName(plan),
       body: [
         { zh: `${unit.name}${what.zh}，经提醒和督办仍未办结。按工作方案，拟予以通报批评，并列入挂牌督办名单。`, en: `${nameOf(unit).en} ${what.en}, after reminders and escalation. Under the plan, a notice of criticism and listing for supervision are proposed.` },
         { zh: '通报批评稿如下，请审核确认后印发：', en: 'The draft notice follows; please review and confirm before it is issued:' },
@@ -245,7 +266,7 @@ export const templates = {
       salutation: officeOf(unit),
       body: [
         criticismText(plan, unit, deliverable, dueAt, about),
-        ...(note ? [{ zh: `${plan.city.office}意见：${note}`, en: `Note from ${plan.city.office}: ${note}` }] : []),
+        ...(note ? [{ zh: `${plan.city.office}意见：${note}`, en: `Note from ${plan.city.officeEn}: ${note}` }] : []),
         { zh: '请签收本通报，并于整改完成后在平台报送。', en: 'Please sign for this notice, and submit through the portal once rectified.' },
       ],
       action: portal(plan, '签收', 'Sign for it', unitPage(unit, '/messages')),
@@ -271,7 +292,7 @@ export const templates = {
       subject: { zh: `限期整改通知：${unit.name}${deliverable.name}初评未通过`, en: `Rectification notice: ${nameOf(unit).en}'s ${deliverable.nameEn} was returned` },
       salutation: officeOf(unit),
       body: [
-        { zh: `经市打传办初评，贵单位报送的${deliverable.name}未达到要求，现予退回，请限期整改。`, en: `After the city's preliminary review, your ${deliverable.nameEn} does not meet the requirements and is returned for rectification.` },
+        { zh: `经${plan.city.officeWord}初评，贵单位报送的${deliverable.name}未达到要求，现予退回，请限期整改。`, en: `After the preliminary review by ${plan.city.officeWordEn}, your ${deliverable.nameEn} does not meet the requirements and is returned for rectification.` },
         { zh: `整改意见：${reason ?? '详见系统中的评分意见。'}`, en: `Reasons: ${reason ?? 'see the scores and comments in the system.'}` },
         { zh: `请于${when(dueAt, 'zh')}前完成整改并重新报送。逾期未报送的，将按规定挂牌督办、通报批评。`, en: `Please rectify and resubmit by ${when(dueAt, 'en')}. Missing this deadline leads to listing for supervision and public criticism.` },
       ],
@@ -283,11 +304,14 @@ export const templates = {
   outcome(plan: Plan, unit: Unit, outcome: string, deliverable: Deliverable, nowMs: number): Rendered {
     const d = item(deliverable);
     const text: Record<string, Text> = {
-      qualified: { zh: '经市打传办初评，贵单位达到创建标准，初评合格，将上报省局考评认定。', en: 'The city office finds that you meet the standard: you pass the preliminary review and go forward to the province.' },
-      'not-qualified': { zh: '经市打传办初评，贵单位经整改后仍未达到创建标准，初评不合格。', en: 'After rectification you still do not meet the standard: you do not pass the preliminary review.' },
+      qualified: {
+        zh: `经${plan.city.officeWord}初评，贵单位达到创建标准，初评合格，将上报${plan.province.shortName}考评认定。`,
+        en: `${capitalised(plan.city.officeWordEn)} finds that you meet the standard: you pass the preliminary review and go forward to ${plan.province.shortNameEn}.`,
+      },
+      'not-qualified': { zh: `经${plan.city.officeWord}初评，贵单位经整改后仍未达到创建标准，初评不合格。`, en: 'After rectification you still do not meet the standard: you do not pass the preliminary review.' },
       'not-submitted': { zh: `贵单位在初评期限内未报送${d.zh}，初评不合格，将予以通报批评。`, en: `No ${d.en} arrived within the review period: you do not pass, and will be criticised.` },
       'rectification-missed': { zh: '贵单位未在整改期限内重新报送，初评不合格，将予以挂牌督办、通报批评。', en: 'No resubmission arrived by the rectification deadline: you do not pass, and will be listed for supervision and criticised.' },
-      'review-overdue': { zh: `贵单位的${d.zh}未能在初评期限内完成审核，请与${plan.city.office}联系。`, en: `Your ${d.en} could not be reviewed within the review period; please contact ${plan.city.office}.` },
+      'review-overdue': { zh: `贵单位的${d.zh}未能在初评期限内完成审核，请与${plan.city.office}联系。`, en: `Your ${d.en} could not be reviewed within the review period; please contact ${plan.city.officeEn}.` },
     };
     const passed = outcome === 'qualified';
     return render(plan, {
@@ -300,11 +324,18 @@ export const templates = {
 
   provinceForwarding(plan: Plan, qualified: Unit[], notQualified: Unit[], nowMs: number): Rendered {
     const list = (units: Unit[]): Text => ({ zh: units.map((u) => u.name).join('、') || '无', en: units.map((u) => u.nameEn ?? u.name).join(', ') || 'none' });
+    const units = plan.unitLevel;
     return render(plan, {
-      subject: { zh: `关于报送${plan.city.name}${plan.year}年度无传销县(市、区)初评合格名单的报告`, en: `${plan.city.name} ${plan.year}: counties passing the preliminary review` },
-      salutation: { zh: plan.province.name, en: plan.province.name },
+      subject: {
+        zh: `关于报送${plan.city.name}${plan.year}年度无传销${units.word}初评合格名单的报告`,
+        en: `${plan.city.nameEn} ${plan.year}: ${units.wordEnPlural} passing the preliminary review`,
+      },
+      salutation: { zh: plan.province.name, en: plan.province.nameEn },
       body: [
-        { zh: `根据《${plan.title}》，${plan.city.name}打传办已完成对各县(市、区)的初评。现将初评合格名单报上，请予考评认定。`, en: `Under "${plan.title}", the ${plan.city.name} office has completed its preliminary review. The counties that pass are listed for your assessment and certification.` },
+        {
+          zh: `根据《${plan.title}》，${plan.city.shortName}已完成对各${units.word}的初评。现将初评合格名单报上，请予考评认定。`,
+          en: `Under "${plan.title}", ${plan.city.officeEn} has completed its preliminary review. The ${units.wordEnPlural} that pass are listed for your assessment and certification.`,
+        },
         { zh: `初评合格：${qualified.length}个；未通过：${notQualified.length}个。`, en: `Passing: ${qualified.length}; not passing: ${notQualified.length}.` },
       ],
       rows: [
@@ -318,7 +349,7 @@ export const templates = {
   deliveryFailure(plan: Plan, unit: Unit, what: string, error: string, nowMs: number): Rendered {
     return render(plan, {
       subject: { zh: `发送失败：致${unit.name}的通知未能发出`, en: `Not delivered: a notice to ${nameOf(unit).en} could not be sent` },
-      salutation: { zh: plan.city.office, en: plan.city.office },
+      salutation: officeName(plan),
       body: [
         { zh: `系统多次重试后，仍未能向${unit.name}发出以下通知，请核对通讯录并以其他方式通知该单位。`, en: `After repeated retries, the following notice to ${nameOf(unit).en} could not be sent. Please check the directory and reach the unit another way.` },
       ],
@@ -350,7 +381,7 @@ export const templates = {
         : both(() => refused.recipient);
     return render(plan, {
       subject: { zh: `发送失败：致${to.zh}的通知被邮件服务拒收`, en: `Not delivered: the mail service refused a notice to ${to.en}` },
-      salutation: { zh: plan.city.office, en: plan.city.office },
+      salutation: officeName(plan),
       body: [
         {
           zh: `邮件服务拒绝发送以下致${to.zh}的通知，系统不再重试。请核对发件邮箱是否已验证、收件邮箱是否正确，并以其他方式将通知送达。`,
@@ -376,7 +407,7 @@ export const templates = {
     const reason = UNDELIVERABLE[status.reason];
     return render(plan, {
       subject: { zh: `邮箱无法送达，请更正通讯录：${who.zh}`, en: `Undeliverable address, please correct the directory: ${who.en}` },
-      salutation: { zh: plan.city.office, en: plan.city.office },
+      salutation: officeName(plan),
       body: [
         {
           zh: `系统于${when(status.since, 'zh')}发往${who.zh}邮箱 ${status.email} 的邮件未能送达，原因：${reason.zh}。`,
@@ -405,8 +436,8 @@ export const templates = {
       salutation: officeOf(unit),
       body: [
         {
-          zh: `经市打传办同意，贵单位${deliverable.name}的报送截止时间由${when(previousDueAt, 'zh')}延至${when(dueAt, 'zh')}（北京时间，含当时）。`,
-          en: `The city office has agreed to extend the deadline for your ${deliverable.nameEn} from ${when(previousDueAt, 'en')} to ${when(dueAt, 'en')} Beijing time (inclusive).`,
+          zh: `经${plan.city.officeWord}同意，贵单位${deliverable.name}的报送截止时间由${when(previousDueAt, 'zh')}延至${when(dueAt, 'zh')}（北京时间，含当时）。`,
+          en: `${capitalised(plan.city.officeWordEn)} has agreed to extend the deadline for your ${deliverable.nameEn} from ${when(previousDueAt, 'en')} to ${when(dueAt, 'en')} Beijing time (inclusive).`,
         },
         { zh: `延期理由：${reason}`, en: `Reason: ${reason}` },
         { zh: '提醒和督办将按新的截止时间进行。请抓紧完成并按期报送。', en: 'Reminders and escalation now follow the new deadline. Please submit it in time.' },
@@ -424,7 +455,7 @@ export const templates = {
     const ys = years.join('、');
     return render(plan, {
       subject: { zh: `请注意：${ys}年法定节假日安排尚未发布`, en: `Note: the official ${years.join(', ')} holiday calendar is not published yet` },
-      salutation: { zh: plan.city.office, en: plan.city.office },
+      salutation: officeName(plan),
       body: [
         { zh: `《${plan.title}》的部分日期在${ys}年。该年法定节假日及调休安排尚未发布，系统暂按周一至周五为工作日计算提醒和督办日期。`, en: `Some dates of "${plan.title}" fall in ${years.join(', ')}, whose official holidays and adjusted working days are not published yet. Until they are, reminders and escalations count Monday to Friday as working days.` },
         { zh: '国务院办公厅发布后，请更新系统日历数据，相关日期将随之调整。', en: 'Once the State Council publishes it, please update the calendar data; the dates will follow.' },

@@ -122,15 +122,18 @@ export function summary(plan: Plan, langs: Lang | 'both' = 'both'): string {
   const reviewed = schedule.phases.flatMap((p) => p.deliverables).find((d) => d.deliverableId === schedule.review.deliverableId)!;
   const reviewedName = plan.phases.flatMap((p) => p.deliverables).find((d) => d.reviewed)!;
   const zh =
-    `${plan.city.name}${plan.year}年（${plan.cycleId}），${plan.units.length}个单位。` +
+    `${plan.city.name}${plan.year}年（${plan.cycleId}），${plan.city.shortName}，${plan.units.length}个${plan.unitLevel.word}。` +
     plan.phases.map((p) => `${p.name}：${p.opens}至${p.closes}`).join('；') +
     `。${reviewedName.name}截止时间：${formatBeijing(reviewed.dueAt, 'datetime', 'zh')}（北京时间）；` +
-    `上报${plan.province.name}：${plan.forwardToProvince.on}。`;
+    `上报${plan.province.name}：${plan.forwardToProvince.on}。` +
+    `印发：${plan.issuingDocument.issuer} ${plan.issuingDocument.number}（${plan.issuingDocument.issuedOn}）；` +
+    `联系人：${plan.city.contact.name}，${plan.city.contact.telephone}。`;
   const en =
-    `${plan.city.name} ${plan.year} (${plan.cycleId}), ${plan.units.length} units. ` +
+    `${plan.city.nameEn} ${plan.year} (${plan.cycleId}), ${plan.city.officeEn}, ${plan.units.length} ${plan.units.length === 1 ? plan.unitLevel.wordEn : plan.unitLevel.wordEnPlural}. ` +
     plan.phases.map((p) => `${p.nameEn}: ${p.opens} to ${p.closes}`).join('; ') +
     `. ${reviewedName.nameEn} due by ${formatBeijing(reviewed.dueAt, 'datetime', 'en')} (Beijing time, ${formatBeijing(reviewed.dueAt, 'iso')}); ` +
-    `forwarded to the province on ${plan.forwardToProvince.on}.`;
+    `forwarded to ${plan.province.shortNameEn} on ${plan.forwardToProvince.on}. ` +
+    `Issued as ${plan.issuingDocument.number} on ${plan.issuingDocument.issuedOn}; contact ${plan.city.contact.name}, ${plan.city.contact.telephone}.`;
   return langs === 'zh' ? zh : langs === 'en' ? en : `${zh}\n${en}`;
 }
 

@@ -15,6 +15,8 @@ import { isCalendarDate } from '../time';
 export const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const LOCAL_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 export const SLUG = /^[a-z0-9][a-z0-9-]{0,39}$/;
+/** A telephone number as offices write it: `0599-8823456`, `(0571) 8770 2110`, `13800000000`, `0599-8823456转8001`. */
+export const TELEPHONE = /^\+?[(0-9][0-9 ()-]{4,23}(转[0-9]{1,6})?$/;
 
 /** A calendar date that exists: 2016-02-30 fails with 'calendar-date'. */
 export const localDate = z
@@ -26,6 +28,7 @@ export const slug = z.string().check(z.regex(SLUG, { message: 'slug' }));
 export const line = (max: number) =>
   z.string().check(z.minLength(1), z.maxLength(max), z.regex(/^[^\r\n]*$/, { message: 'single-line' }));
 export const email = z.email().check(z.maxLength(254));
+export const telephone = z.string().check(z.regex(TELEPHONE, { message: 'telephone' }));
 const int = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
 
 export const deadlineSchema = z.strictObject({
@@ -50,6 +53,17 @@ export const unitSchema = z.strictObject({
   /** Already certified in an earlier year (已创建). Informational. */
   certifiedBefore: z._default(z.boolean(), false),
 });
+
+/**
+ * Levels of government, from the top. A plan's running office is one level above its units and below the
+ * superior its list goes to: a city (市) over its counties (县(市、区), the `county` level, which `district`
+ * names too), a district (区) over its street offices (街道) or townships (乡镇), a province over its cities.
+ */
+export const LEVELS = ['national', 'province', 'city', 'county', 'district', 'township', 'street'] as const;
+export type Level = (typeof LEVELS)[number];
+/** How far down a level sits: a county and a district are the same tier (县级), a township and a street too (乡级). */
+export const LEVEL_TIER: Record<Level, number> = { national: 0, province: 1, city: 2, county: 3, district: 3, township: 4, street: 4 };
+export const level = z.enum(LEVELS);
 
 export const PHASE_KINDS = ['mobilisation', 'rollout', 'self-assessment', 'preliminary-review'] as const;
 export const phaseKind = z.enum(PHASE_KINDS);
@@ -90,17 +104,67 @@ export const planSchema = z.strictObject({
   year: int(2000, 2100),
   timeZone: z.literal('Asia/Shanghai'),
   title: line(120),
+  /**
+   * The running office (本级打传办): the city over its counties in Nanping's plan, a district over its street
+   * offices in Binjiang's. Every email and document names it and its level in these words.
+   */
   city: z.strictObject({
+    /** The running office's level of government. */
+    level,
+    /** e.g. 南平市, 杭州市滨江区 */
     name: line(40),
+    /** e.g. Nanping, Binjiang District, Hangzhou */
+    nameEn: line(80),
     /** e.g. 南平市打击传销工作领导小组办公室 */
     office: line(80),
+    /** e.g. Nanping Office for Combating Pyramid Selling */
+    officeEn: line(160),
+    /** The office's short name, heading every email's subject: 【南平市打传办】. */
+    shortName: line(40),
+    /** How the texts call this level's office: 市打传办 / 区打传办 ("经市打传办初评"); English: the city office. */
+    officeWord: line(20),
+    officeWordEn: line(60),
+    /** How the texts call the whole area: 全市 / 全区 ("影响全市创建工作进度"); English: the city, the district. */
+    areaWord: line(20),
+    areaWordEn: line(60),
     email,
     /** Where escalations to the city go (市打传办 leadership); defaults to the office email. */
     leaderEmail: z.optional(email),
+    /** The office's contact person and telephone (联系人、联系电话), in every email's signature. */
+    contact: z.strictObject({ name: line(60), telephone }),
   }),
+  /** The level of the plan's units and its words: 县(市、区) / 街道 / 市; county, counties / street office(s). */
+  unitLevel: z.strictObject({
+    level,
+    /** e.g. 县(市、区), 街道: "无传销县(市、区)", "各街道". */
+    word: line(20),
+    /** e.g. county, street office */
+    wordEn: line(40),
+    /** e.g. counties, street offices */
+    wordEnPlural: line(40),
+  }),
+  /**
+   * The superior (上级) the qualifying list goes to (上报): the province's bureau (省局) over a city, the city
+   * office (杭州市打传办) over a district. Called `province` since the first plans; its `level` says which.
+   */
   province: z.strictObject({
+    level,
+    /** e.g. 福建省工商行政管理局, 杭州市打击传销工作领导小组办公室 */
     name: line(80),
+    nameEn: line(160),
+    /** How the texts call it: 省局 ("将上报省局考评认定") / 杭州市打传办; English: the provincial bureau. */
+    shortName: line(40),
+    shortNameEn: line(80),
+    /** Where the list goes. */
     email,
+  }),
+  /** The document that issued the plan (印发文件): its issuer, 文号 and date, in every email's signature. */
+  issuingDocument: z.strictObject({
+    /** e.g. 南平市打击传销工作领导小组办公室 */
+    issuer: line(80),
+    /** 文号, e.g. 南打传办〔2016〕3号 */
+    number: line(60),
+    issuedOn: localDate,
   }),
   /** Sender shown on every email (must be an SES-verified identity on AWS). */
   sender: z.strictObject({ name: line(60), email }),
@@ -160,17 +224,16 @@ export const planSchema = z.strictObject({
   }),
   /**
    * The targets a unit's self-assessment is measured against, in whole percent: 创建覆盖率 (created
-   * communities of all) and 合格率 (qualified of the created ones). Nanping's plan asks 90 and 80 (DOMAIN.md);
-   * other offices set their own. The defaults keep older plan files valid.
+   * communities of all) and 合格率 (qualified of the created ones), and the day by which they must be met.
+   * Nanping's plan asks 90 and 80 (DOMAIN.md); other offices set their own.
    */
-  targets: z._default(
-    z.strictObject({
-      coveragePercent: z._default(int(1, 100), 90),
-      passRatePercent: z._default(int(1, 100), 80),
-    }),
-    { coveragePercent: 90, passRatePercent: 80 },
-  ),
-  /** The day the qualifying list goes to the province (上报省局), at `notices.sendAt`. */
+  targets: z.strictObject({
+    coveragePercent: int(1, 100),
+    passRatePercent: int(1, 100),
+    /** The last day (inclusive) by which a unit must reach them. */
+    metBy: localDate,
+  }),
+  /** The day the qualifying list goes to the superior (`province`: 上报省局 / 上报市打传办), at `notices.sendAt`. */
   forwardToProvince: z.strictObject({ on: localDate }),
   rubric: z.strictObject({
     total: z._default(int(1, 1000), 100),

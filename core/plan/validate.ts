@@ -9,7 +9,7 @@
 import { makeCalendar, type WorkingCalendar } from '../calendar';
 import { deadlineLastDay, isCalendarDate } from '../time';
 import { makeProblem, problemsFromIssues, type Problem } from '../validation';
-import { PHASE_KINDS, planSchema, type Phase, type Plan } from './schema';
+import { LEVEL_TIER, PHASE_KINDS, planSchema, type Level, type Phase, type Plan } from './schema';
 
 export type ValidatePlanResult =
   | { ok: true; plan: Plan; warnings: Problem[] }
@@ -75,6 +75,59 @@ function crossFieldRules(s: Sections, errors: Problem[], warnings: Problem[]): v
   if (s.notices) unique(s.notices.reminderDaysBefore, (i) => `notices.reminderDaysBefore[${i}]`, errors);
   if (s.escalation) checkLadder(s.escalation.levels, errors);
   if (s.phases) checkCalendar({ ...s, phases: s.phases }, warnings);
+  checkLevels(s, errors);
+  if (s.phases) checkCycleDates({ ...s, phases: s.phases }, errors, warnings);
+}
+
+const LEVEL_ZH: Record<Level, string> = {
+  national: '国家', province: '省级', city: '市级', county: '县级', district: '县级（区）', township: '乡镇级', street: '街道级',
+};
+
+/** The units sit one level below the running office, and the superior the list goes to above it. */
+function checkLevels(s: Sections, errors: Problem[]): void {
+  const office = s.city?.level;
+  if (!office) return;
+  const units = s.unitLevel?.level;
+  if (units && LEVEL_TIER[units] !== LEVEL_TIER[office] + 1)
+    errors.push(
+      makeProblem('unitLevel.level', 'level.units-not-below', {
+        zh: `单位层级 ${units}（${LEVEL_ZH[units]}）应比本级 city.level ${office}（${LEVEL_ZH[office]}）低一级`,
+        en: `the units' level ${units} must be one level below the running office's level (city.level) ${office}`,
+      }),
+    );
+  const superior = s.province?.level;
+  if (superior && LEVEL_TIER[superior] >= LEVEL_TIER[office])
+    errors.push(
+      makeProblem('province.level', 'level.superior-not-above', {
+        zh: `上报对象层级 ${superior}（${LEVEL_ZH[superior]}）应高于本级 city.level ${office}（${LEVEL_ZH[office]}）`,
+        en: `the superior's level ${superior} must be above the running office's level (city.level) ${office}`,
+      }),
+    );
+}
+
+/**
+ * The targets' day falls inside the cycle (on or after the first phase opens, by the review's last day: the
+ * review measures against them); a plan issued after its first phase opened is worth a second look.
+ */
+function checkCycleDates(s: Sections & { phases: Phase[] }, errors: Problem[], warnings: Problem[]): void {
+  const first = s.phases[0]?.opens;
+  const review = s.phases.find((p) => p.kind === 'preliminary-review');
+  const metBy = s.targets?.metBy;
+  if (first && review && metBy && (metBy < first || metBy > review.closes))
+    errors.push(
+      makeProblem('targets.metBy', 'targets.met-by-outside-cycle', {
+        zh: `达标日期 ${metBy} 应在首个阶段开始日 ${first} 至初评阶段最后一日 ${review.closes} 之间`,
+        en: `${metBy} must fall between the first phase's opening, ${first}, and the preliminary review's last day, ${review.closes}`,
+      }),
+    );
+  const issuedOn = s.issuingDocument?.issuedOn;
+  if (first && issuedOn && issuedOn > first)
+    warnings.push(
+      makeProblem('issuingDocument.issuedOn', 'document.issued-after-start', {
+        zh: `印发日期 ${issuedOn} 晚于首个阶段开始日 ${first}，请核对`,
+        en: `the plan was issued on ${issuedOn}, after its first phase opened on ${first}; please check`,
+      }),
+    );
 }
 
 /** Each rung of the escalation ladder comes after the one before. */
@@ -281,12 +334,14 @@ function checkPhases(phases: Phase[], errors: Problem[]): void {
  */
 function checkForward(s: Sections & { phases: Phase[]; forwardToProvince: Plan['forwardToProvince'] }, errors: Problem[], warnings: Problem[]): void {
   const on = s.forwardToProvince.on;
+  // The superior in the plan's words when that part parsed (省局, 杭州市打传办).
+  const superior = { zh: s.province?.shortName ?? '上级', en: s.province?.shortNameEn ?? 'the superior' };
   const review = s.phases.find((p) => p.kind === 'preliminary-review');
   if (review && on <= review.closes)
     errors.push(
       makeProblem('forwardToProvince.on', 'forward.not-after-review', {
-        zh: `上报日期 ${on} 应晚于初评阶段的最后一日 ${review.closes}：初评开放至当日 23:59:59，上报在 ${s.notices?.sendAt ?? '09:00'} 发出，届时尚未决定的单位将按不合格上报`,
-        en: `${on} must come after the preliminary review's last day, ${review.closes}: the review is open until 23:59:59 that day and the list goes at ${s.notices?.sendAt ?? '09:00'}, so units still undecided would go to the province as failing`,
+        zh: `上报日期 ${on} 应晚于初评阶段的最后一日 ${review.closes}：初评开放至当日 23:59:59，上报在 ${s.notices?.sendAt ?? '09:00'} 发出，届时尚未决定的单位将按不合格上报${superior.zh}`,
+        en: `${on} must come after the preliminary review's last day, ${review.closes}: the review is open until 23:59:59 that day and the list goes at ${s.notices?.sendAt ?? '09:00'}, so units still undecided would go to ${superior.en} as failing`,
       }),
     );
   if (!isCalendarDate(on)) return;
@@ -297,10 +352,10 @@ function checkForward(s: Sections & { phases: Phase[]; forwardToProvince: Plan['
   warnings.push(
     makeProblem('forwardToProvince.on', 'forward.non-working-day', {
       zh: shift
-        ? `上报日期 ${on}（${day.nameZh ?? '休息日'}）不是工作日，顺延至 ${calendar.onOrAfter(on)} 上报`
+        ? `上报日期 ${on}（${day.nameZh ?? '休息日'}）不是工作日，顺延至 ${calendar.onOrAfter(on)} 上报${superior.zh}`
         : `上报日期 ${on}（${day.nameZh ?? '休息日'}）不是工作日，按计划（notices.onNonWorkingDay: send）当日照常上报`,
       en: shift
-        ? `${on} (${day.nameEn ?? 'a day off'}) is not a working day; the list goes to the province on ${calendar.onOrAfter(on)} instead`
+        ? `${on} (${day.nameEn ?? 'a day off'}) is not a working day; the list goes to ${superior.en} on ${calendar.onOrAfter(on)} instead`
         : `${on} (${day.nameEn ?? 'a day off'}) is not a working day; the plan (notices.onNonWorkingDay: send) sends the list that day anyway`,
     }),
   );

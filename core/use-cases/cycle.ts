@@ -7,7 +7,7 @@ import { ValidationError } from '../errors';
 import { validatePlan } from '../plan/validate';
 import type { Schedule } from '../plan/schedule-schema';
 import { unitSchedule, type Context } from './context';
-import type { Unit } from '../plan/schema';
+import type { Plan, Unit } from '../plan/schema';
 import { fromAddress, templates } from '../notifier/templates';
 
 /** Canonical JSON (sorted keys) so the same plan always hashes the same. */
@@ -22,6 +22,9 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** The plan's fingerprint: a cycle runs the one plan with this hash (storePlan refuses another). */
+export const planHashOf = (plan: Plan) => createHash('sha256').update(canonicalJson(plan)).digest('hex');
+
 /**
  * Primary course: validate the plan (nothing is stored or started if it fails), store it (refusing a
  * different plan under the same cycle id), start the cycle's execution under a name derived from the
@@ -31,7 +34,7 @@ export async function startCycle(ctx: Context, input: { plan: unknown; startedBy
   const result = validatePlan(input.plan);
   if (!result.ok) throw new ValidationError(result.problems, { zh: '工作计划有误，未启动', en: 'the plan is invalid; nothing was started' });
   const plan = result.plan;
-  const planHash = createHash('sha256').update(canonicalJson(plan)).digest('hex');
+  const planHash = planHashOf(plan);
   const stored = await ctx.repo.storePlan(plan, planHash, ctx.nowIso());
   const executionName = input.executionName ?? plan.cycleId;
   const started = await ctx.workflow.startCycle(executionName, { cycleId: plan.cycleId });

@@ -13,7 +13,7 @@ import { NotFoundError } from '../errors';
 import type { Actor, AuditEntry, LedgerEntry, MessageKey, MessageKind, NoticeSignature } from '../model';
 import type { Unit } from '../plan/schema';
 import type { Context } from './context';
-import { beijing, unitInfo } from './view-parts';
+import { beijing, levelsView, unitInfo } from './view-parts';
 
 /**
  * The messages a unit signs for (签收): the formal notices (通知) of the city office: a phase opens, 督办, 限期整改,
@@ -146,6 +146,7 @@ export async function cyclesOf(ctx: Context, actor: Actor) {
       status: c.status,
       storedAt: beijing(c.storedAt),
       unit: unit ? unitInfo(unit) : null,
+      levels: levelsView(loaded.plan),
     });
   }
   rows.sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || b.storedAt.iso.localeCompare(a.storedAt.iso));

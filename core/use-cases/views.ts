@@ -15,7 +15,7 @@ import { isOnTime, localDateOf } from '../time';
 import { extendedLastDays, unitSchedule, type Context, type LoadedPlan } from './context';
 import { rectificationDeadline } from './review-record';
 import { unsignedNotices } from './unit-messages';
-import { beijing, unitInfo } from './view-parts';
+import { beijing, levelsView, unitInfo } from './view-parts';
 
 
 export type PhaseState = 'upcoming' | 'open' | 'closed';
@@ -149,6 +149,8 @@ export async function unitOverview(ctx: Context, input: { cycleId: string; unitI
     now: beijing(new Date(now).toISOString()),
     dayCounting: loaded.plan.notices.dayCounting,
     targets: loaded.plan.targets,
+    /** The plan's words for the running office, its units and the superior, its contact and issuing document. */
+    levels: levelsView(loaded.plan),
     phases: phasesView(loaded, facts, now, new Set(Object.keys(extendedLastDays(extensions)))),
     review: reviewView(loaded, decisions, outcome, now, facts.statuses.get(loaded.schedule.review.deliverableId)?.latestVersion ?? 0),
     extensions,
@@ -295,6 +297,7 @@ export async function dashboard(ctx: Context, input: { cycleId: string; cursor?:
     title: loaded.plan.title,
     now: beijing(new Date(now).toISOString()),
     targets: loaded.plan.targets,
+    levels: levelsView(loaded.plan),
     totals,
     page: { cursor, limit, filter: input.filter ?? null, unitsRead: rows.length, next: page.cursor },
     units: rows.filter((r) => matches(r, input.filter)),
@@ -356,15 +359,20 @@ export async function getVersion(ctx: Context, input: { cycleId: string; unitId:
   const { loaded, unit, deliverable, v } = await versionOf(ctx, input);
   const expiresAt = new Date(ctx.clock.now() + DOWNLOAD_LINK_SECONDS * 1000).toISOString();
   const documents = await Promise.all(
-    v.documents.map(async (d) => ({
-      uploadId: d.uploadId,
-      fileName: d.fileName,
-      contentType: d.contentType,
-      size: d.size,
-      sha256: d.sha256,
-      downloadUrl: await ctx.documents.downloadUrl({ key: d.key, fileName: d.fileName, contentType: d.contentType, expiresInSeconds: DOWNLOAD_LINK_SECONDS }),
-      linkExpiresAt: beijing(expiresAt),
-    })),
+    v.documents.map(async (d) => {
+      const link = { key: d.key, fileName: d.fileName, contentType: d.contentType, expiresInSeconds: DOWNLOAD_LINK_SECONDS };
+      return {
+        uploadId: d.uploadId,
+        fileName: d.fileName,
+        contentType: d.contentType,
+        size: d.size,
+        sha256: d.sha256,
+        downloadUrl: await ctx.documents.downloadUrl(link),
+        // A PDF is read in the page; other types (Word, images…) are downloaded.
+        viewUrl: d.contentType === 'application/pdf' ? await ctx.documents.downloadUrl({ ...link, inline: true }) : null,
+        linkExpiresAt: beijing(expiresAt),
+      };
+    }),
   );
   const decisions = deliverable.id === loaded.schedule.review.deliverableId
     ? (await unitDecisions(ctx, input.cycleId, unit.id, loaded.schedule.review.maxRounds)).filter((d) => d.version === v.version)

@@ -35,6 +35,11 @@ export interface RouteSchemas {
   params?: Schema;
   query?: Schema;
   body?: Schema;
+  /**
+   * For the OpenAPI document: the body's shape, when the route takes a looser body and checks it further
+   * itself (a plan file: the validator names every problem at once). @default body
+   */
+  bodyDocument?: Schema;
   /** For the OpenAPI document: the 2xx body. */
   response?: Schema;
   /** For the OpenAPI document: the 2xx statuses it answers with. @default [201] for POST, [200] otherwise */
@@ -128,8 +133,9 @@ export function actorFromClaims(claims: Record<string, unknown> | undefined): Ac
   if (city && units.length === 0) return { id, role: 'city' };
   if (!city && units.length === 1 && units[0]) return { id, role: 'county', unitId: units[0] };
   throw new ForbiddenError({
-    zh: '账号未分配到唯一的单位（市打传办或一个县级单位），请联系管理员',
-    en: 'This account is not assigned to exactly one office (the city office or one county); ask the administrator',
+    // Said before any plan is read (an account may work in several cycles), so in no level's words.
+    zh: '账号未分配到唯一的单位（组织创建工作的打传办，或一个参加单位），请联系管理员',
+    en: 'This account is not assigned to exactly one office (the office running the cycle, or one unit); ask the administrator',
   });
 }
 

@@ -26,10 +26,10 @@ export interface AdapterBuilders {
 /** A builder for a port the declaration uses is required; one for a port it does not use is refused. */
 type Slot<Uses, K extends Port, T> = Uses extends true ? { [P in K]: Builder<T> } : { [P in K]?: never };
 type Has<C, Shape> = C extends Shape ? true : false;
-type UnitCycleUse = { startUnitCycle: true } | { stopUnitCycle: true } | { unitCycleTaskResponse: true };
+type WorkflowUse = { startUnitCycle: true } | { stopUnitCycle: true } | { unitCycleTaskResponse: true } | { startYearlyCycle: true };
 export type BuildersFor<C extends Capabilities> = Slot<Has<C, { table: TableAccess }>, 'repo', CycleRepository> &
   Slot<Has<C, { email: true }>, 'mailer', Mailer> &
-  Slot<Has<C, UnitCycleUse>, 'workflow', WorkflowEngine> &
+  Slot<Has<C, WorkflowUse>, 'workflow', WorkflowEngine> &
   Slot<Has<C, { documents: object }>, 'documents', DocumentStore>;
 
 const PORT_NAMES: Record<Port, string> = {

@@ -36,6 +36,7 @@ export function envNamesFor(caps: Capabilities): EnvName[] {
   if (caps.table) names.add('TABLE_NAME');
   if (caps.email) names.add('SES_CONFIGURATION_SET');
   if (caps.startUnitCycle || caps.stopUnitCycle) names.add('UNIT_STATE_MACHINE_ARN');
+  if (caps.startYearlyCycle) names.add('CYCLE_STATE_MACHINE_ARN');
   if (caps.documents) names.add('DOCUMENTS_BUCKET');
   return [...names].sort();
 }

@@ -6,13 +6,39 @@
  * instead of silently drifting from the document.
  */
 import * as z from 'zod/mini';
+import { LEVELS } from '../../core/plan/schema';
 
 /** An instant in its Beijing forms (core/use-cases/views.ts `beijing`): ISO UTC, ISO +08:00, zh and en text. */
 export const instantView = z.object({ iso: z.string(), beijing: z.string(), zh: z.string(), en: z.string() });
 
 export const unitInfoView = z.object({ unitId: z.string(), name: z.string(), nameEn: z.nullable(z.string()) });
 
-const targetsView = z.object({ coveragePercent: z.number(), passRatePercent: z.number() });
+/** The plan's targets and the last day (inclusive, Beijing) by which a unit must meet them. */
+const targetsView = z.object({ coveragePercent: z.number(), passRatePercent: z.number(), metBy: z.string() });
+
+/**
+ * The plan's words for its levels (core/use-cases/view-parts.ts `levelsView`): the running office (市打传办 /
+ * 区打传办, 全市 / 全区) and its contact, its units (县(市、区) / 街道), the superior the list goes to (省局 /
+ * 杭州市打传办), the document that issued the plan. The portal says what the emails say with these.
+ */
+export const levelsView = z.object({
+  office: z.object({
+    level: z.enum(LEVELS),
+    name: z.string(),
+    nameEn: z.string(),
+    office: z.string(),
+    officeEn: z.string(),
+    shortName: z.string(),
+    officeWord: z.string(),
+    officeWordEn: z.string(),
+    areaWord: z.string(),
+    areaWordEn: z.string(),
+    contact: z.object({ name: z.string(), telephone: z.string() }),
+  }),
+  units: z.object({ level: z.enum(LEVELS), word: z.string(), wordEn: z.string(), wordEnPlural: z.string() }),
+  superior: z.object({ level: z.enum(LEVELS), name: z.string(), nameEn: z.string(), shortName: z.string(), shortNameEn: z.string() }),
+  issuingDocument: z.object({ issuer: z.string(), number: z.string(), issuedOn: z.string() }),
+});
 
 export const figuresView = z.object({
   communities: z.number(),
@@ -94,6 +120,7 @@ export const unitOverviewResponse = z.object({
   now: instantView,
   dayCounting: z.enum(['working', 'calendar']),
   targets: targetsView,
+  levels: levelsView,
   phases: z.array(phaseView),
   review: reviewView,
   extensions: z.array(extensionView),
@@ -118,6 +145,7 @@ export const dashboardResponse = z.object({
   title: z.string(),
   now: instantView,
   targets: targetsView,
+  levels: levelsView,
   totals: z.object({ units: z.number(), submittedOnTime: z.number(), submittedLate: z.number(), missing: z.number(), qualified: z.number() }),
   page: z.object({ cursor: z.nullable(z.string()), limit: z.number(), filter: z.nullable(z.string()), unitsRead: z.number(), next: z.nullable(z.string()) }),
   units: z.array(
@@ -215,7 +243,7 @@ export const versionResponse = z.object({
       figures: figuresView,
     }),
   ),
-  documents: z.array(z.extend(documentView, { downloadUrl: z.string(), linkExpiresAt: instantView })),
+  documents: z.array(z.extend(documentView, { downloadUrl: z.string(), viewUrl: z.nullable(z.string()), linkExpiresAt: instantView })),
   decisions: z.array(z.extend(decisionView, { decidedAt: z.string() })),
 });
 
@@ -243,6 +271,7 @@ export const cyclesResponse = z.object({
       status: z.enum(['stored', 'running', 'forwarded', 'closed']),
       storedAt: instantView,
       unit: z.nullable(unitInfoView),
+      levels: levelsView,
     }),
   ),
 });

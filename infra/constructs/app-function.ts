@@ -88,6 +88,7 @@ export interface CapabilityTargets {
   readonly emailIdentityArn: string;
   readonly configurationSetName: string;
   readonly unitCycleArn: string;
+  readonly yearlyCycleArn: string;
   /** `executionArnsFor` the UnitCycle machine. */
   readonly unitCycleExecutions: string;
   readonly documentsBucket: s3.IBucket;
@@ -183,6 +184,7 @@ export class AppFunction extends Construct {
     if (caps.table) this.bindTable(on.table, caps.table, on.tableIndexNames);
     if (caps.email) this.bindEmail(on.emailIdentityArn, on.configurationSetName);
     if (caps.startUnitCycle) this.bindStartExecution(on.unitCycleArn);
+    if (caps.startYearlyCycle) this.bindStartExecution(on.yearlyCycleArn, 'CYCLE_STATE_MACHINE_ARN');
     if (caps.stopUnitCycle) this.bindStopExecution(on.unitCycleArn, on.unitCycleExecutions);
     if (caps.unitCycleTaskResponse) this.bindTaskResponse(on.unitCycleArn);
     if (caps.documents) this.bindDocuments(on.documentsBucket, caps.documents);
@@ -221,12 +223,18 @@ export class AppFunction extends Construct {
     return this;
   }
 
-  /** Allows states:StartExecution on that state machine and sets UNIT_STATE_MACHINE_ARN. */
-  bindStartExecution(stateMachineArn: string): this {
+  /**
+   * Allows states:StartExecution on that state machine and sets its ARN in `envName` (the UnitCycle's by
+   * default; the YearlyCycle's is CYCLE_STATE_MACHINE_ARN).
+   */
+  bindStartExecution(
+    stateMachineArn: string,
+    envName: 'UNIT_STATE_MACHINE_ARN' | 'CYCLE_STATE_MACHINE_ARN' = 'UNIT_STATE_MACHINE_ARN',
+  ): this {
     this.function.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] }),
     );
-    this.function.addEnvironment('UNIT_STATE_MACHINE_ARN', stateMachineArn);
+    this.function.addEnvironment(envName, stateMachineArn);
     return this;
   }
 

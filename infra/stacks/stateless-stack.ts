@@ -86,6 +86,7 @@ export class StatelessStack extends Stack {
     const yearlyCycleName = stageName(config, 'YearlyCycle');
     const unitCycleName = stageName(config, 'UnitCycle');
     const unitCycleArn = stateMachineArnFor(this, unitCycleName);
+    const yearlyCycleArn = stateMachineArnFor(this, yearlyCycleName);
     const unitCycleExecutions = executionArnsFor(this, unitCycleName);
     const emailIdentityArn = this.formatArn({ service: 'ses', resource: 'identity', resourceName: config.emailIdentity });
     // Every email goes through this configuration set: without it SES reports no bounce to anyone.
@@ -100,6 +101,7 @@ export class StatelessStack extends Stack {
       emailIdentityArn,
       configurationSetName,
       unitCycleArn,
+      yearlyCycleArn,
       unitCycleExecutions,
       documentsBucket,
     };
@@ -120,7 +122,7 @@ export class StatelessStack extends Stack {
 
     this.yearlyCycle = this.stateMachine('YearlyCycle', yearlyCycleName, config, (s) => yearlyCycleDefinition(s, lambdas));
     this.unitCycle = this.stateMachine('UnitCycle', unitCycleName, config, (s) => unitCycleDefinition(s, lambdas));
-    // What `npm run cycle -- start` needs (as CYCLE_STATE_MACHINE_ARN).
+    // What `npm run cycle -- start` needs (as CYCLE_STATE_MACHINE_ARN); start-cycle gets it by its capability.
     new CfnOutput(this, 'YearlyCycleArn', { value: this.yearlyCycle.stateMachineArn });
     new CfnOutput(this, 'UnitCycleArn', { value: this.unitCycle.stateMachineArn });
     for (const name of YEARLY_CYCLE_FUNCTIONS) acknowledgeInvokeVersions(this.yearlyCycle, functions[name]);

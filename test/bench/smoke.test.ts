@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { benchApi } from '../../bench/api';
 import { benchBundles } from '../../bench/bundles';
 import { benchDashboard } from '../../bench/dashboard';
+import { benchPortal } from '../../bench/portal';
 import { benchSimulator } from '../../bench/simulator';
 
 /** The data rows of the markdown tables in a bench's output, as cells. */
@@ -54,5 +55,12 @@ describe('benchmarks at a tiny size', () => {
     expect(row[3]).toMatch(/^\d+ KB \/ \d+ KB \/ \d+ KB$/);
     expect(row[4]).toMatch(/^\d+ \/ \d+ \/ \d+ \/ \d+$/);
     expect(out).toContain('"units":5');
+  }, 300_000);
+
+  it('portal: one run in Chromium, the 工作台 reached, its scripts counted', async () => {
+    const out = await benchPortal({ runs: 1 });
+    expect(out).toMatch(/gzipped: \d+\.\d KB in [1-9]\d* files/);
+    expect(out).toMatch(/largest chunk, gzipped: \S+\.js \d+\.\d KB/);
+    expect(out).toMatch(/1 runs: median \d+ ms, worst \d+ ms/);
   }, 300_000);
 });

@@ -19,6 +19,7 @@ import { MAX_BODY_BYTES } from '../../functions/_shared/api-handler';
 import { logger } from '../../functions/_shared/task-handler';
 import { exampleSelfAssessment } from '../../local/scenario';
 import { CYCLE, NO_SUCH_UNIT, OTHER_UNIT, PDF_BYTES, REVIEWED, UNIT, callApi, plan, startApiTwin, type ApiTwin, type StateSnapshot } from '../helpers/api-twin';
+import { planCopy } from '../helpers/plans';
 
 export interface FuzzReport {
   requests: number;
@@ -31,6 +32,8 @@ export interface FuzzReport {
 }
 
 type Route = (typeof ROUTES)[number];
+/** The plan the city checks and starts: the example's a year later, so its execution waits instead of replaying 2016. */
+const NEXT_YEAR = planCopy(plan, { cycleId: 'nanping-2017', title: '南平市2017年创建工作', years: 1 });
 const IDENTITIES = ['city', 'own county', 'other county', 'no token', 'expired', 'wrong audience', 'forged', 'ID token', 'garbage'] as const;
 type Identity = (typeof IDENTITIES)[number];
 
@@ -85,6 +88,10 @@ function validBody(route: Route, uploadId: string, n: number): unknown {
       return { email: 'yanping-office@nanping.example.cn' };
     case 'decide-proposal':
       return n % 2 ? { action: 'confirm' } : { action: 'withdraw', reason: '已说明原因' };
+    case 'validate-plan':
+      return n % 2 ? NEXT_YEAR : { ...NEXT_YEAR, forwardToProvince: { on: '2017-11-01' } };
+    case 'start-cycle':
+      return NEXT_YEAR;
     case 'edit-unit-contacts':
       // From the plan's version: the first is stored, later ones from it are conflicts (409).
       return { version: 0, office: { name: '延平区打传办', email: `dcb${n}@yanping.example.cn` } };

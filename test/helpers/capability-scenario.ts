@@ -5,7 +5,7 @@
  * run lists every need of every function; the tests compare them with the functions' declarations
  * (test/unit/capabilities.test.ts) and with their synthesized roles (test/infra/stacks.test.ts).
  *
- * Set TABLE_NAME, UNIT_STATE_MACHINE_ARN and DOCUMENTS_BUCKET before this module loads: handler modules
+ * Set TABLE_NAME, UNIT_STATE_MACHINE_ARN, CYCLE_STATE_MACHINE_ARN and DOCUMENTS_BUCKET before this module loads: handler modules
  * build their Lambda context at import (cold start).
  */
 import { readFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ import { startCycle } from '../../core/use-cases/cycle';
 import type { FunctionName } from '../../functions/capabilities';
 import { ROUTES } from '../../functions/routes';
 import { exampleSelfAssessment } from '../../local/scenario';
+import { planCopy } from './plans';
 
 export const NANPING_JSON = JSON.parse(readFileSync(new URL('../../plans/nanping-2016.json', import.meta.url), 'utf8'));
 const NANPING = planSchema.parse(NANPING_JSON);
@@ -117,6 +118,10 @@ export async function runYear(): Promise<World> {
   const report = (unitId: string) => ({ ...unit(unitId), deliverableId: REPORT });
   await startCycle(w.admin, { plan: NANPING_JSON, startedBy: 'city-admin' });
   await startCycle(w.admin, { plan: INTO_2027_JSON, startedBy: 'city-admin' });
+
+  // The city office checks a plan and starts one more cycle from the portal (its execution is not run here).
+  await callApi(w, 'validate-plan', { body: NANPING_JSON, claims: CITY });
+  await callApi(w, 'start-cycle', { body: planCopy(NANPING_JSON, { cycleId: 'nanping-2016-b', title: '南平市2016年创建工作（第二轮）' }), claims: CITY });
 
   // The yearly cycles start; the one reaching 2027 mails the city office a calendar warning.
   await runTask(w, 'register-cycle', { cycleId: INTO_2027_JSON.cycleId, executionName: INTO_2027_JSON.cycleId });

@@ -22,6 +22,7 @@ vi.hoisted(() => {
   process.env.TABLE_NAME ??= 'unit-test';
   process.env.AWS_REGION ??= 'us-east-1';
   process.env.UNIT_STATE_MACHINE_ARN ??= 'arn:aws:states:us-east-1:000000000000:stateMachine:dev-UnitCycle';
+  process.env.CYCLE_STATE_MACHINE_ARN ??= 'arn:aws:states:us-east-1:000000000000:stateMachine:dev-YearlyCycle';
   process.env.DOCUMENTS_BUCKET ??= 'unit-test-documents';
 });
 
@@ -54,6 +55,7 @@ function iamOf(need: Need): { needed: string[]; allowed: string[] } {
     case 'email:send':
       return { needed: ['ses:SendEmail'], allowed: ['ses:SendEmail', 'ses:SendRawEmail'] };
     case 'unit-cycle:start':
+    case 'yearly-cycle:start':
       return { needed: ['states:StartExecution'], allowed: ['states:StartExecution'] };
     case 'unit-cycle:stop':
       return { needed: ['states:StopExecution'], allowed: ['states:StopExecution', 'states:DescribeExecution'] };
@@ -232,7 +234,7 @@ describe('stateless stack: functions', () => {
       'register-cycle', 'send-unit-notice', 'submit-deliverable',
     ]);
     expect(holders('ses:SendRawEmail')).toEqual(holders('ses:SendEmail'));
-    expect(holders('states:StartExecution')).toEqual(['grant-extension', 'start-unit-workflows']);
+    expect(holders('states:StartExecution')).toEqual(['grant-extension', 'start-cycle', 'start-unit-workflows']);
     expect(holders('states:StopExecution')).toEqual(['grant-extension']);
     expect(holders('states:DescribeExecution')).toEqual(['grant-extension']);
     expect(holders('states:SendTaskSuccess')).toEqual(['await-submission', 'decide-review', 'request-review', 'submit-deliverable']);
@@ -317,6 +319,68 @@ describe('stateless stack: functions', () => {
     });
     const startArn = assembly.functions.find((f) => f.handlerFile.includes('start-unit-workflows'))!.environment.UNIT_STATE_MACHINE_ARN;
     expect(startArn).toBe(assembly.stateMachines.find((s) => s.name === 'dev-UnitCycle')!.arn);
+  });
+
+  it('lets start-cycle start executions of the YearlyCycle machine, and nothing more: its ARN by name, in CYCLE_STATE_MACHINE_ARN', () => {
+    const yearly = assembly.stateMachines.find((s) => s.name === 'dev-YearlyCycle')!.arn;
+    const unit = assembly.stateMachines.find((s) => s.name === 'dev-UnitCycle')!.arn;
+    const fn = assembly.functions.find((f) => f.handlerFile === 'functions/start-cycle/handler.ts')!;
+    expect(fn.environment.CYCLE_STATE_MACHINE_ARN).toBe(yearly);
+    expect(fn.environment.UNIT_STATE_MACHINE_ARN).toBeUndefined();
+    const grants = grantsByFunction().get('functions/start-cycle/handler.ts')!;
+    const states = [...grants.keys()].filter((a) => a.startsWith('states:'));
+    expect(states).toEqual(['states:StartExecution']);
+    expect(grants.get('states:StartExecution')).toHaveLength(1);
+    // The grant names the machine by its ARN built from its name (no Ref to the machine, which depends on the functions).
+    const resource = JSON.parse(grants.get('states:StartExecution')![0]);
+    expect(JSON.stringify(resource)).toContain(':stateMachine:dev-YearlyCycle');
+    expect(JSON.stringify(resource)).not.toContain('UnitCycle');
+    expect(yearly).not.toBe(unit);
+    // Beside it: the table (read-write, to store the plan and its audit entry) and its own logs.
+    expect([...grants.keys()].filter((a) => !/^(dynamodb|logs):/.test(a))).toEqual(['states:StartExecution']);
+    expect(grants.has('dynamodb:PutItem')).toBe(true);
+    // Only it and the operator's script start the yearly cycle: no other function's grant names that machine.
+    const others = [...grantsByFunction()].filter(([h, g]) => h !== 'functions/start-cycle/handler.ts' && [...g.values()].flat().some((r) => r.includes('dev-YearlyCycle')));
+    expect(others.map(([h]) => h)).toEqual([]);
+  });
+
+  it('has no dependency cycle among the stateless stack\'s resources, and the stacks depend on each other one way', () => {
+    const resources = stateless.toJSON().Resources as Record<string, Resource & { DependsOn?: string | string[] }>;
+    const ids = new Set(Object.keys(resources));
+    const refsIn = (value: unknown, out: Set<string>): Set<string> => {
+      if (Array.isArray(value)) value.forEach((v) => refsIn(v, out));
+      else if (value && typeof value === 'object') {
+        for (const [k, v] of Object.entries(value)) {
+          if (k === 'Ref' && typeof v === 'string' && ids.has(v)) out.add(v);
+          else if (k === 'Fn::GetAtt' && Array.isArray(v) && ids.has(v[0] as string)) out.add(v[0] as string);
+          else if (k === 'Fn::Sub') for (const m of JSON.stringify(v).matchAll(/\$\{([A-Za-z0-9]+)/g)) if (ids.has(m[1])) out.add(m[1]);
+          refsIn(v, out);
+        }
+      }
+      return out;
+    };
+    const edges = new Map(Object.entries(resources).map(([id, r]) => [id, [...refsIn(r.Properties, new Set([r.DependsOn ?? []].flat()))]]));
+    const state = new Map<string, 'visiting' | 'done'>();
+    const cycle: string[] = [];
+    const visit = (id: string, path: string[]): boolean => {
+      if (state.get(id) === 'done') return false;
+      if (state.get(id) === 'visiting') return cycle.push(...path.slice(path.indexOf(id)), id) > 0;
+      state.set(id, 'visiting');
+      const found = (edges.get(id) ?? []).some((next) => visit(next, [...path, id]));
+      state.set(id, 'done');
+      return found;
+    };
+    for (const id of ids) if (visit(id, [])) break;
+    expect(cycle.join(' -> ')).toBe('');
+    const startCycleFn = built.stateless.apiFunctions['start-cycle'].logicalId;
+    const machine = stateless.getResourceId('AWS::StepFunctions::StateMachine', { Properties: { StateMachineName: 'dev-YearlyCycle' } });
+    expect(edges.get(machine)).not.toContain(startCycleFn);
+    // Stacks: Portal <- Stateful <- Stateless <- PortalContent (the portal's bucket by its named export), never back.
+    const deps = (stack: Stack) => stack.dependencies.map((d) => d.stackName).sort();
+    expect(deps(built.stateful)).toEqual(['dev-Portal']);
+    expect(deps(built.stateless).sort()).toEqual(['dev-Portal', 'dev-Stateful']);
+    expect(deps(built.portalContent)).toEqual(['dev-Stateful', 'dev-Stateless']);
+    expect(deps(built.portal)).toEqual([]);
   });
 
   it('sends every email through the stage configuration set, created here; the context key renames it', () => {

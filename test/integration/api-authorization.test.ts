@@ -28,6 +28,7 @@ import {
   type ErrorBody,
   type StateSnapshot,
 } from '../helpers/api-twin';
+import { planCopy } from '../helpers/plans';
 
 type Route = (typeof ROUTES)[number];
 
@@ -37,9 +38,11 @@ type Identity = (typeof IDENTITIES)[number];
 const NOT_A_CALLER: readonly Identity[] = ['no token', 'expired token', 'wrong audience', 'wrong signature', 'ID token'];
 
 /** The routes that change something when allowed; everything else is a read (the preview stores nothing). */
-const WRITES: ReadonlySet<RouteFunction> = new Set(['create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact', 'sign-notice', 'decide-proposal', 'edit-unit-contacts']);
+const WRITES: ReadonlySet<RouteFunction> = new Set(['create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact', 'sign-notice', 'decide-proposal', 'start-cycle', 'edit-unit-contacts']);
 /** What an allowed, valid request is answered with. */
-const ALLOWED_STATUS: Partial<Record<RouteFunction, number>> = { 'create-upload': 201, 'submit-deliverable': 201, 'decide-review': 201, 'grant-extension': 201, 'sign-notice': 201, 'decide-proposal': 201, 'edit-unit-contacts': 201 };
+const ALLOWED_STATUS: Partial<Record<RouteFunction, number>> = { 'create-upload': 201, 'submit-deliverable': 201, 'decide-review': 201, 'grant-extension': 201, 'sign-notice': 201, 'decide-proposal': 201, 'start-cycle': 201, 'edit-unit-contacts': 201 };
+/** The plan the city starts: the example's, a year later (its execution waits for 2017 instead of replaying 2016 at once). */
+const NEXT_YEAR = planCopy(plan, { cycleId: 'nanping-2017', title: '南平市2017年创建工作', years: 1 });
 
 /** The access rules of functions/routes.ts, as a table: the status for a caller, 'allowed' when it gets through. */
 function expected(identity: Identity, access: Access): 401 | 403 | 'allowed' {
@@ -87,6 +90,8 @@ function requestFor(route: Route, at: At): { method: string; path: string; body?
     'grant-extension': { lastDay: '2016-11-15', reason: '因汛期影响，准予延期' },
     'fix-contact': { email: 'yanping-office@nanping.example.cn' },
     'decide-proposal': { action: 'withdraw', reason: '该县已书面说明原因' },
+    'validate-plan': NEXT_YEAR,
+    'start-cycle': NEXT_YEAR,
     'edit-unit-contacts': { version: 0, office: { name: '延平区打传办', email: 'dcb@yanping.example.cn' } },
   };
   return { method: route.method, path, ...(route.function in bodies ? { body: bodies[route.function] } : {}) };
@@ -197,8 +202,9 @@ describe('the authorization matrix over the local gateway', () => {
 
   describe('allowed writes, last (each one is let through and does its work)', () => {
     // The approval settles the unit's review (its outcome is recorded): a new version or an extension after
-    // it is refused with a 409, so it goes last.
-    const settlesLast = (c: Cell) => Number(c.route.function === 'decide-review');
+    // it is refused with a 409, so it goes last but one. A started cycle's execution goes on writing (its
+    // registration) after the answer, so it goes last of all.
+    const settlesLast = (c: Cell) => (c.route.function === 'start-cycle' ? 2 : Number(c.route.function === 'decide-review'));
     const writes = cells.filter(allowedWrite).sort((a, b) => settlesLast(a) - settlesLast(b));
     it.each(writes.map((c) => [c.name, c] as const))('%s', async (_, cell) => {
       const before = await api.probe.snapshot();

@@ -3,13 +3,15 @@
  * authorized caller sends requests that break the route's schemas one way at a time (unknown fields, wrong
  * types, strings over their limit, line breaks in single-line text, control characters, numbers out of
  * range or fractional, impossible dates, malformed uuids, odd path segments, arrays over their limit,
- * bodies that are not JSON or not labelled as JSON, bodies over 512 KB, stray query parameters). Each is
+ * bodies that are not JSON or not labelled as JSON, bodies over 512 KB, stray query parameters, a plan that
+ * is not an object or whose cycle id, year or forwarding day is broken). Each is
  * refused with a 4xx carrying an error code, a 400 lists problems that name the field, and nothing stored
  * changes (the table, the documents bucket, the SES inbox). Then: a well-formed request the use case refuses
  * is answered in English when the caller asks for English, and in Chinese otherwise.
  *
  * The seed is fixed (fast-check prints it, with the counterexample, on failure); FC_SEED overrides it.
  */
+import { readFileSync } from 'node:fs';
 import * as fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SLUG } from '../../core/plan/schema';
@@ -17,8 +19,13 @@ import { ROUTES, type RouteFunction } from '../../functions/routes';
 import { MAX_BODY_BYTES } from '../../functions/_shared/api-handler';
 import { exampleSelfAssessment } from '../../local/scenario';
 import { CYCLE, REVIEWED, UNIT, callApi, plan, startApiTwin, type ApiAnswer, type ApiTwin, type ErrorBody } from '../helpers/api-twin';
+import { planCopy } from '../helpers/plans';
 
 const SEED = Number(process.env.FC_SEED ?? 20161110);
+/** A plan the city may start: the example's, a year later (started only where a test means it to be). */
+const NEXT_YEAR = planCopy(plan, { cycleId: 'nanping-2017', title: '南平市2017年创建工作', years: 1 });
+/** Another office's plan (a district's): refused to Nanping's city office. */
+const BINJIANG = JSON.parse(readFileSync(new URL('../../plans/binjiang-streets-2026-example.json', import.meta.url), 'utf8'));
 const RUNS = 25;
 type Route = (typeof ROUTES)[number];
 
@@ -37,6 +44,12 @@ type Field =
   | { kind: 'enum'; values: readonly string[]; valid: string }
   | { kind: 'bool'; valid: boolean }
   | { kind: 'object'; fields: Record<string, Field & { optional?: boolean }> }
+  /**
+   * A plan file's JSON (POST /plans/validate, POST /cycles): the whole plan is the valid value; `fields` are
+   * the ones broken here (the validator checks the rest; test/unit/plan-validate.test.ts). Without fields, a
+   * plan whose content is wrong is not bad input: the check answers it with its problems.
+   */
+  | { kind: 'plan'; valid: unknown; fields?: Record<string, Field & { optional?: boolean }> }
   | { kind: 'array'; max: number; of: Field; valid: number };
 type Spec = Field & { optional?: boolean };
 
@@ -90,6 +103,16 @@ const bodies = (uploadId: string): Partial<Record<RouteFunction, Field>> => ({
   'grant-extension': obj({ lastDay: { kind: 'date', valid: '2016-06-15' }, reason: { kind: 'line', max: 500, valid: '因汛期影响，准予延期' } }),
   'fix-contact': obj({ email: { kind: 'email', valid: 'yanping-office@nanping.example.cn' } }),
   'decide-proposal': obj({ action: { kind: 'enum', values: ['confirm', 'withdraw'], valid: 'withdraw' }, reason: opt({ kind: 'line', max: 500, valid: '已说明原因' }) }),
+  'validate-plan': { kind: 'plan', valid: NEXT_YEAR },
+  'start-cycle': {
+    kind: 'plan',
+    valid: NEXT_YEAR,
+    fields: {
+      cycleId: { kind: 'slug', valid: NEXT_YEAR.cycleId },
+      year: { kind: 'int', min: 2000, max: 2100, valid: NEXT_YEAR.year },
+      forwardToProvince: obj({ on: { kind: 'date', valid: NEXT_YEAR.forwardToProvince.on } }),
+    },
+  },
   'edit-unit-contacts': obj({
     version: { kind: 'int', min: 0, max: 9999, valid: 0 },
     office: opt(contact('延平区打传办', 'dcb@yanping.example.cn')),
@@ -108,6 +131,8 @@ function validValue(f: Field): unknown {
       return Object.fromEntries(Object.entries(f.fields).map(([k, v]) => [k, validValue(v)]));
     case 'array':
       return Array.from({ length: f.valid }, () => validValue(f.of));
+    case 'plan':
+      return structuredClone(f.valid);
     default:
       return f.valid;
   }
@@ -119,8 +144,8 @@ interface Target {
   field: Spec;
 }
 function targets(f: Spec, path: (string | number)[] = []): Target[] {
-  const nested =
-    f.kind === 'object' ? Object.entries(f.fields).flatMap(([k, v]) => targets(v, [...path, k])) : f.kind === 'array' && f.valid > 0 ? targets(f.of, [...path, 0]) : [];
+  const fields = f.kind === 'object' || f.kind === 'plan' ? (f.fields ?? {}) : {};
+  const nested = f.kind === 'array' && f.valid > 0 ? targets(f.of, [...path, 0]) : Object.entries(fields).flatMap(([k, v]) => targets(v, [...path, k]));
   return [{ path, field: f }, ...nested];
 }
 
@@ -228,6 +253,9 @@ function breakField(f: Spec): fc.Arbitrary<Broken>[] {
       return [as('wrong type', wrongType('boolean')), as('boolean as a string', fc.constantFrom('true', 'false', 1, 0))];
     case 'object':
       return [as('wrong type', wrongType('object'))];
+    case 'plan':
+      // A null body counts as none, i.e. `{}`: a plan with every field missing, which the check answers.
+      return [as('wrong type', wrongType('object').filter((v) => v !== null))];
     case 'array':
       return [
         as('wrong type', wrongType('array')),
@@ -352,29 +380,32 @@ function badRequests(c: RouteCase): fc.Arbitrary<BadRequest> {
     } else {
       const valid = validValue(c.body);
       const all = targets(c.body);
-      // A field broken.
-      const broken = fc.constantFrom(...all.filter((t) => t.path.length > 0)).chain((t) =>
+      // A field broken (the body itself, when it names no field: a plan whose content the validator answers).
+      const fields = all.filter((t) => t.path.length > 0);
+      const broken = fc.constantFrom(...(fields.length ? fields : all)).chain((t) =>
         fc.oneof(...breakField(t.field)).map((b): BadRequest => ({
           ...json, how: `${fieldName(t.path)}: ${b.how}: ${JSON.stringify(b.value)?.slice(0, 80)}`,
-          body: JSON.stringify(setAt(valid, t.path, (parent, key) => (parent[key] = b.value))), status: 400, problemAt: fieldName(t.path),
+          body: JSON.stringify(t.path.length ? setAt(valid, t.path, (parent, key) => (parent[key] = b.value)) : b.value), status: 400, problemAt: fieldName(t.path),
         })),
       );
       choices.push({ arbitrary: broken, weight: 8 });
       // A required field left out.
       const required = all.filter((t) => t.path.length > 0 && !t.field.optional && typeof t.path.at(-1) === 'string');
-      choices.push({
+      if (required.length) choices.push({
         arbitrary: fc.constantFrom(...required).map((t): BadRequest => ({
           ...json, how: `${fieldName(t.path)} left out`, body: JSON.stringify(setAt(valid, t.path, (parent, key) => delete parent[key])), status: 400, problemAt: fieldName(t.path),
         })),
         weight: 2,
       });
       // An unknown field, in any object.
-      const objects = all.filter((t) => t.field.kind === 'object');
+      // A plan is strict too, but only where its fields are broken here (without, the check answers it).
+      const objects = all.filter((t) => t.field.kind === 'object' || (t.field.kind === 'plan' && t.field.fields));
       const key = fc.oneof(fc.constantFrom('__proto__', 'constructor', 'status', 'unitId', 'receivedAt', 'onTime', 'cityScore'), fc.string({ minLength: 1, maxLength: 12 }));
-      choices.push({
+      const validAt = (path: (string | number)[]) => path.reduce<Record<string | number, unknown>>((o, p) => o[p] as Record<string | number, unknown>, valid as Record<string, unknown>);
+      if (objects.length) choices.push({
         arbitrary: fc
           .tuple(fc.constantFrom(...objects), key, fc.jsonValue({ maxDepth: 1 }))
-          .filter(([t, k]) => !Object.hasOwn((t.field as { fields: object }).fields, k))
+          .filter(([t, k]) => !Object.hasOwn(validAt(t.path), k))
           .map(([t, k, v]): BadRequest => ({
             ...json, how: `unknown field ${JSON.stringify(k)} in ${fieldName(t.path) || 'the body'}`,
             // defineProperty: `__proto__` becomes a field of the JSON, not the object's prototype.
@@ -500,6 +531,13 @@ describe('bad input on every route: a 4xx with an error code, problems that name
         how: 'a self-assessment on another deliverable', method: 'POST', path: pathTo('submit-deliverable', { deliverableId: 'implementation-plan' }), token: county,
         ...json({ selfAssessment: exampleSelfAssessment(plan) }), status: 400,
       }),
+      fc.constantFrom('南平市2016年创建工作（修订）', '另一份计划').map((title) => ({
+        how: 'another plan under the stored cycle id', method: 'POST', path: pathTo('start-cycle'), token: city, ...json({ ...plan, title }), status: 409,
+      })),
+      fc.constantFrom('2017-11-20', '2017-11-30').map((on) => ({
+        how: `a plan forwarding on ${on}, in its review`, method: 'POST', path: pathTo('start-cycle'), token: city, ...json({ ...NEXT_YEAR, forwardToProvince: { on } }), status: 400,
+      })),
+      fc.constant({ how: "another office's plan", method: 'POST', path: pathTo('start-cycle'), token: city, ...json(BINJIANG), status: 403 }),
       fc.uuid().filter((u) => UUID.test(u) && u !== api.uploadId).map((u) => ({
         how: 'a document never uploaded', method: 'POST', path: pathTo('submit-deliverable'), token: county, ...json({ documents: [u], selfAssessment: exampleSelfAssessment(plan) }), status: 400,
       })),

@@ -131,6 +131,11 @@ describe('S3 documents store on the emulator', () => {
     const disposition = res.headers.get('content-disposition')!;
     expect(disposition).toBe(`attachment; filename="2016.pdf"; filename*=UTF-8''2016%E5%B9%B4%E8%87%AA%E8%AF%84%E6%8A%A5%E5%91%8A.pdf`);
     expect(decodeURIComponent(disposition.split("UTF-8''")[1])).toBe('2016年自评报告.pdf');
+    // The link to read it in the page: the same bytes, shown inline.
+    const shown = await fetch(await store.downloadUrl({ key: kept, fileName: '2016年自评报告.pdf', contentType: PDF, expiresInSeconds: 300, inline: true }));
+    expect(shown.status).toBe(200);
+    expect(shown.headers.get('content-disposition')).toMatch(/^inline; filename="2016.pdf"/);
+    expect(Buffer.from(await shown.arrayBuffer()).equals(PDF_BYTES)).toBe(true);
   });
 
   it('works through the functions builder, configured by AWS_ENDPOINT_URL_S3 alone', async () => {

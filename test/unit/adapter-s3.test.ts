@@ -233,6 +233,17 @@ describe('downloadUrl', () => {
     expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('signs a link that shows the file in the browser when asked for inline', async () => {
+    // Act
+    const url = new URL(
+      await store.downloadUrl({ key: 'documents/nanping-2016/yanping/u1/a1', fileName: '自评报告.pdf', contentType: PDF, expiresInSeconds: DOWNLOAD_LINK_SECONDS, inline: true }),
+    );
+
+    // Assess
+    expect(url.searchParams.get('response-content-disposition')).toBe(`inline; filename="document.pdf"; filename*=UTF-8''%E8%87%AA%E8%AF%84%E6%8A%A5%E5%91%8A.pdf`);
+    expect(url.searchParams.get('response-content-type')).toBe(PDF);
+  });
+
   it.each([
     ['自评报告.pdf', 'document.pdf'],
     ['2016年自评报告v2.pdf', '2016_v2.pdf'],

@@ -617,6 +617,13 @@ describe('receiptOf and getVersion', () => {
     expect(doc.sha256).toBe(sha256(PDF));
     expect(view.selfAssessment?.figures.selfScore).toBe(100);
     expect(view.receivedAt.iso).toBe('2016-11-08T02:00:00.000Z');
+    // A PDF is also linked for reading in the page: the same checked copy, shown inline.
+    const viewUrl = new URL(doc.viewUrl!);
+    expect(doc.viewUrl!.startsWith(`memory://documents/${report.document!.key}?`)).toBe(true);
+    expect(viewUrl.searchParams.get('inline')).toBe('true');
+    expect(url.searchParams.get('inline')).toBeNull();
+    const others = view.documents.filter((d) => d.contentType !== 'application/pdf');
+    for (const d of others) expect(d.viewUrl).toBeNull();
   });
 
   it('answers NotFound for a version that does not exist', async () => {

@@ -28,6 +28,7 @@ vi.hoisted(() => {
   process.env.TABLE_NAME ??= 'unit-test';
   process.env.AWS_REGION ??= 'us-east-1';
   process.env.UNIT_STATE_MACHINE_ARN ??= 'arn:aws:states:us-east-1:000000000000:stateMachine:dev-UnitCycle';
+  process.env.CYCLE_STATE_MACHINE_ARN ??= 'arn:aws:states:us-east-1:000000000000:stateMachine:dev-YearlyCycle';
   process.env.DOCUMENTS_BUCKET ??= 'unit-test-documents';
 });
 

@@ -77,7 +77,8 @@ describe('dashboard, page by page', () => {
     for (const p of pages) expect(p.totals).toEqual(expected);
     const songxi = pages.flatMap((p) => p.units).find((u) => u.unitId === 'songxi')!;
     expect(songxi.phases[0].deliverables[0]).toMatchObject({ state: 'due', extended: true });
-    expect(pages[0].targets).toEqual({ coveragePercent: 90, passRatePercent: 80 });
+    expect(pages[0].targets).toEqual({ coveragePercent: 90, passRatePercent: 80, metBy: '2016-11-09' });
+    expect(pages[0].levels.units).toEqual({ level: 'county', word: '县(市、区)', wordEn: 'county', wordEnPlural: 'counties' });
   });
 
   it('awaiting-decision (初评队列): a reviewed version newer than the last decision and no outcome', async () => {

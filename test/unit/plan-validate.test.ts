@@ -268,24 +268,107 @@ describe('cross-field rules', () => {
   });
 });
 
-describe('targets (创建覆盖率 and 合格率 a unit must reach)', () => {
-  it('the shipped plans state them explicitly; a plan without them gets 90 % and 80 %', async () => {
-    for (const file of SHIPPED) expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')).targets ?? {}), file).toEqual(['coveragePercent', 'passRatePercent']);
+describe('targets (创建覆盖率 and 合格率 a unit must reach, and by when)', () => {
+  it('the shipped plans state them explicitly; a plan without them, or without their day, is refused', () => {
+    for (const file of SHIPPED) expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')).targets ?? {}), file).toEqual(['coveragePercent', 'passRatePercent', 'metBy']);
     const { targets, ...without } = nanping() as PlanInput & { targets?: unknown };
     expect(targets).toBeDefined();
-    const r = validatePlan(without);
-    expect(r.ok && r.plan.targets).toEqual({ coveragePercent: 90, passRatePercent: 80 });
+    expect(pairs(problemsOf(without))).toEqual([{ path: 'targets', rule: 'required' }]);
+    const problems = problemsOf({ ...nanping(), targets: { coveragePercent: 90, passRatePercent: 80 } });
+    expect(problems.map((p) => [p.path, p.rule, p.message])).toEqual([
+      ['targets.metBy', 'required', { zh: 'targets.metBy: 必填', en: 'targets.metBy: is required' }],
+    ]);
   });
 
   it('are whole percentages from 1 to 100, each problem named in zh and en', () => {
-    const problems = problemsOf({ ...nanping(), targets: { coveragePercent: 120, passRatePercent: 0, coverage: 0.9 } });
+    const problems = problemsOf({ ...nanping(), targets: { coveragePercent: 120, passRatePercent: 0, metBy: '2016-11-09', coverage: 0.9 } });
     expect(pairs(problems)).toEqual([
       { path: 'targets.coveragePercent', rule: 'too-large' },
       { path: 'targets.passRatePercent', rule: 'too-small' },
       { path: 'targets.coverage', rule: 'unknown-field' },
     ]);
     expect(problems[0].message).toEqual({ zh: 'targets.coveragePercent: 不得大于 100', en: 'targets.coveragePercent: must be at most 100' });
-    expect(pairs(problemsOf({ ...nanping(), targets: { coveragePercent: 92.5 } }))).toEqual([{ path: 'targets.coveragePercent', rule: 'type' }]);
+    expect(pairs(problemsOf({ ...nanping(), targets: { coveragePercent: 92.5, passRatePercent: 80, metBy: '2016-11-09' } }))).toEqual([
+      { path: 'targets.coveragePercent', rule: 'type' },
+    ]);
+  });
+
+  it('are met by a day inside the cycle: not before the first phase opens, not after the review closes', () => {
+    const late = problemsOf({ ...nanping(), targets: { coveragePercent: 90, passRatePercent: 80, metBy: '2016-12-01' } });
+    expect(pairs(late)).toEqual([{ path: 'targets.metBy', rule: 'targets.met-by-outside-cycle' }]);
+    expect(late[0].message.zh).toContain('2016-04-01');
+    expect(late[0].message.en).toContain("the preliminary review's last day, 2016-11-30");
+    expect(pairs(problemsOf({ ...nanping(), targets: { coveragePercent: 90, passRatePercent: 80, metBy: '2016-03-31' } }))).toEqual([
+      { path: 'targets.metBy', rule: 'targets.met-by-outside-cycle' },
+    ]);
+  });
+});
+
+describe('the levels of government, the issuing document and the contact are plan data', () => {
+  it('the shipped plans name them: a city over its counties up to 省局, a district over its street offices up to 杭州市打传办', async () => {
+    const [np, bj] = await Promise.all(SHIPPED.map(loadPlanFile));
+    if (!np.ok || !bj.ok) throw new Error('invalid');
+    expect([np.plan.city.level, np.plan.city.officeWord, np.plan.unitLevel.word, np.plan.province.shortName]).toEqual(['city', '市打传办', '县(市、区)', '省局']);
+    expect([bj.plan.city.level, bj.plan.city.officeWord, bj.plan.unitLevel.word, bj.plan.province.shortName]).toEqual(['district', '区打传办', '街道', '杭州市打传办']);
+    expect(bj.plan.units.map((u) => u.name)).toEqual(['西兴街道', '长河街道', '浦沿街道']);
+  });
+
+  it('a plan without them is refused, each missing field named in zh and en', () => {
+    const p = nanping() as unknown as Record<string, any>;
+    delete p.city.level;
+    delete p.city.officeWord;
+    delete p.city.contact.telephone;
+    delete p.unitLevel;
+    delete p.province.shortName;
+    delete p.issuingDocument.number;
+    const problems = problemsOf(p);
+    expect(pairs(problems)).toEqual([
+      { path: 'city.level', rule: 'required' },
+      { path: 'city.officeWord', rule: 'required' },
+      { path: 'city.contact.telephone', rule: 'required' },
+      { path: 'unitLevel', rule: 'required' },
+      { path: 'province.shortName', rule: 'required' },
+      { path: 'issuingDocument.number', rule: 'required' },
+    ]);
+    expect(problems[3].message).toEqual({ zh: 'unitLevel: 必填', en: 'unitLevel: is required' });
+  });
+
+  it('a telephone number is checked, and said so in zh and en', () => {
+    const p = nanping();
+    p.city.contact.telephone = '请致电市打传办';
+    const problems = problemsOf(p);
+    expect(pairs(problems)).toEqual([{ path: 'city.contact.telephone', rule: 'format.telephone' }]);
+    expect(problems[0].message.zh).toContain('电话号码格式不正确');
+    expect(problems[0].message.en).toContain('must be a telephone number');
+    for (const ok of ['0599-8823456', '(0571) 8770 2110', '13800000000', '0599-8823456转8001', '+86 571 8770 2110']) {
+      p.city.contact.telephone = ok;
+      expect(validatePlan(p).ok, ok).toBe(true);
+    }
+  });
+
+  it('the units sit one level below the running office, the superior above it', () => {
+    const p = nanping();
+    p.unitLevel.level = 'street';
+    p.province.level = 'city';
+    const problems = problemsOf(p);
+    expect(pairs(problems)).toEqual([
+      { path: 'unitLevel.level', rule: 'level.units-not-below' },
+      { path: 'province.level', rule: 'level.superior-not-above' },
+    ]);
+    expect(problems[0].message.zh).toContain('应比本级 city.level city');
+    expect(problems[1].message.en).toContain('must be above the running office');
+    // A district and a county are the same tier (县级): a city may run over districts.
+    p.unitLevel.level = 'district';
+    p.province.level = 'national';
+    expect(validatePlan(p).ok).toBe(true);
+  });
+
+  it('a plan issued after its first phase opened is a warning, not an error', () => {
+    const p = nanping();
+    p.issuingDocument.issuedOn = '2016-04-05';
+    const r = validatePlan(p);
+    expect(r.ok).toBe(true);
+    expect(r.warnings.map((w) => [w.path, w.rule])).toContainEqual(['issuingDocument.issuedOn', 'document.issued-after-start']);
   });
 });
 

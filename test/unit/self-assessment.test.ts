@@ -35,17 +35,19 @@ const rules = (ps: Array<{ path: string; rule: string }>) => ps.map((p) => `${p.
 describe("assessSelfAssessment: the plan's targets", () => {
   it("measures coverage and pass rate against the plan's own targets and says which numbers in both languages", () => {
     // Prepare: an office that asks for 95 % coverage and 85 % pass rate; 93 of 100 created, 78 of them qualified (83.8 %).
-    const strict = { ...NANPING, targets: { coveragePercent: 95, passRatePercent: 85 } };
+    const strict = { ...NANPING, targets: { coveragePercent: 95, passRatePercent: 85, metBy: '2016-11-09' } };
     const sa = input({ roster: roster(100, 93, 78) });
 
     // Act
     const { figures, findings } = assessSelfAssessment(strict, sa);
-    const lenient = assessSelfAssessment({ ...NANPING, targets: { coveragePercent: 90, passRatePercent: 80 } }, sa);
+    const lenient = assessSelfAssessment({ ...NANPING, targets: { coveragePercent: 90, passRatePercent: 80, metBy: '2016-11-09' } }, sa);
 
     // Assess
     expect(rules(findings)).toEqual(['selfAssessment.roster coverage-below-target', 'selfAssessment.roster pass-rate-below-target']);
     expect(findings[0].message.zh).toContain('低于 95% 的要求');
     expect(findings[0].message.en).toContain('below the 95% target');
+    expect(findings[0].message.zh).toContain('须于2016年11月9日（含）前达到');
+    expect(findings[0].message.en).toContain('to be met by 9 November 2016');
     expect(findings[1].message.zh).toContain('低于 85% 的要求');
     expect(findings[1].message.en).toContain('below the 85% target');
     expect(figures.targets).toEqual({ coverage: 0.95, passRate: 0.85 });

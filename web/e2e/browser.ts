@@ -48,7 +48,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(`${SCREENSHOTS}axe`, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const findings = result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  const findings = result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`) }));
   writeFileSync(`${SCREENSHOTS}axe/${name}.json`, JSON.stringify({ url: page.url(), passes: result.passes.length, findings }, null, 2));
   const blocking = findings.filter((f) => f.impact === 'serious' || f.impact === 'critical');
   if (blocking.length > 0) {

@@ -71,6 +71,12 @@ describe('the portal on the twin', () => {
       await page.getByRole('link', { name: `初评 ${unitName('yanping')}` }).click();
       await page.getByRole('heading', { name: `初评：${unitName('yanping')}` }).waitFor();
     }
+    // The report's PDF is read in the page: the browser's viewer, from a link that shows it inline.
+    const viewer = first.getByTitle(/^正在阅读：.+\.pdf$/);
+    await viewer.waitFor();
+    const shown = await fetch((await viewer.getAttribute('src'))!);
+    expect(shown.headers.get('content-disposition')).toMatch(/^inline;/);
+    expect(shown.headers.get('content-type')).toBe('application/pdf');
     await first.getByRole('radio', { name: '退回整改' }).check();
     await first.getByLabel('整改意见').fill('请补充塔前村的创建材料。');
     await first.getByRole('button', { name: '提交决定' }).click();
@@ -90,7 +96,7 @@ describe('the portal on the twin', () => {
     await signIn(page, portal, 'yanping', LOCAL_PASSWORD);
     await page.getByRole('heading', { name: `${unitName('yanping')} · 工作台` }).waitFor();
     await page.getByText('请补充塔前村的创建材料。').waitFor();
-    await page.getByRole('link', { name: '报送自评报告' }).click();
+    await page.getByRole('link', { name: '报送 自评报告' }).click();
 
     const chooser = page.waitForEvent('filechooser');
     await page.getByRole('button', { name: '选择文件' }).click();
@@ -167,7 +173,7 @@ describe('the portal on the twin', () => {
   it('an EXE renamed to .pdf is refused by the server check, in Chinese', async () => {
     const page = await newPage(browser);
     await signIn(page, portal, 'yanping', LOCAL_PASSWORD);
-    await page.getByRole('link', { name: '报送自评报告' }).click();
+    await page.getByRole('link', { name: '报送 自评报告' }).click();
     const chooser = page.waitForEvent('filechooser');
     await page.getByRole('button', { name: '选择文件' }).click();
     const exe = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1'), Buffer.alloc(512, 0)]);
@@ -296,5 +302,53 @@ describe('the portal on the twin', () => {
     await row.getByRole('button', { name: `签收：${notice.subject}` }).click();
     await row.getByText(/已签收：songxi/).waitFor();
     expect((await api.twin.ctx.repo.listProposals(plan.cycleId)).filter((p) => p.unitId === 'guangze' && p.status === 'withdrawn')).toHaveLength(1);
+  });
+
+  it("a county user's 工作台 in English (the plan's names), kept on reload, the API's refusal too; and back", async () => {
+    const unit = plan.units.find((u) => u.id === 'yanping')!;
+    const report = plan.phases.flatMap((p) => p.deliverables).find((d) => d.id === 'self-assessment-report')!;
+    const page = await newPage(browser);
+    await signIn(page, portal, 'yanping', LOCAL_PASSWORD);
+    await page.getByRole('heading', { name: `${unit.name} · 工作台` }).waitFor();
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    const english = page.getByRole('heading', { name: `${unit.nameEn} · Workbench` });
+    await english.waitFor();
+    const menu = page.getByRole('navigation', { name: 'Main menu' });
+    await menu.getByRole('menuitem', { name: 'Workbench' }).waitFor();
+    await menu.getByRole('menuitem', { name: 'Messages' }).waitFor();
+    await page.getByRole('note', { name: 'Legend' }).getByText(/^Red: overdue/).waitFor();
+    await page.getByRole('row').filter({ hasText: report.nameEn }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await screenshot(page, 'county-workbench-english');
+
+    // The choice is this browser's: a reload keeps it.
+    await page.reload();
+    await english.waitFor();
+
+    // Another county's page: the page's words and the API's refusal, both in English.
+    await page.goto(`${portal}units/jianyang`);
+    const refusal = page.getByRole('alert').filter({ hasText: "Cannot read this unit's workbench" });
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain('You may not access this resource');
+    expect(await refusal.textContent()).not.toMatch(/[\u4e00-\u9fff]/);
+    await screenshot(page, 'county-other-unit-refused-english');
+
+    // Back to Chinese: the page reads again, the API answers in Chinese.
+    await page.getByRole('button', { name: '切换为中文' }).click();
+    await page.getByRole('alert').filter({ hasText: '无法读取本单位的工作台' }).filter({ hasText: '无权访问该资源' }).waitFor();
+    await page.getByRole('menuitem', { name: '工作台' }).click();
+    await page.getByRole('heading', { name: `${unit.name} · 工作台` }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+
+    // The sign-in page has the switch too: signed in from it in English, the 工作台 opens in English.
+    const fresh = await newPage(browser);
+    await fresh.goto(portal);
+    await fresh.getByRole('button', { name: 'Switch to English' }).click();
+    await fresh.getByRole('heading', { name: 'Pyramid-selling-free campaign' }).waitFor();
+    await screenshot(fresh, 'sign-in-english');
+    await fresh.getByLabel('User name').fill('yanping');
+    await fresh.getByLabel('Password', { exact: true }).fill(LOCAL_PASSWORD);
+    await fresh.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await fresh.getByRole('heading', { name: `${unit.nameEn} · Workbench` }).waitFor();
   });
 });

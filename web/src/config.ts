@@ -11,17 +11,22 @@ export interface PortalConfig {
   cognitoEndpoint?: string;
 }
 
+import { currentLang } from './i18n';
+
 let loaded: PortalConfig | undefined;
 
 export async function loadConfig(): Promise<PortalConfig> {
   if (loaded) return loaded;
   const res = await fetch('/config.json', { cache: 'no-cache' });
-  if (!res.ok) throw new Error(`读取 /config.json 失败（${res.status}）`);
+  if (!res.ok) {
+    const en = currentLang() === 'en';
+    throw new Error(en ? `Cannot read /config.json (${res.status})` : `读取 /config.json 失败（${res.status}）`);
+  }
   loaded = (await res.json()) as PortalConfig;
   return loaded;
 }
 
 export function config(): PortalConfig {
-  if (!loaded) throw new Error('config.json 尚未读取');
+  if (!loaded) throw new Error(currentLang() === 'en' ? 'config.json not read yet' : 'config.json 尚未读取');
   return loaded;
 }

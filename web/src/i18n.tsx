@@ -10,6 +10,7 @@ import zhCN from 'antd/locale/zh_CN';
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
+import { THEME } from './theme';
 
 export type Lang = 'zh' | 'en';
 const STORED = 'portal.lang';
@@ -61,7 +62,7 @@ export function LangProvider({ children }: { children: ReactNode }) {
   return (
     <LangContext.Provider value={{ lang, setLang }}>
       {/* No space inserted between two-character labels (登 录): the accessible name stays the word itself. */}
-      <ConfigProvider locale={lang === 'en' ? enUS : zhCN} button={{ autoInsertSpace: false }}>
+      <ConfigProvider locale={lang === 'en' ? enUS : zhCN} theme={THEME} button={{ autoInsertSpace: false }}>
         {children}
       </ConfigProvider>
     </LangContext.Provider>

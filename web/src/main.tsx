@@ -1,4 +1,4 @@
-import { App as AntApp, ConfigProvider } from 'antd';
+import { App as AntApp } from 'antd';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, RouterProvider } from 'react-router';
@@ -19,6 +19,7 @@ const MessagesPage = lazy(() => import('./pages/county/messages/MessagesPage'));
 const ReviewQueuePage = lazy(() => import('./pages/city/reviews/ReviewQueuePage'));
 const AuditPage = lazy(() => import('./pages/city/audit/AuditPage'));
 const ProposalsPage = lazy(() => import('./pages/city/proposals/ProposalsPage'));
+const YearPage = lazy(() => import('./pages/city/year/YearPage'));
 const DirectoryPage = lazy(() => import('./pages/city/directory/DirectoryPage'));
 
 const router = createBrowserRouter([
@@ -36,6 +37,7 @@ const router = createBrowserRouter([
       { path: '/units/:unitId/audit', element: <AuditPage /> },
       { path: '/reviews', element: <ReviewQueuePage /> },
       { path: '/proposals', element: <ProposalsPage /> },
+      { path: '/year', element: <YearPage /> },
       { path: '/directory', element: <DirectoryPage /> },
     ],
   },
@@ -45,14 +47,11 @@ await loadConfig();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <LangProvider>
-      {/* WCAG AA contrast (axe-core): antd's #1677ff (primary, links) is 4.1:1 on white and its secondary grey 3.4:1. */}
-      <ConfigProvider theme={{ token: { colorPrimary: '#0958d9', colorLink: '#0958d9', colorTextSecondary: 'rgba(0, 0, 0, 0.65)', colorTextDescription: 'rgba(0, 0, 0, 0.65)' } }}>
-        <AntApp>
-          <AuthProvider>
-            <RouterProvider router={router} />
-          </AuthProvider>
-        </AntApp>
-      </ConfigProvider>
+      <AntApp>
+        <AuthProvider>
+          <RouterProvider router={router} />
+        </AuthProvider>
+      </AntApp>
     </LangProvider>
   </StrictMode>,
 );

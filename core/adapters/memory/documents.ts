@@ -39,8 +39,8 @@ export function makeMemoryDocumentStore() {
       if (bytes.byteLength > maxBytes) return 'too-large';
       return Uint8Array.from(bytes);
     },
-    async downloadUrl({ key, fileName, contentType, expiresInSeconds }) {
-      const q = new URLSearchParams({ fileName, contentType, expiresIn: String(expiresInSeconds) });
+    async downloadUrl({ key, fileName, contentType, expiresInSeconds, inline }) {
+      const q = new URLSearchParams({ fileName, contentType, expiresIn: String(expiresInSeconds), ...(inline ? { inline: 'true' } : {}) });
       return `memory://documents/${key}?${q}`;
     },
   };

@@ -86,9 +86,9 @@ export function rfc5987(value: string): string {
   return encodeURIComponent(wellFormed(value)).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** `attachment; filename="document.pdf"; filename*=UTF-8''%E8%87%AA...` (RFC 6266). */
-export function contentDisposition(fileName: string): string {
-  return `attachment; filename="${asciiFileName(fileName)}"; filename*=UTF-8''${rfc5987(fileName)}`;
+/** `attachment; filename="document.pdf"; filename*=UTF-8''%E8%87%AA...` (RFC 6266), or `inline; …`. */
+export function contentDisposition(fileName: string, inline = false): string {
+  return `${inline ? 'inline' : 'attachment'}; filename="${asciiFileName(fileName)}"; filename*=UTF-8''${rfc5987(fileName)}`;
 }
 
 /** Reads a body, giving up as soon as it passes maxBytes. */
@@ -157,11 +157,11 @@ export function makeS3DocumentStore({ client, bucket }: S3DocumentStoreOptions):
       }
     },
 
-    async downloadUrl({ key, fileName, contentType, expiresInSeconds }) {
+    async downloadUrl({ key, fileName, contentType, expiresInSeconds, inline }) {
       try {
         return await getSignedUrl(
           client,
-          new GetObjectCommand({ Bucket: bucket, Key: key, ResponseContentDisposition: contentDisposition(fileName), ResponseContentType: contentType }),
+          new GetObjectCommand({ Bucket: bucket, Key: key, ResponseContentDisposition: contentDisposition(fileName, inline), ResponseContentType: contentType }),
           { expiresIn: expiresInSeconds },
         );
       } catch (err) {

@@ -11,14 +11,17 @@ import type { components, paths } from './schema';
 
 export type ApiError = components['schemas']['Error'];
 
-/** Thrown for a non-2xx answer: the API's own words (zh-CN), with the problems naming their fields. */
+/** Thrown for a non-2xx answer: the API's own words (in the interface language), each problem naming its field. */
 export class ApiFailure extends Error {
   constructor(
     readonly status: number,
     readonly body: ApiError | undefined,
   ) {
     const en = currentLang() === 'en';
-    super(body?.error.message ?? (status === 401 ? (en ? 'Signed out: please sign in again' : '登录已失效，请重新登录') : en ? `Request failed (${status})` : `请求失败（${status}）`));
+    const fallback = status === 401
+      ? en ? 'Signed out: please sign in again' : '登录已失效，请重新登录'
+      : en ? `Request failed (${status})` : `请求失败（${status}）`;
+    super(body?.error.message ?? fallback);
   }
 }
 
@@ -62,6 +65,6 @@ export const setCycleId = (id: string | undefined) => {
   currentCycle = id;
 };
 export function cycleId(): string {
-  if (!currentCycle) throw new Error('尚未选定工作周期');
+  if (!currentCycle) throw new Error(currentLang() === 'en' ? 'No cycle chosen yet' : '尚未选定工作周期');
   return currentCycle;
 }

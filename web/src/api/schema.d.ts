@@ -82,7 +82,13 @@ export interface paths {
          */
         get: operations["listCycles"];
         put?: never;
-        post?: never;
+        /**
+         * Start the cycle of a plan
+         * @description 按年度工作计划启动工作周期
+         *
+         *     Access: city.
+         */
+        post: operations["startCycle"];
         delete?: never;
         options?: never;
         head?: never;
@@ -463,6 +469,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/plans/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a plan: its problems, warnings and its year's timeline (stores nothing)
+         * @description 校验年度工作计划：问题、警告与日程（不保存）
+         *
+         *     Access: city.
+         */
+        post: operations["validatePlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cycles/{cycleId}/directory": {
         parameters: {
             query?: never;
@@ -746,6 +774,45 @@ export interface operations {
                                 name: string;
                                 nameEn: string | null;
                             } | null;
+                            levels: {
+                                office: {
+                                    /** @enum {string} */
+                                    level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                                    name: string;
+                                    nameEn: string;
+                                    office: string;
+                                    officeEn: string;
+                                    shortName: string;
+                                    officeWord: string;
+                                    officeWordEn: string;
+                                    areaWord: string;
+                                    areaWordEn: string;
+                                    contact: {
+                                        name: string;
+                                        telephone: string;
+                                    };
+                                };
+                                units: {
+                                    /** @enum {string} */
+                                    level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                                    word: string;
+                                    wordEn: string;
+                                    wordEnPlural: string;
+                                };
+                                superior: {
+                                    /** @enum {string} */
+                                    level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                                    name: string;
+                                    nameEn: string;
+                                    shortName: string;
+                                    shortNameEn: string;
+                                };
+                                issuingDocument: {
+                                    issuer: string;
+                                    number: string;
+                                    issuedOn: string;
+                                };
+                            };
                         }[];
                     };
                 };
@@ -813,6 +880,343 @@ export interface operations {
             };
         };
     };
+    startCycle: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en */
+                "Accept-Language"?: string;
+                /** @description Makes a retry safe (the portal sends one with every write; a UUID per user action). The same key with the same request (path and body, key order and whitespace aside) gets the same answer, marked idempotent-replayed: true, and changes nothing again; the same key with another request gets a 422; while the first request runs, a 409 (IdempotencyInProgressError). Keys are per user and route, kept 24 hours; only a 2xx answer is kept, so after a refusal the same key may be sent again. Without the header a request runs as it is. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    schemaVersion: 1;
+                    cycleId: string;
+                    year: number;
+                    /** @constant */
+                    timeZone: "Asia/Shanghai";
+                    title: string;
+                    city: {
+                        /** @enum {string} */
+                        level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                        name: string;
+                        nameEn: string;
+                        office: string;
+                        officeEn: string;
+                        shortName: string;
+                        officeWord: string;
+                        officeWordEn: string;
+                        areaWord: string;
+                        areaWordEn: string;
+                        /** Format: email */
+                        email: string;
+                        /** Format: email */
+                        leaderEmail?: string;
+                        contact: {
+                            name: string;
+                            telephone: string;
+                        };
+                    };
+                    unitLevel: {
+                        /** @enum {string} */
+                        level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                        word: string;
+                        wordEn: string;
+                        wordEnPlural: string;
+                    };
+                    province: {
+                        /** @enum {string} */
+                        level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                        name: string;
+                        nameEn: string;
+                        shortName: string;
+                        shortNameEn: string;
+                        /** Format: email */
+                        email: string;
+                    };
+                    issuingDocument: {
+                        issuer: string;
+                        number: string;
+                        issuedOn: string;
+                    };
+                    sender: {
+                        name: string;
+                        /** Format: email */
+                        email: string;
+                    };
+                    /** Format: uri */
+                    portalUrl: string;
+                    units: {
+                        id: string;
+                        name: string;
+                        nameEn?: string;
+                        office: {
+                            name?: string;
+                            /** Format: email */
+                            email: string;
+                        };
+                        leader: {
+                            name?: string;
+                            /** Format: email */
+                            email: string;
+                        };
+                        /** @default false */
+                        certifiedBefore?: boolean;
+                    }[];
+                    phases: {
+                        /** @enum {string} */
+                        kind: "mobilisation" | "rollout" | "self-assessment" | "preliminary-review";
+                        name: string;
+                        nameEn: string;
+                        opens: string;
+                        closes: string;
+                        /** @default [] */
+                        deliverables?: {
+                            id: string;
+                            name: string;
+                            nameEn: string;
+                            due: {
+                                date: string;
+                                inclusive: boolean;
+                            };
+                            /** @default false */
+                            reviewed?: boolean;
+                        }[];
+                    }[];
+                    /**
+                     * @default {
+                     *       "overrides": [],
+                     *       "nonWorkingDeadline": "next-working-day"
+                     *     }
+                     */
+                    calendar?: {
+                        /** @default [] */
+                        overrides?: {
+                            date: string;
+                            working: boolean;
+                            reason: string;
+                        }[];
+                        /**
+                         * @default next-working-day
+                         * @enum {string}
+                         */
+                        nonWorkingDeadline?: "next-working-day" | "keep";
+                    };
+                    notices: {
+                        /** @default 09:00 */
+                        sendAt?: string;
+                        /**
+                         * @default [
+                         *       7,
+                         *       3,
+                         *       1,
+                         *       0
+                         *     ]
+                         */
+                        reminderDaysBefore?: number[];
+                        /**
+                         * @default working
+                         * @enum {string}
+                         */
+                        dayCounting?: "working" | "calendar";
+                        /**
+                         * @default shift
+                         * @enum {string}
+                         */
+                        onNonWorkingDay?: "shift" | "send";
+                        /**
+                         * @default [
+                         *       "zh-CN"
+                         *     ]
+                         */
+                        languages?: ("zh-CN" | "en")[];
+                    };
+                    escalation: {
+                        /**
+                         * @default [
+                         *       {
+                         *         "to": "unit-leader",
+                         *         "afterDays": 0
+                         *       },
+                         *       {
+                         *         "to": "city-office",
+                         *         "afterDays": 3
+                         *       },
+                         *       {
+                         *         "to": "criticism-draft",
+                         *         "afterDays": 5
+                         *       }
+                         *     ]
+                         */
+                        levels?: {
+                            /** @enum {string} */
+                            to: "unit-leader" | "city-office" | "criticism-draft";
+                            afterDays: number;
+                        }[];
+                        /** @default true */
+                        ccUnitOffice?: boolean;
+                    };
+                    review: {
+                        rectificationDays: number;
+                        /** @default 3 */
+                        maxRounds?: number;
+                    };
+                    targets: {
+                        coveragePercent: number;
+                        passRatePercent: number;
+                        metBy: string;
+                    };
+                    forwardToProvince: {
+                        on: string;
+                    };
+                    rubric: {
+                        /** @default 100 */
+                        total?: number;
+                        items: {
+                            id: string;
+                            title: string;
+                            titleEn?: string;
+                            maxPoints: number;
+                            evidence: string;
+                            /**
+                             * @default standard
+                             * @enum {string}
+                             */
+                            kind?: "standard" | "bonus" | "deduction" | "veto";
+                        }[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description true when this answer was sent before, to the first request with this Idempotency-Key */
+                    "idempotent-replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        cycleId: string;
+                        title: string;
+                        executionName: string;
+                        planHash: string;
+                        /** @enum {string} */
+                        stored: "stored" | "same";
+                        /** @enum {string} */
+                        started: "started" | "exists";
+                        warnings: {
+                            path: string;
+                            rule: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description true when this answer was sent before, to the first request with this Idempotency-Key */
+                    "idempotent-replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        cycleId: string;
+                        title: string;
+                        executionName: string;
+                        planHash: string;
+                        /** @enum {string} */
+                        stored: "stored" | "same";
+                        /** @enum {string} */
+                        started: "started" | "exists";
+                        warnings: {
+                            path: string;
+                            rule: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input: each problem names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the plan or among the unit’s records */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: already decided (who and when), phase not open, review closed; or the request with this Idempotency-Key is still running (IdempotencyInProgressError: retry shortly), or was done but its answer was too large to keep (IdempotentResponseNotKeptError: details say the status and where the result is) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description IdempotencyKeyReusedError: this Idempotency-Key was used by this user on this route for another request (other path or body) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no detail leaves the server; quote the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getUnitOverview: {
         parameters: {
             query?: never;
@@ -853,6 +1257,46 @@ export interface operations {
                         targets: {
                             coveragePercent: number;
                             passRatePercent: number;
+                            metBy: string;
+                        };
+                        levels: {
+                            office: {
+                                /** @enum {string} */
+                                level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                                name: string;
+                                nameEn: string;
+                                office: string;
+                                officeEn: string;
+                                shortName: string;
+                                officeWord: string;
+                                officeWordEn: string;
+                                areaWord: string;
+                                areaWordEn: string;
+                                contact: {
+                                    name: string;
+                                    telephone: string;
+                                };
+                            };
+                            units: {
+                                /** @enum {string} */
+                                level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                                word: string;
+                                wordEn: string;
+                                wordEnPlural: string;
+                            };
+                            superior: {
+                                /** @enum {string} */
+                                level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                                name: string;
+                                nameEn: string;
+                                shortName: string;
+                                shortNameEn: string;
+                            };
+                            issuingDocument: {
+                                issuer: string;
+                                number: string;
+                                issuedOn: string;
+                            };
                         };
                         phases: {
                             kind: string;
@@ -1770,6 +2214,7 @@ export interface operations {
                             size: number;
                             sha256: string;
                             downloadUrl: string;
+                            viewUrl: string | null;
                             linkExpiresAt: {
                                 iso: string;
                                 beijing: string;
@@ -2395,6 +2840,46 @@ export interface operations {
                         targets: {
                             coveragePercent: number;
                             passRatePercent: number;
+                            metBy: string;
+                        };
+                        levels: {
+                            office: {
+                                /** @enum {string} */
+                                level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                                name: string;
+                                nameEn: string;
+                                office: string;
+                                officeEn: string;
+                                shortName: string;
+                                officeWord: string;
+                                officeWordEn: string;
+                                areaWord: string;
+                                areaWordEn: string;
+                                contact: {
+                                    name: string;
+                                    telephone: string;
+                                };
+                            };
+                            units: {
+                                /** @enum {string} */
+                                level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                                word: string;
+                                wordEn: string;
+                                wordEnPlural: string;
+                            };
+                            superior: {
+                                /** @enum {string} */
+                                level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                                name: string;
+                                nameEn: string;
+                                shortName: string;
+                                shortNameEn: string;
+                            };
+                            issuingDocument: {
+                                issuer: string;
+                                number: string;
+                                issuedOn: string;
+                            };
                         };
                         totals: {
                             units: number;
@@ -3306,6 +3791,451 @@ export interface operations {
             };
             /** @description IdempotencyKeyReusedError: this Idempotency-Key was used by this user on this route for another request (other path or body) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no detail leaves the server; quote the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    validatePlan: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en */
+                "Accept-Language"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    schemaVersion: 1;
+                    cycleId: string;
+                    year: number;
+                    /** @constant */
+                    timeZone: "Asia/Shanghai";
+                    title: string;
+                    city: {
+                        /** @enum {string} */
+                        level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                        name: string;
+                        nameEn: string;
+                        office: string;
+                        officeEn: string;
+                        shortName: string;
+                        officeWord: string;
+                        officeWordEn: string;
+                        areaWord: string;
+                        areaWordEn: string;
+                        /** Format: email */
+                        email: string;
+                        /** Format: email */
+                        leaderEmail?: string;
+                        contact: {
+                            name: string;
+                            telephone: string;
+                        };
+                    };
+                    unitLevel: {
+                        /** @enum {string} */
+                        level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                        word: string;
+                        wordEn: string;
+                        wordEnPlural: string;
+                    };
+                    province: {
+                        /** @enum {string} */
+                        level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                        name: string;
+                        nameEn: string;
+                        shortName: string;
+                        shortNameEn: string;
+                        /** Format: email */
+                        email: string;
+                    };
+                    issuingDocument: {
+                        issuer: string;
+                        number: string;
+                        issuedOn: string;
+                    };
+                    sender: {
+                        name: string;
+                        /** Format: email */
+                        email: string;
+                    };
+                    /** Format: uri */
+                    portalUrl: string;
+                    units: {
+                        id: string;
+                        name: string;
+                        nameEn?: string;
+                        office: {
+                            name?: string;
+                            /** Format: email */
+                            email: string;
+                        };
+                        leader: {
+                            name?: string;
+                            /** Format: email */
+                            email: string;
+                        };
+                        /** @default false */
+                        certifiedBefore?: boolean;
+                    }[];
+                    phases: {
+                        /** @enum {string} */
+                        kind: "mobilisation" | "rollout" | "self-assessment" | "preliminary-review";
+                        name: string;
+                        nameEn: string;
+                        opens: string;
+                        closes: string;
+                        /** @default [] */
+                        deliverables?: {
+                            id: string;
+                            name: string;
+                            nameEn: string;
+                            due: {
+                                date: string;
+                                inclusive: boolean;
+                            };
+                            /** @default false */
+                            reviewed?: boolean;
+                        }[];
+                    }[];
+                    /**
+                     * @default {
+                     *       "overrides": [],
+                     *       "nonWorkingDeadline": "next-working-day"
+                     *     }
+                     */
+                    calendar?: {
+                        /** @default [] */
+                        overrides?: {
+                            date: string;
+                            working: boolean;
+                            reason: string;
+                        }[];
+                        /**
+                         * @default next-working-day
+                         * @enum {string}
+                         */
+                        nonWorkingDeadline?: "next-working-day" | "keep";
+                    };
+                    notices: {
+                        /** @default 09:00 */
+                        sendAt?: string;
+                        /**
+                         * @default [
+                         *       7,
+                         *       3,
+                         *       1,
+                         *       0
+                         *     ]
+                         */
+                        reminderDaysBefore?: number[];
+                        /**
+                         * @default working
+                         * @enum {string}
+                         */
+                        dayCounting?: "working" | "calendar";
+                        /**
+                         * @default shift
+                         * @enum {string}
+                         */
+                        onNonWorkingDay?: "shift" | "send";
+                        /**
+                         * @default [
+                         *       "zh-CN"
+                         *     ]
+                         */
+                        languages?: ("zh-CN" | "en")[];
+                    };
+                    escalation: {
+                        /**
+                         * @default [
+                         *       {
+                         *         "to": "unit-leader",
+                         *         "afterDays": 0
+                         *       },
+                         *       {
+                         *         "to": "city-office",
+                         *         "afterDays": 3
+                         *       },
+                         *       {
+                         *         "to": "criticism-draft",
+                         *         "afterDays": 5
+                         *       }
+                         *     ]
+                         */
+                        levels?: {
+                            /** @enum {string} */
+                            to: "unit-leader" | "city-office" | "criticism-draft";
+                            afterDays: number;
+                        }[];
+                        /** @default true */
+                        ccUnitOffice?: boolean;
+                    };
+                    review: {
+                        rectificationDays: number;
+                        /** @default 3 */
+                        maxRounds?: number;
+                    };
+                    targets: {
+                        coveragePercent: number;
+                        passRatePercent: number;
+                        metBy: string;
+                    };
+                    forwardToProvince: {
+                        on: string;
+                    };
+                    rubric: {
+                        /** @default 100 */
+                        total?: number;
+                        items: {
+                            id: string;
+                            title: string;
+                            titleEn?: string;
+                            maxPoints: number;
+                            evidence: string;
+                            /**
+                             * @default standard
+                             * @enum {string}
+                             */
+                            kind?: "standard" | "bonus" | "deduction" | "veto";
+                        }[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        valid: boolean;
+                        problems: {
+                            path: string;
+                            rule: string;
+                            message: string;
+                        }[];
+                        warnings: {
+                            path: string;
+                            rule: string;
+                            message: string;
+                        }[];
+                        now: {
+                            iso: string;
+                            beijing: string;
+                            zh: string;
+                            en: string;
+                        };
+                        today: string;
+                        plan: {
+                            cycleId: string;
+                            title: string;
+                            year: number;
+                            city: {
+                                name: string;
+                                office: string;
+                            };
+                            units: number;
+                            planHash: string;
+                            levels: {
+                                office: {
+                                    /** @enum {string} */
+                                    level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                                    name: string;
+                                    nameEn: string;
+                                    office: string;
+                                    officeEn: string;
+                                    shortName: string;
+                                    officeWord: string;
+                                    officeWordEn: string;
+                                    areaWord: string;
+                                    areaWordEn: string;
+                                    contact: {
+                                        name: string;
+                                        telephone: string;
+                                    };
+                                };
+                                units: {
+                                    /** @enum {string} */
+                                    level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                                    word: string;
+                                    wordEn: string;
+                                    wordEnPlural: string;
+                                };
+                                superior: {
+                                    /** @enum {string} */
+                                    level: "national" | "province" | "city" | "county" | "district" | "township" | "street";
+                                    name: string;
+                                    nameEn: string;
+                                    shortName: string;
+                                    shortNameEn: string;
+                                };
+                                issuingDocument: {
+                                    issuer: string;
+                                    number: string;
+                                    issuedOn: string;
+                                };
+                            };
+                        } | null;
+                        cycle: {
+                            /** @enum {string} */
+                            status: "stored" | "running" | "forwarded" | "closed";
+                            storedAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                            samePlan: boolean;
+                        } | null;
+                        timeline: {
+                            firstDay: string;
+                            lastDay: string;
+                            phases: {
+                                /** @enum {string} */
+                                kind: "mobilisation" | "rollout" | "self-assessment" | "preliminary-review";
+                                name: string;
+                                nameEn: string;
+                                opens: string;
+                                closes: string;
+                                opensAt: {
+                                    iso: string;
+                                    beijing: string;
+                                    zh: string;
+                                    en: string;
+                                };
+                                closesAt: {
+                                    iso: string;
+                                    beijing: string;
+                                    zh: string;
+                                    en: string;
+                                };
+                            }[];
+                            deadlines: {
+                                deliverableId: string;
+                                name: string;
+                                nameEn: string;
+                                /** @enum {string} */
+                                phase: "mobilisation" | "rollout" | "self-assessment" | "preliminary-review";
+                                reviewed: boolean;
+                                due: {
+                                    date: string;
+                                    inclusive: boolean;
+                                };
+                                lastDay: string;
+                                dueAt: {
+                                    iso: string;
+                                    beijing: string;
+                                    zh: string;
+                                    en: string;
+                                };
+                                moved: boolean;
+                            }[];
+                            review: {
+                                deliverableId: string;
+                                opensAt: {
+                                    iso: string;
+                                    beijing: string;
+                                    zh: string;
+                                    en: string;
+                                };
+                                closesAt: {
+                                    iso: string;
+                                    beijing: string;
+                                    zh: string;
+                                    en: string;
+                                };
+                            };
+                            forwarding: {
+                                on: string;
+                                at: {
+                                    iso: string;
+                                    beijing: string;
+                                    zh: string;
+                                    en: string;
+                                };
+                                day: string;
+                            };
+                            calendar: {
+                                source: string;
+                                days: {
+                                    date: string;
+                                    off: boolean;
+                                    /** @enum {string} */
+                                    kind: "weekend" | "holiday" | "adjusted-workday" | "override-working" | "override-off";
+                                    nameZh: string | null;
+                                    nameEn: string | null;
+                                }[];
+                            };
+                        } | null;
+                    };
+                };
+            };
+            /** @description Invalid input: each problem names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the plan or among the unit’s records */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: already decided (who and when), phase not open, review closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

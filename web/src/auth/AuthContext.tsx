@@ -19,6 +19,11 @@ interface AuthState {
   loading: boolean;
   /** Reads /me and /cycles again after a sign-in. */
   refresh(): Promise<void>;
+  /**
+   * Reads /cycles again while signed in (after a cycle is started), the page staying as it is; shows
+   * `choose` when the list has it, else keeps the cycle shown.
+   */
+  reloadCycles(choose?: string): Promise<void>;
   signOut(): Promise<void>;
 }
 
@@ -51,13 +56,19 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     }
   }, [choose]);
   useEffect(() => void refresh(), [refresh]);
+  const reloadCycles = useCallback(async (wanted?: string) => {
+    const listed = await ok(api().GET('/cycles'));
+    setCycles(listed.cycles);
+    const keep = wanted ?? cycle?.cycleId;
+    choose(listed.cycles.find((c) => c.cycleId === keep) ?? listed.cycles[0] ?? null);
+  }, [choose, cycle]);
   const signOut = useCallback(async () => {
     await endSession();
     setMe(null);
     choose(null);
   }, [choose]);
   const chooseCycle = useCallback((id: string) => choose(cycles.find((c) => c.cycleId === id) ?? null), [choose, cycles]);
-  return <AuthContext.Provider value={{ me, cycles, cycle, chooseCycle, loading, refresh, signOut }}>{children}</AuthContext.Provider>;
+  return <AuthContext.Provider value={{ me, cycles, cycle, chooseCycle, loading, refresh, reloadCycles, signOut }}>{children}</AuthContext.Provider>;
 }
 
 export function useAuth(): AuthState {

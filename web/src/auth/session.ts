@@ -15,6 +15,7 @@ import {
   type AuthenticationResultType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { config } from '../config';
+import { currentLang, type Lang } from '../i18n';
 
 const KEY = 'portal.session';
 /** Refresh this long before the access token runs out, so no request goes out with a token about to expire. */
@@ -43,7 +44,9 @@ export function currentSession(): Session | null {
 }
 
 function keep(username: string, result: AuthenticationResultType | undefined, refreshToken?: string): Session {
-  if (!result?.AccessToken || !result.ExpiresIn) throw new Error('用户池未返回令牌');
+  if (!result?.AccessToken || !result.ExpiresIn) {
+    throw new Error(currentLang() === 'en' ? 'the user pool returned no tokens' : '用户池未返回令牌');
+  }
   const session = {
     username,
     accessToken: result.AccessToken,
@@ -60,7 +63,10 @@ export async function signIn(username: string, password: string): Promise<SignIn
     new InitiateAuthCommand({ ClientId: c.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }),
   );
   if (out.ChallengeName === 'NEW_PASSWORD_REQUIRED') return { kind: 'new-password', username, challengeSession: out.Session ?? '' };
-  if (out.ChallengeName) throw new Error(`暂不支持的登录步骤：${out.ChallengeName}`);
+  if (out.ChallengeName) {
+    const step = out.ChallengeName;
+    throw new Error(currentLang() === 'en' ? `a sign-in step the portal does not take: ${step}` : `暂不支持的登录步骤：${step}`);
+  }
   return { kind: 'signed-in', session: keep(username, out.AuthenticationResult) };
 }
 
@@ -111,18 +117,27 @@ export async function signOut(): Promise<void> {
   if (s) await cognito().send(new GlobalSignOutCommand({ AccessToken: s.accessToken })).catch(() => undefined);
 }
 
-/** Cognito's error types in the words a clerk reads. */
-export function authErrorText(error: unknown): string {
+/** Cognito's error types in the words a clerk reads, in the language given. */
+export function authErrorText(error: unknown, lang: Lang): string {
   const name = (error as { name?: string }).name ?? '';
   const message = (error as { message?: string }).message ?? String(error);
-  const words: Record<string, string> = {
-    NotAuthorizedException: '用户名或密码不正确',
-    InvalidPasswordException: `新密码不符合用户池的密码规则：${message}`,
-    CodeMismatchException: '验证码不正确，请核对后重试',
-    ExpiredCodeException: '验证码已过期，请重新获取',
-    LimitExceededException: '尝试次数过多，请稍后再试',
-    PasswordResetRequiredException: '需要重置密码，请点击“忘记密码”',
-    UserNotConfirmedException: '账号尚未确认，请联系市打传办',
+  const words: Record<string, Record<Lang, string>> = {
+    NotAuthorizedException: { zh: '用户名或密码不正确', en: 'Incorrect user name or password' },
+    InvalidPasswordException: {
+      zh: `新密码不符合用户池的密码规则：${message}`,
+      en: `The new password does not meet the password rules: ${message}`,
+    },
+    CodeMismatchException: { zh: '验证码不正确，请核对后重试', en: 'Incorrect verification code: check it and try again' },
+    ExpiredCodeException: { zh: '验证码已过期，请重新获取', en: 'The verification code has expired: ask for a new one' },
+    LimitExceededException: { zh: '尝试次数过多，请稍后再试', en: 'Too many attempts: try again later' },
+    PasswordResetRequiredException: {
+      zh: '需要重置密码，请点击“忘记密码”',
+      en: 'Your password must be reset: choose "Forgot password"',
+    },
+    UserNotConfirmedException: {
+      zh: '账号尚未确认，请联系本级打传办',
+      en: 'This account is not confirmed yet: contact the office that runs the campaign (打传办)',
+    },
   };
-  return words[name] ?? `登录服务出错：${message}`;
+  return words[name]?.[lang] ?? (lang === 'en' ? `Sign-in service error: ${message}` : `登录服务出错：${message}`);
 }

@@ -2,8 +2,10 @@
  * How a deliverable's state from the API reads and which warning colour (三色预警) it takes. Words and
  * colours only: every state, date and count comes from the API. "Near its deadline" is the plan's own
  * reminder schedule: yellow once the system has sent this unit a reminder for it and it is still not in.
+ * The language is a parameter (no global read), so the words can be checked in either.
  */
 import type { paths } from '../api/schema';
+import type { Lang } from '../i18n';
 
 export type UnitOverview = paths['/cycles/{cycleId}/units/{unitId}']['get']['responses'][200]['content']['application/json'];
 export type DeliverableView = UnitOverview['phases'][number]['deliverables'][number];
@@ -16,30 +18,58 @@ export interface ShownState {
   warning: Warning;
 }
 
-export const WARNING_COLOURS: Record<Warning, { tag: string; cell: string; text: string }> = {
-  green: { tag: 'success', cell: '#f6ffed', text: '绿色：按期推进（已报送、合格或未到截止）' },
-  yellow: { tag: 'warning', cell: '#fffbe6', text: '黄色：临近截止（已发提醒仍未报送）或退回整改中' },
-  red: { tag: 'error', cell: '#fff1f0', text: '红色：超期（逾期未报或逾期报送）' },
-  grey: { tag: 'default', cell: '#fafafa', text: '灰色：未开始' },
+type Words = Record<Lang, string>;
+
+export const WARNING_COLOURS: Record<Warning, { tag: string; cell: string; text: Words }> = {
+  green: {
+    tag: 'success',
+    cell: '#f6ffed',
+    text: { zh: '绿色：按期推进（已报送、合格或未到截止）', en: 'Green: on track (submitted, qualified or not yet due)' },
+  },
+  yellow: {
+    tag: 'warning',
+    cell: '#fffbe6',
+    text: {
+      zh: '黄色：临近截止（已发提醒仍未报送）或退回整改中',
+      en: 'Yellow: deadline near (reminded, still not submitted) or returned for rectification',
+    },
+  },
+  red: {
+    tag: 'error',
+    cell: '#fff1f0',
+    text: { zh: '红色：超期（逾期未报或逾期报送）', en: 'Red: overdue (missing or submitted late)' },
+  },
+  grey: { tag: 'default', cell: '#fafafa', text: { zh: '灰色：未开始', en: 'Grey: not started' } },
 };
 
-export function shownState(d: DeliverableView, review?: ReviewView): ShownState {
+const LABEL = {
+  qualified: { zh: '合格', en: 'Qualified' },
+  notQualified: { zh: '不合格', en: 'Not qualified' },
+  returned: { zh: '退回整改', en: 'Returned for rectification' },
+  'not-yet-due': { zh: '未开始', en: 'Not started' },
+  due: { zh: '待报送', en: 'Due' },
+  'submitted-on-time': { zh: '已报送', en: 'Submitted' },
+  'submitted-late': { zh: '逾期报送', en: 'Submitted late' },
+  missing: { zh: '逾期未报', en: 'Missing (overdue)' },
+} satisfies Record<string, Words>;
+
+export function shownState(d: DeliverableView, review: ReviewView | undefined, lang: Lang): ShownState {
+  const shown = (label: keyof typeof LABEL, warning: Warning) => ({ label: LABEL[label][lang], warning });
   if (review && review.deliverableId === d.deliverableId) {
-    if (review.outcome?.outcome === 'qualified') return { label: '合格', warning: 'green' };
-    if (review.outcome) return { label: '不合格', warning: 'red' };
+    if (review.outcome?.outcome === 'qualified') return shown('qualified', 'green');
+    if (review.outcome) return shown('notQualified', 'red');
     const last = review.decisions.at(-1);
-    if (last?.outcome === 'returned') return { label: '退回整改', warning: 'yellow' };
+    if (last?.outcome === 'returned') return shown('returned', 'yellow');
   }
   switch (d.state) {
     case 'not-yet-due':
-      return { label: '未开始', warning: 'grey' };
+      return shown(d.state, 'grey');
     case 'due':
-      return { label: '待报送', warning: d.remindersSent > 0 ? 'yellow' : 'green' };
+      return shown(d.state, d.remindersSent > 0 ? 'yellow' : 'green');
     case 'submitted-on-time':
-      return { label: '已报送', warning: 'green' };
+      return shown(d.state, 'green');
     case 'submitted-late':
-      return { label: '逾期报送', warning: 'red' };
     case 'missing':
-      return { label: '逾期未报', warning: 'red' };
+      return shown(d.state, 'red');
   }
 }

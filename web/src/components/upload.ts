@@ -4,6 +4,7 @@
  * check it where it landed (size, type by its magic bytes, SHA-256).
  */
 import { api, ok, newIntentKey } from '../api/client';
+import { currentLang } from '../i18n';
 import type { paths } from '../api/schema';
 
 type UnitPath = { cycleId: string; unitId: string };
@@ -18,8 +19,11 @@ function postForm(url: string, fields: Record<string, string>, file: File, onPro
     const xhr = new XMLHttpRequest();
     xhr.open('POST', url);
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(Math.round((e.loaded / e.total) * 100));
-    xhr.onload = () => (xhr.status >= 200 && xhr.status < 300 ? resolve() : reject(new Error(`文件存储拒收（${xhr.status}）`)));
-    xhr.onerror = () => reject(new Error('上传中断，请检查网络后重试'));
+    const en = currentLang() === 'en';
+    const refused = (status: number) => (en ? `The file store refused the file (${status})` : `文件存储拒收（${status}）`);
+    xhr.onload = () => (xhr.status >= 200 && xhr.status < 300 ? resolve() : reject(new Error(refused(xhr.status))));
+    const interrupted = en ? 'The upload was interrupted: check the network and try again' : '上传中断，请检查网络后重试';
+    xhr.onerror = () => reject(new Error(interrupted));
     xhr.send(body);
   });
 }

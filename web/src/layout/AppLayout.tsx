@@ -1,9 +1,10 @@
 /** The frame of every signed-in page: side menu by role, the user and sign-out in the header. */
 import { Button, Empty, Layout, Menu, Select, Space, Spin, Typography } from 'antd';
 import { Suspense, useEffect } from 'react';
-import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { homeOf, useAuth } from '../auth/AuthContext';
 import { LangSwitch } from './LangSwitch';
+import { useLevelWords } from '../levels';
 import { named, useLang } from '../i18n';
 
 export default function AppLayout() {
@@ -11,6 +12,7 @@ export default function AppLayout() {
   const location = useLocation();
   const navigate = useNavigate();
   const { t, lang } = useLang();
+  const words = useLevelWords();
   // An email's link names its cycle (`?cycle=`): open that one when the user works in it, once; the
   // parameter then leaves the address, so choosing another cycle in the header is not undone.
   const linked = new URLSearchParams(location.search).get('cycle');
@@ -27,6 +29,7 @@ export default function AppLayout() {
           { key: '/overview', label: t('总览', 'Overview') },
           { key: '/reviews', label: t('初评队列', 'Reviews') },
           { key: '/proposals', label: t('督办提议', 'Proposals') },
+          { key: '/year', label: t('年度计划', 'Yearly plan') },
           { key: '/directory', label: t('通讯录', 'Directory') },
         ]
       : [
@@ -55,7 +58,7 @@ export default function AppLayout() {
           </div>
           <Space>
             <Typography.Text>
-              {me.role === 'city' ? t('市打传办', 'City office') : t('县打传办', 'County office')}
+              {capitalised(me.role === 'city' ? words.office : words.unitOffice)}
               {t('：', ': ')}
               {me.id}
             </Typography.Text>
@@ -66,13 +69,18 @@ export default function AppLayout() {
         <Layout.Content style={{ padding: 24 }}>
           {/* Layout.Content is the page's <main> landmark. */}
           <Suspense fallback={<Spin description={t('加载中', 'Loading')} />}>
-            {/* A page belongs to one cycle and one language: choosing another remounts it, so it reads again. */}
-            {cycle ? (
+            {/* A page belongs to one cycle and one language: choosing another remounts it, so it reads again.
+                年度计划 belongs to none (it starts cycles, the first one too), and keeps its plan across both. */}
+            {location.pathname === '/year' ? (
+              <Outlet />
+            ) : cycle ? (
               <div key={`${cycle.cycleId}:${lang}`}>
                 <Outlet />
               </div>
             ) : (
-              <Empty description={t('您目前没有参与的工作周期', 'You take part in no cycle at the moment')} />
+              <Empty description={t('您目前没有参与的工作周期', 'You take part in no cycle at the moment')}>
+                {me.role === 'city' && <Link to="/year">{t('在“年度计划”中载入并启动工作周期', 'Load and start a cycle under “Yearly plan”')}</Link>}
+              </Empty>
             )}
           </Suspense>
         </Layout.Content>
@@ -80,6 +88,9 @@ export default function AppLayout() {
     </Layout>
   );
 }
+
+/** 'the city office' heads a line as 'The city office'; Chinese is unchanged. */
+const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 export function Home() {
   const { me } = useAuth();

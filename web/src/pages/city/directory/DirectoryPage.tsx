@@ -13,8 +13,9 @@ import { ApiErrorAlert } from '../../../components/ApiErrorAlert';
 import { useLoad } from '../../../components/useLoad';
 import { useWrite } from '../../../components/useWrite';
 import { useLang, type Translate } from '../../../i18n';
+import { useLevelWords } from '../../../levels';
 import { EditContactsDialog } from './EditContactsDialog';
-import { NOTE, roleLabel, type Contact, type DirectoryUnit } from './roles';
+import { capital, roleLabel, type Contact, type DirectoryUnit } from './roles';
 
 type Row = Contact & { key: string; unit?: DirectoryUnit; first: boolean; span: number };
 
@@ -34,15 +35,16 @@ function DeliveryTag({ contact, t }: { contact: Contact; t: Translate }) {
   return (
     <Space orientation="vertical" size={0}>
       <Tag color={words.color}>{words.label}</Tag>
-      {when && <Typography.Text style={NOTE}>{when}{d.by ? ` · ${d.by}` : ''}</Typography.Text>}
-      {d.replaced && <Typography.Text style={NOTE}>{t(`已替换退信地址 ${d.replaced}`, `replaced ${d.replaced}, which bounced`)}</Typography.Text>}
-      {d.detail && <Typography.Text style={NOTE}>{d.detail}</Typography.Text>}
+      {when && <Typography.Text type="secondary">{when}{d.by ? ` · ${d.by}` : ''}</Typography.Text>}
+      {d.replaced && <Typography.Text type="secondary">{t(`已替换退信地址 ${d.replaced}`, `replaced ${d.replaced}, which bounced`)}</Typography.Text>}
+      {d.detail && <Typography.Text type="secondary">{d.detail}</Typography.Text>}
     </Space>
   );
 }
 
 export default function DirectoryPage() {
   const { t, named } = useLang();
+  const words = useLevelWords();
   const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
   const cursor = cursors.at(-1);
   const { data, error, loading, reload } = useLoad(
@@ -74,7 +76,7 @@ export default function DirectoryPage() {
           render: (_: unknown, r: Row) => r.unit && (
             <Space orientation="vertical" size={4}>
               <Typography.Text strong>{named(r.unit)}</Typography.Text>
-              <Typography.Text style={NOTE}>
+              <Typography.Text type="secondary">
                 {t(`第 ${r.unit.version} 版`, `version ${r.unit.version}`)}
                 {r.unit.editedBy && r.unit.editedAt ? ` · ${r.unit.editedBy} ${t.lang === 'en' ? r.unit.editedAt.en : r.unit.editedAt.zh}` : t('（计划原有）', ' (as planned)')}
               </Typography.Text>
@@ -89,7 +91,7 @@ export default function DirectoryPage() {
           ),
         }]
       : []),
-    { title: t('角色', 'Role'), key: 'role', width: 100, render: (_: unknown, r: Row) => roleLabel(t, r.role) },
+    { title: t('角色', 'Role'), key: 'role', width: 100, render: (_: unknown, r: Row) => roleLabel(t, r.role, words) },
     { title: t('名称/姓名', 'Name'), key: 'name', width: 150, render: (_: unknown, r: Row) => r.name ?? '—' },
     { title: t('邮箱', 'Email'), key: 'email', render: (_: unknown, r: Row) => <span style={{ wordBreak: 'break-all' }}>{r.email}</span> },
     { title: t('电话', 'Phone'), key: 'phone', width: 120, render: (_: unknown, r: Row) => r.phone ?? '—' },
@@ -119,14 +121,14 @@ export default function DirectoryPage() {
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <div>
         <Typography.Title level={2} style={{ marginBottom: 4 }}>{t('通讯录', 'Directory')}</Typography.Title>
-        <Typography.Text style={NOTE}>
+        <Typography.Text type="secondary">
           {data.title}
           {t('；修改后的地址自下一封邮件起生效，各版本均保留。', '. A changed address takes effect from the next email; every version is kept.')}
         </Typography.Text>
       </div>
       {saved && <Alert type="success" showIcon title={saved} closable onClose={() => setSaved(undefined)} />}
       <ApiErrorAlert error={fix.error} title={t('未能标记为已更正', 'Could not mark it fixed')} />
-      <Card title={<h3 style={{ margin: 0 }}>{t('市打传办与上级', 'The city office and above')}</h3>}>
+      <Card title={<h3 style={{ margin: 0 }}>{t(`${words.office}与${words.superior}`, `${capital(words.office)} and ${words.superior}`)}</h3>}>
         <Table<Row> rowKey="key" columns={contactColumns(false)} dataSource={cityRows} pagination={false} size="middle" tableLayout="fixed" />
       </Card>
       <Card title={<h3 style={{ margin: 0 }}>{t('各单位', 'Units')}</h3>}>

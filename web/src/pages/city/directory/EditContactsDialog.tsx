@@ -8,7 +8,7 @@ import { api, cycleId, ok } from '../../../api/client';
 import { ApiErrorAlert } from '../../../components/ApiErrorAlert';
 import { useWrite } from '../../../components/useWrite';
 import { useLang } from '../../../i18n';
-import { NOTE, roleLabel, type DirectoryUnit } from './roles';
+import { roleLabel, type DirectoryUnit } from './roles';
 
 type Role = 'office' | 'leader';
 type Values = Record<`${Role}${'Name' | 'Email' | 'Phone'}` | 'reason', string | undefined>;
@@ -61,7 +61,7 @@ export function EditContactsDialog({ unit, onClose, onSaved }: { unit: Directory
   return (
     <Modal open title={title} okText={t('保存', 'Save')} cancelText={t('取消', 'Cancel')} confirmLoading={!!busy}
       onOk={() => form.submit()} onCancel={onClose} destroyOnHidden width={760}>
-      <Typography.Paragraph style={NOTE}>
+      <Typography.Paragraph type="secondary">
         {t(`在第 ${unit.version} 版上修改；保存后，此后的提醒、督办、回执和通知都发往新地址。`,
           `Editing version ${unit.version}; once saved, every later reminder, escalation, receipt and notice goes to the new address.`)}
       </Typography.Paragraph>

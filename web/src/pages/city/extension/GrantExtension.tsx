@@ -9,6 +9,7 @@ import { useState } from 'react';
 import { api, cycleId, ok } from '../../../api/client';
 import { ApiErrorAlert } from '../../../components/ApiErrorAlert';
 import { useWrite } from '../../../components/useWrite';
+import { useLang } from '../../../i18n';
 import { dateText } from '../../../time';
 
 interface ExtensionForm {
@@ -16,7 +17,14 @@ interface ExtensionForm {
   reason?: string;
 }
 
-export function GrantExtension({ unitId, deliverableId, name, onGranted }: { unitId: string; deliverableId: string; name: string; onGranted: () => void }) {
+/** `name` is the deliverable's name as the page shows it (in the interface language). */
+export function GrantExtension({ unitId, deliverableId, name, onGranted }: {
+  unitId: string;
+  deliverableId: string;
+  name: string;
+  onGranted: () => void;
+}) {
+  const { t } = useLang();
   const [open, setOpen] = useState(false);
   const [done, setDone] = useState<string>();
   const [form] = Form.useForm<ExtensionForm>();
@@ -29,26 +37,31 @@ export function GrantExtension({ unitId, deliverableId, name, onGranted }: { uni
       body,
     })));
     if (!out) return;
-    setDone(`已批准延期：${name}截止日改为 ${dateText(out.lastDay)}`);
+    const lastDay = dateText(out.lastDay);
+    setDone(t(`已批准延期：${name}截止日改为 ${lastDay}`, `Extension granted: ${name} is now due ${lastDay}`));
     setOpen(false);
     form.resetFields();
     onGranted();
   };
 
+  const title = t(`批准延期：${name}`, `Grant extension: ${name}`);
   return (
     <>
-      <Button size="small" onClick={() => setOpen(true)} aria-label={`批准延期：${name}`}>批准延期</Button>
+      <Button size="small" onClick={() => setOpen(true)} aria-label={title}>{t('批准延期', 'Grant extension')}</Button>
       {done && <Alert type="success" showIcon title={done} style={{ marginTop: 8 }} />}
-      <Modal open={open} title={`批准延期：${name}`} okText="批准延期" cancelText="取消" confirmLoading={!!busy}
+      <Modal open={open} title={title} okText={t('批准延期', 'Grant extension')} cancelText={t('取消', 'Cancel')}
+        confirmLoading={!!busy}
         onOk={() => form.submit()} onCancel={() => setOpen(false)} destroyOnHidden>
         <Form form={form} layout="vertical" onFinish={grant}>
-          <Form.Item label="新的截止日（北京时间，含当日）" name="lastDay" rules={[{ required: true, message: '请选择新的截止日' }]}>
+          <Form.Item label={t('新的截止日（北京时间，含当日）', 'New last day (Beijing time, inclusive)')} name="lastDay"
+            rules={[{ required: true, message: t('请选择新的截止日', 'Choose the new last day') }]}>
             <DatePicker style={{ width: '100%' }} />
           </Form.Item>
-          <Form.Item label="延期理由" name="reason" rules={[{ required: true, message: '请写明延期理由' }]}>
+          <Form.Item label={t('延期理由', 'Reason for the extension')} name="reason"
+            rules={[{ required: true, message: t('请写明延期理由', 'Give the reason for the extension') }]}>
             <Input maxLength={500} />
           </Form.Item>
-          <ApiErrorAlert error={error} title="延期未批准" />
+          <ApiErrorAlert error={error} title={t('延期未批准', 'Extension not granted')} />
         </Form>
       </Modal>
     </>

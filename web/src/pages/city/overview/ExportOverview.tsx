@@ -90,7 +90,7 @@ export function overviewWorkbook(ExcelJS: ExcelModule, t: Translate, named: (o: 
       ...deliverables.map((col) => {
         const d = cells.find((x) => x.deliverableId === col.id);
         if (!d) return '—';
-        const s = shownState(d, u.review);
+        const s = shownState(d, u.review, t.lang);
         return d.escalationsSent > 0 ? `${s.label}${t(`（督办 ${d.escalationsSent}）`, ` (${d.escalationsSent} escalations)`)}` : s.label;
       }),
       review,
@@ -103,7 +103,7 @@ export function overviewWorkbook(ExcelJS: ExcelModule, t: Translate, named: (o: 
     deliverables.forEach((col, i) => {
       const d = cells.find((x) => x.deliverableId === col.id);
       if (!d) return;
-      row.getCell(2 + i).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: argb(WARNING_COLOURS[shownState(d, u.review).warning].cell) } };
+      row.getCell(2 + i).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: argb(WARNING_COLOURS[shownState(d, u.review, t.lang).warning].cell) } };
     });
     figures.forEach((f, i) => {
       const cell = row.getCell(2 + deliverables.length + 1 + i);

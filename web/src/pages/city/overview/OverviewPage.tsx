@@ -11,23 +11,25 @@ import { ApiErrorAlert } from '../../../components/ApiErrorAlert';
 import { shownState, WARNING_COLOURS } from '../../../components/deliverable-state';
 import { Legend } from '../../../components/Legend';
 import { useLoad } from '../../../components/useLoad';
+import { useLang } from '../../../i18n';
 import { ExportOverview } from './ExportOverview';
 
 type Query = NonNullable<paths['/cycles/{cycleId}/dashboard']['get']['parameters']['query']>;
 type Dashboard = paths['/cycles/{cycleId}/dashboard']['get']['responses'][200]['content']['application/json'];
 type Row = Dashboard['units'][number];
 
-const FILTERS: Array<{ value: NonNullable<Query['filter']>; label: string }> = [
-  { value: 'missing', label: '有逾期未报' },
-  { value: 'late', label: '有逾期报送' },
-  { value: 'returned', label: '曾退回整改' },
-  { value: 'qualified', label: '初评合格' },
-  { value: 'not-qualified', label: '初评不合格' },
-  { value: 'awaiting-decision', label: '待初评决定' },
+const FILTERS: Array<{ value: NonNullable<Query['filter']>; zh: string; en: string }> = [
+  { value: 'missing', zh: '有逾期未报', en: 'Something missing' },
+  { value: 'late', zh: '有逾期报送', en: 'Something submitted late' },
+  { value: 'returned', zh: '曾退回整改', en: 'Returned for rectification' },
+  { value: 'qualified', zh: '初评合格', en: 'Qualified' },
+  { value: 'not-qualified', zh: '初评不合格', en: 'Not qualified' },
+  { value: 'awaiting-decision', zh: '待初评决定', en: 'Awaiting a review decision' },
 ];
 const PAGE_SIZE = '20';
 
 export default function OverviewPage() {
+  const { t, lang, named } = useLang();
   const [filter, setFilter] = useState<Query['filter']>();
   // The cursors of the pages read so far: back goes to the previous one.
   const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
@@ -36,63 +38,83 @@ export default function OverviewPage() {
     () => ok(api().GET('/cycles/{cycleId}/dashboard', { params: { path: { cycleId: cycleId() }, query: { cursor, limit: PAGE_SIZE, filter } } })),
     [cursor, filter],
   );
-  if (error) return <ApiErrorAlert error={error} title="无法读取总览" />;
+  if (error) return <ApiErrorAlert error={error} title={t('无法读取总览', 'Cannot read the overview')} />;
   if (!data) return <Skeleton active />;
-  const deliverables = data.units[0]?.phases.flatMap((p) => p.deliverables.map((d) => ({ id: d.deliverableId, name: d.name }))) ?? [];
+  const deliverables = data.units[0]?.phases
+    .flatMap((p) => p.deliverables.map((d) => ({ id: d.deliverableId, name: named(d) }))) ?? [];
 
   const columns = [
-    { title: '单位', key: 'unit', fixed: 'left' as const, render: (_: unknown, u: Row) => <Link to={`/units/${u.unitId}`}>{u.name}</Link> },
+    {
+      title: t('单位', 'Unit'),
+      key: 'unit',
+      fixed: 'left' as const,
+      render: (_: unknown, u: Row) => <Link to={`/units/${u.unitId}`}>{named(u)}</Link>,
+    },
     ...deliverables.map((col) => ({
       title: col.name,
       key: col.id,
       onCell: (u: Row) => {
         const d = u.phases.flatMap((p) => p.deliverables).find((x) => x.deliverableId === col.id);
-        return { style: d ? { background: WARNING_COLOURS[shownState(d, u.review).warning].cell } : {} };
+        return { style: d ? { background: WARNING_COLOURS[shownState(d, u.review, lang).warning].cell } : {} };
       },
       render: (_: unknown, u: Row) => {
         const d = u.phases.flatMap((p) => p.deliverables).find((x) => x.deliverableId === col.id);
         if (!d) return '—';
-        const s = shownState(d, u.review);
-        return <span aria-label={`${u.name} ${col.name}：${s.label}`}>{s.label}{d.escalationsSent > 0 ? `（督办 ${d.escalationsSent}）` : ''}</span>;
+        const s = shownState(d, u.review, lang);
+        const n = d.escalationsSent;
+        const escalated = n > 0 ? t(`（督办 ${n}）`, ` (escalated ×${n})`) : '';
+        const label = t(`${u.name} ${col.name}：${s.label}`, `${named(u)} ${col.name}: ${s.label}`);
+        return <span aria-label={label}>{s.label}{escalated}</span>;
       },
     })),
     {
-      title: '初评',
+      title: t('初评', 'Preliminary review'),
       key: 'review',
-      render: (_: unknown, u: Row) => (
-        <Link to={`/units/${u.unitId}/review`} aria-label={`初评 ${u.name}`}>
-          {u.review.outcome ? (u.review.outcome.outcome === 'qualified' ? '合格' : '不合格') : `第 ${u.review.round} 轮`}
-        </Link>
-      ),
+      render: (_: unknown, u: Row) => {
+        const shown = u.review.outcome
+          ? u.review.outcome.outcome === 'qualified' ? t('合格', 'Qualified') : t('不合格', 'Not qualified')
+          : t(`第 ${u.review.round} 轮`, `Round ${u.review.round}`);
+        // The name ends with the link's own words (WCAG 2.5.3): 「初评 延平区：第 1 轮」.
+        const label = t(`初评 ${u.name}：${shown}`, `Review ${named(u)}: ${shown}`);
+        return <Link to={`/units/${u.unitId}/review`} aria-label={label}>{shown}</Link>;
+      },
     },
   ];
 
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <div>
-        <Typography.Title level={2} style={{ marginBottom: 4 }}>总览</Typography.Title>
-        <Typography.Text type="secondary">{data.title}；当前时间 {data.now.zh}（北京时间）</Typography.Text>
+        <Typography.Title level={2} style={{ marginBottom: 4 }}>{t('总览', 'Overview')}</Typography.Title>
+        <Typography.Text type="secondary">
+          {t(`${named(data)}；当前时间 ${data.now.zh}（北京时间）`, `${named(data)}; now ${data.now.en} (Beijing time)`)}
+        </Typography.Text>
       </div>
       <Card>
         <Space size="large" wrap>
-          <Statistic title="单位数" value={data.totals.units} />
-          <Statistic title="按时报送（份）" value={data.totals.submittedOnTime} />
-          <Statistic title="逾期报送（份）" value={data.totals.submittedLate} />
-          <Statistic title="逾期未报（份）" value={data.totals.missing} />
-          <Statistic title="初评合格（个）" value={data.totals.qualified} />
+          <Statistic title={t('单位数', 'Units')} value={data.totals.units} />
+          <Statistic title={t('按时报送（份）', 'Submitted on time')} value={data.totals.submittedOnTime} />
+          <Statistic title={t('逾期报送（份）', 'Submitted late')} value={data.totals.submittedLate} />
+          <Statistic title={t('逾期未报（份）', 'Missing (overdue)')} value={data.totals.missing} />
+          <Statistic title={t('初评合格（个）', 'Qualified units')} value={data.totals.qualified} />
         </Space>
       </Card>
       <Legend />
       <Space wrap>
-        <label htmlFor="overview-filter">筛选：</label>
-        <Select id="overview-filter" aria-label="筛选" allowClear placeholder="全部单位" style={{ width: 180 }} options={FILTERS} value={filter}
+        <label htmlFor="overview-filter">{t('筛选：', 'Filter:')}</label>
+        <Select id="overview-filter" aria-label={t('筛选', 'Filter')} allowClear placeholder={t('全部单位', 'All units')}
+          style={{ width: 180 }}
+          options={FILTERS.map((f) => ({ value: f.value, label: f[lang] }))} value={filter}
           onChange={(v) => { setFilter(v); setCursors([undefined]); }} />
         <ExportOverview />
       </Space>
       <Table<Row> rowKey="unitId" columns={columns} dataSource={data.units} pagination={false} loading={loading} scroll={{ x: 'max-content' }} size="middle" />
       <Space>
-        <Button disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>上一页</Button>
-        <Button disabled={!data.page.next} onClick={() => setCursors((c) => [...c, data.page.next ?? undefined])}>下一页</Button>
+        <Button disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+          {t('上一页', 'Previous page')}
+        </Button>
+        <Button disabled={!data.page.next} onClick={() => setCursors((c) => [...c, data.page.next ?? undefined])}>
+          {t('下一页', 'Next page')}
+        </Button>
       </Space>
     </Space>
   );

@@ -11,6 +11,7 @@ import { api, cycleId, ok } from '../../../api/client';
 import { ApiErrorAlert } from '../../../components/ApiErrorAlert';
 import { useWrite } from '../../../components/useWrite';
 import { useLoad } from '../../../components/useLoad';
+import { useLang } from '../../../i18n';
 import { dateText } from '../../../time';
 import { Figures } from '../../county/submit/Versions';
 
@@ -22,6 +23,7 @@ interface DecisionForm {
 
 export default function ReviewPage() {
   const { unitId = '' } = useParams();
+  const { t, named } = useLang();
   const where = { cycleId: cycleId(), unitId };
   const overview = useLoad(() => ok(api().GET('/cycles/{cycleId}/units/{unitId}', { params: { path: where } })), [unitId]);
   const reviewed = overview.data?.phases.flatMap((p) => p.deliverables).find((d) => d.deliverableId === overview.data?.review.deliverableId);
@@ -35,14 +37,21 @@ export default function ReviewPage() {
     [unitId, latest, reviewed?.deliverableId],
   );
   const [done, setDone] = useState<string>();
+  // The PDF being read: the first one until another is chosen.
+  const [read, setRead] = useState<string>();
+  const pdfs = version.data?.documents.filter((d) => d.viewUrl) ?? [];
+  const reading = pdfs.find((d) => d.uploadId === read) ?? pdfs[0];
   const { run, busy, error } = useWrite();
   const [form] = Form.useForm<DecisionForm>();
   const outcome = Form.useWatch('outcome', form);
 
-  if (overview.error) return <ApiErrorAlert error={overview.error} title="无法读取该单位" />;
+  if (overview.error) return <ApiErrorAlert error={overview.error} title={t('无法读取该单位', 'Cannot read this unit')} />;
   if (!overview.data || !reviewed) return <Skeleton active />;
   const { review, unit } = overview.data;
   const v = version.data;
+  const qualified = review.outcome?.outcome === 'qualified';
+  const decided = (outcome: 'approved' | 'returned') =>
+    (outcome === 'approved' ? t('通过', 'Approved') : t('退回整改', 'Returned for rectification'));
 
   const decide = async (values: DecisionForm) => {
     const body = {
@@ -57,66 +66,120 @@ export default function ReviewPage() {
       body,
     })));
     if (!out) return;
-    setDone(`第 ${out.decision.round} 轮初评已${out.decision.outcome === 'approved' ? '通过' : '退回整改'}`);
+    const round = out.decision.round;
+    setDone(out.decision.outcome === 'approved'
+      ? t(`第 ${round} 轮初评已通过`, `Round ${round} of the preliminary review: approved`)
+      : t(`第 ${round} 轮初评已退回整改`, `Round ${round} of the preliminary review: returned for rectification`));
     await overview.reload();
   };
 
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <div>
-        <Typography.Title level={2} style={{ marginBottom: 4 }}>初评：{unit.name}</Typography.Title>
+        <Typography.Title level={2} style={{ marginBottom: 4 }}>
+          {t(`初评：${unit.name}`, `Preliminary review: ${named(unit)}`)}
+        </Typography.Title>
         <Space>
-          <span>{reviewed.name}，第 {review.round} 轮{review.outcome ? `（结果：${review.outcome.outcome === 'qualified' ? '合格' : '不合格'}）` : ''}</span>
-          <Link to="/overview">返回总览</Link>
+          <span>
+            {t(`${reviewed.name}，第 ${review.round} 轮`, `${named(reviewed)}, round ${review.round}`)}
+            {review.outcome && (qualified
+              ? t('（结果：合格）', ' (result: qualified)')
+              : t('（结果：不合格）', ' (result: not qualified)'))}
+          </span>
+          <Link to="/overview">{t('返回总览', 'Back to the overview')}</Link>
         </Space>
       </div>
-      <Card title={<h3 style={{ margin: 0 }}>{latest ? `第 ${latest} 版` : '尚未报送'}</h3>}>
+      <Card title={(
+        <h3 style={{ margin: 0 }}>
+          {latest ? t(`第 ${latest} 版`, `Version ${latest}`) : t('尚未报送', 'Nothing submitted yet')}
+        </h3>
+      )}>
         <ApiErrorAlert error={version.error} />
         {v && (
           <Space orientation="vertical" style={{ width: '100%' }}>
             <Descriptions column={1} size="small" bordered>
-              <Descriptions.Item label="收到时间">{v.receivedAt.zh}（{v.onTime ? '按时' : '逾期'}）</Descriptions.Item>
-              <Descriptions.Item label="说明">{v.narrative ?? v.selfAssessment?.narrative ?? '—'}</Descriptions.Item>
+              <Descriptions.Item label={t('收到时间', 'Received')}>
+                {v.onTime
+                  ? t(`${v.receivedAt.zh}（按时）`, `${v.receivedAt.en} (on time)`)
+                  : t(`${v.receivedAt.zh}（逾期）`, `${v.receivedAt.en} (late)`)}
+              </Descriptions.Item>
+              <Descriptions.Item label={t('说明', 'Narrative')}>
+                {v.narrative ?? v.selfAssessment?.narrative ?? '—'}
+              </Descriptions.Item>
             </Descriptions>
             {v.selfAssessment && <Figures figures={v.selfAssessment.figures} />}
-            <List header="文件" dataSource={v.documents} locale={{ emptyText: '未附文件' }}
+            <List header={t('文件', 'Files')} dataSource={v.documents} locale={{ emptyText: t('未附文件', 'No files') }}
               renderItem={(d) => (
-                <List.Item actions={[<a key="open" href={d.downloadUrl} target="_blank" rel="noreferrer" aria-label={`下载 ${d.fileName}`}>下载</a>]}>
-                  {d.fileName}（{d.size} 字节，链接有效至 {d.linkExpiresAt.zh}）
+                <List.Item actions={[
+                  ...(d.viewUrl ? [
+                    <Button key="read" type="link" disabled={reading?.uploadId === d.uploadId} onClick={() => setRead(d.uploadId)}
+                      aria-label={t(`阅读 ${d.fileName}`, `Read ${d.fileName}`)}>
+                      {t('阅读', 'Read')}
+                    </Button>,
+                  ] : []),
+                  <a key="open" href={d.downloadUrl} target="_blank" rel="noreferrer"
+                    aria-label={t(`下载 ${d.fileName}`, `Download ${d.fileName}`)}>
+                    {t('下载', 'Download')}
+                  </a>,
+                ]}>
+                  {t(
+                    `${d.fileName}（${d.size} 字节，链接有效至 ${d.linkExpiresAt.zh}）`,
+                    `${d.fileName} (${d.size} bytes; link valid until ${d.linkExpiresAt.en})`,
+                  )}
                 </List.Item>
               )} />
+            {/* A PDF is read here, in the browser's own viewer (served from the documents bucket with an inline
+                disposition); Word files and images are downloaded. */}
+            {reading?.viewUrl && (
+              <iframe key={reading.uploadId} src={reading.viewUrl} title={t(`正在阅读：${reading.fileName}`, `Reading: ${reading.fileName}`)}
+                style={{ width: '100%', height: 640, border: '1px solid #d9d9d9', marginTop: 12 }} />
+            )}
           </Space>
         )}
       </Card>
       {review.decisions.length > 0 && (
-        <Card title={<h3 style={{ margin: 0 }}>历轮决定</h3>}>
+        <Card title={<h3 style={{ margin: 0 }}>{t('历轮决定', 'Decisions so far')}</h3>}>
           <List dataSource={review.decisions} renderItem={(d) => (
             <List.Item>
-              第 {d.round} 轮：{d.outcome === 'approved' ? '通过' : '退回整改'}，{d.decidedBy} 于 {d.decidedAt.zh}
-              {d.reason ? `；意见：${d.reason}` : ''}{d.rectificationLastDay ? `；整改截止 ${dateText(d.rectificationLastDay)}` : ''}
+              {t(
+                `第 ${d.round} 轮：${decided(d.outcome)}，${d.decidedBy} 于 ${d.decidedAt.zh}`,
+                `Round ${d.round}: ${decided(d.outcome)}, by ${d.decidedBy} on ${d.decidedAt.en}`,
+              )}
+              {d.reason && t(`；意见：${d.reason}`, `; reasons: ${d.reason}`)}
+              {d.rectificationLastDay
+                && t(`；整改截止 ${dateText(d.rectificationLastDay)}`, `; rectify by ${dateText(d.rectificationLastDay)}`)}
             </List.Item>
           )} />
         </Card>
       )}
       {!review.outcome && latest > 0 && (
-        <Card title={<h3 style={{ margin: 0 }}>作出决定</h3>}>
+        <Card title={<h3 style={{ margin: 0 }}>{t('作出决定', 'Decide')}</h3>}>
           {done && <Alert type="success" showIcon title={done} style={{ marginBottom: 16 }} />}
           <Form form={form} layout="vertical" onFinish={decide} initialValues={{ outcome: 'approved' }}>
-            <Form.Item label="初评决定" name="outcome">
-              <Radio.Group options={[{ value: 'approved', label: '通过' }, { value: 'returned', label: '退回整改' }]} />
+            <Form.Item label={t('初评决定', 'Decision')} name="outcome">
+              <Radio.Group options={[
+                { value: 'approved', label: decided('approved') },
+                { value: 'returned', label: decided('returned') },
+              ]} />
             </Form.Item>
             {outcome === 'returned' && (
               <>
-                <Form.Item label="整改意见" name="reason" rules={[{ required: true, message: '退回整改须写明整改意见' }]}>
+                <Form.Item label={t('整改意见', 'What to rectify')} name="reason"
+                  rules={[{ required: true, message: t('退回整改须写明整改意见', 'Say what to rectify') }]}>
                   <Input.TextArea rows={3} />
                 </Form.Item>
-                <Form.Item label="整改截止日（北京时间，含当日；不填按计划规定）" name="rectificationLastDay">
+                <Form.Item name="rectificationLastDay" label={t(
+                  '整改截止日（北京时间，含当日；不填按计划规定）',
+                  "Rectify by (Beijing time, inclusive; leave empty for the plan's period)",
+                )}>
                   <DatePicker />
                 </Form.Item>
               </>
             )}
-            <ApiErrorAlert error={error} title="决定未生效" />
-            <Button type="primary" htmlType="submit" loading={!!busy} style={{ marginTop: 8 }}>提交决定</Button>
+            <ApiErrorAlert error={error} title={t('决定未生效', 'Decision not recorded')} />
+            <Button type="primary" htmlType="submit" loading={!!busy} style={{ marginTop: 8 }}>
+              {t('提交决定', 'Submit decision')}
+            </Button>
           </Form>
         </Card>
       )}

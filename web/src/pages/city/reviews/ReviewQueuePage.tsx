@@ -9,6 +9,7 @@ import { api, cycleId, ok } from '../../../api/client';
 import type { paths } from '../../../api/schema';
 import { ApiErrorAlert } from '../../../components/ApiErrorAlert';
 import { useLoad } from '../../../components/useLoad';
+import { useLang } from '../../../i18n';
 
 type Dashboard = paths['/cycles/{cycleId}/dashboard']['get']['responses'][200]['content']['application/json'];
 type Row = Dashboard['units'][number];
@@ -18,7 +19,7 @@ interface Waiting {
 }
 
 /** Every page of the filtered dashboard (a plan of 2,800 units is 28 reads). */
-async function awaiting(): Promise<{ title: string; now: string; rows: Waiting[] }> {
+async function awaiting(): Promise<{ first: Dashboard; rows: Waiting[] }> {
   const rows: Waiting[] = [];
   let cursor: string | undefined;
   let first: Dashboard | undefined;
@@ -34,39 +35,65 @@ async function awaiting(): Promise<{ title: string; now: string; rows: Waiting[]
     cursor = page.page.next ?? undefined;
   } while (cursor);
   rows.sort((a, b) => (a.deliverable.lastReceivedAt?.iso ?? '').localeCompare(b.deliverable.lastReceivedAt?.iso ?? ''));
-  return { title: first!.title, now: first!.now.zh, rows };
+  return { first: first!, rows };
 }
 
 export default function ReviewQueuePage() {
+  const { t, lang, named } = useLang();
   const { data, error } = useLoad(awaiting, []);
-  if (error) return <ApiErrorAlert error={error} title="无法读取初评队列" />;
+  if (error) return <ApiErrorAlert error={error} title={t('无法读取初评队列', 'Cannot read the review queue')} />;
   if (!data) return <Skeleton active />;
+  const { first, rows } = data;
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <div>
-        <Typography.Title level={2} style={{ marginBottom: 4 }}>初评队列</Typography.Title>
-        <Typography.Text type="secondary">{data.title}；待决定 {data.rows.length} 份；当前时间 {data.now}（北京时间）</Typography.Text>
+        <Typography.Title level={2} style={{ marginBottom: 4 }}>{t('初评队列', 'Reviews')}</Typography.Title>
+        <Typography.Text type="secondary">
+          {t(
+            `${named(first)}；待决定 ${rows.length} 份；当前时间 ${first.now.zh}（北京时间）`,
+            `${named(first)}; ${rows.length} awaiting a decision; now ${first.now.en} (Beijing time)`,
+          )}
+        </Typography.Text>
       </div>
       <Table<Waiting>
         rowKey={(w) => w.unit.unitId}
-        dataSource={data.rows}
+        dataSource={rows}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
-        locale={{ emptyText: <Empty description="没有待初评的材料" /> }}
+        locale={{ emptyText: <Empty description={t('没有待初评的材料', 'Nothing awaits a preliminary review')} /> }}
         columns={[
-          { title: '单位', key: 'unit', render: (_, w) => w.unit.name },
-          { title: '材料', key: 'deliverable', render: (_, w) => w.deliverable.name },
-          { title: '轮次', key: 'round', render: (_, w) => `第 ${w.unit.review.round} 轮` },
-          { title: '版本', key: 'version', render: (_, w) => `第 ${w.deliverable.latestVersion} 版` },
-          { title: '收到时间（北京时间）', key: 'received', render: (_, w) => w.deliverable.lastReceivedAt?.zh ?? '—' },
+          { title: t('单位', 'Unit'), key: 'unit', render: (_, w) => named(w.unit) },
+          { title: t('材料', 'Deliverable'), key: 'deliverable', render: (_, w) => named(w.deliverable) },
           {
-            title: '首次报送',
-            key: 'onTime',
-            render: (_, w) => (w.deliverable.state === 'submitted-late' ? <Tag color="orange">逾期报送</Tag> : <Tag color="green">按时</Tag>),
+            title: t('轮次', 'Round'),
+            key: 'round',
+            render: (_, w) => t(`第 ${w.unit.review.round} 轮`, `Round ${w.unit.review.round}`),
           },
           {
-            title: '操作',
+            title: t('版本', 'Version'),
+            key: 'version',
+            render: (_, w) => t(`第 ${w.deliverable.latestVersion} 版`, `Version ${w.deliverable.latestVersion}`),
+          },
+          {
+            title: t('收到时间（北京时间）', 'Received (Beijing time)'),
+            key: 'received',
+            render: (_, w) => w.deliverable.lastReceivedAt?.[lang] ?? '—',
+          },
+          {
+            title: t('首次报送', 'First submission'),
+            key: 'onTime',
+            render: (_, w) => (w.deliverable.state === 'submitted-late'
+              ? <Tag color="warning">{t('逾期报送', 'Late')}</Tag>
+              : <Tag color="success">{t('按时', 'On time')}</Tag>),
+          },
+          {
+            title: t('操作', 'Actions'),
             key: 'act',
-            render: (_, w) => <Link to={`/units/${w.unit.unitId}/review`} aria-label={`初评 ${w.unit.name}`}>阅读并决定</Link>,
+            render: (_, w) => (
+              <Link to={`/units/${w.unit.unitId}/review`}
+                aria-label={t(`初评 ${w.unit.name}：阅读并决定`, `Read and decide: ${named(w.unit)}`)}>
+                {t('阅读并决定', 'Read and decide')}
+              </Link>
+            ),
           },
         ]}
       />

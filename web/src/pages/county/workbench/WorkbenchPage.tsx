@@ -12,56 +12,76 @@ import { Legend } from '../../../components/Legend';
 import { StateTag } from '../../../components/StateTag';
 import { useLoad } from '../../../components/useLoad';
 import { useAuth } from '../../../auth/AuthContext';
+import { useLang } from '../../../i18n';
 import { dateText, dayCount } from '../../../time';
 import { GrantExtension } from '../../city/extension/GrantExtension';
 
-const PHASE_STATE: Record<string, string> = { upcoming: '未开始', open: '进行中', closed: '已结束' };
+const PHASE_STATE = {
+  upcoming: { zh: '未开始', en: 'Not started' },
+  open: { zh: '进行中', en: 'Open' },
+  closed: { zh: '已结束', en: 'Closed' },
+};
 
 export default function WorkbenchPage() {
   const { unitId = '' } = useParams();
   const { me } = useAuth();
+  const { t, lang, named } = useLang();
   const { data, error, reload } = useLoad(
     () => ok(api().GET('/cycles/{cycleId}/units/{unitId}', { params: { path: { cycleId: cycleId(), unitId } } })),
     [unitId],
   );
-  if (error) return <ApiErrorAlert error={error} title="无法读取本单位的工作台" />;
+  if (error) return <ApiErrorAlert error={error} title={t('无法读取本单位的工作台', "Cannot read this unit's workbench")} />;
   // A reload (after an extension) keeps the page, and the confirmation, in place.
   if (!data) return <Skeleton active />;
-  const days = data.dayCounting === 'working' ? '工作日' : '天';
   const county = me?.role === 'county';
+  const unsigned = data.unsignedNotices;
 
   const columns = [
-    { title: '应报材料', dataIndex: 'name', key: 'name' },
+    { title: t('应报材料', 'Deliverable'), key: 'name', render: (_: unknown, d: DeliverableView) => named(d) },
     {
-      title: '截止时间（北京时间）',
+      title: t('截止时间（北京时间）', 'Deadline (Beijing time)'),
       key: 'due',
       render: (_: unknown, d: DeliverableView) => (
         <Space orientation="vertical" size={0}>
-          <span>{d.dueAt.zh}</span>
-          {d.extended && <Tag color="blue">已延期</Tag>}
+          <span>{d.dueAt[lang]}</span>
+          {d.extended && <Tag color="processing">{t('已延期', 'Extended')}</Tag>}
         </Space>
       ),
     },
     {
-      title: `剩余${days}`,
+      title: data.dayCounting === 'working' ? t('剩余工作日', 'Working days left') : t('剩余天', 'Days left'),
       key: 'daysLeft',
-      render: (_: unknown, d: DeliverableView) =>
-        d.daysLeft !== null ? dayCount(d.daysLeft, data.dayCounting) : d.daysOverdue > 0 ? <Typography.Text type="danger">逾期 {dayCount(d.daysOverdue, data.dayCounting)}</Typography.Text> : '—',
+      render: (_: unknown, d: DeliverableView) => {
+        if (d.daysLeft !== null) return dayCount(d.daysLeft, data.dayCounting);
+        if (d.daysOverdue === 0) return '—';
+        const overdue = dayCount(d.daysOverdue, data.dayCounting);
+        return <Typography.Text type="danger">{t(`逾期 ${overdue}`, `${overdue} overdue`)}</Typography.Text>;
+      },
     },
-    { title: '状态', key: 'state', render: (_: unknown, d: DeliverableView) => <StateTag deliverable={d} review={data.review} /> },
-    { title: '已收提醒', dataIndex: 'remindersSent', key: 'remindersSent' },
-    { title: '督办', dataIndex: 'escalationsSent', key: 'escalationsSent' },
     {
-      title: '操作',
+      title: t('状态', 'State'),
+      key: 'state',
+      render: (_: unknown, d: DeliverableView) => <StateTag deliverable={d} review={data.review} />,
+    },
+    { title: t('已收提醒', 'Reminders received'), dataIndex: 'remindersSent', key: 'remindersSent' },
+    { title: t('督办', 'Escalations (督办)'), dataIndex: 'escalationsSent', key: 'escalationsSent' },
+    {
+      title: t('操作', 'Actions'),
       key: 'act',
-      render: (_: unknown, d: DeliverableView) => (
-        <Space wrap>
-          <Link to={`/units/${unitId}/deliverables/${d.deliverableId}`} aria-label={`${county ? '报送' : '查看'}${d.name}`}>
-            {county ? (d.latestVersion > 0 ? '查看/再次报送' : '报送') : '查看'}
-          </Link>
-          {!county && <GrantExtension unitId={unitId} deliverableId={d.deliverableId} name={d.name} onGranted={reload} />}
-        </Space>
-      ),
+      render: (_: unknown, d: DeliverableView) => {
+        const again = d.latestVersion > 0;
+        const action = !county ? t('查看', 'View') : again ? t('查看/再次报送', 'View / submit again') : t('报送', 'Submit');
+        // The name starts with the link's own words (WCAG 2.5.3): 「查看/再次报送 自评报告」.
+        const label = t(`${action} ${d.name}`, `${action}: ${named(d)}`);
+        return (
+          <Space wrap>
+            <Link to={`/units/${unitId}/deliverables/${d.deliverableId}`} aria-label={label}>{action}</Link>
+            {!county && (
+              <GrantExtension unitId={unitId} deliverableId={d.deliverableId} name={named(d)} onGranted={reload} />
+            )}
+          </Space>
+        );
+      },
     },
   ];
 
@@ -69,31 +89,41 @@ export default function WorkbenchPage() {
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <div>
         <Typography.Title level={2} style={{ marginBottom: 4 }}>
-          {data.unit.name} · 工作台
+          {named(data.unit)} · {t('工作台', 'Workbench')}
         </Typography.Title>
         <Typography.Text type="secondary">
-          {data.title}；当前时间 {data.now.zh}（北京时间）
+          {t(`${named(data)}；当前时间 ${data.now.zh}（北京时间）`, `${named(data)}; now ${data.now.en} (Beijing time)`)}
         </Typography.Text>
       </div>
-      {data.unsignedNotices > 0 && (
-        <Alert type="warning" showIcon title={`有 ${data.unsignedNotices} 条通知尚未签收`}
-          action={<Link to={`/units/${unitId}/messages`}>{county ? '前往签收' : '查看消息'}</Link>} />
+      {unsigned > 0 && (
+        <Alert type="warning" showIcon
+          title={t(`有 ${unsigned} 条通知尚未签收`, `${unsigned} notice${unsigned === 1 ? '' : 's'} not yet signed for (签收)`)}
+          action={(
+            <Link to={`/units/${unitId}/messages`}>
+              {county ? t('前往签收', 'Sign for them') : t('查看消息', 'View messages')}
+            </Link>
+          )} />
       )}
       {!county && (
         <Space>
-          <Link to={`/units/${unitId}/messages`}>消息与签收</Link>
-          <Link to={`/units/${unitId}/audit`}>操作日志</Link>
-          <Link to={`/units/${unitId}/review`}>初评</Link>
+          <Link to={`/units/${unitId}/messages`}>{t('消息与签收', 'Messages and signatures')}</Link>
+          <Link to={`/units/${unitId}/audit`}>{t('操作日志', 'Audit log')}</Link>
+          <Link to={`/units/${unitId}/review`}>{t('初评', 'Preliminary review')}</Link>
         </Space>
       )}
       <Legend />
       {data.phases.map((phase) => (
-        <Card key={phase.kind} title={<h3 style={{ margin: 0 }}>{phase.name}</h3>}
-          extra={<span>{phase.opensAt.zh} 至 {phase.closesAt.zh} · {PHASE_STATE[phase.state]}</span>}>
+        <Card key={phase.kind} title={<h3 style={{ margin: 0 }}>{named(phase)}</h3>} extra={
+          <span>
+            {t(`${phase.opensAt.zh} 至 ${phase.closesAt.zh}`, `${phase.opensAt.en} to ${phase.closesAt.en}`)}
+            {' · '}
+            {PHASE_STATE[phase.state][lang]}
+          </span>
+        }>
           {phase.deliverables.length ? (
             <Table<DeliverableView> rowKey="deliverableId" columns={columns} dataSource={phase.deliverables} pagination={false} size="middle" />
           ) : (
-            <Empty description="本阶段无应报材料" />
+            <Empty description={t('本阶段无应报材料', 'Nothing to deliver in this phase')} />
           )}
         </Card>
       ))}
@@ -103,26 +133,51 @@ export default function WorkbenchPage() {
 }
 
 function ReviewCard({ review, dayCounting }: { review: UnitOverview['review']; dayCounting: string }) {
+  const { t, lang } = useLang();
   if (review.decisions.length === 0 && !review.outcome) return null;
+  const r = review.rectification;
   return (
-    <Card title={<h3 style={{ margin: 0 }}>初评与整改</h3>}>
-      {review.outcome && <Typography.Paragraph>初评结果：{review.outcome.outcome === 'qualified' ? '合格' : '不合格'}（{review.outcome.recordedAt.zh}）</Typography.Paragraph>}
-      {review.rectification && (
-        <Alert style={{ marginBottom: 16 }} type={review.rectification.daysLeft === null ? 'error' : 'warning'} showIcon
-          title={`限期整改：请于 ${review.rectification.dueAt.zh}（北京时间）前重新报送（第 ${review.rectification.round} 轮）`}
-          description={review.rectification.daysLeft === null ? '整改期限已过' : `还剩 ${dayCount(review.rectification.daysLeft, dayCounting)}`} />
+    <Card title={<h3 style={{ margin: 0 }}>{t('初评与整改', 'Preliminary review and rectification')}</h3>}>
+      {review.outcome && (
+        <Typography.Paragraph>
+          {t('初评结果：', 'Preliminary review result: ')}
+          {review.outcome.outcome === 'qualified' ? t('合格', 'Qualified') : t('不合格', 'Not qualified')}
+          {t(`（${review.outcome.recordedAt.zh}）`, ` (${review.outcome.recordedAt.en})`)}
+        </Typography.Paragraph>
+      )}
+      {r && (
+        <Alert style={{ marginBottom: 16 }} type={r.daysLeft === null ? 'error' : 'warning'} showIcon
+          title={t(
+            `限期整改：请于 ${r.dueAt.zh}（北京时间）前重新报送（第 ${r.round} 轮）`,
+            `Rectification (限期整改), round ${r.round}: submit again by ${r.dueAt.en} (Beijing time)`,
+          )}
+          description={r.daysLeft === null
+            ? t('整改期限已过', 'The rectification deadline has passed')
+            : t(`还剩 ${dayCount(r.daysLeft, dayCounting)}`, `${dayCount(r.daysLeft, dayCounting)} left`)} />
       )}
       {review.decisions.map((d) => (
-        <Descriptions key={d.round} bordered size="small" column={1} title={`第 ${d.round} 轮（第 ${d.version} 版）`} style={{ marginBottom: 16 }}>
-          <Descriptions.Item label="决定">{d.outcome === 'approved' ? '通过' : '退回整改'}</Descriptions.Item>
-          {d.reason && <Descriptions.Item label="整改意见">{d.reason}</Descriptions.Item>}
-          {d.rectificationLastDay && <Descriptions.Item label="整改截止日">{dateText(d.rectificationLastDay)}</Descriptions.Item>}
+        <Descriptions key={d.round} bordered size="small" column={1} style={{ marginBottom: 16 }}
+          title={t(`第 ${d.round} 轮（第 ${d.version} 版）`, `Round ${d.round} (version ${d.version})`)}>
+          <Descriptions.Item label={t('决定', 'Decision')}>
+            {d.outcome === 'approved' ? t('通过', 'Approved') : t('退回整改', 'Returned for rectification')}
+          </Descriptions.Item>
+          {d.reason && <Descriptions.Item label={t('整改意见', 'What to rectify')}>{d.reason}</Descriptions.Item>}
+          {d.rectificationLastDay && (
+            <Descriptions.Item label={t('整改截止日', 'Rectify by')}>{dateText(d.rectificationLastDay)}</Descriptions.Item>
+          )}
           {d.scores?.length ? (
-            <Descriptions.Item label="扣分项">
-              {d.scores.map((s) => `${s.itemId}：${s.score} 分${s.reason ? `（${s.reason}）` : ''}`).join('；')}
+            <Descriptions.Item label={t('扣分项', 'Points deducted')}>
+              {d.scores
+                .map((s) => t(
+                  `${s.itemId}：${s.score} 分${s.reason ? `（${s.reason}）` : ''}`,
+                  `${s.itemId}: ${s.score} points${s.reason ? ` (${s.reason})` : ''}`,
+                ))
+                .join(t('；', '; '))}
             </Descriptions.Item>
           ) : null}
-          <Descriptions.Item label="决定人与时间">{d.decidedBy}，{d.decidedAt.zh}</Descriptions.Item>
+          <Descriptions.Item label={t('决定人与时间', 'Decided by, when')}>
+            {d.decidedBy}{t('，', ', ')}{d.decidedAt[lang]}
+          </Descriptions.Item>
         </Descriptions>
       ))}
     </Card>

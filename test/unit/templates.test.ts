@@ -1,0 +1,141 @@
+/**
+ * The emails in the plan's words (core/notifier/templates.ts): every template rendered for a city over its
+ * counties (plans/nanping-2016.json) and for a district over its street offices
+ * (plans/binjiang-streets-2026-example.json). A district's emails never speak of 县, 市打传办, 全市 or 省局; a
+ * city's still do; the leader in charge is greeted once; every email is signed with the running office, its
+ * contact person and telephone and the issuing document (issuer 文号).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { ContactStatus } from '../../core/model';
+import { templates, type Rendered } from '../../core/notifier/templates';
+import { planSchema, type Plan } from '../../core/plan/schema';
+
+const load = (file: string): Plan => planSchema.parse(JSON.parse(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8')));
+const NANPING = load('plans/nanping-2016.json');
+const BINJIANG = load('plans/binjiang-streets-2026-example.json');
+/** The same plans with the English version after the Chinese in each email. */
+const bilingual = (plan: Plan): Plan => ({ ...plan, notices: { ...plan.notices, languages: ['zh-CN', 'en'] } });
+
+const NOW = Date.parse('2026-09-07T00:30:00Z');
+const DUE = '2026-09-04T15:59:59Z';
+
+/** Every template, rendered once per case it has (both escalation audiences, every outcome), for one plan. */
+function renderAll(plan: Plan): Array<[string, Rendered]> {
+  const [unit, other] = plan.units;
+  const phase = plan.phases[2];
+  const d = phase.deliverables[0];
+  const status: ContactStatus = { email: unit.office.email, status: 'undeliverable', reason: 'bounce', detail: '550 user unknown', since: DUE };
+  const refused = { kind: 'reminder', milestone: `${d.id}#D-1`, recipient: plan.province.email, subject: '提醒' };
+  const error = { zh: '地址未验证', en: 'Email address is not verified' };
+  const byName: Record<keyof typeof templates, Array<[string, Rendered]>> = {
+    phaseOpened: [['phaseOpened', templates.phaseOpened(plan, unit, phase, [{ deliverable: d, dueAt: DUE }], NOW)]],
+    reminder: [['reminder', templates.reminder(plan, unit, d, DUE, { days: 2, working: true }, NOW)]],
+    escalation: [
+      ['escalation unit-leader', templates.escalation(plan, unit, d, DUE, 'unit-leader', NOW)],
+      ['escalation city-office', templates.escalation(plan, unit, d, DUE, 'city-office', NOW, 'rectification')],
+    ],
+    criticismDraft: [['criticismDraft', templates.criticismDraft(plan, unit, d, DUE, NOW)]],
+    criticism: [['criticism', templates.criticism(plan, unit, d, DUE, '请抓紧整改', NOW)]],
+    receipt: [['receipt', templates.receipt(plan, unit, d, { version: 1, receivedAt: DUE, onTime: true, documents: [{ fileName: '自评报告.pdf', sha256: 'ab'.repeat(32) }] }, NOW)]],
+    rectification: [['rectification', templates.rectification(plan, unit, d, '台账不完整', DUE, NOW)]],
+    outcome: ['qualified', 'not-qualified', 'not-submitted', 'rectification-missed', 'review-overdue'].map((o): [string, Rendered] => [
+      `outcome ${o}`,
+      templates.outcome(plan, unit, o, d, NOW),
+    ]),
+    provinceForwarding: [['provinceForwarding', templates.provinceForwarding(plan, [unit], [other], NOW)]],
+    deliveryFailure: [['deliveryFailure', templates.deliveryFailure(plan, unit, 'reminder#D-1', 'timeout', NOW)]],
+    refusedNotice: [
+      ['refusedNotice', templates.refusedNotice(plan, unit, refused, error, NOW)],
+      ['refusedNotice superior', templates.refusedNotice(plan, null, refused, error, NOW)],
+    ],
+    contactUndeliverable: [['contactUndeliverable', templates.contactUndeliverable(plan, status, NOW)]],
+    extensionGranted: [['extensionGranted', templates.extensionGranted(plan, unit, d, DUE, '2026-09-11T15:59:59Z', '台风', NOW)]],
+    calendarWarning: [['calendarWarning', templates.calendarWarning(plan, [2027], NOW)]],
+  };
+  return Object.values(byName).flat();
+}
+
+const whole = (r: Rendered) => `${r.subject}\n${r.text}\n${r.html}`;
+const texts = (plan: Plan) => renderAll(plan).map(([name, r]) => [name, whole(r)] as const);
+const find = (plan: Plan, name: string) => renderAll(plan).find(([n]) => n === name)![1];
+
+describe('a district over its street offices: no county, city-office or province words', () => {
+  it('renders every template (a new one must be added here)', () => {
+    const names = new Set(renderAll(BINJIANG).map(([n]) => n.split(' ')[0]));
+    expect([...names].sort()).toEqual(Object.keys(templates).sort());
+  });
+
+  it.each(texts(bilingual(BINJIANG)))('%s: no 县, 市打传办, 全市 or 省局 (杭州市打传办, where the list goes, aside)', (_name, text) => {
+    const ownWords = text.replaceAll(BINJIANG.province.shortName, '');
+    expect(ownWords).not.toMatch(/县|市打传办|全市|省局|省工商局/);
+    const english = ownWords.replaceAll(BINJIANG.province.shortNameEn, '');
+    expect(english).not.toMatch(/count(y|ies)|city office|the city\b|province/i);
+  });
+
+  it('names the street offices, the district office and the superior where the emails say who', () => {
+    const plan = bilingual(BINJIANG);
+    expect(find(plan, 'phaseOpened').text).toMatch(/^西兴街道打传办：\n/);
+    expect(find(plan, 'rectification').text).toContain('经区打传办初评，贵单位报送的自评报告未达到要求');
+    expect(find(plan, 'rectification').text).toContain('After the preliminary review by the district office');
+    expect(find(plan, 'outcome qualified').text).toContain('经区打传办初评，贵单位达到创建标准，初评合格，将上报杭州市打传办考评认定。');
+    expect(find(plan, 'outcome qualified').text).toContain('The district office finds that you meet the standard: you pass the preliminary review and go forward to the Hangzhou city office.');
+    expect(find(plan, 'escalation city-office').text).toContain('现按工作方案提请区打传办督办。');
+    expect(find(plan, 'criticism').text).toContain('影响全区创建工作进度');
+    expect(find(plan, 'extensionGranted').text).toContain('经区打传办同意');
+    const forwarding = find(plan, 'provinceForwarding');
+    expect(forwarding.subject).toBe(
+      '【滨江区打传办】关于报送杭州市滨江区2026年度无传销街道初评合格名单的报告 / Binjiang District, Hangzhou 2026: street offices passing the preliminary review',
+    );
+    expect(forwarding.text).toMatch(/^杭州市打击传销工作领导小组办公室：\n/);
+    expect(forwarding.text).toContain('滨江区打传办已完成对各街道的初评');
+  });
+});
+
+describe('a city over its counties reads as before', () => {
+  it('speaks of 市打传办, 全市, 县(市、区) and 省局, as its plan does', () => {
+    expect(find(NANPING, 'rectification').text).toContain('经市打传办初评，贵单位报送的自评报告未达到要求，现予退回，请限期整改。');
+    expect(find(NANPING, 'outcome qualified').text).toContain('经市打传办初评，贵单位达到创建标准，初评合格，将上报省局考评认定。');
+    expect(find(NANPING, 'escalation city-office').text).toContain('现按工作方案提请市打传办督办。');
+    expect(find(NANPING, 'criticism').text).toContain('影响全市创建工作进度');
+    expect(find(NANPING, 'extensionGranted').text).toContain('经市打传办同意');
+    const forwarding = find(NANPING, 'provinceForwarding');
+    expect(forwarding.subject).toBe('【南平市打传办】关于报送南平市2016年度无传销县(市、区)初评合格名单的报告');
+    expect(forwarding.text).toContain('南平市打传办已完成对各县(市、区)的初评');
+    expect(find(bilingual(NANPING), 'outcome qualified').text).toContain('go forward to the province.');
+    for (const [, r] of renderAll(NANPING)) expect(r.subject.startsWith('【南平市打传办】')).toBe(true);
+  });
+});
+
+describe('the greeting of the leader in charge', () => {
+  it.each([
+    [NANPING, '延平区分管领导：'],
+    [BINJIANG, '西兴街道分管领导：'],
+  ])('names the directory holder once: %#', (plan, line) => {
+    const mail = find(bilingual(plan), 'escalation unit-leader');
+    expect(mail.text.split('\n')[0]).toBe(line);
+    expect(mail.html).toContain(`<p>${line}</p>`);
+    expect(mail.text).toContain(`Leader in charge, ${plan.units[0].nameEn},`);
+  });
+
+  it('falls back to the unit and the role when the directory names nobody', () => {
+    const unnamed = { ...NANPING, units: [{ ...NANPING.units[0], leader: { email: NANPING.units[0].leader.email } }, NANPING.units[1]] };
+    expect(find(unnamed, 'escalation unit-leader').text.split('\n')[0]).toBe('延平区分管领导：');
+  });
+});
+
+describe("every email's signature", () => {
+  it.each([
+    ['Nanping', NANPING, '南平市打击传销工作领导小组办公室', '联系人：林建华　联系电话：0599-8820000', '依据文件：南平市打击传销工作领导小组办公室 南打传办〔2016〕1号'],
+    ['Binjiang', BINJIANG, '滨江区打击传销工作领导小组办公室', '联系人：周晓岚　联系电话：0571-8770-0000', '依据文件：滨江区打击传销工作领导小组办公室 滨打传办〔2026〕2号'],
+  ])('%s: the running office, the date, the contact person and telephone, the issuer and 文号', (_n, plan, office, contact, document) => {
+    const date = '2026年9月7日';
+    for (const [name, r] of renderAll(bilingual(plan))) {
+      const signed = [office, date, contact, document].map((s) => `${' '.repeat(24)}${s}`).join('\n');
+      expect(r.text, name).toContain(signed);
+      expect(r.html, name).toContain(`<p style="text-align:right">${[office, date, contact, document].join('<br>')}</p>`);
+      expect(r.text, name).toContain(`Contact: ${plan.city.contact.name}, tel. ${plan.city.contact.telephone}`);
+      expect(r.text, name).toContain(`Under ${plan.issuingDocument.number}, issued by ${plan.issuingDocument.issuer}`);
+    }
+  });
+});

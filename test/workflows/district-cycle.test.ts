@@ -1,0 +1,87 @@
+/**
+ * A district over its street offices, its whole year in the twin (plans/binjiang-streets-2026-example.json with
+ * scenarios/binjiang-streets-2026-example.json, what `npm run simulate -- --plan` plays): the same state
+ * machines and handlers as Nanping's, and every email in the district's words. Asserted on the SES
+ * emulator's inbox: no 县, 市打传办, 全市 or 省局 anywhere (杭州市打传办, where the list goes, aside), the street
+ * offices, 区打传办, 全区 and 杭州市打传办 where the emails say who, and every signature with the contact and 文号.
+ */
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { validatePlan } from '../../core/plan/validate';
+import type { Plan } from '../../core/plan/schema';
+import { scenarioSchema } from '../../local/scenario';
+import type { StoredEmail } from '../../local/services';
+import { simulate, type SimulationResult } from '../../local/simulate';
+
+const read = (p: string) => JSON.parse(readFileSync(new URL(`../../${p}`, import.meta.url), 'utf8'));
+const checked = validatePlan(read('plans/binjiang-streets-2026-example.json'));
+if (!checked.ok) throw new Error('the district example plan must validate');
+const plan: Plan = checked.plan;
+const scenario = scenarioSchema.parse(read('scenarios/binjiang-streets-2026-example.json'));
+const unit = (id: string) => plan.units.find((u) => u.id === id)!;
+
+const body = (m: StoredEmail) => `${m.subject}\n${m.body.text ?? ''}\n${m.body.html ?? ''}`;
+const firstLine = (m: StoredEmail) => (m.body.text ?? '').split('\n')[0];
+
+describe('the Binjiang 2026 cycle: a district over its street offices, played in the twin', () => {
+  let run: SimulationResult;
+  let inbox: StoredEmail[];
+  const to = (address: string, subject: string) => inbox.filter((m) => m.destination.to[0] === address && m.subject.includes(subject));
+
+  beforeAll(async () => {
+    run = await simulate({ plan, scenario, keepInbox: true });
+    inbox = run.inbox!;
+  });
+
+  it('runs its year: 西兴街道 and 长河街道 pass, 浦沿街道 never sends its self-assessment report', () => {
+    expect(run.errors).toEqual([]);
+    expect(run.outcomes).toEqual({ xixing: 'qualified', changhe: 'qualified', puyan: 'not-submitted' });
+    expect(inbox.length).toBe(run.counters.emails);
+    expect(inbox.length).toBeGreaterThan(40);
+  });
+
+  it('sends no email that speaks of 县, 市打传办, 全市 or 省局', () => {
+    const wrong = inbox.filter((m) => /县|市打传办|全市|省局|省工商局/.test(body(m).replaceAll(plan.province.shortName, '')));
+    expect(wrong.map((m) => m.subject)).toEqual([]);
+  });
+
+  it('signs every email with the district office, its contact person and telephone, and the issuing document', () => {
+    for (const m of inbox) {
+      expect(m.body.text, m.subject).toContain(plan.city.office);
+      expect(m.body.text, m.subject).toContain('联系人：周晓岚　联系电话：0571-8770-0000');
+      expect(m.body.text, m.subject).toContain('依据文件：滨江区打击传销工作领导小组办公室 滨打传办〔2026〕2号');
+      expect(m.subject.startsWith('【滨江区打传办】'), m.subject).toBe(true);
+    }
+  });
+
+  it('addresses the street offices by their names, and 浦沿街道\'s leader once', () => {
+    const kickoff = inbox.filter((m) => m.subject.includes('关于开展“动员部署”阶段工作的通知'));
+    expect(kickoff.map(firstLine).sort()).toEqual(['长河街道打传办：', '浦沿街道打传办：', '西兴街道打传办：'].sort());
+    const [leader] = to(unit('puyan').leader.email, '督办：浦沿街道未按时报送自评报告');
+    expect(firstLine(leader)).toBe('浦沿街道分管领导：');
+  });
+
+  it('climbs 浦沿街道\'s ladder to the district office in its words: 提请区打传办督办, then a drafted 通报批评 naming 全区', () => {
+    const office = plan.city.leaderEmail ?? plan.city.email;
+    const [escalated] = to(office, '督办：浦沿街道未按时报送自评报告');
+    expect(firstLine(escalated)).toBe(`${plan.city.office}：`);
+    expect(escalated.body.text).toContain('现按工作方案提请区打传办督办。');
+    const [draft] = to(office, '请确认：拟对浦沿街道通报批评并挂牌督办');
+    expect(draft.body.text).toContain('影响全区创建工作进度');
+  });
+
+  it('says 经区打传办 in 长河街道\'s extension, rectification and outcome, and that a qualified street goes up to 杭州市打传办', () => {
+    const changhe = unit('changhe').office.email;
+    expect(to(changhe, '延期通知')[0].body.text).toContain('经区打传办同意');
+    expect(to(changhe, '限期整改通知')[0].body.text).toContain('经区打传办初评，贵单位报送的自评报告未达到要求');
+    expect(to(changhe, '初评结果通知')[0].body.text).toContain('经区打传办初评，贵单位达到创建标准，初评合格，将上报杭州市打传办考评认定。');
+  });
+
+  it('forwards the list of qualifying street offices to 杭州市打传办, once', () => {
+    const forwarded = inbox.filter((m) => m.destination.to[0] === plan.province.email);
+    expect(forwarded.map((m) => m.subject)).toEqual(['【滨江区打传办】关于报送杭州市滨江区2026年度无传销街道初评合格名单的报告']);
+    expect(firstLine(forwarded[0])).toBe('杭州市打击传销工作领导小组办公室：');
+    expect(forwarded[0].body.text).toContain('滨江区打传办已完成对各街道的初评');
+    expect(forwarded[0].body.text).toMatch(/初评合格：\s*西兴街道、长河街道/);
+  });
+});
