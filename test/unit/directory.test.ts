@@ -95,7 +95,7 @@ describe('an edit of a unit\'s contacts', () => {
     expect(reminderMail).toMatchObject({ to: [NEW_OFFICE], cc: [] });
     expect(escalation.status).toBe('sent');
     expect(escalationMail).toMatchObject({ to: [NEW_LEADER], cc: [NEW_OFFICE] });
-    expect(escalationMail.text).toContain('延平区王副区长分管领导');
+    expect(escalationMail.text.startsWith('王副区长：')).toBe(true);
     expect(receiptMail).toMatchObject({ to: [NEW_OFFICE], tags: { kind: 'receipt' } });
     expect(replayed.status).toBe('already-sent');
     expect(s.mailer.sent.flatMap((m) => [...m.to, ...m.cc]).filter((a) => a === OFFICE || a === LEADER)).toEqual([OFFICE]);
