@@ -126,7 +126,7 @@ describe('通讯录 and the overview export on the twin', () => {
     // The unit's sent mail, from the directory: the notice, and where it went.
     await page.getByRole('link', { name: `已发邮件：${unitName('yanping')}` }).click();
     await page.getByRole('heading', { name: `${unitName('yanping')} · 消息` }).waitFor();
-    // (No screenshot here: 消息 is not this suite's page, and axe-core still finds its orange 未签收 tag at 2.6:1.)
+    // (消息's screenshot and axe check are portal.test.ts's.)
     await page.getByRole('row').filter({ hasText: '限期整改通知' }).getByText(NEW_OFFICE).waitFor();
   });
 
