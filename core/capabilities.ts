@@ -94,6 +94,11 @@ export const REPOSITORY_ACCESS = {
   // The paged dashboard: one unit's own partition, and the cycle's counters.
   readUnitFacts: 'read',
   getCycleTotals: 'read',
+  // The directory: every loadPlan reads its revision; only the city office's edit writes.
+  getDirectoryRevision: 'read',
+  listUnitContacts: 'read',
+  listUnitContactVersions: 'read',
+  putUnitContacts: 'write',
   // Idempotency keys: only the write routes use them (a claim is a conditional put).
   claimIdempotencyKey: 'write',
   completeIdempotencyKey: 'write',

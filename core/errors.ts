@@ -61,6 +61,12 @@ export class DecisionConflictError extends DomainError {
   readonly status = 409;
 }
 
+/** The unit's contacts were edited since the version the caller edited from: carries who edited and when. */
+export class DirectoryConflictError extends DomainError {
+  readonly name = 'DirectoryConflictError';
+  readonly status = 409;
+}
+
 /** Something outside us failed in a way that may pass: the state machine retries tasks failing with this name. */
 export class TransientError extends DomainError {
   readonly name = 'TransientError';

@@ -133,6 +133,12 @@ export interface DeliverableStatus {
   onTime: boolean;
   /** Whether the latest version arrived on time (against a rectification deadline, for a resubmission). */
   latestOnTime: boolean;
+  /**
+   * The latest version's self-assessment figures (创建覆盖率, 合格率), kept beside the status so the dashboard
+   * reads them without the version itself. Absent for a deliverable without a self-assessment, and on status
+   * items written before this field existed (until the next version).
+   */
+  latestFigures?: SelfAssessmentFigures;
 }
 
 export type WaitKind = 'submission' | 'review';
@@ -229,7 +235,11 @@ export interface MessageKey {
   kind: MessageKind;
   /** Which occurrence: e.g. `self-assessment-report#2016-11-09#D-3` (reminders and escalations name the last day), `round-1`, `implementation-plan#v2`. */
   milestone: string;
-  /** The primary recipient (To). */
+  /**
+   * Whom the message is for (its To), as the stored plan names that contact: the plan's address. When the
+   * city office changes the contact's address in the directory (通讯录), the message goes to the new address
+   * (LedgerEntry.to) under the same key, so a step that runs again never sends it a second time.
+   */
   recipient: string;
 }
 
@@ -240,6 +250,8 @@ export interface LedgerEntry extends MessageKey {
   claimedAt: string;
   sentAt?: string;
   messageId?: string;
+  /** The address it went to, when the directory had changed the contact's address (else it went to `recipient`). */
+  to?: string;
   /** When the twin or AWS ran this send (sim or real time). */
   phase?: PhaseKind;
 }
@@ -300,7 +312,7 @@ export interface AuditEntry {
   role: 'county' | 'city' | 'system';
   action:
     | 'submit' | 'decide' | 'start-cycle' | 'forward' | 'mark-undeliverable' | 'fix-contact' | 'propose-supervision' | 'extend'
-    | 'upload' | 'check-upload' | 'sign-notice' | 'confirm-supervision' | 'withdraw-supervision';
+    | 'upload' | 'check-upload' | 'sign-notice' | 'confirm-supervision' | 'withdraw-supervision' | 'edit-contacts';
   what: Record<string, unknown>;
   why?: string;
   /**
@@ -334,4 +346,40 @@ export interface ContactStatus {
   unitId?: string;
   fixedBy?: string;
   fixedAt?: string;
+}
+
+// ---- The directory (通讯录): the city office's corrections to the plan's contacts ---------------------------
+
+/** The contacts a unit has (the plan's `office` and `leader`), by role. */
+export type UnitContactRole = 'office' | 'leader';
+
+/** One contact as the directory keeps it: the plan's fields, a phone the city office may add, and where it came from. */
+export interface DirectoryContact {
+  name?: string;
+  email: string;
+  phone?: string;
+  /** When and by whom the city office set this address; absent while it is the plan's own. */
+  setAt?: string;
+  setBy?: string;
+  /** The undeliverable address this one replaced: the change marked it fixed (通讯录已更正). */
+  replaced?: { email: string; reason: UndeliverableReason; since: string };
+}
+
+/**
+ * One version of a unit's contacts, as the city office edited them. Version 0 is the plan's own and is never
+ * stored; every edit stores the next version (all are kept) and moves the unit's current version to it.
+ * The stored plan never changes: the notifier reads the current version over it (core/directory.ts).
+ */
+export interface UnitContactsVersion {
+  cycleId: string;
+  unitId: string;
+  version: number;
+  contacts: Record<UnitContactRole, DirectoryContact>;
+  /** What this version replaced (the previous version, or the plan's contacts). */
+  previous: Record<UnitContactRole, DirectoryContact>;
+  editedBy: string;
+  editedAt: string;
+  reason?: string;
+  /** SHA-256 of the edit's request (`caller#Idempotency-Key`): a retry after a crash finds what it stored. */
+  requestHash?: string;
 }

@@ -18,6 +18,7 @@ import type {
   SubmissionVersion,
   SupervisionProposal,
   UnitOutcomeRecord,
+  UnitContactsVersion,
   UnitOutcomeStatus,
   Upload,
   WaitKind,
@@ -197,6 +198,24 @@ export interface CycleRepository {
   getCycleTotals(cycleId: string): Promise<CycleTotals>;
 }
 
+// ---- The directory (通讯录): each unit's contacts as the city office corrected them -------------------------
+export interface CycleRepository {
+  /**
+   * How many contact edits the cycle has had: 0 while every contact is the plan's. One small strongly
+   * consistent read, made by every loadPlan, so an edit reaches the next email of any function at once.
+   */
+  getDirectoryRevision(cycleId: string): Promise<number>;
+  /** The current version of every unit whose contacts were edited, and the revision they are at. */
+  listUnitContacts(cycleId: string): Promise<{ revision: number; units: UnitContactsVersion[] }>;
+  /** Every version of one unit's contacts, oldest first. */
+  listUnitContactVersions(cycleId: string, unitId: string): Promise<UnitContactsVersion[]>;
+  /**
+   * Stores the unit's next version and its audit entry in one transaction, and counts the cycle's revision up:
+   * only if the unit is still at `version - 1` (version 1: never edited). Otherwise nothing is stored and the
+   * unit's current version comes back (`recorded: false`; null when it was never edited).
+   */
+  putUnitContacts(version: UnitContactsVersion, audit: AuditEntry): Promise<{ recorded: boolean; current: UnitContactsVersion | null }>;
+}
 
 // ---- Idempotency keys -------------------------------------------------------------------------------------
 /** Whose key for what: a key is the caller's own, per route (function name). */

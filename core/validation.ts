@@ -49,6 +49,7 @@ export const FORMATS: Record<string, Message> = {
     zh: '不得包含控制字符或改变文字方向的字符',
     en: 'must not contain control characters or characters that change the text direction',
   },
+  phone: { zh: '电话号码只能由数字、空格和 + - ( ) 组成', en: 'must be a phone number: digits, spaces and + - ( ) only' },
   'positive-integer': { zh: '应为正整数', en: 'must be a positive whole number' },
   unicode: { zh: '含有无效的字符编码', en: 'contains an invalid character (a lone UTF-16 surrogate)' },
 };

@@ -74,6 +74,9 @@ export const FUNCTION_CAPABILITIES = {
   // Stores the plan and its audit entry and starts the YearlyCycle execution (and nothing else: its first
   // task, register-cycle, mails what the cycle needs to).
   'start-cycle': { table: 'readWrite', startYearlyCycle: true },
+  // The directory (通讯录): each contact's delivery state; an edit stores a version and may mark a bounced address fixed.
+  'list-directory': { table: 'read' },
+  'edit-unit-contacts': { table: 'readWrite' },
 } as const satisfies Record<FunctionName, Capabilities>;
 
 export type FunctionCapabilities = typeof FUNCTION_CAPABILITIES;

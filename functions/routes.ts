@@ -52,6 +52,8 @@ export const ROUTES = [
   { method: 'POST', path: '/contacts/fix', function: 'fix-contact', access: 'city', summary: { zh: '标记通讯录邮箱已修正', en: 'Mark a directory address as fixed' } },
   { method: 'POST', path: '/plans/validate', function: 'validate-plan', access: 'city', summary: { zh: '校验年度工作计划：问题、警告与日程（不保存）', en: "Check a plan: its problems, warnings and its year's timeline (stores nothing)" } },
   { method: 'POST', path: '/cycles', function: 'start-cycle', access: 'city', summary: { zh: '按年度工作计划启动工作周期', en: 'Start the cycle of a plan' } },
+  { method: 'GET', path: '/cycles/{cycleId}/directory', function: 'list-directory', access: 'city', summary: { zh: '通讯录：各联系人及邮件投递状态', en: 'The directory: every contact and its delivery state' } },
+  { method: 'PUT', path: `${UNIT}/contacts`, function: 'edit-unit-contacts', access: 'city', summary: { zh: '修改单位通讯录（各版本均保留）', en: "Edit a unit's contacts (every version kept)" } },
 ] as const satisfies readonly RouteEntry[];
 
 export type RouteFunction = (typeof ROUTES)[number]['function'];
@@ -62,5 +64,5 @@ export type RouteFunction = (typeof ROUTES)[number]['function'];
  */
 export const WRITE_ROUTES: ReadonlySet<RouteFunction> = new Set<RouteFunction>([
   'create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact', 'sign-notice', 'decide-proposal',
-  'start-cycle',
+  'start-cycle', 'edit-unit-contacts',
 ]);

@@ -33,6 +33,10 @@
  * nothing until the city office fixes it: as the primary recipient the message is 'suppressed' (no ledger
  * entry, so it can be sent once fixed if the step runs again); in Cc it is dropped. Every email carries the
  * tags cycleId, unitId and kind, which SES copies into its events.
+ *
+ * Callers address messages from the loaded plan, which carries the directory's corrections (通讯录,
+ * core/directory.ts); the key's recipient is the contact as the stored plan names it (the context maps it), and
+ * the address the message went to, when another, is kept on the entry (`to`).
  */
 import { EmailRejectedError, TransientError } from '../errors';
 import type { MessageKey } from '../model';
@@ -68,8 +72,10 @@ export function makeNotifier(deps: { repo: CycleRepository; mailer: Mailer; cloc
 
       const now = deps.clock.now();
       const claimedAt = new Date(now).toISOString();
+      // The key names the contact as the plan does; where it went, when the directory changed it, is kept beside.
+      const to = email.to.toLowerCase() === key.recipient.toLowerCase() ? {} : { to: email.to };
       const claim = await deps.repo.claimMessage(
-        { ...key, subject: email.subject, cc: email.cc, claimedAt },
+        { ...key, subject: email.subject, cc: email.cc, claimedAt, ...to },
         new Date(now - LEASE_MS).toISOString(),
       );
       if (claim === 'sent') return 'already-sent';

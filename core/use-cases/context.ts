@@ -1,12 +1,15 @@
 /**
  * What every use case shares: the ports, and a cache of plans. A cycle's plan never changes once stored
- * (storePlan refuses a different one), so a warm Lambda container may keep it.
+ * (storePlan refuses a different one), so a warm Lambda container may keep it. The directory's corrections
+ * (通讯录, core/directory.ts) do change: every loadPlan reads the directory's revision (one small read) and
+ * lays the current contacts over the kept plan when it moved, so an edit reaches the very next email.
  */
 import { NotFoundError } from '../errors';
 import type { Deliverable, Phase, Plan, Unit } from '../plan/schema';
 import { deriveSchedule, planDays } from '../plan/schedule';
 import type { EscalationSlot, ReminderSlot, Schedule } from '../plan/schedule-schema';
-import type { Extension } from '../model';
+import type { Extension, UnitContactsVersion } from '../model';
+import { plannedAddress, withContacts, withDirectory } from '../directory';
 import type { Deps, DocumentStore } from '../ports';
 import { makeNotifier, type Message, type Notifier } from '../notifier/notifier';
 import { fromAddress, templates } from '../notifier/templates';
@@ -28,12 +31,17 @@ export interface UnitDeadline extends DeliverableInPlan {
 }
 
 export interface LoadedPlan {
+  /** The stored plan with the directory's current contacts over its units: what every email reads. */
   plan: Plan;
   schedule: Schedule;
   /** The plan's day arithmetic on China's working-day calendar with the plan's overrides. */
   days: ReturnType<typeof planDays>;
   units: Map<string, Unit>;
   deliverables: Map<string, DeliverableInPlan>;
+  /** The units as the stored plan has them: their addresses name the recipients in the message ledger. */
+  planned: Map<string, Unit>;
+  /** Each edited unit's current contacts, and the directory revision this plan reflects (0: none edited). */
+  directory: { revision: number; units: Map<string, UnitContactsVersion> };
 }
 
 export interface Context extends Deps {
@@ -75,27 +83,58 @@ export function unavailable<T extends object>(port: string): T {
 /** `documents` may be left out by callers that never touch the documents bucket. */
 export function makeContext(input: Omit<Deps, 'documents'> & { documents?: DocumentStore }): Context {
   const deps: Deps = { ...input, documents: input.documents ?? unavailable<DocumentStore>('documents store') };
+  /** The plans as stored, and the latest with the directory laid over them. */
   const cache = new Map<string, LoadedPlan>();
+  const corrected = new Map<string, LoadedPlan>();
+  const notifier = makeNotifier({ ...deps, reportRefusal: (refused, error) => refusalReport(ctx, refused, error) });
+  async function storedPlan(cycleId: string): Promise<LoadedPlan> {
+    const hit = cache.get(cycleId);
+    if (hit) return hit;
+    const plan = await deps.repo.getPlan(cycleId);
+    if (!plan) throw new NotFoundError({ zh: `未找到周期 ${cycleId} 的工作计划`, en: `no plan stored for cycle ${cycleId}` });
+    const schedule = deriveSchedule(plan);
+    const deliverables = new Map<string, DeliverableInPlan>();
+    for (const phase of plan.phases) {
+      const ps = schedule.phases.find((p) => p.kind === phase.kind);
+      for (const d of phase.deliverables) {
+        const slot = ps?.deliverables.find((x) => x.deliverableId === d.id);
+        if (slot) deliverables.set(d.id, { deliverable: d, phase, dueAt: slot.dueAt, lastDay: slot.lastDay });
+      }
+    }
+    const units = new Map(plan.units.map((u) => [u.id, u]));
+    const loaded: LoadedPlan = { plan, schedule, days: planDays(plan), units, deliverables, planned: units, directory: { revision: 0, units: new Map() } };
+    cache.set(cycleId, loaded);
+    return loaded;
+  }
   const ctx: Context = {
     ...deps,
-    notifier: makeNotifier({ ...deps, reportRefusal: (refused, error) => refusalReport(ctx, refused, error) }),
+    notifier: {
+      /**
+       * Messages are built from the loaded plan, so they go to the corrected addresses; their ledger key names
+       * the recipient as the stored plan does (core/directory.ts says why).
+       */
+      send(message) {
+        const loaded = corrected.get(message.cycleId);
+        const current = message.unitId !== null ? loaded?.units.get(message.unitId) : undefined;
+        if (!loaded || !current) return notifier.send(message);
+        return notifier.send({ ...message, recipient: plannedAddress(current, loaded.planned.get(current.id)!, message.recipient) });
+      },
+    },
     nowIso: () => new Date(deps.clock.now()).toISOString(),
     async loadPlan(cycleId) {
-      const hit = cache.get(cycleId);
-      if (hit) return hit;
-      const plan = await deps.repo.getPlan(cycleId);
-      if (!plan) throw new NotFoundError({ zh: `未找到周期 ${cycleId} 的工作计划`, en: `no plan stored for cycle ${cycleId}` });
-      const schedule = deriveSchedule(plan);
-      const deliverables = new Map<string, DeliverableInPlan>();
-      for (const phase of plan.phases) {
-        const ps = schedule.phases.find((p) => p.kind === phase.kind);
-        for (const d of phase.deliverables) {
-          const slot = ps?.deliverables.find((x) => x.deliverableId === d.id);
-          if (slot) deliverables.set(d.id, { deliverable: d, phase, dueAt: slot.dueAt, lastDay: slot.lastDay });
-        }
-      }
-      const loaded: LoadedPlan = { plan, schedule, days: planDays(plan), units: new Map(plan.units.map((u) => [u.id, u])), deliverables };
-      cache.set(cycleId, loaded);
+      const stored = await storedPlan(cycleId);
+      const revision = await deps.repo.getDirectoryRevision(cycleId);
+      if (revision === 0) return stored;
+      const hit = corrected.get(cycleId);
+      if (hit && hit.directory.revision >= revision) return hit;
+      const listed = await deps.repo.listUnitContacts(cycleId);
+      const current = new Map(listed.units.filter((v) => stored.units.has(v.unitId)).map((v) => [v.unitId, v]));
+      const units = new Map(stored.units);
+      for (const [unitId, v] of current) units.set(unitId, withContacts(stored.units.get(unitId)!, v.contacts));
+      const loaded: LoadedPlan = {
+        ...stored, plan: withDirectory(stored.plan, current), units, directory: { revision: Math.max(revision, listed.revision), units: current },
+      };
+      corrected.set(cycleId, loaded);
       return loaded;
     },
     unitOf(loaded, unitId) {

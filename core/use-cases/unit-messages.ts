@@ -26,7 +26,10 @@ export const NOTICE_KINDS: ReadonlySet<MessageKind> = new Set<MessageKind>(['pha
 export const messageIdOf = (k: Pick<MessageKey, 'kind' | 'milestone' | 'recipient'>) =>
   createHash('sha256').update(`${k.kind}\n${k.milestone}\n${k.recipient.toLowerCase()}`).digest('hex').slice(0, 32);
 
-/** Addressed to the unit itself (its office or its leader), not to the city office about it. */
+/**
+ * Addressed to the unit itself (its office or its leader), not to the city office about it. Pass the unit as
+ * the stored plan has it (LoadedPlan.planned): the ledger names recipients by the plan's addresses.
+ */
 const toUnit = (unit: Unit, e: LedgerEntry) => [unit.office.email, unit.leader.email].some((a) => a.toLowerCase() === e.recipient.toLowerCase());
 const isNotice = (unit: Unit, e: LedgerEntry) => e.status === 'sent' && NOTICE_KINDS.has(e.kind) && toUnit(unit, e);
 const sentOrClaimed = (e: LedgerEntry) => e.sentAt ?? e.claimedAt;
@@ -44,13 +47,14 @@ export function unsignedNotices(unit: Unit, entries: readonly LedgerEntry[], sig
 export async function unitMessages(ctx: Context, input: { cycleId: string; unitId: string; role: Actor['role'] }) {
   const loaded = await ctx.loadPlan(input.cycleId);
   const unit = ctx.unitOf(loaded, input.unitId);
+  const planned = loaded.planned.get(unit.id)!;
   const [entries, signatures] = await Promise.all([
     ctx.repo.listUnitMessages(input.cycleId, unit.id),
     ctx.repo.listNoticeSignatures(input.cycleId, unit.id),
   ]);
   const byId = new Map(signatures.map((s) => [s.messageId, s]));
   const visible = entries
-    .filter((e) => input.role === 'city' || (toUnit(unit, e) && e.status === 'sent'))
+    .filter((e) => input.role === 'city' || (toUnit(planned, e) && e.status === 'sent'))
     .sort((a, b) => sentOrClaimed(a).localeCompare(sentOrClaimed(b)));
   return {
     cycleId: input.cycleId,
@@ -63,17 +67,18 @@ export async function unitMessages(ctx: Context, input: { cycleId: string; unitI
         kind: e.kind,
         milestone: e.milestone,
         subject: e.subject,
-        recipient: e.recipient,
+        // Where it went: the directory's address at the time, when the city office had changed the plan's.
+        recipient: e.to ?? e.recipient,
         cc: e.cc,
         status: e.status,
         sentAt: e.sentAt ? beijing(e.sentAt) : null,
-        toUnit: toUnit(unit, e),
+        toUnit: toUnit(planned, e),
         /** A notice the unit signs for. */
-        notice: isNotice(unit, e),
+        notice: isNotice(planned, e),
         signature: signature ? { signedBy: signature.signedBy, signedAt: beijing(signature.signedAt) } : null,
       };
     }),
-    unsignedNotices: unsignedNotices(unit, entries, signatures),
+    unsignedNotices: unsignedNotices(planned, entries, signatures),
   };
 }
 
@@ -82,7 +87,7 @@ export async function signNotice(ctx: Context, input: { cycleId: string; unitId:
   const loaded = await ctx.loadPlan(input.cycleId);
   const unit = ctx.unitOf(loaded, input.unitId);
   const entries = await ctx.repo.listUnitMessages(input.cycleId, unit.id);
-  const entry = entries.find((e) => isNotice(unit, e) && messageIdOf(e) === input.messageId);
+  const entry = entries.find((e) => isNotice(loaded.planned.get(unit.id)!, e) && messageIdOf(e) === input.messageId);
   if (!entry) {
     throw new NotFoundError(
       { zh: `messageId：本单位没有编号为 ${input.messageId} 的通知可签收`, en: `messageId: this unit has no notice ${input.messageId} to sign for` },

@@ -157,7 +157,7 @@ export async function unitOverview(ctx: Context, input: { cycleId: string; unitI
     /** The score sheet (考核评分表) the self-assessment is scored against. */
     rubric: rubricView(loaded),
     /** Notices sent to the unit that it has not signed for (签收) yet. */
-    unsignedNotices: unsignedNotices(unit, messages, signatures),
+    unsignedNotices: unsignedNotices(loaded.planned.get(unit.id)!, messages, signatures),
   };
 }
 
@@ -202,7 +202,27 @@ function unitRow(loaded: LoadedPlan, unit: Unit, facts: UnitFacts, now: number) 
   // The city's per-item scores stay on the unit's own page: a row says how each round went, not why.
   const latest = view.statuses.get(loaded.schedule.review.deliverableId)?.latestVersion ?? 0;
   const review = reviewView(loaded, facts.decisions.map(({ scores: _scores, ...d }) => d), facts.outcome, now, latest);
-  return { ...unitInfo(unit), phases, review };
+  return { ...unitInfo(unit), phases, review, summary: rowSummary(phases, view.statuses.get(loaded.schedule.review.deliverableId)) };
+}
+
+/**
+ * A row's figures for reports (the export to Excel): how the unit's deliverables stand against their deadlines
+ * so far (及时率: on time of those due or in), and its latest self-assessment's 创建覆盖率 and 合格率 as the
+ * server computed them (0..1; null before a self-assessment, or when a ratio has no denominator).
+ */
+function rowSummary(phases: ReturnType<typeof phasesView>, reviewed: DeliverableStatus | undefined) {
+  const states = phases.flatMap((p) => p.deliverables.map((d) => d.state));
+  const count = (s: DeliverableState) => states.filter((x) => x === s).length;
+  const [onTime, late, missing] = [count('submitted-on-time'), count('submitted-late'), count('missing')];
+  const due = onTime + late + missing;
+  return {
+    onTime,
+    late,
+    missing,
+    timeliness: due === 0 ? null : onTime / due,
+    coverage: reviewed?.latestFigures?.coverage ?? null,
+    passRate: reviewed?.latestFigures?.passRate ?? null,
+  };
 }
 
 const matches = (row: UnitRow, filter: DashboardFilter | undefined): boolean => {

@@ -148,7 +148,21 @@ export const dashboardResponse = z.object({
   levels: levelsView,
   totals: z.object({ units: z.number(), submittedOnTime: z.number(), submittedLate: z.number(), missing: z.number(), qualified: z.number() }),
   page: z.object({ cursor: z.nullable(z.string()), limit: z.number(), filter: z.nullable(z.string()), unitsRead: z.number(), next: z.nullable(z.string()) }),
-  units: z.array(z.extend(unitInfoView, { phases: z.array(phaseView), review: reviewView })),
+  units: z.array(
+    z.extend(unitInfoView, {
+      phases: z.array(phaseView),
+      review: reviewView,
+      /** Deliverables on time, late and missing so far; 及时率 (on time of those due or in), 创建覆盖率 and 合格率 of the latest self-assessment, 0..1 or null. */
+      summary: z.object({
+        onTime: z.number(),
+        late: z.number(),
+        missing: z.number(),
+        timeliness: z.nullable(z.number()),
+        coverage: z.nullable(z.number()),
+        passRate: z.nullable(z.number()),
+      }),
+    }),
+  ),
 });
 
 export const uploadFormResponse = z.object({

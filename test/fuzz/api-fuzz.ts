@@ -92,6 +92,9 @@ function validBody(route: Route, uploadId: string, n: number): unknown {
       return n % 2 ? NEXT_YEAR : { ...NEXT_YEAR, forwardToProvince: { on: '2017-11-01' } };
     case 'start-cycle':
       return NEXT_YEAR;
+    case 'edit-unit-contacts':
+      // From the plan's version: the first is stored, later ones from it are conflicts (409).
+      return { version: 0, office: { name: '延平区打传办', email: `dcb${n}@yanping.example.cn` } };
     default:
       return undefined;
   }

@@ -185,6 +185,10 @@ export async function runYear(): Promise<World> {
   if (!notice) throw new Error('jianyang received no notice to sign for');
   await callApi(w, 'sign-notice', { params: { ...unit('jianyang'), messageId: notice.messageId }, claims: county });
   await callApi(w, 'list-unit-audit', { params: unit('jianyang'), claims: CITY });
+  // The directory (通讯录): the city office reads it and corrects a unit's office address.
+  const { units } = await callApi(w, 'list-directory', { params: { cycleId: CYCLE }, claims: CITY });
+  const version = (units as Array<{ unitId: string; version: number }>).find((u) => u.unitId === 'jianyang')!.version;
+  await callApi(w, 'edit-unit-contacts', { params: unit('jianyang'), body: { version, office: { email: 'dcb@jianyang.example.cn' } }, claims: CITY });
   const { proposals } = await callApi(w, 'list-proposals', { params: { cycleId: CYCLE }, claims: CITY });
   const proposal = (proposals as Array<{ proposalId: string; unit: { unitId: string } }>).find((p) => p.unit.unitId === 'jianyang');
   if (!proposal) throw new Error('the ladder drafted no 通报批评 for jianyang');

@@ -38,9 +38,9 @@ type Identity = (typeof IDENTITIES)[number];
 const NOT_A_CALLER: readonly Identity[] = ['no token', 'expired token', 'wrong audience', 'wrong signature', 'ID token'];
 
 /** The routes that change something when allowed; everything else is a read (the preview stores nothing). */
-const WRITES: ReadonlySet<RouteFunction> = new Set(['create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact', 'sign-notice', 'decide-proposal', 'start-cycle']);
+const WRITES: ReadonlySet<RouteFunction> = new Set(['create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact', 'sign-notice', 'decide-proposal', 'start-cycle', 'edit-unit-contacts']);
 /** What an allowed, valid request is answered with. */
-const ALLOWED_STATUS: Partial<Record<RouteFunction, number>> = { 'create-upload': 201, 'submit-deliverable': 201, 'decide-review': 201, 'grant-extension': 201, 'sign-notice': 201, 'decide-proposal': 201, 'start-cycle': 201 };
+const ALLOWED_STATUS: Partial<Record<RouteFunction, number>> = { 'create-upload': 201, 'submit-deliverable': 201, 'decide-review': 201, 'grant-extension': 201, 'sign-notice': 201, 'decide-proposal': 201, 'start-cycle': 201, 'edit-unit-contacts': 201 };
 /** The plan the city starts: the example's, a year later (its execution waits for 2017 instead of replaying 2016 at once). */
 const NEXT_YEAR = planCopy(plan, { cycleId: 'nanping-2017', title: '南平市2017年创建工作', years: 1 });
 
@@ -92,6 +92,7 @@ function requestFor(route: Route, at: At): { method: string; path: string; body?
     'decide-proposal': { action: 'withdraw', reason: '该县已书面说明原因' },
     'validate-plan': NEXT_YEAR,
     'start-cycle': NEXT_YEAR,
+    'edit-unit-contacts': { version: 0, office: { name: '延平区打传办', email: 'dcb@yanping.example.cn' } },
   };
   return { method: route.method, path, ...(route.function in bodies ? { body: bodies[route.function] } : {}) };
 }

@@ -113,7 +113,17 @@ const bodies = (uploadId: string): Partial<Record<RouteFunction, Field>> => ({
       forwardToProvince: obj({ on: { kind: 'date', valid: NEXT_YEAR.forwardToProvince.on } }),
     },
   },
+  'edit-unit-contacts': obj({
+    version: { kind: 'int', min: 0, max: 9999, valid: 0 },
+    office: opt(contact('延平区打传办', 'dcb@yanping.example.cn')),
+    leader: opt(contact('延平区分管领导', 'wang@yanping.example.cn')),
+    reason: opt({ kind: 'line', max: 200, valid: '人员调整' }),
+  }),
 });
+/** A directory contact: a phone is a line whose characters are digits, spaces and + - ( ). */
+function contact(name: string, email: string): Field {
+  return obj({ name: opt({ kind: 'line', max: 60, valid: name }), email: { kind: 'email', valid: email }, phone: opt({ kind: 'line', max: 30, valid: '0599-8888888' }) });
+}
 
 function validValue(f: Field): unknown {
   switch (f.kind) {
@@ -328,7 +338,7 @@ function badRequests(c: RouteCase): fc.Arbitrary<BadRequest> {
   }
 
   // Query parameters: only the dashboard takes any (cursor, limit, filter); any other name is unknown.
-  const taken = route.function === 'get-dashboard' ? ['cursor', 'limit', 'filter'] : [];
+  const taken = route.function === 'get-dashboard' ? ['cursor', 'limit', 'filter'] : route.function === 'list-directory' ? ['cursor', 'limit'] : [];
   const query = fc
     .tuple(fc.string({ minLength: 1, maxLength: 10 }), fc.string({ maxLength: 10 }))
     .filter(([k, v]) => segmentSafe(k) && segmentSafe(v || 'x') && !taken.includes(k))
@@ -501,6 +511,11 @@ describe('bad input on every route: a 4xx with an error code, problems that name
         how: `a proposal the unit never had (${id})`, method: 'PUT', path: pathTo('decide-proposal', { proposalId: id }), token: city, ...json({ action: 'confirm' }), status: 404,
       })),
       fc.constant({ how: 'a withdrawal without a reason', method: 'PUT', path: pathTo('decide-proposal'), token: city, ...json({ action: 'withdraw' }), status: 400 }),
+      fc.constant({ how: 'a contacts edit that changes no contact', method: 'PUT', path: pathTo('edit-unit-contacts'), token: city, ...json({ version: 0 }), status: 400 }),
+      fc.integer({ min: 1, max: 9999 }).map((version) => ({
+        how: `a contacts edit from version ${version}, which the unit never had`, method: 'PUT', path: pathTo('edit-unit-contacts'), token: city,
+        ...json({ version, office: { email: 'dcb@yanping.example.cn' } }), status: 409,
+      })),
       word.filter((w) => w !== CYCLE).map((w) => ({ how: `a cycle that does not exist (${w})`, method: 'GET', path: pathTo('get-dashboard', { cycleId: w }), token: city, status: 404 })),
       fc.integer({ min: 2, max: 5 }).map((round) => decide(`review round ${round}, not started`, { outcome: 'approved' }, 404, round)),
       fc.constant(decide('a return without a reason', { outcome: 'returned' }, 400)),

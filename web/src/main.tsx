@@ -20,6 +20,7 @@ const ReviewQueuePage = lazy(() => import('./pages/city/reviews/ReviewQueuePage'
 const AuditPage = lazy(() => import('./pages/city/audit/AuditPage'));
 const ProposalsPage = lazy(() => import('./pages/city/proposals/ProposalsPage'));
 const YearPage = lazy(() => import('./pages/city/year/YearPage'));
+const DirectoryPage = lazy(() => import('./pages/city/directory/DirectoryPage'));
 
 const router = createBrowserRouter([
   { path: '/login', element: <Suspense><SignInPage /></Suspense> },
@@ -37,6 +38,7 @@ const router = createBrowserRouter([
       { path: '/reviews', element: <ReviewQueuePage /> },
       { path: '/proposals', element: <ProposalsPage /> },
       { path: '/year', element: <YearPage /> },
+      { path: '/directory', element: <DirectoryPage /> },
     ],
   },
 ]);

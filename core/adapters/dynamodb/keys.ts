@@ -42,6 +42,9 @@ export const ENTITY = {
   cycleIndex: 'CycleIndex',
   noticeSignature: 'NoticeSignature',
   proposal: 'SupervisionProposal',
+  directoryRevision: 'DirectoryRevision',
+  unitContacts: 'UnitContacts',
+  unitContactsVersion: 'UnitContactsVersion',
 } as const;
 
 /** How many unit ids one UnitOrder item holds (1,000 ids of <= 40 chars stay far below 400 KB). */
@@ -86,6 +89,14 @@ export const SIGNATURE_PREFIX = 'SIGNED#';
 export const CYCLE_INDEX_PK = 'CYCLES';
 /** The partition of everything one unit does (for begins_with queries such as the unit's extensions). */
 export const unitPartition = (cycleId: string, unitId: string) => unitPk(cycleId, unitId);
+/**
+ * The cycle's directory (通讯录): its revision and each edited unit's current contacts, read whole by one
+ * Query when the revision moved. Apart from the plan's partition, which holds only what is written once.
+ */
+export const directoryPartition = (cycleId: string) => `CYCLE#${cycleId}#DIRECTORY`;
+/** A unit's contact versions in its own partition; CONTACTS# sorts before DECISION#, outside UNIT_FACTS_RANGE. */
+export const CONTACTS_VERSION_PREFIX = 'CONTACTS#';
+export const DIRECTORY_UNIT_PREFIX = 'UNIT#';
 
 export const keys = {
   cycle: (cycleId: string): ItemKey => ({ PK: cyclePk(cycleId), SK: 'CYCLE' }),
@@ -155,6 +166,15 @@ export const keys = {
   unitRun: (cycleId: string, unitId: string): ItemKey => ({ PK: unitPk(cycleId, unitId), SK: 'RUN' }),
   /** An address's deliverability, across cycles (a directory address outlives a cycle); lower-cased here. */
   contactStatus: (email: string): ItemKey => ({ PK: `CONTACT#${esc(email.toLowerCase())}`, SK: 'STATUS' }),
+  /** How many contact edits the cycle has had (loadPlan reads it on every call). */
+  directoryRevision: (cycleId: string): ItemKey => ({ PK: directoryPartition(cycleId), SK: 'REVISION' }),
+  /** A unit's current contacts (the newest of its versions). */
+  unitContacts: (cycleId: string, unitId: string): ItemKey => ({ PK: directoryPartition(cycleId), SK: `${DIRECTORY_UNIT_PREFIX}${unitId}` }),
+  /** One version of a unit's contacts, kept for good. */
+  unitContactsVersion: (cycleId: string, unitId: string, version: number): ItemKey => ({
+    PK: unitPk(cycleId, unitId),
+    SK: `${CONTACTS_VERSION_PREFIX}${pad(version, 4)}`,
+  }),
   /** An Idempotency-Key of one caller on one route (keys are visible ASCII, so `#` and `%` are escaped). */
   idempotencyKey: (caller: string, route: string, key: string): ItemKey => ({ PK: `IDEMPOTENCY#${esc(caller)}`, SK: `${route}#${esc(key)}` }),
 };

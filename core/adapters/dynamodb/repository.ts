@@ -59,6 +59,7 @@ import {
 } from './keys';
 import { listingShard, TOTALS_ATTRIBUTE, TOTALS_ENTITY, totalsKey, UNIT_FACTS_RANGE } from './keys';
 import { assertSubmissionFits } from './item-size';
+import { makeDirectoryMethods } from './directory';
 
 export interface DynamoRepositoryOptions {
   client: DynamoDBDocumentClient;
@@ -290,6 +291,8 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
 
 
   return {
+    ...makeDirectoryMethods({ client, TableName, get, queryAll, auditPut, translateDynamoError }),
+
     /*
      * Primary course: the PLAN item is the gate (absent, or the same hash); then the units and their order
      * chunks (idempotent puts); the CYCLE item last, as the commit marker. A crash in between leaves no CYCLE,
@@ -449,6 +452,7 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
       // Over 400 KB DynamoDB refuses the item (a ValidationException, a 500 to the caller): say so first, and why.
       assertSubmissionFits(input);
       const statusKey = keys.deliverable(cycleId, unitId, deliverableId);
+      const figures = input.selfAssessment?.figures;
       for (let attempt = 0; ; attempt++) {
         const status = await get(statusKey);
         const latest = (status?.latestVersion as number | undefined) ?? 0;
@@ -459,9 +463,14 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
               Update: {
                 TableName,
                 Key: statusKey,
-                UpdateExpression: 'SET latestVersion = :version, lastReceivedAt = :receivedAt, latestOnTime = :onTime',
+                // The latest version's figures go with it (the dashboard reads them here); a version without any clears them.
+                UpdateExpression: `SET latestVersion = :version, lastReceivedAt = :receivedAt, latestOnTime = :onTime${
+                  figures ? ', latestFigures = :figures' : status.latestFigures ? ' REMOVE latestFigures' : ''
+                }`,
                 ConditionExpression: 'latestVersion = :latest',
-                ExpressionAttributeValues: { ':version': version, ':receivedAt': receivedAt, ':latest': latest, ':onTime': input.onTime },
+                ExpressionAttributeValues: {
+                  ':version': version, ':receivedAt': receivedAt, ':latest': latest, ':onTime': input.onTime, ...(figures ? { ':figures': figures } : {}),
+                },
               },
             }
           : {
@@ -478,6 +487,7 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
                   lastReceivedAt: receivedAt,
                   onTime: input.onTime,
                   latestOnTime: input.onTime,
+                  ...(figures ? { latestFigures: figures } : {}),
                 } satisfies Item & DeliverableStatus,
                 ConditionExpression: 'attribute_not_exists(PK)',
               },

@@ -17,6 +17,7 @@ import type {
   SupervisionProposal,
   ReviewDecision,
   SubmissionVersion,
+  UnitContactsVersion,
   UnitOutcomeRecord,
   Upload,
   WaitToken,
@@ -48,6 +49,9 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
   const unitRuns = new Map<string, string>();
   const uploads = new Map<string, Upload>();
   const idempotencyKeys = new Map<string, IdempotencyRecord>();
+  /** Every unit's contact versions in the order stored (each unit's newest last), and each cycle's edit count. */
+  const contactVersions: UnitContactsVersion[] = [];
+  const revisions = new Map<string, number>();
   const idemKey = (s: { caller: string; route: string; key: string }) => [s.caller, s.route, s.key].join('|');
   const bySubmission = (a: SubmissionVersion, b: SubmissionVersion) => a.deliverableId.localeCompare(b.deliverableId) || a.version - b.version;
 
@@ -115,6 +119,7 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
         lastReceivedAt: input.receivedAt,
         onTime: status ? status.onTime : input.onTime,
         latestOnTime: input.onTime,
+        ...(input.selfAssessment ? { latestFigures: clone(input.selfAssessment.figures) } : {}),
       });
       if (requestId) requests.set(requestId, { version: v, expiresAt: request!.expiresAt });
       return clone(v);
@@ -325,6 +330,28 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
       return totals;
     },
 
+    // ---- The directory (通讯录) --------------------------------------------------------------------------
+    async getDirectoryRevision(cycleId) {
+      return revisions.get(cycleId) ?? 0;
+    },
+    async listUnitContacts(cycleId) {
+      const current = new Map<string, UnitContactsVersion>();
+      for (const v of contactVersions) if (v.cycleId === cycleId) current.set(v.unitId, v);
+      return clone({ revision: revisions.get(cycleId) ?? 0, units: [...current.values()].sort((a, b) => a.unitId.localeCompare(b.unitId)) });
+    },
+    async listUnitContactVersions(cycleId, unitId) {
+      return clone(contactVersions.filter((v) => v.cycleId === cycleId && v.unitId === unitId));
+    },
+    async putUnitContacts(version, auditEntry) {
+      const mine = contactVersions.filter((v) => v.cycleId === version.cycleId && v.unitId === version.unitId);
+      const current = mine.at(-1) ?? null;
+      if ((current?.version ?? 0) !== version.version - 1) return { recorded: false, current: clone(current) };
+      contactVersions.push(clone(version));
+      revisions.set(version.cycleId, (revisions.get(version.cycleId) ?? 0) + 1);
+      audit.push(clone(auditEntry));
+      return { recorded: true, current: clone(version) };
+    },
+
     // ---- Idempotency keys ----------------------------------------------------------------------------
     async claimIdempotencyKey(scope, claim) {
       const had = idempotencyKeys.get(idemKey(scope));
@@ -347,7 +374,7 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
     },
     // ---- end of idempotency keys ---------------------------------------------------------------------
     dump() {
-      return { plans, cycles, deliverables, submissions, tokens, decisions, outcomes, ledger, forwardings, audit, signatures, contacts, extensions, unitRuns, uploads, idempotencyKeys };
+      return { plans, cycles, deliverables, submissions, tokens, decisions, outcomes, ledger, forwardings, audit, signatures, contacts, extensions, unitRuns, uploads, idempotencyKeys, contactVersions, revisions };
     },
   };
 }

@@ -491,6 +491,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cycles/{cycleId}/directory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The directory: every contact and its delivery state
+         * @description 通讯录：各联系人及邮件投递状态
+         *
+         *     Access: city.
+         */
+        get: operations["listDirectory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{cycleId}/units/{unitId}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Edit a unit's contacts (every version kept)
+         * @description 修改单位通讯录（各版本均保留）
+         *
+         *     Access: city.
+         */
+        put: operations["editUnitContacts"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2954,6 +2998,14 @@ export interface operations {
                                     };
                                 } | null;
                             };
+                            summary: {
+                                onTime: number;
+                                late: number;
+                                missing: number;
+                                timeliness: number | null;
+                                coverage: number | null;
+                                passRate: number | null;
+                            };
                         }[];
                     };
                 };
@@ -4184,6 +4236,394 @@ export interface operations {
             };
             /** @description Body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no detail leaves the server; quote the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listDirectory: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: string;
+            };
+            header?: {
+                /** @description zh-CN (default) or en */
+                "Accept-Language"?: string;
+            };
+            path: {
+                cycleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        cycleId: string;
+                        title: string;
+                        now: {
+                            iso: string;
+                            beijing: string;
+                            zh: string;
+                            en: string;
+                        };
+                        city: {
+                            /** @enum {string} */
+                            role: "office" | "leader" | "city-office" | "city-leader" | "province";
+                            name: string | null;
+                            email: string;
+                            phone: string | null;
+                            setAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            } | null;
+                            delivery: {
+                                /** @enum {string} */
+                                state: "ok" | "bounced" | "complained" | "refused" | "fixed";
+                                at: {
+                                    iso: string;
+                                    beijing: string;
+                                    zh: string;
+                                    en: string;
+                                } | null;
+                                detail: string | null;
+                                by: string | null;
+                                replaced: string | null;
+                                canMarkFixed: boolean;
+                            };
+                        }[];
+                        units: {
+                            unitId: string;
+                            name: string;
+                            nameEn: string | null;
+                            version: number;
+                            editedBy: string | null;
+                            editedAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            } | null;
+                            contacts: {
+                                /** @enum {string} */
+                                role: "office" | "leader" | "city-office" | "city-leader" | "province";
+                                name: string | null;
+                                email: string;
+                                phone: string | null;
+                                setAt: {
+                                    iso: string;
+                                    beijing: string;
+                                    zh: string;
+                                    en: string;
+                                } | null;
+                                delivery: {
+                                    /** @enum {string} */
+                                    state: "ok" | "bounced" | "complained" | "refused" | "fixed";
+                                    at: {
+                                        iso: string;
+                                        beijing: string;
+                                        zh: string;
+                                        en: string;
+                                    } | null;
+                                    detail: string | null;
+                                    by: string | null;
+                                    replaced: string | null;
+                                    canMarkFixed: boolean;
+                                };
+                            }[];
+                        }[];
+                        page: {
+                            cursor: string | null;
+                            limit: number;
+                            next: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input: each problem names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the plan or among the unit’s records */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: already decided (who and when), phase not open, review closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no detail leaves the server; quote the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    editUnitContacts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en */
+                "Accept-Language"?: string;
+                /** @description Makes a retry safe (the portal sends one with every write; a UUID per user action). The same key with the same request (path and body, key order and whitespace aside) gets the same answer, marked idempotent-replayed: true, and changes nothing again; the same key with another request gets a 422; while the first request runs, a 409 (IdempotencyInProgressError). Keys are per user and route, kept 24 hours; only a 2xx answer is kept, so after a refusal the same key may be sent again. Without the header a request runs as it is. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                cycleId: string;
+                unitId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                    office?: {
+                        name?: string & (unknown & unknown & unknown);
+                        /** Format: email */
+                        email: string;
+                        phone?: string & (unknown & unknown & unknown & unknown);
+                    };
+                    leader?: {
+                        name?: string & (unknown & unknown & unknown);
+                        /** Format: email */
+                        email: string;
+                        phone?: string & (unknown & unknown & unknown & unknown);
+                    };
+                    reason?: string & (unknown & unknown & unknown);
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description true when this answer was sent before, to the first request with this Idempotency-Key */
+                    "idempotent-replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recorded: boolean;
+                        changed: boolean;
+                        unit: {
+                            unitId: string;
+                            name: string;
+                            nameEn: string | null;
+                            version: number;
+                            editedBy: string | null;
+                            editedAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            } | null;
+                            contacts: {
+                                /** @enum {string} */
+                                role: "office" | "leader" | "city-office" | "city-leader" | "province";
+                                name: string | null;
+                                email: string;
+                                phone: string | null;
+                                setAt: {
+                                    iso: string;
+                                    beijing: string;
+                                    zh: string;
+                                    en: string;
+                                } | null;
+                                delivery: {
+                                    /** @enum {string} */
+                                    state: "ok" | "bounced" | "complained" | "refused" | "fixed";
+                                    at: {
+                                        iso: string;
+                                        beijing: string;
+                                        zh: string;
+                                        en: string;
+                                    } | null;
+                                    detail: string | null;
+                                    by: string | null;
+                                    replaced: string | null;
+                                    canMarkFixed: boolean;
+                                };
+                            }[];
+                        };
+                        fixed: string[];
+                    };
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description true when this answer was sent before, to the first request with this Idempotency-Key */
+                    "idempotent-replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recorded: boolean;
+                        changed: boolean;
+                        unit: {
+                            unitId: string;
+                            name: string;
+                            nameEn: string | null;
+                            version: number;
+                            editedBy: string | null;
+                            editedAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            } | null;
+                            contacts: {
+                                /** @enum {string} */
+                                role: "office" | "leader" | "city-office" | "city-leader" | "province";
+                                name: string | null;
+                                email: string;
+                                phone: string | null;
+                                setAt: {
+                                    iso: string;
+                                    beijing: string;
+                                    zh: string;
+                                    en: string;
+                                } | null;
+                                delivery: {
+                                    /** @enum {string} */
+                                    state: "ok" | "bounced" | "complained" | "refused" | "fixed";
+                                    at: {
+                                        iso: string;
+                                        beijing: string;
+                                        zh: string;
+                                        en: string;
+                                    } | null;
+                                    detail: string | null;
+                                    by: string | null;
+                                    replaced: string | null;
+                                    canMarkFixed: boolean;
+                                };
+                            }[];
+                        };
+                        fixed: string[];
+                    };
+                };
+            };
+            /** @description Invalid input: each problem names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the plan or among the unit’s records */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: already decided (who and when), phase not open, review closed; or the request with this Idempotency-Key is still running (IdempotencyInProgressError: retry shortly), or was done but its answer was too large to keep (IdempotentResponseNotKeptError: details say the status and where the result is) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description IdempotencyKeyReusedError: this Idempotency-Key was used by this user on this route for another request (other path or body) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -30,6 +30,7 @@ export default function AppLayout() {
           { key: '/reviews', label: t('初评队列', 'Reviews') },
           { key: '/proposals', label: t('督办提议', 'Proposals') },
           { key: '/year', label: t('年度计划', 'Yearly plan') },
+          { key: '/directory', label: t('通讯录', 'Directory') },
         ]
       : [
           { key: `/units/${me.unitId}`, label: t('工作台', 'Workbench') },

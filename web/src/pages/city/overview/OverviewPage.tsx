@@ -12,6 +12,7 @@ import { shownState, WARNING_COLOURS } from '../../../components/deliverable-sta
 import { Legend } from '../../../components/Legend';
 import { useLoad } from '../../../components/useLoad';
 import { useLang } from '../../../i18n';
+import { ExportOverview } from './ExportOverview';
 
 type Query = NonNullable<paths['/cycles/{cycleId}/dashboard']['get']['parameters']['query']>;
 type Dashboard = paths['/cycles/{cycleId}/dashboard']['get']['responses'][200]['content']['application/json'];
@@ -104,6 +105,7 @@ export default function OverviewPage() {
           style={{ width: 180 }}
           options={FILTERS.map((f) => ({ value: f.value, label: f[lang] }))} value={filter}
           onChange={(v) => { setFilter(v); setCursors([undefined]); }} />
+        <ExportOverview />
       </Space>
       <Table<Row> rowKey="unitId" columns={columns} dataSource={data.units} pagination={false} loading={loading} scroll={{ x: 'max-content' }} size="middle" />
       <Space>
