@@ -202,7 +202,8 @@ function unitRow(loaded: LoadedPlan, unit: Unit, facts: UnitFacts, now: number) 
   // The city's per-item scores stay on the unit's own page: a row says how each round went, not why.
   const latest = view.statuses.get(loaded.schedule.review.deliverableId)?.latestVersion ?? 0;
   const review = reviewView(loaded, facts.decisions.map(({ scores: _scores, ...d }) => d), facts.outcome, now, latest);
-  return { ...unitInfo(unit), phases, review };
+  /** Notices sent to the unit that it has not signed for (签收) yet. */
+  return { ...unitInfo(unit), phases, review, unsignedNotices: unsignedNotices(unit, facts.messages, facts.signatures) };
 }
 
 const matches = (row: UnitRow, filter: DashboardFilter | undefined): boolean => {

@@ -148,7 +148,8 @@ export const dashboardResponse = z.object({
   levels: levelsView,
   totals: z.object({ units: z.number(), submittedOnTime: z.number(), submittedLate: z.number(), missing: z.number(), qualified: z.number() }),
   page: z.object({ cursor: z.nullable(z.string()), limit: z.number(), filter: z.nullable(z.string()), unitsRead: z.number(), next: z.nullable(z.string()) }),
-  units: z.array(z.extend(unitInfoView, { phases: z.array(phaseView), review: reviewView })),
+  /** unsignedNotices: notices sent to the unit that it has not signed for (签收) yet. */
+  units: z.array(z.extend(unitInfoView, { phases: z.array(phaseView), review: reviewView, unsignedNotices: z.number() })),
 });
 
 export const uploadFormResponse = z.object({
@@ -339,8 +340,8 @@ const proposalView = z.object({
   proposalId: z.string(),
   unit: unitInfoView,
   deliverable: z.object({ deliverableId: z.string(), name: z.string(), nameEn: z.string() }),
-  /** What was missed: the deliverable's deadline, or the rectification deadline. */
-  about: z.enum(['deliverable', 'rectification']),
+  /** What was missed: the deliverable's deadline, the rectification deadline, or the 签收 of the rectification notice. */
+  about: z.enum(['deliverable', 'rectification', 'signing']),
   dueAt: instantView,
   level: z.number(),
   proposedAt: instantView,

@@ -1022,6 +1022,8 @@ export interface operations {
                         rectificationDays: number;
                         /** @default 3 */
                         maxRounds?: number;
+                        /** @default 2 */
+                        signingDays?: number;
                     };
                     targets: {
                         coveragePercent: number;
@@ -2954,6 +2956,7 @@ export interface operations {
                                     };
                                 } | null;
                             };
+                            unsignedNotices: number;
                         }[];
                     };
                 };
@@ -3348,7 +3351,7 @@ export interface operations {
                                 nameEn: string;
                             };
                             /** @enum {string} */
-                            about: "deliverable" | "rectification";
+                            about: "deliverable" | "rectification" | "signing";
                             dueAt: {
                                 iso: string;
                                 beijing: string;
@@ -3492,7 +3495,7 @@ export interface operations {
                                 nameEn: string;
                             };
                             /** @enum {string} */
-                            about: "deliverable" | "rectification";
+                            about: "deliverable" | "rectification" | "signing";
                             dueAt: {
                                 iso: string;
                                 beijing: string;
@@ -3548,7 +3551,7 @@ export interface operations {
                                 nameEn: string;
                             };
                             /** @enum {string} */
-                            about: "deliverable" | "rectification";
+                            about: "deliverable" | "rectification" | "signing";
                             dueAt: {
                                 iso: string;
                                 beijing: string;
@@ -3941,6 +3944,8 @@ export interface operations {
                         rectificationDays: number;
                         /** @default 3 */
                         maxRounds?: number;
+                        /** @default 2 */
+                        signingDays?: number;
                     };
                     targets: {
                         coveragePercent: number;
