@@ -263,18 +263,15 @@ export const templates = {
     const m = missed('signing', deliverable);
     return render(plan, {
       subject: { zh: `督办：${unit.name}${m.zh}`, en: `Escalation: ${nameOf(unit).en} ${m.en}` },
-      salutation:
-        audience === 'unit-leader'
-          ? { zh: `${unit.name}${unit.leader.name ?? ''}分管领导`, en: `${unit.leader.name ?? 'Leader in charge'}, ${nameOf(unit).en}` }
-          : { zh: plan.city.office, en: plan.city.office },
+      salutation: audience === 'unit-leader' ? { zh: leaderOf(unit).zh, en: `Leader in charge, ${nameOf(unit).en}` } : officeName(plan),
       body: [
         {
-          zh: `${plan.city.office}于${when(notice.sentAt, 'zh')}向${unit.name}发出${deliverable.name}限期整改通知，应于${when(notice.dueAt, 'zh')}前签收，截至目前尚未签收，也未重新报送。`,
-          en: `${plan.city.office} sent ${nameOf(unit).en} a rectification notice on its ${deliverable.nameEn} on ${when(notice.sentAt, 'en')}, to be signed for by ${when(notice.dueAt, 'en')}. It has not been signed for, and nothing has been resubmitted.`,
+          zh: `${plan.city.officeWord}于${when(notice.sentAt, 'zh')}向${unit.name}发出${deliverable.name}限期整改通知，应于${when(notice.dueAt, 'zh')}前签收，截至目前尚未签收，也未重新报送。`,
+          en: `${capitalised(plan.city.officeWordEn)} sent ${nameOf(unit).en} a rectification notice on its ${deliverable.nameEn} on ${when(notice.sentAt, 'en')}, to be signed for by ${when(notice.dueAt, 'en')}. It has not been signed for, and nothing has been resubmitted.`,
         },
         audience === 'unit-leader'
           ? { zh: '请督促本地打传办立即在平台签收，并按通知要求限期整改。未按期签收情况将纳入考评。', en: 'Please have your office sign for it in the portal at once and rectify by the deadline; the delay counts in the assessment.' }
-          : { zh: `现按工作方案提请${plan.city.office}督办。`, en: `Under the plan, this is now escalated to ${plan.city.office}.` },
+          : { zh: `现按工作方案提请${plan.city.officeWord}督办。`, en: `Under the plan, this is now escalated to ${plan.city.officeWordEn}.` },
       ],
       rows: [
         [{ zh: '通知', en: 'Notice' }, { zh: `限期整改通知：${unit.name}${deliverable.name}`, en: `Rectification notice: ${deliverable.nameEn}` }],
