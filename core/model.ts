@@ -284,8 +284,8 @@ export interface SupervisionProposal {
   /** The escalation's ledger milestone, e.g. `self-assessment-report#2016-11-09#E3`. */
   milestone: string;
   deliverableId: string;
-  /** What was missed: the deliverable's deadline or the rectification deadline. */
-  about: 'deliverable' | 'rectification';
+  /** What was missed: the deliverable's deadline, the rectification deadline, or the 签收 of the rectification notice. */
+  about: 'deliverable' | 'rectification' | 'signing';
   /** The deadline that was missed (UTC instant). */
   dueAt: string;
   level: number;

@@ -181,6 +181,8 @@ export interface UnitFacts {
   outcome: UnitOutcomeRecord | null;
   /** Oldest grant first. */
   extensions: Extension[];
+  /** The unit's 签收 records. */
+  signatures: NoticeSignature[];
 }
 
 /** Counters of the whole cycle, kept by the repository as it writes (never by reading every unit). */

@@ -52,6 +52,8 @@ const scheduledNotices = [
   z.strictObject({ kind: z.literal('escalation'), deliverableId: slug, level: z.int().check(z.gte(1), z.lte(5)) }),
   /** A missed rectification deadline (限期整改): the same ladder, for the round that was returned. */
   z.strictObject({ kind: z.literal('rectification-escalation'), round: z.int().check(z.gte(1)), level: z.int().check(z.gte(1), z.lte(5)) }),
+  /** A rectification notice of a returned round left unsigned (签收) past its period: the rungs that came due. */
+  z.strictObject({ kind: z.literal('signing-escalation'), round: z.int().check(z.gte(1)) }),
   /** The review's outcome (初评结果通知), at the `noticeAt` record-outcome gave. */
   z.strictObject({ kind: z.literal('outcome') }),
 ] as const;

@@ -143,17 +143,21 @@ const deliverablePage = (unit: Unit, d: Deliverable) => unitPage(unit, `/deliver
 const phaseName = (phase: Phase): Text => ({ zh: phase.name, en: phase.nameEn });
 const item = (d: Deliverable): Text => ({ zh: d.name, en: d.nameEn });
 
-/** What was missed: a deliverable's deadline, or a rectification deadline (限期整改). */
-type Missed = 'deliverable' | 'rectification';
+/** What was missed: a deliverable's deadline, a rectification deadline (限期整改), or the 签收 of a rectification notice. */
+type Missed = 'deliverable' | 'rectification' | 'signing';
 const missed = (about: Missed, d: Deliverable): Text =>
-  about === 'rectification'
-    ? { zh: `未按期完成${d.name}整改`, en: `missed the rectification deadline for ${d.nameEn}` }
-    : { zh: `未按时报送${d.name}`, en: `missed the deadline for ${d.nameEn}` };
+  about === 'signing'
+    ? { zh: `未按期签收${d.name}限期整改通知`, en: `did not sign for the rectification notice on its ${d.nameEn} in time` }
+    : about === 'rectification'
+      ? { zh: `未按期完成${d.name}整改`, en: `missed the rectification deadline for ${d.nameEn}` }
+      : { zh: `未按时报送${d.name}`, en: `missed the deadline for ${d.nameEn}` };
 
 const missedBy = (d: Deliverable, dueAt: string, about: Missed): Text =>
-  about === 'rectification'
-    ? { zh: `未在${when(dueAt, 'zh')}前完成${d.name}整改`, en: `did not rectify its ${d.nameEn} by ${when(dueAt, 'en')}` }
-    : { zh: `未在${when(dueAt, 'zh')}前报送${d.name}`, en: `did not submit the ${d.nameEn} due ${when(dueAt, 'en')}` };
+  about === 'signing'
+    ? { zh: `未在${when(dueAt, 'zh')}前签收${d.name}限期整改通知`, en: `did not sign for the rectification notice on its ${d.nameEn} by ${when(dueAt, 'en')}` }
+    : about === 'rectification'
+      ? { zh: `未在${when(dueAt, 'zh')}前完成${d.name}整改`, en: `did not rectify its ${d.nameEn} by ${when(dueAt, 'en')}` }
+      : { zh: `未在${when(dueAt, 'zh')}前报送${d.name}`, en: `did not submit the ${d.nameEn} due ${when(dueAt, 'en')}` };
 
 /** The 通报批评 itself: the text the draft proposes, and what the unit receives once the city confirms it. */
 export function criticismText(plan: Plan, unit: Unit, deliverable: Deliverable, dueAt: string, about: Missed): Text {
@@ -240,6 +244,41 @@ export const templates = {
           : { zh: `现按工作方案提请${plan.city.officeWord}督办。`, en: `Under the plan, this is now escalated to ${plan.city.officeWordEn}.` },
       ],
       action: portal(plan, '查看报送情况', 'See the submissions', unitPage(unit)),
+    }, nowMs);
+  },
+
+  /**
+   * 督办 of a rectification notice left unsigned (签收) past its period: to the unit's leader in charge or to the
+   * city office, a rung of the same ladder as a missed deadline, saying which notice, when it went out and by
+   * when it was to be signed.
+   */
+  unsignedEscalation(
+    plan: Plan,
+    unit: Unit,
+    deliverable: Deliverable,
+    notice: { sentAt: string; dueAt: string },
+    audience: 'unit-leader' | 'city-office',
+    nowMs: number,
+  ): Rendered {
+    const m = missed('signing', deliverable);
+    return render(plan, {
+      subject: { zh: `督办：${unit.name}${m.zh}`, en: `Escalation: ${nameOf(unit).en} ${m.en}` },
+      salutation: audience === 'unit-leader' ? { zh: leaderOf(unit).zh, en: `Leader in charge, ${nameOf(unit).en}` } : officeName(plan),
+      body: [
+        {
+          zh: `${plan.city.officeWord}于${when(notice.sentAt, 'zh')}向${unit.name}发出${deliverable.name}限期整改通知，应于${when(notice.dueAt, 'zh')}前签收，截至目前尚未签收，也未重新报送。`,
+          en: `${capitalised(plan.city.officeWordEn)} sent ${nameOf(unit).en} a rectification notice on its ${deliverable.nameEn} on ${when(notice.sentAt, 'en')}, to be signed for by ${when(notice.dueAt, 'en')}. It has not been signed for, and nothing has been resubmitted.`,
+        },
+        audience === 'unit-leader'
+          ? { zh: '请督促本地打传办立即在平台签收，并按通知要求限期整改。未按期签收情况将纳入考评。', en: 'Please have your office sign for it in the portal at once and rectify by the deadline; the delay counts in the assessment.' }
+          : { zh: `现按工作方案提请${plan.city.officeWord}督办。`, en: `Under the plan, this is now escalated to ${plan.city.officeWordEn}.` },
+      ],
+      rows: [
+        [{ zh: '通知', en: 'Notice' }, { zh: `限期整改通知：${unit.name}${deliverable.name}`, en: `Rectification notice: ${deliverable.nameEn}` }],
+        [{ zh: '发出时间', en: 'Sent' }, both((l) => when(notice.sentAt, l))],
+        [{ zh: '签收期限', en: 'Sign for it by' }, both((l) => when(notice.dueAt, l))],
+      ],
+      action: portal(plan, '查看消息与签收', 'See the messages and signatures', unitPage(unit, '/messages')),
     }, nowMs);
   },
 

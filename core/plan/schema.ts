@@ -30,6 +30,8 @@ export const line = (max: number) =>
 export const email = z.email().check(z.maxLength(254));
 export const telephone = z.string().check(z.regex(TELEPHONE, { message: 'telephone' }));
 const int = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
+/** The 签收 period (review.signingDays) of a plan that does not state one, and of a cycle stored before plans had it. */
+export const DEFAULT_SIGNING_DAYS = 2;
 
 export const deadlineSchema = z.strictObject({
   date: localDate,
@@ -221,6 +223,12 @@ export const planSchema = z.strictObject({
     rectificationDays: int(1, 90),
     /** How many review rounds at most (first review plus resubmissions). */
     maxRounds: z._default(int(1, 5), 3),
+    /**
+     * 签收期限: days (see notices.dayCounting) a unit has to sign for (签收) a rectification notice, counted from
+     * the day it went out, to the end of the last day (Beijing). Left unsigned and unanswered after it, the
+     * notice climbs the escalation ladder. The default keeps older plan files valid.
+     */
+    signingDays: z._default(int(1, 30), DEFAULT_SIGNING_DAYS),
   }),
   /**
    * The targets a unit's self-assessment is measured against, in whole percent: 创建覆盖率 (created

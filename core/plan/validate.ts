@@ -74,6 +74,7 @@ function crossFieldRules(s: Sections, errors: Problem[], warnings: Problem[]): v
   }
   if (s.notices) unique(s.notices.reminderDaysBefore, (i) => `notices.reminderDaysBefore[${i}]`, errors);
   if (s.escalation) checkLadder(s.escalation.levels, errors);
+  if (s.review) checkSigning(s.review, s.notices?.dayCounting ?? 'working', warnings);
   if (s.phases) checkCalendar({ ...s, phases: s.phases }, warnings);
   checkLevels(s, errors);
   if (s.phases) checkCycleDates({ ...s, phases: s.phases }, errors, warnings);
@@ -141,6 +142,21 @@ function checkLadder(levels: Plan['escalation']['levels'], errors: Problem[]): v
         }),
       );
   });
+}
+
+/**
+ * An unsigned rectification notice is escalated only while the unit may still rectify: a 签收 period as long
+ * as the rectification period leaves it nothing to escalate (unless the city sets a later rectification day).
+ */
+function checkSigning(review: Plan['review'], dayCounting: Plan['notices']['dayCounting'], warnings: Problem[]): void {
+  if (review.signingDays < review.rectificationDays) return;
+  const [zh, en] = dayCounting === 'working' ? ['个工作日', 'working days'] : ['天', 'days'];
+  warnings.push(
+    makeProblem('review.signingDays', 'review.signing-not-before-rectification', {
+      zh: `签收期限（${review.signingDays} ${zh}）不短于整改期限（${review.rectificationDays} ${zh}），未签收的限期整改通知在整改期限内不会督办`,
+      en: `the signing period (${review.signingDays} ${en}) is not shorter than the rectification period (${review.rectificationDays} ${en}), so an unsigned rectification notice is never escalated before its deadline`,
+    }),
+  );
 }
 
 /**

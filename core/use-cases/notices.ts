@@ -13,8 +13,10 @@ import { rectificationDeadline, sendOutcomeNotice } from './review';
 import { InvalidTaskInputError } from '../errors';
 import { daysLeft, fromAddress, templates } from '../notifier/templates';
 import type { Message, SendResult } from '../notifier/notifier';
+import type { SupervisionProposal } from '../model';
 import type { Context } from './context';
 import { proposalIdOf } from './proposals';
+import { rectificationSigning, signingMilestone } from './signing';
 
 /** 'not-needed': nothing to send (submitted, too late); otherwise what the notifier did (see SendResult). */
 export type NoticeStatus = SendResult | 'not-needed';
@@ -24,6 +26,8 @@ export type ScheduledNotice =
   | { kind: 'reminder'; deliverableId: string; milestone: string }
   | { kind: 'escalation'; deliverableId: string; level: number }
   | { kind: 'rectification-escalation'; round: number; level: number }
+  /** A rectification notice left unsigned (签收) past its period: the rungs of its ladder that came due. */
+  | { kind: 'signing-escalation'; round: number }
   /** The review's outcome (初评结果), at the time recordOutcome gave. */
   | { kind: 'outcome' };
 export type NoticeRequest = ScheduledNotice | { kind: 'delivery-failure'; failed: ScheduledNotice; error: string };
@@ -39,9 +43,18 @@ const describeNotice = (n: ScheduledNotice): string => {
       return `${n.kind}#${n.deliverableId}#L${n.level}`;
     case 'rectification-escalation':
       return `${n.kind}#round-${n.round}#L${n.level}`;
+    case 'signing-escalation':
+      return `${n.kind}#round-${n.round}`;
     case 'outcome':
       return `${n.kind}#preliminary-review`;
   }
+};
+
+/** Why the ladder proposed 挂牌督办, in the audit log. */
+const WHY: Record<SupervisionProposal['about'], (name: string) => string> = {
+  deliverable: (name) => `${name}逾期未报送`,
+  rectification: (name) => `${name}未按期完成整改`,
+  signing: (name) => `${name}限期整改通知未按期签收`,
 };
 
 /** What happened to the messages, the most telling first: sent, refused (reported), suppressed, already sent. */
@@ -101,6 +114,31 @@ export async function sendUnitNotice(ctx: Context, input: { cycleId: string; uni
     return escalate(escalations, notice.level, `rectification#round-${notice.round}#L${notice.level}`, deliverable, deadline, 'rectification');
   }
 
+  if (notice.kind === 'signing-escalation') {
+    // Runs each time the resubmission wait reads the record, and at each rung's instant: sends every rung that
+    // has come due while the notice stays unsigned and unanswered (the ledger sends each once), else nothing.
+    const decision = await ctx.repo.getDecision(input.cycleId, unit.id, notice.round);
+    if (!decision || decision.outcome !== 'returned') {
+      throw new InvalidTaskInputError(
+        { zh: `第 ${notice.round} 轮没有退回整改的决定`, en: `round ${notice.round} was not returned for rectification` },
+        { round: notice.round },
+      );
+    }
+    const signing = await rectificationSigning(ctx, loaded, unit, decision);
+    const due = signing.pending ? signing.escalations.filter((e) => Date.parse(e.at) <= now) : [];
+    const { deliverable } = ctx.deliverableOf(loaded, loaded.schedule.review.deliverableId);
+    const results: Array<{ status: NoticeStatus; messages: number }> = [];
+    for (const rung of due) {
+      results.push(
+        await escalate(signing.escalations, rung.level, signingMilestone(notice.round, rung.level), deliverable, signing.deadline!, 'signing', signing.notice!.sentAt),
+      );
+    }
+    const statuses = results.map((r) => r.status).filter((x): x is SendResult => x !== 'not-needed');
+    return statuses.length === 0
+      ? sendAll(ctx, [])
+      : { status: PRECEDENCE.find((p) => statuses.includes(p))!, messages: results.reduce((n, r) => n + r.messages, 0) };
+  }
+
   const { deliverable, dueAt, lastDay, escalations, reminders } = await ctx.deadlineFor(loaded, unit.id, notice.deliverableId);
   const delivered = await ctx.repo.getDeliverableStatus(input.cycleId, unit.id, deliverable.id);
   if (delivered) return sendAll(ctx, []);
@@ -125,14 +163,18 @@ export async function sendUnitNotice(ctx: Context, input: { cycleId: string; uni
 
   return escalate(escalations, notice.level, `${deliverable.id}#${lastDay}#L${notice.level}`, deliverable, dueAt, 'deliverable');
 
-  /** One rung of a ladder, following the hierarchy (the schedule says which and when). */
+  /**
+   * One rung of a ladder, following the hierarchy (the schedule says which and when). `since`: when the
+   * notice left unsigned went out (about 'signing').
+   */
   async function escalate(
     ladder: EscalationSlot[],
     level: number,
     milestone: string,
     deliverable: Deliverable,
     dueAt: string,
-    about: 'deliverable' | 'rectification',
+    about: SupervisionProposal['about'],
+    since?: string,
   ) {
     const slot = ladder.find((e) => e.level === level);
     if (!slot) {
@@ -141,14 +183,18 @@ export async function sendUnitNotice(ctx: Context, input: { cycleId: string; uni
         { deliverableId: deliverable.id, level },
       );
     }
+    const rungMail = (audience: 'unit-leader' | 'city-office') =>
+      about === 'signing'
+        ? templates.unsignedEscalation(plan, unit, deliverable, { sentAt: since!, dueAt }, audience, now)
+        : templates.escalation(plan, unit, deliverable, dueAt, audience, now, about);
     if (slot.to === 'unit-leader') {
-      const mail = templates.escalation(plan, unit, deliverable, dueAt, 'unit-leader', now, about);
+      const mail = rungMail('unit-leader');
       const cc = plan.escalation.ccUnitOffice ? [unit.office.email] : [];
       return sendAll(ctx, [{ ...base, kind: 'escalation', milestone, recipient: unit.leader.email, email: { from, to: unit.leader.email, cc, ...mail } }]);
     }
     const cityTo = plan.city.leaderEmail ?? plan.city.email;
     if (slot.to === 'city-office') {
-      const mail = templates.escalation(plan, unit, deliverable, dueAt, 'city-office', now, about);
+      const mail = rungMail('city-office');
       return sendAll(ctx, [{ ...base, kind: 'escalation', milestone, recipient: cityTo, email: { from, to: cityTo, cc: [], ...mail } }]);
     }
     // criticism-draft: a drafted 通报批评 and a proposal to list the unit for supervision (挂牌督办), for the
@@ -164,7 +210,7 @@ export async function sendUnitNotice(ctx: Context, input: { cycleId: string; uni
     await ctx.repo.appendAudit({
       cycleId: input.cycleId, unitId: unit.id, at: ctx.nowIso(), actor: 'system', role: 'system', action: 'propose-supervision',
       what: { deliverableId: deliverable.id, about, dueAt, level, status: 'awaiting-city-confirmation' },
-      why: about === 'rectification' ? `${deliverable.name}未按期完成整改` : `${deliverable.name}逾期未报送`,
+      why: WHY[about](deliverable.name),
       key: `propose-supervision#${unit.id}#${milestone}`,
     });
     return result;

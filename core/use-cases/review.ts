@@ -15,12 +15,14 @@ import { addCalendarDays, atLocalTime, dayEnd, formatBeijing, localDateOf, secon
 import { makeProblem, type Problem } from '../validation';
 import type { Context, LoadedPlan } from './context';
 import { RECHECK_SECONDS, rectificationDeadline, reviewClosed, reviewedVersion, submissionWindow, tellWorkflow } from './review-record';
+import { nextSigningRung, rectificationSigning } from './signing';
 
 export { rectificationDeadline } from './review-record';
 
 /**
  * Right before a review wait (and again after each of its slices): the wait's deadline, how long to wait
- * (until the deadline, at most RECHECK_SECONDS), and whether the deadline passed with nothing in the record,
+ * (until the deadline, at most RECHECK_SECONDS, and for a resubmission until the next rung of the unsigned
+ * rectification notice's 签收 ladder), and whether the deadline passed with nothing in the record,
  * which is the only way to a timeout outcome. Read from the record, so a completion lost after a write is
  * found here at the latest at the deadline.
  */
@@ -29,9 +31,12 @@ export async function prepareReviewStep(
   input: { cycleId: string; unitId: string; step: 'await-submission' | 'await-decision'; round: number },
 ) {
   const loaded = await ctx.loadPlan(input.cycleId);
-  ctx.unitOf(loaded, input.unitId);
+  const unit = ctx.unitOf(loaded, input.unitId);
+  const now = ctx.clock.now();
   let deadline: string;
   let found: boolean;
+  /** A resubmission wait also wakes when a rung of the rectification notice's 签收 ladder comes due (./signing.ts). */
+  let wakeAt: string | null = null;
   if (input.step === 'await-decision') {
     deadline = loaded.schedule.review.closesAt;
     found = (await ctx.repo.getDecision(input.cycleId, input.unitId, input.round)) !== null;
@@ -39,10 +44,12 @@ export async function prepareReviewStep(
     const window = await windowOf(ctx, loaded, input.unitId, input.round);
     deadline = window.deadline;
     found = (await reviewedVersion(ctx, loaded, input.unitId, window)) !== null;
+    const returned = input.round > 1 && !found ? await ctx.repo.getDecision(input.cycleId, input.unitId, input.round - 1) : null;
+    if (returned) wakeAt = nextSigningRung(await rectificationSigning(ctx, loaded, unit, returned), now);
   }
-  const now = ctx.clock.now();
   const expired = !found && now >= Date.parse(deadline);
-  return { round: input.round, timeoutSeconds: Math.min(secondsUntil(now, deadline), RECHECK_SECONDS), deadline, expired };
+  const timeoutSeconds = Math.min(secondsUntil(now, deadline), RECHECK_SECONDS, wakeAt ? secondsUntil(now, wakeAt) : RECHECK_SECONDS);
+  return { round: input.round, timeoutSeconds, deadline, expired };
 }
 
 async function windowOf(ctx: Context, loaded: LoadedPlan, unitId: string, round: number) {

@@ -202,7 +202,14 @@ function unitRow(loaded: LoadedPlan, unit: Unit, facts: UnitFacts, now: number) 
   // The city's per-item scores stay on the unit's own page: a row says how each round went, not why.
   const latest = view.statuses.get(loaded.schedule.review.deliverableId)?.latestVersion ?? 0;
   const review = reviewView(loaded, facts.decisions.map(({ scores: _scores, ...d }) => d), facts.outcome, now, latest);
-  return { ...unitInfo(unit), phases, review, summary: rowSummary(phases, view.statuses.get(loaded.schedule.review.deliverableId)) };
+  return {
+    ...unitInfo(unit),
+    phases,
+    review,
+    summary: rowSummary(phases, view.statuses.get(loaded.schedule.review.deliverableId)),
+    /** Notices sent to the unit that it has not signed for (签收) yet (the ledger names the plan's addresses). */
+    unsignedNotices: unsignedNotices(loaded.planned.get(unit.id) ?? unit, facts.messages, facts.signatures),
+  };
 }
 
 /**

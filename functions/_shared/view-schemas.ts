@@ -152,6 +152,8 @@ export const dashboardResponse = z.object({
     z.extend(unitInfoView, {
       phases: z.array(phaseView),
       review: reviewView,
+      /** Notices sent to the unit that it has not signed for (签收) yet. */
+      unsignedNotices: z.number(),
       /** Deliverables on time, late and missing so far; 及时率 (on time of those due or in), 创建覆盖率 and 合格率 of the latest self-assessment, 0..1 or null. */
       summary: z.object({
         onTime: z.number(),
@@ -353,8 +355,8 @@ const proposalView = z.object({
   proposalId: z.string(),
   unit: unitInfoView,
   deliverable: z.object({ deliverableId: z.string(), name: z.string(), nameEn: z.string() }),
-  /** What was missed: the deliverable's deadline, or the rectification deadline. */
-  about: z.enum(['deliverable', 'rectification']),
+  /** What was missed: the deliverable's deadline, the rectification deadline, or the 签收 of the rectification notice. */
+  about: z.enum(['deliverable', 'rectification', 'signing']),
   dueAt: instantView,
   level: z.number(),
   proposedAt: instantView,

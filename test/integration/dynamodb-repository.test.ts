@@ -586,7 +586,7 @@ describe.each(repos)('dashboard reads and the 400 KB item limit (%s)', (_name, m
     expect(await repo.getCycleTotals(planWith(1).cycleId)).toEqual({ firstVersions: {}, outcomes: {} });
   });
 
-  it("reads one unit's facts (statuses, ledger, decisions, outcome, extensions) and nothing of its versions or of other units", async () => {
+  it("reads one unit's facts (statuses, ledger, decisions, outcome, extensions, 签收) and nothing of its versions or of other units", async () => {
     // Prepare
     const repo = makeRepo();
     const cycleId = planWith(1).cycleId;
@@ -603,6 +603,15 @@ describe.each(repos)('dashboard reads and the 400 KB item limit (%s)', (_name, m
     const extension = { cycleId, unitId: 'u1', deliverableId: 'implementation-plan', lastDay: '2016-06-10', previousLastDay: '2016-05-30', grantedBy: 'city', grantedAt: at(5), reason: '延期' };
     await repo.grantExtension(extension);
     await repo.putWaitToken({ cycleId, unitId: 'u1', kind: 'review', key: '1', token: 't', afterVersion: 0, storedAt: at(1) });
+    const signature = { cycleId, unitId: 'u1', messageId: 'a'.repeat(32), kind: 'rectification' as const, milestone: 'round-1', signedBy: 'u1-staff', signedAt: at(30) };
+    await repo.signNotice(signature);
+    await repo.signNotice({ ...signature, unitId: 'u2' });
+    // Items that sort between OUTCOME and SIGNED# are read and left out.
+    await repo.putProposal({
+      cycleId, unitId: 'u1', proposalId: 'b'.repeat(32), milestone: 'signing#round-1#L3', deliverableId: 'self-assessment-report', about: 'signing',
+      dueAt: at(25), level: 3, proposedAt: at(26), status: 'proposed',
+    });
+    await repo.setUnitRun(cycleId, 'u1', 'run-1');
 
     // Act
     const facts = await repo.readUnitFacts(cycleId, 'u1');
@@ -613,7 +622,9 @@ describe.each(repos)('dashboard reads and the 400 KB item limit (%s)', (_name, m
     expect(facts.decisions).toEqual([decision(1), decision(2)]);
     expect(facts.outcome).toEqual({ cycleId, unitId: 'u1', outcome: 'qualified', recordedAt: at(20) });
     expect(facts.extensions).toEqual([extension]);
-    expect(await repo.readUnitFacts(cycleId, 'nobody')).toEqual({ statuses: [], messages: [], decisions: [], outcome: null, extensions: [] });
+    expect(facts.signatures).toEqual([signature]);
+    expect(Object.keys(facts).sort()).toEqual(['decisions', 'extensions', 'messages', 'outcome', 'signatures', 'statuses']);
+    expect(await repo.readUnitFacts(cycleId, 'nobody')).toEqual({ statuses: [], messages: [], decisions: [], outcome: null, extensions: [], signatures: [] });
   });
 
   it('refuses a version that would pass 400 KB stored, before writing anything, naming the parts that take the room', async () => {

@@ -35,7 +35,14 @@ function renderAll(plan: Plan): Array<[string, Rendered]> {
       ['escalation unit-leader', templates.escalation(plan, unit, d, DUE, 'unit-leader', NOW)],
       ['escalation city-office', templates.escalation(plan, unit, d, DUE, 'city-office', NOW, 'rectification')],
     ],
-    criticismDraft: [['criticismDraft', templates.criticismDraft(plan, unit, d, DUE, NOW)]],
+    unsignedEscalation: [
+      ['unsignedEscalation unit-leader', templates.unsignedEscalation(plan, unit, d, { sentAt: '2026-09-01T02:00:00Z', dueAt: DUE }, 'unit-leader', NOW)],
+      ['unsignedEscalation city-office', templates.unsignedEscalation(plan, unit, d, { sentAt: '2026-09-01T02:00:00Z', dueAt: DUE }, 'city-office', NOW)],
+    ],
+    criticismDraft: [
+      ['criticismDraft', templates.criticismDraft(plan, unit, d, DUE, NOW)],
+      ['criticismDraft signing', templates.criticismDraft(plan, unit, d, DUE, NOW, 'signing')],
+    ],
     criticism: [['criticism', templates.criticism(plan, unit, d, DUE, '请抓紧整改', NOW)]],
     receipt: [['receipt', templates.receipt(plan, unit, d, { version: 1, receivedAt: DUE, onTime: true, documents: [{ fileName: '自评报告.pdf', sha256: 'ab'.repeat(32) }] }, NOW)]],
     rectification: [['rectification', templates.rectification(plan, unit, d, '台账不完整', DUE, NOW)]],
@@ -81,6 +88,8 @@ describe('a district over its street offices: no county, city-office or province
     expect(find(plan, 'outcome qualified').text).toContain('经区打传办初评，贵单位达到创建标准，初评合格，将上报杭州市打传办考评认定。');
     expect(find(plan, 'outcome qualified').text).toContain('The district office finds that you meet the standard: you pass the preliminary review and go forward to the Hangzhou city office.');
     expect(find(plan, 'escalation city-office').text).toContain('现按工作方案提请区打传办督办。');
+    expect(find(plan, 'unsignedEscalation city-office').text).toContain('区打传办于2026年9月1日（星期二）10:00向西兴街道发出自评报告限期整改通知');
+    expect(find(plan, 'unsignedEscalation city-office').text).toContain('The district office sent');
     expect(find(plan, 'criticism').text).toContain('影响全区创建工作进度');
     expect(find(plan, 'extensionGranted').text).toContain('经区打传办同意');
     const forwarding = find(plan, 'provinceForwarding');
@@ -97,6 +106,9 @@ describe('a city over its counties reads as before', () => {
     expect(find(NANPING, 'rectification').text).toContain('经市打传办初评，贵单位报送的自评报告未达到要求，现予退回，请限期整改。');
     expect(find(NANPING, 'outcome qualified').text).toContain('经市打传办初评，贵单位达到创建标准，初评合格，将上报省局考评认定。');
     expect(find(NANPING, 'escalation city-office').text).toContain('现按工作方案提请市打传办督办。');
+    expect(find(NANPING, 'unsignedEscalation city-office').text).toContain('现按工作方案提请市打传办督办。');
+    expect(find(NANPING, 'criticismDraft signing').subject).toContain('（未按期签收自评报告限期整改通知）');
+    expect(find(NANPING, 'criticismDraft signing').text).toContain('前签收自评报告限期整改通知，影响全市创建工作进度');
     expect(find(NANPING, 'criticism').text).toContain('影响全市创建工作进度');
     expect(find(NANPING, 'extensionGranted').text).toContain('经市打传办同意');
     const forwarding = find(NANPING, 'provinceForwarding');
@@ -112,10 +124,12 @@ describe('the greeting of the leader in charge', () => {
     [NANPING, '延平区分管领导：'],
     [BINJIANG, '西兴街道分管领导：'],
   ])('names the directory holder once: %#', (plan, line) => {
-    const mail = find(bilingual(plan), 'escalation unit-leader');
-    expect(mail.text.split('\n')[0]).toBe(line);
-    expect(mail.html).toContain(`<p>${line}</p>`);
-    expect(mail.text).toContain(`Leader in charge, ${plan.units[0].nameEn},`);
+    for (const name of ['escalation unit-leader', 'unsignedEscalation unit-leader']) {
+      const mail = find(bilingual(plan), name);
+      expect(mail.text.split('\n')[0], name).toBe(line);
+      expect(mail.html, name).toContain(`<p>${line}</p>`);
+      expect(mail.text, name).toContain(`Leader in charge, ${plan.units[0].nameEn},`);
+    }
   });
 
   it('falls back to the unit and the role when the directory names nobody', () => {

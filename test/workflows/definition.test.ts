@@ -124,15 +124,20 @@ it('reads the record before any timeout outcome: a callback timeout goes back to
   const m = machine('UnitCycle');
   const state = (name: string) => m.states.find(([n]) => n === name)![1];
   type Transition = { Next?: string };
+  // The resubmission wait passes its 签收 check (a notice task: its failure is reported, never fatal) on the way.
   const waits = [
-    ['AwaitSelfAssessment', 'PrepareSubmissionWait', 'IsSelfAssessmentMissing', 'RecordNotSubmitted'],
-    ['AwaitReviewDecision', 'PrepareReviewRound', 'IsReviewOverdue', 'RecordReviewOverdue'],
-    ['AwaitResubmission', 'PrepareResubmissionWait', 'IsResubmissionMissing', 'RecordRectificationMissed'],
-  ];
+    ['AwaitSelfAssessment', 'PrepareSubmissionWait', 'IsSelfAssessmentMissing', 'RecordNotSubmitted', null],
+    ['AwaitReviewDecision', 'PrepareReviewRound', 'IsReviewOverdue', 'RecordReviewOverdue', null],
+    ['AwaitResubmission', 'PrepareResubmissionWait', 'IsResubmissionMissing', 'RecordRectificationMissed', 'EscalateIfUnsigned'],
+  ] as const;
   const nextOf = (s: State) => [s.Next, s.Default, ...[...((s.Choices ?? []) as Transition[]), ...((s.Catch ?? []) as Transition[])].map((t) => t.Next)];
   const into = (target: string) => m.states.filter(([, s]) => nextOf(s).includes(target)).map(([n]) => n);
-  for (const [wait, prepare, choice, record] of waits) {
-    expect(state(wait).Catch, wait).toEqual([{ ErrorEquals: ['States.Timeout'], Next: prepare, ResultPath: null }]);
+  for (const [wait, prepare, choice, record, via] of waits) {
+    expect(state(wait).Catch, wait).toEqual([{ ErrorEquals: ['States.Timeout'], Next: via ?? prepare, ResultPath: null }]);
+    if (via) {
+      expect(into(via).sort(), via).toEqual([wait, 'HasRoundsLeft'].sort());
+      expect(into(prepare).sort(), prepare).toEqual([via, 'ReportSigningEscalationFailure', 'ReportSigningEscalationFailureSkipped'].sort());
+    }
     expect(state(prepare).Next, prepare).toBe(choice);
     expect(state(choice), choice).toMatchObject({ Choices: [{ Variable: '$.wait.expired', BooleanEquals: true, Next: record }], Default: wait });
     expect(into(record), record).toEqual([choice]);

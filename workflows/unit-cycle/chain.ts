@@ -9,7 +9,7 @@
  *    the workflow only keeps time).
  * 2. Review (初评): wait for the self-assessment (自评报告), then loop review round -> decision; a returned
  *    report gets a rectification notice (限期整改) and waits for the resubmission, until approved or out of
- *    rounds.
+ *    rounds. While it waits, a notice left unsigned (签收) past its period climbs its escalation ladder.
  * 3. Record exactly one outcome.
  *
  * Every wait is an absolute timestamp from the schedule (a Wait whose time has passed continues at once,
@@ -179,7 +179,16 @@ export function unitCycleDefinition(scope: Construct, fns: Record<UnitCycleFunct
   );
   const prepareResubmissionWait = prepare(S.PrepareResubmissionWait, 'await-submission', sfn.JsonPath.numberAt('$.step.round'));
   const awaitResubmission = callbackTask(scope, S.AwaitResubmission, fns['await-submission'], { ...ids, round }, { resultPath: '$.submission', timeoutSecondsPath });
-  awaitResubmission.addCatch(prepareResubmissionWait, readAgain);
+  // 签收: the rectification notice's own ladder rides on the resubmission wait, which reads the record at least
+  // daily and (PrepareResubmissionWait's timeout) at each rung's instant. Before each read, the rungs that came
+  // due go out while the notice is unsigned and unanswered; the handler decides, the ledger sends each once. A
+  // resubmission or the rectification deadline ends the wait, and with it the ladder (see core/use-cases/signing.ts).
+  const escalateIfUnsigned = sendOrReport(S.EscalateIfUnsigned, S.ReportSigningEscalationFailure, {
+    kind: 'signing-escalation',
+    round: sfn.JsonPath.numberAt('$.step.returnedRound'),
+  });
+  escalateIfUnsigned.then(prepareResubmissionWait);
+  awaitResubmission.addCatch(escalateIfUnsigned.task, readAgain);
 
   prepareSubmissionWait.next(expiredThen(S.IsSelfAssessmentMissing, recordNotSubmitted, awaitSelfAssessment));
   awaitSelfAssessment.next(prepareReviewRound);
@@ -189,7 +198,7 @@ export function unitCycleDefinition(scope: Construct, fns: Record<UnitCycleFunct
 
   const hasRoundsLeft = sfn.Choice.jsonPath(scope, S.HasRoundsLeft)
     .when(sfn.Condition.booleanEquals('$.step.exhausted', true), recordNotQualified)
-    .otherwise(prepareResubmissionWait);
+    .otherwise(escalateIfUnsigned.task);
   const isApproved = sfn.Choice.jsonPath(scope, S.IsApproved)
     .when(sfn.Condition.stringEquals('$.decision.outcome', 'approved'), recordQualified)
     .otherwise(issueRectification.next(hasRoundsLeft));

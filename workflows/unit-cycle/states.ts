@@ -32,6 +32,14 @@ export const UnitCycleState = {
   IsApproved: 'IsApproved',
   IssueRectification: 'IssueRectification',
   HasRoundsLeft: 'HasRoundsLeft',
+  /**
+   * Before each read of the record in the resubmission wait (and at each rung's instant): the rungs of the
+   * rectification notice's 签收 ladder that came due while it stays unsigned and unanswered.
+   */
+  EscalateIfUnsigned: 'EscalateIfUnsigned',
+  ReportSigningEscalationFailure: 'ReportSigningEscalationFailure',
+  /** The failure could not be reported either: the cycle goes on regardless. */
+  ReportSigningEscalationFailureSkipped: 'ReportSigningEscalationFailureSkipped',
   PrepareResubmissionWait: 'PrepareResubmissionWait',
   /** The rectification deadline passed and the record has no resubmission: rectification missed. */
   IsResubmissionMissing: 'IsResubmissionMissing',
@@ -64,6 +72,7 @@ export type UnitCycleReportState =
   | 'ReportReminderFailure'
   | 'ReportEscalationFailure'
   | 'ReportRectificationEscalationFailure'
+  | 'ReportSigningEscalationFailure'
   | 'ReportOutcomeNoticeFailure';
 export type UnitCycleStateName = (typeof UnitCycleState)[keyof typeof UnitCycleState];
 

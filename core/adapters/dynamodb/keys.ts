@@ -83,7 +83,7 @@ export const EXTENSION_PREFIX = 'EXTENSION#';
 export const SUBMISSION_PREFIX = 'SUBMISSION#';
 export const DELIVERABLE_PREFIX = 'DELIVERABLE#';
 export const MESSAGE_PREFIX = 'MSG#';
-/** A unit's 签收 records; sorts after OUTCOME, outside UNIT_FACTS_RANGE. */
+/** A unit's 签收 records; the last prefix inside UNIT_FACTS_RANGE. */
 export const SIGNATURE_PREFIX = 'SIGNED#';
 /** The one partition that lists the stored cycles (a handful a year: never hot). */
 export const CYCLE_INDEX_PK = 'CYCLES';
@@ -114,7 +114,7 @@ export const keys = {
     SK: `${SIGNATURE_PREFIX}${messageId}`,
   }),
 
-  /** A 通报批评 / 挂牌督办 proposal (ids are hex); PROPOSAL# sorts after OUTCOME, outside UNIT_FACTS_RANGE. */
+  /** A 通报批评 / 挂牌督办 proposal (ids are hex); PROPOSAL# sorts inside UNIT_FACTS_RANGE (read, and ignored). */
   proposal: (cycleId: string, unitId: string, proposalId: string): ItemKey => ({
     PK: unitPk(cycleId, unitId),
     SK: `PROPOSAL#${proposalId}`,
@@ -222,12 +222,13 @@ export const META_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'entityType', 'e
 // ---- The dashboard: one unit's facts in one query, the cycle's totals in counter items ----------------------
 
 /**
- * A unit's dashboard facts are the items of its partition whose sort keys fall in DECISION# .. OUTCOME:
- * decisions, deliverable statuses, extensions, ledger entries and the outcome, in key order, and none of
- * the versions (SUBMISSION#, the large items), wait tokens, uploads, audit or the run. A new prefix that
- * sorts inside this range would be read too (and ignored by entityType): keep them outside.
+ * A unit's dashboard facts are the items of its partition whose sort keys fall in DECISION# .. SIGNED#…:
+ * decisions, deliverable statuses, extensions, ledger entries, the outcome and the 签收 records, in key
+ * order, and none of the versions (SUBMISSION#, the large items), wait tokens, uploads or audit. The few
+ * small items between OUTCOME and SIGNED# (PROPOSAL#, REQUEST#, RUN) are read too and ignored by entityType:
+ * cheaper than a second request per unit. Keep any new prefix, above all a large one, outside the range.
  */
-export const UNIT_FACTS_RANGE = { from: 'DECISION#', to: 'OUTCOME' } as const;
+export const UNIT_FACTS_RANGE = { from: 'DECISION#', to: `${SIGNATURE_PREFIX.slice(0, -1)}$` } as const;
 
 export const TOTALS_ENTITY = 'CycleTotals';
 /**

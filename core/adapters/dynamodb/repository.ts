@@ -932,6 +932,7 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
         decisions: of<ReviewDecision>(ENTITY.decision).sort((a, b) => a.round - b.round),
         outcome: of<UnitOutcomeRecord>(ENTITY.outcome)[0] ?? null,
         extensions: of<Extension>(ENTITY.extension).sort((a, b) => a.grantedAt.localeCompare(b.grantedAt) || a.deliverableId.localeCompare(b.deliverableId)),
+        signatures: of<NoticeSignature>(ENTITY.noticeSignature),
       };
     },
 

@@ -317,6 +317,7 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
         decisions: mine(decisions.values()).sort((a, b) => a.round - b.round),
         outcome: outcomes.get([cycleId, unitId].join('|')) ?? null,
         extensions: mine(extensions).sort((a, b) => a.grantedAt.localeCompare(b.grantedAt) || a.deliverableId.localeCompare(b.deliverableId)),
+        signatures: mine(signatures.values()).sort((a, b) => a.messageId.localeCompare(b.messageId)),
       });
     },
     async getCycleTotals(cycleId) {

@@ -1066,6 +1066,8 @@ export interface operations {
                         rectificationDays: number;
                         /** @default 3 */
                         maxRounds?: number;
+                        /** @default 2 */
+                        signingDays?: number;
                     };
                     targets: {
                         coveragePercent: number;
@@ -2998,6 +3000,7 @@ export interface operations {
                                     };
                                 } | null;
                             };
+                            unsignedNotices: number;
                             summary: {
                                 onTime: number;
                                 late: number;
@@ -3400,7 +3403,7 @@ export interface operations {
                                 nameEn: string;
                             };
                             /** @enum {string} */
-                            about: "deliverable" | "rectification";
+                            about: "deliverable" | "rectification" | "signing";
                             dueAt: {
                                 iso: string;
                                 beijing: string;
@@ -3544,7 +3547,7 @@ export interface operations {
                                 nameEn: string;
                             };
                             /** @enum {string} */
-                            about: "deliverable" | "rectification";
+                            about: "deliverable" | "rectification" | "signing";
                             dueAt: {
                                 iso: string;
                                 beijing: string;
@@ -3600,7 +3603,7 @@ export interface operations {
                                 nameEn: string;
                             };
                             /** @enum {string} */
-                            about: "deliverable" | "rectification";
+                            about: "deliverable" | "rectification" | "signing";
                             dueAt: {
                                 iso: string;
                                 beijing: string;
@@ -3993,6 +3996,8 @@ export interface operations {
                         rectificationDays: number;
                         /** @default 3 */
                         maxRounds?: number;
+                        /** @default 2 */
+                        signingDays?: number;
                     };
                     targets: {
                         coveragePercent: number;

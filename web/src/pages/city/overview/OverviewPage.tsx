@@ -1,8 +1,9 @@
 /**
  * 总览: every unit × every deliverable, coloured by the warning colours (三色预警) with the legend, the
- * cycle's totals, and the review's state per unit. Paged and filtered by the API (cursor, limit, filter).
+ * cycle's totals, the notices each unit has not signed for (签收) yet, and the review's state per unit.
+ * Paged and filtered by the API (cursor, limit, filter).
  */
-import { Button, Card, Select, Skeleton, Space, Statistic, Table, Typography } from 'antd';
+import { Button, Card, Select, Skeleton, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, cycleId, ok } from '../../../api/client';
@@ -67,6 +68,20 @@ export default function OverviewPage() {
         return <span aria-label={label}>{s.label}{escalated}</span>;
       },
     })),
+    {
+      title: t('未签收通知', 'Notices not signed for'),
+      key: 'unsigned',
+      render: (_: unknown, u: Row) => {
+        const shown = u.unsignedNotices > 0 ? t(`${u.unsignedNotices} 条`, String(u.unsignedNotices)) : '—';
+        // The name ends with the link's own words (WCAG 2.5.3), as the review column's.
+        const label = t(`${u.name} 未签收通知：${shown}`, `${named(u)} notices not signed for: ${shown}`);
+        return (
+          <Link to={`/units/${u.unitId}/messages`} aria-label={label}>
+            {u.unsignedNotices > 0 ? <Tag color="warning">{shown}</Tag> : shown}
+          </Link>
+        );
+      },
+    },
     {
       title: t('初评', 'Preliminary review'),
       key: 'review',

@@ -24,6 +24,12 @@ const STATUS: Record<Proposal['status'], { zh: string; en: string; color: string
   confirmed: { zh: '已确认印发', en: 'Confirmed and issued', color: 'error' },
   withdrawn: { zh: '已撤销', en: 'Withdrawn', color: 'default' },
 };
+/** What the unit missed, before the deliverable's name. */
+const ABOUT: Record<Proposal['about'], { zh: string; en: string }> = {
+  deliverable: { zh: '逾期未报送：', en: 'Not submitted in time: ' },
+  rectification: { zh: '未按期整改：', en: 'Not rectified in time: ' },
+  signing: { zh: '未按期签收限期整改通知：', en: 'Rectification notice not signed for in time: ' },
+};
 
 export default function ProposalsPage() {
   const { t, lang, named } = useLang();
@@ -133,9 +139,7 @@ export default function ProposalsPage() {
           {
             title: t('事项', 'About'),
             key: 'what',
-            render: (_, p) => (p.about === 'rectification'
-              ? t(`未按期整改：${p.deliverable.name}`, `Not rectified in time: ${named(p.deliverable)}`)
-              : t(`逾期未报送：${p.deliverable.name}`, `Not submitted in time: ${named(p.deliverable)}`)),
+            render: (_, p) => t(`${ABOUT[p.about].zh}${p.deliverable.name}`, `${ABOUT[p.about].en}${named(p.deliverable)}`),
           },
           {
             title: t('截止时间（北京时间）', 'Deadline (Beijing time)'),
