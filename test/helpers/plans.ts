@@ -6,7 +6,7 @@ const shiftDate = (date: string, years: number) => `${Number(date.slice(0, 4)) +
 
 /**
  * A copy of `plan` (a plan file's JSON) with another cycle id and title; `years` moves every date (phases,
- * deadlines, forwarding, calendar overrides) and the year by that many years, so that a cycle started on a
+ * deadlines, forwarding, calendar overrides, the targets' date, the issuing document's) and the year by that many years, so that a cycle started on a
  * twin already at the example year's review waits for its dates instead of replaying them at once.
  */
 export function planCopy<P>(plan: P, over: { cycleId: string; title: string; years?: number }): P {
@@ -25,6 +25,10 @@ export function planCopy<P>(plan: P, over: { cycleId: string; title: string; yea
     forward.on = shiftDate(forward.on, years);
     const calendar = copy.calendar as { overrides?: Array<{ date: string }> } | undefined;
     for (const o of calendar?.overrides ?? []) o.date = shiftDate(o.date, years);
+    const targets = copy.targets as { metBy?: string } | undefined;
+    if (targets?.metBy) targets.metBy = shiftDate(targets.metBy, years);
+    const issued = copy.issuingDocument as { issuedOn?: string } | undefined;
+    if (issued?.issuedOn) issued.issuedOn = shiftDate(issued.issuedOn, years);
   }
   return copy as unknown as P;
 }
