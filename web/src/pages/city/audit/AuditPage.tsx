@@ -24,6 +24,7 @@ const ACTION: Record<string, { zh: string; en: string }> = {
   'propose-supervision': { zh: '拟通报批评/挂牌督办', en: 'Criticism / supervision proposed (通报批评/挂牌督办)' },
   'mark-undeliverable': { zh: '邮箱退信', en: 'Email bounced' },
   'fix-contact': { zh: '修正邮箱', en: 'Email corrected' },
+  'edit-contacts': { zh: '修改通讯录', en: 'Contacts edited' },
   'start-cycle': { zh: '启动周期', en: 'Cycle started' },
   forward: { zh: '上报', en: 'Sent up' },
 };
