@@ -26,9 +26,13 @@ export async function launch(): Promise<Browser> {
   });
 }
 
-/** A fresh browser profile (own sessionStorage) at 1366×768, in Chinese and on Beijing time. */
-export async function newPage(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+/** A phone's screen (CSS pixels): the layouts must work here as at a government PC's 1366×768. */
+export const PHONE = { width: 390, height: 844 };
+
+/** A fresh browser profile (own sessionStorage) at 1366×768 (or a phone's screen), in Chinese and on Beijing time. */
+export async function newPage(browser: Browser, opts: { phone?: boolean } = {}): Promise<Page> {
+  const screen = opts.phone ? { viewport: PHONE, isMobile: true, hasTouch: true } : { viewport: { width: 1366, height: 768 } };
+  const context = await browser.newContext({ ...screen, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await context.newPage();
   // E2E_DEBUG=1: what the browser says (console, blocked or failed requests, 4xx/5xx answers) on stderr.
   if (process.env.E2E_DEBUG) {

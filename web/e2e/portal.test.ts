@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CITY_GROUP, LOCAL_PASSWORD, usersFromPlan } from '../../local/api/users';
 import { PDF_BYTES, plan, startApiTwin, type ApiTwin } from '../../test/helpers/api-twin';
-import { buildPortal, launch, newPage, screenshot, signIn } from './browser';
+import { buildPortal, launch, newPage, PHONE, screenshot, signIn } from './browser';
 import { rosterXlsx, XLSX_TYPE } from './files';
 
 const FIRST_TIMER = 'jianyang';
@@ -351,5 +351,33 @@ describe('the portal on the twin', () => {
     await fresh.getByLabel('Password', { exact: true }).fill(LOCAL_PASSWORD);
     await fresh.getByRole('button', { name: 'Sign in', exact: true }).click();
     await fresh.getByRole('heading', { name: `${unit.nameEn} · Workbench` }).waitFor();
+  });
+
+  it('at phone width the 工作台 and the 总览 fit the screen: the page never scrolls sideways, the menu opens from its button', async () => {
+    const widest = (page: Page) => page.evaluate('document.documentElement.scrollWidth') as Promise<number>;
+    const county = await newPage(browser, { phone: true });
+    await signIn(county, portal, 'yanping', LOCAL_PASSWORD);
+    await county.getByRole('heading', { name: `${unitName('yanping')} · 工作台` }).waitFor();
+    // The cycle's title is whole (wrapped, not cut), each phase's title shows, the deliverables' table
+    // scrolls inside its own box.
+    await county.getByText(plan.title, { exact: true }).first().waitFor();
+    for (const phase of plan.phases) await county.getByRole('heading', { name: phase.name, exact: true }).waitFor();
+    expect(await widest(county)).toBeLessThanOrEqual(PHONE.width);
+    // The menu is folded away behind a named button, opens over the page and closes on a choice.
+    const menuButton = county.getByRole('button', { name: '主菜单' });
+    expect(await menuButton.getAttribute('aria-expanded')).toBe('false');
+    await screenshot(county, 'phone-county-workbench');
+    await menuButton.click();
+    await county.getByRole('menuitem', { name: '消息' }).click();
+    await county.getByRole('heading', { name: `${unitName('yanping')} · 消息` }).waitFor();
+    expect(await menuButton.getAttribute('aria-expanded')).toBe('false');
+    expect(await widest(county)).toBeLessThanOrEqual(PHONE.width);
+
+    const city = await newPage(browser, { phone: true });
+    await signIn(city, portal, 'city', LOCAL_PASSWORD);
+    await city.getByRole('heading', { name: '总览' }).waitFor();
+    await city.getByRole('note', { name: '图例' }).waitFor();
+    expect(await widest(city)).toBeLessThanOrEqual(PHONE.width);
+    await screenshot(city, 'phone-city-overview');
   });
 });

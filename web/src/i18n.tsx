@@ -5,9 +5,9 @@
  * (Accept-Language), so its errors and problems read as the page does.
  */
 import { ConfigProvider } from 'antd';
-import enUS from 'antd/locale/en_US';
+import type { Locale } from 'antd/es/locale';
 import zhCN from 'antd/locale/zh_CN';
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { THEME } from './theme';
@@ -48,8 +48,16 @@ export function named(lang: Lang, o: { name?: string; nameEn?: string | null; ti
 
 const LangContext = createContext<{ lang: Lang; setLang(lang: Lang): void }>({ lang: 'zh', setLang: () => {} });
 
+/** antd's English texts are fetched when English is first chosen: most users never switch. */
+let english: Locale | undefined;
+const loadEnglish = async () => (english ??= (await import('antd/locale/en_US')).default);
+
 export function LangProvider({ children }: { children: ReactNode }) {
   const [lang, setState] = useState<Lang>(current);
+  const [enUS, setEnUS] = useState<Locale | undefined>(english);
+  useEffect(() => {
+    if (lang === 'en' && !enUS) void loadEnglish().then(setEnUS);
+  }, [lang, enUS]);
   const setLang = useCallback((next: Lang) => {
     apply(next);
     try {
@@ -62,7 +70,7 @@ export function LangProvider({ children }: { children: ReactNode }) {
   return (
     <LangContext.Provider value={{ lang, setLang }}>
       {/* No space inserted between two-character labels (登 录): the accessible name stays the word itself. */}
-      <ConfigProvider locale={lang === 'en' ? enUS : zhCN} theme={THEME} button={{ autoInsertSpace: false }}>
+      <ConfigProvider locale={lang === 'en' ? (enUS ?? zhCN) : zhCN} theme={THEME} button={{ autoInsertSpace: false }}>
         {children}
       </ConfigProvider>
     </LangContext.Provider>

@@ -5,15 +5,7 @@
  *
  * Tokens are kept in sessionStorage: county offices share desk computers, so closing the browser signs out.
  */
-import {
-  CognitoIdentityProviderClient,
-  ConfirmForgotPasswordCommand,
-  ForgotPasswordCommand,
-  GlobalSignOutCommand,
-  InitiateAuthCommand,
-  RespondToAuthChallengeCommand,
-  type AuthenticationResultType,
-} from '@aws-sdk/client-cognito-identity-provider';
+import type { AuthenticationResultType, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { config } from '../config';
 import { currentLang, type Lang } from '../i18n';
 
@@ -30,11 +22,22 @@ export interface Session {
 
 export type SignInOutcome = { kind: 'signed-in'; session: Session } | { kind: 'new-password'; username: string; challengeSession: string };
 
-let client: CognitoIdentityProviderClient | undefined;
+/**
+ * AWS's Cognito client is most of the sign-in code's weight (about 140 KB gzipped), and a signed-in page
+ * needs it only to refresh its token (once an hour) or to sign out: it is fetched on first use, so the
+ * pages open without it.
+ */
+const sdk = () => import('@aws-sdk/client-cognito-identity-provider');
+let client: Promise<CognitoIdentityProviderClient> | undefined;
 const cognito = () => {
   const c = config();
   // Unauthenticated operations: the SDK signs nothing, so no AWS credentials are needed in the browser.
-  client ??= new CognitoIdentityProviderClient({ region: c.region, endpoint: c.cognitoEndpoint });
+  client ??= sdk()
+    .then((m) => new m.CognitoIdentityProviderClient({ region: c.region, endpoint: c.cognitoEndpoint }))
+    .catch((error: unknown) => {
+      client = undefined; // a chunk that failed to arrive is fetched again on the next try
+      throw error;
+    });
   return client;
 };
 
@@ -59,7 +62,8 @@ function keep(username: string, result: AuthenticationResultType | undefined, re
 
 export async function signIn(username: string, password: string): Promise<SignInOutcome> {
   const c = config();
-  const out = await cognito().send(
+  const { InitiateAuthCommand } = await sdk();
+  const out = await (await cognito()).send(
     new InitiateAuthCommand({ ClientId: c.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }),
   );
   if (out.ChallengeName === 'NEW_PASSWORD_REQUIRED') return { kind: 'new-password', username, challengeSession: out.Session ?? '' };
@@ -71,7 +75,8 @@ export async function signIn(username: string, password: string): Promise<SignIn
 }
 
 export async function setNewPassword(username: string, challengeSession: string, newPassword: string): Promise<Session> {
-  const out = await cognito().send(
+  const { RespondToAuthChallengeCommand } = await sdk();
+  const out = await (await cognito()).send(
     new RespondToAuthChallengeCommand({
       ClientId: config().clientId,
       ChallengeName: 'NEW_PASSWORD_REQUIRED',
@@ -83,12 +88,14 @@ export async function setNewPassword(username: string, challengeSession: string,
 }
 
 export async function forgotPassword(username: string): Promise<string> {
-  const out = await cognito().send(new ForgotPasswordCommand({ ClientId: config().clientId, Username: username }));
+  const { ForgotPasswordCommand } = await sdk();
+  const out = await (await cognito()).send(new ForgotPasswordCommand({ ClientId: config().clientId, Username: username }));
   return out.CodeDeliveryDetails?.Destination ?? '';
 }
 
 export async function confirmForgotPassword(username: string, code: string, password: string): Promise<void> {
-  await cognito().send(new ConfirmForgotPasswordCommand({ ClientId: config().clientId, Username: username, ConfirmationCode: code, Password: password }));
+  const { ConfirmForgotPasswordCommand } = await sdk();
+  await (await cognito()).send(new ConfirmForgotPasswordCommand({ ClientId: config().clientId, Username: username, ConfirmationCode: code, Password: password }));
 }
 
 let refreshing: Promise<Session | null> | undefined;
@@ -99,8 +106,10 @@ export async function accessToken(force = false): Promise<string | null> {
   if (!s) return null;
   if (!force && s.expiresAt - Date.now() > REFRESH_MARGIN_MS) return s.accessToken;
   // One refresh at a time: a page firing several requests at once must not spend the refresh token twice.
-  refreshing ??= cognito()
-    .send(new InitiateAuthCommand({ ClientId: config().clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: s.refreshToken } }))
+  refreshing ??= Promise.all([sdk(), cognito()])
+    .then(([{ InitiateAuthCommand }, c]) =>
+      c.send(new InitiateAuthCommand({ ClientId: config().clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: s.refreshToken } })),
+    )
     .then((out) => keep(s.username, out.AuthenticationResult, s.refreshToken))
     .catch(() => {
       sessionStorage.removeItem(KEY);
@@ -114,7 +123,11 @@ export async function signOut(): Promise<void> {
   const s = currentSession();
   sessionStorage.removeItem(KEY);
   // Revokes the refresh token everywhere; signing out locally must not wait on, or fail with, the network.
-  if (s) await cognito().send(new GlobalSignOutCommand({ AccessToken: s.accessToken })).catch(() => undefined);
+  if (s) {
+    await Promise.all([sdk(), cognito()])
+      .then(([{ GlobalSignOutCommand }, c]) => c.send(new GlobalSignOutCommand({ AccessToken: s.accessToken })))
+      .catch(() => undefined);
+  }
 }
 
 /** Cognito's error types in the words a clerk reads, in the language given. */

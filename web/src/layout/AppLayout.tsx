@@ -1,11 +1,13 @@
 /** The frame of every signed-in page: side menu by role, the user and sign-out in the header. */
 import { Button, Empty, Layout, Menu, Select, Space, Spin, Typography } from 'antd';
-import { Suspense, useEffect } from 'react';
+import { MenuOutlined } from '@ant-design/icons';
+import { Suspense, useEffect, useState } from 'react';
 import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { homeOf, useAuth } from '../auth/AuthContext';
 import { LangSwitch } from './LangSwitch';
 import { useLevelWords } from '../levels';
 import { named, useLang } from '../i18n';
+import './layout.css';
 
 export default function AppLayout() {
   const { me, cycles, cycle, chooseCycle, loading, signOut } = useAuth();
@@ -13,6 +15,10 @@ export default function AppLayout() {
   const navigate = useNavigate();
   const { t, lang } = useLang();
   const words = useLevelWords();
+  // Under antd's lg breakpoint the side menu folds away; it opens over the page from a button in the header
+  // (a real button with a name, reachable from the keyboard, not the Sider's own unnamed trigger).
+  const [narrow, setNarrow] = useState(false);
+  const [menuClosed, setMenuClosed] = useState(false);
   // An email's link names its cycle (`?cycle=`): open that one when the user works in it, once; the
   // parameter then leaves the address, so choosing another cycle in the header is not undone.
   const linked = new URLSearchParams(location.search).get('cycle');
@@ -40,23 +46,29 @@ export default function AppLayout() {
   const selected = items.filter((i) => location.pathname.startsWith(i.key)).sort((a, b) => b.key.length - a.key.length)[0]?.key ?? '';
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider breakpoint="lg" collapsedWidth={0} theme="light" width={180}>
+      <Layout.Sider breakpoint="lg" collapsedWidth={0} theme="light" width={180} trigger={null} collapsed={menuClosed} id="main-menu"
+        onBreakpoint={(broken) => { setNarrow(broken); setMenuClosed(broken); }}
+        style={narrow ? { position: 'fixed', insetBlock: 0, insetInlineStart: 0, zIndex: 20, boxShadow: '2px 0 8px rgba(0,0,0,0.15)' } : undefined}>
         <div style={{ padding: 16, fontWeight: 600 }}>{t('无传销创建工作平台', 'Pyramid-selling-free campaign')}</div>
         <nav aria-label={t('主菜单', 'Main menu')}>
           <Menu mode="inline" selectedKeys={[selected]} items={items}
-            onClick={({ key }) => navigate(key)} />
+            onClick={({ key }) => { navigate(key); if (narrow) setMenuClosed(true); }} />
         </nav>
       </Layout.Sider>
       <Layout>
-        <Layout.Header style={{ background: '#fff', display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 16, paddingInline: 24 }}>
+        <Layout.Header className="portal-header">
+          {narrow && (
+            <Button icon={<MenuOutlined />} aria-label={t('主菜单', 'Main menu')} aria-expanded={!menuClosed} aria-controls="main-menu"
+              onClick={() => setMenuClosed((closed) => !closed)} />
+          )}
           {/* The cycle the pages show (a choice when the user works in several); a long title is cut, whole on hover. */}
-          <div style={{ flex: 1, minWidth: 0, overflow: 'hidden', whiteSpace: 'nowrap', textOverflow: 'ellipsis', color: 'rgba(0,0,0,0.65)' }} title={named(lang, cycle)}>
+          <div className="portal-header-cycle" title={named(lang, cycle)}>
             {cycles.length > 1 ? (
-              <Select aria-label={t('工作周期', 'Cycle')} value={cycle?.cycleId} style={{ width: 320 }} onChange={chooseCycle}
+              <Select aria-label={t('工作周期', 'Cycle')} value={cycle?.cycleId} style={{ width: 320, maxWidth: '100%' }} onChange={chooseCycle}
                 options={cycles.map((c) => ({ value: c.cycleId, label: named(lang, c) }))} />
             ) : named(lang, cycle)}
           </div>
-          <Space>
+          <Space wrap>
             <Typography.Text>
               {capitalised(me.role === 'city' ? words.office : words.unitOffice)}
               {t('：', ': ')}
@@ -66,7 +78,7 @@ export default function AppLayout() {
             <Button onClick={async () => { await signOut(); navigate('/login'); }}>{t('退出登录', 'Sign out')}</Button>
           </Space>
         </Layout.Header>
-        <Layout.Content style={{ padding: 24 }}>
+        <Layout.Content className="portal-content">
           {/* Layout.Content is the page's <main> landmark. */}
           <Suspense fallback={<Spin description={t('加载中', 'Loading')} />}>
             {/* A page belongs to one cycle and one language: choosing another remounts it, so it reads again.

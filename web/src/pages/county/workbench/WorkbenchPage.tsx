@@ -3,18 +3,22 @@
  * plan counts them, its state, and the reminders and escalations this unit received for it. All from
  * GET /cycles/{cycleId}/units/{unitId}; the city office opens the same page for any unit.
  */
-import { Alert, Card, Descriptions, Empty, Skeleton, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Card, Descriptions, Empty, Skeleton, Space, Tag, Typography } from 'antd';
+import { lazy, Suspense } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, cycleId, ok } from '../../../api/client';
 import { ApiErrorAlert } from '../../../components/ApiErrorAlert';
 import type { DeliverableView, UnitOverview } from '../../../components/deliverable-state';
 import { Legend } from '../../../components/Legend';
+import { PlainTable, type PlainColumn } from '../../../components/PlainTable';
 import { StateTag } from '../../../components/StateTag';
 import { useLoad } from '../../../components/useLoad';
 import { useAuth } from '../../../auth/AuthContext';
 import { useLang } from '../../../i18n';
 import { dateText, dayCount } from '../../../time';
-import { GrantExtension } from '../../city/extension/GrantExtension';
+
+/** The city's 延期 dialog (a date picker and a form): fetched only when the city office opens a unit's 工作台. */
+const GrantExtension = lazy(() => import('../../city/extension/GrantExtension').then((m) => ({ default: m.GrantExtension })));
 
 const PHASE_STATE = {
   upcoming: { zh: '未开始', en: 'Not started' },
@@ -36,12 +40,12 @@ export default function WorkbenchPage() {
   const county = me?.role === 'county';
   const unsigned = data.unsignedNotices;
 
-  const columns = [
-    { title: t('应报材料', 'Deliverable'), key: 'name', render: (_: unknown, d: DeliverableView) => named(d) },
+  const columns: PlainColumn<DeliverableView>[] = [
+    { title: t('应报材料', 'Deliverable'), key: 'name', render: (d) => named(d) },
     {
       title: t('截止时间（北京时间）', 'Deadline (Beijing time)'),
       key: 'due',
-      render: (_: unknown, d: DeliverableView) => (
+      render: (d) => (
         <Space orientation="vertical" size={0}>
           <span>{d.dueAt[lang]}</span>
           {d.extended && <Tag color="processing">{t('已延期', 'Extended')}</Tag>}
@@ -51,7 +55,8 @@ export default function WorkbenchPage() {
     {
       title: data.dayCounting === 'working' ? t('剩余工作日', 'Working days left') : t('剩余天', 'Days left'),
       key: 'daysLeft',
-      render: (_: unknown, d: DeliverableView) => {
+      nowrap: true,
+      render: (d) => {
         if (d.daysLeft !== null) return dayCount(d.daysLeft, data.dayCounting);
         if (d.daysOverdue === 0) return '—';
         const overdue = dayCount(d.daysOverdue, data.dayCounting);
@@ -61,14 +66,15 @@ export default function WorkbenchPage() {
     {
       title: t('状态', 'State'),
       key: 'state',
-      render: (_: unknown, d: DeliverableView) => <StateTag deliverable={d} review={data.review} />,
+      nowrap: true,
+      render: (d) => <StateTag deliverable={d} review={data.review} />,
     },
-    { title: t('已收提醒', 'Reminders received'), dataIndex: 'remindersSent', key: 'remindersSent' },
-    { title: t('督办', 'Escalations (督办)'), dataIndex: 'escalationsSent', key: 'escalationsSent' },
+    { title: t('已收提醒', 'Reminders received'), key: 'remindersSent', nowrap: true, render: (d) => d.remindersSent },
+    { title: t('督办', 'Escalations (督办)'), key: 'escalationsSent', nowrap: true, render: (d) => d.escalationsSent },
     {
       title: t('操作', 'Actions'),
       key: 'act',
-      render: (_: unknown, d: DeliverableView) => {
+      render: (d) => {
         const again = d.latestVersion > 0;
         const action = !county ? t('查看', 'View') : again ? t('查看/再次报送', 'View / submit again') : t('报送', 'Submit');
         // The name starts with the link's own words (WCAG 2.5.3): 「查看/再次报送 自评报告」.
@@ -77,7 +83,9 @@ export default function WorkbenchPage() {
           <Space wrap>
             <Link to={`/units/${unitId}/deliverables/${d.deliverableId}`} aria-label={label}>{action}</Link>
             {!county && (
-              <GrantExtension unitId={unitId} deliverableId={d.deliverableId} name={named(d)} onGranted={reload} />
+              <Suspense fallback={null}>
+                <GrantExtension unitId={unitId} deliverableId={d.deliverableId} name={named(d)} onGranted={reload} />
+              </Suspense>
             )}
           </Space>
         );
@@ -113,15 +121,16 @@ export default function WorkbenchPage() {
       )}
       <Legend />
       {data.phases.map((phase) => (
-        <Card key={phase.kind} title={<h3 style={{ margin: 0 }}>{named(phase)}</h3>} extra={
-          <span>
+        <Card key={phase.kind} title={<h3 style={{ margin: 0 }}>{named(phase)}</h3>}>
+          {/* The phase's dates under its title, not beside it: beside, they squeezed the title out at phone width. */}
+          <Typography.Paragraph type="secondary">
             {t(`${phase.opensAt.zh} 至 ${phase.closesAt.zh}`, `${phase.opensAt.en} to ${phase.closesAt.en}`)}
             {' · '}
             {PHASE_STATE[phase.state][lang]}
-          </span>
-        }>
+          </Typography.Paragraph>
           {phase.deliverables.length ? (
-            <Table<DeliverableView> rowKey="deliverableId" columns={columns} dataSource={phase.deliverables} pagination={false} size="middle" />
+            <PlainTable columns={columns} rows={phase.deliverables} rowKey={(d) => d.deliverableId}
+              caption={t(`${phase.name}：应报材料`, `${named(phase)}: what is due`)} />
           ) : (
             <Empty description={t('本阶段无应报材料', 'Nothing to deliver in this phase')} />
           )}
