@@ -73,3 +73,16 @@ export function shownState(d: DeliverableView, review: ReviewView | undefined, l
       return shown(d.state, 'red');
   }
 }
+
+/**
+ * The 初评 column of the 总览 and of its Excel export: the outcome once recorded, else the round a unit is
+ * in; a unit whose reviewed report never came has no round to be in ("第 1 轮" read as if it awaited a
+ * decision).
+ */
+export function reviewStageText(u: { phases: Array<{ deliverables: DeliverableView[] }>; review: ReviewView }, lang: Lang): string {
+  const t = (zh: string, en: string) => (lang === 'en' ? en : zh);
+  if (u.review.outcome) return u.review.outcome.outcome === 'qualified' ? t('合格', 'Qualified') : t('不合格', 'Not qualified');
+  const reviewed = u.phases.flatMap((p) => p.deliverables).find((d) => d.deliverableId === u.review.deliverableId);
+  if (reviewed && reviewed.latestVersion === 0 && u.review.decisions.length === 0) return t('尚未报送', 'Not submitted yet');
+  return t(`第 ${u.review.round} 轮`, `Round ${u.review.round}`);
+}

@@ -10,7 +10,7 @@ import { useState } from 'react';
 import { api, cycleId, ok } from '../../../api/client';
 import type { paths } from '../../../api/schema';
 import { ApiErrorAlert } from '../../../components/ApiErrorAlert';
-import { shownState, WARNING_COLOURS } from '../../../components/deliverable-state';
+import { reviewStageText, shownState, WARNING_COLOURS } from '../../../components/deliverable-state';
 import { useLang, type Translate } from '../../../i18n';
 
 type Dashboard = paths['/cycles/{cycleId}/dashboard']['get']['responses'][200]['content']['application/json'];
@@ -82,9 +82,7 @@ export function overviewWorkbook(ExcelJS: ExcelModule, t: Translate, named: (o: 
 
   for (const u of units) {
     const cells = u.phases.flatMap((p) => p.deliverables);
-    const review = u.review.outcome
-      ? u.review.outcome.outcome === 'qualified' ? t('合格', 'Qualified') : t('不合格', 'Not qualified')
-      : t(`第 ${u.review.round} 轮`, `Round ${u.review.round}`);
+    const review = reviewStageText(u, t.lang);
     const row = sheet.addRow([
       named(u),
       ...deliverables.map((col) => {

@@ -9,7 +9,7 @@ import { Link } from 'react-router';
 import { api, cycleId, ok } from '../../../api/client';
 import type { paths } from '../../../api/schema';
 import { ApiErrorAlert } from '../../../components/ApiErrorAlert';
-import { shownState, WARNING_COLOURS } from '../../../components/deliverable-state';
+import { reviewStageText, shownState, WARNING_COLOURS } from '../../../components/deliverable-state';
 import { Legend } from '../../../components/Legend';
 import { useLoad } from '../../../components/useLoad';
 import { useLang } from '../../../i18n';
@@ -88,9 +88,7 @@ export default function OverviewPage() {
       title: t('初评', 'Preliminary review'),
       key: 'review',
       render: (_: unknown, u: Row) => {
-        const shown = u.review.outcome
-          ? u.review.outcome.outcome === 'qualified' ? t('合格', 'Qualified') : t('不合格', 'Not qualified')
-          : t(`第 ${u.review.round} 轮`, `Round ${u.review.round}`);
+        const shown = reviewStageText(u, lang);
         // The name ends with the link's own words (WCAG 2.5.3): 「初评 延平区：第 1 轮」.
         const label = t(`初评 ${u.name}：${shown}`, `Review ${named(u)}: ${shown}`);
         return <Link to={`/units/${u.unitId}/review`} aria-label={label}>{shown}</Link>;
