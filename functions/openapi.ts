@@ -118,7 +118,7 @@ export async function buildOpenApi(): Promise<Record<string, unknown>> {
       title: '创建“无传销社区(村)”“无传销县(市、区)”工作流程 API',
       version: '1',
       description:
-        'County offices (县打传办) see what is due, upload documents, submit deliverables and fetch receipts; the city office (市打传办) follows every unit and decides the preliminary review (初评). Every route but the health check and this document needs a Cognito access token (Authorization: Bearer ...). Errors come in zh-CN or English according to Accept-Language.',
+        "The units' offices (a city's counties, 县打传办; a district's street offices, 街道打传办: whatever the plan names) see what is due, upload documents, submit deliverables and fetch receipts; the office running the campaign (the plan's `city`: 市打传办, 区打传办) follows every unit and decides the preliminary review (初评). Every route but the health check and this document needs a Cognito access token (Authorization: Bearer ...). Errors come in zh-CN or English according to Accept-Language.",
     },
     components: {
       securitySchemes: { cognito: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Cognito user pool access token; groups decide the role (city-office, or unit-<unitId> for a county office).' } },

@@ -44,7 +44,7 @@ export const ROUTES = [
   { method: 'GET', path: `${UNIT}/messages`, function: 'list-unit-messages', access: 'unit', summary: { zh: '系统发给本单位的全部消息及签收情况', en: 'Every message sent about the unit, and which notices it signed for' } },
   { method: 'POST', path: `${UNIT}/messages/{messageId}/sign`, function: 'sign-notice', access: 'county', summary: { zh: '签收通知（只记录一次：签收人与时间）', en: 'Sign for (签收) a notice: recorded once, with who and when' } },
   { method: 'GET', path: `${UNIT}/audit`, function: 'list-unit-audit', access: 'city', summary: { zh: '单位操作日志', en: "The unit's audit log" } },
-  { method: 'GET', path: '/cycles/{cycleId}/dashboard', function: 'get-dashboard', access: 'city', summary: { zh: '全市各单位进度总览', en: 'Every unit by phase, at a glance' } },
+  { method: 'GET', path: '/cycles/{cycleId}/dashboard', function: 'get-dashboard', access: 'city', summary: { zh: '所辖各单位进度总览', en: 'Every unit by phase, at a glance' } },
   { method: 'PUT', path: `${UNIT}/reviews/{round}/decision`, function: 'decide-review', access: 'city', summary: { zh: '初评决定：通过，或退回限期整改', en: 'Decide the preliminary review: approve, or return for rectification' } },
   { method: 'POST', path: `${DELIVERABLE}/extensions`, function: 'grant-extension', access: 'city', summary: { zh: '批准延期', en: 'Grant an extension' } },
   { method: 'GET', path: '/cycles/{cycleId}/proposals', function: 'list-proposals', access: 'city', summary: { zh: '通报批评与挂牌督办提议', en: 'Proposed notices of criticism and supervision listings' } },

@@ -346,7 +346,7 @@ export interface paths {
         };
         /**
          * Every unit by phase, at a glance
-         * @description 全市各单位进度总览
+         * @description 所辖各单位进度总览
          *
          *     Access: city.
          */
