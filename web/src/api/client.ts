@@ -4,7 +4,7 @@
  * Idempotency-Key of the user's intent.
  */
 import createClient, { type Middleware } from 'openapi-fetch';
-import { accessToken } from '../auth/session';
+import { accessToken, sessionRefused } from '../auth/session';
 import { config } from '../config';
 import { currentLang } from '../i18n';
 import type { components, paths } from './schema';
@@ -31,6 +31,12 @@ const auth: Middleware = {
     if (token) request.headers.set('Authorization', `Bearer ${token}`);
     request.headers.set('Accept-Language', currentLang() === 'en' ? 'en' : 'zh-CN');
     return request;
+  },
+  // 401: the token is no good (expired past refreshing, revoked): the portal goes back to its sign-in page
+  // (and from there to this page) instead of failing every request in a shell that looks signed in.
+  onResponse({ response }) {
+    if (response.status === 401) sessionRefused();
+    return response;
   },
 };
 

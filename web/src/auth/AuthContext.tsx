@@ -5,7 +5,7 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { api, ok, setCycleId } from '../api/client';
 import type { paths } from '../api/schema';
-import { currentSession, signOut as endSession } from './session';
+import { currentSession, onSessionEnded, signOut as endSession } from './session';
 
 export type Me = paths['/me']['get']['responses'][200]['content']['application/json'];
 export type Cycle = paths['/cycles']['get']['responses'][200]['content']['application/json']['cycles'][number];
@@ -56,6 +56,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     }
   }, [choose]);
   useEffect(() => void refresh(), [refresh]);
+  // The session ended under the page (a 401, the refresh refused): signed out, so the layout sends the
+  // user to the sign-in page, which brings them back here.
+  useEffect(() => onSessionEnded(() => {
+    setMe(null);
+    choose(null);
+  }), [choose]);
   const reloadCycles = useCallback(async (wanted?: string) => {
     const listed = await ok(api().GET('/cycles'));
     setCycles(listed.cycles);

@@ -42,11 +42,22 @@ const cognito = () => {
 };
 
 export function currentSession(): Session | null {
-  const raw = sessionStorage.getItem(KEY);
-  return raw ? (JSON.parse(raw) as Session) : null;
+  try {
+    const raw = sessionStorage.getItem(KEY);
+    return raw ? (JSON.parse(raw) as Session) : null;
+  } catch {
+    // Storage a browser cannot read, or not this portal's: signed out, not a broken page.
+    return null;
+  }
 }
 
-function keep(username: string, result: AuthenticationResultType | undefined, refreshToken?: string): Session {
+/**
+ * Counts sign-ins and sign-outs: a refresh that was in flight when the user signed out (or another user
+ * signed in on this tab) must not write its tokens back. Each write names the generation it started in.
+ */
+let generation = 0;
+
+function keep(username: string, result: AuthenticationResultType | undefined, refreshToken?: string, startedIn = generation): Session {
   if (!result?.AccessToken || !result.ExpiresIn) {
     throw new Error(currentLang() === 'en' ? 'the user pool returned no tokens' : '用户池未返回令牌');
   }
@@ -56,8 +67,25 @@ function keep(username: string, result: AuthenticationResultType | undefined, re
     refreshToken: result.RefreshToken ?? refreshToken ?? '',
     expiresAt: Date.now() + result.ExpiresIn * 1000,
   };
-  sessionStorage.setItem(KEY, JSON.stringify(session));
+  if (startedIn === generation) sessionStorage.setItem(KEY, JSON.stringify(session));
   return session;
+}
+
+/** Told when the session ends without the user asking (the user pool refused the refresh, the API a token). */
+const endedListeners = new Set<() => void>();
+export function onSessionEnded(listener: () => void): () => void {
+  endedListeners.add(listener);
+  return () => {
+    endedListeners.delete(listener);
+  };
+}
+
+/** The API answered 401: the token is no good any more; back to the sign-in page. */
+export function sessionRefused(): void {
+  if (!currentSession()) return;
+  generation++;
+  sessionStorage.removeItem(KEY);
+  for (const l of endedListeners) l();
 }
 
 export async function signIn(username: string, password: string): Promise<SignInOutcome> {
@@ -71,6 +99,7 @@ export async function signIn(username: string, password: string): Promise<SignIn
     const step = out.ChallengeName;
     throw new Error(currentLang() === 'en' ? `a sign-in step the portal does not take: ${step}` : `暂不支持的登录步骤：${step}`);
   }
+  generation++;
   return { kind: 'signed-in', session: keep(username, out.AuthenticationResult) };
 }
 
@@ -84,6 +113,7 @@ export async function setNewPassword(username: string, challengeSession: string,
       ChallengeResponses: { USERNAME: username, NEW_PASSWORD: newPassword },
     }),
   );
+  generation++;
   return keep(username, out.AuthenticationResult);
 }
 
@@ -100,31 +130,44 @@ export async function confirmForgotPassword(username: string, code: string, pass
 
 let refreshing: Promise<Session | null> | undefined;
 
-/** A valid access token, refreshed silently when it is near its end; null when the user must sign in again. */
+/**
+ * A valid access token, refreshed silently when it is near its end; null when the user must sign in again.
+ * Only the user pool's refusal (NotAuthorizedException: the refresh token expired or was revoked) ends the
+ * session; a network failure or a throttled refresh keeps it, and the current token serves while it lasts.
+ */
 export async function accessToken(force = false): Promise<string | null> {
   const s = currentSession();
   if (!s) return null;
   if (!force && s.expiresAt - Date.now() > REFRESH_MARGIN_MS) return s.accessToken;
+  const startedIn = generation;
   // One refresh at a time: a page firing several requests at once must not spend the refresh token twice.
   refreshing ??= Promise.all([sdk(), cognito()])
     .then(([{ InitiateAuthCommand }, c]) =>
       c.send(new InitiateAuthCommand({ ClientId: config().clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: s.refreshToken } })),
     )
-    .then((out) => keep(s.username, out.AuthenticationResult, s.refreshToken))
-    .catch(() => {
-      sessionStorage.removeItem(KEY);
-      return null;
+    .then((out) => keep(s.username, out.AuthenticationResult, s.refreshToken, startedIn))
+    .catch((error: unknown) => {
+      if ((error as { name?: string }).name === 'NotAuthorizedException' && startedIn === generation) {
+        sessionRefused();
+        return null;
+      }
+      return s.expiresAt > Date.now() ? s : null;
     })
     .finally(() => (refreshing = undefined));
   return (await refreshing)?.accessToken ?? null;
 }
 
+/**
+ * Signs out here at once (the session leaves this browser, a refresh in flight cannot bring it back), then
+ * revokes the refresh token everywhere in the background: signing out never waits on, or fails with, the
+ * network.
+ */
 export async function signOut(): Promise<void> {
   const s = currentSession();
+  generation++;
   sessionStorage.removeItem(KEY);
-  // Revokes the refresh token everywhere; signing out locally must not wait on, or fail with, the network.
   if (s) {
-    await Promise.all([sdk(), cognito()])
+    void Promise.all([sdk(), cognito()])
       .then(([{ GlobalSignOutCommand }, c]) => c.send(new GlobalSignOutCommand({ AccessToken: s.accessToken })))
       .catch(() => undefined);
   }
