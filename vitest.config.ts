@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'web/e2e/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'web/e2e/**/*.test.ts', 'web/src/**/*.test.ts'],
     // Integration and workflow suites start real local stand-ins (DynamoDB Local is a JVM): give them room.
     testTimeout: 300_000,
     hookTimeout: 300_000,
