@@ -26,6 +26,38 @@ import { beijing, levelsView } from './view-parts';
 
 export const PLAN_OFFICE_RULE = 'plan.office';
 export const PLAN_CONFLICT_RULE = 'cycle.plan-conflict';
+export const PLAN_PAST_DEADLINE_RULE = 'plan.deadline-passed';
+export const CYCLE_ENDED_RULE = 'cycle.ended';
+
+/**
+ * A new cycle whose deadlines have passed would not wait for them: every wait whose instant is past goes on
+ * at once, so each unit would get, within minutes, the escalations of a deadline it never saw and a
+ * "not submitted" outcome. Such a plan is refused until its dates are this year's. (A restart of a stored
+ * cycle is another thing: it catches up on purpose, and goes through `cycle --restart`, not here.)
+ */
+function pastDeadlineProblems(plan: Plan, now: string): Problem[] {
+  const t = planTimeline(plan);
+  return t.deadlines
+    .filter((d) => d.dueAt < now)
+    .map((d) => {
+      const due = beijing(d.dueAt);
+      const i = plan.phases.findIndex((p) => p.kind === d.phase);
+      const j = plan.phases[i].deliverables.findIndex((x) => x.id === d.deliverableId);
+      return makeProblem(`phases[${i}].deliverables[${j}].due.date`, PLAN_PAST_DEADLINE_RULE, {
+        zh: `“${d.name}”的截止时间 ${due.zh} 已过：新启动的周期会立即对各单位按逾期督办并记为未报送，请改为今后的日期`,
+        en: `the deadline of "${d.nameEn}", ${due.en}, has passed: a cycle started now would at once escalate every unit as late and record it as not submitted; give a date still to come`,
+      });
+    });
+}
+
+/** A cycle already forwarded or closed is not started again (Step Functions frees an execution's name 90 days after it ends). */
+function endedProblem(plan: Plan, stored: CycleRecord): Problem | null {
+  if (stored.status !== 'forwarded' && stored.status !== 'closed') return null;
+  return makeProblem('cycleId', CYCLE_ENDED_RULE, {
+    zh: `周期 ${plan.cycleId} 已结束（${stored.status === 'closed' ? '已关闭' : '已上报'}），不再启动；新的一年请另取 cycleId`,
+    en: `cycle ${plan.cycleId} has ended (${stored.status}) and is not started again; give a new year's plan its own cycleId`,
+  });
+}
 
 /** The offices running the stored cycles (one, unless the operator's script stored others). */
 async function runningOffices(ctx: Context): Promise<Set<string>> {
@@ -76,7 +108,11 @@ export async function checkPlan(ctx: Context, input: { plan: unknown }) {
   if (office) problems.push(office);
   const stored = await ctx.repo.getCycle(plan.cycleId);
   if (stored && stored.planHash !== planHash) problems.push(conflictProblem(plan, stored));
-  else if (stored) warnings.push(startedWarning(plan, stored));
+  else if (stored) {
+    const ended = endedProblem(plan, stored);
+    if (ended) problems.push(ended);
+    else warnings.push(startedWarning(plan, stored));
+  } else problems.push(...pastDeadlineProblems(plan, now));
   const valid = problems.length === 0;
   return {
     ...answer,
@@ -105,8 +141,10 @@ function timelineView(t: ReturnType<typeof planTimeline>) {
 
 /**
  * Starts the cycle of a plan for the city office. Refused, with nothing stored or started: an invalid plan
- * (400, the validator's problems), another office's plan (403, `plan.office`), a cycle id that holds
- * another plan (409, `cycle.plan-conflict`, with when it was stored). The same plan again is a no-op.
+ * (400, the validator's problems), a new plan with a deadline already past (400, `plan.deadline-passed`),
+ * another office's plan (403, `plan.office`), a cycle id that holds another plan (409,
+ * `cycle.plan-conflict`, with when it was stored), a cycle that has ended (409, `cycle.ended`). The same plan
+ * again, while its cycle runs, is a no-op.
  */
 export async function startCycleFromPlan(ctx: Context, input: { plan: unknown; actor: Actor }) {
   const result = validatePlan(input.plan);
@@ -123,6 +161,10 @@ export async function startCycleFromPlan(ctx: Context, input: { plan: unknown; a
       { rule: PLAN_CONFLICT_RULE, cycleId: plan.cycleId, status: stored.status, storedAt: beijing(stored.storedAt).beijing },
     );
   }
+  const ended = stored && endedProblem(plan, stored);
+  if (ended) throw new PlanConflictError({ zh: `${ended.message.zh}（规则 ${CYCLE_ENDED_RULE}）`, en: `${ended.message.en} (rule ${CYCLE_ENDED_RULE})` }, { rule: CYCLE_ENDED_RULE, cycleId: plan.cycleId, status: stored.status });
+  const past = stored ? [] : pastDeadlineProblems(plan, toUtcInstant(ctx.clock.now()));
+  if (past.length) throw new ValidationError(past, { zh: '工作计划的截止时间已过，未启动', en: "the plan's deadlines have passed; nothing was started" });
   const r = await startCycle(ctx, { plan: input.plan, startedBy: input.actor.id });
   return {
     cycleId: r.cycleId,

@@ -13,7 +13,7 @@ import { makeMemoryRepository } from '../../core/adapters/memory/repository';
 import { makeMemoryWorkflow } from '../../core/adapters/memory/workflow';
 import { makeContext } from '../../core/use-cases/context';
 import { startCycle } from '../../core/use-cases/cycle';
-import { PLAN_CONFLICT_RULE, PLAN_OFFICE_RULE } from '../../core/use-cases/plans';
+import { CYCLE_ENDED_RULE, PLAN_CONFLICT_RULE, PLAN_OFFICE_RULE, PLAN_PAST_DEADLINE_RULE } from '../../core/use-cases/plans';
 import { planTimeline } from '../../core/plan/timeline';
 import { planSchema } from '../../core/plan/schema';
 import type { ApiResponse } from '../../functions/_shared/api-handler';
@@ -57,11 +57,11 @@ function event(path: string, body: unknown, who: Record<string, string>, headers
   } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
 }
 
-/** A deployment at 1 March 2016 (Beijing), with the ports as memory adapters; `stored` plans started by the operator's script first. */
-async function deployment(stored: unknown[] = []) {
+/** A deployment at 1 March 2016 (Beijing, or `at`), with the ports as memory adapters; `stored` plans started by the operator's script first. */
+async function deployment(stored: unknown[] = [], at = '2016-03-01T02:00:00Z') {
   const repo = makeMemoryRepository();
   const workflow = makeMemoryWorkflow();
-  const ctx = makeContext({ repo, mailer: makeMemoryMailer(), workflow, clock: { now: () => Date.parse('2016-03-01T02:00:00Z') } });
+  const ctx = makeContext({ repo, mailer: makeMemoryMailer(), workflow, clock: { now: () => Date.parse(at) } });
   for (const plan of stored) await startCycle(ctx, { plan, startedBy: 'operator' });
   const validate = makeValidatePlan(ctx);
   const start = makeStartCycle(ctx);
@@ -255,5 +255,37 @@ describe('POST /cycles: start the cycle of a plan', () => {
     const res = await d.start(BINJIANG);
     expect(res.status).toBe(201);
     expect((await d.validate(NANPING)).json.problems.map((p: { rule: string }) => p.rule)).toEqual([PLAN_OFFICE_RULE]);
+  });
+
+  it('refuses a new plan whose deadlines have passed (it would escalate every unit at once), naming each; nothing is stored or started', async () => {
+    // 15 June 2016: the 实施方案 (due 31 May) is past, the later deadlines are not.
+    const d = await deployment([], '2016-06-15T02:00:00Z');
+    const late = planCopy(NANPING, { cycleId: 'nanping-2016-late', title: '晚启动' });
+
+    const checked = await d.validate(late);
+    const started = await d.start(late, CITY, { 'accept-language': 'en' });
+
+    const only = [expect.objectContaining({ path: 'phases[0].deliverables[0].due.date', rule: PLAN_PAST_DEADLINE_RULE })];
+    expect(checked.json.valid).toBe(false);
+    expect(checked.json.problems).toEqual(only);
+    expect(checked.json.problems[0].message).toContain('2016年5月31日 23:59');
+    expect(started.status).toBe(400);
+    expect(started.json.error.problems).toEqual(only);
+    expect(started.json.error.message).toBe("the plan's deadlines have passed; nothing was started");
+    expect(await d.repo.getCycle('nanping-2016-late')).toBeNull();
+    expect(d.workflow.started.size).toBe(0);
+  });
+
+  it('does not start a cycle again once it has ended (forwarded or closed): 409 naming the rule', async () => {
+    const d = await deployment([NANPING]);
+    await d.repo.setCycleStatus('nanping-2016', 'closed', '2016-12-02T01:00:00Z');
+    const started = [...d.workflow.started.keys()];
+
+    const res = await d.start(NANPING);
+
+    expect(res.status).toBe(409);
+    expect(res.json.error.details).toMatchObject({ rule: CYCLE_ENDED_RULE, cycleId: 'nanping-2016', status: 'closed' });
+    expect((await d.validate(NANPING)).json.problems.map((p: { rule: string }) => p.rule)).toEqual([CYCLE_ENDED_RULE]);
+    expect([...d.workflow.started.keys()]).toEqual(started);
   });
 });
