@@ -8,6 +8,7 @@ import { validatePlan } from '../plan/validate';
 import type { Schedule } from '../plan/schedule-schema';
 import { unitSchedule, type Context } from './context';
 import type { Plan, Unit } from '../plan/schema';
+import type { CycleRecord } from '../model';
 import { fromAddress, templates } from '../notifier/templates';
 
 /** Canonical JSON (sorted keys) so the same plan always hashes the same. */
@@ -26,6 +27,19 @@ export function canonicalJson(value: unknown): string {
 export const planHashOf = (plan: Plan) => createHash('sha256').update(canonicalJson(plan)).digest('hex');
 
 /**
+ * Whether `plan` is the plan stored for its cycle. The stored hash was taken after the schema of its day
+ * filled in the defaults; a field added to the schema since (review.signingDays, say) gives the same file
+ * another hash today. So a differing hash is checked again on the stored plan read with today's schema:
+ * the same plan then, and a restart after a deployment is not refused as "another plan".
+ */
+export async function isStoredPlan(ctx: Context, stored: CycleRecord, planHash: string): Promise<boolean> {
+  if (stored.planHash === planHash) return true;
+  const kept = await ctx.repo.getPlan(stored.cycleId);
+  const today = kept ? validatePlan(kept) : null;
+  return !!today?.ok && planHashOf(today.plan) === planHash;
+}
+
+/**
  * Primary course: validate the plan (nothing is stored or started if it fails), store it (refusing a
  * different plan under the same cycle id), start the cycle's execution under a name derived from the
  * cycle id. Starting again with the same plan is a no-op; `executionName` starts a new run (a restart).
@@ -34,7 +48,10 @@ export async function startCycle(ctx: Context, input: { plan: unknown; startedBy
   const result = validatePlan(input.plan);
   if (!result.ok) throw new ValidationError(result.problems, { zh: '工作计划有误，未启动', en: 'the plan is invalid; nothing was started' });
   const plan = result.plan;
-  const planHash = planHashOf(plan);
+  let planHash = planHashOf(plan);
+  // The same plan as stored under an older schema: keep the stored record (and its hash) as it is.
+  const existing = await ctx.repo.getCycle(plan.cycleId);
+  if (existing && existing.planHash !== planHash && (await isStoredPlan(ctx, existing, planHash))) planHash = existing.planHash;
   const stored = await ctx.repo.storePlan(plan, planHash, ctx.nowIso());
   const executionName = input.executionName ?? plan.cycleId;
   const started = await ctx.workflow.startCycle(executionName, { cycleId: plan.cycleId });

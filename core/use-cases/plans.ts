@@ -21,7 +21,7 @@ import { validatePlan } from '../plan/validate';
 import { localDateOf, toUtcInstant } from '../time';
 import { makeProblem, type Problem } from '../validation';
 import type { Context } from './context';
-import { planHashOf, startCycle } from './cycle';
+import { isStoredPlan, planHashOf, startCycle } from './cycle';
 import { beijing, levelsView } from './view-parts';
 
 export const PLAN_OFFICE_RULE = 'plan.office';
@@ -107,7 +107,8 @@ export async function checkPlan(ctx: Context, input: { plan: unknown }) {
   const office = officeProblem(plan, await runningOffices(ctx));
   if (office) problems.push(office);
   const stored = await ctx.repo.getCycle(plan.cycleId);
-  if (stored && stored.planHash !== planHash) problems.push(conflictProblem(plan, stored));
+  const samePlan = !!stored && (await isStoredPlan(ctx, stored, planHash));
+  if (stored && !samePlan) problems.push(conflictProblem(plan, stored));
   else if (stored) {
     const ended = endedProblem(plan, stored);
     if (ended) problems.push(ended);
@@ -123,7 +124,7 @@ export async function checkPlan(ctx: Context, input: { plan: unknown }) {
       cycleId: plan.cycleId, title: plan.title, year: plan.year, city: { name: plan.city.name, office: plan.city.office }, units: plan.units.length, planHash,
       levels: levelsView(plan),
     },
-    cycle: stored ? { status: stored.status, storedAt: beijing(stored.storedAt), samePlan: stored.planHash === planHash } : null,
+    cycle: stored ? { status: stored.status, storedAt: beijing(stored.storedAt), samePlan } : null,
     timeline: valid ? timelineView(planTimeline(plan)) : null,
   };
 }
@@ -153,7 +154,7 @@ export async function startCycleFromPlan(ctx: Context, input: { plan: unknown; a
   const office = officeProblem(plan, await runningOffices(ctx));
   if (office) throw new PlanOfficeError([office], { zh: '不是本单位的工作计划，未启动', en: "not this office's plan; nothing was started" });
   const stored = await ctx.repo.getCycle(plan.cycleId);
-  if (stored && stored.planHash !== planHashOf(plan)) {
+  if (stored && !(await isStoredPlan(ctx, stored, planHashOf(plan)))) {
     const { message } = conflictProblem(plan, stored);
     // storePlan refuses it too (a race): this answer says when, and which rule.
     throw new PlanConflictError(

@@ -12,7 +12,7 @@ import { makeMemoryMailer } from '../../core/adapters/memory/mailer';
 import { makeMemoryRepository } from '../../core/adapters/memory/repository';
 import { makeMemoryWorkflow } from '../../core/adapters/memory/workflow';
 import { makeContext } from '../../core/use-cases/context';
-import { startCycle } from '../../core/use-cases/cycle';
+import { planHashOf, startCycle } from '../../core/use-cases/cycle';
 import { CYCLE_ENDED_RULE, PLAN_CONFLICT_RULE, PLAN_OFFICE_RULE, PLAN_PAST_DEADLINE_RULE } from '../../core/use-cases/plans';
 import { planTimeline } from '../../core/plan/timeline';
 import { planSchema } from '../../core/plan/schema';
@@ -287,5 +287,25 @@ describe('POST /cycles: start the cycle of a plan', () => {
     expect(res.json.error.details).toMatchObject({ rule: CYCLE_ENDED_RULE, cycleId: 'nanping-2016', status: 'closed' });
     expect((await d.validate(NANPING)).json.problems.map((p: { rule: string }) => p.rule)).toEqual([CYCLE_ENDED_RULE]);
     expect([...d.workflow.started.keys()]).toEqual(started);
+  });
+
+  it('takes a plan stored under an older schema (before review.signingDays had a default) as the same plan, not as another', async () => {
+    const d = await deployment();
+    // What a deployment before the 签收 period stored: the plan with that day's defaults, hashed so.
+    const parsed = planSchema.parse(NANPING);
+    const { signingDays: _, ...review } = parsed.review;
+    const older = { ...parsed, review };
+    const olderHash = planHashOf(older as unknown as typeof parsed);
+    await d.repo.storePlan(older as unknown as typeof parsed, olderHash, '2016-02-20T02:00:00Z');
+
+    const checked = await d.validate(NANPING);
+    const res = await d.start(NANPING);
+
+    expect(checked.json.problems).toEqual([]);
+    expect(checked.json.cycle).toMatchObject({ samePlan: true });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ stored: 'same', started: 'started', planHash: olderHash });
+    // Another plan under that id is still refused.
+    expect((await d.start({ ...NANPING, title: '修订' })).status).toBe(409);
   });
 });
