@@ -24,7 +24,8 @@ export const FUNCTION_CAPABILITIES = {
   'register-cycle': { table: 'readWrite', email: true },
   // Records each unit's execution name (setUnitRun) as it starts it: an extension stops that one.
   'start-unit-workflows': { table: 'readWrite', startUnitCycle: true },
-  'forward-to-province': { table: 'readWrite', email: true },
+  // Stores the year's documents (core/exports) under documents/ before the email that lists them.
+  'forward-to-province': { table: 'readWrite', email: true, documents: { write: [DOCUMENTS] } },
   'close-cycle': { table: 'readWrite' },
 
   // Unit cycle.

@@ -9,6 +9,7 @@ import type { Schedule } from '../plan/schedule-schema';
 import { unitSchedule, type Context } from './context';
 import type { Plan, Unit } from '../plan/schema';
 import { fromAddress, templates } from '../notifier/templates';
+import { storeYearDocuments } from './year-documents';
 
 /** Canonical JSON (sorted keys) so the same plan always hashes the same. */
 export function canonicalJson(value: unknown): string {
@@ -113,9 +114,11 @@ export async function forwardToProvince(ctx: Context, input: { cycleId: string }
   const record = await ctx.repo.recordForwarding({
     cycleId: input.cycleId, qualified: qualified.map((u) => u.id), notQualified: notQualified.map((u) => u.id), forwardedAt: ctx.nowIso(),
   });
+  // Stored and recorded before the email that lists them; dated by the record, so a re-run stores the same bytes.
+  const documents = await storeYearDocuments(ctx, record);
   const byId = loaded.units;
   const mail = templates.provinceForwarding(
-    loaded.plan, record.qualified.map((id) => byId.get(id)!), record.notQualified.map((id) => byId.get(id)!), ctx.clock.now(),
+    loaded.plan, record.qualified.map((id) => byId.get(id)!), record.notQualified.map((id) => byId.get(id)!), ctx.clock.now(), documents,
   );
   // Refused for good: the notifier reports it to the city office, which sends the list another way; the
   // forwarding record stands and the cycle closes.
@@ -124,7 +127,7 @@ export async function forwardToProvince(ctx: Context, input: { cycleId: string }
     email: { from: fromAddress(loaded.plan), to: loaded.plan.province.email, cc: [loaded.plan.city.email], ...mail },
   });
   await ctx.repo.setCycleStatus(input.cycleId, 'forwarded', ctx.nowIso());
-  return { qualified: record.qualified, notQualified: record.notQualified, notice };
+  return { qualified: record.qualified, notQualified: record.notQualified, notice, documents: documents.map((d) => ({ documentId: d.documentId, sha256: d.sha256 })) };
 }
 
 export async function closeCycle(ctx: Context, input: { cycleId: string }) {
