@@ -78,6 +78,8 @@ export const FUNCTION_CAPABILITIES = {
   // The directory (通讯录): each contact's delivery state; an edit stores a version and may mark a bounced address fixed.
   'list-directory': { table: 'read' },
   'edit-unit-contacts': { table: 'readWrite' },
+  // The records of the year's documents, and presigned GET links to them.
+  'list-cycle-documents': { table: 'read', documents: { read: [DOCUMENTS] } },
 } as const satisfies Record<FunctionName, Capabilities>;
 
 export type FunctionCapabilities = typeof FUNCTION_CAPABILITIES;
