@@ -19,10 +19,12 @@ import {
   Paragraph,
   TabStopType,
   TextRun,
-  convertMillimetersToTwip as mm,
   type IRunOptions,
 } from 'docx';
 import { normalizeOfficeZip } from './zip';
+
+/** Millimetres to twips, rounded (docx's own helper truncates: 37 mm would be 2097, not 2098). */
+const mm = (millimetres: number) => Math.round((millimetres * 1440) / 25.4);
 
 export const FONTS = {
   title: '方正小标宋简体',
@@ -42,7 +44,13 @@ const RED = 'FF0000';
 const TYPE_WIDTH_PT = (mm(156) / 20);
 
 const font = (eastAsia: string) => ({ ascii: FONTS.latin, hAnsi: FONTS.latin, cs: FONTS.latin, eastAsia });
-const run = (text: string, options: IRunOptions = {}) => new TextRun({ text, font: font(FONTS.body), size: SIZE.body, ...options });
+/**
+ * 28 characters of 16 pt need 448 pt, the type area is 442 pt wide: each character gives up 0.25 pt (Word's
+ * document grid does the same), so a line holds the standard's 28 and punctuation never hangs past it.
+ */
+const BODY_CHARACTER_SPACING = -5;
+const run = (text: string, options: IRunOptions = {}) =>
+  new TextRun({ text, font: font(FONTS.body), size: SIZE.body, characterSpacing: BODY_CHARACTER_SPACING, ...options });
 const exact = (line: number) => ({ line, lineRule: LineRuleType.EXACT, before: 0, after: 0 });
 
 export const blank = () => new Paragraph({ spacing: exact(BODY_LINE_TWIPS), children: [run('')] });
@@ -161,6 +169,13 @@ function withFontTable(xml: string): string {
   return empty.test(xml) ? xml.replace(empty, `<w:fonts$1>${entries}</w:fonts>`) : xml.replace(/<\/w:fonts>\s*$/, `${entries}</w:fonts>`);
 }
 
+/**
+ * No punctuation hanging into the right margin (w:overflowPunct off, as GB/T 9704's 28 characters a line
+ * means): LibreOffice drops a full stop that would hang there from the page.
+ */
+const withoutHangingPunctuation = (xml: string) =>
+  xml.replace('<w:pPrDefault/>', '<w:pPrDefault><w:pPr><w:overflowPunct w:val="0"/></w:pPr></w:pPrDefault>');
+
 /** The .docx bytes, dated by `at` (creation and modification, and every zip entry): the same input, the same bytes. */
 export async function officialDocument(input: { title: string; office: string; at: string; children: Paragraph[] }): Promise<Buffer> {
   const doc = new Document({
@@ -182,5 +197,5 @@ export async function officialDocument(input: { title: string; office: string; a
       },
     ],
   });
-  return normalizeOfficeZip(new Uint8Array(await Packer.toBuffer(doc)), input.at, { 'word/fontTable.xml': withFontTable });
+  return normalizeOfficeZip(new Uint8Array(await Packer.toBuffer(doc)), input.at, { 'word/fontTable.xml': withFontTable, 'word/styles.xml': withoutHangingPunctuation });
 }
