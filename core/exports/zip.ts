@@ -2,7 +2,7 @@
  * Makes an Office file's bytes depend on its content only. exceljs and docx stamp the zip entries and the
  * core properties (docProps/core.xml) with the time they run; rewritten here with the document's own date,
  * the same inputs give the same bytes, so a retried forwarding overwrites its object with the same SHA-256.
- * (jszip is exceljs's own dependency; its DOS timestamps are written in UTC, whatever the machine's zone.)
+ * (jszip, which exceljs uses too, writes its DOS timestamps in UTC, whatever the machine's zone.)
  */
 import JSZip from 'jszip';
 
