@@ -127,7 +127,9 @@ export async function forwardToProvince(ctx: Context, input: { cycleId: string }
     email: { from: fromAddress(loaded.plan), to: loaded.plan.province.email, cc: [loaded.plan.city.email], ...mail },
   });
   await ctx.repo.setCycleStatus(input.cycleId, 'forwarded', ctx.nowIso());
-  return { qualified: record.qualified, notQualified: record.notQualified, notice, documents: documents.map((d) => ({ documentId: d.documentId, sha256: d.sha256 })) };
+  // The documents stay out of the task's output (forwardToProvinceOutput): at 2,800 units with drafts they
+  // would outgrow the state's 256 KB; their records are where to find them.
+  return { qualified: record.qualified, notQualified: record.notQualified, notice };
 }
 
 export async function closeCycle(ctx: Context, input: { cycleId: string }) {
