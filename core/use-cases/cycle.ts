@@ -116,9 +116,11 @@ export async function forwardToProvince(ctx: Context, input: { cycleId: string }
   });
   // Stored and recorded before the email that lists them; dated by the record, so a re-run stores the same bytes.
   const documents = await storeYearDocuments(ctx, record);
+  // The superior gets the workbook and the report; the 通报批评 drafts are the city office's own (portal 文件).
+  const enclosed = documents.filter((d) => d.kind !== 'criticism-draft');
   const byId = loaded.units;
   const mail = templates.provinceForwarding(
-    loaded.plan, record.qualified.map((id) => byId.get(id)!), record.notQualified.map((id) => byId.get(id)!), ctx.clock.now(), documents,
+    loaded.plan, record.qualified.map((id) => byId.get(id)!), record.notQualified.map((id) => byId.get(id)!), ctx.clock.now(), enclosed,
   );
   // Refused for good: the notifier reports it to the city office, which sends the list another way; the
   // forwarding record stands and the cycle closes.

@@ -11,7 +11,7 @@ import { yearFixture } from '../helpers/year-report';
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 describe('forwarding stores the documents', () => {
-  it('stores and records each document once, and the email lists each with its SHA-256 and links the portal', async () => {
+  it('stores and records each document once; the email lists the workbook and the report with their SHA-256 and links the portal', async () => {
     // Prepare
     const f = await yearFixture('nanping-2016.json');
     const cycleId = f.plan.cycleId;
@@ -37,7 +37,9 @@ describe('forwarding stores the documents', () => {
     expect([...f.documents.objects.keys()].sort()).toEqual(keysAfterFirst);
     const toProvince = f.mailer.sent.filter((m) => m.to.includes(f.plan.province.email));
     expect(toProvince).toHaveLength(1);
-    for (const d of records) expect(toProvince[0].text).toContain(`${d.name}：SHA-256 ${d.sha256}`);
+    for (const d of records.filter((r) => r.kind !== 'criticism-draft')) expect(toProvince[0].text).toContain(`${d.name}：SHA-256 ${d.sha256}`);
+    // The 通报批评 drafts stay with the city office.
+    expect(toProvince[0].text).not.toContain('通报（代拟稿）');
     expect(toProvince[0].text).toContain(`${f.plan.portalUrl.replace(/\/$/, '')}/documents?cycle=${cycleId}`);
   });
 
