@@ -70,7 +70,7 @@ export function issuerMark(text: string): Paragraph {
   const points = Math.min(26, Math.floor(TYPE_WIDTH_PT / Math.max(text.length, 1)));
   return new Paragraph({
     alignment: AlignmentType.CENTER,
-    spacing: { before: mm(35) - 2 * BODY_LINE_TWIPS, after: 2 * BODY_LINE_TWIPS, line: points * 24, lineRule: LineRuleType.EXACT },
+    spacing: { before: mm(35), after: 2 * BODY_LINE_TWIPS, line: points * 24, lineRule: LineRuleType.EXACT },
     children: [new TextRun({ text, font: font(FONTS.title), size: points * 2, color: RED, characterSpacing: 0 })],
   });
 }

@@ -124,6 +124,8 @@ for (const file of ['nanping-2016.json', 'binjiang-streets-2026-example.json']) 
       const { plan } = f;
       const title = `关于报送${plan.city.name}${plan.year}年度无传销${plan.unitLevel.word}初评合格名单的报告`;
       expect(doc.paragraphs[0]).toBe(`${plan.city.office}文件`);
+      // 35 mm from the top of the type area to the 发文机关标志 (GB/T 9704 7.2.1).
+      expect(doc.xml.match(/<w:p>.*?<\/w:p>/)?.[0]).toContain('w:before="1984"');
       expect(doc.xml).toMatch(/<w:color w:val="FF0000"\/>/);
       expect(doc.paragraphs[1]).toContain(forwardingNumber(plan));
       expect(doc.paragraphs).toContain(title);
