@@ -178,6 +178,28 @@ describe("a district over its street offices: the documents speak the plan's wor
   });
 });
 
+describe('an inspection, when there is one: the sampled pass rate and a failing veto item', () => {
+  it('shows the sampled rate, marks the veto item 否决 and leaves the unit unranked', async () => {
+    // Prepare: the cross-inspection (built elsewhere) found 延平区's major-incident veto applies.
+    const f = await yearFixture('nanping-2016.json');
+    const veto = f.plan.rubric.items.find((i) => i.kind === 'veto')!;
+    const forwarding = { cycleId: f.plan.cycleId, qualified: [], notQualified: [], forwardedAt: new Date(f.clock.t).toISOString() };
+    const inspection = (unitId: string) =>
+      unitId === f.units.u1.id ? { sampledPassRate: 0.75, vetoFailed: [veto.id] } : unitId === f.units.u2.id ? { sampledPassRate: 1, vetoFailed: [] } : undefined;
+    // Act
+    const report = await buildYearReport(f.ctx, { cycleId: f.plan.cycleId, forwarding, inspection });
+    const wb = await readWorkbook(await provinceWorkbook(report));
+    // Assess
+    expect(report.units.slice(0, 2).map((u) => [u.sampledPassRate, u.rank])).toEqual([[0.75, null], [1, 1]]);
+    const summary = wb.getWorksheet('汇总')!;
+    expect([summary.getCell('F4').value, summary.getCell('F4').numFmt, summary.getCell('I4').value]).toEqual([0.75, '0.0%', '—']);
+    expect(summary.getCell('I5').value).toBe(1);
+    const row = 4 + f.plan.rubric.items.indexOf(veto);
+    expect(wb.getWorksheet(f.units.u1.name)!.getCell(`G${row}`).value).toBe('否决');
+    expect(wb.getWorksheet(f.units.u2.name)!.getCell(`G${row}`).value).toBe('通过');
+  });
+});
+
 describe('rank: by score, then by name in pinyin order; no score or a failed veto item, no rank', () => {
   it('ranks equal scores by name and leaves the unscored and the vetoed out', () => {
     const unit = (name: string, score: number | null, vetoFailed = false) => ({
