@@ -103,6 +103,9 @@ export const REPOSITORY_ACCESS = {
   claimIdempotencyKey: 'write',
   completeIdempotencyKey: 'write',
   releaseIdempotencyKey: 'write',
+  // The year's documents: forwarding records each once; the city office lists them.
+  recordCycleDocument: 'write',
+  listCycleDocuments: 'read',
 } as const satisfies Record<keyof CycleRepository, 'read' | 'write'>;
 
 /** The repository methods that need table write access (PutItem, UpdateItem, DeleteItem, conditional writes). */
@@ -128,6 +131,7 @@ const writeKey = (key: string): Need => `documents:write:${prefixOf(key)}`;
 const DOCUMENT_NEEDS: { [M in keyof DocumentStore]: (...args: Parameters<DocumentStore[M]>) => Need[] } = {
   createUploadForm: (input) => [writeKey(input.key)],
   copy: (fromKey, toKey) => [readKey(fromKey), writeKey(toKey)],
+  put: (input) => [writeKey(input.key)],
   read: (key) => [readKey(key)],
   downloadUrl: (input) => [readKey(input.key)],
 };

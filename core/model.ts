@@ -383,3 +383,26 @@ export interface UnitContactsVersion {
   /** SHA-256 of the edit's request (`caller#Idempotency-Key`): a retry after a crash finds what it stored. */
   requestHash?: string;
 }
+
+// ---- The year's documents (core/exports): generated on forwarding, stored in the documents bucket ---------
+
+export type CycleDocumentKind = 'province-workbook' | 'forwarding-report' | 'criticism-draft';
+
+/** One generated document, recorded once when it is first stored (its bytes are a function of the cycle's data). */
+export interface CycleDocument {
+  cycleId: string;
+  /** `province-workbook`, `forwarding-report`, `criticism-draft-<unitId>`: one per cycle and id. */
+  documentId: string;
+  kind: CycleDocumentKind;
+  /** The unit a 通报批评 draft is about; null for the cycle's own documents. */
+  unitId: string | null;
+  /** The file name it downloads under, e.g. 关于报送…的报告.docx. */
+  name: string;
+  /** Its object key in the documents bucket, under documents/<cycleId>/_cycle/. */
+  key: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  /** The forwarding's instant: the date the document bears. */
+  createdAt: string;
+}

@@ -6,6 +6,7 @@ import type { Plan, Unit } from './plan/schema';
 import type {
   AuditEntry,
   ContactStatus,
+  CycleDocument,
   CycleRecord,
   CycleStatus,
   DeliverableStatus,
@@ -219,6 +220,17 @@ export interface CycleRepository {
   putUnitContacts(version: UnitContactsVersion, audit: AuditEntry): Promise<{ recorded: boolean; current: UnitContactsVersion | null }>;
 }
 
+// ---- The year's documents (core/exports): each generated document recorded once ----------------------------
+export interface CycleRepository {
+  /**
+   * Records a document once per cycle and documentId: the first record wins; a repeat gets the stored one back
+   * with `recorded: false` (a retried forwarding never records a second, different document).
+   */
+  recordCycleDocument(document: CycleDocument): Promise<{ recorded: boolean; document: CycleDocument }>;
+  /** The cycle's documents, by documentId. */
+  listCycleDocuments(cycleId: string): Promise<CycleDocument[]>;
+}
+
 // ---- Idempotency keys -------------------------------------------------------------------------------------
 /** Whose key for what: a key is the caller's own, per route (function name). */
 export interface IdempotencyScope {
@@ -302,6 +314,8 @@ export interface DocumentStore {
   }): Promise<{ url: string; fields: Record<string, string> }>;
   /** Server-side copy; false if the source does not exist. */
   copy(fromKey: string, toKey: string): Promise<boolean>;
+  /** Stores bytes the server generated (the year's documents) under `key`, replacing what was there. */
+  put(input: { key: string; bytes: Uint8Array; contentType: string }): Promise<void>;
   /** The object's bytes, or null if it does not exist; TooLarge if it exceeds maxBytes. */
   read(key: string, maxBytes: number): Promise<Uint8Array | null | 'too-large'>;
   /**

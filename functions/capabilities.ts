@@ -24,7 +24,8 @@ export const FUNCTION_CAPABILITIES = {
   'register-cycle': { table: 'readWrite', email: true },
   // Records each unit's execution name (setUnitRun) as it starts it: an extension stops that one.
   'start-unit-workflows': { table: 'readWrite', startUnitCycle: true },
-  'forward-to-province': { table: 'readWrite', email: true },
+  // Stores the year's documents (core/exports) under documents/ before the email that lists them.
+  'forward-to-province': { table: 'readWrite', email: true, documents: { write: [DOCUMENTS] } },
   'close-cycle': { table: 'readWrite' },
 
   // Unit cycle.
@@ -77,6 +78,8 @@ export const FUNCTION_CAPABILITIES = {
   // The directory (通讯录): each contact's delivery state; an edit stores a version and may mark a bounced address fixed.
   'list-directory': { table: 'read' },
   'edit-unit-contacts': { table: 'readWrite' },
+  // The records of the year's documents, and presigned GET links to them.
+  'list-cycle-documents': { table: 'read', documents: { read: [DOCUMENTS] } },
 } as const satisfies Record<FunctionName, Capabilities>;
 
 export type FunctionCapabilities = typeof FUNCTION_CAPABILITIES;

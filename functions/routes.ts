@@ -53,6 +53,7 @@ export const ROUTES = [
   { method: 'POST', path: '/plans/validate', function: 'validate-plan', access: 'city', summary: { zh: '校验年度工作计划：问题、警告与日程（不保存）', en: "Check a plan: its problems, warnings and its year's timeline (stores nothing)" } },
   { method: 'POST', path: '/cycles', function: 'start-cycle', access: 'city', summary: { zh: '按年度工作计划启动工作周期', en: 'Start the cycle of a plan' } },
   { method: 'GET', path: '/cycles/{cycleId}/directory', function: 'list-directory', access: 'city', summary: { zh: '通讯录：各联系人及邮件投递状态', en: 'The directory: every contact and its delivery state' } },
+  { method: 'GET', path: '/cycles/{cycleId}/documents', function: 'list-cycle-documents', access: 'city', summary: { zh: '年度上报文件（汇总表、报告、通报批评稿）及短时下载链接', en: "The year's documents (workbook, report, criticism drafts), with short-lived download links" } },
   { method: 'PUT', path: `${UNIT}/contacts`, function: 'edit-unit-contacts', access: 'city', summary: { zh: '修改单位通讯录（各版本均保留）', en: "Edit a unit's contacts (every version kept)" } },
 ] as const satisfies readonly RouteEntry[];
 

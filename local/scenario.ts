@@ -247,6 +247,18 @@ export function exampleSelfAssessment(plan: Plan, communities = 12): SelfAssessm
   };
 }
 
+/**
+ * The city's scores on an approval (the 考核评分表 the year's documents print): full marks but for a few points
+ * off one item, how many and which depending on the unit, so the simulated units rank apart.
+ */
+export function exampleCityScores(plan: Plan, unitId: string): Array<{ itemId: string; score: number; reason?: string }> {
+  const standard = plan.rubric.items.filter((i) => i.kind === 'standard');
+  const h = [...unitId].reduce((n, c) => (n * 31 + c.charCodeAt(0)) >>> 0, 7);
+  const off = standard[h % standard.length];
+  const points = Math.min(off.maxPoints, 1 + (h % 4));
+  return standard.map((i) => (i === off ? { itemId: i.id, score: i.maxPoints - points, reason: `${i.title}：佐证材料不全（模拟）` } : { itemId: i.id, score: i.maxPoints }));
+}
+
 /** Plays one action through the same use cases the HTTP API exposes. */
 export async function performAction(ctx: Context, cycleId: string, a: Action): Promise<void> {
   if (a.kind === 'submit') {
@@ -259,6 +271,7 @@ export async function performAction(ctx: Context, cycleId: string, a: Action): P
   } else if (a.kind === 'extend') {
     await grantExtension(ctx, { cycleId, unitId: a.unitId, deliverableId: a.deliverableId, lastDay: a.lastDay, reason: a.reason, grantedBy: 'city-reviewer' });
   } else {
-    await decideReview(ctx, { cycleId, unitId: a.unitId, round: a.round, outcome: a.outcome, reason: a.reason, decidedBy: 'city-reviewer' });
+    const scores = a.outcome === 'approved' ? { scores: exampleCityScores((await ctx.loadPlan(cycleId)).plan, a.unitId) } : {};
+    await decideReview(ctx, { cycleId, unitId: a.unitId, round: a.round, outcome: a.outcome, reason: a.reason, decidedBy: 'city-reviewer', ...scores });
   }
 }

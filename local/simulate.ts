@@ -2,7 +2,11 @@
  * The simulator: plays a whole cycle on the twin's simulated clock in seconds, with scripted behaviour of
  * the counties and the city (a scenario file), and prints the timeline, the outcomes and the counters.
  *
- *   npm run simulate -- --plan plans/nanping-2016.json [--scenario FILE] [--json] [--restart-at ISO]
+ *   npm run simulate -- --plan plans/nanping-2016.json [--scenario FILE] [--json] [--restart-at ISO] [--exports DIR]
+ *
+ * `--exports DIR` writes the year's documents (core/exports: the province workbook, the forwarding report, the
+ * 通报批评 drafts) into DIR after the year: read back from the twin's S3 stand-in where the forwarding stored
+ * them, each checked against the SHA-256 recorded in DynamoDB, so the files prove what was stored.
  *
  * A scenario is checked against the plan before anything starts: a problem names its path in the file and
  * its rule, in zh-CN and English, and the command exits 1 without a stack trace. On a terminal, stderr shows
@@ -12,13 +16,17 @@
  * Local, the SES emulator, the Step Functions endpoint over HTTP. Scenario actions call the same use cases
  * the HTTP API exposes, over the wire.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadPlanFile } from '../core/plan/load';
 import type { Plan } from '../core/plan/schema';
 import { deriveSchedule } from '../core/plan/schedule';
+import { MAX_DOCUMENT_BYTES } from '../core/documents';
 import { ValidationError } from '../core/errors';
+import type { Context } from '../core/use-cases/context';
 import { atLocalTime, formatBeijing } from '../core/time';
 import { formatProblems, makeProblem } from '../core/validation';
 import { startCycle } from '../core/use-cases/cycle';
@@ -44,6 +52,15 @@ export interface SimulationResult {
   errors: string[];
   /** Every email the SES emulator received, with its text and HTML, when asked for (`keepInbox`). */
   inbox?: StoredEmail[];
+  /** The year's documents written to `exportsDir`, when asked for. */
+  exports?: ExportedDocument[];
+}
+
+export interface ExportedDocument {
+  name: string;
+  path: string;
+  size: number;
+  sha256: string;
 }
 
 export interface SimulationOptions {
@@ -54,6 +71,8 @@ export interface SimulationOptions {
   keepHistory?: boolean;
   /** Return the emails themselves (tests read their wording); off by default, a large plan's year is heavy. */
   keepInbox?: boolean;
+  /** Write the year's documents, as stored on forwarding, into this folder. */
+  exportsDir?: string;
   /** Called about once a second of wall time while the year runs (the command prints it on a terminal). */
   onProgress?: (p: SimulationProgress) => void;
 }
@@ -151,6 +170,7 @@ export async function simulate(opts: SimulationOptions): Promise<SimulationResul
     const c = twin.engine.counters();
     const inbox = await twin.inbox();
     const emails = inbox.length;
+    const exported = opts.exportsDir ? await exportDocuments(twin.ctx, plan.cycleId, opts.exportsDir, errors) : undefined;
     return {
       events,
       outcomes,
@@ -168,10 +188,35 @@ export async function simulate(opts: SimulationOptions): Promise<SimulationResul
       },
       errors,
       ...(opts.keepInbox ? { inbox } : {}),
+      ...(exported ? { exports: exported } : {}),
     };
   } finally {
     await twin.close();
   }
+}
+
+/**
+ * Reads each recorded document back from the documents bucket (the S3 stand-in), checks it against its
+ * recorded SHA-256 and writes it to `dir` under its own name. A document missing or changed is an error.
+ */
+export async function exportDocuments(ctx: Context, cycleId: string, dir: string, errors: string[]): Promise<ExportedDocument[]> {
+  await mkdir(dir, { recursive: true });
+  const out: ExportedDocument[] = [];
+  const recorded = await ctx.repo.listCycleDocuments(cycleId);
+  if (!recorded.length) errors.push(`exports: no document was stored for ${cycleId} (did the cycle reach ForwardToProvince?)`);
+  for (const d of recorded) {
+    const bytes = await ctx.documents.read(d.key, MAX_DOCUMENT_BYTES);
+    if (!(bytes instanceof Uint8Array)) {
+      errors.push(`exports: ${d.key} is ${bytes === null ? 'missing from the bucket' : 'too large'}`);
+      continue;
+    }
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (sha256 !== d.sha256) errors.push(`exports: ${d.key} has SHA-256 ${sha256}, recorded ${d.sha256}`);
+    const path = join(dir, d.name);
+    await writeFile(path, bytes);
+    out.push({ name: d.name, path, size: bytes.byteLength, sha256 });
+  }
+  return out;
 }
 
 /** What a redeploy does on AWS: stop every running execution of the cycle, start the cycle again under a new name. */
@@ -190,6 +235,7 @@ async function main() {
       scenario: { type: 'string' },
       json: { type: 'boolean', default: false },
       'restart-at': { type: 'string' },
+      exports: { type: 'string' },
     },
   });
   const loaded = await loadPlanFile(values.plan!);
@@ -211,6 +257,7 @@ async function main() {
     plan: loaded.plan,
     scenario,
     restartAt,
+    exportsDir: values.exports === undefined ? undefined : resolve(values.exports),
     onProgress: tty ? (p) => process.stderr.write(`\r\x1b[K${progressLine(p)}`) : undefined,
   });
   if (tty) process.stderr.write('\r\x1b[K');
@@ -223,6 +270,10 @@ async function main() {
     console.log('\n结果 / outcomes:');
     for (const u of plan.units) console.log(`  ${u.name.padEnd(6, '　')} ${u.id.padEnd(12)} ${result.outcomes[u.id]}`);
     console.log('\n计数 / counters:', JSON.stringify(result.counters, null, 2));
+    if (result.exports) {
+      console.log(`\n文件 / documents (${values.exports}):`);
+      for (const d of result.exports) console.log(`  ${d.name}  ${d.size} B  SHA-256 ${d.sha256}`);
+    }
   }
   if (result.errors.length) {
     console.error(`\n${result.errors.length} error(s):\n${result.errors.join('\n')}`);

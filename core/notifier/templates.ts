@@ -361,7 +361,8 @@ export const templates = {
     }, nowMs);
   },
 
-  provinceForwarding(plan: Plan, qualified: Unit[], notQualified: Unit[], nowMs: number): Rendered {
+  /** The list to the superior; `documents` (core/exports, stored on forwarding) are listed with their SHA-256 and linked. */
+  provinceForwarding(plan: Plan, qualified: Unit[], notQualified: Unit[], nowMs: number, documents: Array<{ name: string; size: number; sha256: string }> = []): Rendered {
     const list = (units: Unit[]): Text => ({ zh: units.map((u) => u.name).join('、') || '无', en: units.map((u) => u.nameEn ?? u.name).join(', ') || 'none' });
     const units = plan.unitLevel;
     return render(plan, {
@@ -380,7 +381,11 @@ export const templates = {
       rows: [
         [{ zh: '初评合格', en: 'Passing' }, list(qualified)],
         [{ zh: '未通过', en: 'Not passing' }, list(notQualified)],
+        ...documents.map((d): [Text, Text] => [both(() => d.name), { zh: `SHA-256 ${d.sha256}（${d.size} 字节）`, en: `SHA-256 ${d.sha256} (${d.size} bytes)` }]),
       ],
+      ...(documents.length
+        ? { action: portal(plan, `下载附件（${plan.city.office}登录工作平台）`, `Download the documents (${plan.city.officeEn}, signed in)`, '/documents') }
+        : {}),
     }, nowMs);
   },
 

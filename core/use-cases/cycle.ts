@@ -10,6 +10,7 @@ import { unitSchedule, type Context } from './context';
 import type { Plan, Unit } from '../plan/schema';
 import type { CycleRecord } from '../model';
 import { fromAddress, templates } from '../notifier/templates';
+import { storeYearDocuments } from './year-documents';
 
 /** Canonical JSON (sorted keys) so the same plan always hashes the same. */
 export function canonicalJson(value: unknown): string {
@@ -130,9 +131,13 @@ export async function forwardToProvince(ctx: Context, input: { cycleId: string }
   const record = await ctx.repo.recordForwarding({
     cycleId: input.cycleId, qualified: qualified.map((u) => u.id), notQualified: notQualified.map((u) => u.id), forwardedAt: ctx.nowIso(),
   });
+  // Stored and recorded before the email that lists them; dated by the record, so a re-run stores the same bytes.
+  const documents = await storeYearDocuments(ctx, record);
+  // The superior gets the workbook and the report; the 通报批评 drafts are the city office's own (portal 文件).
+  const enclosed = documents.filter((d) => d.kind !== 'criticism-draft');
   const byId = loaded.units;
   const mail = templates.provinceForwarding(
-    loaded.plan, record.qualified.map((id) => byId.get(id)!), record.notQualified.map((id) => byId.get(id)!), ctx.clock.now(),
+    loaded.plan, record.qualified.map((id) => byId.get(id)!), record.notQualified.map((id) => byId.get(id)!), ctx.clock.now(), enclosed,
   );
   // Refused for good: the notifier reports it to the city office, which sends the list another way; the
   // forwarding record stands and the cycle closes.
@@ -141,6 +146,8 @@ export async function forwardToProvince(ctx: Context, input: { cycleId: string }
     email: { from: fromAddress(loaded.plan), to: loaded.plan.province.email, cc: [loaded.plan.city.email], ...mail },
   });
   await ctx.repo.setCycleStatus(input.cycleId, 'forwarded', ctx.nowIso());
+  // The documents stay out of the task's output (forwardToProvinceOutput): at 2,800 units with drafts they
+  // would outgrow the state's 256 KB; their records are where to find them.
   return { qualified: record.qualified, notQualified: record.notQualified, notice };
 }
 

@@ -382,3 +382,23 @@ export const proposalDecidedResponse = z.object({
   /** What the notifier did with the 通报批评 to the unit (sent, already-sent, suppressed, refused); null when withdrawn. */
   notice: z.nullable(z.string()),
 });
+
+/** GET /cycles/{cycleId}/documents: the year's documents (core/exports) stored on forwarding, with download links. */
+export const cycleDocumentsResponse = z.object({
+  cycleId: z.string(),
+  documents: z.array(
+    z.object({
+      documentId: z.string(),
+      kind: z.enum(['province-workbook', 'forwarding-report', 'criticism-draft']),
+      /** The unit a 通报批评 draft is about; null for the cycle's own documents. */
+      unitId: z.nullable(z.string()),
+      name: z.string(),
+      contentType: z.string(),
+      size: z.number(),
+      sha256: z.string(),
+      created: instantView,
+      downloadUrl: z.string(),
+      linkExpiresAt: instantView,
+    }),
+  ),
+});

@@ -196,6 +196,8 @@ export async function runYear(): Promise<World> {
 
   // The year ends.
   await runTask(w, 'forward-to-province', { cycleId: CYCLE });
+  // The city office downloads the documents the forwarding stored.
+  await callApi(w, 'list-cycle-documents', { params: { cycleId: CYCLE }, claims: CITY });
   await runTask(w, 'close-cycle', { cycleId: CYCLE });
   return w;
 }

@@ -239,8 +239,8 @@ describe('stateless stack: functions', () => {
     expect(holders('states:DescribeExecution')).toEqual(['grant-extension']);
     expect(holders('states:SendTaskSuccess')).toEqual(['await-submission', 'decide-review', 'request-review', 'submit-deliverable']);
     expect(holders('states:SendTaskHeartbeat')).toEqual(holders('states:SendTaskSuccess'));
-    expect(holders('s3:PutObject')).toEqual(['check-upload', 'create-upload']);
-    expect(holders('s3:GetObject')).toEqual(['check-upload', 'get-submission-version']);
+    expect(holders('s3:PutObject')).toEqual(['check-upload', 'create-upload', 'forward-to-province']);
+    expect(holders('s3:GetObject')).toEqual(['check-upload', 'get-submission-version', 'list-cycle-documents']);
     expect(holders('dynamodb:PutItem')).toEqual(namesWith((n) => n.table === 'readWrite'));
     expect(holders('dynamodb:Query')).toEqual(namesWith((n) => n.table));
     // The API functions that only read tokens or static documents touch nothing.

@@ -14,6 +14,7 @@ import { makeMemoryWorkflow } from '../../core/adapters/memory/workflow';
 import { makeSesMailer } from '../../core/adapters/ses/mailer';
 import { makeSfnWorkflow } from '../../core/adapters/sfn/workflow';
 import type { CycleRepository } from '../../core/ports';
+import { makeMemoryDocumentStore } from '../../core/adapters/memory/documents';
 import { makeContext } from '../../core/use-cases/context';
 import { startCycle } from '../../core/use-cases/cycle';
 import { submitDeliverable } from '../../core/use-cases/submissions';
@@ -28,6 +29,8 @@ import { makeHandler as makeForwardToProvince } from '../../functions/forward-to
 // The handler modules read their environment at import (cold start): set it before they load.
 vi.hoisted(() => {
   process.env.TABLE_NAME ??= 'unit-test';
+  // forward-to-province stores the year's documents: its module builds the S3 store at import (cold start).
+  process.env.DOCUMENTS_BUCKET ??= 'unit-test-documents';
   process.env.AWS_REGION ??= 'us-east-1';
 });
 
@@ -145,7 +148,7 @@ describe('a recipient SES refuses for good (MessageRejected), through the real a
   it('record-outcome records; SendOutcomeNotice answers refused and the city office gets the report; forward-to-province goes on', async () => {
     // Prepare
     const { repo, now } = await seeded('2016-11-15T02:00:00Z');
-    const ctx = makeContext({ repo, mailer: makeSesMailer({ client: new SESClient({}) }), workflow: makeMemoryWorkflow(), clock: { now: () => now.t } });
+    const ctx = makeContext({ repo, mailer: makeSesMailer({ client: new SESClient({}) }), workflow: makeMemoryWorkflow(), documents: makeMemoryDocumentStore(), clock: { now: () => now.t } });
     // Act
     const recorded = await makeRecordOutcome(ctx)({ cycleId: 'nanping-2016', unitId: 'yanping', outcome: 'qualified' }, lambda);
     const notice = await makeSendUnitNotice(ctx)({ cycleId: 'nanping-2016', unitId: 'yanping', notice: { kind: 'outcome' } }, lambda);

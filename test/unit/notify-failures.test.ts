@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { makeMemoryDocumentStore } from '../../core/adapters/memory/documents';
 import { makeMemoryMailer } from '../../core/adapters/memory/mailer';
 import { makeMemoryRepository } from '../../core/adapters/memory/repository';
 import { makeMemoryWorkflow } from '../../core/adapters/memory/workflow';
@@ -31,7 +32,7 @@ async function setup(startIso: string, plan: PlanInput = planJson) {
   const clock = { t: Date.parse(startIso), now() { return this.t; } };
   const repo = makeMemoryRepository();
   const mailer = makeMemoryMailer();
-  const ctx: Context = makeContext({ repo, mailer, workflow: makeMemoryWorkflow(), clock });
+  const ctx: Context = makeContext({ repo, mailer, workflow: makeMemoryWorkflow(), documents: makeMemoryDocumentStore(), clock });
   await startCycle(ctx, { plan, startedBy: 'city-admin' });
   return { clock, repo, mailer, ctx };
 }

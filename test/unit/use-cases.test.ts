@@ -3,6 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { makeMemoryDocumentStore } from '../../core/adapters/memory/documents';
 import { makeMemoryMailer } from '../../core/adapters/memory/mailer';
 import { makeMemoryRepository } from '../../core/adapters/memory/repository';
 import { makeMemoryWorkflow } from '../../core/adapters/memory/workflow';
@@ -25,8 +26,9 @@ function setup(startIso = '2016-03-31T16:00:00Z') {
   const repo = makeMemoryRepository();
   const mailer = makeMemoryMailer();
   const workflow = makeMemoryWorkflow();
-  const ctx: Context = makeContext({ repo, mailer, workflow, clock });
-  return { clock, repo, mailer, workflow, ctx };
+  const documents = makeMemoryDocumentStore();
+  const ctx: Context = makeContext({ repo, mailer, workflow, documents, clock });
+  return { clock, repo, mailer, workflow, documents, ctx };
 }
 
 describe('cycle use cases', () => {

@@ -6,7 +6,12 @@
  * offices, 区打传办, 全区 and 杭州市打传办 where the emails say who, and every signature with the contact and 文号.
  */
 import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validatePlan } from '../../core/plan/validate';
 import type { Plan } from '../../core/plan/schema';
 import { scenarioSchema } from '../../local/scenario';
@@ -28,9 +33,36 @@ describe('the Binjiang 2026 cycle: a district over its street offices, played in
   let inbox: StoredEmail[];
   const to = (address: string, subject: string) => inbox.filter((m) => m.destination.to[0] === address && m.subject.includes(subject));
 
+  let exportsDir: string;
   beforeAll(async () => {
-    run = await simulate({ plan, scenario, keepInbox: true });
+    exportsDir = await mkdtemp(join(tmpdir(), 'binjiang-exports-'));
+    run = await simulate({ plan, scenario, keepInbox: true, exportsDir });
     inbox = run.inbox!;
+  });
+  afterAll(async () => {
+    if (exportsDir) await rm(exportsDir, { recursive: true, force: true });
+  });
+
+  it("stores the year's documents on forwarding, in the district's words (read back from the S3 stand-in by --exports)", async () => {
+    const names = run.exports!.map((d) => d.name).sort();
+    expect(names).toEqual([
+      '关于对浦沿街道的通报（代拟稿）.docx',
+      '关于报送杭州市滨江区2026年度无传销街道初评合格名单的报告.docx',
+      '杭州市滨江区2026年度无传销街道初评考核汇总表.xlsx',
+    ].sort());
+    const texts: string[] = [];
+    for (const d of run.exports!.filter((x) => x.name.endsWith('.docx'))) {
+      const xml = await (await JSZip.loadAsync(await readFile(d.path))).file('word/document.xml')!.async('string');
+      texts.push([...xml.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((t) => t[1]).join(''));
+    }
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await readFile(run.exports!.find((d) => d.name.endsWith('.xlsx'))!.path)) as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['汇总', '西兴街道', '长河街道', '浦沿街道']);
+    const cells = wb.worksheets.flatMap((w) => w.getSheetValues().flat().filter((v): v is string => typeof v === 'string'));
+    const all = [...texts, ...cells].join('\n');
+    expect(all).toContain('各街道打传办：');
+    expect(all).toContain('区打传办对全区3个街道的创建工作进行了初评');
+    expect(all.replaceAll(plan.province.name, '').replaceAll(plan.province.shortName, '')).not.toMatch(/县|市打传办|全市|省局/);
   });
 
   it('runs its year: 西兴街道 and 长河街道 pass, 浦沿街道 never sends its self-assessment report', () => {

@@ -21,6 +21,7 @@ const AuditPage = lazy(() => import('./pages/city/audit/AuditPage'));
 const ProposalsPage = lazy(() => import('./pages/city/proposals/ProposalsPage'));
 const YearPage = lazy(() => import('./pages/city/year/YearPage'));
 const DirectoryPage = lazy(() => import('./pages/city/directory/DirectoryPage'));
+const DocumentsPage = lazy(() => import('./pages/city/documents/DocumentsPage'));
 
 const router = createBrowserRouter([
   { path: '/login', element: <Suspense><SignInPage /></Suspense> },
@@ -39,6 +40,7 @@ const router = createBrowserRouter([
       { path: '/proposals', element: <ProposalsPage /> },
       { path: '/year', element: <YearPage /> },
       { path: '/directory', element: <DirectoryPage /> },
+      { path: '/documents', element: <DocumentsPage /> },
     ],
   },
 ]);

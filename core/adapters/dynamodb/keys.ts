@@ -45,6 +45,7 @@ export const ENTITY = {
   directoryRevision: 'DirectoryRevision',
   unitContacts: 'UnitContacts',
   unitContactsVersion: 'UnitContactsVersion',
+  cycleDocument: 'CycleDocument',
 } as const;
 
 /** How many unit ids one UnitOrder item holds (1,000 ids of <= 40 chars stay far below 400 KB). */
@@ -97,6 +98,9 @@ export const directoryPartition = (cycleId: string) => `CYCLE#${cycleId}#DIRECTO
 /** A unit's contact versions in its own partition; CONTACTS# sorts before DECISION#, outside UNIT_FACTS_RANGE. */
 export const CONTACTS_VERSION_PREFIX = 'CONTACTS#';
 export const DIRECTORY_UNIT_PREFIX = 'UNIT#';
+/** The year's generated documents (core/exports), one Query for the cycle's list. */
+export const documentsPartition = (cycleId: string) => `CYCLE#${cycleId}#DOCUMENTS`;
+export const DOCUMENT_PREFIX = 'DOCUMENT#';
 
 export const keys = {
   cycle: (cycleId: string): ItemKey => ({ PK: cyclePk(cycleId), SK: 'CYCLE' }),
@@ -106,6 +110,8 @@ export const keys = {
   /** Chunk n of the plan's unit ids in plan order (listUnits pages through these). */
   unitOrder: (cycleId: string, chunk: number): ItemKey => ({ PK: cyclePk(cycleId), SK: `ORDER#${pad(chunk, 4)}` }),
   forwarding: (cycleId: string): ItemKey => ({ PK: cyclePk(cycleId), SK: 'FORWARDING' }),
+  /** One generated document (ids are slugs: `criticism-draft-<unitId>`). */
+  cycleDocument: (cycleId: string, documentId: string): ItemKey => ({ PK: documentsPartition(cycleId), SK: `${DOCUMENT_PREFIX}${esc(documentId)}` }),
   /** A stored cycle's entry in the list of cycles (written with its plan). */
   cycleIndex: (cycleId: string): ItemKey => ({ PK: CYCLE_INDEX_PK, SK: `CYCLE#${cycleId}` }),
   /** A unit's 签收 of one notice (message ids are hex). */

@@ -60,6 +60,7 @@ import {
 import { listingShard, TOTALS_ATTRIBUTE, TOTALS_ENTITY, totalsKey, UNIT_FACTS_RANGE } from './keys';
 import { assertSubmissionFits } from './item-size';
 import { makeDirectoryMethods } from './directory';
+import { makeDocumentRecordMethods } from './documents-record';
 
 export interface DynamoRepositoryOptions {
   client: DynamoDBDocumentClient;
@@ -292,6 +293,7 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
 
   return {
     ...makeDirectoryMethods({ client, TableName, get, queryAll, auditPut, translateDynamoError }),
+    ...makeDocumentRecordMethods({ putIfAbsent, get: (key) => get(key), queryAll }),
 
     /*
      * Primary course: the PLAN item is the gate (absent, or the same hash); then the units and their order

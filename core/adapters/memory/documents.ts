@@ -33,6 +33,9 @@ export function makeMemoryDocumentStore() {
       objects.set(toKey, Uint8Array.from(bytes));
       return true;
     },
+    async put({ key, bytes }) {
+      objects.set(key, Uint8Array.from(bytes));
+    },
     async read(key, maxBytes) {
       const bytes = objects.get(key);
       if (!bytes) return null;

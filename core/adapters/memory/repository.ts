@@ -10,6 +10,7 @@ import type {
   CycleRecord,
   DeliverableStatus,
   Extension,
+  CycleDocument,
   ForwardingRecord,
   LedgerEntry,
   MessageKey,
@@ -40,6 +41,8 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
   const outcomes = new Map<string, UnitOutcomeRecord>();
   const ledger = new Map<string, LedgerEntry>();
   const forwardings = new Map<string, ForwardingRecord>();
+  /** The year's documents by `cycle|documentId`. */
+  const cycleDocuments = new Map<string, CycleDocument>();
   const audit: AuditEntry[] = [];
   const signatures = new Map<string, NoticeSignature>();
   const proposals = new Map<string, SupervisionProposal>();
@@ -260,6 +263,16 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
       forwardings.set(record.cycleId, clone(record));
       return clone(record);
     },
+    async recordCycleDocument(document) {
+      const k = `${document.cycleId}|${document.documentId}`;
+      const existing = cycleDocuments.get(k);
+      if (existing) return { recorded: false, document: clone(existing) };
+      cycleDocuments.set(k, clone(document));
+      return { recorded: true, document: clone(document) };
+    },
+    async listCycleDocuments(cycleId) {
+      return [...cycleDocuments.values()].filter((d) => d.cycleId === cycleId).sort((a, b) => a.documentId.localeCompare(b.documentId)).map(clone);
+    },
     async appendAudit(entry) {
       if (entry.key !== undefined && audit.some((a) => a.cycleId === entry.cycleId && a.key === entry.key)) return;
       audit.push(clone(entry));
@@ -375,7 +388,7 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
     },
     // ---- end of idempotency keys ---------------------------------------------------------------------
     dump() {
-      return { plans, cycles, deliverables, submissions, tokens, decisions, outcomes, ledger, forwardings, audit, signatures, contacts, extensions, unitRuns, uploads, idempotencyKeys, contactVersions, revisions };
+      return { plans, cycles, deliverables, submissions, tokens, decisions, outcomes, ledger, forwardings, cycleDocuments, audit, signatures, contacts, extensions, unitRuns, uploads, idempotencyKeys, contactVersions, revisions };
     },
   };
 }

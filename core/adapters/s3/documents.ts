@@ -6,7 +6,7 @@
  * The bucket uses S3-managed encryption (infra/stacks/stateful-stack.ts), which needs no field in the
  * POST form and no header on copy or read; SSE-KMS would need `x-amz-server-side-encryption` fields.
  */
-import { CopyObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { DomainError, TransientError } from '../../errors';
@@ -134,6 +134,15 @@ export function makeS3DocumentStore({ client, bucket }: S3DocumentStoreOptions):
         return true;
       } catch (err) {
         if (isMissingObject(err)) return false;
+        throw translateS3Error(err);
+      }
+    },
+
+    async put({ key, bytes, contentType }) {
+      try {
+        // The same key always gets the same bytes (core/exports is deterministic): a retry overwrites in place.
+        await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: contentType, ContentLength: bytes.byteLength }));
+      } catch (err) {
         throw translateS3Error(err);
       }
     },

@@ -37,6 +37,7 @@ export default function AppLayout() {
           { key: '/proposals', label: t('督办提议', 'Proposals') },
           { key: '/year', label: t('年度计划', 'Yearly plan') },
           { key: '/directory', label: t('通讯录', 'Directory') },
+          { key: '/documents', label: t('文件', 'Documents') },
         ]
       : [
           { key: `/units/${me.unitId}`, label: t('工作台', 'Workbench') },

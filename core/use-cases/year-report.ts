@@ -1,0 +1,135 @@
+/**
+ * Gathers the year's documents' data from the repository (core/exports turns it into bytes).
+ *
+ * Per unit, in the plan's order:
+ * - the outcome (listOutcomes; 'undecided' when none was recorded);
+ * - rounds: the review decisions recorded for it;
+ * - the reviewed deliverable's latest version: 创建覆盖率, 合格率 and the county's self-score per item;
+ * - the city's score per item and its total from the last decision that carried scores;
+ * - the sampled pass rate and failed veto items from an inspection, when one is given (cross-inspection is
+ *   built elsewhere; absent, the summary says 未抽查). A unit without an inspection that passed the review
+ *   passed its veto items; otherwise a veto item reads 未评定.
+ * Rank: by the city's score, highest first; equal scores by the unit's name in pinyin order (zh-Hans-CN
+ * collation); a unit with no score or a failed veto item is not ranked.
+ * Criticisms: every proposal still proposed or confirmed (a withdrawn one is dropped), grouped by unit.
+ */
+import { fileNames, forwardingNumber, type CriticismReport, type ScoredItem, type UnitReport, type YearReport } from '../exports';
+import type { ForwardingRecord, ReviewDecision, SubmissionVersion, SupervisionProposal } from '../model';
+import { criticismText } from '../notifier/templates';
+import type { Plan } from '../plan/schema';
+import { localDateOf } from '../time';
+import type { Context, LoadedPlan } from './context';
+
+/** What a cross-inspection found about a unit (optional until inspection exists). */
+export interface InspectionFacts {
+  /** 抽查合格率, 0..1. */
+  sampledPassRate?: number | null;
+  /** Ids of veto items (一票否决) that apply to the unit. */
+  vetoFailed?: string[];
+}
+
+export async function buildYearReport(
+  ctx: Context,
+  input: { cycleId: string; forwarding: ForwardingRecord; inspection?: (unitId: string) => InspectionFacts | undefined },
+): Promise<YearReport> {
+  const loaded = await ctx.loadPlan(input.cycleId);
+  const { plan } = loaded;
+  const [outcomes, decisions, submissions, proposals] = await Promise.all([
+    ctx.repo.listOutcomes(input.cycleId),
+    ctx.repo.listDecisions(input.cycleId),
+    ctx.repo.listSubmissions(input.cycleId),
+    ctx.repo.listProposals(input.cycleId),
+  ]);
+  const outcomeOf = new Map(outcomes.map((o) => [o.unitId, o.outcome]));
+  const reviewed = latestVersions(submissions, loaded.schedule.review.deliverableId);
+  const units = plan.units.map((u): UnitReport => {
+    const own = decisions.filter((d) => d.unitId === u.id).sort((a, b) => a.round - b.round);
+    const outcome = outcomeOf.get(u.id) ?? 'undecided';
+    const version = reviewed.get(u.id);
+    const inspection = input.inspection?.(u.id);
+    const scored = [...own].reverse().find((d) => d.scores?.length);
+    const items = scoredItems(plan, version, scored, outcome === 'qualified', inspection);
+    return {
+      unitId: u.id,
+      name: u.name,
+      outcome,
+      rounds: own.length,
+      coverage: version?.selfAssessment?.figures.coverage ?? null,
+      passRate: version?.selfAssessment?.figures.passRate ?? null,
+      sampledPassRate: inspection?.sampledPassRate ?? null,
+      score: scored?.cityScore ?? null,
+      selfScore: version?.selfAssessment?.figures.selfScore ?? null,
+      rank: null,
+      items,
+    };
+  });
+  rankUnits(units);
+  return {
+    plan,
+    forwardedAt: input.forwarding.forwardedAt,
+    documentDate: localDateOf(input.forwarding.forwardedAt),
+    documentNumber: forwardingNumber(plan),
+    units,
+    criticisms: criticismsOf(loaded, proposals),
+    fileNames: fileNames(plan),
+  };
+}
+
+function latestVersions(submissions: SubmissionVersion[], deliverableId: string): Map<string, SubmissionVersion> {
+  const latest = new Map<string, SubmissionVersion>();
+  for (const s of submissions) {
+    if (s.deliverableId !== deliverableId) continue;
+    if ((latest.get(s.unitId)?.version ?? 0) < s.version) latest.set(s.unitId, s);
+  }
+  return latest;
+}
+
+function scoredItems(
+  plan: Plan,
+  version: SubmissionVersion | undefined,
+  decision: ReviewDecision | undefined,
+  qualified: boolean,
+  inspection: InspectionFacts | undefined,
+): ScoredItem[] {
+  const self = new Map(version?.selfAssessment?.scores.map((s) => [s.itemId, s.score]) ?? []);
+  const city = new Map(decision?.scores?.map((s) => [s.itemId, s]) ?? []);
+  return plan.rubric.items.map((item) => {
+    return {
+      item,
+      selfScore: self.get(item.id) ?? null,
+      cityScore: city.get(item.id)?.score ?? null,
+      reason: city.get(item.id)?.reason ?? null,
+      vetoFailed: item.kind !== 'veto' ? null : inspection?.vetoFailed ? inspection.vetoFailed.includes(item.id) : qualified ? false : null,
+    };
+  });
+}
+
+const collator = new Intl.Collator('zh-Hans-CN');
+
+/** Ranks in place: by score (highest first), then name (pinyin); no score or a failed veto item: no rank. */
+export function rankUnits(units: UnitReport[]): void {
+  const ranked = units
+    .filter((u) => u.score !== null && !u.items.some((i) => i.vetoFailed === true))
+    .sort((a, b) => b.score! - a.score! || collator.compare(a.name, b.name));
+  ranked.forEach((u, i) => {
+    u.rank = i + 1;
+  });
+}
+
+function criticismsOf(loaded: LoadedPlan, proposals: SupervisionProposal[]): CriticismReport[] {
+  const { plan } = loaded;
+  return plan.units.flatMap((u): CriticismReport[] => {
+    const own = proposals
+      .filter((p) => p.unitId === u.id && p.status !== 'withdrawn')
+      .sort((a, b) => a.proposedAt.localeCompare(b.proposedAt) || a.proposalId.localeCompare(b.proposalId));
+    if (!own.length) return [];
+    const unit = loaded.units.get(u.id)!;
+    const items = own.map((p) => {
+      const deliverable = loaded.deliverables.get(p.deliverableId)!.deliverable;
+      // The drafted sentence without its heading (关于对X的通报：): the document has its own title.
+      const text = criticismText(plan, unit, deliverable, p.dueAt, p.about).zh.replace(/^[^：]*：/, '');
+      return { text, status: p.status as 'proposed' | 'confirmed', note: p.status === 'confirmed' ? p.reason ?? null : null };
+    });
+    return [{ unitId: u.id, name: u.name, items }];
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * Forwarding stores the year's documents: once, under fixed keys, recorded with their SHA-256, listed in
+ * the forwarding email and for the city office with download links.
+ */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { forwardToProvince } from '../../core/use-cases/cycle';
+import { CONTENT_TYPES, listYearDocuments, storeYearDocuments } from '../../core/use-cases/year-documents';
+import { yearFixture } from '../helpers/year-report';
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+describe('forwarding stores the documents', () => {
+  it('stores and records each document once; the email lists the workbook and the report with their SHA-256 and links the portal', async () => {
+    // Prepare
+    const f = await yearFixture('nanping-2016.json');
+    const cycleId = f.plan.cycleId;
+    // Act
+    await forwardToProvince(f.ctx, { cycleId });
+    const keysAfterFirst = [...f.documents.objects.keys()].sort();
+    const recordedFirst = await f.repo.listCycleDocuments(cycleId);
+    f.clock.t += 3_600_000; // a retry an hour later
+    await forwardToProvince(f.ctx, { cycleId });
+    // Assess
+    const records = await f.repo.listCycleDocuments(cycleId);
+    expect(records.map((d) => d.documentId)).toEqual(
+      ['forwarding-report', 'province-workbook', `criticism-draft-${f.units.u3.id}`, `criticism-draft-${f.units.u4!.id}`].sort(),
+    );
+    expect(keysAfterFirst).toEqual(records.map((d) => d.key).sort());
+    expect(keysAfterFirst.every((k) => k.startsWith(`documents/${cycleId}/_cycle/forwarding/`))).toBe(true);
+    for (const d of records) {
+      const bytes = f.documents.objects.get(d.key)!;
+      expect([d.sha256, d.size, d.createdAt]).toEqual([sha256(bytes), bytes.byteLength, new Date(Date.parse('2016-12-01T01:00:00Z')).toISOString()]);
+    }
+    expect(records.find((d) => d.documentId === 'province-workbook')).toMatchObject({ kind: 'province-workbook', contentType: CONTENT_TYPES.xlsx, name: '南平市2016年度无传销县(市、区)初评考核汇总表.xlsx' });
+    expect(records).toEqual(recordedFirst);
+    expect([...f.documents.objects.keys()].sort()).toEqual(keysAfterFirst);
+    const toProvince = f.mailer.sent.filter((m) => m.to.includes(f.plan.province.email));
+    expect(toProvince).toHaveLength(1);
+    for (const d of records.filter((r) => r.kind !== 'criticism-draft')) expect(toProvince[0].text).toContain(`${d.name}：SHA-256 ${d.sha256}`);
+    // The 通报批评 drafts stay with the city office.
+    expect(toProvince[0].text).not.toContain('通报（代拟稿）');
+    expect(toProvince[0].text).toContain(`${f.plan.portalUrl.replace(/\/$/, '')}/documents?cycle=${cycleId}`);
+  });
+
+  it('a retry that finds nothing recorded (the first died before its records) stores the same bytes under the same keys', async () => {
+    // Prepare: the documents as a first attempt stored them; a second store with the same records and data.
+    const f = await yearFixture('binjiang-streets-2026-example.json');
+    const forwarding = await f.repo.recordForwarding({ cycleId: f.plan.cycleId, qualified: [], notQualified: [], forwardedAt: new Date(f.clock.t).toISOString() });
+    const stored = await storeYearDocuments(f.ctx, forwarding);
+    const bytesBefore = new Map([...f.documents.objects].map(([k, v]) => [k, sha256(v)]));
+    const fresh = await yearFixture('binjiang-streets-2026-example.json');
+    const record = await fresh.repo.recordForwarding(forwarding);
+    // Act
+    fresh.clock.t += 86_400_000;
+    const retried = await storeYearDocuments(fresh.ctx, record);
+    // Assess: the same bytes under the same keys, whatever the clock says.
+    expect(retried.map((d) => [d.key, d.sha256])).toEqual(stored.map((d) => [d.key, d.sha256]));
+    expect(new Map([...fresh.documents.objects].map(([k, v]) => [k, sha256(v)]))).toEqual(bytesBefore);
+  });
+
+  it('lists the documents for the city office with a short-lived download link each', async () => {
+    const f = await yearFixture('nanping-2016.json');
+    await forwardToProvince(f.ctx, { cycleId: f.plan.cycleId });
+    const listed = await listYearDocuments(f.ctx, { cycleId: f.plan.cycleId });
+    const report = listed.documents.find((d) => d.kind === 'forwarding-report')!;
+    expect(report).toMatchObject({ name: '关于报送南平市2016年度无传销县(市、区)初评合格名单的报告.docx', unitId: null, contentType: CONTENT_TYPES.docx });
+    expect(report.downloadUrl).toMatch(/^memory:\/\/documents\/documents\/nanping-2016\/_cycle\/forwarding\/forwarding-report\.docx\?.*expiresIn=300/);
+    expect(report.created.zh).toContain('2016年12月1日');
+  });
+});
