@@ -60,6 +60,7 @@ import {
 import { listingShard, TOTALS_ATTRIBUTE, TOTALS_ENTITY, totalsKey, UNIT_FACTS_RANGE } from './keys';
 import { assertSubmissionFits } from './item-size';
 import { makeDirectoryMethods } from './directory';
+import { makeRosterMethods } from './rosters';
 
 export interface DynamoRepositoryOptions {
   client: DynamoDBDocumentClient;
@@ -292,6 +293,7 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
 
   return {
     ...makeDirectoryMethods({ client, TableName, get, queryAll, auditPut, translateDynamoError }),
+    ...makeRosterMethods({ client, TableName, get, queryAll, auditPut, translateDynamoError }),
 
     /*
      * Primary course: the PLAN item is the gate (absent, or the same hash); then the units and their order
