@@ -33,7 +33,7 @@ export async function drawInspectionSample(ctx: Context, input: { cycleId: strin
   const { group, window } = found;
   const drawAt = drawInstant(plan, window.opens);
   const now = ctx.nowIso();
-  if (now < drawAt)
+  if (ctx.clock.now() < Date.parse(drawAt))
     throw new TransientError({ zh: `抽样时间 ${drawAt} 未到，不得提前抽取`, en: `the draw instant ${drawAt} has not come: no sample is drawn before it` });
 
   let sample = await ctx.repo.getSample(input.cycleId, unit.id, window.id);
