@@ -7,11 +7,21 @@ import { telephone } from '../plan/schema';
 import { makeProblem, parseWithProblems, type Problem } from '../validation';
 import { COMMUNITY_KINDS, type RegisteredCommunity } from './model';
 
-/** Single line, no tab: a roster's canonical text (./sample.ts) separates fields with tabs. */
+/**
+ * Single line, no control or invisible formatting characters (a tab above all: a roster's canonical text,
+ * ./sample.ts, separates fields with tabs), not blank.
+ */
 const field = (max: number) =>
-  z.string().check(z.minLength(1), z.maxLength(max), z.regex(/^[^\r\n\t]*$/, { message: 'single-line' }), z.regex(/\S/, { message: 'single-line' }));
+  z.string().check(
+    z.minLength(1),
+    z.maxLength(max),
+    z.regex(/^[^\r\n]*$/, { message: 'single-line' }),
+    z.regex(/^[^\p{Cc}\p{Cf}\u2028\u2029]*$/u, { message: 'no-control-characters' }),
+    z.regex(/\S/, { message: 'single-line' }),
+  );
 
-export const MAX_COMMUNITIES = 2000;
+/** A street has a few dozen communities, a county a few hundred villages; 600 rows stay well inside one stored item. */
+export const MAX_COMMUNITIES = 600;
 
 export const registeredCommunitySchema = z.strictObject({
   name: field(60),

@@ -11,7 +11,7 @@
  *   5. the next version is stored with its audit entry in one transaction (all versions kept).
  */
 import { createHash } from 'node:crypto';
-import { RosterConflictError, ValidationError } from '../errors';
+import { NotFoundError, RosterConflictError, ValidationError } from '../errors';
 import { COMMUNITY_KIND_ZH, type RegisteredCommunity, type RosterVersion } from '../inspection/model';
 import { checkRoster } from '../inspection/roster';
 import { rosterSha256 } from '../inspection/sample';
@@ -122,4 +122,14 @@ export async function registerRoster(ctx: Context, input: RegisterRosterInput) {
     throw conflict(stored.current, input.version);
   }
   return { recorded: true, changed: true, roster: rosterView(version) };
+}
+
+/** One version of the unit's roster, with its rows. */
+export async function rosterVersion(ctx: Context, input: { cycleId: string; unitId: string; version: number }) {
+  const loaded = await ctx.loadPlan(input.cycleId);
+  const unit = ctx.unitOf(loaded, input.unitId);
+  const found = (await ctx.repo.listRosterVersions(input.cycleId, unit.id)).find((v) => v.version === input.version);
+  if (!found)
+    throw new NotFoundError({ zh: `${unit.name}的社区/村名单没有第 ${input.version} 版`, en: `${unit.nameEn ?? unit.id} has no roster version ${input.version}` });
+  return { cycleId: input.cycleId, unit: unitInfo(unit), roster: rosterView(found) };
 }

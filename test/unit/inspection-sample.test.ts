@@ -88,7 +88,7 @@ describe('checkRoster', () => {
     if (r.ok) return;
     const found = r.problems.map((p) => `${p.path} ${p.rule}`);
     expect(found).toEqual(expect.arrayContaining([
-      'communities[2].name format.single-line', 'communities[2].kind enum', 'communities[2].takingPart type', 'communities[2].contact.telephone format.telephone',
+      'communities[2].name format.no-control-characters', 'communities[2].kind enum', 'communities[2].takingPart type', 'communities[2].contact.telephone format.telephone',
     ]));
     const dup = checkRoster([community('江二社区'), community('江二社区')]);
     expect(dup.ok).toBe(false);
