@@ -86,14 +86,14 @@ export async function drawInspectionSample(ctx: Context, input: { cycleId: strin
   return { status: sample.status as DrawStatus, recorded, sampled: sample.sample.length, notices };
 }
 
-/** GET …/sample: the unit's inspection, its recorded sample (null before the draw) and how to verify it. */
+/** GET …/sample: the unit's inspection (null: none planned), its recorded sample (null before the draw) and how to verify it. */
 export async function unitSample(ctx: Context, input: { cycleId: string; unitId: string }) {
   const loaded = await ctx.loadPlan(input.cycleId);
   const { plan } = loaded;
   const unit = ctx.unitOf(loaded, input.unitId);
   const found = inspectionOf(plan, unit.id);
-  if (!found)
-    throw new NotFoundError({ zh: `计划未安排对${unit.name}的交叉检查`, en: `the plan has no cross-inspection of ${unit.nameEn ?? unit.id}` });
+  // A plan without cross-inspection (or not of this unit): nothing to show, which the portal says as such.
+  if (!found) return { cycleId: input.cycleId, unit: unitInfo(unit), inspection: null, sample: null, verify: null };
   const { group, window } = found;
   const drawAt = drawInstant(plan, window.opens);
   const sample = await ctx.repo.getSample(input.cycleId, unit.id, window.id);

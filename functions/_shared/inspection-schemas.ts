@@ -51,7 +51,8 @@ const sampled = z.object({ position: z.number(), name: z.string(), kind: z.enum(
 export const unitSampleResponse = z.object({
   cycleId: z.string(),
   unit: unitInfoView,
-  inspection: z.object({
+  /** null when the plan has no cross-inspection of the unit. */
+  inspection: z.nullable(z.object({
     window: z.object({ id: z.string(), name: z.string(), nameEn: z.nullable(z.string()), opens: z.string(), closes: z.string() }),
     group: z.object({
       id: z.string(), name: z.string(), nameEn: z.nullable(z.string()), fromUnit: z.nullable(z.string()),
@@ -59,7 +60,7 @@ export const unitSampleResponse = z.object({
     }),
     ratio: z.object({ numerator: z.number(), denominator: z.number() }),
     drawAt: instantView,
-  }),
+  })),
   /** null before the draw instant. */
   sample: z.nullable(
     z.object({
