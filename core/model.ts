@@ -78,6 +78,11 @@ export interface SelfAssessmentFigures {
   selfScore: number;
   /** The rubric's total. */
   total: number;
+  /**
+   * The registered roster (社区/村名单, issue 10) the figures were measured against: its version. Absent when the
+   * unit had registered none (the figures count the report's own list, as before rosters were registered).
+   */
+  registeredRoster?: { version: number; communities: number };
 }
 
 export interface SelfAssessment {

@@ -49,6 +49,8 @@ export const figuresView = z.object({
   targets: z.optional(z.object({ coverage: z.number(), passRate: z.number() })),
   selfScore: z.number(),
   total: z.number(),
+  /** The registered roster (社区/村名单) the figures were measured against; absent when the unit registered none. */
+  registeredRoster: z.optional(z.object({ version: z.number(), communities: z.number() })),
 });
 
 /** A problem as the API words it, in the caller's language. */

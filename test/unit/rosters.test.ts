@@ -18,6 +18,8 @@ import { planHashOf, startCycle } from '../../core/use-cases/cycle';
 import { drawInspectionSample, unitSample } from '../../core/use-cases/inspection';
 import { registerRoster, unitRoster } from '../../core/use-cases/rosters';
 import { validatePlan } from '../../core/plan/validate';
+import { assessSelfAssessment } from '../../core/self-assessment';
+import { previewSelfAssessment } from '../../core/use-cases/submissions';
 
 const planJson = JSON.parse(readFileSync(new URL('../../plans/binjiang-streets-2026-example.json', import.meta.url), 'utf8'));
 const CYCLE = 'binjiang-2026';
@@ -166,5 +168,49 @@ describe('the inspection draw', () => {
     const after = await unitSample(s.ctx, { cycleId: CYCLE, unitId: 'puyan' });
     expect(after.sample).toMatchObject({ status: 'drawn', inputs: { rosterVersion: 1, drawAt: DRAW_AT }, population: 5 });
     expect(after.verify).toContain('--unit puyan');
+  });
+});
+
+describe('a self-assessment measured against the registered roster', () => {
+  const plan = (() => {
+    const r = validatePlan(planJson);
+    if (!r.ok) throw new Error('plan');
+    return r.plan;
+  })();
+  const input = (roster: Array<{ name: string; created: boolean; qualified: boolean }>) => ({ narrative: '自评', scores: [], roster });
+
+  it('counts every registered community: one left out of the report counts as not created', () => {
+    const registered = { version: 2, communities: ROSTER };
+    const r = assessSelfAssessment(plan, input(ROSTER.slice(0, 4).map((c) => ({ name: c.name, created: true, qualified: true }))), registered);
+    expect(r.errors).toEqual([]);
+    expect(r.figures).toMatchObject({ communities: 5, created: 4, qualified: 4, coverage: 0.8, registeredRoster: { version: 2, communities: 5 } });
+    expect(r.findings.map((f) => f.rule)).toContain('registered-not-reported');
+    expect(r.findings.find((f) => f.rule === 'registered-not-reported')!.message.zh).toContain('冠山社区');
+  });
+
+  it('refuses a report row naming a community not on the registered list, naming the row', () => {
+    const r = assessSelfAssessment(plan, input([{ name: '东冠社区', created: true, qualified: true }, { name: '不存在社区', created: true, qualified: false }]), { version: 1, communities: ROSTER });
+    expect(r.errors).toEqual([
+      expect.objectContaining({ path: 'selfAssessment.roster[1].name', rule: 'not-registered', message: { zh: expect.stringContaining('第 2 行“不存在社区”'), en: expect.stringContaining('row 2') } }),
+    ]);
+  });
+
+  it('keeps a unit without a registered roster as before: the report\'s own list', () => {
+    const r = assessSelfAssessment(plan, input([{ name: '任意社区', created: true, qualified: true }]));
+    expect(r.errors).toEqual([]);
+    expect(r.figures).toMatchObject({ communities: 1, created: 1 });
+    expect(r.figures.registeredRoster).toBeUndefined();
+  });
+
+  it('previews against the unit\'s current registered version', async () => {
+    const s = await started();
+    await register(s);
+    s.at('2026-08-20T02:00:00Z');
+    const p = await previewSelfAssessment(s.ctx, {
+      cycleId: CYCLE, unitId: 'puyan', deliverableId: 'self-assessment-report', selfAssessment: input([{ name: '星民村', created: true, qualified: true }, { name: '外来村', created: true, qualified: true }]),
+    });
+    expect(p.canSubmit).toBe(false);
+    expect(p.errors.map((e) => e.rule)).toEqual(['not-registered']);
+    expect(p.figures).toMatchObject({ communities: 5, created: 1, registeredRoster: { version: 1 } });
   });
 });

@@ -1884,6 +1884,10 @@ export interface operations {
                             };
                             selfScore: number;
                             total: number;
+                            registeredRoster?: {
+                                version: number;
+                                communities: number;
+                            };
                         };
                         findings: {
                             path: string;
@@ -2034,6 +2038,10 @@ export interface operations {
                             };
                             selfScore: number;
                             total: number;
+                            registeredRoster?: {
+                                version: number;
+                                communities: number;
+                            };
                         } | null;
                         findings: {
                             path: string;
@@ -2178,6 +2186,10 @@ export interface operations {
                                     };
                                     selfScore: number;
                                     total: number;
+                                    registeredRoster?: {
+                                        version: number;
+                                        communities: number;
+                                    };
                                 } | null;
                             }[];
                         }[];
@@ -2317,6 +2329,10 @@ export interface operations {
                                 };
                                 selfScore: number;
                                 total: number;
+                                registeredRoster?: {
+                                    version: number;
+                                    communities: number;
+                                };
                             };
                         } | null;
                         documents: {
@@ -2478,6 +2494,10 @@ export interface operations {
                             };
                             selfScore: number;
                             total: number;
+                            registeredRoster?: {
+                                version: number;
+                                communities: number;
+                            };
                         } | null;
                     };
                 };
