@@ -21,6 +21,7 @@ const AuditPage = lazy(() => import('./pages/city/audit/AuditPage'));
 const ProposalsPage = lazy(() => import('./pages/city/proposals/ProposalsPage'));
 const YearPage = lazy(() => import('./pages/city/year/YearPage'));
 const DirectoryPage = lazy(() => import('./pages/city/directory/DirectoryPage'));
+const RosterPage = lazy(() => import('./pages/county/roster/RosterPage'));
 
 const router = createBrowserRouter([
   { path: '/login', element: <Suspense><SignInPage /></Suspense> },
@@ -39,6 +40,8 @@ const router = createBrowserRouter([
       { path: '/proposals', element: <ProposalsPage /> },
       { path: '/year', element: <YearPage /> },
       { path: '/directory', element: <DirectoryPage /> },
+      { path: '/units/:unitId/roster', element: <RosterPage /> },
+      { path: '/units/:unitId/sample', element: <RosterPage /> },
     ],
   },
 ]);
