@@ -42,8 +42,11 @@ const NOT_A_CALLER: readonly Identity[] = ['no token', 'expired token', 'wrong a
 const WRITES: ReadonlySet<RouteFunction> = new Set(['create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact', 'sign-notice', 'decide-proposal', 'start-cycle', 'edit-unit-contacts', 'put-unit-roster']);
 /** What an allowed, valid request is answered with. */
 const ALLOWED_STATUS: Partial<Record<RouteFunction, number>> = { 'create-upload': 201, 'submit-deliverable': 201, 'decide-review': 201, 'grant-extension': 201, 'sign-notice': 201, 'decide-proposal': 201, 'start-cycle': 201, 'edit-unit-contacts': 201, 'put-unit-roster': 201 };
-/** yanping's registered roster (社区/村名单), version 1, stored before the matrix runs. */
-const ROSTER = [{ name: '水南社区', kind: 'community', takingPart: true, contact: { name: '陈水南', telephone: '0599-8601001' } }];
+/**
+ * yanping's registered roster (社区/村名单), version 1, stored before the matrix runs: the communities its
+ * self-assessment names (a report naming an unregistered one is refused).
+ */
+const ROSTER = exampleSelfAssessment(plan).roster.map((r) => ({ name: r.name, kind: 'community' as const, takingPart: true, contact: { name: '陈水南', telephone: '0599-8601001' } }));
 /** The plan the city starts: the example's, a year later (its execution waits for 2017 instead of replaying 2016 at once). */
 const NEXT_YEAR = planCopy(plan, { cycleId: 'nanping-2017', title: '南平市2017年创建工作', years: 1 });
 
