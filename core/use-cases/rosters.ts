@@ -70,7 +70,10 @@ export interface RegisterRosterInput {
 const conflict = (current: RosterVersion | null, expected: number) =>
   current === null
     ? new RosterConflictError(
-      { zh: `该单位尚未登记社区/村名单（当前为第 0 版），不能在第 ${expected} 版上修改，请刷新后重新登记`, en: `this unit has no registered roster yet (version 0), not version ${expected}; reload and register again` },
+      {
+        zh: `该单位尚未登记社区/村名单（当前为第 0 版），不能在第 ${expected} 版上修改，请刷新后重新登记`,
+        en: `this unit has no registered roster yet (version 0), not version ${expected}; reload and register again`,
+      },
       { version: 0 },
     )
     : new RosterConflictError(
