@@ -99,6 +99,12 @@ export const REPOSITORY_ACCESS = {
   listUnitContacts: 'read',
   listUnitContactVersions: 'read',
   putUnitContacts: 'write',
+  // Registered rosters and inspection samples (issue 10).
+  getRoster: 'read',
+  listRosterVersions: 'read',
+  putRoster: 'write',
+  recordSample: 'write',
+  getSample: 'read',
   // Idempotency keys: only the write routes use them (a claim is a conditional put).
   claimIdempotencyKey: 'write',
   completeIdempotencyKey: 'write',

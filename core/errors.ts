@@ -154,3 +154,9 @@ export class VersionTooLargeError extends ValidationError {
   override readonly name = 'VersionTooLargeError';
   override readonly status = 413;
 }
+
+/** The unit's registered roster (社区/村名单) changed since the version the caller registered from: who and when. */
+export class RosterConflictError extends DomainError {
+  readonly name = 'RosterConflictError';
+  readonly status = 409;
+}

@@ -78,6 +78,11 @@ export interface SelfAssessmentFigures {
   selfScore: number;
   /** The rubric's total. */
   total: number;
+  /**
+   * The registered roster (社区/村名单, issue 10) the figures were measured against: its version. Absent when the
+   * unit had registered none (the figures count the report's own list, as before rosters were registered).
+   */
+  registeredRoster?: { version: number; communities: number };
 }
 
 export interface SelfAssessment {
@@ -208,7 +213,11 @@ export type MessageKind =
   /** To the unit office (cc its leader): the city granted an extension; milestone `<deliverableId>#<new lastDay>`. */
   | 'extension'
   /** To the unit office (cc its leader): the city confirmed a 通报批评 and 挂牌督办 proposal; milestone the proposal id. */
-  | 'criticism';
+  | 'criticism'
+  /** The unit's inspection sample (抽样结果), to each group member and the unit office; milestone the window id. */
+  | 'inspection-sample'
+  /** To the city office: the unit had no registered roster when its sample was to be drawn; milestone the window id. */
+  | 'inspection-no-roster';
 
 /**
  * An extension (延期) the city office granted one unit for one deliverable. Kept forever; a later one for the
@@ -312,7 +321,8 @@ export interface AuditEntry {
   role: 'county' | 'city' | 'system';
   action:
     | 'submit' | 'decide' | 'start-cycle' | 'forward' | 'mark-undeliverable' | 'fix-contact' | 'propose-supervision' | 'extend'
-    | 'upload' | 'check-upload' | 'sign-notice' | 'confirm-supervision' | 'withdraw-supervision' | 'edit-contacts';
+    | 'upload' | 'check-upload' | 'sign-notice' | 'confirm-supervision' | 'withdraw-supervision' | 'edit-contacts'
+    | 'register-roster' | 'draw-sample';
   what: Record<string, unknown>;
   why?: string;
   /**

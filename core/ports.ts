@@ -2,6 +2,7 @@
  * Ports: what the use cases need from the outside world. Adapters live in ./adapters (dynamodb, ses, sfn,
  * memory). core/ imports no AWS SDK.
  */
+import type { InspectionSample, RosterVersion } from './inspection/model';
 import type { Plan, Unit } from './plan/schema';
 import type {
   AuditEntry,
@@ -229,6 +230,22 @@ export interface CycleRepository {
   recordCycleDocument(document: CycleDocument): Promise<{ recorded: boolean; document: CycleDocument }>;
   /** The cycle's documents, by documentId. */
   listCycleDocuments(cycleId: string): Promise<CycleDocument[]>;
+}
+
+// ---- Registered rosters (社区/村名单) and inspection samples (抽样), issue 10 ------------------------------------
+export interface CycleRepository {
+  /** The unit's current roster: its newest version; null if it never registered one. */
+  getRoster(cycleId: string, unitId: string): Promise<RosterVersion | null>;
+  /** Every version of the unit's roster, oldest first. */
+  listRosterVersions(cycleId: string, unitId: string): Promise<RosterVersion[]>;
+  /**
+   * Stores the unit's next version and its audit entry in one transaction, only if the unit is still at
+   * `version - 1` (version 1: never registered). Otherwise nothing is stored and the current version comes back.
+   */
+  putRoster(version: RosterVersion, audit: AuditEntry): Promise<{ recorded: boolean; current: RosterVersion | null }>;
+  /** Records the unit's sample of a window once, with its audit entry (one transaction); a repeat gets the recorded one. */
+  recordSample(sample: InspectionSample, audit: AuditEntry): Promise<{ recorded: boolean; sample: InspectionSample }>;
+  getSample(cycleId: string, unitId: string, windowId: string): Promise<InspectionSample | null>;
 }
 
 // ---- Idempotency keys -------------------------------------------------------------------------------------

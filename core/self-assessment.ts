@@ -29,7 +29,17 @@ const percent = (r: number) => `${(Math.floor(r * 1000) / 10).toFixed(1)}%`;
 /** Scores are whole or half points; sums are kept to one decimal so 0.5 steps never drift. */
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
-export function assessSelfAssessment(plan: Plan, input: SelfAssessmentInput): { figures: SelfAssessmentFigures; findings: Problem[]; errors: Problem[] } {
+/** The unit's registered roster (its current version), when it has one: the figures are measured against it. */
+export interface RegisteredRoster {
+  version: number;
+  communities: ReadonlyArray<{ name: string }>;
+}
+
+export function assessSelfAssessment(
+  plan: Plan,
+  input: SelfAssessmentInput,
+  registered: RegisteredRoster | null = null,
+): { figures: SelfAssessmentFigures; findings: Problem[]; errors: Problem[] } {
   const errors: Problem[] = [];
   const findings: Problem[] = [];
   const items = new Map(plan.rubric.items.map((i) => [i.id, i]));
@@ -75,6 +85,15 @@ export function assessSelfAssessment(plan: Plan, input: SelfAssessmentInput): { 
       return;
     }
     names.add(name);
+    if (registered && !registered.communities.some((c) => c.name.trim() === name)) {
+      errors.push(
+        makeProblem(`selfAssessment.roster[${i}].name`, 'not-registered', {
+          zh: `第 ${i + 1} 行“${name}”不在本单位登记的社区/村名单（第 ${registered.version} 版）中，请核对名称或先更新登记名单`,
+          en: `row ${i + 1}: "${name}" is not on the unit's registered roster (version ${registered.version}); check the name or register it first`,
+        }),
+      );
+      return;
+    }
     roster.push(r);
     if (r.qualified && !r.created) {
       errors.push(
@@ -89,7 +108,18 @@ export function assessSelfAssessment(plan: Plan, input: SelfAssessmentInput): { 
   const { coveragePercent, passRatePercent, metBy } = plan.targets;
   const by = { zh: `须于${formatBeijing(`${metBy}T12:00:00+08:00`, 'date', 'zh')}（含）前达到`, en: `to be met by ${formatBeijing(`${metBy}T12:00:00+08:00`, 'date', 'en')}` };
   const targets = { coverage: coveragePercent / 100, passRate: passRatePercent / 100 };
-  const communities = roster.length;
+  // Against a registered roster: every registered community counts, and one the report leaves out counts as not created.
+  const communities = registered ? registered.communities.length : roster.length;
+  if (registered) {
+    const missing = registered.communities.filter((c) => !names.has(c.name.trim())).map((c) => c.name);
+    if (missing.length)
+      findings.push(
+        makeProblem('selfAssessment.roster', 'registered-not-reported', {
+          zh: `已登记的 ${missing.length} 个社区/村未在自评名单中，按未创建计：${missing.slice(0, 20).join('、')}${missing.length > 20 ? '等' : ''}`,
+          en: `${missing.length} registered ${missing.length === 1 ? 'community is' : 'communities are'} not in the report and count as not created: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ', …' : ''}`,
+        }),
+      );
+  }
   const created = roster.filter((r) => r.created).length;
   const qualified = roster.filter((r) => r.created && r.qualified).length;
   const coverage = communities ? created / communities : null;
@@ -114,7 +144,10 @@ export function assessSelfAssessment(plan: Plan, input: SelfAssessmentInput): { 
   }
 
   return {
-    figures: { communities, created, qualified, coverage, passRate, targets, selfScore: round1(selfScore), total: plan.rubric.total },
+    figures: {
+      communities, created, qualified, coverage, passRate, targets, selfScore: round1(selfScore), total: plan.rubric.total,
+      ...(registered ? { registeredRoster: { version: registered.version, communities: registered.communities.length } } : {}),
+    },
     findings,
     errors,
   };

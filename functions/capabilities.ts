@@ -36,6 +36,8 @@ export const FUNCTION_CAPABILITIES = {
   'issue-rectification': { table: 'readWrite', email: true },
   // Records the outcome only; its notice goes later from send-unit-notice (SendOutcomeNotice).
   'record-outcome': { table: 'readWrite' },
+  // Records the unit's inspection sample once and mails it to the group and the unit (issue 10).
+  'draw-inspection-sample': { table: 'readWrite', email: true },
 
   // Subscribed to the SES events topic; marks addresses and mails the city office.
   'record-email-event': { table: 'readWrite', email: true },
@@ -80,6 +82,11 @@ export const FUNCTION_CAPABILITIES = {
   'edit-unit-contacts': { table: 'readWrite' },
   // The records of the year's documents, and presigned GET links to them.
   'list-cycle-documents': { table: 'read', documents: { read: [DOCUMENTS] } },
+  // Registered rosters (社区/村名单) and inspection samples (issue 10): a registration stores a version and its audit entry.
+  'get-unit-roster': { table: 'read' },
+  'put-unit-roster': { table: 'readWrite' },
+  'get-roster-version': { table: 'read' },
+  'get-unit-sample': { table: 'read' },
 } as const satisfies Record<FunctionName, Capabilities>;
 
 export type FunctionCapabilities = typeof FUNCTION_CAPABILITIES;

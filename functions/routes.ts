@@ -55,6 +55,11 @@ export const ROUTES = [
   { method: 'GET', path: '/cycles/{cycleId}/directory', function: 'list-directory', access: 'city', summary: { zh: '通讯录：各联系人及邮件投递状态', en: 'The directory: every contact and its delivery state' } },
   { method: 'GET', path: '/cycles/{cycleId}/documents', function: 'list-cycle-documents', access: 'city', summary: { zh: '年度上报文件（汇总表、报告、通报批评稿）及短时下载链接', en: "The year's documents (workbook, report, criticism drafts), with short-lived download links" } },
   { method: 'PUT', path: `${UNIT}/contacts`, function: 'edit-unit-contacts', access: 'city', summary: { zh: '修改单位通讯录（各版本均保留）', en: "Edit a unit's contacts (every version kept)" } },
+  // Registered rosters and cross-inspection samples (issue 10).
+  { method: 'GET', path: `${UNIT}/roster`, function: 'get-unit-roster', access: 'unit', summary: { zh: '本单位登记的社区/村名单及其版本', en: "The unit's registered roster of communities, and its versions" } },
+  { method: 'PUT', path: `${UNIT}/roster`, function: 'put-unit-roster', access: 'county', summary: { zh: '登记社区/村名单（每次生成新版本）', en: "Register the unit's communities and villages (each change is a new version)" } },
+  { method: 'GET', path: `${UNIT}/roster/versions/{version}`, function: 'get-roster-version', access: 'unit', summary: { zh: '社区/村名单的某一版本', en: 'One version of the roster, with its rows' } },
+  { method: 'GET', path: `${UNIT}/sample`, function: 'get-unit-sample', access: 'unit', summary: { zh: '交叉检查抽样结果及其公开数据（可复核）', en: 'The cross-inspection sample and the published inputs to verify it' } },
 ] as const satisfies readonly RouteEntry[];
 
 export type RouteFunction = (typeof ROUTES)[number]['function'];
@@ -65,5 +70,5 @@ export type RouteFunction = (typeof ROUTES)[number]['function'];
  */
 export const WRITE_ROUTES: ReadonlySet<RouteFunction> = new Set<RouteFunction>([
   'create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact', 'sign-notice', 'decide-proposal',
-  'start-cycle', 'edit-unit-contacts',
+  'start-cycle', 'edit-unit-contacts', 'put-unit-roster',
 ]);

@@ -12,6 +12,7 @@ import type { Schedule } from '../core/plan/schedule-schema';
 import { extendedLastDays, type Context } from '../core/use-cases/context';
 import { grantExtension } from '../core/use-cases/extensions';
 import { decideReview } from '../core/use-cases/review';
+import { registerRoster } from '../core/use-cases/rosters';
 import { submitDeliverable } from '../core/use-cases/submissions';
 import type { SelfAssessmentInput } from '../core/self-assessment';
 import { ValidationError } from '../core/errors';
@@ -53,6 +54,19 @@ const behaviour = z.strictObject({
   resubmissions: z.optional(z.array(resubmission)),
   /** Extensions the city grants this unit; its submission timings then count from the extended deadlines. */
   extensions: z.optional(z.array(extension)),
+  /**
+   * The unit registers its roster (社区/村名单, issue 10) at this instant: `communities` communities named as
+   * exampleSelfAssessment names them (第1社区…), all taking part; "never": it registers none.
+   */
+  roster: z.optional(
+    z.union([
+      z.literal('never'),
+      z.strictObject({
+        at: z.string().check(z.refine((s) => /T\d{2}:\d{2}/.test(s) && !Number.isNaN(Date.parse(s)), { message: 'datetime' })),
+        communities: z.int().check(z.gte(0), z.lte(600)),
+      }),
+    ]),
+  ),
 });
 
 export const scenarioSchema = z.strictObject({
@@ -67,7 +81,8 @@ type Behaviour = z.infer<typeof behaviour>;
 export type Action =
   | { at: number; kind: 'submit'; unitId: string; deliverableId: string; note: string }
   | { at: number; kind: 'decide'; unitId: string; round: number; outcome: 'approved' | 'returned'; reason?: string }
-  | { at: number; kind: 'extend'; unitId: string; deliverableId: string; lastDay: string; reason: string };
+  | { at: number; kind: 'extend'; unitId: string; deliverableId: string; lastDay: string; reason: string }
+  | { at: number; kind: 'register-roster'; unitId: string; communities: number };
 
 /**
  * A scenario that cannot be played: every problem with its path into the file and its rule, zh-CN first and
@@ -200,6 +215,8 @@ export function compileScenario(scenario: Scenario, plan: Plan, schedule: Schedu
     for (const x of extensions) {
       actions.push({ at: Date.parse(x.at), kind: 'extend', unitId: unit.id, deliverableId: x.deliverableId, lastDay: x.lastDay, reason: x.reason });
     }
+    const roster = own.roster ?? scenario.default.roster ?? 'never';
+    if (roster !== 'never') actions.push({ at: Date.parse(roster.at), kind: 'register-roster', unitId: unit.id, communities: roster.communities });
     const granted = extensions.map((x) => ({ deliverableId: x.deliverableId, lastDay: x.lastDay, grantedAt: x.at }));
     const unitSchedule = granted.length ? deriveSchedule(plan, extendedLastDays(granted)) : schedule;
     const deliverables = unitSchedule.phases.flatMap((p) => p.deliverables);
@@ -268,6 +285,12 @@ export async function performAction(ctx: Context, cycleId: string, a: Action): P
       cycleId, unitId: a.unitId, deliverableId: a.deliverableId, submittedBy: `${a.unitId}-staff`,
       ...(reviewed ? { selfAssessment: exampleSelfAssessment(loaded.plan) } : {}),
     });
+  } else if (a.kind === 'register-roster') {
+    const communities = exampleSelfAssessment(await ctx.loadPlan(cycleId).then((l) => l.plan), a.communities).roster.map((r) => ({
+      name: r.name, kind: 'community' as const, takingPart: true, contact: { name: `${r.name}联系人`, telephone: '0571-8770-3001' },
+    }));
+    const current = await ctx.repo.getRoster(cycleId, a.unitId);
+    await registerRoster(ctx, { cycleId, unitId: a.unitId, version: current?.version ?? 0, communities, registeredBy: `${a.unitId}-staff` });
   } else if (a.kind === 'extend') {
     await grantExtension(ctx, { cycleId, unitId: a.unitId, deliverableId: a.deliverableId, lastDay: a.lastDay, reason: a.reason, grantedBy: 'city-reviewer' });
   } else {

@@ -138,6 +138,20 @@ export const recordOutcomeInput = z.strictObject({ cycleId, unitId, outcome: uni
 /** `noticeAt`: when the outcome notice goes (SendOutcomeNotice waits for it); now for a decision, the next sending morning for a deadline. */
 export const recordOutcomeOutput = z.strictObject({ outcome: unitOutcome, recorded: z.boolean(), noticeAt: instant });
 
+/**
+ * Cross-inspection (issue 10): at a window's draw instant, the unit's sample is drawn from its registered
+ * roster and recorded once, then mailed (core/use-cases/inspection.ts). Every window of the plan wakes every
+ * unit; only the unit's own window draws ('not-inspected' otherwise).
+ */
+export const drawInspectionSampleInput = z.strictObject({ cycleId, unitId, windowId: slug });
+export const drawInspectionSampleOutput = z.strictObject({
+  status: z.enum(['drawn', 'no-roster', 'not-inspected']),
+  /** false when an earlier attempt had recorded it (a retry, a restart). */
+  recorded: z.boolean(),
+  sampled: z.int(),
+  notices: z.array(noticeResult),
+});
+
 export type YearlyCycleInput = z.infer<typeof yearlyCycleInput>;
 export type UnitCycleInput = z.infer<typeof unitCycleInput>;
 export type NoticeRequest = z.infer<typeof noticeRequest>;

@@ -15,7 +15,8 @@
  */
 import { DateTime } from 'luxon';
 import type { ContactStatus } from '../model';
-import type { Deliverable, Phase, Plan, Unit } from '../plan/schema';
+import { COMMUNITY_KIND_ZH, type InspectionSample } from '../inspection/model';
+import type { Deliverable, InspectionGroup, InspectionWindow, Phase, Plan, Unit } from '../plan/schema';
 import { formatBeijing, localDateOf, weekdayZh } from '../time';
 
 export interface Rendered {
@@ -514,3 +515,76 @@ export function daysLeft(nowMs: number, lastDay: string, working: boolean, worki
   if (working) return { days: workingDaysBetween(today, lastDay), working };
   return { days: Math.max(0, DateTime.fromISO(lastDay).diff(DateTime.fromISO(today), 'days').days), working };
 }
+
+// ---- Cross-inspection (交叉检查, issue 10): the sample, to the group and the unit; no roster, to the office ----
+
+/** The sample as rows: one per sampled community, with its contact; then the published inputs of the draw. */
+function sampleRows(sample: InspectionSample): Array<[Text, Text]> {
+  const rows: Array<[Text, Text]> = sample.sample.map((c) => [
+    both(() => `${c.position}. ${c.name}`),
+    { zh: `${COMMUNITY_KIND_ZH[c.kind]}，联系人 ${c.contact.name}，${c.contact.telephone}`, en: `${c.kind}, contact ${c.contact.name}, tel. ${c.contact.telephone}` },
+  ]);
+  if (sample.inputs && sample.seed) {
+    rows.push(
+      [{ zh: '名单版本', en: 'Roster version' }, both(() => `${sample.inputs!.rosterVersion}（SHA-256 ${sample.inputs!.rosterSha256}）`)],
+      [{ zh: '计划哈希', en: 'Plan hash' }, both(() => sample.inputs!.planSha256)],
+      [{ zh: '抽取时间', en: 'Draw instant' }, both((l) => `${when(sample.drawAt, l)}（${sample.drawAt}）`)],
+      [{ zh: '随机种子', en: 'Seed' }, both(() => sample.seed!)],
+      [{ zh: '抽样方法', en: 'Algorithm' }, both(() => sample.inputs!.algorithm)],
+    );
+  }
+  return rows;
+}
+
+export const inspectionTemplates = {
+  /**
+   * The unit's sample, drawn at the window's start: to each member of the inspecting group (salutation the
+   * group) and to the unit's office (salutation the office). The same rows for both, with what it takes to
+   * recompute the draw.
+   */
+  sampleDrawn(
+    plan: Plan,
+    unit: Unit,
+    group: InspectionGroup,
+    window: InspectionWindow,
+    sample: InspectionSample,
+    to: 'group' | 'unit',
+    nowMs: number,
+  ): Rendered {
+    const ratio = plan.inspection?.sampling ?? { numerator: 1, denominator: 3 };
+    const days = { zh: `${date(window.opens, 'zh')}至${date(window.closes, 'zh')}`, en: `${date(window.opens, 'en')} to ${date(window.closes, 'en')}` };
+    const groupName: Text = { zh: group.name, en: group.nameEn ?? group.name };
+    const k = sample.sample.length;
+    return render(plan, {
+      subject: { zh: `交叉检查抽样结果：${unit.name}（${k}个社区/村）`, en: `Cross-inspection sample: ${nameOf(unit).en} (${k} ${k === 1 ? 'community' : 'communities'})` },
+      salutation: to === 'group' ? groupName : officeOf(unit),
+      body: [
+        {
+          zh: `按照《${plan.title}》，${groupName.zh}于${days.zh}对${unit.name}开展交叉检查。${plan.city.officeWord}已于${when(sample.drawAt, 'zh')}（北京时间）按公布的方法，从${unit.name}登记的${sample.population}个参与创建的社区/村中，按${ratio.numerator}/${ratio.denominator}比例（向上取整）抽取以下${k}个作为检查对象。`,
+          en: `Under "${plan.title}", ${groupName.en} inspects ${nameOf(unit).en} from ${days.en}. At ${when(sample.drawAt, 'en')} Beijing time ${plan.city.officeWordEn} drew, by the published method, ${k} of the ${sample.population} registered communities taking part (${ratio.numerator}/${ratio.denominator}, rounded up), listed below.`,
+        },
+        k === 0
+          ? { zh: `${unit.name}登记的名单中没有参与创建的社区/村，本次未抽取检查对象。`, en: `No registered community of ${nameOf(unit).en} takes part: nothing was drawn.` }
+          : { zh: '抽样结果已记录，不再重抽。任何人均可依据下列公开数据复核抽样结果。', en: 'The sample is recorded and will not be drawn again. Anyone can recompute it from the published inputs below.' },
+      ],
+      rows: sampleRows(sample),
+      action: portal(plan, '查看抽样结果', 'See the sample', `${unitPage(unit, '/sample')}`),
+    }, nowMs);
+  },
+
+  /** To the running office, once: the unit had registered no roster at the draw instant, so nothing was drawn. */
+  noRoster(plan: Plan, unit: Unit, group: InspectionGroup, window: InspectionWindow, drawAt: string, nowMs: number): Rendered {
+    return render(plan, {
+      subject: { zh: `未能抽样：${unit.name}未登记社区/村名单`, en: `No sample: ${nameOf(unit).en} registered no roster` },
+      salutation: officeName(plan),
+      body: [
+        {
+          zh: `${unit.name}在抽取时间${when(drawAt, 'zh')}（北京时间）尚未登记社区/村名单，${group.name}在${window.name}中的抽样未能进行。系统已记录此情况，之后登记的名单不会自动补抽。`,
+          en: `${nameOf(unit).en} had registered no roster of communities by the draw instant, ${when(drawAt, 'en')} Beijing time, so ${group.nameEn ?? group.name} has no sample for ${window.nameEn ?? window.name}. This is recorded; a roster registered later does not trigger a draw.`,
+        },
+        { zh: `请${plan.city.officeWord}督促该${plan.unitLevel.word}登记名单，并决定检查安排。`, en: `Please have the ${plan.unitLevel.wordEn} register its roster and decide how to inspect it.` },
+      ],
+      action: portal(plan, '查看社区/村名单', 'See the roster', `${unitPage(unit, '/roster')}`),
+    }, nowMs);
+  },
+};

@@ -65,6 +65,11 @@ export const scheduleSchema = z.strictObject({
   forwardAt: instant,
   /** The working-day calendar the instants were computed with (package and version). */
   calendar: z.string(),
+  /**
+   * Cross-inspection (plan.inspection), absent when the plan has none: each window's announced draw instant
+   * (its first day at inspection.drawAt, Beijing). A unit's execution draws its sample at its window's.
+   */
+  inspection: z.optional(z.strictObject({ windows: z.array(z.strictObject({ windowId: z.string(), drawAt: instant })) })),
 });
 
 export type Instant = z.infer<typeof instant>;

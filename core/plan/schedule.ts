@@ -114,7 +114,16 @@ export function deriveSchedule(plan: Plan, extensions: Record<string, string> = 
     },
     forwardAt: toUtcInstant(at(days.sendDayAfter(plan.forwardToProvince.on))),
     calendar: days.calendar.source,
+    ...(plan.inspection ? { inspection: { windows: plan.inspection.windows.map((w) => ({ windowId: w.id, drawAt: drawInstant(plan, w.opens) })) } } : {}),
   };
+}
+
+/**
+ * The announced draw instant of an inspection window opening on `opens`: that day at inspection.drawAt,
+ * Beijing, whatever the day (it is published with the plan, so nothing moves it).
+ */
+export function drawInstant(plan: Plan, opens: string): string {
+  return toUtcInstant(atLocalTime(opens, plan.inspection?.drawAt ?? plan.notices.sendAt, plan.timeZone));
 }
 
 /**

@@ -100,6 +100,60 @@ export const rubricItemSchema = z.strictObject({
   kind: z._default(z.enum(['standard', 'bonus', 'deduction', 'veto']), 'standard'),
 });
 
+// ---- Registered rosters and cross-inspection (issue 10): optional, so plans without them stay valid ----------
+
+/**
+ * 社区/村名单登记: each unit registers its communities and villages (name, kind, taking part or not, contact)
+ * in this phase, by this deadline. Inspection samples are drawn from the registered rosters.
+ */
+export const rosterRegistrationSchema = z.strictObject({
+  phase: phaseKind,
+  due: deadlineSchema,
+});
+
+/** A fraction such as 1/3: the share of a unit's communities taking part that an inspection group visits. */
+export const samplingRatioSchema = z.strictObject({ numerator: int(1, 100), denominator: int(1, 100) });
+
+export const inspectionWindowSchema = z.strictObject({
+  id: slug,
+  name: line(40),
+  nameEn: z.optional(line(80)),
+  /** First day of the window: the samples of the units inspected in it are drawn on it at `inspection.drawAt`. */
+  opens: localDate,
+  /** Last day of the window (inclusive). */
+  closes: localDate,
+});
+
+export const inspectionMemberSchema = z.strictObject({
+  name: line(60),
+  /** e.g. 组长 (group leader), 组员. */
+  role: z.optional(line(20)),
+  email,
+  telephone,
+});
+
+export const inspectionGroupSchema = z.strictObject({
+  id: slug,
+  name: line(60),
+  nameEn: z.optional(line(120)),
+  /** The window (inspection.windows[].id) in which the group inspects. */
+  window: slug,
+  /** The unit whose staff make up the group (cross-inspection between streets): it never inspects that unit. */
+  fromUnit: z.optional(slug),
+  /** The units (units[].id) the group inspects. */
+  units: z.array(slug).check(z.minLength(1), z.maxLength(5000)),
+  members: z.array(inspectionMemberSchema).check(z.minLength(1), z.maxLength(30)),
+});
+
+/** 交叉检查: windows, groups and the sampling ratio (rounded up, at least one community of a non-empty roster). */
+export const inspectionSchema = z.strictObject({
+  windows: z.array(inspectionWindowSchema).check(z.minLength(1), z.maxLength(10)),
+  /** Time of day (Beijing) on a window's first day: the announced draw instant of its samples. */
+  drawAt: z._default(localTime, '09:00'),
+  sampling: samplingRatioSchema,
+  groups: z.array(inspectionGroupSchema).check(z.minLength(1), z.maxLength(500)),
+});
+
 export const planSchema = z.strictObject({
   schemaVersion: z.literal(1),
   cycleId: slug,
@@ -247,6 +301,10 @@ export const planSchema = z.strictObject({
     total: z._default(int(1, 1000), 100),
     items: z.array(rubricItemSchema).check(z.minLength(1), z.maxLength(200)),
   }),
+  /** 社区/村名单登记 (issue 10): when units register their communities. */
+  rosterRegistration: z.optional(rosterRegistrationSchema),
+  /** 交叉检查 (issue 10): inspection windows, groups and the sampling ratio. */
+  inspection: z.optional(inspectionSchema),
 });
 
 export type PlanInput = z.input<typeof planSchema>;
@@ -258,3 +316,7 @@ export type Deliverable = Phase['deliverables'][number];
 export type Deadline = z.output<typeof deadlineSchema>;
 export type RubricItem = Plan['rubric']['items'][number];
 export type EscalationLevel = Plan['escalation']['levels'][number];
+export type Inspection = z.output<typeof inspectionSchema>;
+export type InspectionGroup = Inspection['groups'][number];
+export type InspectionWindow = Inspection['windows'][number];
+export type SamplingRatio = z.output<typeof samplingRatioSchema>;

@@ -9,6 +9,7 @@
 import { makeCalendar, type WorkingCalendar } from '../calendar';
 import { deadlineLastDay, isCalendarDate } from '../time';
 import { makeProblem, problemsFromIssues, type Problem } from '../validation';
+import { checkInspection } from './validate-inspection';
 import { LEVEL_TIER, PHASE_KINDS, planSchema, type Level, type Phase, type Plan } from './schema';
 
 export type ValidatePlanResult =
@@ -78,6 +79,7 @@ function crossFieldRules(s: Sections, errors: Problem[], warnings: Problem[]): v
   if (s.phases) checkCalendar({ ...s, phases: s.phases }, warnings);
   checkLevels(s, errors);
   if (s.phases) checkCycleDates({ ...s, phases: s.phases }, errors, warnings);
+  checkInspection(s, errors);
 }
 
 const LEVEL_ZH: Record<Level, string> = {

@@ -17,7 +17,7 @@ import { PhaseNotOpenError, ValidationError } from '../errors';
 import type { DocumentRef, SelfAssessment, SubmissionVersion } from '../model';
 import type { Unit } from '../plan/schema';
 import { fromAddress, templates } from '../notifier/templates';
-import { assessSelfAssessment, type SelfAssessmentInput } from '../self-assessment';
+import { assessSelfAssessment, type RegisteredRoster, type SelfAssessmentInput } from '../self-assessment';
 import { atLocalTime, formatBeijing, isOnTime, toUtcInstant } from '../time';
 import { makeProblem } from '../validation';
 import type { Context, LoadedPlan } from './context';
@@ -87,7 +87,9 @@ export async function submitDeliverable(ctx: Context, input: SubmitInput) {
     const outcome = await ctx.repo.getOutcome(input.cycleId, unit.id);
     if (outcome) throw reviewClosed('submit', outcome, loaded.schedule.review.closesAt);
   }
-  const selfAssessment = assessIfReviewed(loaded.plan, reviewed, input.selfAssessment);
+  // Measured against the unit's registered roster (社区/村名单) when it has one (issue 10).
+  const registered = reviewed && input.selfAssessment ? await ctx.repo.getRoster(input.cycleId, unit.id) : null;
+  const selfAssessment = assessIfReviewed(loaded.plan, reviewed, input.selfAssessment, registered);
   const evidence = input.selfAssessment?.scores.flatMap((s) => s.evidence) ?? [];
   const uploadIds = [...new Set([...(input.uploadIds ?? []), ...evidence])];
   const documents = [...(input.documents ?? []), ...(uploadIds.length ? await resolveDocuments(ctx, { cycleId: input.cycleId, unitId: unit.id, uploadIds }) : [])];
@@ -126,7 +128,12 @@ async function afterStored(ctx: Context, loaded: LoadedPlan, unit: Unit, version
 }
 
 /** The self-assessment of the reviewed deliverable, assessed; refused on any other deliverable. */
-function assessIfReviewed(plan: Parameters<typeof assessSelfAssessment>[0], reviewed: boolean, input: SelfAssessmentInput | undefined): SelfAssessment | null {
+function assessIfReviewed(
+  plan: Parameters<typeof assessSelfAssessment>[0],
+  reviewed: boolean,
+  input: SelfAssessmentInput | undefined,
+  registered: RegisteredRoster | null = null,
+): SelfAssessment | null {
   if (!reviewed) {
     if (input) {
       throw new ValidationError([
@@ -140,7 +147,7 @@ function assessIfReviewed(plan: Parameters<typeof assessSelfAssessment>[0], revi
       makeProblem('selfAssessment', 'required', { zh: '自评报告须填写自评内容：自评说明、各项自评分和社区（村）名单', en: 'the self-assessment report needs its self-assessment: narrative, a self-score per item and the roster' }),
     ]);
   }
-  const { figures, findings, errors } = assessSelfAssessment(plan, input);
+  const { figures, findings, errors } = assessSelfAssessment(plan, input, registered);
   if (errors.length) throw new ValidationError(errors);
   return { narrative: input.narrative, scores: input.scores, roster: input.roster, figures, findings };
 }
@@ -151,9 +158,10 @@ function assessIfReviewed(plan: Parameters<typeof assessSelfAssessment>[0], revi
  */
 export async function previewSelfAssessment(ctx: Context, input: { cycleId: string; unitId: string; deliverableId: string; selfAssessment: SelfAssessmentInput }) {
   const loaded = await ctx.loadPlan(input.cycleId);
-  ctx.unitOf(loaded, input.unitId);
+  const unit = ctx.unitOf(loaded, input.unitId);
   const { deliverable } = ctx.deliverableOf(loaded, input.deliverableId);
   if (deliverable.id !== loaded.schedule.review.deliverableId) assessIfReviewed(loaded.plan, false, input.selfAssessment);
-  const { figures, findings, errors } = assessSelfAssessment(loaded.plan, input.selfAssessment);
+  const registered = await ctx.repo.getRoster(input.cycleId, unit.id);
+  const { figures, findings, errors } = assessSelfAssessment(loaded.plan, input.selfAssessment, registered);
   return { figures, findings, errors, canSubmit: errors.length === 0 };
 }

@@ -49,6 +49,8 @@ export const figuresView = z.object({
   targets: z.optional(z.object({ coverage: z.number(), passRate: z.number() })),
   selfScore: z.number(),
   total: z.number(),
+  /** The registered roster (社区/村名单) the figures were measured against; absent when the unit registered none. */
+  registeredRoster: z.optional(z.object({ version: z.number(), communities: z.number() })),
 });
 
 /** A problem as the API words it, in the caller's language. */
@@ -281,6 +283,7 @@ export const cyclesResponse = z.object({
 const MESSAGE_KINDS = [
   'phase-opened', 'reminder', 'escalation', 'receipt', 'rectification', 'outcome', 'province-forwarding',
   'contact-undeliverable', 'calendar-warning', 'delivery-failure', 'extension', 'criticism',
+  'inspection-sample', 'inspection-no-roster',
 ] as const;
 
 export const unitMessagesResponse = z.object({

@@ -19,6 +19,13 @@ function request(cycleId: string, a: Action): { user: string; method: string; pa
   if (a.kind === 'submit') {
     return { user: a.unitId, method: 'POST', path: `${unit}/deliverables/${a.deliverableId}/versions`, body: submissionBody(a) };
   }
+  if (a.kind === 'register-roster') {
+    // Registered once per life from nothing (version 0); a repeat after a restart is a 200 (the same roster) or a 409.
+    const communities = Array.from({ length: a.communities }, (_, i) => ({
+      name: `第${i + 1}社区`, kind: 'community', takingPart: true, contact: { name: `第${i + 1}社区联系人`, telephone: '0571-8770-3001' },
+    }));
+    return { user: a.unitId, method: 'PUT', path: `${unit}/roster`, body: { version: 0, communities } };
+  }
   if (a.kind === 'extend') {
     return { user: 'city', method: 'POST', path: `${unit}/deliverables/${a.deliverableId}/extensions`, body: { lastDay: a.lastDay, reason: a.reason } };
   }

@@ -199,5 +199,18 @@ export async function runYear(): Promise<World> {
   // The city office downloads the documents the forwarding stored.
   await callApi(w, 'list-cycle-documents', { params: { cycleId: CYCLE }, claims: CITY });
   await runTask(w, 'close-cycle', { cycleId: CYCLE });
+
+  // The district's cycle (INTO_2027_JSON): a street registers its roster, the draw at its window, the sample read.
+  const street = { cycleId: INTO_2027_JSON.cycleId, unitId: 'puyan' };
+  const communities = ['东冠社区', '江二社区', '星民村'].map((name) => ({
+    name, kind: name.endsWith('村') ? 'village' : 'community', takingPart: true, contact: { name: '联系人', telephone: '0571-8770-3001' },
+  }));
+  w.at('2026-05-20T01:00:00Z');
+  await callApi(w, 'put-unit-roster', { params: street, body: { version: 0, communities }, claims: countyOf('puyan') });
+  await callApi(w, 'get-unit-roster', { params: street, claims: countyOf('puyan') });
+  await callApi(w, 'get-roster-version', { params: { ...street, version: '1' }, claims: CITY });
+  w.at('2026-09-07T01:00:00Z');
+  await runTask(w, 'draw-inspection-sample', { ...street, windowId: 'cross-check' });
+  await callApi(w, 'get-unit-sample', { params: street, claims: CITY });
   return w;
 }

@@ -230,7 +230,7 @@ describe('stateless stack: functions', () => {
     const holders = (action: string) =>
       [...actions].filter(([, set]) => set.has(action)).map(([h]) => h.split('/')[1]).sort();
     expect(holders('ses:SendEmail')).toEqual([
-      'decide-proposal', 'forward-to-province', 'grant-extension', 'issue-rectification', 'record-email-event',
+      'decide-proposal', 'draw-inspection-sample', 'forward-to-province', 'grant-extension', 'issue-rectification', 'record-email-event',
       'register-cycle', 'send-unit-notice', 'submit-deliverable',
     ]);
     expect(holders('ses:SendRawEmail')).toEqual(holders('ses:SendEmail'));

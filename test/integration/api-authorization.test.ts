@@ -12,6 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, type Access, type RouteEntry, type RouteFunction } from '../../functions/routes';
 import type { RouteSchemas } from '../../functions/_shared/api-handler';
+import { registerRoster } from '../../core/use-cases/rosters';
 import { exampleSelfAssessment } from '../../local/scenario';
 import {
   CYCLE,
@@ -38,9 +39,14 @@ type Identity = (typeof IDENTITIES)[number];
 const NOT_A_CALLER: readonly Identity[] = ['no token', 'expired token', 'wrong audience', 'wrong signature', 'ID token'];
 
 /** The routes that change something when allowed; everything else is a read (the preview stores nothing). */
-const WRITES: ReadonlySet<RouteFunction> = new Set(['create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact', 'sign-notice', 'decide-proposal', 'start-cycle', 'edit-unit-contacts']);
+const WRITES: ReadonlySet<RouteFunction> = new Set(['create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact', 'sign-notice', 'decide-proposal', 'start-cycle', 'edit-unit-contacts', 'put-unit-roster']);
 /** What an allowed, valid request is answered with. */
-const ALLOWED_STATUS: Partial<Record<RouteFunction, number>> = { 'create-upload': 201, 'submit-deliverable': 201, 'decide-review': 201, 'grant-extension': 201, 'sign-notice': 201, 'decide-proposal': 201, 'start-cycle': 201, 'edit-unit-contacts': 201 };
+const ALLOWED_STATUS: Partial<Record<RouteFunction, number>> = { 'create-upload': 201, 'submit-deliverable': 201, 'decide-review': 201, 'grant-extension': 201, 'sign-notice': 201, 'decide-proposal': 201, 'start-cycle': 201, 'edit-unit-contacts': 201, 'put-unit-roster': 201 };
+/**
+ * yanping's registered roster (社区/村名单), version 1, stored before the matrix runs: the communities its
+ * self-assessment names (a report naming an unregistered one is refused).
+ */
+const ROSTER = exampleSelfAssessment(plan).roster.map((r) => ({ name: r.name, kind: 'community' as const, takingPart: true, contact: { name: '陈水南', telephone: '0599-8601001' } }));
 /** The plan the city starts: the example's, a year later (its execution waits for 2017 instead of replaying 2016 at once). */
 const NEXT_YEAR = planCopy(plan, { cycleId: 'nanping-2017', title: '南平市2017年创建工作', years: 1 });
 
@@ -93,6 +99,8 @@ function requestFor(route: Route, at: At): { method: string; path: string; body?
     'validate-plan': NEXT_YEAR,
     'start-cycle': NEXT_YEAR,
     'edit-unit-contacts': { version: 0, office: { name: '延平区打传办', email: 'dcb@yanping.example.cn' } },
+    // yanping registered version 1 before the matrix (beforeAll): this is its next version.
+    'put-unit-roster': { version: 1, communities: [...ROSTER, { ...ROSTER[0], name: '塔前村', kind: 'village' }], reason: '新增塔前村' },
   };
   return { method: route.method, path, ...(route.function in bodies ? { body: bodies[route.function] } : {}) };
 }
@@ -136,6 +144,8 @@ describe('the authorization matrix over the local gateway', () => {
     messageId = notices.find((m) => m.kind === 'phase-opened')!.messageId;
     // yanping sent no progress report: the ladder drafted a 通报批评 for each.
     proposalId = (await t.ctx.repo.listProposals(CYCLE)).find((p) => p.unitId === UNIT && p.status === 'proposed')!.proposalId;
+    // A roster to read (GET …/roster/versions/1) and to register the next version of.
+    await registerRoster(t.ctx, { cycleId: CYCLE, unitId: UNIT, version: 0, communities: ROSTER, registeredBy: UNIT });
   });
   afterAll(async () => {
     await api?.close();

@@ -119,6 +119,20 @@ const bodies = (uploadId: string): Partial<Record<RouteFunction, Field>> => ({
     leader: opt(contact('延平区分管领导', 'wang@yanping.example.cn')),
     reason: opt({ kind: 'line', max: 200, valid: '人员调整' }),
   }),
+  // One row: names must be unique, so a valid roster of identical rows has one.
+  'put-unit-roster': obj({
+    version: { kind: 'int', min: 0, max: 9999, valid: 0 },
+    communities: arr(
+      obj({
+        name: { kind: 'line', max: 60, valid: '水南社区' },
+        kind: { kind: 'enum', values: ['community', 'village'], valid: 'community' },
+        takingPart: { kind: 'bool', valid: true },
+        contact: obj({ name: { kind: 'line', max: 60, valid: '陈水南' }, telephone: { kind: 'line', max: 24, valid: '0599-8601001' } }),
+      }),
+      600,
+    ),
+    reason: opt({ kind: 'line', max: 200, valid: '新增塔前村' }),
+  }),
 });
 /** A directory contact: a phone is a line whose characters are digits, spaces and + - ( ). */
 function contact(name: string, email: string): Field {
@@ -515,6 +529,15 @@ describe('bad input on every route: a 4xx with an error code, problems that name
       fc.integer({ min: 1, max: 9999 }).map((version) => ({
         how: `a contacts edit from version ${version}, which the unit never had`, method: 'PUT', path: pathTo('edit-unit-contacts'), token: city,
         ...json({ version, office: { email: 'dcb@yanping.example.cn' } }), status: 409,
+      })),
+      fc.constant({
+        how: 'a roster naming a community twice', method: 'PUT', path: pathTo('put-unit-roster'), token: county, status: 400,
+        // An ASCII name: the English answer quotes it, and must hold no Chinese.
+        ...json({ version: 0, communities: [1, 2].map(() => ({ name: 'Shuinan', kind: 'community', takingPart: true, contact: { name: 'Chen', telephone: '0599-8601001' } })) }),
+      }),
+      fc.integer({ min: 1, max: 9999 }).map((version) => ({
+        how: `a roster registered from version ${version}, which the unit never had`, method: 'PUT', path: pathTo('put-unit-roster'), token: county, status: 409,
+        ...json({ version, communities: [{ name: 'Shuinan', kind: 'community', takingPart: true, contact: { name: 'Chen', telephone: '0599-8601001' } }] }),
       })),
       word.filter((w) => w !== CYCLE).map((w) => ({ how: `a cycle that does not exist (${w})`, method: 'GET', path: pathTo('get-dashboard', { cycleId: w }), token: city, status: 404 })),
       fc.integer({ min: 2, max: 5 }).map((round) => decide(`review round ${round}, not started`, { outcome: 'approved' }, 404, round)),

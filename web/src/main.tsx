@@ -22,6 +22,7 @@ const ProposalsPage = lazy(() => import('./pages/city/proposals/ProposalsPage'))
 const YearPage = lazy(() => import('./pages/city/year/YearPage'));
 const DirectoryPage = lazy(() => import('./pages/city/directory/DirectoryPage'));
 const DocumentsPage = lazy(() => import('./pages/city/documents/DocumentsPage'));
+const RosterPage = lazy(() => import('./pages/county/roster/RosterPage'));
 
 const router = createBrowserRouter([
   { path: '/login', element: <Suspense><SignInPage /></Suspense> },
@@ -41,6 +42,8 @@ const router = createBrowserRouter([
       { path: '/year', element: <YearPage /> },
       { path: '/directory', element: <DirectoryPage /> },
       { path: '/documents', element: <DocumentsPage /> },
+      { path: '/units/:unitId/roster', element: <RosterPage /> },
+      { path: '/units/:unitId/sample', element: <RosterPage /> },
     ],
   },
 ]);

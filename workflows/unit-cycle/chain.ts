@@ -11,6 +11,7 @@
  *    report gets a rectification notice (限期整改) and waits for the resubmission, until approved or out of
  *    rounds. While it waits, a notice left unsigned (签收) past its period climbs its escalation ladder.
  * 3. Record exactly one outcome.
+ * 4. Cross-inspection, when the plan has it: at each window's draw instant, draw the unit's sample (once).
  *
  * Every wait is an absolute timestamp from the schedule (a Wait whose time has passed continues at once,
  * so a redriven or restarted execution catches up instead of waiting again). Every callback's timeout
@@ -206,10 +207,30 @@ export function unitCycleDefinition(scope: Construct, fns: Record<UnitCycleFunct
 
   const review = waitUntil(S.WaitForReviewOpening, '$.schedule.review.opensAt').next(prepareSubmissionWait);
 
+  // ---- 4. Cross-inspection (交叉检查): at each window's draw instant, the unit's sample (only its own window draws) ----
+  const drawSample = invokeTask(
+    scope,
+    S.DrawInspectionSample,
+    fns['draw-inspection-sample'],
+    { ...ids, windowId: at('$.window.windowId') },
+    { resultPath: DISCARD },
+  );
+  drawSample.addCatch(sfn.Pass.jsonPath(scope, S.InspectionDrawFailed), { errors: [sfn.Errors.ALL], resultPath: DISCARD });
+  const forEachInspectionWindow = sfn.Map.jsonPath(scope, S.ForEachInspectionWindow, {
+    itemsPath: '$.schedule.inspection.windows',
+    itemSelector: { ...ids, window: at('$$.Map.Item.Value') },
+    maxConcurrency: 0,
+    resultPath: DISCARD,
+  }).itemProcessor(waitUntil(S.WaitForInspectionDraw, '$.window.drawAt').next(drawSample));
+  const inspection = sfn.Choice.jsonPath(scope, S.HasInspection)
+    .when(sfn.Condition.isPresent('$.schedule.inspection'), forEachInspectionWindow)
+    .otherwise(sfn.Pass.jsonPath(scope, S.NoInspection));
+
   // The notices and the review run side by side: the review opens at its own instant, whatever rungs of
   // an escalation ladder are still waiting.
   return sfn.Parallel.jsonPath(scope, S.RunUnitCycle, { resultPath: DISCARD })
     .branch(forEachPhase)
     .branch(review)
+    .branch(inspection)
     .next(sfn.Succeed.jsonPath(scope, S.UnitCycleDone));
 }

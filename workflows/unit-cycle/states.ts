@@ -64,6 +64,15 @@ export const UnitCycleState = {
   /** The failure could not be reported either: the cycle goes on regardless. */
   ReportRectificationEscalationFailureSkipped: 'ReportRectificationEscalationFailureSkipped',
   ReviewSettled: 'ReviewSettled',
+  /** Cross-inspection (issue 10): only when the schedule has inspection windows. */
+  HasInspection: 'HasInspection',
+  NoInspection: 'NoInspection',
+  ForEachInspectionWindow: 'ForEachInspectionWindow',
+  /** The window's announced draw instant (its first day at inspection.drawAt, Beijing). */
+  WaitForInspectionDraw: 'WaitForInspectionDraw',
+  DrawInspectionSample: 'DrawInspectionSample',
+  /** The draw failed after its retries: the cycle goes on; GET …/sample shows no sample after the instant. */
+  InspectionDrawFailed: 'InspectionDrawFailed',
   UnitCycleDone: 'UnitCycleDone',
 } as const;
 /** Task states that report a notice's delivery failure to the city office. */
@@ -84,5 +93,6 @@ export const UNIT_CYCLE_FUNCTIONS = [
   'request-review',
   'issue-rectification',
   'record-outcome',
+  'draw-inspection-sample',
 ] as const;
 export type UnitCycleFunction = (typeof UNIT_CYCLE_FUNCTIONS)[number];

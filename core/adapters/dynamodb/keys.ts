@@ -46,6 +46,8 @@ export const ENTITY = {
   unitContacts: 'UnitContacts',
   unitContactsVersion: 'UnitContactsVersion',
   cycleDocument: 'CycleDocument',
+  rosterVersion: 'RosterVersion',
+  inspectionSample: 'InspectionSample',
 } as const;
 
 /** How many unit ids one UnitOrder item holds (1,000 ids of <= 40 chars stay far below 400 KB). */
@@ -101,6 +103,13 @@ export const DIRECTORY_UNIT_PREFIX = 'UNIT#';
 /** The year's generated documents (core/exports), one Query for the cycle's list. */
 export const documentsPartition = (cycleId: string) => `CYCLE#${cycleId}#DOCUMENTS`;
 export const DOCUMENT_PREFIX = 'DOCUMENT#';
+/**
+ * A unit's registered roster versions (社区/村名单) and its inspection samples, in its own partition. Both sort
+ * before DECISION#, outside UNIT_FACTS_RANGE: a roster of 2,000 communities is a large item the dashboard
+ * must not read (so not `ROSTER#`, which would fall inside the range).
+ */
+export const ROSTER_VERSION_PREFIX = 'COMMUNITIES#';
+export const SAMPLE_PREFIX = 'CHECK-SAMPLE#';
 
 export const keys = {
   cycle: (cycleId: string): ItemKey => ({ PK: cyclePk(cycleId), SK: 'CYCLE' }),
@@ -180,6 +189,16 @@ export const keys = {
   unitContactsVersion: (cycleId: string, unitId: string, version: number): ItemKey => ({
     PK: unitPk(cycleId, unitId),
     SK: `${CONTACTS_VERSION_PREFIX}${pad(version, 4)}`,
+  }),
+  /** One version of a unit's registered roster, kept for good (the newest is the current one). */
+  rosterVersion: (cycleId: string, unitId: string, version: number): ItemKey => ({
+    PK: unitPk(cycleId, unitId),
+    SK: `${ROSTER_VERSION_PREFIX}${pad(version, 4)}`,
+  }),
+  /** A unit's inspection sample of one window (window ids are slugs), written once. */
+  inspectionSample: (cycleId: string, unitId: string, windowId: string): ItemKey => ({
+    PK: unitPk(cycleId, unitId),
+    SK: `${SAMPLE_PREFIX}${windowId}`,
   }),
   /** An Idempotency-Key of one caller on one route (keys are visible ASCII, so `#` and `%` are escaped). */
   idempotencyKey: (caller: string, route: string, key: string): ItemKey => ({ PK: `IDEMPOTENCY#${esc(caller)}`, SK: `${route}#${esc(key)}` }),

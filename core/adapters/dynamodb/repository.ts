@@ -61,6 +61,7 @@ import { listingShard, TOTALS_ATTRIBUTE, TOTALS_ENTITY, totalsKey, UNIT_FACTS_RA
 import { assertSubmissionFits } from './item-size';
 import { makeDirectoryMethods } from './directory';
 import { makeDocumentRecordMethods } from './documents-record';
+import { makeRosterMethods } from './rosters';
 
 export interface DynamoRepositoryOptions {
   client: DynamoDBDocumentClient;
@@ -294,6 +295,7 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
   return {
     ...makeDirectoryMethods({ client, TableName, get, queryAll, auditPut, translateDynamoError }),
     ...makeDocumentRecordMethods({ putIfAbsent, get: (key) => get(key), queryAll }),
+    ...makeRosterMethods({ client, TableName, get, queryAll, auditPut, translateDynamoError }),
 
     /*
      * Primary course: the PLAN item is the gate (absent, or the same hash); then the units and their order

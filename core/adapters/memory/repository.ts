@@ -25,6 +25,7 @@ import type {
 } from '../../model';
 import type { ClaimResult, CycleRepository, CycleTotals, IdempotencyRecord, Page } from '../../ports';
 import { assertSubmissionFits } from '../dynamodb/item-size';
+import { makeMemoryRosterMethods } from './rosters';
 
 const clone = <T>(v: T): T => structuredClone(v);
 const msgKey = (k: MessageKey) => [k.cycleId, k.unitId ?? '-', k.kind, k.milestone, k.recipient].join('|');
@@ -58,7 +59,10 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
   const idemKey = (s: { caller: string; route: string; key: string }) => [s.caller, s.route, s.key].join('|');
   const bySubmission = (a: SubmissionVersion, b: SubmissionVersion) => a.deliverableId.localeCompare(b.deliverableId) || a.version - b.version;
 
+  const { rosterDump, ...rosterMethods } = makeMemoryRosterMethods(audit);
+
   return {
+    ...rosterMethods,
     async storePlan(plan, planHash, now) {
       const existing = cycles.get(plan.cycleId);
       if (existing) {
@@ -388,7 +392,7 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
     },
     // ---- end of idempotency keys ---------------------------------------------------------------------
     dump() {
-      return { plans, cycles, deliverables, submissions, tokens, decisions, outcomes, ledger, forwardings, cycleDocuments, audit, signatures, contacts, extensions, unitRuns, uploads, idempotencyKeys, contactVersions, revisions };
+      return { plans, cycles, deliverables, submissions, tokens, decisions, outcomes, ledger, forwardings, cycleDocuments, audit, signatures, contacts, extensions, unitRuns, uploads, idempotencyKeys, contactVersions, revisions, ...(rosterDump() as object) };
     },
   };
 }

@@ -557,6 +557,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cycles/{cycleId}/units/{unitId}/roster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The unit's registered roster of communities, and its versions
+         * @description 本单位登记的社区/村名单及其版本
+         *
+         *     Access: unit.
+         */
+        get: operations["getUnitRoster"];
+        /**
+         * Register the unit's communities and villages (each change is a new version)
+         * @description 登记社区/村名单（每次生成新版本）
+         *
+         *     Access: county.
+         */
+        put: operations["putUnitRoster"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{cycleId}/units/{unitId}/roster/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One version of the roster, with its rows
+         * @description 社区/村名单的某一版本
+         *
+         *     Access: unit.
+         */
+        get: operations["getRosterVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{cycleId}/units/{unitId}/sample": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The cross-inspection sample and the published inputs to verify it
+         * @description 交叉检查抽样结果及其公开数据（可复核）
+         *
+         *     Access: unit.
+         */
+        get: operations["getUnitSample"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1113,6 +1185,44 @@ export interface operations {
                              * @enum {string}
                              */
                             kind?: "standard" | "bonus" | "deduction" | "veto";
+                        }[];
+                    };
+                    rosterRegistration?: {
+                        /** @enum {string} */
+                        phase: "mobilisation" | "rollout" | "self-assessment" | "preliminary-review";
+                        due: {
+                            date: string;
+                            inclusive: boolean;
+                        };
+                    };
+                    inspection?: {
+                        windows: {
+                            id: string;
+                            name: string;
+                            nameEn?: string;
+                            opens: string;
+                            closes: string;
+                        }[];
+                        /** @default 09:00 */
+                        drawAt?: string;
+                        sampling: {
+                            numerator: number;
+                            denominator: number;
+                        };
+                        groups: {
+                            id: string;
+                            name: string;
+                            nameEn?: string;
+                            window: string;
+                            fromUnit?: string;
+                            units: string[];
+                            members: {
+                                name: string;
+                                role?: string;
+                                /** Format: email */
+                                email: string;
+                                telephone: string;
+                            }[];
                         }[];
                     };
                 };
@@ -1796,6 +1906,10 @@ export interface operations {
                             };
                             selfScore: number;
                             total: number;
+                            registeredRoster?: {
+                                version: number;
+                                communities: number;
+                            };
                         };
                         findings: {
                             path: string;
@@ -1946,6 +2060,10 @@ export interface operations {
                             };
                             selfScore: number;
                             total: number;
+                            registeredRoster?: {
+                                version: number;
+                                communities: number;
+                            };
                         } | null;
                         findings: {
                             path: string;
@@ -2090,6 +2208,10 @@ export interface operations {
                                     };
                                     selfScore: number;
                                     total: number;
+                                    registeredRoster?: {
+                                        version: number;
+                                        communities: number;
+                                    };
                                 } | null;
                             }[];
                         }[];
@@ -2229,6 +2351,10 @@ export interface operations {
                                 };
                                 selfScore: number;
                                 total: number;
+                                registeredRoster?: {
+                                    version: number;
+                                    communities: number;
+                                };
                             };
                         } | null;
                         documents: {
@@ -2390,6 +2516,10 @@ export interface operations {
                             };
                             selfScore: number;
                             total: number;
+                            registeredRoster?: {
+                                version: number;
+                                communities: number;
+                            };
                         } | null;
                     };
                 };
@@ -2488,7 +2618,7 @@ export interface operations {
                         messages: {
                             messageId: string;
                             /** @enum {string} */
-                            kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism";
+                            kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism" | "inspection-sample" | "inspection-no-roster";
                             milestone: string;
                             subject: string;
                             recipient: string;
@@ -2610,7 +2740,7 @@ export interface operations {
                         recorded: boolean;
                         messageId: string;
                         /** @enum {string} */
-                        kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism";
+                        kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism" | "inspection-sample" | "inspection-no-roster";
                         subject: string;
                         signedBy: string;
                         signedAt: {
@@ -2634,7 +2764,7 @@ export interface operations {
                         recorded: boolean;
                         messageId: string;
                         /** @enum {string} */
-                        kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism";
+                        kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism" | "inspection-sample" | "inspection-no-roster";
                         subject: string;
                         signedBy: string;
                         signedAt: {
@@ -4045,6 +4175,44 @@ export interface operations {
                             kind?: "standard" | "bonus" | "deduction" | "veto";
                         }[];
                     };
+                    rosterRegistration?: {
+                        /** @enum {string} */
+                        phase: "mobilisation" | "rollout" | "self-assessment" | "preliminary-review";
+                        due: {
+                            date: string;
+                            inclusive: boolean;
+                        };
+                    };
+                    inspection?: {
+                        windows: {
+                            id: string;
+                            name: string;
+                            nameEn?: string;
+                            opens: string;
+                            closes: string;
+                        }[];
+                        /** @default 09:00 */
+                        drawAt?: string;
+                        sampling: {
+                            numerator: number;
+                            denominator: number;
+                        };
+                        groups: {
+                            id: string;
+                            name: string;
+                            nameEn?: string;
+                            window: string;
+                            fromUnit?: string;
+                            units: string[];
+                            members: {
+                                name: string;
+                                role?: string;
+                                /** Format: email */
+                                email: string;
+                                telephone: string;
+                            }[];
+                        }[];
+                    };
                 };
             };
         };
@@ -4762,6 +4930,619 @@ export interface operations {
             };
             /** @description IdempotencyKeyReusedError: this Idempotency-Key was used by this user on this route for another request (other path or body) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no detail leaves the server; quote the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getUnitRoster: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en */
+                "Accept-Language"?: string;
+            };
+            path: {
+                cycleId: string;
+                unitId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        cycleId: string;
+                        unit: {
+                            unitId: string;
+                            name: string;
+                            nameEn: string | null;
+                        };
+                        requirement: {
+                            phase: string;
+                            lastDay: string;
+                        } | null;
+                        version: number;
+                        current: {
+                            version: number;
+                            sha256: string;
+                            registeredBy: string;
+                            registeredAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                            reason: string | null;
+                            counts: {
+                                communities: number;
+                                takingPart: number;
+                            };
+                            communities: {
+                                name: string;
+                                /** @enum {string} */
+                                kind: "community" | "village";
+                                kindZh: string;
+                                takingPart: boolean;
+                                contact: {
+                                    name: string;
+                                    telephone: string;
+                                };
+                            }[];
+                        } | null;
+                        history: {
+                            version: number;
+                            sha256: string;
+                            registeredBy: string;
+                            registeredAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                            reason: string | null;
+                            counts: {
+                                communities: number;
+                                takingPart: number;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input: each problem names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the plan or among the unit’s records */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: already decided (who and when), phase not open, review closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no detail leaves the server; quote the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putUnitRoster: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en */
+                "Accept-Language"?: string;
+                /** @description Makes a retry safe (the portal sends one with every write; a UUID per user action). The same key with the same request (path and body, key order and whitespace aside) gets the same answer, marked idempotent-replayed: true, and changes nothing again; the same key with another request gets a 422; while the first request runs, a 409 (IdempotencyInProgressError). Keys are per user and route, kept 24 hours; only a 2xx answer is kept, so after a refusal the same key may be sent again. Without the header a request runs as it is. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                cycleId: string;
+                unitId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                    communities: {
+                        name: string & (unknown & unknown & unknown);
+                        /** @enum {string} */
+                        kind: "community" | "village";
+                        takingPart: boolean;
+                        contact: {
+                            name: string & (unknown & unknown & unknown);
+                            telephone: string;
+                        };
+                    }[];
+                    reason?: string & (unknown & unknown & unknown);
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description true when this answer was sent before, to the first request with this Idempotency-Key */
+                    "idempotent-replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recorded: boolean;
+                        changed: boolean;
+                        roster: {
+                            version: number;
+                            sha256: string;
+                            registeredBy: string;
+                            registeredAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                            reason: string | null;
+                            counts: {
+                                communities: number;
+                                takingPart: number;
+                            };
+                            communities: {
+                                name: string;
+                                /** @enum {string} */
+                                kind: "community" | "village";
+                                kindZh: string;
+                                takingPart: boolean;
+                                contact: {
+                                    name: string;
+                                    telephone: string;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description true when this answer was sent before, to the first request with this Idempotency-Key */
+                    "idempotent-replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recorded: boolean;
+                        changed: boolean;
+                        roster: {
+                            version: number;
+                            sha256: string;
+                            registeredBy: string;
+                            registeredAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                            reason: string | null;
+                            counts: {
+                                communities: number;
+                                takingPart: number;
+                            };
+                            communities: {
+                                name: string;
+                                /** @enum {string} */
+                                kind: "community" | "village";
+                                kindZh: string;
+                                takingPart: boolean;
+                                contact: {
+                                    name: string;
+                                    telephone: string;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input: each problem names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the plan or among the unit’s records */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: already decided (who and when), phase not open, review closed; or the request with this Idempotency-Key is still running (IdempotencyInProgressError: retry shortly), or was done but its answer was too large to keep (IdempotentResponseNotKeptError: details say the status and where the result is) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description IdempotencyKeyReusedError: this Idempotency-Key was used by this user on this route for another request (other path or body) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no detail leaves the server; quote the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getRosterVersion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en */
+                "Accept-Language"?: string;
+            };
+            path: {
+                cycleId: string;
+                unitId: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        cycleId: string;
+                        unit: {
+                            unitId: string;
+                            name: string;
+                            nameEn: string | null;
+                        };
+                        roster: {
+                            version: number;
+                            sha256: string;
+                            registeredBy: string;
+                            registeredAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                            reason: string | null;
+                            counts: {
+                                communities: number;
+                                takingPart: number;
+                            };
+                            communities: {
+                                name: string;
+                                /** @enum {string} */
+                                kind: "community" | "village";
+                                kindZh: string;
+                                takingPart: boolean;
+                                contact: {
+                                    name: string;
+                                    telephone: string;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input: each problem names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the plan or among the unit’s records */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: already decided (who and when), phase not open, review closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no detail leaves the server; quote the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getUnitSample: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en */
+                "Accept-Language"?: string;
+            };
+            path: {
+                cycleId: string;
+                unitId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        cycleId: string;
+                        unit: {
+                            unitId: string;
+                            name: string;
+                            nameEn: string | null;
+                        };
+                        inspection: {
+                            window: {
+                                id: string;
+                                name: string;
+                                nameEn: string | null;
+                                opens: string;
+                                closes: string;
+                            };
+                            group: {
+                                id: string;
+                                name: string;
+                                nameEn: string | null;
+                                fromUnit: string | null;
+                                members: {
+                                    name: string;
+                                    role: string | null;
+                                    email: string;
+                                    telephone: string;
+                                }[];
+                            };
+                            ratio: {
+                                numerator: number;
+                                denominator: number;
+                            };
+                            drawAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                        } | null;
+                        sample: {
+                            /** @enum {string} */
+                            status: "drawn" | "no-roster";
+                            drawnAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                            inputs: {
+                                algorithm: string;
+                                planSha256: string;
+                                unitId: string;
+                                rosterVersion: number;
+                                rosterSha256: string;
+                                drawAt: string;
+                                ratio: {
+                                    numerator: number;
+                                    denominator: number;
+                                };
+                            } | null;
+                            seed: string | null;
+                            population: number;
+                            sample: {
+                                position: number;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "community" | "village";
+                                contact: {
+                                    name: string;
+                                    telephone: string;
+                                };
+                                key: string;
+                            }[];
+                        } | null;
+                        verify: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input: each problem names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the plan or among the unit’s records */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: already decided (who and when), phase not open, review closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

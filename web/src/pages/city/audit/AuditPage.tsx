@@ -25,6 +25,8 @@ const ACTION: Record<string, { zh: string; en: string }> = {
   'mark-undeliverable': { zh: '邮箱退信', en: 'Email bounced' },
   'fix-contact': { zh: '修正邮箱', en: 'Email corrected' },
   'edit-contacts': { zh: '修改通讯录', en: 'Contacts edited' },
+  'register-roster': { zh: '登记社区/村名单', en: 'Roster registered' },
+  'draw-sample': { zh: '交叉检查抽样', en: 'Inspection sample drawn' },
   'start-cycle': { zh: '启动周期', en: 'Cycle started' },
   forward: { zh: '上报', en: 'Sent up' },
 };

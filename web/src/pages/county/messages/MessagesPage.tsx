@@ -32,6 +32,8 @@ export const KIND_LABEL: Record<Message['kind'], { zh: string; en: string }> = {
   'contact-undeliverable': { zh: '邮箱退信', en: 'Email bounced' },
   'calendar-warning': { zh: '节假日安排提示', en: 'Holiday calendar warning' },
   'delivery-failure': { zh: '投递失败', en: 'Delivery failed' },
+  'inspection-sample': { zh: '交叉检查抽样结果', en: 'Cross-inspection sample' },
+  'inspection-no-roster': { zh: '未能抽样（未登记名单）', en: 'No sample (no roster registered)' },
 };
 
 export default function MessagesPage() {

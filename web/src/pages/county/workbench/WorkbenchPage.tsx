@@ -119,6 +119,7 @@ export default function WorkbenchPage() {
           <Link to={`/units/${unitId}/review`}>{t('初评', 'Preliminary review')}</Link>
         </Space>
       )}
+      <Link to={`/units/${unitId}/roster`}>{t('社区/村名单与交叉检查抽样', 'Roster of communities and inspection sample')}</Link>
       <Legend />
       {data.phases.map((phase) => (
         <Card key={phase.kind} title={<h3 style={{ margin: 0 }}>{named(phase)}</h3>}>

@@ -1,0 +1,106 @@
+/**
+ * Registered rosters (社区/村名单) and inspection samples (抽样) in DynamoDB, kept apart from ./repository.ts,
+ * which spreads these methods into the CycleRepository it builds (as ./directory.ts).
+ *
+ * Items (keys from ./keys.ts), in the unit's partition, outside the dashboard's UNIT_FACTS_RANGE:
+ * - `COMMUNITIES#0001`…: every roster version, kept for good; the newest is the current one. A version is
+ *   written with its audit entry in one transaction, only if absent and (from version 2) the version
+ *   before it exists: a stale registration stores nothing.
+ * - `CHECK-SAMPLE#<windowId>`: the unit's sample of a window, written once with its audit entry.
+ */
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { InspectionSample, RosterVersion } from '../../inspection/model';
+import type { CycleRepository } from '../../ports';
+import type { DirectoryStoreDeps } from './directory';
+import { ENTITY, META_ATTRIBUTES, ROSTER_VERSION_PREFIX, keys, unitPartition } from './keys';
+
+type Item = Record<string, unknown>;
+type RosterMethods = Pick<CycleRepository, 'getRoster' | 'listRosterVersions' | 'putRoster' | 'recordSample' | 'getSample'>;
+
+const strip = <T>(item: Item | undefined): T | null => {
+  if (!item) return null;
+  const out: Item = { ...item };
+  for (const k of META_ATTRIBUTES) delete out[k];
+  return out as T;
+};
+
+const cancelCodes = (err: unknown): string[] => {
+  const e = err as { name?: string; CancellationReasons?: Array<{ Code?: string }> } | null;
+  return e?.name === 'TransactionCanceledException' ? (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None') : [];
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function makeRosterMethods(d: DirectoryStoreDeps): RosterMethods {
+  const { client, TableName } = d;
+  const versions = (cycleId: string, unitId: string) => ({
+    KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': unitPartition(cycleId, unitId), ':from': `${ROSTER_VERSION_PREFIX}0000`, ':to': `${ROSTER_VERSION_PREFIX}9999` },
+    ConsistentRead: true,
+  });
+
+  /** Runs a transaction, retrying conflicts; 'condition' when one of the given items' conditions failed. */
+  const transact = async (items: ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems'], conditional: number[]) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await client.send(new TransactWriteCommand({ TransactItems: items }));
+        return 'written' as const;
+      } catch (err) {
+        const codes = cancelCodes(err);
+        if (conditional.some((i) => codes[i] === 'ConditionalCheckFailed')) return 'condition' as const;
+        if (!codes.includes('TransactionConflict') || attempt >= 20) throw d.translateDynamoError(err);
+        await sleep(Math.min(1000, 20 * 2 ** Math.min(attempt, 4)) * (0.5 + Math.random()));
+      }
+    }
+  };
+
+  const methods: RosterMethods = {
+    async getRoster(cycleId, unitId) {
+      // The newest version: the last of the range (a handful of versions, read whole and consistently).
+      const items = await d.queryAll(versions(cycleId, unitId));
+      return strip<RosterVersion>(items.at(-1));
+    },
+
+    async listRosterVersions(cycleId, unitId) {
+      return (await d.queryAll(versions(cycleId, unitId))).map((i) => strip<RosterVersion>(i)!);
+    },
+
+    async putRoster(version, audit) {
+      const { cycleId, unitId } = version;
+      const previous = version.version > 1 ? keys.rosterVersion(cycleId, unitId, version.version - 1) : null;
+      const outcome = await transact(
+        [
+          {
+            Put: {
+              TableName,
+              Item: { ...version, ...keys.rosterVersion(cycleId, unitId, version.version), entityType: ENTITY.rosterVersion },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          ...(previous ? [{ ConditionCheck: { TableName, Key: previous, ConditionExpression: 'attribute_exists(PK)' } }] : []),
+          { Put: d.auditPut(audit) },
+        ],
+        previous ? [0, 1] : [0],
+      );
+      if (outcome === 'written') return { recorded: true, current: { ...version } };
+      return { recorded: false, current: await methods.getRoster(cycleId, unitId) };
+    },
+
+    async recordSample(sample, audit) {
+      const key = keys.inspectionSample(sample.cycleId, sample.unitId, sample.windowId);
+      const outcome = await transact(
+        [
+          { Put: { TableName, Item: { ...sample, ...key, entityType: ENTITY.inspectionSample }, ConditionExpression: 'attribute_not_exists(PK)' } },
+          { Put: d.auditPut(audit) },
+        ],
+        [0],
+      );
+      if (outcome === 'written') return { recorded: true, sample: { ...sample } };
+      return { recorded: false, sample: strip<InspectionSample>(await d.get(key))! };
+    },
+
+    async getSample(cycleId, unitId, windowId) {
+      return strip<InspectionSample>(await d.get(keys.inspectionSample(cycleId, unitId, windowId)));
+    },
+  };
+  return methods;
+}

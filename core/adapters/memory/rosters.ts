@@ -1,0 +1,46 @@
+/**
+ * Registered rosters and inspection samples in memory, with the DynamoDB adapter's behaviour
+ * (../dynamodb/rosters.ts): versions kept, a stale version stores nothing, a sample is recorded once.
+ */
+import type { AuditEntry } from '../../model';
+import type { InspectionSample, RosterVersion } from '../../inspection/model';
+import type { CycleRepository } from '../../ports';
+
+type RosterMethods = Pick<CycleRepository, 'getRoster' | 'listRosterVersions' | 'putRoster' | 'recordSample' | 'getSample'>;
+const clone = <T>(v: T): T => structuredClone(v);
+
+export function makeMemoryRosterMethods(audit: AuditEntry[]): RosterMethods & { rosterDump(): unknown } {
+  const rosters: RosterVersion[] = [];
+  const samples = new Map<string, InspectionSample>();
+  const mine = (cycleId: string, unitId: string) => rosters.filter((v) => v.cycleId === cycleId && v.unitId === unitId);
+  const sampleKey = (cycleId: string, unitId: string, windowId: string) => [cycleId, unitId, windowId].join('|');
+  return {
+    async getRoster(cycleId, unitId) {
+      return clone(mine(cycleId, unitId).at(-1) ?? null);
+    },
+    async listRosterVersions(cycleId, unitId) {
+      return clone(mine(cycleId, unitId));
+    },
+    async putRoster(version, entry) {
+      const current = mine(version.cycleId, version.unitId).at(-1) ?? null;
+      if ((current?.version ?? 0) !== version.version - 1) return { recorded: false, current: clone(current) };
+      rosters.push(clone(version));
+      audit.push(clone(entry));
+      return { recorded: true, current: clone(version) };
+    },
+    async recordSample(sample, entry) {
+      const key = sampleKey(sample.cycleId, sample.unitId, sample.windowId);
+      const had = samples.get(key);
+      if (had) return { recorded: false, sample: clone(had) };
+      samples.set(key, clone(sample));
+      audit.push(clone(entry));
+      return { recorded: true, sample: clone(sample) };
+    },
+    async getSample(cycleId, unitId, windowId) {
+      return clone(samples.get(sampleKey(cycleId, unitId, windowId)) ?? null);
+    },
+    rosterDump() {
+      return { rosters, samples };
+    },
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * What the product stores for registered rosters (社区/村名单) and inspection samples (抽样), issue 10.
+ * Instants are ISO-8601 UTC strings like everywhere else (core/model.ts).
+ */
+import type { SamplingRatio } from '../plan/schema';
+
+export const COMMUNITY_KINDS = ['community', 'village'] as const;
+/** 社区 (an urban community) or 村 (a village). */
+export type CommunityKind = (typeof COMMUNITY_KINDS)[number];
+export const COMMUNITY_KIND_ZH: Record<CommunityKind, string> = { community: '社区', village: '村' };
+
+/** One community or village as its unit registered it. The name is its key: unique within the roster. */
+export interface RegisteredCommunity {
+  name: string;
+  kind: CommunityKind;
+  /** Taking part in this year's creation (参与创建); only those taking part are sampled. */
+  takingPart: boolean;
+  /** The community's contact person and telephone (联系人、联系电话). */
+  contact: { name: string; telephone: string };
+}
+
+/**
+ * One version of a unit's registered roster. Every change stores the next version (ROSTER#000n) with its
+ * audit entry in one transaction; all versions are kept. `sha256` is the roster's own hash
+ * (core/inspection/sample.ts rosterSha256), one of the draw's published inputs.
+ */
+export interface RosterVersion {
+  cycleId: string;
+  unitId: string;
+  version: number;
+  communities: RegisteredCommunity[];
+  sha256: string;
+  registeredBy: string;
+  registeredAt: string;
+  reason?: string;
+  /** SHA-256 of the request (`caller#Idempotency-Key`): a retry after a crash finds what it stored. */
+  requestHash?: string;
+}
+
+/** The published inputs of one unit's draw: with the algorithm's name, anyone can recompute the sample. */
+export interface SampleInputs {
+  algorithm: string;
+  planSha256: string;
+  unitId: string;
+  rosterVersion: number;
+  rosterSha256: string;
+  /** The announced draw instant (UTC, `YYYY-MM-DDTHH:mm:ssZ`). */
+  drawAt: string;
+  ratio: SamplingRatio;
+}
+
+/** One sampled community: `position` (1-based draw order) is how results will be attached later. */
+export interface SampledCommunity {
+  position: number;
+  name: string;
+  kind: CommunityKind;
+  contact: { name: string; telephone: string };
+  /** SHA-256(seed ":" name), the community's draw key (smallest first). */
+  key: string;
+}
+
+/**
+ * A unit's inspection sample, recorded once (a conditional write) at its window's start. Never changed: the
+ * results of item 4 (inspection results) will be stored as their own items per `position`, beside it.
+ * `status`: drawn (a sample, possibly empty when no community takes part), or no-roster (the unit had not
+ * registered a roster at the draw instant: nothing could be drawn, and the city office was told).
+ */
+export interface InspectionSample {
+  cycleId: string;
+  unitId: string;
+  windowId: string;
+  groupId: string;
+  status: 'drawn' | 'no-roster';
+  /** When the draw actually ran (at or after inputs.drawAt / the window's draw instant). */
+  drawnAt: string;
+  drawAt: string;
+  inputs: SampleInputs | null;
+  seed: string | null;
+  /** Communities taking part (the population drawn from). */
+  population: number;
+  sample: SampledCommunity[];
+}

@@ -1,0 +1,81 @@
+/**
+ * What the roster and sample routes answer (社区/村名单, 抽样; issue 10), for the OpenAPI document and the
+ * portal's generated client only (see ./view-schemas.ts).
+ */
+import * as z from 'zod/mini';
+import { instantView, unitInfoView } from './view-schemas';
+
+const contact = z.object({ name: z.string(), telephone: z.string() });
+const communityView = z.object({
+  name: z.string(),
+  kind: z.enum(['community', 'village']),
+  /** 社区 / 村 */
+  kindZh: z.string(),
+  takingPart: z.boolean(),
+  contact,
+});
+const versionHead = {
+  version: z.number(),
+  /** The roster's own SHA-256 (core/inspection/README.md), one of the draw's published inputs. */
+  sha256: z.string(),
+  registeredBy: z.string(),
+  registeredAt: instantView,
+  reason: z.nullable(z.string()),
+  counts: z.object({ communities: z.number(), takingPart: z.number() }),
+};
+export const rosterVersionView = z.object({ ...versionHead, communities: z.array(communityView) });
+
+export const unitRosterResponse = z.object({
+  cycleId: z.string(),
+  unit: unitInfoView,
+  /** The plan's registration requirement (null: the plan asks none; a unit may register anyway). */
+  requirement: z.nullable(z.object({ phase: z.string(), lastDay: z.string() })),
+  /** The current version (0: nothing registered); a registration names it. */
+  version: z.number(),
+  current: z.nullable(rosterVersionView),
+  /** The earlier versions, newest first, without their rows (GET …/roster/versions/{version} has them). */
+  history: z.array(z.object(versionHead)),
+});
+
+export const rosterRegisteredResponse = z.object({
+  /** true when this call stored a new version. */
+  recorded: z.boolean(),
+  /** false when the roster sent is the current one: nothing was stored. */
+  changed: z.boolean(),
+  roster: rosterVersionView,
+});
+
+export const rosterVersionResponse = z.object({ cycleId: z.string(), unit: unitInfoView, roster: rosterVersionView });
+
+const sampled = z.object({ position: z.number(), name: z.string(), kind: z.enum(['community', 'village']), contact, key: z.string() });
+export const unitSampleResponse = z.object({
+  cycleId: z.string(),
+  unit: unitInfoView,
+  /** null when the plan has no cross-inspection of the unit. */
+  inspection: z.nullable(z.object({
+    window: z.object({ id: z.string(), name: z.string(), nameEn: z.nullable(z.string()), opens: z.string(), closes: z.string() }),
+    group: z.object({
+      id: z.string(), name: z.string(), nameEn: z.nullable(z.string()), fromUnit: z.nullable(z.string()),
+      members: z.array(z.object({ name: z.string(), role: z.nullable(z.string()), email: z.string(), telephone: z.string() })),
+    }),
+    ratio: z.object({ numerator: z.number(), denominator: z.number() }),
+    drawAt: instantView,
+  })),
+  /** null before the draw instant. */
+  sample: z.nullable(
+    z.object({
+      status: z.enum(['drawn', 'no-roster']),
+      drawnAt: instantView,
+      inputs: z.nullable(
+        z.object({
+          algorithm: z.string(), planSha256: z.string(), unitId: z.string(), rosterVersion: z.number(), rosterSha256: z.string(), drawAt: z.string(),
+          ratio: z.object({ numerator: z.number(), denominator: z.number() }),
+        }),
+      ),
+      seed: z.nullable(z.string()),
+      population: z.number(),
+      sample: z.array(sampled),
+    }),
+  ),
+  verify: z.nullable(z.string()),
+});

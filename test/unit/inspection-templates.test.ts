@@ -1,0 +1,60 @@
+/**
+ * The cross-inspection emails (core/notifier/templates.ts inspectionTemplates) in a district's words, both
+ * languages: no 县, 市打传办, 全市 or 省局, no county, city office or province; the group or the street office
+ * greeted, every sampled community with its contact, the published inputs, the district office's signature.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { InspectionSample } from '../../core/inspection/model';
+import { drawSample } from '../../core/inspection/sample';
+import { inspectionTemplates, type Rendered } from '../../core/notifier/templates';
+import { validatePlan } from '../../core/plan/validate';
+
+const checked = validatePlan(JSON.parse(readFileSync(new URL('../../plans/binjiang-streets-2026-example.json', import.meta.url), 'utf8')));
+if (!checked.ok) throw new Error('plan');
+const plan = { ...checked.plan, notices: { ...checked.plan.notices, languages: ['zh-CN', 'en'] as Array<'zh-CN' | 'en'> } };
+const unit = plan.units.find((u) => u.id === 'puyan')!;
+const group = plan.inspection!.groups.find((g) => g.units.includes('puyan'))!;
+const window = plan.inspection!.windows[0];
+const NOW = Date.parse('2026-09-07T01:00:05Z');
+const drawn = drawSample({
+  planSha256: 'a'.repeat(64), unitId: 'puyan', rosterVersion: 2, drawAt: '2026-09-07T01:00:00Z', ratio: { numerator: 1, denominator: 3 },
+  communities: ['东冠社区', '江二社区', '星民村', '白金海岸社区'].map((name) => ({ name, kind: 'community', takingPart: true, contact: { name: `${name}书记`, telephone: '0571-8770-3001' } })),
+});
+const sample: InspectionSample = {
+  cycleId: plan.cycleId, unitId: 'puyan', windowId: window.id, groupId: group.id, status: 'drawn', drawnAt: '2026-09-07T01:00:01Z', drawAt: '2026-09-07T01:00:00Z',
+  inputs: drawn.inputs, seed: drawn.seed, population: drawn.population, sample: drawn.sample,
+};
+const rendered: Array<[string, Rendered]> = [
+  ['sampleDrawn group', inspectionTemplates.sampleDrawn(plan, unit, group, window, sample, 'group', NOW)],
+  ['sampleDrawn unit', inspectionTemplates.sampleDrawn(plan, unit, group, window, sample, 'unit', NOW)],
+  ['sampleDrawn empty', inspectionTemplates.sampleDrawn(plan, unit, group, window, { ...sample, sample: [], population: 0 }, 'unit', NOW)],
+  ['noRoster', inspectionTemplates.noRoster(plan, unit, group, window, '2026-09-07T01:00:00Z', NOW)],
+];
+
+describe('the cross-inspection emails in a district\'s words', () => {
+  it.each(rendered)('%s: no county, city-office or province words, in either language', (_n, r) => {
+    const all = `${r.subject}\n${r.text}\n${r.html}`;
+    expect(all).not.toMatch(/县|市打传办|全市|省局|省工商局/);
+    expect(all).not.toMatch(/count(y|ies)|city office|the city\b|province/i);
+    expect(r.subject.startsWith('【滨江区打传办】')).toBe(true);
+    expect(r.text).toContain('联系人：周晓岚　联系电话：0571-8770-0000');
+  });
+
+  it('greets the group or the street office and lists each sampled community with its contact and the inputs to verify', () => {
+    const [[, toGroup], [, toUnit]] = rendered;
+    expect(toGroup.text.split('\n')[0]).toBe('长河街道检查组：');
+    expect(toUnit.text.split('\n')[0]).toBe('浦沿街道打传办：');
+    expect(toGroup.subject).toContain('交叉检查抽样结果：浦沿街道（2个社区/村）');
+    for (const c of sample.sample) expect(toGroup.text).toContain(`${c.position}. ${c.name}：社区，联系人 ${c.contact.name}，${c.contact.telephone}`);
+    for (const v of [sample.seed!, drawn.inputs.rosterSha256, drawn.inputs.planSha256, 'wuchuanxiao-sample/1']) expect(toGroup.text).toContain(v);
+    expect(toGroup.text).toContain('区打传办已于2026年9月7日（星期一）09:00（北京时间）按公布的方法，从浦沿街道登记的4个参与创建的社区/村中，按1/3比例（向上取整）抽取以下2个');
+  });
+
+  it('tells the district office in its words that a street registered no roster', () => {
+    const [, r] = rendered[3];
+    expect(r.subject).toBe('【滨江区打传办】未能抽样：浦沿街道未登记社区/村名单 / No sample: Puyan Subdistrict registered no roster');
+    expect(r.text).toContain('请区打传办督促该街道登记名单');
+    expect(r.text).toContain('Please have the street office register its roster');
+  });
+});
