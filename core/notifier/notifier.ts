@@ -39,7 +39,7 @@
  * the address the message went to, when another, is kept on the entry (`to`).
  */
 import { EmailRejectedError, TransientError } from '../errors';
-import type { MessageKey } from '../model';
+import type { MessageKey, UnitContactRole } from '../model';
 import type { CycleRepository, Mailer, OutgoingEmail } from '../ports';
 import { MESSAGE_LEASE_MS } from '../task-limits';
 
@@ -48,6 +48,12 @@ const MARK_ATTEMPTS = 4;
 
 export interface Message extends MessageKey {
   email: Omit<OutgoingEmail, 'to'> & { to: string };
+  /**
+   * For a message to one of the unit's own contacts: which one. The context then names the recipient in the
+   * ledger key by that contact's address in the stored plan, whatever the directory says now (an office and
+   * a leader edited to one shared mailbox stay two recipients). Not part of the key itself.
+   */
+  contact?: UnitContactRole;
 }
 
 /**
@@ -62,7 +68,7 @@ export type RefusalReport = (refused: Message, error: EmailRejectedError) => Pro
 export function makeNotifier(deps: { repo: CycleRepository; mailer: Mailer; clock: { now(): number }; reportRefusal?: RefusalReport }) {
   const notifier = {
     async send(message: Message): Promise<SendResult> {
-      const { email: requested, ...key } = message;
+      const { email: requested, contact: _contact, ...key } = message;
       const undeliverable = async (address: string) => (await deps.repo.getContactStatus(address))?.status === 'undeliverable';
       if (await undeliverable(requested.to)) return 'suppressed';
       const cc: string[] = [];

@@ -117,7 +117,10 @@ export function makeContext(input: Omit<Deps, 'documents'> & { documents?: Docum
         const loaded = corrected.get(message.cycleId);
         const current = message.unitId !== null ? loaded?.units.get(message.unitId) : undefined;
         if (!loaded || !current) return notifier.send(message);
-        return notifier.send({ ...message, recipient: plannedAddress(current, loaded.planned.get(current.id)!, message.recipient) });
+        const planned = loaded.planned.get(current.id)!;
+        // The contact named by role when the caller says which; else found by its current address.
+        const recipient = message.contact ? planned[message.contact].email : plannedAddress(current, planned, message.recipient);
+        return notifier.send({ ...message, recipient });
       },
     },
     nowIso: () => new Date(deps.clock.now()).toISOString(),

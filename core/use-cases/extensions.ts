@@ -105,7 +105,7 @@ export async function grantExtension(ctx: Context, input: GrantExtensionInput) {
   const mail = templates.extensionGranted(plan, unit!, current.deliverable, previousDueAt, slot.dueAt, extension.reason, now);
   const notice = await ctx.notifier.send({
     cycleId: input.cycleId, unitId: unit!.id, kind: 'extension', milestone: `${extension.deliverableId}#${extension.lastDay}`,
-    recipient: unit!.office.email, email: { from: fromAddress(plan), to: unit!.office.email, cc: [unit!.leader.email], ...mail },
+    recipient: unit!.office.email, contact: 'office', email: { from: fromAddress(plan), to: unit!.office.email, cc: [unit!.leader.email], ...mail },
   });
 
   // Before the cycle registered there is no unit execution yet: startUnitWorkflows will start it with this schedule.

@@ -96,7 +96,7 @@ export async function sendUnitNotice(ctx: Context, input: { cycleId: string; uni
     const due = phase.deliverables.map((d) => ({ deliverable: d, dueAt: slots.find((x) => x.deliverableId === d.id)!.dueAt }));
     const mail = templates.phaseOpened(plan, unit, phase, due, now);
     return sendAll(ctx, [
-      { ...base, kind: 'phase-opened', milestone: phase.kind, recipient: unit.office.email, email: { from, to: unit.office.email, cc: [], ...mail } },
+      { ...base, kind: 'phase-opened', milestone: phase.kind, recipient: unit.office.email, contact: 'office', email: { from, to: unit.office.email, cc: [], ...mail } },
     ]);
   }
 
@@ -155,7 +155,7 @@ export async function sendUnitNotice(ctx: Context, input: { cycleId: string; uni
     const mail = templates.reminder(plan, unit, deliverable, dueAt, left, now);
     return sendAll(ctx, [
       {
-        ...base, kind: 'reminder', milestone: `${deliverable.id}#${lastDay}#${notice.milestone}`, recipient: unit.office.email,
+        ...base, kind: 'reminder', milestone: `${deliverable.id}#${lastDay}#${notice.milestone}`, recipient: unit.office.email, contact: 'office',
         email: { from, to: unit.office.email, cc: [], ...mail },
       },
     ]);
@@ -190,7 +190,7 @@ export async function sendUnitNotice(ctx: Context, input: { cycleId: string; uni
     if (slot.to === 'unit-leader') {
       const mail = rungMail('unit-leader');
       const cc = plan.escalation.ccUnitOffice ? [unit.office.email] : [];
-      return sendAll(ctx, [{ ...base, kind: 'escalation', milestone, recipient: unit.leader.email, email: { from, to: unit.leader.email, cc, ...mail } }]);
+      return sendAll(ctx, [{ ...base, kind: 'escalation', milestone, recipient: unit.leader.email, contact: 'leader', email: { from, to: unit.leader.email, cc, ...mail } }]);
     }
     const cityTo = plan.city.leaderEmail ?? plan.city.email;
     if (slot.to === 'city-office') {

@@ -115,7 +115,7 @@ export async function decideProposal(ctx: Context, input: DecideProposalInput) {
   if (p.status === 'confirmed') {
     const mail = templates.criticism(loaded.plan, unit, deliverable, p.dueAt, p.reason, ctx.clock.now(), p.about);
     notice = await ctx.notifier.send({
-      cycleId: input.cycleId, unitId: unit.id, kind: 'criticism', milestone: p.proposalId, recipient: unit.office.email,
+      cycleId: input.cycleId, unitId: unit.id, kind: 'criticism', milestone: p.proposalId, recipient: unit.office.email, contact: 'office',
       email: { from: fromAddress(loaded.plan), to: unit.office.email, cc: [unit.leader.email], ...mail },
     });
   }

@@ -280,7 +280,7 @@ export async function issueRectification(ctx: Context, input: { cycleId: string;
   // A notice the mail service refuses is reported to the city office by the notifier ('refused'): the
   // rectification deadline stands and the unit's cycle goes on.
   const notice = await ctx.notifier.send({
-    cycleId: input.cycleId, unitId: unit.id, kind: 'rectification', milestone: `round-${input.round}`, recipient: unit.office.email,
+    cycleId: input.cycleId, unitId: unit.id, kind: 'rectification', milestone: `round-${input.round}`, recipient: unit.office.email, contact: 'office',
     email: { from: fromAddress(loaded.plan), to: unit.office.email, cc: [unit.leader.email], ...mail },
   });
   return { returnedRound: input.round, round: input.round + 1, exhausted: false, timeoutSeconds: secondsUntil(now, deadline), deadline, escalations, notice };
@@ -332,7 +332,7 @@ export async function sendOutcomeNotice(ctx: Context, input: { cycleId: string; 
   const { deliverable } = ctx.deliverableOf(loaded, loaded.schedule.review.deliverableId);
   const mail = templates.outcome(loaded.plan, unit, recorded.outcome, deliverable, ctx.clock.now());
   const notice = await ctx.notifier.send({
-    cycleId: input.cycleId, unitId: unit.id, kind: 'outcome', milestone: 'preliminary-review', recipient: unit.office.email,
+    cycleId: input.cycleId, unitId: unit.id, kind: 'outcome', milestone: 'preliminary-review', recipient: unit.office.email, contact: 'office',
     email: { from: fromAddress(loaded.plan), to: unit.office.email, cc: [unit.leader.email], ...mail },
   });
   return { outcome: recorded.outcome, notice };

@@ -120,7 +120,7 @@ async function afterStored(ctx: Context, loaded: LoadedPlan, unit: Unit, version
   const mail = templates.receipt(loaded.plan, unit, deliverable, version, now);
   await ctx.notifier
     .send({
-      cycleId: version.cycleId, unitId: unit.id, kind: 'receipt', milestone: `${deliverable.id}#v${version.version}`, recipient: unit.office.email,
+      cycleId: version.cycleId, unitId: unit.id, kind: 'receipt', milestone: `${deliverable.id}#v${version.version}`, recipient: unit.office.email, contact: 'office',
       email: { from: fromAddress(loaded.plan), to: unit.office.email, cc: [], ...mail },
     })
     .catch(() => 'not-sent-now');

@@ -125,6 +125,23 @@ describe('an edit of a unit\'s contacts', () => {
     })]);
   });
 
+  it('an office and a leader edited to one shared mailbox stay two recipients: a replay sends neither again', async () => {
+    // Prepare: the leader's first rung went out to the plan's leader.
+    const s = await started('2016-06-01T01:00:00Z');
+    const first = await notice(s, { kind: 'escalation', deliverableId: 'implementation-plan', level: 1 });
+    expect(first.status).toBe('sent');
+    const sent = s.mailer.sent.length;
+
+    // Act: a small office where one mailbox now serves both; then the unit's year replays (an extension).
+    await edit(s, { office: { email: NEW_OFFICE }, leader: { email: NEW_OFFICE } });
+    const replayed = await notice(s, { kind: 'escalation', deliverableId: 'implementation-plan', level: 1 });
+
+    // Assess: found by the contact it was for (the leader), not by an address the office shares now.
+    expect(replayed.status).toBe('already-sent');
+    expect(s.mailer.sent).toHaveLength(sent);
+    expect((await s.repo.listUnitMessages(CYCLE, 'yanping')).map((m) => [m.kind, m.recipient])).toEqual([['escalation', LEADER]]);
+  });
+
   it('keeps every version: a second edit of the name only keeps the address and when it was set', async () => {
     const s = await started('2016-05-10T02:00:00Z');
     await edit(s, { office: { email: NEW_OFFICE } });
