@@ -327,7 +327,13 @@ export const templates = {
     }, nowMs);
   },
 
-  rectification(plan: Plan, unit: Unit, deliverable: Deliverable, reason: string | undefined, dueAt: string, nowMs: number): Rendered {
+  /**
+   * The rectification notice (限期整改通知): the reasons, the rectification deadline, and the 签收 the unit
+   * owes it by `signBy` (the end of its 签收 period) with where to sign, since a notice left unsigned past it
+   * is escalated.
+   */
+  rectification(plan: Plan, unit: Unit, deliverable: Deliverable, reason: string | undefined, dueAt: string, nowMs: number, signBy?: string): Rendered {
+    const messages = portal(plan, '签收', 'Sign for it', unitPage(unit, '/messages')).url;
     return render(plan, {
       subject: { zh: `限期整改通知：${unit.name}${deliverable.name}初评未通过`, en: `Rectification notice: ${nameOf(unit).en}'s ${deliverable.nameEn} was returned` },
       salutation: officeOf(unit),
@@ -335,6 +341,12 @@ export const templates = {
         { zh: `经${plan.city.officeWord}初评，贵单位报送的${deliverable.name}未达到要求，现予退回，请限期整改。`, en: `After the preliminary review by ${plan.city.officeWordEn}, your ${deliverable.nameEn} does not meet the requirements and is returned for rectification.` },
         { zh: `整改意见：${reason ?? '详见系统中的评分意见。'}`, en: `Reasons: ${reason ?? 'see the scores and comments in the system.'}` },
         { zh: `请于${when(dueAt, 'zh')}前完成整改并重新报送。逾期未报送的，将按规定挂牌督办、通报批评。`, en: `Please rectify and resubmit by ${when(dueAt, 'en')}. Missing this deadline leads to listing for supervision and public criticism.` },
+        ...(signBy
+          ? [{
+            zh: `请于${when(signBy, 'zh')}前在平台签收本通知（${messages}）；逾期未签收且未重新报送的，将按督办程序逐级报告。`,
+            en: `Please sign for this notice in the portal by ${when(signBy, 'en')} (${messages}); left unsigned, with nothing resubmitted, it is escalated step by step.`,
+          }]
+          : []),
       ],
       action: portal(plan, '重新报送', 'Resubmit', deliverablePage(unit, deliverable)),
     }, nowMs);

@@ -15,7 +15,7 @@ import { addCalendarDays, atLocalTime, dayEnd, formatBeijing, localDateOf, secon
 import { makeProblem, type Problem } from '../validation';
 import type { Context, LoadedPlan } from './context';
 import { RECHECK_SECONDS, rectificationDeadline, reviewClosed, reviewedVersion, submissionWindow, tellWorkflow } from './review-record';
-import { nextSigningRung, rectificationSigning } from './signing';
+import { nextSigningRung, rectificationSigning, signingDeadline } from './signing';
 
 export { rectificationDeadline } from './review-record';
 
@@ -276,7 +276,9 @@ export async function issueRectification(ctx: Context, input: { cycleId: string;
   }
   const { deadline, escalations } = rectificationDeadline(loaded, decision);
   const { deliverable } = ctx.deliverableOf(loaded, review.deliverableId);
-  const mail = templates.rectification(loaded.plan, unit, deliverable, decision.reason, deadline, now);
+  // The 签收 period runs from the day the notice goes out: today (a retry sends nothing new, so the text stands).
+  const signBy = signingDeadline(loaded, toUtcInstant(now)).deadline;
+  const mail = templates.rectification(loaded.plan, unit, deliverable, decision.reason, deadline, now, signBy);
   // A notice the mail service refuses is reported to the city office by the notifier ('refused'): the
   // rectification deadline stands and the unit's cycle goes on.
   const notice = await ctx.notifier.send({

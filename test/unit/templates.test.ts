@@ -45,7 +45,10 @@ function renderAll(plan: Plan): Array<[string, Rendered]> {
     ],
     criticism: [['criticism', templates.criticism(plan, unit, d, DUE, '请抓紧整改', NOW)]],
     receipt: [['receipt', templates.receipt(plan, unit, d, { version: 1, receivedAt: DUE, onTime: true, documents: [{ fileName: '自评报告.pdf', sha256: 'ab'.repeat(32) }] }, NOW)]],
-    rectification: [['rectification', templates.rectification(plan, unit, d, '台账不完整', DUE, NOW)]],
+    rectification: [
+      ['rectification', templates.rectification(plan, unit, d, '台账不完整', DUE, NOW)],
+      ['rectification to sign for', templates.rectification(plan, unit, d, '台账不完整', DUE, NOW, '2026-09-09T15:59:59Z')],
+    ],
     outcome: ['qualified', 'not-qualified', 'not-submitted', 'rectification-missed', 'review-overdue'].map((o): [string, Rendered] => [
       `outcome ${o}`,
       templates.outcome(plan, unit, o, d, NOW),
@@ -151,5 +154,16 @@ describe("every email's signature", () => {
       expect(r.text, name).toContain(`Contact: ${plan.city.contact.name}, tel. ${plan.city.contact.telephone}`);
       expect(r.text, name).toContain(`Under ${plan.issuingDocument.number}, issued by ${plan.issuingDocument.issuer}`);
     }
+  });
+});
+
+describe('the rectification notice', () => {
+  it('asks the unit to sign for it (签收) by the end of its period, with where to do it', () => {
+    const unit = NANPING.units[0];
+    const d = NANPING.phases[2].deliverables[0];
+    const mail = templates.rectification(bilingual(NANPING), unit, d, '台账不完整', DUE, NOW, '2026-09-09T15:59:59Z');
+    expect(mail.text).toContain('请于2026年9月9日（星期三）23:59前在平台签收本通知');
+    expect(mail.text).toContain(`/units/${unit.id}/messages?cycle=${NANPING.cycleId}`);
+    expect(mail.text).toContain('Please sign for this notice in the portal by');
   });
 });
