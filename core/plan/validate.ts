@@ -61,6 +61,10 @@ function crossFieldRules(s: Sections, errors: Problem[], warnings: Problem[]): v
   if (s.units) {
     unique(s.units.map((u) => u.id), (i) => `units[${i}].id`, errors);
     unique(s.units.map((u) => u.name), (i) => `units[${i}].name`, errors);
+    s.units.forEach((u, i) => {
+      const reserved = reservedUnitId(u.id);
+      if (reserved) errors.push(makeProblem(`units[${i}].id`, 'unit.id-reserved', reserved));
+    });
   }
   if (s.rubric) {
     unique(s.rubric.items.map((it) => it.id), (i) => `rubric.items[${i}].id`, errors);
@@ -210,6 +214,18 @@ function checkCalendar(s: Sections & { phases: Phase[] }, warnings: Problem[]): 
 }
 
 /** Each value once; a repeat is reported at its own path, naming the first occurrence. */
+/**
+ * A unit's execution is named `<cycle's execution>--<unit id>`, and `-x<n>` after its n-th extension
+ * (core/use-cases/cycle.ts unitExecutionName): an id with `--` in it, or ending in `-x<n>`, could name another
+ * unit's execution (unit `yanping-x1` is `yanping` after its first extension), and an extension would then
+ * stop the wrong unit's year.
+ */
+function reservedUnitId(id: string): { zh: string; en: string } | null {
+  if (id.includes('--')) return { zh: `单位编号 ${id} 含有连续两个连字符“--”（系统保留，用于区分各单位的流程）`, en: `the unit id ${id} contains "--", which is reserved (it separates the names of the units' executions)` };
+  if (/-x\d+$/.test(id)) return { zh: `单位编号 ${id} 以“-x加数字”结尾（系统保留，用于延期后重新启动的流程）`, en: `the unit id ${id} ends in "-x" and digits, which is reserved (it names a unit's execution restarted after an extension)` };
+  return null;
+}
+
 function unique<T>(values: readonly T[], pathOf: (i: number) => string, errors: Problem[]): void {
   const first = new Map<T, number>();
   values.forEach((v, i) => {

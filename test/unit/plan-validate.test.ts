@@ -396,3 +396,18 @@ describe('problemsFromIssues is generic', () => {
     expect(pairs(problemsFromIssues(wrong.error!.issues, { decision: 'approve', days: 'x' }))).toEqual([{ path: 'days', rule: 'type' }]);
   });
 });
+
+describe('unit ids the execution names reserve', () => {
+  it('refuses an id with "--" or ending in -x and digits, naming the unit and the rule in both languages', () => {
+    const plan = nanping();
+    plan.units[1].id = 'jian--yang';
+    plan.units[2].id = 'yanping-x1';
+    const problems = problemsOf(plan);
+    expect(pairs(problems)).toEqual([
+      { path: 'units[1].id', rule: 'unit.id-reserved' },
+      { path: 'units[2].id', rule: 'unit.id-reserved' },
+    ]);
+    expect(problems[1].message.zh).toContain('yanping-x1');
+    expect(problems[1].message.en).toContain('reserved');
+  });
+});
