@@ -208,7 +208,13 @@ export type MessageKind =
   /** To the unit office (cc its leader): the city granted an extension; milestone `<deliverableId>#<new lastDay>`. */
   | 'extension'
   /** To the unit office (cc its leader): the city confirmed a 通报批评 and 挂牌督办 proposal; milestone the proposal id. */
-  | 'criticism';
+  | 'criticism'
+  /** To the running office: confirm the qualifying list (上报确认); milestone `forwarding`. */
+  | 'confirmation-request'
+  /** The list not confirmed by the forwarding date: rung 1 to the office's leader, then reminders; milestone `L<level>`. */
+  | 'confirmation-escalation'
+  /** To a qualified unit's office (cc its leader): 通报表扬; milestone the commendation id. */
+  | 'commendation';
 
 /**
  * An extension (延期) the city office granted one unit for one deliverable. Kept forever; a later one for the
@@ -312,7 +318,8 @@ export interface AuditEntry {
   role: 'county' | 'city' | 'system';
   action:
     | 'submit' | 'decide' | 'start-cycle' | 'forward' | 'mark-undeliverable' | 'fix-contact' | 'propose-supervision' | 'extend'
-    | 'upload' | 'check-upload' | 'sign-notice' | 'confirm-supervision' | 'withdraw-supervision' | 'edit-contacts';
+    | 'upload' | 'check-upload' | 'sign-notice' | 'confirm-supervision' | 'withdraw-supervision' | 'edit-contacts'
+    | 'confirm-forwarding' | 'commend';
   what: Record<string, unknown>;
   why?: string;
   /**
@@ -382,4 +389,26 @@ export interface UnitContactsVersion {
   reason?: string;
   /** SHA-256 of the edit's request (`caller#Idempotency-Key`): a retry after a crash finds what it stored. */
   requestHash?: string;
+}
+
+/**
+ * 上报确认: the running office confirmed the qualifying list, once (a conditional write; the first wins). The
+ * list is the recorded outcomes at that moment, and only a list with every unit's outcome recorded can be
+ * confirmed; outcomes are written once, so it is also the list that goes to the superior.
+ */
+export interface ListConfirmation {
+  cycleId: string;
+  qualified: string[];
+  notQualified: string[];
+  confirmedBy: string;
+  confirmedAt: string;
+  /** An optional note of the office, kept with the confirmation (it does not change the list). */
+  note?: string;
+}
+
+/** The YearlyCycle's waiting AwaitListConfirmation task: its token, replaced by each new wait. Server-side only. */
+export interface ConfirmationWait {
+  cycleId: string;
+  token: string;
+  storedAt: string;
 }

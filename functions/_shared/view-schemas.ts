@@ -281,6 +281,7 @@ export const cyclesResponse = z.object({
 const MESSAGE_KINDS = [
   'phase-opened', 'reminder', 'escalation', 'receipt', 'rectification', 'outcome', 'province-forwarding',
   'contact-undeliverable', 'calendar-warning', 'delivery-failure', 'extension', 'criticism',
+  'confirmation-request', 'confirmation-escalation', 'commendation',
 ] as const;
 
 export const unitMessagesResponse = z.object({

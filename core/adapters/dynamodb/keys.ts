@@ -45,6 +45,8 @@ export const ENTITY = {
   directoryRevision: 'DirectoryRevision',
   unitContacts: 'UnitContacts',
   unitContactsVersion: 'UnitContactsVersion',
+  listConfirmation: 'ListConfirmation',
+  confirmationWait: 'ConfirmationWait',
 } as const;
 
 /** How many unit ids one UnitOrder item holds (1,000 ids of <= 40 chars stay far below 400 KB). */
@@ -106,6 +108,9 @@ export const keys = {
   /** Chunk n of the plan's unit ids in plan order (listUnits pages through these). */
   unitOrder: (cycleId: string, chunk: number): ItemKey => ({ PK: cyclePk(cycleId), SK: `ORDER#${pad(chunk, 4)}` }),
   forwarding: (cycleId: string): ItemKey => ({ PK: cyclePk(cycleId), SK: 'FORWARDING' }),
+  /** 上报确认: the office's confirmation of the list (written once) and the YearlyCycle's waiting token. */
+  listConfirmation: (cycleId: string): ItemKey => ({ PK: cyclePk(cycleId), SK: 'FORWARDING#CONFIRMATION' }),
+  confirmationWait: (cycleId: string): ItemKey => ({ PK: cyclePk(cycleId), SK: 'FORWARDING#TOKEN' }),
   /** A stored cycle's entry in the list of cycles (written with its plan). */
   cycleIndex: (cycleId: string): ItemKey => ({ PK: CYCLE_INDEX_PK, SK: `CYCLE#${cycleId}` }),
   /** A unit's 签收 of one notice (message ids are hex). */

@@ -60,6 +60,7 @@ import {
 import { listingShard, TOTALS_ATTRIBUTE, TOTALS_ENTITY, totalsKey, UNIT_FACTS_RANGE } from './keys';
 import { assertSubmissionFits } from './item-size';
 import { makeDirectoryMethods } from './directory';
+import { makeSignoffMethods } from './signoff';
 
 export interface DynamoRepositoryOptions {
   client: DynamoDBDocumentClient;
@@ -292,6 +293,13 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
 
   return {
     ...makeDirectoryMethods({ client, TableName, get, queryAll, auditPut, translateDynamoError }),
+    ...makeSignoffMethods({
+      get: (key) => get(key),
+      putIfAbsent,
+      put: async (Item) => {
+        await send(() => client.send(new PutCommand({ TableName, Item })));
+      },
+    }),
 
     /*
      * Primary course: the PLAN item is the gate (absent, or the same hash); then the units and their order
