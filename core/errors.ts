@@ -154,3 +154,12 @@ export class VersionTooLargeError extends ValidationError {
   override readonly name = 'VersionTooLargeError';
   override readonly status = 413;
 }
+
+/**
+ * 上报确认: the qualifying list cannot be confirmed yet (a unit has no outcome), or no more (the cycle closed
+ * without it). `details` name the units and the instants.
+ */
+export class ListNotFinalError extends DomainError {
+  readonly name = 'ListNotFinalError';
+  readonly status = 409;
+}
