@@ -26,6 +26,10 @@ export const FUNCTION_CAPABILITIES = {
   'start-unit-workflows': { table: 'readWrite', startUnitCycle: true },
   'forward-to-province': { table: 'readWrite', email: true },
   'close-cycle': { table: 'readWrite' },
+  // 上报确认: the request and the ladder's rungs (the ledger writes); the wait stores its token and may complete it.
+  'request-list-confirmation': { table: 'readWrite', email: true },
+  'prepare-confirmation-wait': { table: 'readWrite', email: true },
+  'await-list-confirmation': { table: 'readWrite', yearlyCycleTaskResponse: true },
 
   // Unit cycle.
   'send-unit-notice': { table: 'readWrite', email: true },
