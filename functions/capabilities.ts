@@ -81,6 +81,11 @@ export const FUNCTION_CAPABILITIES = {
   // The directory (通讯录): each contact's delivery state; an edit stores a version and may mark a bounced address fixed.
   'list-directory': { table: 'read' },
   'edit-unit-contacts': { table: 'readWrite' },
+  // 上报确认: the list as it stands; the confirmation (once, audited) completes the waiting YearlyCycle task.
+  'get-forwarding': { table: 'read' },
+  'confirm-forwarding': { table: 'readWrite', yearlyCycleTaskResponse: true },
+  // 通报表扬: audited per unit, each unit's email once through the ledger.
+  'issue-commendation': { table: 'readWrite', email: true },
 } as const satisfies Record<FunctionName, Capabilities>;
 
 export type FunctionCapabilities = typeof FUNCTION_CAPABILITIES;

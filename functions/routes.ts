@@ -54,6 +54,10 @@ export const ROUTES = [
   { method: 'POST', path: '/cycles', function: 'start-cycle', access: 'city', summary: { zh: '按年度工作计划启动工作周期', en: 'Start the cycle of a plan' } },
   { method: 'GET', path: '/cycles/{cycleId}/directory', function: 'list-directory', access: 'city', summary: { zh: '通讯录：各联系人及邮件投递状态', en: 'The directory: every contact and its delivery state' } },
   { method: 'PUT', path: `${UNIT}/contacts`, function: 'edit-unit-contacts', access: 'city', summary: { zh: '修改单位通讯录（各版本均保留）', en: "Edit a unit's contacts (every version kept)" } },
+  // 上报确认 and 通报表扬 (core/use-cases/forwarding.ts).
+  { method: 'GET', path: '/cycles/{cycleId}/forwarding', function: 'get-forwarding', access: 'city', summary: { zh: '上报确认：拟上报名单、状态与确认人', en: 'The list awaiting sign-off, its state, and who confirmed it when' } },
+  { method: 'PUT', path: '/cycles/{cycleId}/forwarding/confirmation', function: 'confirm-forwarding', access: 'city', summary: { zh: '确认上报名单（只确认一次）', en: 'Confirm the list that goes up, once' } },
+  { method: 'POST', path: '/cycles/{cycleId}/commendations', function: 'issue-commendation', access: 'city', summary: { zh: '通报表扬初评合格单位', en: 'Commend qualified units (通报表扬)' } },
 ] as const satisfies readonly RouteEntry[];
 
 export type RouteFunction = (typeof ROUTES)[number]['function'];
@@ -65,4 +69,5 @@ export type RouteFunction = (typeof ROUTES)[number]['function'];
 export const WRITE_ROUTES: ReadonlySet<RouteFunction> = new Set<RouteFunction>([
   'create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact', 'sign-notice', 'decide-proposal',
   'start-cycle', 'edit-unit-contacts',
+  'confirm-forwarding', 'issue-commendation',
 ]);

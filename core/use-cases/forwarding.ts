@@ -245,6 +245,7 @@ export async function commendUnits(ctx: Context, input: { cycleId: string; units
           })]
         : [],
   );
+  if (!text) problems.push(makeProblem('text', 'required', { zh: '通报表扬须有内容', en: 'a commendation needs its text' }));
   if (problems.length) throw new ValidationError(problems, { zh: '通报表扬未发出', en: 'no commendation was issued' });
   const commendationId = commendationIdOf(ids, text);
   const at = ctx.nowIso();
