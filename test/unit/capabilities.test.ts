@@ -152,8 +152,8 @@ describe('the context getDeps builds', () => {
     const methods = Object.keys(repo).filter((k) => k !== 'dump') as Array<keyof CycleRepository>;
     expect(methods.filter((m) => REPOSITORY_WRITES.has(m)).sort()).toEqual([
       'addSubmission', 'appendAudit', 'claimIdempotencyKey', 'claimMessage', 'clearContactStatus', 'completeIdempotencyKey', 'completeUploadCheck', 'decideProposal',
-      'grantExtension', 'markContactUndeliverable', 'markMessageSent', 'putProposal', 'putUnitContacts', 'putUpload', 'putWaitToken', 'recordDecision', 'recordForwarding',
-      'recordOutcome', 'releaseIdempotencyKey', 'releaseMessage', 'setCycleStatus', 'setUnitRun', 'signNotice', 'storePlan',
+      'grantExtension', 'markContactUndeliverable', 'markMessageSent', 'putConfirmationWait', 'putProposal', 'putUnitContacts', 'putUpload', 'putWaitToken', 'recordDecision', 'recordForwarding',
+      'recordListConfirmation', 'recordOutcome', 'releaseIdempotencyKey', 'releaseMessage', 'setCycleStatus', 'setUnitRun', 'signNotice', 'storePlan',
     ]);
   });
 });
