@@ -32,6 +32,9 @@ export const KIND_LABEL: Record<Message['kind'], { zh: string; en: string }> = {
   'contact-undeliverable': { zh: '邮箱退信', en: 'Email bounced' },
   'calendar-warning': { zh: '节假日安排提示', en: 'Holiday calendar warning' },
   'delivery-failure': { zh: '投递失败', en: 'Delivery failed' },
+  'confirmation-request': { zh: '上报确认', en: 'Sign-off requested' },
+  'confirmation-escalation': { zh: '上报确认督办', en: 'Sign-off overdue' },
+  commendation: { zh: '通报表扬', en: 'Commendation (通报表扬)' },
 };
 
 export default function MessagesPage() {
