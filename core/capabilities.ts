@@ -26,6 +26,8 @@ export interface Capabilities {
   readonly stopUnitCycle?: true;
   /** Completes UnitCycle callback tasks (SendTaskSuccess/Failure/Heartbeat). */
   readonly unitCycleTaskResponse?: true;
+  /** Completes YearlyCycle callback tasks (the 上报确认 wait), on that state machine only. */
+  readonly yearlyCycleTaskResponse?: true;
   /** Object prefixes of the documents bucket it reads and writes. */
   readonly documents?: { readonly read?: readonly DocumentPrefix[]; readonly write?: readonly DocumentPrefix[] };
 }
@@ -39,6 +41,7 @@ export type Need =
   | 'unit-cycle:stop'
   | 'unit-cycle:task-response'
   | 'yearly-cycle:start'
+  | 'yearly-cycle:task-response'
   | `documents:read:${string}`
   | `documents:write:${string}`;
 
@@ -112,6 +115,12 @@ export const REPOSITORY_ACCESS = {
   // The year's documents: forwarding records each once; the city office lists them.
   recordCycleDocument: 'write',
   listCycleDocuments: 'read',
+  // 上报确认: the confirmation is a conditional put; the wait stores its token.
+  recordListConfirmation: 'write',
+  getListConfirmation: 'read',
+  putConfirmationWait: 'write',
+  getConfirmationWait: 'read',
+  getForwarding: 'read',
 } as const satisfies Record<keyof CycleRepository, 'read' | 'write'>;
 
 /** The repository methods that need table write access (PutItem, UpdateItem, DeleteItem, conditional writes). */
@@ -123,6 +132,7 @@ const WORKFLOW_NEEDS = {
   startCycle: 'yearly-cycle:start',
   startUnit: 'unit-cycle:start',
   completeTask: 'unit-cycle:task-response',
+  completeCycleTask: 'yearly-cycle:task-response',
   stopUnit: 'unit-cycle:stop',
 } as const satisfies Record<keyof WorkflowEngine, Need>;
 
@@ -175,6 +185,7 @@ export function grantedNeeds(caps: Capabilities): Need[] {
     ...(caps.startYearlyCycle ? (['yearly-cycle:start'] as const) : []),
     ...(caps.stopUnitCycle ? (['unit-cycle:stop'] as const) : []),
     ...(caps.unitCycleTaskResponse ? (['unit-cycle:task-response'] as const) : []),
+    ...(caps.yearlyCycleTaskResponse ? (['yearly-cycle:task-response'] as const) : []),
     ...(caps.documents?.read ?? []).map((p): Need => `documents:read:${p}`),
     ...(caps.documents?.write ?? []).map((p): Need => `documents:write:${p}`),
   ];
@@ -187,7 +198,7 @@ export function portsOf(caps: Capabilities): Record<Port, boolean> {
   return {
     repo: caps.table !== undefined,
     mailer: caps.email === true,
-    workflow: Boolean(caps.startUnitCycle || caps.stopUnitCycle || caps.unitCycleTaskResponse || caps.startYearlyCycle),
+    workflow: Boolean(caps.startUnitCycle || caps.stopUnitCycle || caps.unitCycleTaskResponse || caps.startYearlyCycle || caps.yearlyCycleTaskResponse),
     documents: Boolean(caps.documents?.read?.length || caps.documents?.write?.length),
   };
 }

@@ -160,3 +160,12 @@ export class RosterConflictError extends DomainError {
   readonly name = 'RosterConflictError';
   readonly status = 409;
 }
+
+/**
+ * 上报确认: the qualifying list cannot be confirmed yet (a unit has no outcome), or no more (the cycle closed
+ * without it). `details` name the units and the instants.
+ */
+export class ListNotFinalError extends DomainError {
+  readonly name = 'ListNotFinalError';
+  readonly status = 409;
+}

@@ -217,7 +217,13 @@ export type MessageKind =
   /** The unit's inspection sample (抽样结果), to each group member and the unit office; milestone the window id. */
   | 'inspection-sample'
   /** To the city office: the unit had no registered roster when its sample was to be drawn; milestone the window id. */
-  | 'inspection-no-roster';
+  | 'inspection-no-roster'
+  /** To the running office: confirm the qualifying list (上报确认); milestone `forwarding`. */
+  | 'confirmation-request'
+  /** The list not confirmed by the forwarding date: rung 1 to the office's leader, then reminders; milestone `L<level>`. */
+  | 'confirmation-escalation'
+  /** To a qualified unit's office (cc its leader): 通报表扬; milestone the commendation id. */
+  | 'commendation';
 
 /**
  * An extension (延期) the city office granted one unit for one deliverable. Kept forever; a later one for the
@@ -322,7 +328,8 @@ export interface AuditEntry {
   action:
     | 'submit' | 'decide' | 'start-cycle' | 'forward' | 'mark-undeliverable' | 'fix-contact' | 'propose-supervision' | 'extend'
     | 'upload' | 'check-upload' | 'sign-notice' | 'confirm-supervision' | 'withdraw-supervision' | 'edit-contacts'
-    | 'register-roster' | 'draw-sample';
+    | 'register-roster' | 'draw-sample'
+    | 'confirm-forwarding' | 'commend';
   what: Record<string, unknown>;
   why?: string;
   /**
@@ -415,4 +422,26 @@ export interface CycleDocument {
   sha256: string;
   /** The forwarding's instant: the date the document bears. */
   createdAt: string;
+}
+
+/**
+ * 上报确认: the running office confirmed the qualifying list, once (a conditional write; the first wins). The
+ * list is the recorded outcomes at that moment, and only a list with every unit's outcome recorded can be
+ * confirmed; outcomes are written once, so it is also the list that goes to the superior.
+ */
+export interface ListConfirmation {
+  cycleId: string;
+  qualified: string[];
+  notQualified: string[];
+  confirmedBy: string;
+  confirmedAt: string;
+  /** An optional note of the office, kept with the confirmation (it does not change the list). */
+  note?: string;
+}
+
+/** The YearlyCycle's waiting AwaitListConfirmation task: its token, replaced by each new wait. Server-side only. */
+export interface ConfirmationWait {
+  cycleId: string;
+  token: string;
+  storedAt: string;
 }

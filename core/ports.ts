@@ -21,6 +21,8 @@ import type {
   SupervisionProposal,
   UnitOutcomeRecord,
   UnitContactsVersion,
+  ListConfirmation,
+  ConfirmationWait,
   UnitOutcomeStatus,
   Upload,
   WaitKind,
@@ -248,6 +250,18 @@ export interface CycleRepository {
   getSample(cycleId: string, unitId: string, windowId: string): Promise<InspectionSample | null>;
 }
 
+// ---- 上报确认: the running office signs off the qualifying list before it goes up (core/use-cases/forwarding.ts) ----
+export interface CycleRepository {
+  /** Records the confirmation once (conditional put): the first wins; a later call gets it back with `recorded: false`. */
+  recordListConfirmation(confirmation: ListConfirmation): Promise<{ recorded: boolean; confirmation: ListConfirmation }>;
+  getListConfirmation(cycleId: string): Promise<ListConfirmation | null>;
+  /** Stores the waiting task's token in place of the last one. */
+  putConfirmationWait(wait: ConfirmationWait): Promise<void>;
+  getConfirmationWait(cycleId: string): Promise<ConfirmationWait | null>;
+  /** The list as it went to the superior (recordForwarding's first write), if it went. */
+  getForwarding(cycleId: string): Promise<ForwardingRecord | null>;
+}
+
 // ---- Idempotency keys -------------------------------------------------------------------------------------
 /** Whose key for what: a key is the caller's own, per route (function name). */
 export interface IdempotencyScope {
@@ -311,6 +325,8 @@ export interface WorkflowEngine {
   startUnit(executionName: string, input: unknown): Promise<'started' | 'exists'>;
   /** Completes a waiting callback; 'gone' if the task already finished, timed out or was stopped. */
   completeTask(token: string, output: unknown): Promise<'completed' | 'gone'>;
+  /** Completes a waiting callback of a YearlyCycle execution (上报确认); a grant of its own, on that state machine only. */
+  completeCycleTask(token: string, output: unknown): Promise<'completed' | 'gone'>;
   /** Stops a unit execution by name; 'not-running' if there is none by that name or it already ended. */
   stopUnit(executionName: string, cause: string): Promise<'stopped' | 'not-running'>;
 }

@@ -27,6 +27,10 @@ export const FUNCTION_CAPABILITIES = {
   // Stores the year's documents (core/exports) under documents/ before the email that lists them.
   'forward-to-province': { table: 'readWrite', email: true, documents: { write: [DOCUMENTS] } },
   'close-cycle': { table: 'readWrite' },
+  // 上报确认: the request and the ladder's rungs (the ledger writes); the wait stores its token and may complete it.
+  'request-list-confirmation': { table: 'readWrite', email: true },
+  'prepare-confirmation-wait': { table: 'readWrite', email: true },
+  'await-list-confirmation': { table: 'readWrite', yearlyCycleTaskResponse: true },
 
   // Unit cycle.
   'send-unit-notice': { table: 'readWrite', email: true },
@@ -87,6 +91,11 @@ export const FUNCTION_CAPABILITIES = {
   'put-unit-roster': { table: 'readWrite' },
   'get-roster-version': { table: 'read' },
   'get-unit-sample': { table: 'read' },
+  // 上报确认: the list as it stands; the confirmation (once, audited) completes the waiting YearlyCycle task.
+  'get-forwarding': { table: 'read' },
+  'confirm-forwarding': { table: 'readWrite', yearlyCycleTaskResponse: true },
+  // 通报表扬: audited per unit, each unit's email once through the ledger.
+  'issue-commendation': { table: 'readWrite', email: true },
 } as const satisfies Record<FunctionName, Capabilities>;
 
 export type FunctionCapabilities = typeof FUNCTION_CAPABILITIES;

@@ -60,6 +60,10 @@ export const ROUTES = [
   { method: 'PUT', path: `${UNIT}/roster`, function: 'put-unit-roster', access: 'county', summary: { zh: '登记社区/村名单（每次生成新版本）', en: "Register the unit's communities and villages (each change is a new version)" } },
   { method: 'GET', path: `${UNIT}/roster/versions/{version}`, function: 'get-roster-version', access: 'unit', summary: { zh: '社区/村名单的某一版本', en: 'One version of the roster, with its rows' } },
   { method: 'GET', path: `${UNIT}/sample`, function: 'get-unit-sample', access: 'unit', summary: { zh: '交叉检查抽样结果及其公开数据（可复核）', en: 'The cross-inspection sample and the published inputs to verify it' } },
+  // 上报确认 and 通报表扬 (core/use-cases/forwarding.ts).
+  { method: 'GET', path: '/cycles/{cycleId}/forwarding', function: 'get-forwarding', access: 'city', summary: { zh: '上报确认：拟上报名单、状态与确认人', en: 'The list awaiting sign-off, its state, and who confirmed it when' } },
+  { method: 'PUT', path: '/cycles/{cycleId}/forwarding/confirmation', function: 'confirm-forwarding', access: 'city', summary: { zh: '确认上报名单（只确认一次）', en: 'Confirm the list that goes up, once' } },
+  { method: 'POST', path: '/cycles/{cycleId}/commendations', function: 'issue-commendation', access: 'city', summary: { zh: '通报表扬初评合格单位', en: 'Commend qualified units (通报表扬)' } },
 ] as const satisfies readonly RouteEntry[];
 
 export type RouteFunction = (typeof ROUTES)[number]['function'];
@@ -71,4 +75,5 @@ export type RouteFunction = (typeof ROUTES)[number]['function'];
 export const WRITE_ROUTES: ReadonlySet<RouteFunction> = new Set<RouteFunction>([
   'create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact', 'sign-notice', 'decide-proposal',
   'start-cycle', 'edit-unit-contacts', 'put-unit-roster',
+  'confirm-forwarding', 'issue-commendation',
 ]);

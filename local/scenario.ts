@@ -11,6 +11,7 @@ import { deriveSchedule } from '../core/plan/schedule';
 import type { Schedule } from '../core/plan/schedule-schema';
 import { extendedLastDays, type Context } from '../core/use-cases/context';
 import { grantExtension } from '../core/use-cases/extensions';
+import { commendUnits, confirmForwarding } from '../core/use-cases/forwarding';
 import { decideReview } from '../core/use-cases/review';
 import { registerRoster } from '../core/use-cases/rosters';
 import { submitDeliverable } from '../core/use-cases/submissions';
@@ -69,10 +70,19 @@ const behaviour = z.strictObject({
   ),
 });
 
+const instantString = z.string().check(z.refine((s) => /T\d{2}:\d{2}/.test(s) && !Number.isNaN(Date.parse(s)), { message: 'datetime' }));
+
 export const scenarioSchema = z.strictObject({
   description: z.optional(z.string()),
   default: behaviour,
   units: z._default(z.record(z.string(), behaviour), {}),
+  /**
+   * 上报确认: when the city office confirms the qualifying list (the list goes up only once it is confirmed), or
+   * "never" (the list is not confirmed: it climbs the ladder and nothing goes up). Absent: never.
+   */
+  confirmation: z.optional(z.union([z.literal('never'), z.strictObject({ at: instantString, note: z.optional(z.string().check(z.maxLength(500))) })])),
+  /** 通报表扬 the city office issues, each at its instant, for qualified units. */
+  commendations: z.optional(z.array(z.strictObject({ at: instantString, units: z.array(z.string()).check(z.minLength(1)), text: z.string().check(z.minLength(1), z.maxLength(2000)) }))),
 });
 
 export type Scenario = z.infer<typeof scenarioSchema>;
@@ -82,7 +92,9 @@ export type Action =
   | { at: number; kind: 'submit'; unitId: string; deliverableId: string; note: string }
   | { at: number; kind: 'decide'; unitId: string; round: number; outcome: 'approved' | 'returned'; reason?: string }
   | { at: number; kind: 'extend'; unitId: string; deliverableId: string; lastDay: string; reason: string }
-  | { at: number; kind: 'register-roster'; unitId: string; communities: number };
+  | { at: number; kind: 'register-roster'; unitId: string; communities: number }
+  | { at: number; kind: 'confirm'; unitId: null; note?: string }
+  | { at: number; kind: 'commend'; unitId: null; units: string[]; text: string };
 
 /**
  * A scenario that cannot be played: every problem with its path into the file and its rule, zh-CN first and
@@ -249,6 +261,10 @@ export function compileScenario(scenario: Scenario, plan: Plan, schedule: Schedu
       ready = at;
     }
   }
+  if (scenario.confirmation && scenario.confirmation !== 'never') {
+    actions.push({ at: Date.parse(scenario.confirmation.at), kind: 'confirm', unitId: null, note: scenario.confirmation.note });
+  }
+  for (const c of scenario.commendations ?? []) actions.push({ at: Date.parse(c.at), kind: 'commend', unitId: null, units: c.units, text: c.text });
   return actions.sort((a, b) => a.at - b.at);
 }
 
@@ -291,6 +307,10 @@ export async function performAction(ctx: Context, cycleId: string, a: Action): P
     }));
     const current = await ctx.repo.getRoster(cycleId, a.unitId);
     await registerRoster(ctx, { cycleId, unitId: a.unitId, version: current?.version ?? 0, communities, registeredBy: `${a.unitId}-staff` });
+  } else if (a.kind === 'confirm') {
+    await confirmForwarding(ctx, { cycleId, confirmedBy: 'city-reviewer', note: a.note });
+  } else if (a.kind === 'commend') {
+    await commendUnits(ctx, { cycleId, units: a.units, text: a.text, issuedBy: 'city-reviewer' });
   } else if (a.kind === 'extend') {
     await grantExtension(ctx, { cycleId, unitId: a.unitId, deliverableId: a.deliverableId, lastDay: a.lastDay, reason: a.reason, grantedBy: 'city-reviewer' });
   } else {

@@ -58,6 +58,9 @@ const KIND_ZH: Record<string, string> = {
   'province-forwarding': '上报',
   submission: '报送',
   decision: '初评决定',
+  'confirmation-request': '上报确认',
+  'confirmation-escalation': '确认督办',
+  commendation: '通报表扬',
 };
 
 /** A readable timeline: one line per event, Beijing date and time first. */

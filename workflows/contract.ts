@@ -39,6 +39,27 @@ export const noticeResult = z.enum(['sent', 'already-sent', 'suppressed', 'refus
 
 export const forwardToProvinceOutput = z.strictObject({ qualified: z.array(unitId), notQualified: z.array(unitId), notice: noticeResult });
 
+// ---- 上报确认: the running office confirms the list before it goes up (core/use-cases/forwarding.ts) ----
+export const requestListConfirmationInput = z.strictObject({ cycleId });
+export const requestListConfirmationOutput = z.strictObject({ status: z.enum([...noticeResult.options, 'not-needed']) });
+export const prepareConfirmationWaitInput = z.strictObject({
+  cycleId,
+  /** `$$.Execution.StartTime`: the wait gives up a day before the execution's one-year limit from it. */
+  startedAt: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/)),
+});
+export const prepareConfirmationWaitOutput = z.strictObject({
+  confirmed: z.boolean(),
+  /** The give-up instant passed with nothing confirmed: the cycle closes with nothing forwarded. */
+  expired: z.boolean(),
+  /** Rungs of the ladder sent by this call. */
+  escalated: z.int(),
+  /** Until the next rung, a day, or the give-up instant, whichever comes first; at least 1. */
+  timeoutSeconds: z.int().check(z.gte(1)),
+});
+/** Callback: stores the token, reads the record; completed by the confirmation (or by itself if it is there). */
+export const awaitListConfirmationInput = z.strictObject({ cycleId, taskToken });
+export const listConfirmedOutput = z.strictObject({ confirmedAt: z.string() });
+
 export const closeCycleInput = z.strictObject({ cycleId });
 export const closeCycleOutput = z.strictObject({ outcomes: z.record(z.string(), z.string()) });
 

@@ -519,6 +519,68 @@ export const templates = {
       ],
     }, nowMs);
   },
+
+  // ---- 上报确认 and 通报表扬 (core/use-cases/forwarding.ts) ------------------------------------------------
+  /**
+   * To the running office (or, `escalation`, its leader first and then the office again): confirm the list
+   * before it goes up. `pending`: units whose outcome is not recorded yet (the list can be confirmed once none is).
+   */
+  listConfirmation(
+    plan: Plan,
+    list: { qualified: Unit[]; notQualified: Unit[]; pending: Unit[] },
+    forwardAt: string,
+    nowMs: number,
+    escalation?: { level: number; toLeader: boolean },
+  ): Rendered {
+    const names = (units: Unit[]): Text => ({ zh: units.map((u) => u.name).join('、') || '无', en: units.map((u) => nameOf(u).en).join(', ') || 'none' });
+    const sup = { zh: plan.province.shortName, en: plan.province.shortNameEn };
+    const word = plan.unitLevel;
+    const overdue = escalation !== undefined;
+    const pendingLine: Text[] = list.pending.length
+      ? [{
+          zh: `另有${list.pending.length}个${word.word}的初评结果尚未产生（${names(list.pending).zh}），待全部产生后方可确认。`,
+          en: `${list.pending.length} ${list.pending.length > 1 ? word.wordEnPlural : word.wordEn} still have no outcome (${names(list.pending).en}); the list can be confirmed once all have one.`,
+        }]
+      : [];
+    return render(plan, {
+      subject: overdue
+        ? { zh: `督办：初评合格名单尚未确认，未能按期上报${sup.zh}`, en: `Overdue: the list has not been confirmed and has not gone to ${sup.en}` }
+        : { zh: `请确认拟上报${sup.zh}的初评合格名单`, en: `Please confirm the list going to ${sup.en}` },
+      salutation: escalation?.toLeader ? { zh: `${plan.city.officeWord}分管领导`, en: `the leader in charge of ${plan.city.officeWordEn}` } : officeName(plan),
+      body: [
+        overdue
+          ? {
+              zh: `拟上报${sup.zh}的初评合格名单原定于 ${when(forwardAt, 'zh')} 上报，至今尚未经${plan.city.officeWord}确认，名单未上报。请尽快在工作平台确认；确认后即上报。`,
+              en: `The list was due to go to ${sup.en} on ${when(forwardAt, 'en')}. ${capitalised(plan.city.officeWordEn)} has not confirmed it, so it has not gone. Please confirm it on the portal; it goes as soon as it is confirmed.`,
+            }
+          : {
+              zh: `根据《${plan.title}》，初评合格名单将于 ${when(forwardAt, 'zh')} 上报${sup.zh}。名单须经${plan.city.officeWord}确认后方可上报，请在此之前登录工作平台核对并确认；未确认的名单不会上报。`,
+              en: `Under "${plan.title}", the list goes to ${sup.en} on ${when(forwardAt, 'en')}, once ${plan.city.officeWordEn} has confirmed it. Please check and confirm it on the portal before then; an unconfirmed list does not go.`,
+            },
+        ...pendingLine,
+      ],
+      rows: [
+        [{ zh: '初评合格', en: 'Passing' }, names(list.qualified)],
+        [{ zh: '未通过', en: 'Not passing' }, names(list.notQualified)],
+        ...(list.pending.length ? [[{ zh: '尚无结果', en: 'No outcome yet' }, names(list.pending)] as [Text, Text]] : []),
+        [{ zh: '上报时间', en: 'Goes up' }, both((l) => when(forwardAt, l))],
+      ],
+      action: portal(plan, '上报确认', 'Confirm the list', '/forwarding'),
+    }, nowMs);
+  },
+
+  /** To a qualified unit's office (its leader in copy): 通报表扬, in the running office's own words. */
+  commendation(plan: Plan, unit: Unit, text: string, nowMs: number): Rendered {
+    return render(plan, {
+      subject: { zh: `通报表扬：${unit.name}`, en: `Commendation: ${nameOf(unit).en}` },
+      salutation: officeOf(unit),
+      body: [
+        { zh: `经${plan.city.officeWord}初评，${unit.name}创建工作成效显著，特予通报表扬。`, en: `After the preliminary review, ${plan.city.officeWordEn} commends ${nameOf(unit).en} for its work.` },
+        both(() => text),
+      ],
+      action: portal(plan, '查看消息', 'Messages', unitPage(unit, '/messages')),
+    }, nowMs);
+  },
 };
 
 /** Days left from `nowMs` (Beijing date) to a deadline's last day, as the plan counts them. */

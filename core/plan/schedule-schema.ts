@@ -61,8 +61,10 @@ export const scheduleSchema = z.strictObject({
     dayCounting: z.enum(['working', 'calendar']),
     maxRounds: z.int(),
   }),
-  /** When the qualifying list is forwarded to the province. */
+  /** When the qualifying list is forwarded to the province (once confirmed; at once if confirmed later). */
   forwardAt: instant,
+  /** 上报确认: when the running office is asked to confirm the list, and the ladder if it has not by `forwardAt`. */
+  confirmation: z.strictObject({ requestAt: instant, escalations: z.array(escalationSlotSchema) }),
   /** The working-day calendar the instants were computed with (package and version). */
   calendar: z.string(),
   /**

@@ -13,7 +13,10 @@
  *   next working day.
  * - The review opens when the reviewed deliverable is first escalated or when the review phase opens,
  *   whichever is later, and closes at the end of the review phase's last day.
- * - The qualifying list goes to the province on `forwardToProvince.on` (next working day if need be).
+ * - The qualifying list goes to the province on `forwardToProvince.on` (next working day if need be), once the
+ *   running office confirmed it (上报确认). The request goes `forwardToProvince.confirmationDaysBefore` days
+ *   before that day at `sendAt`; a list not confirmed by then climbs `escalation.levels` from the sending
+ *   morning after the forwarding day (rung 1 the office's leader, then reminders).
  * - An extension (延期) the city granted one unit replaces a deliverable's last day with its own (the same
  *   non-working-day policy applies), so that unit's due time, reminders and ladder follow it; if the reviewed
  *   deliverable is extended, the review opens after its new first escalation. One schedule per unit then.
@@ -99,6 +102,7 @@ export function deriveSchedule(plan: Plan, extensions: Record<string, string> = 
   const reviewed = phases.flatMap((p) => p.deliverables).find((d) => isReviewed(plan, d.deliverableId));
   if (!reviewPhase || !reviewed) throw new Error('deriveSchedule needs a valid plan (see validatePlan)');
   const reviewOpens = toUtcInstant(at(days.sendDayAfter(reviewPhase.opens)));
+  const forwardDay = days.sendDayAfter(plan.forwardToProvince.on);
 
   return {
     cycleId: plan.cycleId,
@@ -112,7 +116,12 @@ export function deriveSchedule(plan: Plan, extensions: Record<string, string> = 
       dayCounting: plan.notices.dayCounting,
       maxRounds: plan.review.maxRounds,
     },
-    forwardAt: toUtcInstant(at(days.sendDayAfter(plan.forwardToProvince.on))),
+    forwardAt: toUtcInstant(at(forwardDay)),
+    confirmation: {
+      requestAt: toUtcInstant(at(days.sendDayBefore(days.add(forwardDay, -plan.forwardToProvince.confirmationDaysBefore)))),
+      // Not confirmed by the forwarding instant: the ladder from the next sending morning after the forwarding day.
+      escalations: escalationLadder(plan, days, forwardDay),
+    },
     calendar: days.calendar.source,
     ...(plan.inspection ? { inspection: { windows: plan.inspection.windows.map((w) => ({ windowId: w.id, drawAt: drawInstant(plan, w.opens) })) } } : {}),
   };

@@ -32,6 +32,8 @@ export const telephone = z.string().check(z.regex(TELEPHONE, { message: 'telepho
 const int = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
 /** The 签收 period (review.signingDays) of a plan that does not state one, and of a cycle stored before plans had it. */
 export const DEFAULT_SIGNING_DAYS = 2;
+/** 上报确认: days (see notices.dayCounting) before the forwarding day on which the running office is asked to confirm the list. */
+export const DEFAULT_CONFIRMATION_DAYS_BEFORE = 3;
 
 export const deadlineSchema = z.strictObject({
   date: localDate,
@@ -296,7 +298,15 @@ export const planSchema = z.strictObject({
     metBy: localDate,
   }),
   /** The day the qualifying list goes to the superior (`province`: 上报省局 / 上报市打传办), at `notices.sendAt`. */
-  forwardToProvince: z.strictObject({ on: localDate }),
+  forwardToProvince: z.strictObject({
+    on: localDate,
+    /**
+     * 上报确认: the running office is asked to confirm the list this many days (see notices.dayCounting) before
+     * `on`, at `notices.sendAt`; the list goes only once confirmed (core/use-cases/forwarding.ts). The default
+     * keeps older plan files valid.
+     */
+    confirmationDaysBefore: z._default(int(1, 30), DEFAULT_CONFIRMATION_DAYS_BEFORE),
+  }),
   rubric: z.strictObject({
     total: z._default(int(1, 1000), 100),
     items: z.array(rubricItemSchema).check(z.minLength(1), z.maxLength(200)),

@@ -26,7 +26,8 @@ export interface AdapterBuilders {
 /** A builder for a port the declaration uses is required; one for a port it does not use is refused. */
 type Slot<Uses, K extends Port, T> = Uses extends true ? { [P in K]: Builder<T> } : { [P in K]?: never };
 type Has<C, Shape> = C extends Shape ? true : false;
-type WorkflowUse = { startUnitCycle: true } | { stopUnitCycle: true } | { unitCycleTaskResponse: true } | { startYearlyCycle: true };
+type WorkflowUse =
+  | { startUnitCycle: true } | { stopUnitCycle: true } | { unitCycleTaskResponse: true } | { startYearlyCycle: true } | { yearlyCycleTaskResponse: true };
 export type BuildersFor<C extends Capabilities> = Slot<Has<C, { table: TableAccess }>, 'repo', CycleRepository> &
   Slot<Has<C, { email: true }>, 'mailer', Mailer> &
   Slot<Has<C, WorkflowUse>, 'workflow', WorkflowEngine> &

@@ -284,6 +284,7 @@ const MESSAGE_KINDS = [
   'phase-opened', 'reminder', 'escalation', 'receipt', 'rectification', 'outcome', 'province-forwarding',
   'contact-undeliverable', 'calendar-warning', 'delivery-failure', 'extension', 'criticism',
   'inspection-sample', 'inspection-no-roster',
+  'confirmation-request', 'confirmation-escalation', 'commendation',
 ] as const;
 
 export const unitMessagesResponse = z.object({

@@ -187,6 +187,7 @@ export class AppFunction extends Construct {
     if (caps.startYearlyCycle) this.bindStartExecution(on.yearlyCycleArn, 'CYCLE_STATE_MACHINE_ARN');
     if (caps.stopUnitCycle) this.bindStopExecution(on.unitCycleArn, on.unitCycleExecutions);
     if (caps.unitCycleTaskResponse) this.bindTaskResponse(on.unitCycleArn);
+    if (caps.yearlyCycleTaskResponse) this.bindTaskResponse(on.yearlyCycleArn);
     if (caps.documents) this.bindDocuments(on.documentsBucket, caps.documents);
     return this;
   }

@@ -15,6 +15,9 @@ const RETRY_AFTER_MS = 60_000;
 const MAX_TRIES = 8;
 
 function request(cycleId: string, a: Action): { user: string; method: string; path: string; body: unknown } {
+  // 上报确认 and 通报表扬 are the city office's, about the cycle.
+  if (a.kind === 'confirm') return { user: 'city', method: 'PUT', path: `/cycles/${cycleId}/forwarding/confirmation`, body: a.note ? { note: a.note } : {} };
+  if (a.kind === 'commend') return { user: 'city', method: 'POST', path: `/cycles/${cycleId}/commendations`, body: { units: a.units, text: a.text } };
   const unit = `/cycles/${cycleId}/units/${a.unitId}`;
   if (a.kind === 'submit') {
     return { user: a.unitId, method: 'POST', path: `${unit}/deliverables/${a.deliverableId}/versions`, body: submissionBody(a) };
@@ -71,7 +74,7 @@ export async function actOverHttp(twin: Twin, cycleId: string, actions: Action[]
 /** Acts until an answer comes: its status (a 4xx refusal is an answer too, thrown with its status). */
 async function perform(twin: Twin, cycleId: string, a: Action, index: number): Promise<number> {
   const r = request(cycleId, a);
-  const key = personKey([cycleId, index, a.kind, a.unitId, r.path]);
+  const key = personKey([cycleId, index, a.kind, a.unitId ?? '-', r.path]);
   for (let attempt = 1; ; attempt++) {
     // Only the request is work the clock waits for; a person's wait between tries is not.
     const { status, text } = await twin.clock.track(() => send(twin, r, key));

@@ -455,7 +455,8 @@ export function createLocalStepFunctions(opts: LocalStepFunctionsOptions) {
     e.history.add('ExecutionStarted', { input: e.input, roleArn: `arn:aws:iam::${accountId}:role/local-twin` });
     const tokenState: { pending?: string } = {};
     const context = {
-      Execution: { Id: e.executionArn, Name: e.name, RoleArn: `arn:aws:iam::${accountId}:role/local-twin` },
+      // StartTime as AWS gives it (the simulated clock's start of this execution): the 上报确认 wait bounds itself by it.
+      Execution: { Id: e.executionArn, Name: e.name, StartTime: new Date(e.startDate).toISOString(), RoleArn: `arn:aws:iam::${accountId}:role/local-twin` },
       StateMachine: { Id: m.arn, Name: m.name },
       // A getter so each evaluation of $$.Task.Token in Parameters mints (or reuses, within one state entry) a token.
       Task: {

@@ -92,6 +92,11 @@ function validBody(route: Route, uploadId: string, n: number): unknown {
       return n % 2 ? NEXT_YEAR : { ...NEXT_YEAR, forwardToProvince: { on: '2017-11-01' } };
     case 'start-cycle':
       return NEXT_YEAR;
+    case 'confirm-forwarding':
+      // At the review the list is not final: a 409 that writes nothing.
+      return n % 2 ? {} : { note: `名单经核对无误（${n}）` };
+    case 'issue-commendation':
+      return { units: [n % 2 ? UNIT : OTHER_UNIT], text: `创建工作成效显著，予以通报表扬（${n}）。` };
     case 'edit-unit-contacts':
       // From the plan's version: the first is stored, later ones from it are conflicts (409).
       return { version: 0, office: { name: '延平区打传办', email: `dcb${n}@yanping.example.cn` } };

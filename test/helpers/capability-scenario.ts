@@ -194,6 +194,19 @@ export async function runYear(): Promise<World> {
   if (!proposal) throw new Error('the ladder drafted no 通报批评 for jianyang');
   await callApi(w, 'decide-proposal', { params: { ...unit('jianyang'), proposalId: proposal.proposalId }, body: { action: 'confirm' }, claims: CITY });
 
+  // 上报确认: every unit gets its outcome; the request, the list unconfirmed past the forwarding date (rung 1 to the
+  // office's leader), the wait, the confirmation (it completes the waiting task), a restarted wait; 通报表扬.
+  for (const u of NANPING.units.filter((x) => x.id !== 'jianyang')) await runTask(w, 'record-outcome', { ...unit(u.id), outcome: 'qualified' });
+  w.at('2016-11-28T01:00:00Z');
+  await runTask(w, 'request-list-confirmation', { cycleId: CYCLE });
+  w.at('2016-12-02T01:00:00Z');
+  await runTask(w, 'prepare-confirmation-wait', { cycleId: CYCLE, startedAt: '2016-03-31T16:00:00.000Z' });
+  await runTask(w, 'await-list-confirmation', { cycleId: CYCLE, taskToken: 't-conf-1' });
+  await callApi(w, 'get-forwarding', { params: { cycleId: CYCLE }, claims: CITY });
+  await callApi(w, 'confirm-forwarding', { params: { cycleId: CYCLE }, body: { note: '名单经核对无误' }, claims: CITY });
+  await runTask(w, 'await-list-confirmation', { cycleId: CYCLE, taskToken: 't-conf-1b' });
+  await callApi(w, 'issue-commendation', { params: { cycleId: CYCLE }, body: { units: ['yanping'], text: '创建工作扎实，成效显著。' }, claims: CITY });
+
   // The year ends.
   await runTask(w, 'forward-to-province', { cycleId: CYCLE });
   // The city office downloads the documents the forwarding stored.

@@ -60,6 +60,7 @@ function iamOf(need: Need): { needed: string[]; allowed: string[] } {
     case 'unit-cycle:stop':
       return { needed: ['states:StopExecution'], allowed: ['states:StopExecution', 'states:DescribeExecution'] };
     case 'unit-cycle:task-response':
+    case 'yearly-cycle:task-response':
       return { needed: ['states:SendTaskSuccess'], allowed: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'] };
   }
   if (port === 'documents') {
@@ -230,14 +231,17 @@ describe('stateless stack: functions', () => {
     const holders = (action: string) =>
       [...actions].filter(([, set]) => set.has(action)).map(([h]) => h.split('/')[1]).sort();
     expect(holders('ses:SendEmail')).toEqual([
-      'decide-proposal', 'draw-inspection-sample', 'forward-to-province', 'grant-extension', 'issue-rectification', 'record-email-event',
-      'register-cycle', 'send-unit-notice', 'submit-deliverable',
+      'decide-proposal', 'draw-inspection-sample', 'forward-to-province', 'grant-extension', 'issue-commendation', 'issue-rectification',
+      'prepare-confirmation-wait', 'record-email-event', 'register-cycle', 'request-list-confirmation', 'send-unit-notice',
+      'submit-deliverable',
     ]);
     expect(holders('ses:SendRawEmail')).toEqual(holders('ses:SendEmail'));
     expect(holders('states:StartExecution')).toEqual(['grant-extension', 'start-cycle', 'start-unit-workflows']);
     expect(holders('states:StopExecution')).toEqual(['grant-extension']);
     expect(holders('states:DescribeExecution')).toEqual(['grant-extension']);
-    expect(holders('states:SendTaskSuccess')).toEqual(['await-submission', 'decide-review', 'request-review', 'submit-deliverable']);
+    expect(holders('states:SendTaskSuccess')).toEqual([
+      'await-list-confirmation', 'await-submission', 'confirm-forwarding', 'decide-review', 'request-review', 'submit-deliverable',
+    ]);
     expect(holders('states:SendTaskHeartbeat')).toEqual(holders('states:SendTaskSuccess'));
     expect(holders('s3:PutObject')).toEqual(['check-upload', 'create-upload', 'forward-to-province']);
     expect(holders('s3:GetObject')).toEqual(['check-upload', 'get-submission-version', 'list-cycle-documents']);
@@ -247,6 +251,16 @@ describe('stateless stack: functions', () => {
     for (const name of ['get-health', 'get-openapi', 'get-me']) {
       expect([...actions.get(`functions/${name}/handler.ts`)!].sort(), name).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
     }
+  });
+
+  it('lets 上报确认 complete YearlyCycle tasks and nothing else; every other task response stays on the UnitCycle', () => {
+    const grants = grantsByFunction();
+    const onMachine = (handler: string) => (grants.get(`functions/${handler}/handler.ts`)!.get('states:SendTaskSuccess') ?? []).map((r) => {
+      const m = /stateMachine:[^"]*?(YearlyCycle|UnitCycle)/.exec(r);
+      return m ? m[1] : r;
+    });
+    for (const name of ['await-list-confirmation', 'confirm-forwarding']) expect(onMachine(name), name).toEqual(['YearlyCycle']);
+    for (const name of ['await-submission', 'decide-review', 'request-review', 'submit-deliverable']) expect(onMachine(name), name).toEqual(['UnitCycle']);
   });
 
   describe('against what the code does: a year driven through every handler, each call\'s need recorded', () => {
@@ -339,8 +353,10 @@ describe('stateless stack: functions', () => {
     // Beside it: the table (read-write, to store the plan and its audit entry) and its own logs.
     expect([...grants.keys()].filter((a) => !/^(dynamodb|logs):/.test(a))).toEqual(['states:StartExecution']);
     expect(grants.has('dynamodb:PutItem')).toBe(true);
-    // Only it and the operator's script start the yearly cycle: no other function's grant names that machine.
-    const others = [...grantsByFunction()].filter(([h, g]) => h !== 'functions/start-cycle/handler.ts' && [...g.values()].flat().some((r) => r.includes('dev-YearlyCycle')));
+    // Only it and the operator's script start the yearly cycle: no other function's grant names that machine but
+    // for the two that complete its 上报确认 task (SendTask*, checked above).
+    const others = [...grantsByFunction()].filter(([h, g]) => h !== 'functions/start-cycle/handler.ts' && [...g]
+      .filter(([a]) => !a.startsWith('states:SendTask')).flatMap(([, r]) => r).some((r) => r.includes('dev-YearlyCycle')));
     expect(others.map(([h]) => h)).toEqual([]);
   });
 
@@ -530,7 +546,7 @@ describe('stateless stack: state machines', () => {
       }
     };
     for (const m of assembly.stateMachines) walk((m.definition as { States: Record<string, unknown> }).States);
-    expect(callbacks.sort()).toEqual(['AwaitResubmission', 'AwaitReviewDecision', 'AwaitSelfAssessment']);
+    expect(callbacks.sort()).toEqual(['AwaitListConfirmation', 'AwaitResubmission', 'AwaitReviewDecision', 'AwaitSelfAssessment']);
   });
 });
 

@@ -39,9 +39,12 @@ type Identity = (typeof IDENTITIES)[number];
 const NOT_A_CALLER: readonly Identity[] = ['no token', 'expired token', 'wrong audience', 'wrong signature', 'ID token'];
 
 /** The routes that change something when allowed; everything else is a read (the preview stores nothing). */
-const WRITES: ReadonlySet<RouteFunction> = new Set(['create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact', 'sign-notice', 'decide-proposal', 'start-cycle', 'edit-unit-contacts', 'put-unit-roster']);
+const WRITES: ReadonlySet<RouteFunction> = new Set(['create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact', 'sign-notice', 'decide-proposal', 'start-cycle', 'edit-unit-contacts', 'put-unit-roster', 'confirm-forwarding', 'issue-commendation']);
 /** What an allowed, valid request is answered with. */
-const ALLOWED_STATUS: Partial<Record<RouteFunction, number>> = { 'create-upload': 201, 'submit-deliverable': 201, 'decide-review': 201, 'grant-extension': 201, 'sign-notice': 201, 'decide-proposal': 201, 'start-cycle': 201, 'edit-unit-contacts': 201, 'put-unit-roster': 201 };
+const ALLOWED_STATUS: Partial<Record<RouteFunction, number>> = { 'create-upload': 201, 'submit-deliverable': 201, 'decide-review': 201, 'grant-extension': 201, 'sign-notice': 201, 'decide-proposal': 201, 'start-cycle': 201, 'edit-unit-contacts': 201, 'put-unit-roster': 201,
+  // The twin's year is in the review: no list to confirm yet, no unit qualified yet. The use case refuses (nothing
+  // written); that they get past the access check is what this matrix shows. Their successes: test/unit/forwarding.test.ts.
+  'confirm-forwarding': 409, 'issue-commendation': 400 };
 /**
  * yanping's registered roster (社区/村名单), version 1, stored before the matrix runs: the communities its
  * self-assessment names (a report naming an unregistered one is refused).
@@ -101,6 +104,8 @@ function requestFor(route: Route, at: At): { method: string; path: string; body?
     'edit-unit-contacts': { version: 0, office: { name: '延平区打传办', email: 'dcb@yanping.example.cn' } },
     // yanping registered version 1 before the matrix (beforeAll): this is its next version.
     'put-unit-roster': { version: 1, communities: [...ROSTER, { ...ROSTER[0], name: '塔前村', kind: 'village' }], reason: '新增塔前村' },
+    'confirm-forwarding': { note: '名单经核对无误' },
+    'issue-commendation': { units: ['yanping'], text: '创建工作扎实，成效显著。' },
   };
   return { method: route.method, path, ...(route.function in bodies ? { body: bodies[route.function] } : {}) };
 }
@@ -224,6 +229,10 @@ describe('the authorization matrix over the local gateway', () => {
       if (cell.route.function === 'check-upload') {
         // Checked already: answered with its record, and checked once only.
         expect(res.json).toMatchObject({ uploadId: api.uploadId, status: 'checked' });
+        expect(after.digest).toEqual(before.digest);
+      } else if (cell.route.function === 'confirm-forwarding' || cell.route.function === 'issue-commendation') {
+        // Let through, and refused by the use case: nothing written.
+        expect((res.json as ErrorBody).error.code).toBe(cell.route.function === 'confirm-forwarding' ? 'ListNotFinalError' : 'ValidationError');
         expect(after.digest).toEqual(before.digest);
       } else if (cell.route.function === 'fix-contact') {
         // No address of the plan has bounced: nothing to mark as fixed, nothing written.

@@ -113,6 +113,8 @@ const bodies = (uploadId: string): Partial<Record<RouteFunction, Field>> => ({
       forwardToProvince: obj({ on: { kind: 'date', valid: NEXT_YEAR.forwardToProvince.on } }),
     },
   },
+  'confirm-forwarding': obj({ note: opt({ kind: 'line', max: 500, valid: '名单经核对无误' }) }),
+  'issue-commendation': obj({ units: arr({ kind: 'slug', valid: 'yanping' }, 100), text: { kind: 'text', max: 2000, min: 1, valid: '创建工作扎实，成效显著。' } }),
   'edit-unit-contacts': obj({
     version: { kind: 'int', min: 0, max: 9999, valid: 0 },
     office: opt(contact('延平区打传办', 'dcb@yanping.example.cn')),
@@ -561,6 +563,11 @@ describe('bad input on every route: a 4xx with an error code, problems that name
         how: `a plan forwarding on ${on}, in its review`, method: 'POST', path: pathTo('start-cycle'), token: city, ...json({ ...NEXT_YEAR, forwardToProvince: { on } }), status: 400,
       })),
       fc.constant({ how: "another office's plan", method: 'POST', path: pathTo('start-cycle'), token: city, ...json(BINJIANG), status: 403 }),
+      // 上报确认 while units still have no outcome (the review is open), and 通报表扬 of a unit that has not qualified.
+      fc.constant({ how: 'a confirmation of a list not final', method: 'PUT', path: pathTo('confirm-forwarding'), token: city, ...json({ note: '名单无误' }), status: 409 }),
+      fc.constantFrom(...plan.units.map((u) => u.id)).map((id) => ({
+        how: `a commendation of ${id}, not qualified`, method: 'POST', path: pathTo('issue-commendation'), token: city, ...json({ units: [id], text: '成效显著' }), status: 400,
+      })),
       fc.uuid().filter((u) => UUID.test(u) && u !== api.uploadId).map((u) => ({
         how: 'a document never uploaded', method: 'POST', path: pathTo('submit-deliverable'), token: county, ...json({ documents: [u], selfAssessment: exampleSelfAssessment(plan) }), status: 400,
       })),

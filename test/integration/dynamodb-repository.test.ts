@@ -341,6 +341,30 @@ describe.each(repos)('CycleRepository behaviour (%s)', (_name, makeRepo) => {
     expect(await repo.listAudit(cycleId)).toEqual(audit);
   });
 
+  it('上报确认: records the confirmation once (the first wins), keeps the latest waiting token, reads the forwarding back', async () => {
+    // Prepare
+    const repo = makeRepo();
+    const cycleId = planWith(1).cycleId;
+    const first = { cycleId, qualified: ['a'], notQualified: ['b'], confirmedBy: 'city-a', confirmedAt: at(1), note: '名单无误' };
+
+    // Act
+    const a = await repo.recordListConfirmation(first);
+    const b = await repo.recordListConfirmation({ ...first, qualified: ['a', 'b'], notQualified: [], confirmedBy: 'city-b', confirmedAt: at(2) });
+    await repo.putConfirmationWait({ cycleId, token: 't-1', storedAt: at(1) });
+    await repo.putConfirmationWait({ cycleId, token: 't-2', storedAt: at(2) });
+    const before = await repo.getForwarding(cycleId);
+    await repo.recordForwarding({ cycleId, qualified: ['a'], notQualified: ['b'], forwardedAt: at(3) });
+
+    // Assess
+    expect(a).toEqual({ recorded: true, confirmation: first });
+    expect(b).toEqual({ recorded: false, confirmation: first });
+    expect(await repo.getListConfirmation(cycleId)).toEqual(first);
+    expect(await repo.getListConfirmation('no-such-cycle')).toBeNull();
+    expect(await repo.getConfirmationWait(cycleId)).toEqual({ cycleId, token: 't-2', storedAt: at(2) });
+    expect(before).toBeNull();
+    expect(await repo.getForwarding(cycleId)).toEqual({ cycleId, qualified: ['a'], notQualified: ['b'], forwardedAt: at(3) });
+  });
+
   it('keeps every extension of a unit (oldest grant first) and the name of its current execution', async () => {
     // Prepare
     const repo = makeRepo();

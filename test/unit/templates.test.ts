@@ -62,6 +62,12 @@ function renderAll(plan: Plan): Array<[string, Rendered]> {
     contactUndeliverable: [['contactUndeliverable', templates.contactUndeliverable(plan, status, NOW)]],
     extensionGranted: [['extensionGranted', templates.extensionGranted(plan, unit, d, DUE, '2026-09-11T15:59:59Z', '台风', NOW)]],
     calendarWarning: [['calendarWarning', templates.calendarWarning(plan, [2027], NOW)]],
+    listConfirmation: [
+      ['listConfirmation', templates.listConfirmation(plan, { qualified: [unit], notQualified: [], pending: [other] }, DUE, NOW)],
+      ['listConfirmation leader', templates.listConfirmation(plan, { qualified: [unit], notQualified: [other], pending: [] }, DUE, NOW, { level: 1, toLeader: true })],
+      ['listConfirmation reminder', templates.listConfirmation(plan, { qualified: [unit], notQualified: [other], pending: [] }, DUE, NOW, { level: 2, toLeader: false })],
+    ],
+    commendation: [['commendation', templates.commendation(plan, unit, '创建工作扎实，成效显著。', NOW)]],
   };
   return Object.values(byName).flat();
 }
@@ -119,6 +125,12 @@ describe('a city over its counties reads as before', () => {
     expect(forwarding.text).toContain('南平市打传办已完成对各县(市、区)的初评');
     expect(find(bilingual(NANPING), 'outcome qualified').text).toContain('go forward to the province.');
     for (const [, r] of renderAll(NANPING)) expect(r.subject.startsWith('【南平市打传办】')).toBe(true);
+    expect(find(NANPING, 'listConfirmation').subject).toBe('【南平市打传办】请确认拟上报省局的初评合格名单');
+    expect(find(NANPING, 'listConfirmation').text).toContain('名单须经市打传办确认后方可上报');
+    expect(find(NANPING, 'listConfirmation').text).toContain('待全部产生后方可确认');
+    expect(find(NANPING, 'listConfirmation leader').text).toMatch(/^市打传办分管领导：\n/);
+    expect(find(NANPING, 'listConfirmation reminder').subject).toContain('督办：初评合格名单尚未确认');
+    expect(find(NANPING, 'commendation').text).toContain('特予通报表扬');
   });
 });
 

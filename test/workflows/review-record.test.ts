@@ -30,6 +30,7 @@ function completionFailsOnce(ctx: Context): Context & { failures: () => number }
     startCycle: ctx.workflow.startCycle.bind(ctx.workflow),
     startUnit: ctx.workflow.startUnit.bind(ctx.workflow),
     stopUnit: ctx.workflow.stopUnit.bind(ctx.workflow),
+    completeCycleTask: ctx.workflow.completeCycleTask.bind(ctx.workflow),
     completeTask: async (token: string, output: unknown) => {
       if (failures === 0) {
         failures++;

@@ -19,6 +19,7 @@ const MessagesPage = lazy(() => import('./pages/county/messages/MessagesPage'));
 const ReviewQueuePage = lazy(() => import('./pages/city/reviews/ReviewQueuePage'));
 const AuditPage = lazy(() => import('./pages/city/audit/AuditPage'));
 const ProposalsPage = lazy(() => import('./pages/city/proposals/ProposalsPage'));
+const ForwardingPage = lazy(() => import('./pages/city/forwarding/ForwardingPage'));
 const YearPage = lazy(() => import('./pages/city/year/YearPage'));
 const DirectoryPage = lazy(() => import('./pages/city/directory/DirectoryPage'));
 const DocumentsPage = lazy(() => import('./pages/city/documents/DocumentsPage'));
@@ -39,6 +40,7 @@ const router = createBrowserRouter([
       { path: '/units/:unitId/audit', element: <AuditPage /> },
       { path: '/reviews', element: <ReviewQueuePage /> },
       { path: '/proposals', element: <ProposalsPage /> },
+      { path: '/forwarding', element: <ForwardingPage /> },
       { path: '/year', element: <YearPage /> },
       { path: '/directory', element: <DirectoryPage /> },
       { path: '/documents', element: <DocumentsPage /> },

@@ -3,12 +3,16 @@
  *
  * Primary course: register the cycle (stores the schedule, returns it) -> start one UnitCycle execution
  * per unit, in pages (the cursor loop keeps each invocation short and the history small) -> sleep until
- * the forwarding date -> forward the qualifying units to the province -> close the cycle.
+ * the confirmation request (上报确认) -> ask the running office to confirm the list -> wait for the
+ * confirmation as every wait does (Prepare reads the record and sends the ladder's rungs that came due ->
+ * Is...? -> a callback of at most a day -> Prepare again) -> sleep until the forwarding date (at once if it
+ * passed) -> forward the qualifying units to the province -> close the cycle. Never confirmed before the
+ * execution's year runs out: close with nothing forwarded.
  */
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { invokeTask } from '../lambda-task';
+import { callbackTask, invokeTask } from '../lambda-task';
 import { YearlyCycleState as S, type YearlyCycleFunction } from './states';
 
 export { YearlyCycleState, YEARLY_CYCLE_FUNCTIONS, type YearlyCycleFunction } from './states';
@@ -44,7 +48,33 @@ export function yearlyCycleDefinition(scope: Construct, fns: Record<YearlyCycleF
   const close = invokeTask(scope, S.CloseCycle, fns['close-cycle'], { cycleId }, { resultPath: '$.closed' });
   const closed = sfn.Succeed.jsonPath(scope, S.CycleClosed);
 
-  const afterStart = waitForForwarding.next(forward).next(close).next(closed);
+  close.next(closed);
+  const forwarding = waitForForwarding.next(forward).next(close);
+
+  // 上报确认: the list goes only once confirmed; the record is the truth, the callback a shortcut.
+  const waitForRequest = sfn.Wait.jsonPath(scope, S.WaitForConfirmationRequestTime, {
+    time: sfn.WaitTime.timestampPath('$.cycle.schedule.confirmation.requestAt'),
+  });
+  const request = invokeTask(scope, S.RequestListConfirmation, fns['request-list-confirmation'], { cycleId }, { resultPath: sfn.JsonPath.DISCARD });
+  const prepare = invokeTask(
+    scope,
+    S.PrepareConfirmationWait,
+    fns['prepare-confirmation-wait'],
+    { cycleId, startedAt: sfn.JsonPath.stringAt('$$.Execution.StartTime') },
+    { resultPath: '$.confirmation' },
+  );
+  const awaitConfirmation = callbackTask(scope, S.AwaitListConfirmation, fns['await-list-confirmation'], { cycleId }, {
+    resultPath: sfn.JsonPath.DISCARD,
+    timeoutSecondsPath: '$.confirmation.timeoutSeconds',
+  });
+  // Completed or timed out, the wait goes back to Prepare, which reads the record: only the record decides.
+  awaitConfirmation.addCatch(prepare, { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD });
+  awaitConfirmation.next(prepare);
+  const isConfirmed = sfn.Choice.jsonPath(scope, S.IsListConfirmed)
+    .when(sfn.Condition.booleanEquals('$.confirmation.confirmed', true), forwarding)
+    .when(sfn.Condition.booleanEquals('$.confirmation.expired', true), close)
+    .otherwise(awaitConfirmation);
+  const afterStart = waitForRequest.next(request).next(prepare).next(isConfirmed);
   const moreUnits = sfn.Choice.jsonPath(scope, S.MoreUnitsToStart)
     .when(sfn.Condition.isNotNull('$.start.cursor'), startUnits)
     .otherwise(afterStart);

@@ -4,6 +4,12 @@ export const YearlyCycleState = {
   InitialiseStartCursor: 'InitialiseStartCursor',
   StartUnitWorkflows: 'StartUnitWorkflows',
   MoreUnitsToStart: 'MoreUnitsToStart',
+  // 上报确认: the running office confirms the list before it goes up.
+  WaitForConfirmationRequestTime: 'WaitForConfirmationRequestTime',
+  RequestListConfirmation: 'RequestListConfirmation',
+  PrepareConfirmationWait: 'PrepareConfirmationWait',
+  IsListConfirmed: 'IsListConfirmed',
+  AwaitListConfirmation: 'AwaitListConfirmation',
   WaitForForwardingDate: 'WaitForForwardingDate',
   ForwardToProvince: 'ForwardToProvince',
   CloseCycle: 'CloseCycle',
@@ -12,5 +18,8 @@ export const YearlyCycleState = {
 export type YearlyCycleStateName = (typeof YearlyCycleState)[keyof typeof YearlyCycleState];
 
 /** The functions (folders under functions/) the YearlyCycle's tasks invoke. */
-export const YEARLY_CYCLE_FUNCTIONS = ['register-cycle', 'start-unit-workflows', 'forward-to-province', 'close-cycle'] as const;
+export const YEARLY_CYCLE_FUNCTIONS = [
+  'register-cycle', 'start-unit-workflows', 'forward-to-province', 'close-cycle',
+  'request-list-confirmation', 'prepare-confirmation-wait', 'await-list-confirmation',
+] as const;
 export type YearlyCycleFunction = (typeof YEARLY_CYCLE_FUNCTIONS)[number];

@@ -48,6 +48,8 @@ export const ENTITY = {
   cycleDocument: 'CycleDocument',
   rosterVersion: 'RosterVersion',
   inspectionSample: 'InspectionSample',
+  listConfirmation: 'ListConfirmation',
+  confirmationWait: 'ConfirmationWait',
 } as const;
 
 /** How many unit ids one UnitOrder item holds (1,000 ids of <= 40 chars stay far below 400 KB). */
@@ -121,6 +123,9 @@ export const keys = {
   forwarding: (cycleId: string): ItemKey => ({ PK: cyclePk(cycleId), SK: 'FORWARDING' }),
   /** One generated document (ids are slugs: `criticism-draft-<unitId>`). */
   cycleDocument: (cycleId: string, documentId: string): ItemKey => ({ PK: documentsPartition(cycleId), SK: `${DOCUMENT_PREFIX}${esc(documentId)}` }),
+  /** 上报确认: the office's confirmation of the list (written once) and the YearlyCycle's waiting token. */
+  listConfirmation: (cycleId: string): ItemKey => ({ PK: cyclePk(cycleId), SK: 'FORWARDING#CONFIRMATION' }),
+  confirmationWait: (cycleId: string): ItemKey => ({ PK: cyclePk(cycleId), SK: 'FORWARDING#TOKEN' }),
   /** A stored cycle's entry in the list of cycles (written with its plan). */
   cycleIndex: (cycleId: string): ItemKey => ({ PK: CYCLE_INDEX_PK, SK: `CYCLE#${cycleId}` }),
   /** A unit's 签收 of one notice (message ids are hex). */

@@ -22,6 +22,8 @@ import type {
   UnitOutcomeRecord,
   Upload,
   WaitToken,
+  ListConfirmation,
+  ConfirmationWait,
 } from '../../model';
 import type { ClaimResult, CycleRepository, CycleTotals, IdempotencyRecord, Page } from '../../ports';
 import { assertSubmissionFits } from '../dynamodb/item-size';
@@ -56,6 +58,8 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
   /** Every unit's contact versions in the order stored (each unit's newest last), and each cycle's edit count. */
   const contactVersions: UnitContactsVersion[] = [];
   const revisions = new Map<string, number>();
+  const confirmations = new Map<string, ListConfirmation>();
+  const confirmationWaits = new Map<string, ConfirmationWait>();
   const idemKey = (s: { caller: string; route: string; key: string }) => [s.caller, s.route, s.key].join('|');
   const bySubmission = (a: SubmissionVersion, b: SubmissionVersion) => a.deliverableId.localeCompare(b.deliverableId) || a.version - b.version;
 
@@ -370,6 +374,26 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
       return { recorded: true, current: clone(version) };
     },
 
+    // ---- 上报确认 ---------------------------------------------------------------------------------------
+    async recordListConfirmation(confirmation) {
+      const existing = confirmations.get(confirmation.cycleId);
+      if (existing) return { recorded: false, confirmation: clone(existing) };
+      confirmations.set(confirmation.cycleId, clone(confirmation));
+      return { recorded: true, confirmation: clone(confirmation) };
+    },
+    async getListConfirmation(cycleId) {
+      return clone(confirmations.get(cycleId) ?? null);
+    },
+    async putConfirmationWait(wait) {
+      confirmationWaits.set(wait.cycleId, clone(wait));
+    },
+    async getConfirmationWait(cycleId) {
+      return clone(confirmationWaits.get(cycleId) ?? null);
+    },
+    async getForwarding(cycleId) {
+      return clone(forwardings.get(cycleId) ?? null);
+    },
+
     // ---- Idempotency keys ----------------------------------------------------------------------------
     async claimIdempotencyKey(scope, claim) {
       const had = idempotencyKeys.get(idemKey(scope));
@@ -392,7 +416,7 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
     },
     // ---- end of idempotency keys ---------------------------------------------------------------------
     dump() {
-      return { plans, cycles, deliverables, submissions, tokens, decisions, outcomes, ledger, forwardings, cycleDocuments, audit, signatures, contacts, extensions, unitRuns, uploads, idempotencyKeys, contactVersions, revisions, ...(rosterDump() as object) };
+      return { plans, cycles, deliverables, submissions, tokens, decisions, outcomes, ledger, forwardings, cycleDocuments, audit, signatures, contacts, extensions, unitRuns, uploads, idempotencyKeys, contactVersions, revisions, ...(rosterDump() as object), confirmations, confirmationWaits };
     },
   };
 }

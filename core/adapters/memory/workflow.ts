@@ -22,6 +22,9 @@ export function makeMemoryWorkflow() {
       completed.set(token, output);
       return 'completed';
     },
+    async completeCycleTask(token, output) {
+      return engine.completeTask(token, output);
+    },
     async stopUnit(name, cause) {
       if (!started.has(name) || stopped.has(name)) return 'not-running';
       stopped.set(name, cause);

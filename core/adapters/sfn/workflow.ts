@@ -54,9 +54,12 @@ export function makeSfnWorkflow({ client, cycleStateMachineArn, unitStateMachine
     }
   }
 
-  return {
+  // A task token names its execution: the same SendTaskSuccess completes a YearlyCycle task, under its own grant.
+  const complete = (token: string, output: unknown) => engine.completeTask(token, output);
+  const engine: WorkflowEngine = {
     startCycle: (executionName, input) => start(cycleStateMachineArn, 'cycle', executionName, input),
     startUnit: (executionName, input) => start(unitStateMachineArn, 'unit', executionName, input),
+    completeCycleTask: (token, output) => complete(token, output),
     async completeTask(token, output) {
       try {
         await client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output ?? null) }));
@@ -79,4 +82,5 @@ export function makeSfnWorkflow({ client, cycleStateMachineArn, unitStateMachine
       }
     },
   };
+  return engine;
 }

@@ -629,6 +629,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cycles/{cycleId}/forwarding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The list awaiting sign-off, its state, and who confirmed it when
+         * @description 上报确认：拟上报名单、状态与确认人
+         *
+         *     Access: city.
+         */
+        get: operations["getForwarding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{cycleId}/forwarding/confirmation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Confirm the list that goes up, once
+         * @description 确认上报名单（只确认一次）
+         *
+         *     Access: city.
+         */
+        put: operations["confirmForwarding"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{cycleId}/commendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Commend qualified units (通报表扬)
+         * @description 通报表扬初评合格单位
+         *
+         *     Access: city.
+         */
+        post: operations["issueCommendation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1170,6 +1236,8 @@ export interface operations {
                     };
                     forwardToProvince: {
                         on: string;
+                        /** @default 3 */
+                        confirmationDaysBefore?: number;
                     };
                     rubric: {
                         /** @default 100 */
@@ -2618,7 +2686,7 @@ export interface operations {
                         messages: {
                             messageId: string;
                             /** @enum {string} */
-                            kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism" | "inspection-sample" | "inspection-no-roster";
+                            kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism" | "inspection-sample" | "inspection-no-roster" | "confirmation-request" | "confirmation-escalation" | "commendation";
                             milestone: string;
                             subject: string;
                             recipient: string;
@@ -2740,7 +2808,7 @@ export interface operations {
                         recorded: boolean;
                         messageId: string;
                         /** @enum {string} */
-                        kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism" | "inspection-sample" | "inspection-no-roster";
+                        kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism" | "inspection-sample" | "inspection-no-roster" | "confirmation-request" | "confirmation-escalation" | "commendation";
                         subject: string;
                         signedBy: string;
                         signedAt: {
@@ -2764,7 +2832,7 @@ export interface operations {
                         recorded: boolean;
                         messageId: string;
                         /** @enum {string} */
-                        kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism" | "inspection-sample" | "inspection-no-roster";
+                        kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism" | "inspection-sample" | "inspection-no-roster" | "confirmation-request" | "confirmation-escalation" | "commendation";
                         subject: string;
                         signedBy: string;
                         signedAt: {
@@ -4158,6 +4226,8 @@ export interface operations {
                     };
                     forwardToProvince: {
                         on: string;
+                        /** @default 3 */
+                        confirmationDaysBefore?: number;
                     };
                     rubric: {
                         /** @default 100 */
@@ -5543,6 +5613,484 @@ export interface operations {
             };
             /** @description Body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no detail leaves the server; quote the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getForwarding: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en */
+                "Accept-Language"?: string;
+            };
+            path: {
+                cycleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        cycleId: string;
+                        /** @enum {string} */
+                        state: "not-yet-requested" | "awaiting-confirmation" | "overdue" | "confirmed" | "forwarded" | "not-forwarded";
+                        requestAt: {
+                            iso: string;
+                            beijing: string;
+                            zh: string;
+                            en: string;
+                        };
+                        forwardAt: {
+                            iso: string;
+                            beijing: string;
+                            zh: string;
+                            en: string;
+                        };
+                        superior: {
+                            name: string;
+                            shortName: string;
+                            shortNameEn: string;
+                        };
+                        list: {
+                            qualified: {
+                                unitId: string;
+                                name: string;
+                                nameEn: string | null;
+                            }[];
+                            notQualified: {
+                                unitId: string;
+                                name: string;
+                                nameEn: string | null;
+                            }[];
+                            pending: {
+                                unitId: string;
+                                name: string;
+                                nameEn: string | null;
+                            }[];
+                        };
+                        confirmable: boolean;
+                        confirmation: {
+                            confirmedBy: string;
+                            confirmedAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                            note: string | null;
+                            qualified: {
+                                unitId: string;
+                                name: string;
+                                nameEn: string | null;
+                            }[];
+                            notQualified: {
+                                unitId: string;
+                                name: string;
+                                nameEn: string | null;
+                            }[];
+                        } | null;
+                        forwarded: {
+                            at: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                            qualified: {
+                                unitId: string;
+                                name: string;
+                                nameEn: string | null;
+                            }[];
+                            notQualified: {
+                                unitId: string;
+                                name: string;
+                                nameEn: string | null;
+                            }[];
+                        } | null;
+                        escalations: {
+                            milestone: string;
+                            to: string;
+                            sentAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input: each problem names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the plan or among the unit’s records */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: already decided (who and when), phase not open, review closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no detail leaves the server; quote the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    confirmForwarding: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en */
+                "Accept-Language"?: string;
+                /** @description Makes a retry safe (the portal sends one with every write; a UUID per user action). The same key with the same request (path and body, key order and whitespace aside) gets the same answer, marked idempotent-replayed: true, and changes nothing again; the same key with another request gets a 422; while the first request runs, a 409 (IdempotencyInProgressError). Keys are per user and route, kept 24 hours; only a 2xx answer is kept, so after a refusal the same key may be sent again. Without the header a request runs as it is. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                cycleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string & (unknown & unknown & unknown);
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description true when this answer was sent before, to the first request with this Idempotency-Key */
+                    "idempotent-replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recorded: boolean;
+                        confirmation: {
+                            confirmedBy: string;
+                            confirmedAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                            note: string | null;
+                            qualified: {
+                                unitId: string;
+                                name: string;
+                                nameEn: string | null;
+                            }[];
+                            notQualified: {
+                                unitId: string;
+                                name: string;
+                                nameEn: string | null;
+                            }[];
+                        };
+                        /** @enum {string} */
+                        workflow: "continued" | "task-already-closed" | "will-follow";
+                    };
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description true when this answer was sent before, to the first request with this Idempotency-Key */
+                    "idempotent-replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recorded: boolean;
+                        confirmation: {
+                            confirmedBy: string;
+                            confirmedAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                            note: string | null;
+                            qualified: {
+                                unitId: string;
+                                name: string;
+                                nameEn: string | null;
+                            }[];
+                            notQualified: {
+                                unitId: string;
+                                name: string;
+                                nameEn: string | null;
+                            }[];
+                        };
+                        /** @enum {string} */
+                        workflow: "continued" | "task-already-closed" | "will-follow";
+                    };
+                };
+            };
+            /** @description Invalid input: each problem names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the plan or among the unit’s records */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: already decided (who and when), phase not open, review closed; or the request with this Idempotency-Key is still running (IdempotencyInProgressError: retry shortly), or was done but its answer was too large to keep (IdempotentResponseNotKeptError: details say the status and where the result is) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description IdempotencyKeyReusedError: this Idempotency-Key was used by this user on this route for another request (other path or body) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no detail leaves the server; quote the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    issueCommendation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en */
+                "Accept-Language"?: string;
+                /** @description Makes a retry safe (the portal sends one with every write; a UUID per user action). The same key with the same request (path and body, key order and whitespace aside) gets the same answer, marked idempotent-replayed: true, and changes nothing again; the same key with another request gets a 422; while the first request runs, a 409 (IdempotencyInProgressError). Keys are per user and route, kept 24 hours; only a 2xx answer is kept, so after a refusal the same key may be sent again. Without the header a request runs as it is. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                cycleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    units: string[];
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description true when this answer was sent before, to the first request with this Idempotency-Key */
+                    "idempotent-replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        commendationId: string;
+                        text: string;
+                        issued: boolean;
+                        units: {
+                            unit: {
+                                unitId: string;
+                                name: string;
+                                nameEn: string | null;
+                            };
+                            notice: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description true when this answer was sent before, to the first request with this Idempotency-Key */
+                    "idempotent-replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        commendationId: string;
+                        text: string;
+                        issued: boolean;
+                        units: {
+                            unit: {
+                                unitId: string;
+                                name: string;
+                                nameEn: string | null;
+                            };
+                            notice: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input: each problem names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the plan or among the unit’s records */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: already decided (who and when), phase not open, review closed; or the request with this Idempotency-Key is still running (IdempotencyInProgressError: retry shortly), or was done but its answer was too large to keep (IdempotentResponseNotKeptError: details say the status and where the result is) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description IdempotencyKeyReusedError: this Idempotency-Key was used by this user on this route for another request (other path or body) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -35,6 +35,7 @@ export default function AppLayout() {
           { key: '/overview', label: t('总览', 'Overview') },
           { key: '/reviews', label: t('初评队列', 'Reviews') },
           { key: '/proposals', label: t('督办提议', 'Proposals') },
+          { key: '/forwarding', label: t('上报确认', 'Sign-off') },
           { key: '/year', label: t('年度计划', 'Yearly plan') },
           { key: '/directory', label: t('通讯录', 'Directory') },
           { key: '/documents', label: t('文件', 'Documents') },
