@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { makeMemoryDocumentStore } from '../../core/adapters/memory/documents';
 import { makeMemoryMailer } from '../../core/adapters/memory/mailer';
 import { makeMemoryRepository } from '../../core/adapters/memory/repository';
 import { makeMemoryWorkflow } from '../../core/adapters/memory/workflow';
@@ -43,7 +44,8 @@ async function world(opts: { decided?: string[] } = {}) {
   const repo = makeMemoryRepository();
   const mailer = makeMemoryMailer();
   const workflow = makeMemoryWorkflow();
-  const ctx = makeContext({ repo, mailer, workflow, clock });
+  // The forwarding stores the year's documents.
+  const ctx = makeContext({ repo, mailer, workflow, clock, documents: makeMemoryDocumentStore() });
   await startCycle(ctx, { plan: planJson, startedBy: 'city-admin' });
   for (const id of opts.decided ?? Object.keys(OUTCOMES)) await repo.recordOutcome(CYCLE, id, OUTCOMES[id], '2016-11-30T15:59:59Z');
   const at = (iso: string) => (clock.t = Date.parse(iso));

@@ -380,4 +380,37 @@ describe('the portal on the twin', () => {
     expect(await widest(city)).toBeLessThanOrEqual(PHONE.width);
     await screenshot(city, 'phone-city-overview');
   });
+
+  it("a county registers its 社区/村名单; the city reads it, its 上报确认 (units still without an outcome) and its 文件", async () => {
+    const county = await newPage(browser);
+    await signIn(county, portal, 'songxi', LOCAL_PASSWORD);
+    await county.getByRole('heading', { name: `${unitName('songxi')} · 工作台` }).waitFor();
+    await county.getByRole('link', { name: '社区/村名单与交叉检查抽样' }).click();
+    await county.getByRole('heading', { name: `${unitName('songxi')} · 社区/村名单` }).waitFor();
+    await county.getByLabel('社区/村名单', { exact: true }).fill('松源社区,社区,是,张敏,0599-2301001\n渭田村,村,否,李强,0599-2301002');
+    await county.getByRole('button', { name: '保存为新版本' }).click();
+    await county.getByText('当前第 1 版').waitFor();
+    await county.getByRole('cell', { name: '渭田村' }).waitFor();
+    await screenshot(county, 'county-roster');
+    expect((await api.twin.ctx.repo.getRoster(plan.cycleId, 'songxi'))?.communities.map((c) => [c.name, c.takingPart])).toEqual([['松源社区', true], ['渭田村', false]]);
+
+    const city = await newPage(browser);
+    await signIn(city, portal, 'city', LOCAL_PASSWORD);
+    await city.getByRole('heading', { name: '总览' }).waitFor();
+    await city.goto(`${portal}units/songxi/roster`);
+    await city.getByRole('cell', { name: '松源社区' }).waitFor();
+    expect(await city.getByRole('button', { name: '保存为新版本' }).count()).toBe(0);
+
+    await city.getByRole('navigation', { name: '主菜单' }).getByRole('menuitem', { name: '上报确认' }).click();
+    await city.getByRole('heading', { name: '上报确认' }).waitFor();
+    // In the review no unit's outcome is final: the list cannot be confirmed yet, and the page says why.
+    await city.getByText(/尚有 \d+ 个单位没有初评结果/).waitFor();
+    expect(await city.getByRole('button', { name: '确认上报名单' }).isDisabled()).toBe(true);
+    await screenshot(city, 'city-forwarding');
+
+    await city.getByRole('navigation', { name: '主菜单' }).getByRole('menuitem', { name: '文件' }).click();
+    await city.getByRole('heading', { name: '文件' }).waitFor();
+    await city.getByText('尚未上报，暂无文件').waitFor();
+    await screenshot(city, 'city-documents');
+  });
 });

@@ -81,10 +81,12 @@ export default function RosterPage() {
       {own && (
         <Card title={t('登记新版本', 'Register a new version')} size="small">
           <Space orientation="vertical" style={{ width: '100%' }}>
-            <Typography.Text type="secondary">
+            {/* A visible label tied to the box, and the line format as its description. */}
+            <label htmlFor="roster-text">{t('社区/村名单', 'Roster')}</label>
+            <Typography.Text type="secondary" id="roster-format">
               {t('每行一个社区/村：名称,社区或村,是否参与创建(是/否),联系人,联系电话', 'One community a line: name, 社区 or 村, taking part (是/否), contact, telephone')}
             </Typography.Text>
-            <Input.TextArea aria-label={t('社区/村名单', 'Roster')} rows={8} value={draft} onChange={(e) => setText(e.target.value)} />
+            <Input.TextArea id="roster-text" aria-describedby="roster-format" rows={8} value={draft} onChange={(e) => setText(e.target.value)} />
             {write.error ? <ApiErrorAlert error={write.error} title={t('名单未保存', 'The roster was not saved')} /> : null}
             <Button type="primary" loading={write.busy !== undefined} onClick={register}>{t('保存为新版本', 'Save as a new version')}</Button>
           </Space>
