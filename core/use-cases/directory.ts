@@ -27,6 +27,7 @@ import {
 import { DirectoryConflictError, ValidationError } from '../errors';
 import type { ContactStatus, DirectoryContact, UnitContactRole, UnitContactsVersion } from '../model';
 import { formatBeijing } from '../time';
+import { canonicalJson } from './cycle';
 import { makeProblem, parseWithProblems } from '../validation';
 import type { Context, LoadedPlan } from './context';
 import { beijing, unitInfo } from './view-parts';
@@ -176,7 +177,9 @@ export async function editUnitContacts(ctx: Context, input: EditUnitContactsInpu
   const loaded = await ctx.loadPlan(input.cycleId);
   const unit = ctx.unitOf(loaded, input.unitId);
   const head = loaded.directory.units.get(unit.id) ?? null;
-  const requestHash = input.requestKey ? sha256(input.requestKey) : undefined;
+  // The key with what it asked: the same key sent again with another body (after a 5xx freed the key) is
+  // another request, not the one that stored the current version.
+  const requestHash = input.requestKey ? sha256(`${input.requestKey}\n${canonicalJson({ version: input.version, office, leader, reason })}`) : undefined;
   // The request that stored the current version, sent again after its answer was lost: that version, once.
   if (requestHash && head?.requestHash === requestHash) return finish(ctx, head, false);
 

@@ -253,6 +253,15 @@ describe('an edit of a unit\'s contacts', () => {
     expect(await s.repo.getContactStatus(OFFICE)).toMatchObject({ status: 'fixed', fixedAt: '2016-05-20T03:00:00.000Z' });
   });
 
+  it('the same Idempotency-Key sent again with another body is another request: refused as stale, not answered with the first edit', async () => {
+    const s = await started();
+    const first = await edit(s, { office: { email: NEW_OFFICE }, requestKey: 'k-1' });
+    const err = await rejection(edit(s, { office: { email: 'other@yanping.example.cn' }, requestKey: 'k-1' }));
+    expect(first.recorded).toBe(true);
+    expect(err).toBeInstanceOf(DirectoryConflictError);
+    expect((await s.repo.listUnitContactVersions(CYCLE, 'yanping')).map((v) => v.contacts.office.email)).toEqual([NEW_OFFICE]);
+  });
+
   it('an edit made from an older version is refused, naming who edited and when; the same contacts again change nothing', async () => {
     const s = await started('2016-05-10T02:00:00Z');
     await edit(s, { office: { email: NEW_OFFICE } });
