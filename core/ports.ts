@@ -2,7 +2,7 @@
  * Ports: what the use cases need from the outside world. Adapters live in ./adapters (dynamodb, ses, sfn,
  * memory). core/ imports no AWS SDK.
  */
-import type { InspectionSample, RosterVersion } from './inspection/model';
+import type { InspectionResult, InspectionSample, InspectionScoreSheet, RosterVersion } from './inspection/model';
 import type { Plan, Unit } from './plan/schema';
 import type {
   AuditEntry,
@@ -246,6 +246,20 @@ export interface CycleRepository {
   /** Records the unit's sample of a window once, with its audit entry (one transaction); a repeat gets the recorded one. */
   recordSample(sample: InspectionSample, audit: AuditEntry): Promise<{ recorded: boolean; sample: InspectionSample }>;
   getSample(cycleId: string, unitId: string, windowId: string): Promise<InspectionSample | null>;
+}
+
+// ---- Inspection results and score sheets (检查结果、考核评分表), issue 10 item 4 ------------------------------------
+export interface CycleRepository {
+  /** The unit's results of a window, one per sampled community that has one, by position. */
+  listInspectionResults(cycleId: string, unitId: string, windowId: string): Promise<InspectionResult[]>;
+  /**
+   * Stores a community's result and its audit entry in one transaction, only if the stored result is still at
+   * `version - 1` (version 1: none recorded). Otherwise nothing is stored and the current one comes back.
+   */
+  putInspectionResult(result: InspectionResult, audit: AuditEntry): Promise<{ recorded: boolean; current: InspectionResult | null }>;
+  getInspectionScore(cycleId: string, unitId: string, windowId: string): Promise<InspectionScoreSheet | null>;
+  /** As putInspectionResult, for the unit's one score sheet of the window. */
+  putInspectionScore(sheet: InspectionScoreSheet, audit: AuditEntry): Promise<{ recorded: boolean; current: InspectionScoreSheet | null }>;
 }
 
 // ---- Idempotency keys -------------------------------------------------------------------------------------

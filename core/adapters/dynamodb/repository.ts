@@ -62,6 +62,7 @@ import { assertSubmissionFits } from './item-size';
 import { makeDirectoryMethods } from './directory';
 import { makeDocumentRecordMethods } from './documents-record';
 import { makeRosterMethods } from './rosters';
+import { makeInspectionResultMethods } from './inspection-results';
 
 export interface DynamoRepositoryOptions {
   client: DynamoDBDocumentClient;
@@ -296,6 +297,7 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
     ...makeDirectoryMethods({ client, TableName, get, queryAll, auditPut, translateDynamoError }),
     ...makeDocumentRecordMethods({ putIfAbsent, get: (key) => get(key), queryAll }),
     ...makeRosterMethods({ client, TableName, get, queryAll, auditPut, translateDynamoError }),
+    ...makeInspectionResultMethods({ client, TableName, get, queryAll, auditPut, translateDynamoError }),
 
     /*
      * Primary course: the PLAN item is the gate (absent, or the same hash); then the units and their order
