@@ -87,6 +87,12 @@ export const FUNCTION_CAPABILITIES = {
   'put-unit-roster': { table: 'readWrite' },
   'get-roster-version': { table: 'read' },
   'get-unit-sample': { table: 'read' },
+  // Inspection results and score sheets (issue 10 item 4): each write stores a version and its audit entry;
+  // evidence names checked uploads (read from the table, never the bucket).
+  'get-inspection-results': { table: 'read' },
+  'put-inspection-result': { table: 'readWrite' },
+  'get-inspection-score': { table: 'read' },
+  'put-inspection-score': { table: 'readWrite' },
 } as const satisfies Record<FunctionName, Capabilities>;
 
 export type FunctionCapabilities = typeof FUNCTION_CAPABILITIES;

@@ -60,6 +60,11 @@ export const ROUTES = [
   { method: 'PUT', path: `${UNIT}/roster`, function: 'put-unit-roster', access: 'county', summary: { zh: '登记社区/村名单（每次生成新版本）', en: "Register the unit's communities and villages (each change is a new version)" } },
   { method: 'GET', path: `${UNIT}/roster/versions/{version}`, function: 'get-roster-version', access: 'unit', summary: { zh: '社区/村名单的某一版本', en: 'One version of the roster, with its rows' } },
   { method: 'GET', path: `${UNIT}/sample`, function: 'get-unit-sample', access: 'unit', summary: { zh: '交叉检查抽样结果及其公开数据（可复核）', en: 'The cross-inspection sample and the published inputs to verify it' } },
+  // Cross-inspection results and the score sheet (issue 10 item 4): the city office records on the group's behalf.
+  { method: 'GET', path: `${UNIT}/inspection/{windowId}/results`, function: 'get-inspection-results', access: 'unit', summary: { zh: '交叉检查抽查社区的检查结果', en: 'The inspection results of the sampled communities' } },
+  { method: 'PUT', path: `${UNIT}/inspection/{windowId}/results`, function: 'put-inspection-result', access: 'city', summary: { zh: '记录一个抽查社区的检查结果（合格/不合格、说明、佐证材料）', en: 'Record one sampled community\'s result (pass or fail, notes, evidence)' } },
+  { method: 'GET', path: `${UNIT}/inspection/{windowId}/score`, function: 'get-inspection-score', access: 'unit', summary: { zh: '交叉检查考核评分表、得分与排名', en: "The inspection's score sheet, the score and the rank" } },
+  { method: 'PUT', path: `${UNIT}/inspection/{windowId}/score`, function: 'put-inspection-score', access: 'city', summary: { zh: '记录考核评分表（扣分及理由、一票否决项），得分由系统计算', en: 'Record the score sheet (deductions with reasons, veto items); the server computes the score' } },
 ] as const satisfies readonly RouteEntry[];
 
 export type RouteFunction = (typeof ROUTES)[number]['function'];
@@ -70,5 +75,5 @@ export type RouteFunction = (typeof ROUTES)[number]['function'];
  */
 export const WRITE_ROUTES: ReadonlySet<RouteFunction> = new Set<RouteFunction>([
   'create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact', 'sign-notice', 'decide-proposal',
-  'start-cycle', 'edit-unit-contacts', 'put-unit-roster',
+  'start-cycle', 'edit-unit-contacts', 'put-unit-roster', 'put-inspection-result', 'put-inspection-score',
 ]);

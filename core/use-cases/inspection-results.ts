@@ -77,7 +77,8 @@ const versionProblem = (version: number): Problem[] =>
     : [makeProblem('version', 'type', { zh: 'version 应为不小于 0 的整数（所修改的版本号，0 为首次记录）', en: 'version must be a whole number, 0 or more (the version edited; 0 for the first record)' })];
 
 export const resultView = (r: InspectionResult) => ({
-  position: r.position, name: r.name, passed: r.passed, notes: r.notes, evidence: r.evidence, version: r.version, recordedBy: r.recordedBy, recordedAt: beijing(r.recordedAt),
+  position: r.position, name: r.name, passed: r.passed, notes: r.notes,
+  evidence: r.evidence.map((d) => ({ uploadId: d.uploadId, fileName: d.fileName, contentType: d.contentType, size: d.size, sha256: d.sha256 })), version: r.version, recordedBy: r.recordedBy, recordedAt: beijing(r.recordedAt),
 });
 
 export interface RecordResultInput extends Window {
