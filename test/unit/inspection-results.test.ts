@@ -20,6 +20,8 @@ import {
   unitInspectionScore,
 } from '../../core/use-cases/inspection-results';
 import { registerRoster } from '../../core/use-cases/rosters';
+import { checkUpload, createUpload } from '../../core/use-cases/uploads';
+import { tinyPdf } from '../helpers/files';
 import { yearFixture } from '../helpers/year-report';
 
 const WINDOW = 'cross-check';
@@ -70,6 +72,19 @@ describe('recording results', () => {
     expect(err.problems).toEqual([expect.objectContaining({ path: 'community', rule: 'inspection.not-sampled' })]);
     expect(err.problems[0].message.zh).toContain(outside);
     expect(await s.repo.listInspectionResults(s.cycleId, 'xixing', WINDOW)).toEqual([]);
+  });
+
+  it('takes evidence the city office uploaded and the server checked in the unit\'s space', async () => {
+    const s = await drawn();
+    const [first] = await s.sampleOf('xixing');
+    const city = { id: 'city', role: 'city' as const };
+    const bytes = tinyPdf();
+    const form = await createUpload(s.ctx, { cycleId: s.cycleId, unitId: 'xixing', actor: city, fileName: '现场照片.pdf', contentType: 'application/pdf', size: bytes.length });
+    s.documents.putObject(form.key, bytes);
+    const checked = await checkUpload(s.ctx, { cycleId: s.cycleId, unitId: 'xixing', uploadId: form.uploadId, actor: city });
+    expect(checked.status).toBe('checked');
+    const done = await s.record('xixing', { community: first, passed: false, evidence: [form.uploadId] });
+    expect(done.result.evidence).toEqual([expect.objectContaining({ uploadId: form.uploadId, fileName: '现场照片.pdf', sha256: checked.document!.sha256 })]);
   });
 
   it('refuses evidence that is not a checked upload of the unit, naming the field', async () => {

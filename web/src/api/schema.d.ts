@@ -127,10 +127,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Get an upload form (presigned POST)
-         * @description 申请上传表单（预签名 POST）
+         * Get an upload form (presigned POST; the city office uploads the inspection's evidence)
+         * @description 申请上传表单（预签名 POST；市打传办可代检查组上传佐证材料）
          *
-         *     Access: county.
+         *     Access: unit.
          */
         post: operations["createUpload"];
         delete?: never;
@@ -152,7 +152,7 @@ export interface paths {
          * Check an uploaded file where it landed (size, type, SHA-256)
          * @description 核验已上传的文件（大小、类型、SHA-256）
          *
-         *     Access: county.
+         *     Access: unit.
          */
         post: operations["checkUpload"];
         delete?: never;
