@@ -108,6 +108,11 @@ export const REPOSITORY_ACCESS = {
   putRoster: 'write',
   recordSample: 'write',
   getSample: 'read',
+  // Inspection results and score sheets (issue 10 item 4).
+  listInspectionResults: 'read',
+  putInspectionResult: 'write',
+  getInspectionScore: 'read',
+  putInspectionScore: 'write',
   // Idempotency keys: only the write routes use them (a claim is a conditional put).
   claimIdempotencyKey: 'write',
   completeIdempotencyKey: 'write',

@@ -169,3 +169,15 @@ export class ListNotFinalError extends DomainError {
   readonly name = 'ListNotFinalError';
   readonly status = 409;
 }
+
+/** A sampled community's result or the unit's score sheet changed since the version the caller edited: who and when. */
+export class InspectionConflictError extends DomainError {
+  readonly name = 'InspectionConflictError';
+  readonly status = 409;
+}
+
+/** Inspection results are recorded between the window's draw and the end of its last day; `details.rule` names which. */
+export class InspectionClosedError extends DomainError {
+  readonly name = 'InspectionClosedError';
+  readonly status = 409;
+}

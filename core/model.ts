@@ -328,7 +328,7 @@ export interface AuditEntry {
   action:
     | 'submit' | 'decide' | 'start-cycle' | 'forward' | 'mark-undeliverable' | 'fix-contact' | 'propose-supervision' | 'extend'
     | 'upload' | 'check-upload' | 'sign-notice' | 'confirm-supervision' | 'withdraw-supervision' | 'edit-contacts'
-    | 'register-roster' | 'draw-sample'
+    | 'register-roster' | 'draw-sample' | 'record-inspection-result' | 'record-inspection-score'
     | 'confirm-forwarding' | 'commend';
   what: Record<string, unknown>;
   why?: string;

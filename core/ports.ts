@@ -2,7 +2,7 @@
  * Ports: what the use cases need from the outside world. Adapters live in ./adapters (dynamodb, ses, sfn,
  * memory). core/ imports no AWS SDK.
  */
-import type { InspectionSample, RosterVersion } from './inspection/model';
+import type { InspectionResult, InspectionSample, InspectionScoreSheet, RosterVersion } from './inspection/model';
 import type { Plan, Unit } from './plan/schema';
 import type {
   AuditEntry,
@@ -260,6 +260,20 @@ export interface CycleRepository {
   getConfirmationWait(cycleId: string): Promise<ConfirmationWait | null>;
   /** The list as it went to the superior (recordForwarding's first write), if it went. */
   getForwarding(cycleId: string): Promise<ForwardingRecord | null>;
+}
+
+// ---- Inspection results and score sheets (检查结果、考核评分表), issue 10 item 4 ------------------------------------
+export interface CycleRepository {
+  /** The unit's results of a window, one per sampled community that has one, by position. */
+  listInspectionResults(cycleId: string, unitId: string, windowId: string): Promise<InspectionResult[]>;
+  /**
+   * Stores a community's result and its audit entry in one transaction, only if the stored result is still at
+   * `version - 1` (version 1: none recorded). Otherwise nothing is stored and the current one comes back.
+   */
+  putInspectionResult(result: InspectionResult, audit: AuditEntry): Promise<{ recorded: boolean; current: InspectionResult | null }>;
+  getInspectionScore(cycleId: string, unitId: string, windowId: string): Promise<InspectionScoreSheet | null>;
+  /** As putInspectionResult, for the unit's one score sheet of the window. */
+  putInspectionScore(sheet: InspectionScoreSheet, audit: AuditEntry): Promise<{ recorded: boolean; current: InspectionScoreSheet | null }>;
 }
 
 // ---- Idempotency keys -------------------------------------------------------------------------------------

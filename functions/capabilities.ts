@@ -96,6 +96,12 @@ export const FUNCTION_CAPABILITIES = {
   'confirm-forwarding': { table: 'readWrite', yearlyCycleTaskResponse: true },
   // 通报表扬: audited per unit, each unit's email once through the ledger.
   'issue-commendation': { table: 'readWrite', email: true },
+  // Inspection results and score sheets (issue 10 item 4): each write stores a version and its audit entry;
+  // evidence names checked uploads (read from the table, never the bucket).
+  'get-inspection-results': { table: 'read' },
+  'put-inspection-result': { table: 'readWrite' },
+  'get-inspection-score': { table: 'read' },
+  'put-inspection-score': { table: 'readWrite' },
 } as const satisfies Record<FunctionName, Capabilities>;
 
 export type FunctionCapabilities = typeof FUNCTION_CAPABILITIES;

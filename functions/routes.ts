@@ -34,8 +34,8 @@ export const ROUTES = [
   { method: 'GET', path: '/me', function: 'get-me', access: 'signed-in', summary: { zh: '当前用户与所属单位', en: 'Who am I: role and unit' } },
   { method: 'GET', path: '/cycles', function: 'list-cycles', access: 'signed-in', summary: { zh: '当前用户参与的工作周期', en: 'The cycles the signed-in user works in' } },
   { method: 'GET', path: UNIT, function: 'get-unit-overview', access: 'unit', summary: { zh: '本单位各阶段应报材料、截止时间与状态', en: "What is due for the unit, when, and each phase's status" } },
-  { method: 'POST', path: `${UNIT}/uploads`, function: 'create-upload', access: 'county', summary: { zh: '申请上传表单（预签名 POST）', en: 'Get an upload form (presigned POST)' } },
-  { method: 'POST', path: `${UNIT}/uploads/{uploadId}/check`, function: 'check-upload', access: 'county', summary: { zh: '核验已上传的文件（大小、类型、SHA-256）', en: 'Check an uploaded file where it landed (size, type, SHA-256)' } },
+  { method: 'POST', path: `${UNIT}/uploads`, function: 'create-upload', access: 'unit', summary: { zh: '申请上传表单（预签名 POST；市打传办可代检查组上传佐证材料）', en: "Get an upload form (presigned POST; the city office uploads the inspection's evidence)" } },
+  { method: 'POST', path: `${UNIT}/uploads/{uploadId}/check`, function: 'check-upload', access: 'unit', summary: { zh: '核验已上传的文件（大小、类型、SHA-256）', en: 'Check an uploaded file where it landed (size, type, SHA-256)' } },
   { method: 'POST', path: `${DELIVERABLE}/self-assessment/preview`, function: 'preview-self-assessment', access: 'unit', summary: { zh: '预览自评：覆盖率、合格率与不足之处（不保存）', en: 'Preview a self-assessment: coverage, pass rate and shortfalls (stores nothing)' } },
   { method: 'POST', path: `${DELIVERABLE}/versions`, function: 'submit-deliverable', access: 'county', summary: { zh: '报送材料（每次报送生成新版本）', en: 'Submit a deliverable (each submission is a new version)' } },
   { method: 'GET', path: `${UNIT}/submissions`, function: 'list-submissions', access: 'unit', summary: { zh: '本单位全部报送及其各版本', en: "The unit's submissions and every version of each" } },
@@ -64,6 +64,11 @@ export const ROUTES = [
   { method: 'GET', path: '/cycles/{cycleId}/forwarding', function: 'get-forwarding', access: 'city', summary: { zh: '上报确认：拟上报名单、状态与确认人', en: 'The list awaiting sign-off, its state, and who confirmed it when' } },
   { method: 'PUT', path: '/cycles/{cycleId}/forwarding/confirmation', function: 'confirm-forwarding', access: 'city', summary: { zh: '确认上报名单（只确认一次）', en: 'Confirm the list that goes up, once' } },
   { method: 'POST', path: '/cycles/{cycleId}/commendations', function: 'issue-commendation', access: 'city', summary: { zh: '通报表扬初评合格单位', en: 'Commend qualified units (通报表扬)' } },
+  // Cross-inspection results and the score sheet (issue 10 item 4): the city office records on the group's behalf.
+  { method: 'GET', path: `${UNIT}/inspection/{windowId}/results`, function: 'get-inspection-results', access: 'unit', summary: { zh: '交叉检查抽查社区的检查结果', en: 'The inspection results of the sampled communities' } },
+  { method: 'PUT', path: `${UNIT}/inspection/{windowId}/results`, function: 'put-inspection-result', access: 'city', summary: { zh: '记录一个抽查社区的检查结果（合格/不合格、说明、佐证材料）', en: 'Record one sampled community\'s result (pass or fail, notes, evidence)' } },
+  { method: 'GET', path: `${UNIT}/inspection/{windowId}/score`, function: 'get-inspection-score', access: 'unit', summary: { zh: '交叉检查考核评分表、得分与排名', en: "The inspection's score sheet, the score and the rank" } },
+  { method: 'PUT', path: `${UNIT}/inspection/{windowId}/score`, function: 'put-inspection-score', access: 'city', summary: { zh: '记录考核评分表（扣分及理由、一票否决项），得分由系统计算', en: 'Record the score sheet (deductions with reasons, veto items); the server computes the score' } },
 ] as const satisfies readonly RouteEntry[];
 
 export type RouteFunction = (typeof ROUTES)[number]['function'];
@@ -74,6 +79,6 @@ export type RouteFunction = (typeof ROUTES)[number]['function'];
  */
 export const WRITE_ROUTES: ReadonlySet<RouteFunction> = new Set<RouteFunction>([
   'create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact', 'sign-notice', 'decide-proposal',
-  'start-cycle', 'edit-unit-contacts', 'put-unit-roster',
+  'start-cycle', 'edit-unit-contacts', 'put-unit-roster', 'put-inspection-result', 'put-inspection-score',
   'confirm-forwarding', 'issue-commendation',
 ]);

@@ -14,6 +14,8 @@ import { grantExtension } from '../core/use-cases/extensions';
 import { commendUnits, confirmForwarding } from '../core/use-cases/forwarding';
 import { decideReview } from '../core/use-cases/review';
 import { registerRoster } from '../core/use-cases/rosters';
+import { recordInspectionResult, recordInspectionScore } from '../core/use-cases/inspection-results';
+import { inspectionOf } from '../core/plan/validate-inspection';
 import { submitDeliverable } from '../core/use-cases/submissions';
 import type { SelfAssessmentInput } from '../core/self-assessment';
 import { ValidationError } from '../core/errors';
@@ -68,6 +70,18 @@ const behaviour = z.strictObject({
       }),
     ]),
   ),
+  /**
+   * The inspection group's findings, recorded by the city office at this instant (issue 10 item 4; inside the
+   * unit's window, after its draw): every sampled community passes but the first `failing` (by position), and the
+   * score sheet has every item at its maximum, the veto item passed, or failed with `vetoFailed` as its reason.
+   */
+  inspection: z.optional(
+    z.strictObject({
+      at: z.string().check(z.refine((s) => /T\d{2}:\d{2}/.test(s) && !Number.isNaN(Date.parse(s)), { message: 'datetime' })),
+      failing: z._default(z.int().check(z.gte(0), z.lte(600)), 0),
+      vetoFailed: z.optional(z.string().check(z.minLength(1), z.maxLength(500))),
+    }),
+  ),
 });
 
 const instantString = z.string().check(z.refine((s) => /T\d{2}:\d{2}/.test(s) && !Number.isNaN(Date.parse(s)), { message: 'datetime' }));
@@ -94,7 +108,8 @@ export type Action =
   | { at: number; kind: 'extend'; unitId: string; deliverableId: string; lastDay: string; reason: string }
   | { at: number; kind: 'register-roster'; unitId: string; communities: number }
   | { at: number; kind: 'confirm'; unitId: null; note?: string }
-  | { at: number; kind: 'commend'; unitId: null; units: string[]; text: string };
+  | { at: number; kind: 'commend'; unitId: null; units: string[]; text: string }
+  | { at: number; kind: 'record-inspection'; unitId: string; failing: number; vetoFailed?: string };
 
 /**
  * A scenario that cannot be played: every problem with its path into the file and its rule, zh-CN first and
@@ -229,6 +244,9 @@ export function compileScenario(scenario: Scenario, plan: Plan, schedule: Schedu
     }
     const roster = own.roster ?? scenario.default.roster ?? 'never';
     if (roster !== 'never') actions.push({ at: Date.parse(roster.at), kind: 'register-roster', unitId: unit.id, communities: roster.communities });
+    const inspection = own.inspection ?? scenario.default.inspection;
+    if (inspection)
+      actions.push({ at: Date.parse(inspection.at), kind: 'record-inspection', unitId: unit.id, failing: inspection.failing, ...(inspection.vetoFailed ? { vetoFailed: inspection.vetoFailed } : {}) });
     const granted = extensions.map((x) => ({ deliverableId: x.deliverableId, lastDay: x.lastDay, grantedAt: x.at }));
     const unitSchedule = granted.length ? deriveSchedule(plan, extendedLastDays(granted)) : schedule;
     const deliverables = unitSchedule.phases.flatMap((p) => p.deliverables);
@@ -311,10 +329,39 @@ export async function performAction(ctx: Context, cycleId: string, a: Action): P
     await confirmForwarding(ctx, { cycleId, confirmedBy: 'city-reviewer', note: a.note });
   } else if (a.kind === 'commend') {
     await commendUnits(ctx, { cycleId, units: a.units, text: a.text, issuedBy: 'city-reviewer' });
+  } else if (a.kind === 'record-inspection') {
+    await recordScriptedInspection(ctx, cycleId, a);
   } else if (a.kind === 'extend') {
     await grantExtension(ctx, { cycleId, unitId: a.unitId, deliverableId: a.deliverableId, lastDay: a.lastDay, reason: a.reason, grantedBy: 'city-reviewer' });
   } else {
     const scores = a.outcome === 'approved' ? { scores: exampleCityScores((await ctx.loadPlan(cycleId)).plan, a.unitId) } : {};
     await decideReview(ctx, { cycleId, unitId: a.unitId, round: a.round, outcome: a.outcome, reason: a.reason, decidedBy: 'city-reviewer', ...scores });
   }
+}
+
+/**
+ * The scripted findings of a unit's inspection, through the use cases the API exposes (as the city office would
+ * record them on the group's behalf). Each write names the version it finds, so a replay stores nothing new.
+ */
+async function recordScriptedInspection(ctx: Context, cycleId: string, a: Extract<Action, { kind: 'record-inspection' }>): Promise<void> {
+  const { plan } = await ctx.loadPlan(cycleId);
+  const found = inspectionOf(plan, a.unitId);
+  if (!found) return;
+  const windowId = found.window.id;
+  const sample = await ctx.repo.getSample(cycleId, a.unitId, windowId);
+  if (sample?.status === 'drawn') {
+    const recorded = new Map((await ctx.repo.listInspectionResults(cycleId, a.unitId, windowId)).map((r) => [r.position, r.version]));
+    for (const c of sample.sample) {
+      const passed = c.position > a.failing;
+      await recordInspectionResult(ctx, {
+        cycleId, unitId: a.unitId, windowId, version: recorded.get(c.position) ?? 0, community: c.name, passed,
+        notes: passed ? '抽查合格（模拟）' : '出租房屋排查记录不全（模拟）', recordedBy: 'city-inspection',
+      });
+    }
+  }
+  const items = plan.rubric.items.map((i) =>
+    i.kind === 'veto' ? { itemId: i.id, veto: a.vetoFailed ? ('failed' as const) : ('passed' as const), ...(a.vetoFailed ? { reason: a.vetoFailed } : {}) } : { itemId: i.id },
+  );
+  const current = await ctx.repo.getInspectionScore(cycleId, a.unitId, windowId);
+  await recordInspectionScore(ctx, { cycleId, unitId: a.unitId, windowId, version: current?.version ?? 0, items, recordedBy: 'city-inspection' });
 }

@@ -2,6 +2,7 @@
  * What the product stores for registered rosters (社区/村名单) and inspection samples (抽样), issue 10.
  * Instants are ISO-8601 UTC strings like everywhere else (core/model.ts).
  */
+import type { DocumentRef } from '../model';
 import type { SamplingRatio } from '../plan/schema';
 
 export const COMMUNITY_KINDS = ['community', 'village'] as const;
@@ -79,4 +80,56 @@ export interface InspectionSample {
   /** Communities taking part (the population drawn from). */
   population: number;
   sample: SampledCommunity[];
+}
+
+// ---- Inspection results and the score sheet (issue 10 item 4) ----------------------------------------------
+
+/**
+ * One sampled community's result (检查结果): pass or fail, notes and evidence (checked uploads of the unit).
+ * Its own item beside the sample, keyed by the window and the community's `position`; `version` counts its
+ * edits (1 = the first record); every write names the version it was made from and is audited.
+ */
+export interface InspectionResult {
+  cycleId: string;
+  unitId: string;
+  windowId: string;
+  groupId: string;
+  position: number;
+  name: string;
+  passed: boolean;
+  notes: string;
+  evidence: DocumentRef[];
+  version: number;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+/** One rubric item as the group scored it. */
+export interface ScoredRubricItem {
+  itemId: string;
+  kind: 'standard' | 'bonus' | 'deduction' | 'veto';
+  /** standard: points taken off its maximum; deduction: points taken off the total. 0 for bonus and veto. */
+  deduction: number;
+  /** bonus: points added (at most its maximum); 0 otherwise. */
+  bonus: number;
+  /** veto (一票否决) only: passed or failed; null for the other kinds. */
+  veto: 'passed' | 'failed' | null;
+  reason: string | null;
+  /** What the item contributes to the score (standard: max − deduction; bonus: +bonus; deduction: −deduction; veto: 0). */
+  points: number;
+}
+
+/** The unit's score sheet (考核评分表) of one window: one per unit and window, versioned like the results. */
+export interface InspectionScoreSheet {
+  cycleId: string;
+  unitId: string;
+  windowId: string;
+  groupId: string;
+  items: ScoredRubricItem[];
+  /** Computed by the server (core/inspection/scoring.ts), never sent. */
+  score: number;
+  vetoFailed: string[];
+  version: number;
+  recordedBy: string;
+  recordedAt: string;
 }

@@ -10,6 +10,7 @@ import { unitSchedule, type Context } from './context';
 import type { Plan, Unit } from '../plan/schema';
 import type { CycleRecord } from '../model';
 import { fromAddress, templates } from '../notifier/templates';
+import { inspectionStandings, qualifiesForList } from './inspection-results';
 import { storeYearDocuments } from './year-documents';
 
 /** Canonical JSON (sorted keys) so the same plan always hashes the same. */
@@ -126,7 +127,9 @@ export async function forwardToProvince(ctx: Context, input: { cycleId: string }
   const outcomes = new Map((await ctx.repo.listOutcomes(input.cycleId)).map((o) => [o.unitId, o.outcome]));
   const qualified: Unit[] = [];
   const notQualified: Unit[] = [];
-  for (const u of loaded.plan.units) (outcomes.get(u.id) === 'qualified' ? qualified : notQualified).push(u);
+  // The one rule (./inspection-results.ts qualifiesForList): the review's outcome, then the cross-inspection.
+  const standings = await inspectionStandings(ctx, input.cycleId);
+  for (const u of loaded.plan.units) (qualifiesForList(outcomes.get(u.id), standings.get(u.id)?.standing) ? qualified : notQualified).push(u);
   // The first forwarding is the record: a re-run sends and stores the same list.
   const record = await ctx.repo.recordForwarding({
     cycleId: input.cycleId, qualified: qualified.map((u) => u.id), notQualified: notQualified.map((u) => u.id), forwardedAt: ctx.nowIso(),

@@ -36,17 +36,24 @@ import { makeProblem } from '../validation';
 import type { Context, LoadedPlan } from './context';
 import { RECHECK_SECONDS } from './review-record';
 import { beijing, unitInfo } from './view-parts';
+import { inspectionStandings, qualifiesForList } from './inspection-results';
 
 /** AWS ends a Standard execution after a year (365 days): the wait gives up a day before, so the cycle still closes. */
 export const GIVE_UP_AFTER_MS = 364 * 86_400_000;
 
-/** The list as the recorded outcomes have it now: every unit qualified, not qualified, or still without an outcome. */
+/**
+ * The list as the record has it now: every unit qualified, not qualified, or still without an outcome. The
+ * same rule as the forwarding's (./inspection-results.ts qualifiesForList: the review's outcome, then the
+ * cross-inspection), so the list the office confirms is the list that goes up.
+ */
 export async function currentList(ctx: Context, loaded: LoadedPlan) {
   const outcomes = new Map((await ctx.repo.listOutcomes(loaded.plan.cycleId)).map((o) => [o.unitId, o.outcome]));
+  const standings = await inspectionStandings(ctx, loaded.plan.cycleId);
   const list = { qualified: [] as Unit[], notQualified: [] as Unit[], pending: [] as Unit[] };
   for (const u of loaded.plan.units) {
     const o = outcomes.get(u.id);
-    (o === undefined ? list.pending : o === 'qualified' ? list.qualified : list.notQualified).push(loaded.units.get(u.id)!);
+    const listed = qualifiesForList(o, standings.get(u.id)?.standing);
+    (o === undefined ? list.pending : listed ? list.qualified : list.notQualified).push(loaded.units.get(u.id)!);
   }
   return list;
 }
@@ -235,10 +242,12 @@ export async function commendUnits(ctx: Context, input: { cycleId: string; units
   const text = input.text.trim();
   const ids = [...new Set(input.units)];
   const outcomes = new Map((await ctx.repo.listOutcomes(input.cycleId)).map((o) => [o.unitId, o.outcome]));
+  // Only units on the list: a unit its cross-inspection keeps off (a failed veto item) is not commended either.
+  const onList = new Set((await currentList(ctx, loaded)).qualified.map((u) => u.id));
   const problems = input.units.flatMap((id, i) =>
     !loaded.units.has(id)
       ? [makeProblem(['units', i], 'unit.unknown', { zh: `本周期没有单位 ${id}`, en: `the cycle has no unit ${id}` })]
-      : outcomes.get(id) !== 'qualified'
+      : !onList.has(id)
         ? [makeProblem(['units', i], 'unit.not-qualified', {
             zh: `${loaded.units.get(id)!.name}的初评结果不是“合格”（${outcomes.get(id) ?? '尚无结果'}），不能通报表扬`,
             en: `${loaded.units.get(id)!.nameEn ?? id} has not qualified (${outcomes.get(id) ?? 'no outcome yet'}); only qualified units are commended`,

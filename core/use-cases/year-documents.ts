@@ -13,7 +13,8 @@ import { criticismDraft, forwardingReport, provinceWorkbook, type YearReport } f
 import type { CycleDocument, CycleDocumentKind, ForwardingRecord } from '../model';
 import type { Context } from './context';
 import { beijing } from './view-parts';
-import { buildYearReport } from './year-report';
+import { inspectionStandings } from './inspection-results';
+import { buildYearReport, type InspectionFacts } from './year-report';
 
 export const CONTENT_TYPES = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
@@ -53,7 +54,15 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 export async function storeYearDocuments(ctx: Context, forwarding: ForwardingRecord): Promise<CycleDocument[]> {
   const { cycleId } = forwarding;
   const recorded = new Map((await ctx.repo.listCycleDocuments(cycleId)).map((d) => [d.documentId, d]));
-  const report = await buildYearReport(ctx, { cycleId, forwarding });
+  // The cross-inspection's figures per unit (抽查合格率, failed veto items), from the recorded results.
+  const standings = await inspectionStandings(ctx, cycleId);
+  const inspection = (unitId: string): InspectionFacts | undefined => {
+    const s = standings.get(unitId)?.standing;
+    return s?.recorded
+      ? { sampledPassRate: s.sampledPassRate, ...(s.score !== null ? { vetoFailed: s.vetoFailed } : {}), disqualified: s.disqualifiedBy.length > 0 }
+      : undefined;
+  };
+  const report = await buildYearReport(ctx, { cycleId, forwarding, inspection });
   const out: CycleDocument[] = [];
   for (const p of plannedDocuments(report)) {
     const have = recorded.get(p.documentId);

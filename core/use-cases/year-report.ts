@@ -26,6 +26,11 @@ export interface InspectionFacts {
   sampledPassRate?: number | null;
   /** Ids of veto items (一票否决) that apply to the unit. */
   vetoFailed?: string[];
+  /**
+   * The inspection makes the unit not qualified (core/use-cases/inspection-results.ts qualifiesForList): its
+   * outcome reads 不合格 in the documents even if its review approved it, as in the list that went up.
+   */
+  disqualified?: boolean;
 }
 
 export async function buildYearReport(
@@ -44,9 +49,10 @@ export async function buildYearReport(
   const reviewed = latestVersions(submissions, loaded.schedule.review.deliverableId);
   const units = plan.units.map((u): UnitReport => {
     const own = decisions.filter((d) => d.unitId === u.id).sort((a, b) => a.round - b.round);
-    const outcome = outcomeOf.get(u.id) ?? 'undecided';
-    const version = reviewed.get(u.id);
     const inspection = input.inspection?.(u.id);
+    const reviewOutcome = outcomeOf.get(u.id) ?? 'undecided';
+    const outcome = reviewOutcome === 'qualified' && inspection?.disqualified ? 'not-qualified' : reviewOutcome;
+    const version = reviewed.get(u.id);
     const scored = [...own].reverse().find((d) => d.scores?.length);
     const items = scoredItems(plan, version, scored, outcome === 'qualified', inspection);
     return {

@@ -79,3 +79,61 @@ export const unitSampleResponse = z.object({
   ),
   verify: z.nullable(z.string()),
 });
+
+// ---- Inspection results and the score sheet (issue 10 item 4) ----------------------------------------------
+const evidenceView = z.object({ uploadId: z.string(), fileName: z.string(), contentType: z.string(), size: z.number(), sha256: z.string() });
+const resultView = z.object({
+  position: z.number(), name: z.string(), passed: z.boolean(), notes: z.string(), evidence: z.array(evidenceView),
+  version: z.number(), recordedBy: z.string(), recordedAt: instantView,
+});
+/** What the inspection found about the unit, and whether it keeps the unit off the list (core/inspection/scoring.ts). */
+const standingView = z.object({
+  recorded: z.boolean(),
+  sampled: z.number(),
+  passing: z.number(),
+  /** 抽查合格率 0..1; null before anything is recorded or with nothing sampled. */
+  sampledPassRate: z.nullable(z.number()),
+  score: z.nullable(z.number()),
+  vetoFailed: z.array(z.string()),
+  /** Why the unit is not qualified for the list whatever its review (empty: the inspection does not keep it off). */
+  disqualifiedBy: z.array(z.enum(['veto-failed', 'sampled-pass-rate'])),
+});
+const groupView = z.object({ id: z.string(), name: z.string() });
+
+export const inspectionResultsResponse = z.object({
+  cycleId: z.string(),
+  unit: unitInfoView,
+  windowId: z.string(),
+  group: groupView,
+  /** null before the draw. */
+  sampleStatus: z.nullable(z.enum(['drawn', 'no-roster'])),
+  communities: z.array(z.object({ position: z.number(), name: z.string(), kind: z.enum(['community', 'village']), result: z.nullable(resultView) })),
+  standing: standingView,
+});
+export const inspectionResultRecordedResponse = z.object({
+  /** true when this call stored a new version; false for the same result again (a retry). */
+  recorded: z.boolean(),
+  result: resultView,
+});
+
+const scoredItemView = z.object({
+  itemId: z.string(), title: z.string(), maxPoints: z.number(), kind: z.enum(['standard', 'bonus', 'deduction', 'veto']),
+  deduction: z.number(), bonus: z.number(), veto: z.nullable(z.enum(['passed', 'failed'])), reason: z.nullable(z.string()), points: z.number(),
+});
+const sheetView = z.object({
+  version: z.number(), score: z.number(), total: z.number(), vetoFailed: z.array(z.string()), items: z.array(scoredItemView),
+  recordedBy: z.string(), recordedAt: instantView,
+});
+export const inspectionScoreResponse = z.object({
+  cycleId: z.string(),
+  unit: unitInfoView,
+  windowId: z.string(),
+  group: groupView,
+  rubric: z.array(z.object({ id: z.string(), title: z.string(), kind: z.enum(['standard', 'bonus', 'deduction', 'veto']), maxPoints: z.number(), evidence: z.string() })),
+  /** null before the sheet is recorded. */
+  sheet: z.nullable(sheetView),
+  standing: standingView,
+  /** By inspection score among the cycle's units (ties by name, zh-Hans-CN); null: no sheet, or a failed veto item. */
+  rank: z.nullable(z.number()),
+});
+export const inspectionScoreRecordedResponse = z.object({ recorded: z.boolean(), sheet: sheetView });

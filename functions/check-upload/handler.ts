@@ -1,5 +1,5 @@
 /**
- * POST .../uploads/{uploadId}/check (county office): the server checks the file where it landed (size, type
+ * POST .../uploads/{uploadId}/check (the unit's office, or the city office): the server checks the file where it landed (size, type
  * by its magic bytes, SHA-256) and keeps its own copy; only a checked document can be submitted.
  */
 import type { Context } from '../../core/use-cases/context';

@@ -1,6 +1,7 @@
 /**
- * POST .../uploads (county office): a presigned POST form for one file: a key the server chooses under the
- * unit's own prefix, exactly the size announced (1 byte to 20 MB), a type from the allow-list, valid for 15 minutes.
+ * POST .../uploads (a county office on its own unit, or the city office on any: an inspection's evidence): a
+ * presigned POST form for one file: a key the server chooses under the unit's own prefix, exactly the size
+ * announced (1 byte to 20 MB), a type from the allow-list, valid for 15 minutes.
  */
 import type { Context } from '../../core/use-cases/context';
 import { createUpload } from '../../core/use-cases/uploads';

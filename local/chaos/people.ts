@@ -29,6 +29,10 @@ function request(cycleId: string, a: Action): { user: string; method: string; pa
     }));
     return { user: a.unitId, method: 'PUT', path: `${unit}/roster`, body: { version: 0, communities } };
   }
+  if (a.kind === 'record-inspection') {
+    // Several requests (each sampled community, then the sheet): not played over HTTP by the chaos run yet.
+    throw new Error('record-inspection is not played by the chaos run (issue 10 item 4)');
+  }
   if (a.kind === 'extend') {
     return { user: 'city', method: 'POST', path: `${unit}/deliverables/${a.deliverableId}/extensions`, body: { lastDay: a.lastDay, reason: a.reason } };
   }

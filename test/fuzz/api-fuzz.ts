@@ -67,6 +67,8 @@ function segment(name: string, uploadId: string): fc.Arbitrary<string> {
     messageId: fc.stringMatching(/^[0-9a-f]{32}$/),
     // The same for proposal ids: a decision never passes here either.
     proposalId: fc.stringMatching(/^[0-9a-f]{32}$/),
+    // The example plan inspects nobody: the inspection routes answer 404 on any window (and store nothing).
+    windowId: fc.constantFrom('cross-check', 'no-such-window'),
   };
   return fc.oneof({ arbitrary: valid[name] ?? fc.constant('x'), weight: 9 }, { arbitrary: badSegment, weight: 1 });
 }

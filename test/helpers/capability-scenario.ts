@@ -225,5 +225,13 @@ export async function runYear(): Promise<World> {
   w.at('2026-09-07T01:00:00Z');
   await runTask(w, 'draw-inspection-sample', { ...street, windowId: 'cross-check' });
   await callApi(w, 'get-unit-sample', { params: street, claims: CITY });
+  // The group's result of one sampled community and the score sheet, recorded by the city office (issue 10 item 4).
+  const inWindow = { ...street, windowId: 'cross-check' };
+  const { communities: sampled } = await callApi(w, 'get-inspection-results', { params: inWindow, claims: countyOf('puyan') });
+  const first = (sampled as Array<{ name: string }>)[0]!.name;
+  await callApi(w, 'put-inspection-result', { params: inWindow, body: { version: 0, community: first, passed: true }, claims: CITY });
+  const { rubric } = await callApi(w, 'get-inspection-score', { params: inWindow, claims: CITY });
+  const items = (rubric as Array<{ id: string; kind: string }>).map((i) => ({ itemId: i.id, ...(i.kind === 'veto' ? { veto: 'passed' } : {}) }));
+  await callApi(w, 'put-inspection-score', { params: inWindow, body: { version: 0, items }, claims: CITY });
   return w;
 }

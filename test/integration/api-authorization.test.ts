@@ -39,9 +39,17 @@ type Identity = (typeof IDENTITIES)[number];
 const NOT_A_CALLER: readonly Identity[] = ['no token', 'expired token', 'wrong audience', 'wrong signature', 'ID token'];
 
 /** The routes that change something when allowed; everything else is a read (the preview stores nothing). */
-const WRITES: ReadonlySet<RouteFunction> = new Set(['create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact', 'sign-notice', 'decide-proposal', 'start-cycle', 'edit-unit-contacts', 'put-unit-roster', 'confirm-forwarding', 'issue-commendation']);
+const WRITES: ReadonlySet<RouteFunction> = new Set(['create-upload', 'check-upload', 'submit-deliverable', 'decide-review', 'grant-extension', 'fix-contact', 'sign-notice', 'decide-proposal', 'start-cycle', 'edit-unit-contacts', 'put-unit-roster', 'put-inspection-result', 'put-inspection-score', 'confirm-forwarding', 'issue-commendation']);
+/**
+ * The cross-inspection's results and score (issue 10 item 4): Nanping's 2016 plan inspects nobody, so an allowed
+ * caller gets through to the use case, which answers 404 (yanping is not inspected in that window) and stores
+ * nothing. What these routes do when allowed is covered on the district's plan (test/unit/capabilities.test.ts
+ * over the handlers, test/unit/inspection-results.test.ts on the use cases).
+ */
+const NOT_INSPECTED: ReadonlySet<RouteFunction> = new Set(['get-inspection-results', 'put-inspection-result', 'get-inspection-score', 'put-inspection-score']);
 /** What an allowed, valid request is answered with. */
-const ALLOWED_STATUS: Partial<Record<RouteFunction, number>> = { 'create-upload': 201, 'submit-deliverable': 201, 'decide-review': 201, 'grant-extension': 201, 'sign-notice': 201, 'decide-proposal': 201, 'start-cycle': 201, 'edit-unit-contacts': 201, 'put-unit-roster': 201,
+const ALLOWED_STATUS: Partial<Record<RouteFunction, number>> = {
+  'get-inspection-results': 404, 'put-inspection-result': 404, 'get-inspection-score': 404, 'put-inspection-score': 404, 'create-upload': 201, 'submit-deliverable': 201, 'decide-review': 201, 'grant-extension': 201, 'sign-notice': 201, 'decide-proposal': 201, 'start-cycle': 201, 'edit-unit-contacts': 201, 'put-unit-roster': 201,
   // The twin's year is in the review: no list to confirm yet, no unit qualified yet. The use case refuses (nothing
   // written); that they get past the access check is what this matrix shows. Their successes: test/unit/forwarding.test.ts.
   'confirm-forwarding': 409, 'issue-commendation': 400 };
@@ -77,7 +85,7 @@ interface At {
 
 /** The route's path parameters: the cycle, the unit, the reviewed deliverable, version 1, review round 1, the upload, the notice. */
 function paramsFor(route: Route, at: At): Record<string, string> {
-  const values: Record<string, string> = { cycleId: at.cycleId ?? CYCLE, unitId: at.unitId ?? UNIT, deliverableId: REVIEWED, version: '1', round: '1', uploadId: at.uploadId, messageId: at.messageId, proposalId: at.proposalId };
+  const values: Record<string, string> = { cycleId: at.cycleId ?? CYCLE, unitId: at.unitId ?? UNIT, deliverableId: REVIEWED, version: '1', round: '1', uploadId: at.uploadId, messageId: at.messageId, proposalId: at.proposalId, windowId: 'cross-check' };
   return Object.fromEntries(
     [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => {
       if (!(name in values)) throw new Error(`no value for {${name}} in ${route.path}`);
@@ -106,6 +114,8 @@ function requestFor(route: Route, at: At): { method: string; path: string; body?
     'put-unit-roster': { version: 1, communities: [...ROSTER, { ...ROSTER[0], name: '塔前村', kind: 'village' }], reason: '新增塔前村' },
     'confirm-forwarding': { note: '名单经核对无误' },
     'issue-commendation': { units: ['yanping'], text: '创建工作扎实，成效显著。' },
+    'put-inspection-result': { version: 0, community: ROSTER[0].name, passed: true, notes: '抽查合格' },
+    'put-inspection-score': { version: 0, items: plan.rubric.items.map((i) => ({ itemId: i.id, ...(i.kind === 'veto' ? { veto: 'passed' } : {}) })) },
   };
   return { method: route.method, path, ...(route.function in bodies ? { body: bodies[route.function] } : {}) };
 }
@@ -233,6 +243,10 @@ describe('the authorization matrix over the local gateway', () => {
       } else if (cell.route.function === 'confirm-forwarding' || cell.route.function === 'issue-commendation') {
         // Let through, and refused by the use case: nothing written.
         expect((res.json as ErrorBody).error.code).toBe(cell.route.function === 'confirm-forwarding' ? 'ListNotFinalError' : 'ValidationError');
+        expect(after.digest).toEqual(before.digest);
+      } else if (NOT_INSPECTED.has(cell.route.function)) {
+        // Let through; yanping is not inspected in Nanping's plan: nothing to record, nothing written.
+        expect((res.json as ErrorBody).error.code).toBe('NotFoundError');
         expect(after.digest).toEqual(before.digest);
       } else if (cell.route.function === 'fix-contact') {
         // No address of the plan has bounced: nothing to mark as fixed, nothing written.

@@ -59,7 +59,7 @@ const obj = (fields: Record<string, Spec>): Field => ({ kind: 'object', fields }
 const arr = (of: Field, max: number, valid = 1): Field => ({ kind: 'array', of, max, valid });
 
 type PathKind = 'slug' | 'uuid' | 'round' | 'version' | 'messageId' | 'proposalId';
-const PARAM_KINDS: Record<string, PathKind> = { cycleId: 'slug', unitId: 'slug', deliverableId: 'slug', uploadId: 'uuid', round: 'round', version: 'version', messageId: 'messageId', proposalId: 'proposalId' };
+const PARAM_KINDS: Record<string, PathKind> = { cycleId: 'slug', unitId: 'slug', deliverableId: 'slug', uploadId: 'uuid', round: 'round', version: 'version', messageId: 'messageId', proposalId: 'proposalId', windowId: 'slug' };
 /** A well-formed notice id that names no notice of the unit. */
 const NO_SUCH_NOTICE = 'f'.repeat(32);
 /** A well-formed proposal id that names no proposal of the unit. */
@@ -134,6 +134,27 @@ const bodies = (uploadId: string): Partial<Record<RouteFunction, Field>> => ({
       600,
     ),
     reason: opt({ kind: 'line', max: 200, valid: '新增塔前村' }),
+  }),
+  // Inspection results and the score sheet (issue 10 item 4).
+  'put-inspection-result': obj({
+    version: { kind: 'int', min: 0, max: 9999, valid: 0 },
+    community: { kind: 'line', max: 60, valid: '水南社区' },
+    passed: { kind: 'bool', valid: false },
+    notes: opt({ kind: 'text', max: 2000, valid: '宣传栏未更新' }),
+    evidence: opt(arr({ kind: 'uuid', valid: uploadId }, 20)),
+  }),
+  'put-inspection-score': obj({
+    version: { kind: 'int', min: 0, max: 9999, valid: 0 },
+    items: arr(
+      obj({
+        itemId: { kind: 'slug', valid: 'leadership' },
+        deduction: opt({ kind: 'points', valid: 1 }),
+        bonus: opt({ kind: 'points', valid: 0 }),
+        veto: opt({ kind: 'enum', values: ['passed', 'failed'], valid: 'passed' }),
+        reason: opt({ kind: 'line', max: 500, valid: '材料不全' }),
+      }),
+      200,
+    ),
   }),
 });
 /** A directory contact: a phone is a line whose characters are digits, spaces and + - ( ). */
@@ -475,7 +496,7 @@ describe('bad input on every route: a 4xx with an error code, problems that name
   });
 
   const caseFor = (route: Route): RouteCase => {
-    const values: Record<string, string> = { cycleId: CYCLE, unitId: UNIT, deliverableId: REVIEWED, version: '1', round: '1', uploadId: api.uploadId, messageId: NO_SUCH_NOTICE, proposalId: NO_SUCH_PROPOSAL };
+    const values: Record<string, string> = { cycleId: CYCLE, unitId: UNIT, deliverableId: REVIEWED, version: '1', round: '1', uploadId: api.uploadId, messageId: NO_SUCH_NOTICE, proposalId: NO_SUCH_PROPOSAL, windowId: 'cross-check' };
     const params = Object.fromEntries([...route.path.matchAll(/\{(\w+)\}/g)].map(([, n]) => [n, values[n]]));
     // The city on a unit's routes, so that a malformed unit id reaches the schema; the county on its own.
     const county = route.access === 'county' || route.access === 'signed-in';
@@ -501,7 +522,7 @@ describe('bad input on every route: a 4xx with an error code, problems that name
 
   it('a well-formed request the use case refuses is answered in English when asked, in Chinese by default', async () => {
     const pathTo = (fn: RouteFunction, params: Record<string, string> = {}) =>
-      pathOf(ROUTES.find((r) => r.function === fn)!, { cycleId: CYCLE, unitId: UNIT, deliverableId: REVIEWED, version: '1', round: '1', uploadId: api.uploadId, messageId: NO_SUCH_NOTICE, proposalId: NO_SUCH_PROPOSAL, ...params });
+      pathOf(ROUTES.find((r) => r.function === fn)!, { cycleId: CYCLE, unitId: UNIT, deliverableId: REVIEWED, version: '1', round: '1', uploadId: api.uploadId, messageId: NO_SUCH_NOTICE, proposalId: NO_SUCH_PROPOSAL, windowId: 'cross-check', ...params });
     const word = fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/);
     const json = (body: unknown) => ({ body: JSON.stringify(body), contentType: 'application/json' });
     const { county, city } = tokens;
@@ -541,6 +562,10 @@ describe('bad input on every route: a 4xx with an error code, problems that name
         how: `a roster registered from version ${version}, which the unit never had`, method: 'PUT', path: pathTo('put-unit-roster'), token: county, status: 409,
         ...json({ version, communities: [{ name: 'Shuinan', kind: 'community', takingPart: true, contact: { name: 'Chen', telephone: '0599-8601001' } }] }),
       })),
+      fc.constant({
+        how: 'an inspection result for a unit its plan does not inspect', method: 'PUT', path: pathTo('put-inspection-result'), token: city, status: 404,
+        ...json({ version: 0, community: 'Shuinan', passed: true }),
+      }),
       word.filter((w) => w !== CYCLE).map((w) => ({ how: `a cycle that does not exist (${w})`, method: 'GET', path: pathTo('get-dashboard', { cycleId: w }), token: city, status: 404 })),
       fc.integer({ min: 2, max: 5 }).map((round) => decide(`review round ${round}, not started`, { outcome: 'approved' }, 404, round)),
       fc.constant(decide('a return without a reason', { outcome: 'returned' }, 400)),

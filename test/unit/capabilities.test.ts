@@ -152,10 +152,10 @@ describe('the context getDeps builds', () => {
     const methods = Object.keys(repo).filter((k) => k !== 'dump') as Array<keyof CycleRepository>;
     expect(methods.filter((m) => REPOSITORY_WRITES.has(m)).sort()).toEqual([
       'addSubmission', 'appendAudit', 'claimIdempotencyKey', 'claimMessage', 'clearContactStatus', 'completeIdempotencyKey', 'completeUploadCheck', 'decideProposal',
-      'grantExtension', 'markContactUndeliverable', 'markMessageSent', 'putConfirmationWait', 'putProposal', 'putRoster',
-      'putUnitContacts', 'putUpload', 'putWaitToken', 'recordCycleDocument', 'recordDecision', 'recordForwarding', 'recordListConfirmation',
-      'recordOutcome', 'recordSample', 'releaseIdempotencyKey', 'releaseMessage', 'setCycleStatus', 'setUnitRun', 'signNotice',
-      'storePlan',
+      'grantExtension', 'markContactUndeliverable', 'markMessageSent', 'putConfirmationWait', 'putInspectionResult', 'putInspectionScore',
+      'putProposal', 'putRoster', 'putUnitContacts', 'putUpload', 'putWaitToken', 'recordCycleDocument', 'recordDecision',
+      'recordForwarding', 'recordListConfirmation', 'recordOutcome', 'recordSample', 'releaseIdempotencyKey', 'releaseMessage',
+      'setCycleStatus', 'setUnitRun', 'signNotice', 'storePlan',
     ]);
   });
 });

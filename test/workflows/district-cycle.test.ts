@@ -72,6 +72,19 @@ describe('the Binjiang 2026 cycle: a district over its street offices, played in
     expect(inbox.length).toBeGreaterThan(40);
   });
 
+  it('forwards only 西兴街道: 长河街道 passed its review but failed the inspection\'s veto item; the workbook shows the sampled pass rate', async () => {
+    const [forwarding] = inbox.filter((m) => m.destination.to[0] === plan.province.email);
+    expect(forwarding.body.text).toContain('初评合格：1个；未通过：2个。');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await readFile(run.exports!.find((d) => d.name.endsWith('.xlsx'))!.path)) as unknown as ArrayBuffer);
+    const summary = wb.getWorksheet('汇总')!;
+    const row = (name: string) => summary.getRows(4, plan.units.length)!.find((r) => r.getCell(2).value === name)!;
+    // 抽查合格率: every sampled community of both registered streets passed; 浦沿街道 registered nothing (未抽查).
+    expect([row('西兴街道').getCell(6).value, row('长河街道').getCell(6).value, row('浦沿街道').getCell(6).value]).toEqual([1, 1, '未抽查']);
+    expect(row('西兴街道').getCell(8).value).toBe('初评合格');
+    expect(row('长河街道').getCell(8).value).not.toBe('初评合格');
+  });
+
   it('sends no email that speaks of 县, 市打传办, 全市 or 省局', () => {
     const wrong = inbox.filter((m) => /县|市打传办|全市|省局|省工商局/.test(body(m).replaceAll(plan.province.shortName, '')));
     expect(wrong.map((m) => m.subject)).toEqual([]);
@@ -114,6 +127,8 @@ describe('the Binjiang 2026 cycle: a district over its street offices, played in
     expect(forwarded.map((m) => m.subject)).toEqual(['【滨江区打传办】关于报送杭州市滨江区2026年度无传销街道初评合格名单的报告']);
     expect(firstLine(forwarded[0])).toBe('杭州市打击传销工作领导小组办公室：');
     expect(forwarded[0].body.text).toContain('滨江区打传办已完成对各街道的初评');
-    expect(forwarded[0].body.text).toMatch(/初评合格：\s*西兴街道、长河街道/);
+    // 长河街道 passed its review but failed the inspection's veto item (the scenario): it is not on the list.
+    expect(forwarded[0].body.text).toMatch(/初评合格：\s*西兴街道\s*\n/);
+    expect(forwarded[0].body.text).toMatch(/未通过：[^\n]*长河街道/);
   });
 });

@@ -50,6 +50,8 @@ export const ENTITY = {
   inspectionSample: 'InspectionSample',
   listConfirmation: 'ListConfirmation',
   confirmationWait: 'ConfirmationWait',
+  inspectionResult: 'InspectionResult',
+  inspectionScore: 'InspectionScoreSheet',
 } as const;
 
 /** How many unit ids one UnitOrder item holds (1,000 ids of <= 40 chars stay far below 400 KB). */
@@ -112,6 +114,9 @@ export const DOCUMENT_PREFIX = 'DOCUMENT#';
  */
 export const ROSTER_VERSION_PREFIX = 'COMMUNITIES#';
 export const SAMPLE_PREFIX = 'CHECK-SAMPLE#';
+/** A sampled community's inspection result (per window and position) and the unit's score sheet per window: beside the sample. */
+export const RESULT_PREFIX = 'CHECK-RESULT#';
+export const SCORE_PREFIX = 'CHECK-SCORE#';
 
 export const keys = {
   cycle: (cycleId: string): ItemKey => ({ PK: cyclePk(cycleId), SK: 'CYCLE' }),
@@ -204,6 +209,16 @@ export const keys = {
   inspectionSample: (cycleId: string, unitId: string, windowId: string): ItemKey => ({
     PK: unitPk(cycleId, unitId),
     SK: `${SAMPLE_PREFIX}${windowId}`,
+  }),
+  /** One sampled community's result (its position in the sample, 1-based), overwritten only on its own version. */
+  inspectionResult: (cycleId: string, unitId: string, windowId: string, position: number): ItemKey => ({
+    PK: unitPk(cycleId, unitId),
+    SK: `${RESULT_PREFIX}${windowId}#${pad(position, 4)}`,
+  }),
+  /** The unit's score sheet of one window. */
+  inspectionScore: (cycleId: string, unitId: string, windowId: string): ItemKey => ({
+    PK: unitPk(cycleId, unitId),
+    SK: `${SCORE_PREFIX}${windowId}`,
   }),
   /** An Idempotency-Key of one caller on one route (keys are visible ASCII, so `#` and `%` are escaped). */
   idempotencyKey: (caller: string, route: string, key: string): ItemKey => ({ PK: `IDEMPOTENCY#${esc(caller)}`, SK: `${route}#${esc(key)}` }),

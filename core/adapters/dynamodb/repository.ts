@@ -63,6 +63,7 @@ import { makeDirectoryMethods } from './directory';
 import { makeDocumentRecordMethods } from './documents-record';
 import { makeRosterMethods } from './rosters';
 import { makeSignoffMethods } from './signoff';
+import { makeInspectionResultMethods } from './inspection-results';
 
 export interface DynamoRepositoryOptions {
   client: DynamoDBDocumentClient;
@@ -304,6 +305,7 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
         await send(() => client.send(new PutCommand({ TableName, Item })));
       },
     }),
+    ...makeInspectionResultMethods({ client, TableName, get, queryAll, auditPut, translateDynamoError }),
 
     /*
      * Primary course: the PLAN item is the gate (absent, or the same hash); then the units and their order

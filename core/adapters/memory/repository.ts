@@ -28,6 +28,7 @@ import type {
 import type { ClaimResult, CycleRepository, CycleTotals, IdempotencyRecord, Page } from '../../ports';
 import { assertSubmissionFits } from '../dynamodb/item-size';
 import { makeMemoryRosterMethods } from './rosters';
+import { makeMemoryInspectionResultMethods } from './inspection-results';
 
 const clone = <T>(v: T): T => structuredClone(v);
 const msgKey = (k: MessageKey) => [k.cycleId, k.unitId ?? '-', k.kind, k.milestone, k.recipient].join('|');
@@ -64,9 +65,11 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
   const bySubmission = (a: SubmissionVersion, b: SubmissionVersion) => a.deliverableId.localeCompare(b.deliverableId) || a.version - b.version;
 
   const { rosterDump, ...rosterMethods } = makeMemoryRosterMethods(audit);
+  const { inspectionDump, ...inspectionResultMethods } = makeMemoryInspectionResultMethods(audit);
 
   return {
     ...rosterMethods,
+    ...inspectionResultMethods,
     async storePlan(plan, planHash, now) {
       const existing = cycles.get(plan.cycleId);
       if (existing) {
@@ -416,7 +419,7 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
     },
     // ---- end of idempotency keys ---------------------------------------------------------------------
     dump() {
-      return { plans, cycles, deliverables, submissions, tokens, decisions, outcomes, ledger, forwardings, cycleDocuments, audit, signatures, contacts, extensions, unitRuns, uploads, idempotencyKeys, contactVersions, revisions, ...(rosterDump() as object), confirmations, confirmationWaits };
+      return { plans, cycles, deliverables, submissions, tokens, decisions, outcomes, ledger, forwardings, cycleDocuments, audit, signatures, contacts, extensions, unitRuns, uploads, idempotencyKeys, contactVersions, revisions, ...(rosterDump() as object), confirmations, confirmationWaits, ...(inspectionDump() as object) };
     },
   };
 }

@@ -127,10 +127,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Get an upload form (presigned POST)
-         * @description 申请上传表单（预签名 POST）
+         * Get an upload form (presigned POST; the city office uploads the inspection's evidence)
+         * @description 申请上传表单（预签名 POST；市打传办可代检查组上传佐证材料）
          *
-         *     Access: county.
+         *     Access: unit.
          */
         post: operations["createUpload"];
         delete?: never;
@@ -152,7 +152,7 @@ export interface paths {
          * Check an uploaded file where it landed (size, type, SHA-256)
          * @description 核验已上传的文件（大小、类型、SHA-256）
          *
-         *     Access: county.
+         *     Access: unit.
          */
         post: operations["checkUpload"];
         delete?: never;
@@ -689,6 +689,62 @@ export interface paths {
          *     Access: city.
          */
         post: operations["issueCommendation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{cycleId}/units/{unitId}/inspection/{windowId}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The inspection results of the sampled communities
+         * @description 交叉检查抽查社区的检查结果
+         *
+         *     Access: unit.
+         */
+        get: operations["getInspectionResults"];
+        /**
+         * Record one sampled community's result (pass or fail, notes, evidence)
+         * @description 记录一个抽查社区的检查结果（合格/不合格、说明、佐证材料）
+         *
+         *     Access: city.
+         */
+        put: operations["putInspectionResult"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cycles/{cycleId}/units/{unitId}/inspection/{windowId}/score": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The inspection's score sheet, the score and the rank
+         * @description 交叉检查考核评分表、得分与排名
+         *
+         *     Access: unit.
+         */
+        get: operations["getInspectionScore"];
+        /**
+         * Record the score sheet (deductions with reasons, veto items); the server computes the score
+         * @description 记录考核评分表（扣分及理由、一票否决项），得分由系统计算
+         *
+         *     Access: city.
+         */
+        put: operations["putInspectionScore"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -6034,6 +6090,636 @@ export interface operations {
                             };
                             notice: string;
                         }[];
+                    };
+                };
+            };
+            /** @description Invalid input: each problem names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the plan or among the unit’s records */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: already decided (who and when), phase not open, review closed; or the request with this Idempotency-Key is still running (IdempotencyInProgressError: retry shortly), or was done but its answer was too large to keep (IdempotentResponseNotKeptError: details say the status and where the result is) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description IdempotencyKeyReusedError: this Idempotency-Key was used by this user on this route for another request (other path or body) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no detail leaves the server; quote the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getInspectionResults: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en */
+                "Accept-Language"?: string;
+            };
+            path: {
+                cycleId: string;
+                unitId: string;
+                windowId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        cycleId: string;
+                        unit: {
+                            unitId: string;
+                            name: string;
+                            nameEn: string | null;
+                        };
+                        windowId: string;
+                        group: {
+                            id: string;
+                            name: string;
+                        };
+                        sampleStatus: ("drawn" | "no-roster") | null;
+                        communities: {
+                            position: number;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "community" | "village";
+                            result: {
+                                position: number;
+                                name: string;
+                                passed: boolean;
+                                notes: string;
+                                evidence: {
+                                    uploadId: string;
+                                    fileName: string;
+                                    contentType: string;
+                                    size: number;
+                                    sha256: string;
+                                }[];
+                                version: number;
+                                recordedBy: string;
+                                recordedAt: {
+                                    iso: string;
+                                    beijing: string;
+                                    zh: string;
+                                    en: string;
+                                };
+                            } | null;
+                        }[];
+                        standing: {
+                            recorded: boolean;
+                            sampled: number;
+                            passing: number;
+                            sampledPassRate: number | null;
+                            score: number | null;
+                            vetoFailed: string[];
+                            disqualifiedBy: ("veto-failed" | "sampled-pass-rate")[];
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input: each problem names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the plan or among the unit’s records */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: already decided (who and when), phase not open, review closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no detail leaves the server; quote the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putInspectionResult: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en */
+                "Accept-Language"?: string;
+                /** @description Makes a retry safe (the portal sends one with every write; a UUID per user action). The same key with the same request (path and body, key order and whitespace aside) gets the same answer, marked idempotent-replayed: true, and changes nothing again; the same key with another request gets a 422; while the first request runs, a 409 (IdempotencyInProgressError). Keys are per user and route, kept 24 hours; only a 2xx answer is kept, so after a refusal the same key may be sent again. Without the header a request runs as it is. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                cycleId: string;
+                unitId: string;
+                windowId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                    community: string & (unknown & unknown & unknown);
+                    passed: boolean;
+                    /** @default  */
+                    notes?: string;
+                    /** @default [] */
+                    evidence?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description true when this answer was sent before, to the first request with this Idempotency-Key */
+                    "idempotent-replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recorded: boolean;
+                        result: {
+                            position: number;
+                            name: string;
+                            passed: boolean;
+                            notes: string;
+                            evidence: {
+                                uploadId: string;
+                                fileName: string;
+                                contentType: string;
+                                size: number;
+                                sha256: string;
+                            }[];
+                            version: number;
+                            recordedBy: string;
+                            recordedAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description true when this answer was sent before, to the first request with this Idempotency-Key */
+                    "idempotent-replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recorded: boolean;
+                        result: {
+                            position: number;
+                            name: string;
+                            passed: boolean;
+                            notes: string;
+                            evidence: {
+                                uploadId: string;
+                                fileName: string;
+                                contentType: string;
+                                size: number;
+                                sha256: string;
+                            }[];
+                            version: number;
+                            recordedBy: string;
+                            recordedAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input: each problem names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the plan or among the unit’s records */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: already decided (who and when), phase not open, review closed; or the request with this Idempotency-Key is still running (IdempotencyInProgressError: retry shortly), or was done but its answer was too large to keep (IdempotentResponseNotKeptError: details say the status and where the result is) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description IdempotencyKeyReusedError: this Idempotency-Key was used by this user on this route for another request (other path or body) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no detail leaves the server; quote the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getInspectionScore: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en */
+                "Accept-Language"?: string;
+            };
+            path: {
+                cycleId: string;
+                unitId: string;
+                windowId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        cycleId: string;
+                        unit: {
+                            unitId: string;
+                            name: string;
+                            nameEn: string | null;
+                        };
+                        windowId: string;
+                        group: {
+                            id: string;
+                            name: string;
+                        };
+                        rubric: {
+                            id: string;
+                            title: string;
+                            /** @enum {string} */
+                            kind: "standard" | "bonus" | "deduction" | "veto";
+                            maxPoints: number;
+                            evidence: string;
+                        }[];
+                        sheet: {
+                            version: number;
+                            score: number;
+                            total: number;
+                            vetoFailed: string[];
+                            items: {
+                                itemId: string;
+                                title: string;
+                                maxPoints: number;
+                                /** @enum {string} */
+                                kind: "standard" | "bonus" | "deduction" | "veto";
+                                deduction: number;
+                                bonus: number;
+                                veto: ("passed" | "failed") | null;
+                                reason: string | null;
+                                points: number;
+                            }[];
+                            recordedBy: string;
+                            recordedAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                        } | null;
+                        standing: {
+                            recorded: boolean;
+                            sampled: number;
+                            passing: number;
+                            sampledPassRate: number | null;
+                            score: number | null;
+                            vetoFailed: string[];
+                            disqualifiedBy: ("veto-failed" | "sampled-pass-rate")[];
+                        };
+                        rank: number | null;
+                    };
+                };
+            };
+            /** @description Invalid input: each problem names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the plan or among the unit’s records */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: already decided (who and when), phase not open, review closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no detail leaves the server; quote the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putInspectionScore: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en */
+                "Accept-Language"?: string;
+                /** @description Makes a retry safe (the portal sends one with every write; a UUID per user action). The same key with the same request (path and body, key order and whitespace aside) gets the same answer, marked idempotent-replayed: true, and changes nothing again; the same key with another request gets a 422; while the first request runs, a 409 (IdempotencyInProgressError). Keys are per user and route, kept 24 hours; only a 2xx answer is kept, so after a refusal the same key may be sent again. Without the header a request runs as it is. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                cycleId: string;
+                unitId: string;
+                windowId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version: number;
+                    items: {
+                        itemId: string;
+                        deduction?: number;
+                        bonus?: number;
+                        /** @enum {string} */
+                        veto?: "passed" | "failed";
+                        reason?: string & (unknown & unknown & unknown);
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description true when this answer was sent before, to the first request with this Idempotency-Key */
+                    "idempotent-replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recorded: boolean;
+                        sheet: {
+                            version: number;
+                            score: number;
+                            total: number;
+                            vetoFailed: string[];
+                            items: {
+                                itemId: string;
+                                title: string;
+                                maxPoints: number;
+                                /** @enum {string} */
+                                kind: "standard" | "bonus" | "deduction" | "veto";
+                                deduction: number;
+                                bonus: number;
+                                veto: ("passed" | "failed") | null;
+                                reason: string | null;
+                                points: number;
+                            }[];
+                            recordedBy: string;
+                            recordedAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description true when this answer was sent before, to the first request with this Idempotency-Key */
+                    "idempotent-replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        recorded: boolean;
+                        sheet: {
+                            version: number;
+                            score: number;
+                            total: number;
+                            vetoFailed: string[];
+                            items: {
+                                itemId: string;
+                                title: string;
+                                maxPoints: number;
+                                /** @enum {string} */
+                                kind: "standard" | "bonus" | "deduction" | "veto";
+                                deduction: number;
+                                bonus: number;
+                                veto: ("passed" | "failed") | null;
+                                reason: string | null;
+                                points: number;
+                            }[];
+                            recordedBy: string;
+                            recordedAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                        };
                     };
                 };
             };

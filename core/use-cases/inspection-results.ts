@@ -1,0 +1,267 @@
+/**
+ * Inspection results and the score sheet (检查结果、考核评分表; issue 10 item 4), and the unit's standing after
+ * the inspection.
+ *
+ * Who records: the inspection group's members are not users of the product. The city office (access `city`)
+ * records on the group's behalf; every audit entry names the city user who recorded it and the group.
+ *
+ * Primary course of recordInspectionResult (PUT …/inspection/{windowId}/results, one community per call):
+ *   1. the input is checked (each problem names the field and the rule); nothing is read before;
+ *   2. the window is the unit's window; its sample is recorded (drawn) and the window has not closed
+ *      (after the last day of the window, Beijing): otherwise refused naming the rule, nothing stored;
+ *   3. the community is one of the sample (by name): otherwise refused naming it;
+ *   4. the evidence names checked uploads of the unit (the upload flow of ./uploads.ts);
+ *   5. the same result again (a retry) stores nothing; one made from another version than the stored one is
+ *      a 409 naming who recorded the stored one and when;
+ *   6. the result is stored with its audit entry (the whole result, so every version stays readable there) in
+ *      one transaction, only if still at the version it was made from.
+ * recordInspectionScore is the same course for the unit's one score sheet of the window, computed on the
+ * plan's rubric (core/inspection/scoring.ts).
+ */
+import { InspectionClosedError, InspectionConflictError, NotFoundError, ValidationError } from '../errors';
+import type { InspectionResult, InspectionSample, InspectionScoreSheet } from '../inspection/model';
+import { inspectionStanding, scoreSheet, type InspectionStanding, type ScoreItemInput } from '../inspection/scoring';
+import type { UnitOutcomeStatus } from '../model';
+import { inspectionOf } from '../plan/validate-inspection';
+import { formatBeijing, localDateOf } from '../time';
+import { makeProblem, type Problem } from '../validation';
+import type { Context, LoadedPlan } from './context';
+import { resolveDocuments } from './uploads';
+import { beijing, unitInfo } from './view-parts';
+
+type Window = { cycleId: string; unitId: string; windowId: string };
+
+async function windowOf(ctx: Context, input: Window) {
+  const loaded = await ctx.loadPlan(input.cycleId);
+  const unit = ctx.unitOf(loaded, input.unitId);
+  const found = inspectionOf(loaded.plan, unit.id);
+  if (!found || found.window.id !== input.windowId)
+    throw new NotFoundError(
+      { zh: `${unit.name}不在检查时段“${input.windowId}”中接受交叉检查`, en: `${unit.nameEn ?? unit.id} is not inspected in window "${input.windowId}"` },
+      { unitId: unit.id, windowId: input.windowId },
+    );
+  return { loaded, unit, ...found };
+}
+
+/** Step 2: between the draw (a recorded sample) and the end of the window's last day (Beijing). */
+function assertOpen(ctx: Context, sample: InspectionSample | null, window: { id: string; closes: string }) {
+  if (!sample || sample.status !== 'drawn')
+    throw new InspectionClosedError(
+      {
+        zh: sample ? '该单位抽样时未登记社区/村名单，没有可记录结果的抽查社区（inspection.no-sample）' : '本检查时段尚未抽样：抽样之后才能记录检查结果（inspection.before-draw）',
+        en: sample ? 'the unit had no registered roster at the draw: no sampled community to record (inspection.no-sample)' : 'the window\'s sample has not been drawn yet: results are recorded after the draw (inspection.before-draw)',
+      },
+      { rule: sample ? 'inspection.no-sample' : 'inspection.before-draw' },
+    );
+  if (localDateOf(ctx.clock.now()) > window.closes)
+    throw new InspectionClosedError(
+      { zh: `检查时段已于 ${window.closes} 结束，不能再记录（inspection.window-closed）`, en: `the window closed on ${window.closes}: nothing more is recorded (inspection.window-closed)` },
+      { rule: 'inspection.window-closed', closes: window.closes },
+    );
+}
+
+const conflict = (what: { zh: string; en: string }, current: { recordedBy: string; recordedAt: string; version: number } | null, expected: number) =>
+  new InspectionConflictError(
+    current
+      ? {
+        zh: `${what.zh}已由 ${current.recordedBy} 于 ${formatBeijing(current.recordedAt, 'datetime', 'zh')} 记录为第 ${current.version} 版，请刷新后在新版本上修改`,
+        en: `${what.en} was recorded by ${current.recordedBy} on ${formatBeijing(current.recordedAt, 'datetime', 'en')} (version ${current.version}); reload and edit that version`,
+      }
+      : { zh: `${what.zh}尚未记录（当前为第 0 版），不能在第 ${expected} 版上修改`, en: `${what.en} is not recorded yet (version 0), not version ${expected}` },
+    current ? { version: current.version, recordedBy: current.recordedBy, recordedAt: beijing(current.recordedAt) } : { version: 0 },
+  );
+
+const versionProblem = (version: number): Problem[] =>
+  Number.isInteger(version) && version >= 0
+    ? []
+    : [makeProblem('version', 'type', { zh: 'version 应为不小于 0 的整数（所修改的版本号，0 为首次记录）', en: 'version must be a whole number, 0 or more (the version edited; 0 for the first record)' })];
+
+export const resultView = (r: InspectionResult) => ({
+  position: r.position, name: r.name, passed: r.passed, notes: r.notes,
+  evidence: r.evidence.map((d) => ({ uploadId: d.uploadId, fileName: d.fileName, contentType: d.contentType, size: d.size, sha256: d.sha256 })), version: r.version, recordedBy: r.recordedBy, recordedAt: beijing(r.recordedAt),
+});
+
+export interface RecordResultInput extends Window {
+  /** The version edited (0: none recorded yet). */
+  version: number;
+  community: string;
+  passed: boolean;
+  notes?: string;
+  evidence?: readonly string[];
+  recordedBy: string;
+}
+
+export async function recordInspectionResult(ctx: Context, input: RecordResultInput) {
+  const problems = versionProblem(input.version);
+  if (problems.length) throw new ValidationError(problems, RESULT_REFUSED);
+  const { unit, group, window } = await windowOf(ctx, input);
+  const sample = await ctx.repo.getSample(input.cycleId, unit.id, window.id);
+  assertOpen(ctx, sample, window);
+  const community = sample!.sample.find((c) => c.name === input.community);
+  if (!community)
+    throw new ValidationError(
+      [makeProblem('community', 'inspection.not-sampled', {
+        zh: `“${input.community}”不在${unit.name}本次抽查的社区/村之中（抽查：${sample!.sample.map((c) => c.name).join('、')}）`,
+        en: `"${input.community}" is not among the communities sampled for ${unit.nameEn ?? unit.id} (sampled: ${sample!.sample.map((c) => c.name).join(', ')})`,
+      })],
+      RESULT_REFUSED,
+    );
+  const evidence = input.evidence?.length ? await resolveDocuments(ctx, { cycleId: input.cycleId, unitId: unit.id, uploadIds: input.evidence, field: 'evidence' }) : [];
+  const notes = (input.notes ?? '').trim();
+  const current = (await ctx.repo.listInspectionResults(input.cycleId, unit.id, window.id)).find((r) => r.position === community.position) ?? null;
+  const what = { zh: `“${community.name}”的检查结果`, en: `the result of "${community.name}"` };
+  if (current && current.passed === input.passed && current.notes === notes && sameDocs(current.evidence, evidence))
+    return { recorded: false, result: resultView(current) };
+  if (input.version !== (current?.version ?? 0)) throw conflict(what, current, input.version);
+  const now = ctx.nowIso();
+  const result: InspectionResult = {
+    cycleId: input.cycleId, unitId: unit.id, windowId: window.id, groupId: group.id, position: community.position, name: community.name,
+    passed: input.passed, notes, evidence, version: input.version + 1, recordedBy: input.recordedBy, recordedAt: now,
+  };
+  const stored = await ctx.repo.putInspectionResult(result, {
+    cycleId: input.cycleId, unitId: unit.id, at: now, actor: input.recordedBy, role: 'city', action: 'record-inspection-result',
+    what: {
+      windowId: window.id, groupId: group.id, groupName: group.name, onBehalfOf: 'inspection-group', position: community.position, community: community.name,
+      version: result.version, passed: result.passed, notes, evidence: evidence.map((d) => ({ uploadId: d.uploadId, fileName: d.fileName, sha256: d.sha256 })),
+      before: current ? { version: current.version, passed: current.passed, notes: current.notes } : null,
+    },
+  });
+  if (!stored.recorded) {
+    const c = stored.current;
+    if (c && c.passed === result.passed && c.notes === notes && sameDocs(c.evidence, evidence)) return { recorded: false, result: resultView(c) };
+    throw conflict(what, c, input.version);
+  }
+  return { recorded: true, result: resultView(result) };
+}
+
+const RESULT_REFUSED = { zh: '检查结果未保存：输入有误', en: 'The inspection result was not saved: invalid input' };
+const SCORE_REFUSED = { zh: '考核评分未保存：输入有误', en: 'The score sheet was not saved: invalid input' };
+const sameDocs = (a: readonly { uploadId: string }[], b: readonly { uploadId: string }[]) =>
+  a.length === b.length && a.every((d, i) => d.uploadId === b[i]!.uploadId);
+
+export const scoreView = (loaded: LoadedPlan, s: InspectionScoreSheet) => ({
+  version: s.version,
+  score: s.score,
+  total: loaded.plan.rubric.total,
+  vetoFailed: s.vetoFailed,
+  items: s.items.map((i) => {
+    const item = loaded.plan.rubric.items.find((r) => r.id === i.itemId);
+    return { ...i, title: item?.title ?? i.itemId, maxPoints: item?.maxPoints ?? 0 };
+  }),
+  recordedBy: s.recordedBy,
+  recordedAt: beijing(s.recordedAt),
+});
+
+export interface RecordScoreInput extends Window {
+  version: number;
+  items: readonly ScoreItemInput[];
+  recordedBy: string;
+}
+
+export async function recordInspectionScore(ctx: Context, input: RecordScoreInput) {
+  const { loaded, unit, group, window } = await windowOf(ctx, input);
+  const problems = versionProblem(input.version);
+  const checked = scoreSheet(loaded.plan, input.items);
+  if (!checked.ok) problems.push(...checked.problems);
+  if (problems.length || !checked.ok) throw new ValidationError(problems, SCORE_REFUSED);
+  const sample = await ctx.repo.getSample(input.cycleId, unit.id, window.id);
+  // The sheet follows the visit: after the draw, until the window closes (a no-roster unit is still scored).
+  if (!sample) assertOpen(ctx, sample, window);
+  else assertOpen(ctx, { ...sample, status: 'drawn' }, window);
+  const current = await ctx.repo.getInspectionScore(input.cycleId, unit.id, window.id);
+  const what = { zh: `${unit.name}的考核评分表`, en: `the score sheet of ${unit.nameEn ?? unit.id}` };
+  const same = (s: InspectionScoreSheet) => JSON.stringify(s.items) === JSON.stringify(checked.items);
+  if (current && same(current)) return { recorded: false, sheet: scoreView(loaded, current) };
+  if (input.version !== (current?.version ?? 0)) throw conflict(what, current, input.version);
+  const now = ctx.nowIso();
+  const sheet: InspectionScoreSheet = {
+    cycleId: input.cycleId, unitId: unit.id, windowId: window.id, groupId: group.id, items: checked.items, score: checked.score,
+    vetoFailed: checked.vetoFailed, version: input.version + 1, recordedBy: input.recordedBy, recordedAt: now,
+  };
+  const stored = await ctx.repo.putInspectionScore(sheet, {
+    cycleId: input.cycleId, unitId: unit.id, at: now, actor: input.recordedBy, role: 'city', action: 'record-inspection-score',
+    what: {
+      windowId: window.id, groupId: group.id, groupName: group.name, onBehalfOf: 'inspection-group', version: sheet.version, score: sheet.score,
+      vetoFailed: sheet.vetoFailed, items: sheet.items, before: current ? { version: current.version, score: current.score, vetoFailed: current.vetoFailed } : null,
+    },
+  });
+  if (!stored.recorded) {
+    if (stored.current && same(stored.current)) return { recorded: false, sheet: scoreView(loaded, stored.current) };
+    throw conflict(what, stored.current, input.version);
+  }
+  return { recorded: true, sheet: scoreView(loaded, sheet) };
+}
+
+const standingView = (s: InspectionStanding) => ({ ...s });
+
+/** GET …/inspection/{windowId}/results: the sample with each community's result (null: none yet), and the standing. */
+export async function unitInspectionResults(ctx: Context, input: Window) {
+  const { loaded, unit, group, window } = await windowOf(ctx, input);
+  const [sample, results, sheet] = await Promise.all([
+    ctx.repo.getSample(input.cycleId, unit.id, window.id),
+    ctx.repo.listInspectionResults(input.cycleId, unit.id, window.id),
+    ctx.repo.getInspectionScore(input.cycleId, unit.id, window.id),
+  ]);
+  const byPosition = new Map(results.map((r) => [r.position, r]));
+  return {
+    cycleId: input.cycleId, unit: unitInfo(unit), windowId: window.id, group: { id: group.id, name: group.name },
+    sampleStatus: sample?.status ?? null,
+    communities: (sample?.sample ?? []).map((c) => {
+      const r = byPosition.get(c.position);
+      return { position: c.position, name: c.name, kind: c.kind, result: r ? resultView(r) : null };
+    }),
+    standing: standingView(inspectionStanding(loaded.plan, sample, results, sheet)),
+  };
+}
+
+/** GET …/inspection/{windowId}/score: the unit's score sheet (null: none yet), its standing and its rank. */
+export async function unitInspectionScore(ctx: Context, input: Window) {
+  const { loaded, unit, group, window } = await windowOf(ctx, input);
+  const standings = await inspectionStandings(ctx, input.cycleId);
+  const sheet = await ctx.repo.getInspectionScore(input.cycleId, unit.id, window.id);
+  const own = standings.get(unit.id)!;
+  return {
+    cycleId: input.cycleId, unit: unitInfo(unit), windowId: window.id, group: { id: group.id, name: group.name },
+    rubric: loaded.plan.rubric.items.map((i) => ({ id: i.id, title: i.title, kind: i.kind, maxPoints: i.maxPoints, evidence: i.evidence })),
+    sheet: sheet ? scoreView(loaded, sheet) : null,
+    standing: standingView(own.standing),
+    rank: own.rank,
+  };
+}
+
+/**
+ * Every unit's inspection standing and its rank by inspection score (highest first; equal scores by the unit's
+ * name in pinyin order, the rule of year-report's rankUnits; a unit with no score sheet or a failed veto item is
+ * not ranked). Units without inspection in the plan stand as not recorded.
+ */
+export async function inspectionStandings(ctx: Context, cycleId: string): Promise<Map<string, { standing: InspectionStanding; rank: number | null }>> {
+  const loaded = await ctx.loadPlan(cycleId);
+  const { plan } = loaded;
+  const entries = await Promise.all(
+    plan.units.map(async (u) => {
+      const found = inspectionOf(plan, u.id);
+      if (!found) return [u, inspectionStanding(plan, null, [], null)] as const;
+      const [sample, results, sheet] = await Promise.all([
+        ctx.repo.getSample(cycleId, u.id, found.window.id),
+        ctx.repo.listInspectionResults(cycleId, u.id, found.window.id),
+        ctx.repo.getInspectionScore(cycleId, u.id, found.window.id),
+      ]);
+      return [u, inspectionStanding(plan, sample, results, sheet)] as const;
+    }),
+  );
+  const ranked = entries
+    .filter(([, s]) => s.score !== null && s.vetoFailed.length === 0)
+    .sort(([a, sa], [b, sb]) => sb.score! - sa.score! || collator.compare(a.name, b.name));
+  const rank = new Map(ranked.map(([u], i) => [u.id, i + 1]));
+  return new Map(entries.map(([u, standing]) => [u.id, { standing, rank: rank.get(u.id) ?? null }]));
+}
+
+const collator = new Intl.Collator('zh-Hans-CN');
+
+/**
+ * THE qualified rule for the list that goes up (forwardToProvince and the documents read it): the review's
+ * outcome is `qualified` AND the inspection does not disqualify the unit (core/inspection/scoring.ts
+ * inspectionStanding: a failed veto item, or a sampled pass rate under plan.targets.passRatePercent).
+ */
+export const qualifiesForList = (outcome: UnitOutcomeStatus | undefined, standing: InspectionStanding | undefined) =>
+  outcome === 'qualified' && (standing?.disqualifiedBy.length ?? 0) === 0;

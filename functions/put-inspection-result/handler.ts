@@ -1,0 +1,17 @@
+/**
+ * PUT …/inspection/{windowId}/results (the city office, on the inspection group's behalf): one sampled
+ * community's result, pass or fail with notes and evidence. Version-checked (a stale edit is a 409) and audited.
+ */
+import type { Context } from '../../core/use-cases/context';
+import { recordInspectionResult } from '../../core/use-cases/inspection-results';
+import { makeApiHandler } from '../_shared/api-handler';
+import { getDeps } from '../_shared/deps';
+import { dynamoRepository } from '../_shared/dynamodb';
+import { route } from './route';
+
+export const makeHandler = (ctx: Context) =>
+  makeApiHandler(route, async ({ params, body, actor }) => {
+    const done = await recordInspectionResult(ctx, { ...params, ...body, recordedBy: actor!.id });
+    return { status: done.recorded ? 201 : 200, body: done };
+  }, { idempotency: ctx });
+export const handler = makeHandler(getDeps('put-inspection-result', { repo: dynamoRepository }));

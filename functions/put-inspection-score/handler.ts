@@ -1,0 +1,17 @@
+/**
+ * PUT …/inspection/{windowId}/score (the city office, on the inspection group's behalf): the unit's score sheet
+ * on the plan's rubric; the score is computed by the server. Version-checked (a stale edit is a 409) and audited.
+ */
+import type { Context } from '../../core/use-cases/context';
+import { recordInspectionScore } from '../../core/use-cases/inspection-results';
+import { makeApiHandler } from '../_shared/api-handler';
+import { getDeps } from '../_shared/deps';
+import { dynamoRepository } from '../_shared/dynamodb';
+import { route } from './route';
+
+export const makeHandler = (ctx: Context) =>
+  makeApiHandler(route, async ({ params, body, actor }) => {
+    const done = await recordInspectionScore(ctx, { ...params, ...body, recordedBy: actor!.id });
+    return { status: done.recorded ? 201 : 200, body: done };
+  }, { idempotency: ctx });
+export const handler = makeHandler(getDeps('put-inspection-score', { repo: dynamoRepository }));
