@@ -130,7 +130,7 @@ console.log(`
 
   Try, in another terminal (the operator's key local/local may do anything; a function's key only what its
   role allows; every request must be signed, as on AWS):
-    AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 \\
+    AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1 \\
       aws stepfunctions list-executions --endpoint-url ${e.sfn} --state-machine-arn ${twin.cycleStateMachineArn}
     curl -s ${e.ses}/store | head -c 600
     aws cognito-idp initiate-auth --region us-east-1 --endpoint-url ${e.cognito} --client-id ${twin.userPool.clientId} \\
