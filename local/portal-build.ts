@@ -9,5 +9,5 @@ import { join } from 'node:path';
 export async function ensurePortalBuilt(dist: string): Promise<void> {
   if (existsSync(join(dist, 'index.html'))) return;
   console.log('构建工作平台 / building the portal (web/dist, once) …');
-  execFileSync('npm', ['run', '-s', 'web:build'], { cwd: join(dist, '..', '..'), stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npm', ['run', '-s', 'web:build'], { cwd: join(dist, '..', '..'), stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
 }

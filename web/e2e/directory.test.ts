@@ -41,7 +41,8 @@ describe('通讯录 and the overview export on the twin', () => {
     const page = await newPage(browser);
     await signIn(page, portal, 'city', LOCAL_PASSWORD);
     await page.getByRole('heading', { name: '总览' }).waitFor();
-    const download = page.waitForEvent('download');
+    // Every page of the dashboard, then the workbook built in the browser: longer than Playwright's 30 s on a busy machine.
+    const download = page.waitForEvent('download', { timeout: 120_000 });
     await page.getByRole('button', { name: '导出 Excel' }).click();
     const file = await download;
     expect(file.suggestedFilename()).toBe(`总览-${CYCLE}-2016-11-10.xlsx`);
