@@ -15,6 +15,7 @@ import { PutCommand, TransactWriteCommand, type DynamoDBDocumentClient, type Que
 import type { AuditEntry, UnitContactsVersion } from '../../model';
 import type { CycleRepository } from '../../ports';
 import { CONTACTS_VERSION_PREFIX, DIRECTORY_UNIT_PREFIX, ENTITY, META_ATTRIBUTES, directoryPartition, keys, unitPartition, type ItemKey } from './keys';
+import { cancelCodes, sleep } from './item';
 
 type Item = Record<string, unknown>;
 type DirectoryMethods = Pick<CycleRepository, 'getDirectoryRevision' | 'listUnitContacts' | 'listUnitContactVersions' | 'putUnitContacts'>;
@@ -37,12 +38,6 @@ const versionOf = (item: Item | undefined): UnitContactsVersion | null => {
   for (const k of META_ATTRIBUTES) delete out[k];
   return out as unknown as UnitContactsVersion;
 };
-
-const cancelCodes = (err: unknown): string[] => {
-  const e = err as { name?: string; CancellationReasons?: Array<{ Code?: string }> } | null;
-  return e?.name === 'TransactionCanceledException' ? (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None') : [];
-};
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function makeDirectoryMethods(d: DirectoryStoreDeps): DirectoryMethods {
   const { client, TableName } = d;

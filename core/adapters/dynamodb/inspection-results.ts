@@ -12,22 +12,11 @@ import type { AuditEntry } from '../../model';
 import type { InspectionResult, InspectionScoreSheet } from '../../inspection/model';
 import type { CycleRepository } from '../../ports';
 import type { DirectoryStoreDeps } from './directory';
-import { ENTITY, META_ATTRIBUTES, RESULT_PREFIX, keys, unitPartition, type ItemKey } from './keys';
+import { ENTITY, RESULT_PREFIX, keys, unitPartition, type ItemKey } from './keys';
+import { cancelCodes, sleep, strip } from './item';
 
 type Item = Record<string, unknown>;
 type Methods = Pick<CycleRepository, 'listInspectionResults' | 'putInspectionResult' | 'getInspectionScore' | 'putInspectionScore'>;
-
-const strip = <T>(item: Item | undefined): T | null => {
-  if (!item) return null;
-  const out: Item = { ...item };
-  for (const k of META_ATTRIBUTES) delete out[k];
-  return out as T;
-};
-const cancelCodes = (err: unknown): string[] => {
-  const e = err as { name?: string; CancellationReasons?: Array<{ Code?: string }> } | null;
-  return e?.name === 'TransactionCanceledException' ? (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None') : [];
-};
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function makeInspectionResultMethods(d: DirectoryStoreDeps): Methods {
   const { client, TableName } = d;

@@ -12,23 +12,11 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { InspectionSample, RosterVersion } from '../../inspection/model';
 import type { CycleRepository } from '../../ports';
 import type { DirectoryStoreDeps } from './directory';
-import { ENTITY, META_ATTRIBUTES, ROSTER_VERSION_PREFIX, keys, unitPartition } from './keys';
+import { ENTITY, ROSTER_VERSION_PREFIX, keys, unitPartition } from './keys';
+import { cancelCodes, sleep, strip } from './item';
 
 type Item = Record<string, unknown>;
 type RosterMethods = Pick<CycleRepository, 'getRoster' | 'listRosterVersions' | 'putRoster' | 'recordSample' | 'getSample'>;
-
-const strip = <T>(item: Item | undefined): T | null => {
-  if (!item) return null;
-  const out: Item = { ...item };
-  for (const k of META_ATTRIBUTES) delete out[k];
-  return out as T;
-};
-
-const cancelCodes = (err: unknown): string[] => {
-  const e = err as { name?: string; CancellationReasons?: Array<{ Code?: string }> } | null;
-  return e?.name === 'TransactionCanceledException' ? (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None') : [];
-};
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function makeRosterMethods(d: DirectoryStoreDeps): RosterMethods {
   const { client, TableName } = d;

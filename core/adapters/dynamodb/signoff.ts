@@ -9,7 +9,8 @@
  */
 import type { ConfirmationWait, ForwardingRecord, ListConfirmation } from '../../model';
 import type { CycleRepository } from '../../ports';
-import { ENTITY, META_ATTRIBUTES, keys, type ItemKey } from './keys';
+import { ENTITY, keys, type ItemKey } from './keys';
+import { strip } from './item';
 
 type Item = Record<string, unknown>;
 type SignoffMethods = Pick<
@@ -25,13 +26,6 @@ export interface SignoffStoreDeps {
   /** An unconditional put. */
   put(item: Item): Promise<void>;
 }
-
-const strip = <T>(item: Item | undefined): T | null => {
-  if (!item) return null;
-  const out: Item = { ...item };
-  for (const k of META_ATTRIBUTES) delete out[k];
-  return out as T;
-};
 
 export function makeSignoffMethods(d: SignoffStoreDeps): SignoffMethods {
   return {
