@@ -188,6 +188,35 @@ const UNDELIVERABLE: Record<ContactStatus['reason'], Text> = {
   complaint: { zh: '收件方将本系统邮件举报为垃圾邮件', en: 'the recipient reported the system\'s email as spam' },
 };
 
+/** What the 初评结果通知 says of the unit's cross-inspection (core/use-cases/inspection-results.ts unitInspectionGlance). */
+export interface OutcomeInspection {
+  windowName: Text;
+  opens: string;
+  closes: string;
+  /** The window's last day has passed: its standing is final. */
+  closed: boolean;
+  disqualifiedBy: ReadonlyArray<'veto-failed' | 'sampled-pass-rate'>;
+  vetoFailed: readonly string[];
+  sampledPassRate: number | null;
+}
+
+/** 一票否决项“…”未通过 / 抽查社区（村）合格率 66.7%，低于 80% 的要求: the veto items by their rubric titles. */
+function inspectionReasons(plan: Plan, i: OutcomeInspection): Text {
+  const title = (id: string) => plan.rubric.items.find((r) => r.id === id);
+  const zh: string[] = [];
+  const en: string[] = [];
+  if (i.disqualifiedBy.includes('veto-failed')) {
+    zh.push(`一票否决项${i.vetoFailed.map((id) => `“${title(id)?.title ?? id}”`).join('、')}未通过`);
+    en.push(`the veto item${i.vetoFailed.length > 1 ? 's' : ''} ${i.vetoFailed.map((id) => `"${title(id)?.titleEn ?? title(id)?.title ?? id}"`).join(', ')} failed`);
+  }
+  if (i.disqualifiedBy.includes('sampled-pass-rate') && i.sampledPassRate !== null) {
+    const rate = `${(Math.round(i.sampledPassRate * 1000) / 10).toFixed(1)}%`;
+    zh.push(`抽查社区（村）合格率为 ${rate}，低于 ${plan.targets.passRatePercent}% 的要求`);
+    en.push(`the sampled pass rate was ${rate}, under the required ${plan.targets.passRatePercent}%`);
+  }
+  return { zh: zh.join('，'), en: en.join(', and ') };
+}
+
 export const templates = {
   phaseOpened(plan: Plan, unit: Unit, phase: Phase, due: Array<{ deliverable: Deliverable; dueAt: string }>, nowMs: number): Rendered {
     return render(plan, {
@@ -352,14 +381,35 @@ export const templates = {
     }, nowMs);
   },
 
-  /** The review's outcome (初评结果), naming the reviewed deliverable as the plan does (自评报告, or its own name). */
-  outcome(plan: Plan, unit: Unit, outcome: string, deliverable: Deliverable, nowMs: number): Rendered {
+  /**
+   * The review's outcome (初评结果), naming the reviewed deliverable as the plan does (自评报告, or its own name).
+   * A qualified unit the plan also cross-inspects is not promised the list: before its window ends the notice
+   * says the inspection still decides (and by which rule); after it, a failed veto item or a sampled pass rate
+   * under the target is named and the unit told it stays off the list (the forwarding's rule, qualifiesForList).
+   */
+  outcome(plan: Plan, unit: Unit, outcome: string, deliverable: Deliverable, nowMs: number, inspection?: OutcomeInspection | null): Rendered {
     const d = item(deliverable);
+    const superior = { zh: plan.province.shortName, en: plan.province.shortNameEn };
+    const office = { zh: plan.city.officeWord, en: capitalised(plan.city.officeWordEn) };
+    const pct = plan.targets.passRatePercent;
+    const offList = outcome === 'qualified' && inspection?.closed === true && inspection.disqualifiedBy.length > 0;
+    const pending = outcome === 'qualified' && inspection != null && !inspection.closed;
+    const qualified: Text = offList
+      ? {
+        zh: `经${office.zh}初评，贵单位${d.zh}达到创建标准。但在${inspection!.windowName.zh}中，${inspectionReasons(plan, inspection!).zh}，按计划规定不列入上报${superior.zh}的名单。`,
+        en: `${office.en} finds that your ${d.en} meets the standard, but in the ${inspection!.windowName.en} ${inspectionReasons(plan, inspection!).en}: under the plan you are not on the list that goes to ${superior.en}.`,
+      }
+      : pending
+        ? {
+          zh: `经${office.zh}初评，贵单位达到创建标准，初评合格。是否上报${superior.zh}，还将依据${inspection!.windowName.zh}（${inspection!.opens}至${inspection!.closes}）的结果确定：一票否决项未通过，或抽查社区（村）合格率低于 ${pct}% 的，不列入上报名单。`,
+          en: `${office.en} finds that you meet the standard: you pass the preliminary review. Whether you go forward to ${superior.en} also depends on the ${inspection!.windowName.en} (${inspection!.opens} to ${inspection!.closes}): a failed veto item, or a sampled pass rate under ${pct}%, keeps a unit off the list.`,
+        }
+        : {
+          zh: `经${office.zh}初评，贵单位达到创建标准，初评合格，将上报${superior.zh}考评认定。`,
+          en: `${office.en} finds that you meet the standard: you pass the preliminary review and go forward to ${superior.en}.`,
+        };
     const text: Record<string, Text> = {
-      qualified: {
-        zh: `经${plan.city.officeWord}初评，贵单位达到创建标准，初评合格，将上报${plan.province.shortName}考评认定。`,
-        en: `${capitalised(plan.city.officeWordEn)} finds that you meet the standard: you pass the preliminary review and go forward to ${plan.province.shortNameEn}.`,
-      },
+      qualified,
       'not-qualified': { zh: `经${plan.city.officeWord}初评，贵单位经整改后仍未达到创建标准，初评不合格。`, en: 'After rectification you still do not meet the standard: you do not pass the preliminary review.' },
       'not-submitted': { zh: `贵单位在初评期限内未报送${d.zh}，初评不合格，将予以通报批评。`, en: `No ${d.en} arrived within the review period: you do not pass, and will be criticised.` },
       'rectification-missed': { zh: '贵单位未在整改期限内重新报送，初评不合格，将予以挂牌督办、通报批评。', en: 'No resubmission arrived by the rectification deadline: you do not pass, and will be listed for supervision and criticised.' },
@@ -367,7 +417,9 @@ export const templates = {
     };
     const passed = outcome === 'qualified';
     return render(plan, {
-      subject: { zh: `初评结果通知：${unit.name}${passed ? '初评合格' : '初评未通过'}`, en: `Preliminary review: ${nameOf(unit).en} ${passed ? 'passes' : 'does not pass'}` },
+      subject: offList
+        ? { zh: `初评结果通知：${unit.name}不列入上报名单`, en: `Preliminary review: ${nameOf(unit).en} is not on the list` }
+        : { zh: `初评结果通知：${unit.name}${passed ? '初评合格' : '初评未通过'}`, en: `Preliminary review: ${nameOf(unit).en} ${passed ? 'passes' : 'does not pass'}` },
       salutation: officeOf(unit),
       body: [text[outcome] ?? both(() => outcome)],
       action: portal(plan, '查看详情', 'Details', unitPage(unit)),

@@ -265,3 +265,32 @@ const collator = new Intl.Collator('zh-Hans-CN');
  */
 export const qualifiesForList = (outcome: UnitOutcomeStatus | undefined, standing: InspectionStanding | undefined) =>
   outcome === 'qualified' && (standing?.disqualifiedBy.length ?? 0) === 0;
+
+/**
+ * One unit's cross-inspection at a glance (the 总览's row, the 初评结果通知): its window and group, whether the
+ * sample is drawn, how many sampled communities have a result, and its standing; null when the plan does not
+ * inspect the unit. Three reads of the unit's own partition (no other unit's).
+ */
+export async function unitInspectionGlance(ctx: Context, loaded: LoadedPlan, unitId: string) {
+  const found = inspectionOf(loaded.plan, unitId);
+  if (!found) return null;
+  const { cycleId } = loaded.plan;
+  const [sample, results, sheet] = await Promise.all([
+    ctx.repo.getSample(cycleId, unitId, found.window.id),
+    ctx.repo.listInspectionResults(cycleId, unitId, found.window.id),
+    ctx.repo.getInspectionScore(cycleId, unitId, found.window.id),
+  ]);
+  const { window, group } = found;
+  return {
+    window: { id: window.id, name: window.name, nameEn: window.nameEn ?? null, opens: window.opens, closes: window.closes },
+    group: { id: group.id, name: group.name, nameEn: group.nameEn ?? null },
+    sampleStatus: sample?.status ?? null,
+    /** Sampled communities with a result recorded. */
+    resultsRecorded: results.length,
+    scoreRecorded: sheet !== null,
+    /** After the window's last day (Beijing): nothing more is recorded, the standing is final. */
+    closed: localDateOf(ctx.clock.now()) > window.closes,
+    standing: standingView(inspectionStanding(loaded.plan, sample, results, sheet)),
+  };
+}
+export type InspectionGlance = NonNullable<Awaited<ReturnType<typeof unitInspectionGlance>>>;

@@ -16,6 +16,7 @@ import { makeProblem, type Problem } from '../validation';
 import type { Context, LoadedPlan } from './context';
 import { RECHECK_SECONDS, rectificationDeadline, reviewClosed, reviewedVersion, submissionWindow, tellWorkflow } from './review-record';
 import { nextSigningRung, rectificationSigning, signingDeadline } from './signing';
+import { unitInspectionGlance } from './inspection-results';
 
 export { rectificationDeadline } from './review-record';
 
@@ -332,7 +333,13 @@ export async function sendOutcomeNotice(ctx: Context, input: { cycleId: string; 
     throw new NotFoundError({ zh: `${unit.name}尚无初评结果，无从通知`, en: `${unit.id} has no recorded outcome to send` }, { unitId: unit.id });
   }
   const { deliverable } = ctx.deliverableOf(loaded, loaded.schedule.review.deliverableId);
-  const mail = templates.outcome(loaded.plan, unit, recorded.outcome, deliverable, ctx.clock.now());
+  const glance = await unitInspectionGlance(ctx, loaded, unit.id);
+  const inspection = glance && {
+    windowName: { zh: glance.window.name, en: glance.window.nameEn ?? glance.window.name },
+    opens: glance.window.opens, closes: glance.window.closes, closed: glance.closed,
+    disqualifiedBy: glance.standing.disqualifiedBy, vetoFailed: glance.standing.vetoFailed, sampledPassRate: glance.standing.sampledPassRate,
+  };
+  const mail = templates.outcome(loaded.plan, unit, recorded.outcome, deliverable, ctx.clock.now(), inspection);
   const notice = await ctx.notifier.send({
     cycleId: input.cycleId, unitId: unit.id, kind: 'outcome', milestone: 'preliminary-review', recipient: unit.office.email, contact: 'office',
     email: { from: fromAddress(loaded.plan), to: unit.office.email, cc: [unit.leader.email], ...mail },

@@ -16,6 +16,7 @@ import { extendedLastDays, unitSchedule, type Context, type LoadedPlan } from '.
 import { rectificationDeadline } from './review-record';
 import { unsignedNotices } from './unit-messages';
 import { beijing, levelsView, unitInfo } from './view-parts';
+import { unitInspectionGlance, type InspectionGlance } from './inspection-results';
 
 
 export type PhaseState = 'upcoming' | 'open' | 'closed';
@@ -172,7 +173,8 @@ const rubricView = (loaded: LoadedPlan) => ({
 export const DASHBOARD_PAGE = { default: 50, max: 100 } as const;
 /** Which units of a page to show: a deliverable missing or late, a review round returned, the outcome qualified or not. */
 /** `awaiting-decision`: the review queue (初评队列): a version of the reviewed deliverable newer than the last decision, no outcome yet. */
-export const DASHBOARD_FILTERS = ['missing', 'late', 'returned', 'qualified', 'not-qualified', 'awaiting-decision'] as const;
+/** `inspection-disqualified`: the cross-inspection keeps the unit off the list (a failed veto item, or the sampled pass rate). */
+export const DASHBOARD_FILTERS = ['missing', 'late', 'returned', 'qualified', 'not-qualified', 'awaiting-decision', 'inspection-disqualified'] as const;
 export type DashboardFilter = (typeof DASHBOARD_FILTERS)[number];
 
 type UnitRow = ReturnType<typeof unitRow>;
@@ -232,13 +234,14 @@ function rowSummary(phases: ReturnType<typeof phasesView>, reviewed: Deliverable
   };
 }
 
-const matches = (row: UnitRow, filter: DashboardFilter | undefined): boolean => {
+const matches = (row: UnitRow & { inspection: InspectionGlance | null }, filter: DashboardFilter | undefined): boolean => {
   if (!filter) return true;
   const states = row.phases.flatMap((p) => p.deliverables.map((d) => d.state));
   if (filter === 'missing') return states.includes('missing');
   if (filter === 'late') return states.includes('submitted-late');
   if (filter === 'returned') return row.review.decisions.some((d) => d.outcome === 'returned');
   if (filter === 'qualified') return row.review.outcome?.outcome === 'qualified';
+  if (filter === 'inspection-disqualified') return (row.inspection?.standing.disqualifiedBy.length ?? 0) > 0;
   if (filter === 'awaiting-decision') {
     const reviewed = row.phases.flatMap((p) => p.deliverables).find((d) => d.deliverableId === row.review.deliverableId);
     return !row.review.outcome && (reviewed?.latestVersion ?? 0) > (row.review.decisions.at(-1)?.version ?? 0);
@@ -297,8 +300,11 @@ export async function dashboard(ctx: Context, input: { cycleId: string; cursor?:
   }
   const now = ctx.clock.now();
   const [page, totals] = await Promise.all([ctx.repo.listUnits(cycleId, cursor, limit), cycleTotals(ctx, loaded, now)]);
-  const facts = await Promise.all(page.items.map((u) => ctx.repo.readUnitFacts(cycleId, u.id)));
-  const rows = page.items.map((unit, i) => unitRow(loaded, unit, facts[i], now));
+  const [facts, inspections] = await Promise.all([
+    Promise.all(page.items.map((u) => ctx.repo.readUnitFacts(cycleId, u.id))),
+    Promise.all(page.items.map((u) => unitInspectionGlance(ctx, loaded, u.id))),
+  ]);
+  const rows = page.items.map((unit, i) => ({ ...unitRow(loaded, unit, facts[i], now), inspection: inspections[i] }));
   return {
     cycleId,
     title: loaded.plan.title,

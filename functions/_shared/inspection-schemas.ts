@@ -3,7 +3,7 @@
  * portal's generated client only (see ./view-schemas.ts).
  */
 import * as z from 'zod/mini';
-import { instantView, unitInfoView } from './view-schemas';
+import { instantView, standingView, unitInfoView } from './view-schemas';
 
 const contact = z.object({ name: z.string(), telephone: z.string() });
 const communityView = z.object({
@@ -86,18 +86,6 @@ const resultView = z.object({
   position: z.number(), name: z.string(), passed: z.boolean(), notes: z.string(), evidence: z.array(evidenceView),
   version: z.number(), recordedBy: z.string(), recordedAt: instantView,
 });
-/** What the inspection found about the unit, and whether it keeps the unit off the list (core/inspection/scoring.ts). */
-const standingView = z.object({
-  recorded: z.boolean(),
-  sampled: z.number(),
-  passing: z.number(),
-  /** 抽查合格率 0..1; null before anything is recorded or with nothing sampled. */
-  sampledPassRate: z.nullable(z.number()),
-  score: z.nullable(z.number()),
-  vetoFailed: z.array(z.string()),
-  /** Why the unit is not qualified for the list whatever its review (empty: the inspection does not keep it off). */
-  disqualifiedBy: z.array(z.enum(['veto-failed', 'sampled-pass-rate'])),
-});
 const groupView = z.object({ id: z.string(), name: z.string() });
 
 export const inspectionResultsResponse = z.object({
@@ -137,3 +125,4 @@ export const inspectionScoreResponse = z.object({
   rank: z.nullable(z.number()),
 });
 export const inspectionScoreRecordedResponse = z.object({ recorded: z.boolean(), sheet: sheetView });
+

@@ -142,6 +142,31 @@ export const unitOverviewResponse = z.object({
   unsignedNotices: z.number(),
 });
 
+/** What the inspection found about the unit, and whether it keeps the unit off the list (core/inspection/scoring.ts). */
+export const standingView = z.object({
+  recorded: z.boolean(),
+  sampled: z.number(),
+  passing: z.number(),
+  /** 抽查合格率 0..1; null before anything is recorded or with nothing sampled. */
+  sampledPassRate: z.nullable(z.number()),
+  score: z.nullable(z.number()),
+  vetoFailed: z.array(z.string()),
+  /** Why the unit is not qualified for the list whatever its review (empty: the inspection does not keep it off). */
+  disqualifiedBy: z.array(z.enum(['veto-failed', 'sampled-pass-rate'])),
+});
+/** The 总览 row's cross-inspection (core/use-cases/inspection-results.ts unitInspectionGlance). */
+export const inspectionGlanceView = z.object({
+  window: z.object({ id: z.string(), name: z.string(), nameEn: z.nullable(z.string()), opens: z.string(), closes: z.string() }),
+  group: z.object({ id: z.string(), name: z.string(), nameEn: z.nullable(z.string()) }),
+  /** `drawn`, `no-roster` (the unit had no registered roster at the draw), or null before the draw. */
+  sampleStatus: z.nullable(z.enum(['drawn', 'no-roster'])),
+  resultsRecorded: z.number(),
+  scoreRecorded: z.boolean(),
+  /** After the window's last day (Beijing): the standing is final. */
+  closed: z.boolean(),
+  standing: standingView,
+});
+
 export const dashboardResponse = z.object({
   cycleId: z.string(),
   title: z.string(),
@@ -165,6 +190,8 @@ export const dashboardResponse = z.object({
         coverage: z.nullable(z.number()),
         passRate: z.nullable(z.number()),
       }),
+      /** The unit's cross-inspection (null: the plan does not inspect it): window, group, the draw, what is recorded, its standing. */
+      inspection: z.nullable(inspectionGlanceView),
     }),
   ),
 });

@@ -20,6 +20,8 @@ import {
   unitInspectionScore,
 } from '../../core/use-cases/inspection-results';
 import { registerRoster } from '../../core/use-cases/rosters';
+import { sendOutcomeNotice } from '../../core/use-cases/review';
+import { dashboard } from '../../core/use-cases/views';
 import { checkUpload, createUpload } from '../../core/use-cases/uploads';
 import { tinyPdf } from '../helpers/files';
 import { yearFixture } from '../helpers/year-report';
@@ -201,6 +203,38 @@ describe('the effect on the list', () => {
     expect(row(changhe).getCell(6).value).toBe(0.5);
     expect(row(xixing).getCell(6).value).toBe(1);
     expect(row(xixing).getCell(8).value).not.toBe('初评合格');
+  });
+
+  it("the 总览 row shows each unit's inspection, and the filter finds the units it keeps off the list", async () => {
+    const s = await drawn();
+    await s.score('xixing', 0, s.items({ 'major-incident-veto': { veto: 'failed', reason: '辖区发生传销引发的刑事案件' } }));
+    const [c1] = await s.sampleOf('changhe');
+    await s.record('changhe', { community: c1, passed: true });
+    const rows = (await dashboard(s.ctx, { cycleId: s.cycleId, limit: 100 })).units;
+    const of = (id: string) => rows.find((r) => r.unitId === id)!.inspection!;
+    expect(of('xixing')).toMatchObject({ window: { id: WINDOW, closes: '2026-09-11' }, group: { id: 'group-puyan' }, sampleStatus: 'drawn', resultsRecorded: 0, scoreRecorded: true, closed: false, standing: { disqualifiedBy: ['veto-failed'] } });
+    // One of two sampled communities recorded, passing: the other counts as not passing (50 % < 80 %).
+    expect(of('changhe')).toMatchObject({ resultsRecorded: 1, scoreRecorded: false, standing: { passing: 1, sampled: 2, disqualifiedBy: ['sampled-pass-rate'] } });
+    expect(of('puyan')).toMatchObject({ resultsRecorded: 0, scoreRecorded: false, standing: { recorded: false, disqualifiedBy: [] } });
+    const off = await dashboard(s.ctx, { cycleId: s.cycleId, limit: 100, filter: 'inspection-disqualified' });
+    expect(off.units.map((u) => u.unitId)).toEqual(['xixing', 'changhe']);
+  });
+
+  it('the 初评结果通知 of a qualified unit follows the inspection: pending in the window, off the list once it closed', async () => {
+    const s = await drawn();
+    await s.score('xixing', 0, s.items({ 'major-incident-veto': { veto: 'failed', reason: '辖区发生传销引发的刑事案件' } }));
+    const noticeTo = async (unitId: string) => {
+      await sendOutcomeNotice(s.ctx, { cycleId: s.cycleId, unitId });
+      const unit = s.plan.units.find((u) => u.id === unitId)!;
+      return s.mailer.sent.filter((m) => m.to.includes(unit.office.email) && m.subject.includes('初评结果通知')).map((m) => m.text).at(-1)!;
+    };
+    // changhe, in the window (8 September): its review passed, the inspection still decides.
+    expect(await noticeTo('changhe')).toContain('还将依据交叉检查（2026-09-07至2026-09-11）的结果确定');
+    // xixing, after the window (a failed veto item recorded): told it stays off the list, and why.
+    s.clock.t = Date.parse('2026-09-14T02:00:00Z');
+    const text = await noticeTo('xixing');
+    expect(text).toContain(`不列入上报${s.plan.province.shortName}的名单`);
+    expect(text).toContain('一票否决项“');
   });
 
   it('the rule holds only on what was recorded: a unit passing its sample with its veto items passed stays on the list', async () => {

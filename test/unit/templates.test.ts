@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ContactStatus } from '../../core/model';
-import { templates, type Rendered } from '../../core/notifier/templates';
+import { templates, type OutcomeInspection, type Rendered } from '../../core/notifier/templates';
 import { planSchema, type Plan } from '../../core/plan/schema';
 
 const load = (file: string): Plan => planSchema.parse(JSON.parse(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8')));
@@ -19,6 +19,13 @@ const bilingual = (plan: Plan): Plan => ({ ...plan, notices: { ...plan.notices, 
 
 const NOW = Date.parse('2026-09-07T00:30:00Z');
 const DUE = '2026-09-04T15:59:59Z';
+
+/** The 初评结果通知's view of a cross-inspection: the plan's first veto item failed, 2 of 3 sampled passing. */
+const inspectionOf = (plan: Plan, closed: boolean, disqualifiedBy: OutcomeInspection['disqualifiedBy']): OutcomeInspection => ({
+  windowName: { zh: '交叉检查', en: 'cross-inspection' }, opens: '2026-09-07', closes: '2026-09-11', closed, disqualifiedBy,
+  vetoFailed: disqualifiedBy.includes('veto-failed') ? [plan.rubric.items.find((i) => i.kind === 'veto')?.id ?? 'veto'] : [],
+  sampledPassRate: 2 / 3,
+});
 
 /** Every template, rendered once per case it has (both escalation audiences, every outcome), for one plan. */
 function renderAll(plan: Plan): Array<[string, Rendered]> {
@@ -52,6 +59,9 @@ function renderAll(plan: Plan): Array<[string, Rendered]> {
     outcome: ['qualified', 'not-qualified', 'not-submitted', 'rectification-missed', 'review-overdue'].map((o): [string, Rendered] => [
       `outcome ${o}`,
       templates.outcome(plan, unit, o, d, NOW),
+    ]).concat([
+      ['outcome qualified, inspection to come', templates.outcome(plan, unit, 'qualified', d, NOW, inspectionOf(plan, false, []))],
+      ['outcome qualified, inspection keeps it off', templates.outcome(plan, unit, 'qualified', d, NOW, inspectionOf(plan, true, ['veto-failed', 'sampled-pass-rate']))],
     ]),
     provinceForwarding: [['provinceForwarding', templates.provinceForwarding(plan, [unit], [other], NOW)]],
     deliveryFailure: [['deliveryFailure', templates.deliveryFailure(plan, unit, 'reminder#D-1', 'timeout', NOW)]],
@@ -177,5 +187,30 @@ describe('the rectification notice', () => {
     expect(mail.text).toContain('请于2026年9月9日（星期三）23:59前在平台签收本通知');
     expect(mail.text).toContain(`/units/${unit.id}/messages?cycle=${NANPING.cycleId}`);
     expect(mail.text).toContain('Please sign for this notice in the portal by');
+  });
+});
+
+describe('the 初评结果通知 of a unit the plan also cross-inspects', () => {
+  const [unit] = BINJIANG.units;
+  const d = BINJIANG.phases[2].deliverables[0];
+  it('does not promise the list before the inspection window ends: it names the window and the rule', () => {
+    const m = templates.outcome(BINJIANG, unit, 'qualified', d, NOW, inspectionOf(BINJIANG, false, []));
+    expect(m.subject).toContain('初评合格');
+    expect(m.text).toContain('还将依据交叉检查（2026-09-07至2026-09-11）的结果确定');
+    expect(m.text).toContain(`低于 ${BINJIANG.targets.passRatePercent}% 的，不列入上报名单`);
+    expect(m.text).not.toContain(`将上报${BINJIANG.province.shortName}考评认定`);
+  });
+  it('says the unit stays off the list, and why, when the closed inspection disqualifies it', () => {
+    const m = templates.outcome(bilingual(BINJIANG), unit, 'qualified', d, NOW, inspectionOf(BINJIANG, true, ['veto-failed', 'sampled-pass-rate']));
+    expect(m.subject).toContain(`${unit.name}不列入上报名单`);
+    const veto = BINJIANG.rubric.items.find((i) => i.kind === 'veto')!;
+    expect(m.text).toContain(`一票否决项“${veto.title}”未通过`);
+    expect(m.text).toContain(`抽查社区（村）合格率为 66.7%，低于 ${BINJIANG.targets.passRatePercent}% 的要求`);
+    expect(m.text).toContain(`不列入上报${BINJIANG.province.shortName}的名单`);
+    expect(m.text).toContain('you are not on the list that goes to');
+  });
+  it('promises the list when the closed inspection does not disqualify it, as without inspection', () => {
+    const m = templates.outcome(BINJIANG, unit, 'qualified', d, NOW, inspectionOf(BINJIANG, true, []));
+    expect(m.text).toBe(templates.outcome(BINJIANG, unit, 'qualified', d, NOW).text);
   });
 });

@@ -3087,7 +3087,7 @@ export interface operations {
             query?: {
                 cursor?: string;
                 limit?: string;
-                filter?: "missing" | "late" | "returned" | "qualified" | "not-qualified" | "awaiting-decision";
+                filter?: "missing" | "late" | "returned" | "qualified" | "not-qualified" | "awaiting-decision" | "inspection-disqualified";
             };
             header?: {
                 /** @description zh-CN (default) or en */
@@ -3285,6 +3285,33 @@ export interface operations {
                                 coverage: number | null;
                                 passRate: number | null;
                             };
+                            inspection: {
+                                window: {
+                                    id: string;
+                                    name: string;
+                                    nameEn: string | null;
+                                    opens: string;
+                                    closes: string;
+                                };
+                                group: {
+                                    id: string;
+                                    name: string;
+                                    nameEn: string | null;
+                                };
+                                sampleStatus: ("drawn" | "no-roster") | null;
+                                resultsRecorded: number;
+                                scoreRecorded: boolean;
+                                closed: boolean;
+                                standing: {
+                                    recorded: boolean;
+                                    sampled: number;
+                                    passing: number;
+                                    sampledPassRate: number | null;
+                                    score: number | null;
+                                    vetoFailed: string[];
+                                    disqualifiedBy: ("veto-failed" | "sampled-pass-rate")[];
+                                };
+                            } | null;
                         }[];
                     };
                 };

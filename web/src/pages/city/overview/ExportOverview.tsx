@@ -1,7 +1,8 @@
 /**
  * 导出 Excel on the 总览: reads every page of the dashboard from the API, then writes an .xlsx in the browser,
  * one row per unit: each deliverable's state in the page's words with its warning colour (三色预警), the
- * review, and the figures the API gives per unit (on time, late, missing, 及时率, 创建覆盖率, 合格率). A title row
+ * review, the figures the API gives per unit (on time, late, missing, 及时率, 创建覆盖率, 合格率) and, for a plan with
+ * cross-inspection, the unit's inspection in the 总览's words. A title row
  * names the cycle and the time of the export (the API's clock, Beijing); the header stays put when scrolling;
  * it prints on A4 landscape. exceljs is loaded only when the button is pressed: it stays out of the page's chunk.
  */
@@ -11,6 +12,7 @@ import { api, cycleId, ok } from '../../../api/client';
 import type { paths } from '../../../api/schema';
 import { ApiErrorAlert } from '../../../components/ApiErrorAlert';
 import { reviewStageText, shownState, WARNING_COLOURS } from '../../../components/deliverable-state';
+import { inspectionText } from '../../../components/inspection-standing';
 import { useLang, type Translate } from '../../../i18n';
 
 type Dashboard = paths['/cycles/{cycleId}/dashboard']['get']['responses'][200]['content']['application/json'];
@@ -49,7 +51,8 @@ export function overviewWorkbook(ExcelJS: ExcelModule, t: Translate, named: (o: 
     { key: 'coverage', header: t('创建覆盖率', 'Coverage'), width: 11, percent: true },
     { key: 'passRate', header: t('合格率', 'Pass rate'), width: 10, percent: true },
   ] as const;
-  const headers = [t('单位', 'Unit'), ...deliverables.map((d) => d.name), t('初评', 'Review'), ...figures.map((f) => f.header)];
+  const inspected = units.some((u) => u.inspection);
+  const headers = [t('单位', 'Unit'), ...deliverables.map((d) => d.name), t('初评', 'Review'), ...figures.map((f) => f.header), ...(inspected ? [t('交叉检查', 'Cross-inspection')] : [])];
 
   const book = new ExcelJS.Workbook();
   book.creator = first.cycleId;
@@ -93,6 +96,7 @@ export function overviewWorkbook(ExcelJS: ExcelModule, t: Translate, named: (o: 
       }),
       review,
       ...figures.map((f) => (u.summary[f.key] ?? '—')),
+      ...(inspected ? [inspectionText(u.inspection, t.lang).text] : []),
     ]);
     row.alignment = { vertical: 'middle', wrapText: true };
     row.eachCell({ includeEmpty: true }, (c) => {
@@ -112,7 +116,8 @@ export function overviewWorkbook(ExcelJS: ExcelModule, t: Translate, named: (o: 
   }
 
   sheet.columns.forEach((column, i) => {
-    column.width = i === 0 ? 16 : i <= deliverables.length ? 14 : i === deliverables.length + 1 ? 10 : figures[i - deliverables.length - 2].width;
+    const figure = figures[i - deliverables.length - 2];
+    column.width = i === 0 ? 16 : i <= deliverables.length ? 14 : i === deliverables.length + 1 ? 10 : figure ? figure.width : 28;
   });
   return book;
 }

@@ -10,6 +10,7 @@ import { api, cycleId, ok } from '../../../api/client';
 import type { paths } from '../../../api/schema';
 import { ApiErrorAlert } from '../../../components/ApiErrorAlert';
 import { reviewStageText, shownState, WARNING_COLOURS } from '../../../components/deliverable-state';
+import { inspectionText } from '../../../components/inspection-standing';
 import { Legend } from '../../../components/Legend';
 import { useLoad } from '../../../components/useLoad';
 import { useLang } from '../../../i18n';
@@ -26,6 +27,7 @@ const FILTERS: Array<{ value: NonNullable<Query['filter']>; zh: string; en: stri
   { value: 'qualified', zh: '初评合格', en: 'Qualified' },
   { value: 'not-qualified', zh: '初评不合格', en: 'Not qualified' },
   { value: 'awaiting-decision', zh: '待初评决定', en: 'Awaiting a review decision' },
+  { value: 'inspection-disqualified', zh: '交叉检查不合格', en: 'Kept off the list by the inspection' },
 ];
 const PAGE_SIZE = '20';
 
@@ -94,6 +96,16 @@ export default function OverviewPage() {
         return <Link to={`/units/${u.unitId}/review`} aria-label={label}>{shown}</Link>;
       },
     },
+    // Only for a plan with cross-inspection: a column of dashes says nothing.
+    ...(data.units.some((u) => u.inspection) ? [{
+      title: t('交叉检查', 'Cross-inspection'),
+      key: 'inspection',
+      render: (_: unknown, u: Row) => {
+        const shown = inspectionText(u.inspection, lang);
+        const label = t(`交叉检查 ${u.name}：${shown.text}`, `Cross-inspection ${named(u)}: ${shown.text}`);
+        return shown.offList ? <Tag color="error" aria-label={label}>{shown.text}</Tag> : <span aria-label={label}>{shown.text}</span>;
+      },
+    }] : []),
   ];
 
   return (
