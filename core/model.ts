@@ -218,6 +218,8 @@ export type MessageKind =
   | 'inspection-sample'
   /** To the city office: the unit had no registered roster when its sample was to be drawn; milestone the window id. */
   | 'inspection-no-roster'
+  /** 交叉检查结果通知, to the unit office (cc its leader) after the window's last day; milestone the window id. */
+  | 'inspection-result'
   /** To the running office: confirm the qualifying list (上报确认); milestone `forwarding`. */
   | 'confirmation-request'
   /** The list not confirmed by the forwarding date: rung 1 to the office's leader, then reminders; milestone `L<level>`. */

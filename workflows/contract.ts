@@ -77,6 +77,8 @@ const scheduledNotices = [
   z.strictObject({ kind: z.literal('signing-escalation'), round: z.int().check(z.gte(1)) }),
   /** The review's outcome (初评结果通知), at the `noticeAt` record-outcome gave. */
   z.strictObject({ kind: z.literal('outcome') }),
+  // 交叉检查结果通知, the first sending morning after the window's last day.
+  z.strictObject({ kind: z.literal('inspection-result'), windowId: slug }),
 ] as const;
 export const scheduledNotice = z.discriminatedUnion('kind', [...scheduledNotices]);
 export const noticeRequest = z.discriminatedUnion('kind', [

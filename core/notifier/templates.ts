@@ -698,6 +698,62 @@ export const inspectionTemplates = {
     }, nowMs);
   },
 
+  /**
+   * To the unit (its leader in Cc), the first sending morning after the window's last day: what the group found in
+   * each sampled community, the score sheet's total and veto items, and what that means for the list, by the
+   * forwarding's rule. A unit whose review passed before the window closed was told the inspection still decides
+   * (templates.outcome): this is where it learns how.
+   */
+  inspectionResult(
+    plan: Plan,
+    unit: Unit,
+    group: InspectionGroup,
+    window: InspectionWindow,
+    found: {
+      communities: ReadonlyArray<{ position: number; name: string; passed: boolean | null; notes: string }>;
+      score: number | null;
+      inspection: OutcomeInspection;
+      /** The review's outcome so far (null: not decided yet). */
+      reviewOutcome: string | null;
+    },
+    nowMs: number,
+  ): Rendered {
+    const days = { zh: `${date(window.opens, 'zh')}至${date(window.closes, 'zh')}`, en: `${date(window.opens, 'en')} to ${date(window.closes, 'en')}` };
+    const groupName: Text = { zh: group.name, en: group.nameEn ?? group.name };
+    const superior = { zh: plan.province.shortName, en: plan.province.shortNameEn };
+    const i = found.inspection;
+    const offList = i.disqualifiedBy.length > 0;
+    const rate = i.sampledPassRate === null ? null : `${(Math.round(i.sampledPassRate * 1000) / 10).toFixed(1)}%`;
+    const rows: Array<[Text, Text]> = found.communities.map((c) => [
+      both(() => `${c.position}. ${c.name}`),
+      c.passed === null
+        ? { zh: '未记录检查结果（按不合格计）', en: 'no result recorded (counted as not passing)' }
+        : { zh: `${c.passed ? '合格' : '不合格'}${c.notes ? `：${c.notes}` : ''}`, en: `${c.passed ? 'passed' : 'did not pass'}${c.notes ? `: ${c.notes}` : ''}` },
+    ]);
+    if (rate !== null) rows.push([{ zh: '抽查合格率', en: 'Sampled pass rate' }, { zh: `${rate}（要求不低于 ${plan.targets.passRatePercent}%）`, en: `${rate} (at least ${plan.targets.passRatePercent}% required)` }]);
+    if (found.score !== null) rows.push([{ zh: '考核评分', en: 'Score' }, { zh: `${found.score} 分（满分 ${plan.rubric.total} 分）`, en: `${found.score} of ${plan.rubric.total}` }]);
+    const verdict: Text = offList
+      ? { zh: `${inspectionReasons(plan, i).zh}。按计划规定，贵单位不列入上报${superior.zh}的名单。`, en: `${capitalised(inspectionReasons(plan, i).en)}: under the plan you are not on the list that goes to ${superior.en}.` }
+      : found.reviewOutcome === 'qualified'
+        ? { zh: `交叉检查未发现不列入上报名单的情形。贵单位初评合格，将列入上报${superior.zh}的名单（以${plan.city.officeWord}确认的名单为准）。`, en: `Nothing in the inspection keeps you off the list. You passed the preliminary review and are on the list that goes to ${superior.en} (as ${plan.city.officeWordEn} confirms it).` }
+        : found.reviewOutcome === null
+          ? { zh: '交叉检查未发现不列入上报名单的情形；是否上报，以初评结果为准。', en: 'Nothing in the inspection keeps you off the list; whether you go forward depends on the preliminary review.' }
+          : { zh: '交叉检查未发现不列入上报名单的情形；贵单位初评未通过，不列入上报名单。', en: 'Nothing in the inspection keeps you off the list, but you did not pass the preliminary review.' };
+    return render(plan, {
+      subject: { zh: `交叉检查结果通知：${unit.name}${offList ? '（不列入上报名单）' : ''}`, en: `Cross-inspection results: ${nameOf(unit).en}${offList ? ' (not on the list)' : ''}` },
+      salutation: officeOf(unit),
+      body: [
+        {
+          zh: `${groupName.zh}已于${days.zh}对贵单位开展${window.name}。抽查的社区/村及检查结果如下。`,
+          en: `${groupName.en} inspected you from ${days.en} (${window.nameEn ?? window.name}). The sampled communities and what was found are below.`,
+        },
+        verdict,
+      ],
+      rows,
+      action: portal(plan, '查看检查结果', 'See the results', `${unitPage(unit, '/inspection')}`),
+    }, nowMs);
+  },
+
   /** To the running office, once: the unit had registered no roster at the draw instant, so nothing was drawn. */
   noRoster(plan: Plan, unit: Unit, group: InspectionGroup, window: InspectionWindow, drawAt: string, nowMs: number): Rendered {
     return render(plan, {

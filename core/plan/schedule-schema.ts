@@ -69,9 +69,10 @@ export const scheduleSchema = z.strictObject({
   calendar: z.string(),
   /**
    * Cross-inspection (plan.inspection), absent when the plan has none: each window's announced draw instant
-   * (its first day at inspection.drawAt, Beijing). A unit's execution draws its sample at its window's.
+   * (its first day at inspection.drawAt, Beijing) and the instant of its results notice (the first sending morning
+   * after its last day). A unit's execution draws its sample at its window's, and sends the notice at the other.
    */
-  inspection: z.optional(z.strictObject({ windows: z.array(z.strictObject({ windowId: z.string(), drawAt: instant })) })),
+  inspection: z.optional(z.strictObject({ windows: z.array(z.strictObject({ windowId: z.string(), drawAt: instant, resultAt: instant })) })),
 });
 
 export type Instant = z.infer<typeof instant>;

@@ -123,7 +123,18 @@ export function deriveSchedule(plan: Plan, extensions: Record<string, string> = 
       escalations: escalationLadder(plan, days, forwardDay),
     },
     calendar: days.calendar.source,
-    ...(plan.inspection ? { inspection: { windows: plan.inspection.windows.map((w) => ({ windowId: w.id, drawAt: drawInstant(plan, w.opens) })) } } : {}),
+    ...(plan.inspection
+      ? {
+        inspection: {
+          windows: plan.inspection.windows.map((w) => ({
+            windowId: w.id,
+            drawAt: drawInstant(plan, w.opens),
+            // 交叉检查结果通知: the first sending morning after the window's last day (nothing is recorded after it).
+            resultAt: toUtcInstant(at(days.sendDayAfter(addCalendarDays(w.closes, 1)))),
+          })),
+        },
+      }
+      : {}),
   };
 }
 

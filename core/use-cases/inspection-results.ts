@@ -22,6 +22,7 @@ import { InspectionClosedError, InspectionConflictError, NotFoundError, Validati
 import type { InspectionResult, InspectionSample, InspectionScoreSheet } from '../inspection/model';
 import { inspectionStanding, scoreSheet, type InspectionStanding, type ScoreItemInput } from '../inspection/scoring';
 import type { UnitOutcomeStatus } from '../model';
+import { fromAddress, inspectionTemplates } from '../notifier/templates';
 import { inspectionOf } from '../plan/validate-inspection';
 import { formatBeijing, localDateOf } from '../time';
 import { makeProblem, type Problem } from '../validation';
@@ -294,3 +295,36 @@ export async function unitInspectionGlance(ctx: Context, loaded: LoadedPlan, uni
   };
 }
 export type InspectionGlance = NonNullable<Awaited<ReturnType<typeof unitInspectionGlance>>>;
+
+/**
+ * 交叉检查结果通知 (the UnitCycle, the first sending morning after the window's last day): what the group
+ * recorded for each sampled community, the score, and what it means for the list, to the unit's office with its
+ * leader in Cc. Once, through the ledger. Nothing when the unit has no drawn sample in this window (the office
+ * was told at the draw) — 'not-needed'.
+ */
+export async function sendInspectionResultNotice(ctx: Context, input: Window) {
+  const { loaded, unit, group, window } = await windowOf(ctx, input);
+  const glance = (await unitInspectionGlance(ctx, loaded, unit.id))!;
+  if (glance.sampleStatus !== 'drawn') return { status: 'not-needed' as const };
+  const [sample, results, outcome] = await Promise.all([
+    ctx.repo.getSample(input.cycleId, unit.id, window.id),
+    ctx.repo.listInspectionResults(input.cycleId, unit.id, window.id),
+    ctx.repo.getOutcome(input.cycleId, unit.id),
+  ]);
+  const byPosition = new Map(results.map((r) => [r.position, r]));
+  const s = glance.standing;
+  const mail = inspectionTemplates.inspectionResult(loaded.plan, unit, group, window, {
+    communities: (sample?.sample ?? []).map((c) => ({ position: c.position, name: c.name, passed: byPosition.get(c.position)?.passed ?? null, notes: byPosition.get(c.position)?.notes ?? '' })),
+    score: s.score,
+    inspection: {
+      windowName: { zh: window.name, en: window.nameEn ?? window.name }, opens: window.opens, closes: window.closes, closed: glance.closed,
+      disqualifiedBy: s.disqualifiedBy, vetoFailed: s.vetoFailed, sampledPassRate: s.sampledPassRate,
+    },
+    reviewOutcome: outcome?.outcome ?? null,
+  }, ctx.clock.now());
+  const status = await ctx.notifier.send({
+    cycleId: input.cycleId, unitId: unit.id, kind: 'inspection-result', milestone: window.id, recipient: unit.office.email, contact: 'office',
+    email: { from: fromAddress(loaded.plan), to: unit.office.email, cc: [unit.leader.email], ...mail },
+  });
+  return { status };
+}

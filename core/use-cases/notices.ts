@@ -15,6 +15,7 @@ import { daysLeft, fromAddress, templates } from '../notifier/templates';
 import type { Message, SendResult } from '../notifier/notifier';
 import type { SupervisionProposal } from '../model';
 import type { Context } from './context';
+import { sendInspectionResultNotice } from './inspection-results';
 import { proposalIdOf } from './proposals';
 import { rectificationSigning, signingMilestone } from './signing';
 
@@ -29,7 +30,9 @@ export type ScheduledNotice =
   /** A rectification notice left unsigned (签收) past its period: the rungs of its ladder that came due. */
   | { kind: 'signing-escalation'; round: number }
   /** The review's outcome (初评结果), at the time recordOutcome gave. */
-  | { kind: 'outcome' };
+  | { kind: 'outcome' }
+  /** 交叉检查结果通知: the first sending morning after the inspection window's last day. */
+  | { kind: 'inspection-result'; windowId: string };
 export type NoticeRequest = ScheduledNotice | { kind: 'delivery-failure'; failed: ScheduledNotice; error: string };
 
 /** What a scheduled notice is about, as a stable key part: `phase-opened#rollout`, `reminder#implementation-plan#D-3`. */
@@ -47,6 +50,8 @@ const describeNotice = (n: ScheduledNotice): string => {
       return `${n.kind}#round-${n.round}`;
     case 'outcome':
       return `${n.kind}#preliminary-review`;
+    case 'inspection-result':
+      return `${n.kind}#${n.windowId}`;
   }
 };
 
@@ -86,6 +91,11 @@ export async function sendUnitNotice(ctx: Context, input: { cycleId: string; uni
 
   if (notice.kind === 'outcome') {
     const { notice: status } = await sendOutcomeNotice(ctx, { cycleId: input.cycleId, unitId: unit.id });
+    return { status, messages: status === 'sent' ? 1 : 0 };
+  }
+
+  if (notice.kind === 'inspection-result') {
+    const { status } = await sendInspectionResultNotice(ctx, { cycleId: input.cycleId, unitId: unit.id, windowId: notice.windowId });
     return { status, messages: status === 'sent' ? 1 : 0 };
   }
 

@@ -20,7 +20,7 @@ import { beijing, levelsView, unitInfo } from './view-parts';
  * 初评结果, 延期, 通报批评. A receipt (回执) is our acknowledgement and a reminder (提醒) a courtesy before a deadline:
  * neither is a notice to sign for.
  */
-export const NOTICE_KINDS: ReadonlySet<MessageKind> = new Set<MessageKind>(['phase-opened', 'escalation', 'rectification', 'outcome', 'extension', 'criticism']);
+export const NOTICE_KINDS: ReadonlySet<MessageKind> = new Set<MessageKind>(['phase-opened', 'escalation', 'rectification', 'outcome', 'inspection-result', 'extension', 'criticism']);
 
 /** A message's stable id: a hash of its ledger key within the unit (URL-safe, reveals no address). */
 export const messageIdOf = (k: Pick<MessageKey, 'kind' | 'milestone' | 'recipient'>) =>

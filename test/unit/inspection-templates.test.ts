@@ -30,11 +30,21 @@ const rendered: Array<[string, Rendered]> = [
   ['sampleDrawn unit', inspectionTemplates.sampleDrawn(plan, unit, group, window, sample, 'unit', NOW)],
   ['sampleDrawn empty', inspectionTemplates.sampleDrawn(plan, unit, group, window, { ...sample, sample: [], population: 0 }, 'unit', NOW)],
   ['noRoster', inspectionTemplates.noRoster(plan, unit, group, window, '2026-09-07T01:00:00Z', NOW)],
+  ...(['qualified', null, 'not-submitted'] as const).map((reviewOutcome): [string, Rendered] => [`inspectionResult passed, review ${reviewOutcome}`, inspectionTemplates.inspectionResult(plan, unit, group, window, {
+    communities: [{ position: 1, name: '东冠社区', passed: true, notes: '' }, { position: 2, name: '星民村', passed: null, notes: '' }],
+    score: 96, reviewOutcome,
+    inspection: { windowName: { zh: window.name, en: window.nameEn ?? window.name }, opens: window.opens, closes: window.closes, closed: true, disqualifiedBy: [], vetoFailed: [], sampledPassRate: 0.5 },
+  }, NOW)]),
+  ['inspectionResult off the list', inspectionTemplates.inspectionResult(plan, unit, group, window, {
+    communities: [{ position: 1, name: '东冠社区', passed: false, notes: '宣传栏未更新' }],
+    score: 60, reviewOutcome: 'qualified',
+    inspection: { windowName: { zh: window.name, en: window.nameEn ?? window.name }, opens: window.opens, closes: window.closes, closed: true, disqualifiedBy: ['veto-failed', 'sampled-pass-rate'], vetoFailed: ['major-incident-veto'], sampledPassRate: 0 },
+  }, NOW)],
 ];
 
 describe('the cross-inspection emails in a district\'s words', () => {
-  it.each(rendered)('%s: no county, city-office or province words, in either language', (_n, r) => {
-    const all = `${r.subject}\n${r.text}\n${r.html}`;
+  it.each(rendered)('%s: no county, city-office or province words, in either language (the superior the list goes to aside)', (_n, r) => {
+    const all = `${r.subject}\n${r.text}\n${r.html}`.replaceAll(plan.province.shortName, '').replaceAll(plan.province.shortNameEn, '');
     expect(all).not.toMatch(/县|市打传办|全市|省局|省工商局/);
     expect(all).not.toMatch(/count(y|ies)|city office|the city\b|province/i);
     expect(r.subject.startsWith('【滨江区打传办】')).toBe(true);
@@ -56,5 +66,27 @@ describe('the cross-inspection emails in a district\'s words', () => {
     expect(r.subject).toBe('【滨江区打传办】未能抽样：浦沿街道未登记社区/村名单 / No sample: Puyan Subdistrict registered no roster');
     expect(r.text).toContain('请区打传办督促该街道登记名单');
     expect(r.text).toContain('Please have the street office register its roster');
+  });
+});
+
+describe('the 交叉检查结果通知', () => {
+  const byName = new Map(rendered);
+  it('lists each sampled community with what was found (no result counts as not passing), the rate and the score', () => {
+    const r = byName.get('inspectionResult passed, review qualified')!;
+    expect(r.subject).toBe(`【滨江区打传办】交叉检查结果通知：${unit.name} / Cross-inspection results: ${unit.nameEn}`);
+    expect(r.text).toContain('1. 东冠社区');
+    expect(r.text).toContain('未记录检查结果（按不合格计）');
+    expect(r.text).toContain('50.0%（要求不低于');
+    expect(r.text).toContain(`96 分（满分 ${plan.rubric.total} 分）`);
+    expect(r.text).toContain('将列入上报');
+    expect(byName.get('inspectionResult passed, review null')!.text).toContain('是否上报，以初评结果为准');
+    expect(byName.get('inspectionResult passed, review not-submitted')!.text).toContain('初评未通过，不列入上报名单');
+  });
+  it('names the failed veto item and the rate when they keep the unit off the list', () => {
+    const r = byName.get('inspectionResult off the list')!;
+    expect(r.subject).toContain('（不列入上报名单）');
+    expect(r.text).toContain('不合格：宣传栏未更新');
+    expect(r.text).toContain('一票否决项“');
+    expect(r.text).toContain('抽查社区（村）合格率为 0.0%');
   });
 });

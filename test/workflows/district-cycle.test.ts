@@ -119,7 +119,8 @@ describe('the Binjiang 2026 cycle: a district over its street offices, played in
     const changhe = unit('changhe').office.email;
     expect(to(changhe, '延期通知')[0].body.text).toContain('经区打传办同意');
     expect(to(changhe, '限期整改通知')[0].body.text).toContain('经区打传办初评，贵单位报送的自评报告未达到要求');
-    expect(to(changhe, '初评结果通知')[0].body.text).toContain('经区打传办初评，贵单位达到创建标准，初评合格，将上报杭州市打传办考评认定。');
+    // Its review passed on the window's last day: the notice does not promise the list, the inspection still decides.
+    expect(to(changhe, '初评结果通知')[0].body.text).toContain('经区打传办初评，贵单位达到创建标准，初评合格。是否上报杭州市打传办，还将依据交叉检查（2026-09-07至2026-09-11）的结果确定');
   });
 
   it('forwards the list of qualifying street offices to 杭州市打传办, once', () => {
@@ -130,5 +131,19 @@ describe('the Binjiang 2026 cycle: a district over its street offices, played in
     // 长河街道 passed its review but failed the inspection's veto item (the scenario): it is not on the list.
     expect(forwarded[0].body.text).toMatch(/初评合格：\s*西兴街道\s*\n/);
     expect(forwarded[0].body.text).toMatch(/未通过：[^\n]*长河街道/);
+  });
+
+  it('tells each inspected street office, once, the first morning after the window, what was found and what it means for the list', () => {
+    const results = (id: string) => to(unit(id).office.email, '交叉检查结果通知');
+    // 长河街道 (its review passed on the window's last day and was told the inspection still decides): now told it is off the list, and why.
+    const [changhe, ...again] = results('changhe');
+    expect(again).toEqual([]);
+    expect(changhe.subject).toContain('长河街道（不列入上报名单）');
+    expect(changhe.body.text).toContain('一票否决项“');
+    expect(changhe.body.text).toContain('不列入上报杭州市打传办的名单');
+    expect(results('xixing')).toHaveLength(1);
+    expect(results('xixing')[0].body.text).toContain('将列入上报杭州市打传办的名单');
+    // Sent on Monday 14 September 2026, the first working day after the window's last day (Friday the 11th).
+    expect(changhe.body.text).toContain('2026年9月14日');
   });
 });

@@ -11,7 +11,8 @@
  *    report gets a rectification notice (限期整改) and waits for the resubmission, until approved or out of
  *    rounds. While it waits, a notice left unsigned (签收) past its period climbs its escalation ladder.
  * 3. Record exactly one outcome.
- * 4. Cross-inspection, when the plan has it: at each window's draw instant, draw the unit's sample (once).
+ * 4. Cross-inspection, when the plan has it: at each window's draw instant, draw the unit's sample (once);
+ *    the first sending morning after the window's last day, tell the unit what was found (交叉检查结果通知).
  *
  * Every wait is an absolute timestamp from the schedule (a Wait whose time has passed continues at once,
  * so a redriven or restarted execution catches up instead of waiting again). Every callback's timeout
@@ -215,13 +216,20 @@ export function unitCycleDefinition(scope: Construct, fns: Record<UnitCycleFunct
     { ...ids, windowId: at('$.window.windowId') },
     { resultPath: DISCARD },
   );
-  drawSample.addCatch(sfn.Pass.jsonPath(scope, S.InspectionDrawFailed), { errors: [sfn.Errors.ALL], resultPath: DISCARD });
+  const drawFailed = sfn.Pass.jsonPath(scope, S.InspectionDrawFailed);
+  drawSample.addCatch(drawFailed, { errors: [sfn.Errors.ALL], resultPath: DISCARD });
+  // After the window's last day: what was found, to the unit (nothing when it has no drawn sample; the handler decides).
+  const waitForResults = waitUntil(S.WaitForInspectionResultsTime, '$.window.resultAt');
+  const sendResults = sendOrReport(S.SendInspectionResults, S.ReportInspectionResultsFailure, { kind: 'inspection-result', windowId: at('$.window.windowId') });
+  waitForResults.next(sendResults.task);
+  sendResults.then(sfn.Pass.jsonPath(scope, S.InspectionWindowDone));
+  drawFailed.next(waitForResults);
   const forEachInspectionWindow = sfn.Map.jsonPath(scope, S.ForEachInspectionWindow, {
     itemsPath: '$.schedule.inspection.windows',
     itemSelector: { ...ids, window: at('$$.Map.Item.Value') },
     maxConcurrency: 0,
     resultPath: DISCARD,
-  }).itemProcessor(waitUntil(S.WaitForInspectionDraw, '$.window.drawAt').next(drawSample));
+  }).itemProcessor(waitUntil(S.WaitForInspectionDraw, '$.window.drawAt').next(drawSample).next(waitForResults));
   const inspection = sfn.Choice.jsonPath(scope, S.HasInspection)
     .when(sfn.Condition.isPresent('$.schedule.inspection'), forEachInspectionWindow)
     .otherwise(sfn.Pass.jsonPath(scope, S.NoInspection));

@@ -73,6 +73,13 @@ export const UnitCycleState = {
   DrawInspectionSample: 'DrawInspectionSample',
   /** The draw failed after its retries: the cycle goes on; GET …/sample shows no sample after the instant. */
   InspectionDrawFailed: 'InspectionDrawFailed',
+  /** 交叉检查结果通知: the first sending morning after the window's last day (`resultAt`). */
+  WaitForInspectionResultsTime: 'WaitForInspectionResultsTime',
+  SendInspectionResults: 'SendInspectionResults',
+  ReportInspectionResultsFailure: 'ReportInspectionResultsFailure',
+  /** The failure could not be reported either: the cycle goes on regardless. */
+  ReportInspectionResultsFailureSkipped: 'ReportInspectionResultsFailureSkipped',
+  InspectionWindowDone: 'InspectionWindowDone',
   UnitCycleDone: 'UnitCycleDone',
 } as const;
 /** Task states that report a notice's delivery failure to the city office. */
@@ -82,7 +89,8 @@ export type UnitCycleReportState =
   | 'ReportEscalationFailure'
   | 'ReportRectificationEscalationFailure'
   | 'ReportSigningEscalationFailure'
-  | 'ReportOutcomeNoticeFailure';
+  | 'ReportOutcomeNoticeFailure'
+  | 'ReportInspectionResultsFailure';
 export type UnitCycleStateName = (typeof UnitCycleState)[keyof typeof UnitCycleState];
 
 /** The functions (folders under functions/) the UnitCycle's tasks invoke. */

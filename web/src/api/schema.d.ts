@@ -2742,7 +2742,7 @@ export interface operations {
                         messages: {
                             messageId: string;
                             /** @enum {string} */
-                            kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism" | "inspection-sample" | "inspection-no-roster" | "confirmation-request" | "confirmation-escalation" | "commendation";
+                            kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism" | "inspection-sample" | "inspection-no-roster" | "inspection-result" | "confirmation-request" | "confirmation-escalation" | "commendation";
                             milestone: string;
                             subject: string;
                             recipient: string;
@@ -2864,7 +2864,7 @@ export interface operations {
                         recorded: boolean;
                         messageId: string;
                         /** @enum {string} */
-                        kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism" | "inspection-sample" | "inspection-no-roster" | "confirmation-request" | "confirmation-escalation" | "commendation";
+                        kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism" | "inspection-sample" | "inspection-no-roster" | "inspection-result" | "confirmation-request" | "confirmation-escalation" | "commendation";
                         subject: string;
                         signedBy: string;
                         signedAt: {
@@ -2888,7 +2888,7 @@ export interface operations {
                         recorded: boolean;
                         messageId: string;
                         /** @enum {string} */
-                        kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism" | "inspection-sample" | "inspection-no-roster" | "confirmation-request" | "confirmation-escalation" | "commendation";
+                        kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism" | "inspection-sample" | "inspection-no-roster" | "inspection-result" | "confirmation-request" | "confirmation-escalation" | "commendation";
                         subject: string;
                         signedBy: string;
                         signedAt: {
