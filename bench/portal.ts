@@ -10,12 +10,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
 import { CITY_USERNAME, LOCAL_PASSWORD } from '../local/api/users';
 import { plan, startApiTwin } from '../test/helpers/api-twin';
 import { buildPortal, launch, signIn } from '../web/e2e/browser';
 
-const DIST = fileURLToPath(new URL('../web/dist/', import.meta.url));
 const KB = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 const gz = (bytes: Buffer) => gzipSync(bytes, { level: 9 }).byteLength;
 
@@ -27,14 +25,14 @@ const FIRST_PAGES = [
 
 export async function benchPortal(opts: { runs?: number } = {}): Promise<string> {
   const runs = opts.runs ?? 7;
-  buildPortal();
-  const assets = readdirSync(join(DIST, 'assets')).filter((f) => f.endsWith('.js'));
-  const sizes = new Map(assets.map((f) => [f, gz(readFileSync(join(DIST, 'assets', f)))]));
+  const dist = buildPortal();
+  const assets = readdirSync(join(dist, 'assets')).filter((f) => f.endsWith('.js'));
+  const sizes = new Map(assets.map((f) => [f, gz(readFileSync(join(dist, 'assets', f)))]));
   const largest = [...sizes].sort((a, b) => b[1] - a[1])[0];
 
-  const api = await startApiTwin({ portal: true });
+  const api = await startApiTwin({ portal: dist });
   const browser = await launch();
-  const lines = [`portal: ${cpus().length} cores, load ${loadavg()[0].toFixed(1)}; ${assets.length} JavaScript files in web/dist`];
+  const lines = [`portal: ${cpus().length} cores, load ${loadavg()[0].toFixed(1)}; ${assets.length} JavaScript files in the build`];
   try {
     const portal = api.twin.endpoints.portal!;
     for (const first of FIRST_PAGES) {

@@ -204,8 +204,11 @@ async function postForm(form: { url: string; fields: Record<string, string> }, b
 export async function startApiTwin(
   opts: {
     until?: 'april' | 'review';
-    /** Also serve the built portal (web/dist) on a free port, with the app synthesized for its origin. */
-    portal?: boolean;
+    /**
+     * Also serve a built portal on a free port, with the app synthesized for its origin: the folder
+     * web/e2e/browser.ts buildPortal returned (the test's own build), or true for web/dist.
+     */
+    portal?: boolean | string;
     /** Who can sign in. @default usersFromPlan(plan) */
     users?: UserSeed[];
   } = {},
@@ -226,7 +229,7 @@ export async function startApiTwin(
       mode: { kind: 'simulated' },
       users: opts.users ?? usersFromPlan(plan),
       assembly: await loadTwinAssembly(portalPort ? { context: { portalOrigin: portalOriginFor(portalPort) } } : {}),
-      ...(portalPort ? { portal: { port: portalPort } } : {}),
+      ...(portalPort ? { portal: { port: portalPort, ...(typeof opts.portal === 'string' ? { dir: opts.portal } : {}) } } : {}),
     });
     const t = twin;
     const county = await t.tokenFor(UNIT);

@@ -4,7 +4,9 @@
  * to web/e2e/screenshots/ (gitignored; CI keeps them as artifacts).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -13,11 +15,20 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const WEB = fileURLToPath(new URL('..', import.meta.url));
 
-/** Builds web/dist from the current sources (a few seconds), so the test never runs an old build. */
-export function buildPortal(): void {
+/**
+ * Builds the portal from the current sources into a folder of this test process's own, and returns it: the test
+ * never runs an old build, and two test files building at once (vitest runs two at a time) never empty each
+ * other's folder mid-run, as they did sharing web/dist. The folder goes when the process ends.
+ */
+export function buildPortal(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'portal-dist-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   // NODE_ENV=production as a deployment builds it: under vitest NODE_ENV is 'test', and Vite then bundles React's
   // development build (70 KB more on the first page, and slower), which is not what users get.
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: WEB, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', dir, '--emptyOutDir'], {
+    cwd: WEB, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_ENV: 'production' },
+  });
+  return dir;
 }
 
 export async function launch(): Promise<Browser> {

@@ -27,8 +27,8 @@ describe('通讯录 and the overview export on the twin', () => {
   const downloads = mkdtempSync(join(tmpdir(), 'portal-downloads-'));
 
   beforeAll(async () => {
-    buildPortal();
-    [api, browser] = await Promise.all([startApiTwin({ portal: true }), launch()]);
+    const dist = buildPortal();
+    [api, browser] = await Promise.all([startApiTwin({ portal: dist }), launch()]);
     portal = api.twin.endpoints.portal!;
   }, 300_000);
   afterAll(async () => {

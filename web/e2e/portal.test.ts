@@ -22,11 +22,11 @@ describe('the portal on the twin', () => {
   let portal: string;
 
   beforeAll(async () => {
-    buildPortal();
+    const dist = buildPortal();
     const users = usersFromPlan(plan).map((u) => (u.username === FIRST_TIMER ? { ...u, temporaryPassword: TEMPORARY } : u));
     // A second person of the city office, to decide the same round as `city`.
     users.push({ username: 'city2', groups: [CITY_GROUP], label: '市打传办（第二位）' });
-    [api, browser] = await Promise.all([startApiTwin({ portal: true, users }), launch()]);
+    [api, browser] = await Promise.all([startApiTwin({ portal: dist, users }), launch()]);
     portal = api.twin.endpoints.portal!;
   }, 300_000);
   afterAll(async () => {

@@ -39,8 +39,8 @@ describe('年度计划 on the twin', () => {
   let portal: string;
 
   beforeAll(async () => {
-    buildPortal();
-    [api, browser] = await Promise.all([startApiTwin({ until: 'april', portal: true }), launch()]);
+    const dist = buildPortal();
+    [api, browser] = await Promise.all([startApiTwin({ until: 'april', portal: dist }), launch()]);
     portal = api.twin.endpoints.portal!;
   }, 300_000);
   afterAll(async () => {
