@@ -27,10 +27,11 @@ describe('rosterRegistration and inspection in a plan', () => {
     if (r.ok) expect(deriveSchedule(r.plan).inspection).toBeUndefined();
   });
 
-  it('derives each window\'s announced draw instant: its first day at drawAt, Beijing', () => {
+  it('derives each window\'s announced draw instant (its first day at drawAt, Beijing) and its results notice (the first sending morning after its last day)', () => {
     const r = validatePlan(BINJIANG);
     expect(r.ok).toBe(true);
-    if (r.ok) expect(deriveSchedule(r.plan).inspection).toEqual({ windows: [{ windowId: 'cross-check', drawAt: '2026-09-07T01:00:00Z' }] });
+    // The window closes on Friday 11 September 2026: the notice goes on Monday the 14th at the plan's send time (08:30).
+    if (r.ok) expect(deriveSchedule(r.plan).inspection).toEqual({ windows: [{ windowId: 'cross-check', drawAt: '2026-09-07T01:00:00Z', resultAt: '2026-09-14T00:30:00Z' }] });
   });
 
   it.each([
