@@ -118,7 +118,8 @@ export async function checkUpload(ctx: Context, input: { cycleId: string; unitId
   const loaded = await ctx.loadPlan(input.cycleId);
   const unit = ctx.unitOf(loaded, input.unitId);
   const upload = await ctx.repo.getUpload(input.cycleId, unit.id, input.uploadId);
-  if (!upload) throw uploadNotFound(unit.id, input.uploadId);
+  // An inspector works in the unit's space for its evidence only: the unit's own uploads are not its to see.
+  if (!upload || (input.actor.role === 'inspector' && upload.createdBy !== input.actor.id)) throw uploadNotFound(unit.id, input.uploadId);
   if (upload.status !== 'pending') return upload;
 
   // A fresh key per attempt, written only here: the browser may post to the incoming key again until the
