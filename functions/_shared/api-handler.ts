@@ -2,15 +2,16 @@
  * The middy chain every HTTP API function uses (payload format 2.0, behind API Gateway's JWT authorizer or
  * the twin's local gateway), one small middleware per step, in this order:
  *   logger context -> error mapping -> request context (language, request id) -> identity from the verified
- *   claims -> access rule of the route -> an inspector's scope in the cycle's plan -> strict zod parsing of path, query and body -> idempotency key
- *   (write routes) -> the handler (the use case) -> the response.
+ *   claims -> access rule of the route -> an inspector's scope in the cycle's plan (`inspection` routes) ->
+ *   strict zod parsing of path, query and body -> idempotency key (write routes) -> the handler (the use
+ *   case) -> the response.
  * Any error is mapped once, by class, in the error mapping (its onError runs last): a DomainError becomes its
  * status with a message in the caller's language (Accept-Language, zh-CN first), anything else a generic 500
  * with the request id. No stack trace or SDK message ever leaves.
  *
- * Access is checked before the input is parsed (an inspector's, on `inspection` routes, against the cycle's plan), so a caller without access learns nothing, not even
- * whether the input was valid; the idempotency key is looked at only for a caller with access and a valid
- * request, so a refused request never reads or writes a key.
+ * Access is checked before the input is parsed (an inspector's against the cycle's plan too), so a caller
+ * without access learns nothing, not even whether the input was valid; the idempotency key is looked at only
+ * for a caller with access and a valid request, so a refused request never reads or writes a key.
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
