@@ -5,7 +5,7 @@
  * 交叉检查, records a sampled community's result with an evidence file, reads the server's per-field problems of
  * a wrong score sheet, records a right one and sees the score the server computed; a stale edit is a conflict
  * naming who recorded and when, with a reload. 西兴街道检查组 is refused 浦沿街道. The district office sees it
- * all on its own 交叉检查 page.
+ * all on its own 交叉检查 page; 浦沿街道's office reads its own page, read-only.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -179,6 +179,19 @@ describe('交叉检查 on the twin', () => {
     await page.getByRole('alert').filter({ hasText: '无权访问该资源' }).waitFor();
     expect(await page.getByText(sampled[0]!).count()).toBe(0);
     await screenshot(page, 'inspector-other-group-refused');
+  });
+
+  it("the inspected street's own office reads its results and score, read-only, saying why", async () => {
+    const page = await newPage(browser);
+    await signIn(page, portal, INSPECTED, LOCAL_PASSWORD);
+    await page.getByRole('heading', { name: `${unitName(INSPECTED)} · 工作台` }).waitFor();
+    await page.goto(`${portal}units/${INSPECTED}/inspection/cross-check`);
+    await page.getByRole('heading', { name: `${unitName(INSPECTED)} · 交叉检查` }).waitFor();
+    await page.getByText('检查结果与考核评分由检查组记录，本单位只能查看').waitFor();
+    const total = plan.rubric.total;
+    await page.getByTestId('inspection-score').filter({ hasText: `${total - 1} / ${total}` }).waitFor();
+    expect(await page.getByRole('button', { name: /^保存/ }).count()).toBe(0);
+    await screenshot(page, 'county-inspection-read-only');
   });
 
   it('the district office sees it on its 交叉检查 page: results recorded, the score', async () => {
