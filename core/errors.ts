@@ -88,6 +88,9 @@ export class ForbiddenError extends DomainError {
   readonly status = 403;
 }
 
+/** The one refusal of access (the route's rule or, for an inspector, the cycle's plan): it names nothing. */
+export const accessRefused = () => new ForbiddenError({ zh: '无权访问该资源', en: 'You may not access this resource' });
+
 /** The deliverable's phase has not opened yet (what is due is submitted from the day its phase opens). */
 export class PhaseNotOpenError extends DomainError {
   readonly name = 'PhaseNotOpenError';

@@ -122,9 +122,14 @@ export interface Upload {
 export interface Actor {
   /** The user's name in the identity provider (Cognito username). */
   id: string;
-  role: 'county' | 'city';
+  role: 'county' | 'city' | 'inspector';
   /** For a county user: the unit the server assigned (a Cognito group), never one the user chose. */
   unitId?: string;
+  /**
+   * For an inspector (检查组成员): the inspection group of the plan the account is in (Cognito group
+   * `inspector-<groupId>`). What it may inspect follows from each cycle's plan, never from the account.
+   */
+  groupId?: string;
 }
 
 export interface DeliverableStatus {
@@ -326,7 +331,7 @@ export interface AuditEntry {
   unitId: string | null;
   at: string;
   actor: string;
-  role: 'county' | 'city' | 'system';
+  role: 'county' | 'city' | 'inspector' | 'system';
   action:
     | 'submit' | 'decide' | 'start-cycle' | 'forward' | 'mark-undeliverable' | 'fix-contact' | 'propose-supervision' | 'extend'
     | 'upload' | 'check-upload' | 'sign-notice' | 'confirm-supervision' | 'withdraw-supervision' | 'edit-contacts'

@@ -99,6 +99,8 @@ export const FUNCTION_CAPABILITIES = {
   // Inspection results and score sheets (issue 10 item 4): each write stores a version and its audit entry;
   // evidence names checked uploads (read from the table, never the bucket).
   'get-inspection-results': { table: 'read' },
+  // Every group's units, their draw, results and sheets (an inspector's own group only).
+  'list-inspections': { table: 'read' },
   'put-inspection-result': { table: 'readWrite' },
   'get-inspection-score': { table: 'read' },
   'put-inspection-score': { table: 'readWrite' },

@@ -90,7 +90,7 @@ export async function buildOpenApi(): Promise<Record<string, unknown>> {
     };
     if (secured) {
       responses['401'] = { description: 'No valid token' };
-      responses['403'] = errorResponse('Not allowed for this user (a county user on another unit, or on a city route)');
+      responses['403'] = errorResponse('Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle\'s plan)');
       responses['404'] = errorResponse('Not found in the plan or among the unit’s records');
       responses['409'] = errorResponse(
         writes

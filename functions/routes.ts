@@ -9,10 +9,16 @@
  * - `signed-in`: any valid token of the user pool;
  * - `county`: a county user, on its own unit only (the path's `{unitId}`);
  * - `unit`: a county user on its own unit, or the city office on any unit;
- * - `city`: the city office only.
+ * - `city`: the city office only;
+ * - `inspection`: the city office, or an inspector (检查组成员, Cognito group `inspector-<groupId>`) where its
+ *   group inspects in the cycle's plan: the path's unit, in the path's window (no unit: the cycle's plan has
+ *   the group);
+ * - `unit-inspection`: as `unit`, and the inspector of the path's unit as in `inspection`.
+ * For the last two the route's rule lets an inspector through to the plan's check
+ * (core/use-cases/inspection-access.ts), which the chain runs before anything else of the request.
  * Every route but `public` sits behind the JWT authorizer on AWS and the local gateway's equivalent.
  */
-export type Access = 'public' | 'signed-in' | 'county' | 'unit' | 'city';
+export type Access = 'public' | 'signed-in' | 'county' | 'unit' | 'city' | 'inspection' | 'unit-inspection';
 export type HttpMethod = 'GET' | 'POST' | 'PUT';
 
 export interface RouteEntry {
@@ -34,8 +40,8 @@ export const ROUTES = [
   { method: 'GET', path: '/me', function: 'get-me', access: 'signed-in', summary: { zh: '当前用户与所属单位', en: 'Who am I: role and unit' } },
   { method: 'GET', path: '/cycles', function: 'list-cycles', access: 'signed-in', summary: { zh: '当前用户参与的工作周期', en: 'The cycles the signed-in user works in' } },
   { method: 'GET', path: UNIT, function: 'get-unit-overview', access: 'unit', summary: { zh: '本单位各阶段应报材料、截止时间与状态', en: "What is due for the unit, when, and each phase's status" } },
-  { method: 'POST', path: `${UNIT}/uploads`, function: 'create-upload', access: 'unit', summary: { zh: '申请上传表单（预签名 POST；市打传办可代检查组上传佐证材料）', en: "Get an upload form (presigned POST; the city office uploads the inspection's evidence)" } },
-  { method: 'POST', path: `${UNIT}/uploads/{uploadId}/check`, function: 'check-upload', access: 'unit', summary: { zh: '核验已上传的文件（大小、类型、SHA-256）', en: 'Check an uploaded file where it landed (size, type, SHA-256)' } },
+  { method: 'POST', path: `${UNIT}/uploads`, function: 'create-upload', access: 'unit-inspection', summary: { zh: '申请上传表单（预签名 POST；检查组或市打传办上传检查佐证材料）', en: "Get an upload form (presigned POST; the inspection group or the city office uploads the inspection's evidence)" } },
+  { method: 'POST', path: `${UNIT}/uploads/{uploadId}/check`, function: 'check-upload', access: 'unit-inspection', summary: { zh: '核验已上传的文件（大小、类型、SHA-256）', en: 'Check an uploaded file where it landed (size, type, SHA-256)' } },
   { method: 'POST', path: `${DELIVERABLE}/self-assessment/preview`, function: 'preview-self-assessment', access: 'unit', summary: { zh: '预览自评：覆盖率、合格率与不足之处（不保存）', en: 'Preview a self-assessment: coverage, pass rate and shortfalls (stores nothing)' } },
   { method: 'POST', path: `${DELIVERABLE}/versions`, function: 'submit-deliverable', access: 'county', summary: { zh: '报送材料（每次报送生成新版本）', en: 'Submit a deliverable (each submission is a new version)' } },
   { method: 'GET', path: `${UNIT}/submissions`, function: 'list-submissions', access: 'unit', summary: { zh: '本单位全部报送及其各版本', en: "The unit's submissions and every version of each" } },
@@ -59,16 +65,17 @@ export const ROUTES = [
   { method: 'GET', path: `${UNIT}/roster`, function: 'get-unit-roster', access: 'unit', summary: { zh: '本单位登记的社区/村名单及其版本', en: "The unit's registered roster of communities, and its versions" } },
   { method: 'PUT', path: `${UNIT}/roster`, function: 'put-unit-roster', access: 'county', summary: { zh: '登记社区/村名单（每次生成新版本）', en: "Register the unit's communities and villages (each change is a new version)" } },
   { method: 'GET', path: `${UNIT}/roster/versions/{version}`, function: 'get-roster-version', access: 'unit', summary: { zh: '社区/村名单的某一版本', en: 'One version of the roster, with its rows' } },
-  { method: 'GET', path: `${UNIT}/sample`, function: 'get-unit-sample', access: 'unit', summary: { zh: '交叉检查抽样结果及其公开数据（可复核）', en: 'The cross-inspection sample and the published inputs to verify it' } },
+  { method: 'GET', path: `${UNIT}/sample`, function: 'get-unit-sample', access: 'unit-inspection', summary: { zh: '交叉检查抽样结果及其公开数据（可复核）', en: 'The cross-inspection sample and the published inputs to verify it' } },
   // 上报确认 and 通报表扬 (core/use-cases/forwarding.ts).
   { method: 'GET', path: '/cycles/{cycleId}/forwarding', function: 'get-forwarding', access: 'city', summary: { zh: '上报确认：拟上报名单、状态与确认人', en: 'The list awaiting sign-off, its state, and who confirmed it when' } },
   { method: 'PUT', path: '/cycles/{cycleId}/forwarding/confirmation', function: 'confirm-forwarding', access: 'city', summary: { zh: '确认上报名单（只确认一次）', en: 'Confirm the list that goes up, once' } },
   { method: 'POST', path: '/cycles/{cycleId}/commendations', function: 'issue-commendation', access: 'city', summary: { zh: '通报表扬初评合格单位', en: 'Commend qualified units (通报表扬)' } },
-  // Cross-inspection results and the score sheet (issue 10 item 4): the city office records on the group's behalf.
-  { method: 'GET', path: `${UNIT}/inspection/{windowId}/results`, function: 'get-inspection-results', access: 'unit', summary: { zh: '交叉检查抽查社区的检查结果', en: 'The inspection results of the sampled communities' } },
-  { method: 'PUT', path: `${UNIT}/inspection/{windowId}/results`, function: 'put-inspection-result', access: 'city', summary: { zh: '记录一个抽查社区的检查结果（合格/不合格、说明、佐证材料）', en: 'Record one sampled community\'s result (pass or fail, notes, evidence)' } },
-  { method: 'GET', path: `${UNIT}/inspection/{windowId}/score`, function: 'get-inspection-score', access: 'unit', summary: { zh: '交叉检查考核评分表、得分与排名', en: "The inspection's score sheet, the score and the rank" } },
-  { method: 'PUT', path: `${UNIT}/inspection/{windowId}/score`, function: 'put-inspection-score', access: 'city', summary: { zh: '记录考核评分表（扣分及理由、一票否决项），得分由系统计算', en: 'Record the score sheet (deductions with reasons, veto items); the server computes the score' } },
+  // Cross-inspection results and the score sheet (issue 10 item 4): the group's inspectors record, or the city office on the group's behalf.
+  { method: 'GET', path: '/cycles/{cycleId}/inspections', function: 'list-inspections', access: 'inspection', summary: { zh: '交叉检查：各检查组所查单位、抽样与记录进度（检查组只见本组）', en: 'Cross-inspection: the units each group inspects, the draw and what is recorded (an inspector sees its own group)' } },
+  { method: 'GET', path: `${UNIT}/inspection/{windowId}/results`, function: 'get-inspection-results', access: 'unit-inspection', summary: { zh: '交叉检查抽查社区的检查结果', en: 'The inspection results of the sampled communities' } },
+  { method: 'PUT', path: `${UNIT}/inspection/{windowId}/results`, function: 'put-inspection-result', access: 'inspection', summary: { zh: '记录一个抽查社区的检查结果（合格/不合格、说明、佐证材料）', en: 'Record one sampled community\'s result (pass or fail, notes, evidence)' } },
+  { method: 'GET', path: `${UNIT}/inspection/{windowId}/score`, function: 'get-inspection-score', access: 'unit-inspection', summary: { zh: '交叉检查考核评分表、得分与排名', en: "The inspection's score sheet, the score and the rank" } },
+  { method: 'PUT', path: `${UNIT}/inspection/{windowId}/score`, function: 'put-inspection-score', access: 'inspection', summary: { zh: '记录考核评分表（扣分及理由、一票否决项），得分由系统计算', en: 'Record the score sheet (deductions with reasons, veto items); the server computes the score' } },
 ] as const satisfies readonly RouteEntry[];
 
 export type RouteFunction = (typeof ROUTES)[number]['function'];

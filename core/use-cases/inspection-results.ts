@@ -2,8 +2,9 @@
  * Inspection results and the score sheet (检查结果、考核评分表; issue 10 item 4), and the unit's standing after
  * the inspection.
  *
- * Who records: the inspection group's members are not users of the product. The city office (access `city`)
- * records on the group's behalf; every audit entry names the city user who recorded it and the group.
+ * Who records: the group's inspectors (检查组成员, each an `inspector-<groupId>` account, only on the units
+ * their group inspects in the cycle's plan: core/use-cases/inspection-access.ts), or the city office on the
+ * group's behalf; every audit entry names the user who recorded it, its role and the group.
  *
  * Primary course of recordInspectionResult (PUT …/inspection/{windowId}/results, one community per call):
  *   1. the input is checked (each problem names the field and the rule); nothing is read before;
@@ -21,8 +22,9 @@
 import { InspectionClosedError, InspectionConflictError, NotFoundError, ValidationError } from '../errors';
 import type { InspectionResult, InspectionSample, InspectionScoreSheet } from '../inspection/model';
 import { inspectionStanding, scoreSheet, type InspectionStanding, type ScoreItemInput } from '../inspection/scoring';
-import type { UnitOutcomeStatus } from '../model';
+import type { Actor, UnitOutcomeStatus } from '../model';
 import { fromAddress, inspectionTemplates } from '../notifier/templates';
+import { drawInstant } from '../plan/schedule';
 import { inspectionOf } from '../plan/validate-inspection';
 import { formatBeijing, localDateOf } from '../time';
 import { makeProblem, type Problem } from '../validation';
@@ -90,7 +92,15 @@ export interface RecordResultInput extends Window {
   notes?: string;
   evidence?: readonly string[];
   recordedBy: string;
+  /** Who recorded: an inspector of the group, or the city office on its behalf. @default 'city' */
+  recorderRole?: Recorder;
 }
+
+type Recorder = 'city' | 'inspector';
+/** The audit's account of who recorded: the group always; "on its behalf" when the city office did. */
+const recorder = (role: Recorder | undefined, group: { id: string; name: string }) => ({
+  groupId: group.id, groupName: group.name, ...(role === 'inspector' ? {} : { onBehalfOf: 'inspection-group' }),
+});
 
 export async function recordInspectionResult(ctx: Context, input: RecordResultInput) {
   const problems = versionProblem(input.version);
@@ -120,9 +130,9 @@ export async function recordInspectionResult(ctx: Context, input: RecordResultIn
     passed: input.passed, notes, evidence, version: input.version + 1, recordedBy: input.recordedBy, recordedAt: now,
   };
   const stored = await ctx.repo.putInspectionResult(result, {
-    cycleId: input.cycleId, unitId: unit.id, at: now, actor: input.recordedBy, role: 'city', action: 'record-inspection-result',
+    cycleId: input.cycleId, unitId: unit.id, at: now, actor: input.recordedBy, role: input.recorderRole ?? 'city', action: 'record-inspection-result',
     what: {
-      windowId: window.id, groupId: group.id, groupName: group.name, onBehalfOf: 'inspection-group', position: community.position, community: community.name,
+      windowId: window.id, ...recorder(input.recorderRole, group), position: community.position, community: community.name,
       version: result.version, passed: result.passed, notes, evidence: evidence.map((d) => ({ uploadId: d.uploadId, fileName: d.fileName, sha256: d.sha256 })),
       before: current ? { version: current.version, passed: current.passed, notes: current.notes } : null,
     },
@@ -157,6 +167,8 @@ export interface RecordScoreInput extends Window {
   version: number;
   items: readonly ScoreItemInput[];
   recordedBy: string;
+  /** @default 'city' */
+  recorderRole?: Recorder;
 }
 
 export async function recordInspectionScore(ctx: Context, input: RecordScoreInput) {
@@ -180,9 +192,9 @@ export async function recordInspectionScore(ctx: Context, input: RecordScoreInpu
     vetoFailed: checked.vetoFailed, version: input.version + 1, recordedBy: input.recordedBy, recordedAt: now,
   };
   const stored = await ctx.repo.putInspectionScore(sheet, {
-    cycleId: input.cycleId, unitId: unit.id, at: now, actor: input.recordedBy, role: 'city', action: 'record-inspection-score',
+    cycleId: input.cycleId, unitId: unit.id, at: now, actor: input.recordedBy, role: input.recorderRole ?? 'city', action: 'record-inspection-score',
     what: {
-      windowId: window.id, groupId: group.id, groupName: group.name, onBehalfOf: 'inspection-group', version: sheet.version, score: sheet.score,
+      windowId: window.id, ...recorder(input.recorderRole, group), version: sheet.version, score: sheet.score,
       vetoFailed: sheet.vetoFailed, items: sheet.items, before: current ? { version: current.version, score: current.score, vetoFailed: current.vetoFailed } : null,
     },
   });
@@ -195,6 +207,20 @@ export async function recordInspectionScore(ctx: Context, input: RecordScoreInpu
 
 const standingView = (s: InspectionStanding) => ({ ...s });
 
+/**
+ * Where a window stands for recording, by the server's clock (the portal's clock may not be the system's):
+ * before its draw nothing is recorded, after its last day (Beijing) nothing more; in between the results of
+ * a drawn sample and the score sheet are.
+ */
+export type WindowState = 'before-draw' | 'open' | 'closed';
+function windowView(ctx: Context, loaded: LoadedPlan, window: { id: string; name: string; nameEn?: string; opens: string; closes: string }, sample: InspectionSample | null) {
+  const state: WindowState = localDateOf(ctx.clock.now()) > window.closes ? 'closed' : sample ? 'open' : 'before-draw';
+  return {
+    id: window.id, name: window.name, nameEn: window.nameEn ?? null, opens: window.opens, closes: window.closes,
+    drawAt: beijing(drawInstant(loaded.plan, window.opens)), state,
+  };
+}
+
 /** GET …/inspection/{windowId}/results: the sample with each community's result (null: none yet), and the standing. */
 export async function unitInspectionResults(ctx: Context, input: Window) {
   const { loaded, unit, group, window } = await windowOf(ctx, input);
@@ -206,6 +232,7 @@ export async function unitInspectionResults(ctx: Context, input: Window) {
   const byPosition = new Map(results.map((r) => [r.position, r]));
   return {
     cycleId: input.cycleId, unit: unitInfo(unit), windowId: window.id, group: { id: group.id, name: group.name },
+    window: windowView(ctx, loaded, window, sample),
     sampleStatus: sample?.status ?? null,
     communities: (sample?.sample ?? []).map((c) => {
       const r = byPosition.get(c.position);
@@ -219,14 +246,65 @@ export async function unitInspectionResults(ctx: Context, input: Window) {
 export async function unitInspectionScore(ctx: Context, input: Window) {
   const { loaded, unit, group, window } = await windowOf(ctx, input);
   const standings = await inspectionStandings(ctx, input.cycleId);
-  const sheet = await ctx.repo.getInspectionScore(input.cycleId, unit.id, window.id);
+  const [sheet, sample] = await Promise.all([
+    ctx.repo.getInspectionScore(input.cycleId, unit.id, window.id),
+    ctx.repo.getSample(input.cycleId, unit.id, window.id),
+  ]);
   const own = standings.get(unit.id)!;
   return {
     cycleId: input.cycleId, unit: unitInfo(unit), windowId: window.id, group: { id: group.id, name: group.name },
+    window: windowView(ctx, loaded, window, sample),
     rubric: loaded.plan.rubric.items.map((i) => ({ id: i.id, title: i.title, kind: i.kind, maxPoints: i.maxPoints, evidence: i.evidence })),
     sheet: sheet ? scoreView(loaded, sheet) : null,
     standing: standingView(own.standing),
     rank: own.rank,
+  };
+}
+
+/**
+ * GET /cycles/{cycleId}/inspections (交叉检查): every inspected unit, by window and group, with its draw and
+ * what is recorded so far. The city office sees every group; an inspector its own group only (the route's
+ * plan check has already refused one whose group is not in the plan).
+ */
+export async function inspectionOverview(ctx: Context, input: { cycleId: string; actor: Actor }) {
+  const loaded = await ctx.loadPlan(input.cycleId);
+  const { plan } = loaded;
+  const ins = plan.inspection;
+  const groups = (ins?.groups ?? []).filter((g) => input.actor.role === 'city' || (input.actor.role === 'inspector' && g.id === input.actor.groupId));
+  const windows = ins?.windows.filter((w) => groups.some((g) => g.window === w.id)) ?? [];
+  const standings = await inspectionStandings(ctx, input.cycleId);
+  const rows = await Promise.all(
+    groups.flatMap((g) =>
+      g.units.map(async (unitId) => {
+        const unit = ctx.unitOf(loaded, unitId);
+        const window = windows.find((w) => w.id === g.window)!;
+        const [sample, results, sheet] = await Promise.all([
+          ctx.repo.getSample(input.cycleId, unit.id, window.id),
+          ctx.repo.listInspectionResults(input.cycleId, unit.id, window.id),
+          ctx.repo.getInspectionScore(input.cycleId, unit.id, window.id),
+        ]);
+        const own = standings.get(unit.id);
+        return {
+          windowId: window.id,
+          window: windowView(ctx, loaded, window, sample),
+          group: { id: g.id, name: g.name, nameEn: g.nameEn ?? null, fromUnit: g.fromUnit ?? null },
+          unit: unitInfo(unit),
+          sampleStatus: sample?.status ?? null,
+          sampled: sample?.sample.length ?? 0,
+          recorded: results.length,
+          sheet: sheet ? { version: sheet.version, score: sheet.score, total: plan.rubric.total, vetoFailed: sheet.vetoFailed, recordedBy: sheet.recordedBy, recordedAt: beijing(sheet.recordedAt) } : null,
+          standing: standingView(own!.standing),
+          rank: own?.rank ?? null,
+        };
+      }),
+    ),
+  );
+  return {
+    cycleId: input.cycleId,
+    /** The group the caller inspects for (null: the city office, which sees every group). */
+    groupId: input.actor.role === 'inspector' ? (input.actor.groupId ?? null) : null,
+    windows: windows.map((w) => ({ id: w.id, name: w.name, nameEn: w.nameEn ?? null, opens: w.opens, closes: w.closes })),
+    inspections: rows,
   };
 }
 

@@ -129,7 +129,8 @@ export async function unitAudit(ctx: Context, input: { cycleId: string; unitId: 
 const STATUS_ORDER = { running: 0, stored: 1, forwarded: 2, closed: 3 } as const;
 
 /**
- * The cycles a user works in: the city office every stored cycle, a county those whose plan has its unit.
+ * The cycles a user works in: the city office every stored cycle, a county those whose plan has its unit, an
+ * inspector those whose plan has its inspection group.
  * The one to open first comes first (running, then the most recently stored).
  */
 export async function cyclesOf(ctx: Context, actor: Actor) {
@@ -139,6 +140,8 @@ export async function cyclesOf(ctx: Context, actor: Actor) {
     const loaded = await ctx.loadPlan(c.cycleId);
     const unit = actor.role === 'county' ? loaded.units.get(actor.unitId ?? '') : undefined;
     if (actor.role === 'county' && !unit) continue;
+    const group = actor.role === 'inspector' ? loaded.plan.inspection?.groups.find((g) => g.id === actor.groupId) : undefined;
+    if (actor.role === 'inspector' && !group) continue;
     rows.push({
       cycleId: c.cycleId,
       title: loaded.plan.title,
@@ -146,6 +149,7 @@ export async function cyclesOf(ctx: Context, actor: Actor) {
       status: c.status,
       storedAt: beijing(c.storedAt),
       unit: unit ? unitInfo(unit) : null,
+      group: group ? { id: group.id, name: group.name, nameEn: group.nameEn ?? null } : null,
       levels: levelsView(loaded.plan),
     });
   }

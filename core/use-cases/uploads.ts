@@ -1,5 +1,6 @@
 /**
- * A county office uploads a document (报送材料的附件) for a submission. Nothing submitted is ever lost and
+ * A county office uploads a document (报送材料的附件) for a submission; an inspection group (or the city office)
+ * uploads the inspection's evidence the same way, under the inspected unit. Nothing submitted is ever lost and
  * every version is immutable: each upload gets a new object key the server chooses, and a document counts
  * only after the server has checked it where it landed.
  *
@@ -59,6 +60,9 @@ function assertOwnUnit(actor: Actor, unitId: string, uploadId?: string) {
   if (actor.role === 'county' && actor.unitId !== unitId) throw uploadNotFound(unitId, uploadId);
 }
 
+/** An inspector uploads evidence for its group: the audit names the group beside the user. */
+const inspectorGroup = (actor: Actor) => (actor.role === 'inspector' ? { groupId: actor.groupId } : {});
+
 function uploadNotFound(unitId: string, uploadId?: string) {
   return uploadId === undefined
     ? new NotFoundError({ zh: `单位 ${unitId} 不在本周期的计划中`, en: `unit ${unitId} is not in this cycle's plan` }, { unitId })
@@ -104,7 +108,7 @@ export async function createUpload(
   });
   await ctx.repo.appendAudit({
     cycleId: input.cycleId, unitId: unit.id, at: createdAt, actor: input.actor.id, role: input.actor.role, action: 'upload',
-    what: { uploadId, fileName: input.fileName, contentType: type.contentType, size: input.size },
+    what: { uploadId, fileName: input.fileName, contentType: type.contentType, size: input.size, ...inspectorGroup(input.actor) },
   });
   return { uploadId, url: form.url, fields: form.fields, key, formExpiresAt, size: input.size, maxBytes: input.size };
 }
@@ -114,7 +118,8 @@ export async function checkUpload(ctx: Context, input: { cycleId: string; unitId
   const loaded = await ctx.loadPlan(input.cycleId);
   const unit = ctx.unitOf(loaded, input.unitId);
   const upload = await ctx.repo.getUpload(input.cycleId, unit.id, input.uploadId);
-  if (!upload) throw uploadNotFound(unit.id, input.uploadId);
+  // An inspector works in the unit's space for its evidence only: the unit's own uploads are not its to see.
+  if (!upload || (input.actor.role === 'inspector' && upload.createdBy !== input.actor.id)) throw uploadNotFound(unit.id, input.uploadId);
   if (upload.status !== 'pending') return upload;
 
   // A fresh key per attempt, written only here: the browser may post to the incoming key again until the
@@ -154,8 +159,8 @@ export async function checkUpload(ctx: Context, input: { cycleId: string; unitId
     await ctx.repo.appendAudit({
       cycleId: upload.cycleId, unitId: upload.unitId, at: checkedAt, actor: input.actor.id, role: input.actor.role, action: 'check-upload',
       what: check.ok
-        ? { uploadId: upload.uploadId, status: 'checked', key, size: check.size, sha256: check.sha256, detectedType: check.detectedType }
-        : { uploadId: upload.uploadId, status: 'rejected', key, rule: check.problem.rule },
+        ? { uploadId: upload.uploadId, status: 'checked', key, size: check.size, sha256: check.sha256, detectedType: check.detectedType, ...inspectorGroup(input.actor) }
+        : { uploadId: upload.uploadId, status: 'rejected', key, rule: check.problem.rule, ...inspectorGroup(input.actor) },
     });
   }
   return stored;

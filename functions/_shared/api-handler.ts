@@ -2,22 +2,25 @@
  * The middy chain every HTTP API function uses (payload format 2.0, behind API Gateway's JWT authorizer or
  * the twin's local gateway), one small middleware per step, in this order:
  *   logger context -> error mapping -> request context (language, request id) -> identity from the verified
- *   claims -> access rule of the route -> strict zod parsing of path, query and body -> idempotency key
- *   (write routes) -> the handler (the use case) -> the response.
+ *   claims -> access rule of the route -> an inspector's scope in the cycle's plan (`inspection` routes) ->
+ *   strict zod parsing of path, query and body -> idempotency key (write routes) -> the handler (the use
+ *   case) -> the response.
  * Any error is mapped once, by class, in the error mapping (its onError runs last): a DomainError becomes its
  * status with a message in the caller's language (Accept-Language, zh-CN first), anything else a generic 500
  * with the request id. No stack trace or SDK message ever leaves.
  *
- * Access is checked before the input is parsed, so a caller without access learns nothing, not even
- * whether the input was valid; the idempotency key is looked at only for a caller with access and a valid
- * request, so a refused request never reads or writes a key.
+ * Access is checked before the input is parsed (an inspector's against the cycle's plan too), so a caller
+ * without access learns nothing, not even whether the input was valid; the idempotency key is looked at only
+ * for a caller with access and a valid request, so a refused request never reads or writes a key.
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context as LambdaContext } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { DomainError, ForbiddenError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../../core/errors';
+import { DomainError, ForbiddenError, PayloadTooLargeError, UnauthorizedError, ValidationError, accessRefused } from '../../core/errors';
 import type { Actor } from '../../core/model';
+import type { Context } from '../../core/use-cases/context';
+import { assertInspectorScope } from '../../core/use-cases/inspection-access';
 import { parseWithProblems, type Lang, type Problem } from '../../core/validation';
 import { ROUTES, WRITE_ROUTES, type Access, type RouteEntry, type RouteFunction } from '../routes';
 import { idempotencyKey, type IdempotencyPorts } from './idempotency';
@@ -26,9 +29,13 @@ import { logger } from './task-handler';
 /** The largest JSON body a route accepts (a 1,000-community roster and a long narrative fit well inside). */
 export const MAX_BODY_BYTES = 512 * 1024;
 
-/** Cognito group of the city office; a county user is in `unit-<unitId>`. Only an administrator sets groups. */
+/**
+ * Cognito group of the city office; a county user is in `unit-<unitId>`, a member of an inspection group in
+ * `inspector-<groupId>` (the group's id in the plan). Only an administrator sets groups.
+ */
 export const CITY_GROUP = 'city-office';
 export const UNIT_GROUP_PREFIX = 'unit-';
+export const INSPECTOR_GROUP_PREFIX = 'inspector-';
 
 type Schema = z.ZodMiniType;
 export interface RouteSchemas {
@@ -116,7 +123,7 @@ export function claimList(value: unknown): string[] {
 }
 
 const notAuthorized = () => new UnauthorizedError({ zh: '身份凭证无效，请重新登录', en: 'The credentials are not valid; sign in again' });
-const forbidden = () => new ForbiddenError({ zh: '无权访问该资源', en: 'You may not access this resource' });
+const forbidden = accessRefused;
 
 /**
  * Who calls, from the verified claims only. API Gateway checks the signature, issuer, audience or client
@@ -128,24 +135,44 @@ export function actorFromClaims(claims: Record<string, unknown> | undefined): Ac
   if (!id) throw notAuthorized();
   const groups = claimList(claims['cognito:groups']);
   const city = groups.includes(CITY_GROUP);
-  const units = groups.filter((g) => g.startsWith(UNIT_GROUP_PREFIX)).map((g) => g.slice(UNIT_GROUP_PREFIX.length));
-  // Exactly one role: the city office, or one county office. Anything else is an account to fix, not to guess.
-  if (city && units.length === 0) return { id, role: 'city' };
-  if (!city && units.length === 1 && units[0]) return { id, role: 'county', unitId: units[0] };
+  const suffixes = (prefix: string) => groups.filter((g) => g.startsWith(prefix)).map((g) => g.slice(prefix.length));
+  const units = suffixes(UNIT_GROUP_PREFIX);
+  const inspectors = suffixes(INSPECTOR_GROUP_PREFIX);
+  // Exactly one role: the city office, one county office, or one inspection group. Anything else is an
+  // account to fix, not to guess.
+  const roles = Number(city) + units.length + inspectors.length;
+  if (roles === 1 && city) return { id, role: 'city' };
+  if (roles === 1 && units[0]) return { id, role: 'county', unitId: units[0] };
+  if (roles === 1 && inspectors[0]) return { id, role: 'inspector', groupId: inspectors[0] };
   throw new ForbiddenError({
     // Said before any plan is read (an account may work in several cycles), so in no level's words.
-    zh: '账号未分配到唯一的单位（组织创建工作的打传办，或一个参加单位），请联系管理员',
-    en: 'This account is not assigned to exactly one office (the office running the cycle, or one unit); ask the administrator',
+    zh: '账号未分配到唯一的单位（组织创建工作的打传办、一个参加单位，或一个检查组），请联系管理员',
+    en: 'This account is not assigned to exactly one office (the office running the cycle, one unit, or one inspection group); ask the administrator',
   });
 }
 
+/**
+ * The route's rule. For `inspection` and `unit-inspection` an inspector is let through to the plan's check
+ * (planScope below): whether its group inspects the unit is the cycle's plan's to say.
+ */
 function authorize(access: Access, actor: Actor | null, unitIdInPath: string | undefined): void {
   if (access === 'public' || access === 'signed-in') return;
   if (!actor) throw notAuthorized();
   const ownUnit = actor.role === 'county' && unitIdInPath !== undefined && actor.unitId === unitIdInPath;
-  const allowed = access === 'city' ? actor.role === 'city' : access === 'county' ? ownUnit : ownUnit || actor.role === 'city';
+  const city = actor.role === 'city';
+  const inspector = actor.role === 'inspector';
+  const allowed = {
+    city,
+    county: ownUnit,
+    unit: ownUnit || city,
+    inspection: city || inspector,
+    'unit-inspection': ownUnit || city || inspector,
+  }[access];
   if (!allowed) throw forbidden();
 }
+
+/** Routes whose rule leaves part of an inspector's access to the cycle's plan. */
+const PLAN_SCOPED: ReadonlySet<Access> = new Set(['inspection', 'unit-inspection']);
 
 function parsePart<S extends Schema>(schema: S | undefined, value: unknown, where: string): unknown {
   if (!schema) {
@@ -261,6 +288,22 @@ function access(route: RouteEntry): ApiMiddleware {
   return { before: (request) => authorize(route.access, requestState(request).actor ?? null, request.event.pathParameters?.unitId) };
 }
 
+/**
+ * An inspector's access as the cycle's plan gives it (core/use-cases/inspection-access.ts), on the raw path
+ * before parsing: like the route's rule, a refusal here says nothing about the input, and no idempotency key
+ * is read or written for it.
+ */
+function planScope(ctx: PlanScopePorts): ApiMiddleware {
+  return {
+    before: async (request) => {
+      const actor = requestState(request).actor;
+      if (!actor || actor.role !== 'inspector') return;
+      const p = request.event.pathParameters ?? {};
+      await assertInspectorScope(ctx, actor, { cycleId: p.cycleId, unitId: p.unitId, windowId: p.windowId });
+    },
+  };
+}
+
 /** Every part is parsed, so one answer lists every problem of the request. */
 function parseInput(schemas: RouteSchemas): ApiMiddleware {
   return {
@@ -285,22 +328,30 @@ function parseInput(schemas: RouteSchemas): ApiMiddleware {
   };
 }
 
+export type PlanScopePorts = Pick<Context, 'loadPlan'>;
+
 export interface ApiHandlerOptions {
   /** Where a write route keeps its Idempotency-Key records (the repository and the clock of its context). */
   idempotency?: IdempotencyPorts;
+  /** Where an `inspection` or `unit-inspection` route reads the cycle's plan for an inspector's access (its context). */
+  planScope?: PlanScopePorts;
 }
 
 export function makeApiHandler<S extends RouteSchemas>(route: ApiRoute<S>, run: (req: ApiRequest<S>) => Promise<ApiResult<ResponseOf<S>>>, options: ApiHandlerOptions = {}) {
   const writes = WRITE_ROUTES.has(route.function as RouteFunction);
   // A write route without its key store would silently ignore the header a retry relies on.
   if (writes && !options.idempotency) throw new Error(`${route.function} is a write route: pass { idempotency } to makeApiHandler`);
+  // Without it an inspector would pass the route's rule on any unit: the handler is not built.
+  const scoped = PLAN_SCOPED.has(route.access);
+  if (scoped && !options.planScope) throw new Error(`${route.function} is an ${route.access} route: pass { planScope } to makeApiHandler`);
   const chain = middy<ApiChainEvent, ApiResponse, Error, LambdaContext>()
     .use(injectLambdaContext(logger))
     .use(errorMapping(route))
     .use(requestContext())
     .use(identity(route))
-    .use(access(route))
-    .use(parseInput(route.schemas));
+    .use(access(route));
+  if (scoped) chain.use(planScope(options.planScope!));
+  chain.use(parseInput(route.schemas));
   if (writes) chain.use(idempotencyKey(route, options.idempotency!, requestState));
   return chain.handler(async (event) => {
     const req = event[STATE] as ApiRequest<S>;

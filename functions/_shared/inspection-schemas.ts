@@ -87,12 +87,18 @@ const resultView = z.object({
   version: z.number(), recordedBy: z.string(), recordedAt: instantView,
 });
 const groupView = z.object({ id: z.string(), name: z.string() });
+/** The window as it stands for recording, by the server's clock: before its draw, open, or closed (after its last day). */
+const windowView = z.object({
+  id: z.string(), name: z.string(), nameEn: z.nullable(z.string()), opens: z.string(), closes: z.string(), drawAt: instantView,
+  state: z.enum(['before-draw', 'open', 'closed']),
+});
 
 export const inspectionResultsResponse = z.object({
   cycleId: z.string(),
   unit: unitInfoView,
   windowId: z.string(),
   group: groupView,
+  window: windowView,
   /** null before the draw. */
   sampleStatus: z.nullable(z.enum(['drawn', 'no-roster'])),
   communities: z.array(z.object({ position: z.number(), name: z.string(), kind: z.enum(['community', 'village']), result: z.nullable(resultView) })),
@@ -117,6 +123,7 @@ export const inspectionScoreResponse = z.object({
   unit: unitInfoView,
   windowId: z.string(),
   group: groupView,
+  window: windowView,
   rubric: z.array(z.object({ id: z.string(), title: z.string(), kind: z.enum(['standard', 'bonus', 'deduction', 'veto']), maxPoints: z.number(), evidence: z.string() })),
   /** null before the sheet is recorded. */
   sheet: z.nullable(sheetView),
@@ -126,3 +133,25 @@ export const inspectionScoreResponse = z.object({
 });
 export const inspectionScoreRecordedResponse = z.object({ recorded: z.boolean(), sheet: sheetView });
 
+export const inspectionOverviewResponse = z.object({
+  cycleId: z.string(),
+  /** The caller's group (null: the city office, which sees every group). */
+  groupId: z.nullable(z.string()),
+  windows: z.array(z.object({ id: z.string(), name: z.string(), nameEn: z.nullable(z.string()), opens: z.string(), closes: z.string() })),
+  inspections: z.array(z.object({
+    windowId: z.string(),
+    window: windowView,
+    group: z.object({ id: z.string(), name: z.string(), nameEn: z.nullable(z.string()), fromUnit: z.nullable(z.string()) }),
+    unit: unitInfoView,
+    /** null before the draw. */
+    sampleStatus: z.nullable(z.enum(['drawn', 'no-roster'])),
+    /** Communities sampled, and how many have a result recorded. */
+    sampled: z.number(),
+    recorded: z.number(),
+    sheet: z.nullable(z.object({
+      version: z.number(), score: z.number(), total: z.number(), vetoFailed: z.array(z.string()), recordedBy: z.string(), recordedAt: instantView,
+    })),
+    standing: standingView,
+    rank: z.nullable(z.number()),
+  })),
+});

@@ -302,6 +302,8 @@ export const cyclesResponse = z.object({
       status: z.enum(['stored', 'running', 'forwarded', 'closed']),
       storedAt: instantView,
       unit: z.nullable(unitInfoView),
+      /** An inspector's inspection group in the cycle's plan (null for everyone else). */
+      group: z.nullable(z.object({ id: z.string(), name: z.string(), nameEn: z.nullable(z.string()) })),
       levels: levelsView,
     }),
   ),
@@ -352,7 +354,7 @@ export const unitAuditResponse = z.object({
     z.object({
       at: instantView,
       actor: z.string(),
-      role: z.enum(['county', 'city', 'system']),
+      role: z.enum(['county', 'city', 'inspector', 'system']),
       action: z.string(),
       what: z.record(z.string(), z.unknown()),
       why: z.nullable(z.string()),

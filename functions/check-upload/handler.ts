@@ -25,5 +25,5 @@ export const makeHandler = (ctx: Context) =>
         rejection: u.rejection ? { path: u.rejection.path, rule: u.rejection.rule, message: u.rejection.message[lang] } : null,
       },
     };
-  }, { idempotency: ctx });
+  }, { idempotency: ctx, planScope: ctx });
 export const handler = makeHandler(getDeps('check-upload', { repo: dynamoRepository, documents: s3DocumentStore }));

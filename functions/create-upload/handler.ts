@@ -12,5 +12,5 @@ import { s3DocumentStore } from '../_shared/s3';
 import { route } from './route';
 
 export const makeHandler = (ctx: Context) =>
-  makeApiHandler(route, async ({ params, body, actor }) => ({ status: 201, body: await createUpload(ctx, { ...params, ...body, actor: actor! }) }), { idempotency: ctx });
+  makeApiHandler(route, async ({ params, body, actor }) => ({ status: 201, body: await createUpload(ctx, { ...params, ...body, actor: actor! }) }), { idempotency: ctx, planScope: ctx });
 export const handler = makeHandler(getDeps('create-upload', { repo: dynamoRepository, documents: s3DocumentStore }));

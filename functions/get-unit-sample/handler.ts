@@ -6,5 +6,5 @@ import { getDeps } from '../_shared/deps';
 import { dynamoRepository } from '../_shared/dynamodb';
 import { route } from './route';
 
-export const makeHandler = (ctx: Context) => makeApiHandler(route, async ({ params }) => ({ body: await unitSample(ctx, params) }));
+export const makeHandler = (ctx: Context) => makeApiHandler(route, async ({ params }) => ({ body: await unitSample(ctx, params) }), { planScope: ctx });
 export const handler = makeHandler(getDeps('get-unit-sample', { repo: dynamoRepository }));

@@ -1,5 +1,5 @@
 /**
- * PUT …/inspection/{windowId}/results (the city office, on the inspection group's behalf): one sampled
+ * PUT …/inspection/{windowId}/results (an inspector of the group, or the city office on the group's behalf): one sampled
  * community's result, pass or fail with notes and evidence. Version-checked (a stale edit is a 409) and audited.
  */
 import type { Context } from '../../core/use-cases/context';
@@ -11,7 +11,7 @@ import { route } from './route';
 
 export const makeHandler = (ctx: Context) =>
   makeApiHandler(route, async ({ params, body, actor }) => {
-    const done = await recordInspectionResult(ctx, { ...params, ...body, recordedBy: actor!.id });
+    const done = await recordInspectionResult(ctx, { ...params, ...body, recordedBy: actor!.id, recorderRole: actor!.role === 'inspector' ? 'inspector' : 'city' });
     return { status: done.recorded ? 201 : 200, body: done };
-  }, { idempotency: ctx });
+  }, { idempotency: ctx, planScope: ctx });
 export const handler = makeHandler(getDeps('put-inspection-result', { repo: dynamoRepository }));

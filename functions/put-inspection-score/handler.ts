@@ -1,5 +1,5 @@
 /**
- * PUT …/inspection/{windowId}/score (the city office, on the inspection group's behalf): the unit's score sheet
+ * PUT …/inspection/{windowId}/score (an inspector of the group, or the city office on the group's behalf): the unit's score sheet
  * on the plan's rubric; the score is computed by the server. Version-checked (a stale edit is a 409) and audited.
  */
 import type { Context } from '../../core/use-cases/context';
@@ -11,7 +11,7 @@ import { route } from './route';
 
 export const makeHandler = (ctx: Context) =>
   makeApiHandler(route, async ({ params, body, actor }) => {
-    const done = await recordInspectionScore(ctx, { ...params, ...body, recordedBy: actor!.id });
+    const done = await recordInspectionScore(ctx, { ...params, ...body, recordedBy: actor!.id, recorderRole: actor!.role === 'inspector' ? 'inspector' : 'city' });
     return { status: done.recorded ? 201 : 200, body: done };
-  }, { idempotency: ctx });
+  }, { idempotency: ctx, planScope: ctx });
 export const handler = makeHandler(getDeps('put-inspection-score', { repo: dynamoRepository }));

@@ -19,7 +19,9 @@ export { DOCUMENT_PREFIXES };
 
 /**
  * The city office's group, created here. County users are in `unit-<unitId>` groups (UNIT_GROUP_PREFIX),
- * which the operator creates per unit: units are plan data, not infrastructure (infra/README.md).
+ * which the operator creates per unit, and inspection groups' accounts in `inspector-<groupId>` groups, which
+ * the office creates per group of the year's plan: units and groups are plan data, not infrastructure
+ * (infra/README.md).
  */
 export const CITY_OFFICE_GROUP = 'city-office';
 export const UNIT_GROUP_PREFIX = 'unit-';

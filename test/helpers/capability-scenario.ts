@@ -74,6 +74,7 @@ const claims = (username: string, groups: string): Claims => ({
 });
 export const CITY = claims('city-a', '[city-office]');
 export const countyOf = (unitId: string) => claims(`${unitId}-staff`, `[unit-${unitId}]`);
+export const inspectorOf = (groupId: string) => claims(groupId, `[inspector-${groupId}]`);
 
 /** Calls an API function's handler with an API Gateway payload 2.0 event for its route; fails unless 2xx. */
 export async function callApi<T = any>(
@@ -229,7 +230,10 @@ export async function runYear(): Promise<World> {
   const inWindow = { ...street, windowId: 'cross-check' };
   const { communities: sampled } = await callApi(w, 'get-inspection-results', { params: inWindow, claims: countyOf('puyan') });
   const first = (sampled as Array<{ name: string }>)[0]!.name;
-  await callApi(w, 'put-inspection-result', { params: inWindow, body: { version: 0, community: first, passed: true }, claims: CITY });
+  // The group's own inspector (group-changhe inspects puyan) lists what it inspects and records a result too.
+  await callApi(w, 'list-inspections', { params: { cycleId: street.cycleId }, claims: inspectorOf('group-changhe') });
+  await callApi(w, 'put-inspection-result', { params: inWindow, body: { version: 0, community: first, passed: true }, claims: inspectorOf('group-changhe') });
+  await callApi(w, 'put-inspection-result', { params: inWindow, body: { version: 1, community: first, passed: false, notes: '台账缺失' }, claims: CITY });
   const { rubric } = await callApi(w, 'get-inspection-score', { params: inWindow, claims: CITY });
   const items = (rubric as Array<{ id: string; kind: string }>).map((i) => ({ itemId: i.id, ...(i.kind === 'veto' ? { veto: 'passed' } : {}) }));
   await callApi(w, 'put-inspection-score', { params: inWindow, body: { version: 0, items }, claims: CITY });

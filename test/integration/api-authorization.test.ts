@@ -8,6 +8,11 @@
  *
  * The cycle is at noon on 10 November 2016: `yanping` has uploaded and checked a PDF, submitted its
  * implementation plan and its self-assessment report, and review round 1 waits for the city.
+ *
+ * Inspectors (检查组成员, issue 10) act in the district's cycle (plans/binjiang-streets-2026-example.json,
+ * started beside Nanping's; its window and draw are in 2026, so its sample is not drawn yet): `inspector`
+ * is the account of the group that inspects `changhe`, `other inspector` one of a group of the same plan
+ * that does not. Their requests name that cycle and `changhe`; every route is tried by both.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, type Access, type RouteEntry, type RouteFunction } from '../../functions/routes';
@@ -30,10 +35,24 @@ import {
   type StateSnapshot,
 } from '../helpers/api-twin';
 import { planCopy } from '../helpers/plans';
+import { readFileSync } from 'node:fs';
+import { validatePlan } from '../../core/plan/validate';
+import { startCycle } from '../../core/use-cases/cycle';
+import { inspectorsFromPlan, usersFromPlan } from '../../local/api/users';
+
+const district = validatePlan(JSON.parse(readFileSync(new URL('../../plans/binjiang-streets-2026-example.json', import.meta.url), 'utf8')));
+if (!district.ok) throw new Error('district plan invalid');
+const DISTRICT = district.plan;
+/** The unit `inspector` inspects, and the two groups of the district's plan. */
+const INSPECTED = 'changhe';
+const GROUP = DISTRICT.inspection!.groups.find((g) => g.units.includes(INSPECTED))!;
+const OTHER_GROUP = DISTRICT.inspection!.groups.find((g) => !g.units.includes(INSPECTED))!;
+const PDF_NAME = '检查记录.pdf';
 
 type Route = (typeof ROUTES)[number];
 
-const IDENTITIES = ['city', 'own county', 'other county', 'no token', 'expired token', 'wrong audience', 'wrong signature', 'ID token'] as const;
+const IDENTITIES = ['city', 'own county', 'other county', 'inspector', 'other inspector', 'no token', 'expired token', 'wrong audience', 'wrong signature', 'ID token'] as const;
+const INSPECTORS: readonly Identity[] = ['inspector', 'other inspector'];
 type Identity = (typeof IDENTITIES)[number];
 /** Refused by the gateway's JWT authorizer (or, for the ID token, by the handler): never a caller. */
 const NOT_A_CALLER: readonly Identity[] = ['no token', 'expired token', 'wrong audience', 'wrong signature', 'ID token'];
@@ -47,6 +66,11 @@ const WRITES: ReadonlySet<RouteFunction> = new Set(['create-upload', 'check-uplo
  * over the handlers, test/unit/inspection-results.test.ts on the use cases).
  */
 const NOT_INSPECTED: ReadonlySet<RouteFunction> = new Set(['get-inspection-results', 'put-inspection-result', 'get-inspection-score', 'put-inspection-score']);
+/**
+ * The district's window has not been drawn yet (it is 2016): an inspector gets through to the use case, which
+ * refuses to record before the draw (409 inspection.before-draw) and stores nothing.
+ */
+const BEFORE_DRAW: ReadonlySet<RouteFunction> = new Set(['put-inspection-result', 'put-inspection-score']);
 /** What an allowed, valid request is answered with. */
 const ALLOWED_STATUS: Partial<Record<RouteFunction, number>> = {
   'get-inspection-results': 404, 'put-inspection-result': 404, 'get-inspection-score': 404, 'put-inspection-score': 404, 'create-upload': 201, 'submit-deliverable': 201, 'decide-review': 201, 'grant-extension': 201, 'sign-notice': 201, 'decide-proposal': 201, 'start-cycle': 201, 'edit-unit-contacts': 201, 'put-unit-roster': 201,
@@ -65,13 +89,32 @@ const NEXT_YEAR = planCopy(plan, { cycleId: 'nanping-2017', title: '南平市201
 function expected(identity: Identity, access: Access): 401 | 403 | 'allowed' {
   if (access === 'public') return 'allowed';
   if (NOT_A_CALLER.includes(identity)) return 401;
-  const rules: Record<Exclude<Access, 'public'>, Record<'city' | 'own county' | 'other county', boolean>> = {
-    'signed-in': { city: true, 'own county': true, 'other county': true },
-    county: { city: false, 'own county': true, 'other county': false },
-    unit: { city: true, 'own county': true, 'other county': false },
-    city: { city: true, 'own county': false, 'other county': false },
+  type Caller = 'city' | 'own county' | 'other county' | 'inspector' | 'other inspector';
+  const rules: Record<Exclude<Access, 'public'>, Record<Caller, boolean>> = {
+    'signed-in': { city: true, 'own county': true, 'other county': true, inspector: true, 'other inspector': true },
+    county: { city: false, 'own county': true, 'other county': false, inspector: false, 'other inspector': false },
+    unit: { city: true, 'own county': true, 'other county': false, inspector: false, 'other inspector': false },
+    city: { city: true, 'own county': false, 'other county': false, inspector: false, 'other inspector': false },
+    // The other group is in the plan too: the cycle's list of inspections is its to read (its own group's rows).
+    inspection: { city: true, 'own county': false, 'other county': false, inspector: true, 'other inspector': false },
+    'unit-inspection': { city: true, 'own county': true, 'other county': false, inspector: true, 'other inspector': false },
   };
-  return rules[access][identity as 'city' | 'own county' | 'other county'] ? 'allowed' : 403;
+  return rules[access][identity as Caller] ? 'allowed' : 403;
+}
+
+/** The list of inspections names no unit: both groups of the plan may read it. */
+function expectedFor(identity: Identity, route: Route): 401 | 403 | 'allowed' {
+  if (identity === 'other inspector' && route.function === 'list-inspections') return 'allowed';
+  return expected(identity, route.access);
+}
+
+function allowedStatus(cell: Pick<Cell, 'identity' | 'route'>): number {
+  if (INSPECTORS.includes(cell.identity)) {
+    if (BEFORE_DRAW.has(cell.route.function)) return 409;
+    if (cell.route.function === 'create-upload') return 201;
+    return 200;
+  }
+  return ALLOWED_STATUS[cell.route.function] ?? 200;
 }
 
 /** Where a request acts: yanping's upload and a notice it received, and by default the example cycle and yanping itself. */
@@ -129,7 +172,7 @@ interface Cell {
 
 const cells: Cell[] = IDENTITIES.flatMap((identity) =>
   ROUTES.map((route) => {
-    const e = expected(identity, route.access);
+    const e = expectedFor(identity, route);
     return { name: `${identity}: ${route.method} ${route.path} (${route.access}) -> ${e}`, identity, route, expect: e };
   }),
 );
@@ -144,11 +187,18 @@ describe('the authorization matrix over the local gateway', () => {
   let last: StateSnapshot | undefined;
 
   beforeAll(async () => {
-    api = await startApiTwin();
+    api = await startApiTwin({ users: [...usersFromPlan(plan), ...inspectorsFromPlan(DISTRICT)] });
     const t = api.twin;
     tokens.set('city', await t.tokenFor('city'));
     tokens.set('own county', await t.tokenFor(UNIT));
     tokens.set('other county', await t.tokenFor(OTHER_UNIT));
+    const [inspector, otherInspector] = [GROUP, OTHER_GROUP].map((g) => inspectorsFromPlan(DISTRICT).find((u) => u.groups.includes(`inspector-${g.id}`))!);
+    tokens.set('inspector', await t.tokenFor(inspector.username));
+    tokens.set('other inspector', await t.tokenFor(otherInspector.username));
+    // The district's cycle beside Nanping's, and the inspector's checked upload of evidence on changhe.
+    await t.clock.track(() => startCycle(t.ctx, { plan: DISTRICT, startedBy: 'city-admin' }));
+    await t.clock.runUntil(t.clock.now());
+    inspectorUploadId = await uploadAs(tokens.get('inspector')!, DISTRICT.cycleId, INSPECTED);
     tokens.set('no token', undefined);
     tokens.set('expired token', await t.tokenFor(UNIT, { expired: true }));
     tokens.set('wrong audience', await t.tokenFor(UNIT, { clientId: 'someone-else' }));
@@ -168,10 +218,30 @@ describe('the authorization matrix over the local gateway', () => {
 
   /** A notice yanping received (a phase's opening), to sign for. */
   let messageId = '';
+  /** The inspector's checked PDF on changhe (create-upload, the form, check-upload: all as the inspector). */
+  let inspectorUploadId = '';
+  const uploadAs = async (token: string, cycleId: string, unitId: string) => {
+    const path = `/cycles/${cycleId}/units/${unitId}/uploads`;
+    const formRes = await callApi(api.twin, { method: 'POST', path, token, body: { fileName: PDF_NAME, contentType: 'application/pdf', size: PDF_BYTES.length } });
+    expect(formRes.status, formRes.text).toBe(201);
+    const form = formRes.json as { uploadId: string; url: string; fields: Record<string, string> };
+    const body = new FormData();
+    for (const [name, value] of Object.entries(form.fields)) body.append(name, value);
+    body.append('file', new Blob([PDF_BYTES], { type: 'application/pdf' }), PDF_NAME);
+    expect((await fetch(form.url, { method: 'POST', body })).status).toBeLessThan(300);
+    const checked = await callApi(api.twin, { method: 'POST', path: `${path}/${form.uploadId}/check`, token });
+    expect(checked.json).toMatchObject({ status: 'checked' });
+    return form.uploadId;
+  };
   /** A 通报批评 proposal about yanping, to withdraw. */
   let proposalId = '';
-  const send = (c: Pick<Cell, 'identity' | 'route'>, at: Omit<At, 'uploadId' | 'messageId' | 'proposalId'> = {}) =>
-    callApi(api.twin, { ...requestFor(c.route, { uploadId: api.uploadId, messageId, proposalId, ...at }), token: tokens.get(c.identity) });
+  /** Inspectors act in the district's cycle, on changhe (and on their own upload); everyone else in Nanping's. */
+  const send = (c: Pick<Cell, 'identity' | 'route'>, at: Omit<At, 'uploadId' | 'messageId' | 'proposalId'> = {}) => {
+    const where = INSPECTORS.includes(c.identity)
+      ? { uploadId: inspectorUploadId, messageId, proposalId, cycleId: DISTRICT.cycleId, unitId: INSPECTED }
+      : { uploadId: api.uploadId, messageId, proposalId };
+    return callApi(api.twin, { ...requestFor(c.route, { ...where, ...at }), token: tokens.get(c.identity) });
+  };
 
   it('covers every route of the table with every caller, each with a request its schemas accept', async () => {
     expect(cells).toHaveLength(IDENTITIES.length * ROUTES.length);
@@ -238,11 +308,15 @@ describe('the authorization matrix over the local gateway', () => {
       const after = await api.probe.snapshot();
       if (cell.route.function === 'check-upload') {
         // Checked already: answered with its record, and checked once only.
-        expect(res.json).toMatchObject({ uploadId: api.uploadId, status: 'checked' });
+        expect(res.json).toMatchObject({ uploadId: INSPECTORS.includes(cell.identity) ? inspectorUploadId : api.uploadId, status: 'checked' });
         expect(after.digest).toEqual(before.digest);
       } else if (cell.route.function === 'confirm-forwarding' || cell.route.function === 'issue-commendation') {
         // Let through, and refused by the use case: nothing written.
         expect((res.json as ErrorBody).error.code).toBe(cell.route.function === 'confirm-forwarding' ? 'ListNotFinalError' : 'ValidationError');
+        expect(after.digest).toEqual(before.digest);
+      } else if (INSPECTORS.includes(cell.identity) && BEFORE_DRAW.has(cell.route.function)) {
+        // Let through to the district's window, which is not drawn yet: nothing recorded, nothing written.
+        expect((res.json as ErrorBody).error.code).toBe('InspectionClosedError');
         expect(after.digest).toEqual(before.digest);
       } else if (NOT_INSPECTED.has(cell.route.function)) {
         // Let through; yanping is not inspected in Nanping's plan: nothing to record, nothing written.
@@ -262,7 +336,7 @@ describe('the authorization matrix over the local gateway', () => {
 function assertCell(res: ApiAnswer, cell: Cell): void {
   const where = `${cell.name}: answered ${res.status} ${res.text.slice(0, 300)}`;
   if (cell.expect === 'allowed') {
-    expect(res.status, where).toBe(ALLOWED_STATUS[cell.route.function] ?? 200);
+    expect(res.status, where).toBe(allowedStatus(cell));
     return;
   }
   expect(res.status, where).toBe(cell.expect);

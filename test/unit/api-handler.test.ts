@@ -28,6 +28,11 @@ import { makeHandler as makeGetMe } from '../../functions/get-me/handler';
 import { makeHandler as makeGetUnitOverview } from '../../functions/get-unit-overview/handler';
 import { makeHandler as makePreviewSelfAssessment } from '../../functions/preview-self-assessment/handler';
 import { makeHandler as makeSubmitDeliverable } from '../../functions/submit-deliverable/handler';
+import { makeHandler as makeGetUnitSample } from '../../functions/get-unit-sample/handler';
+import { makeHandler as makeListInspections } from '../../functions/list-inspections/handler';
+import { makeHandler as makePutInspectionResult } from '../../functions/put-inspection-result/handler';
+import { makeApiHandler } from '../../functions/_shared/api-handler';
+import { route as putInspectionScoreRoute } from '../../functions/put-inspection-score/route';
 
 // The handler modules build their AWS context at import (cold start): give them an environment.
 vi.hoisted(() => {
@@ -179,12 +184,17 @@ describe('identity from the verified claims (GET /me)', () => {
   it('makes a city-office member the city office', async () => {
     const res = await me(city('city-a'));
     expect(res.statusCode).toBe(200);
-    expect(json(res)).toEqual({ id: 'city-a', role: 'city', unitId: null });
+    expect(json(res)).toEqual({ id: 'city-a', role: 'city', unitId: null, groupId: null });
   });
 
   it('makes the member of one unit group a county user of that unit, with the groups as a string or an array', async () => {
-    expect(json(await me(claims('yp-1', '[unit-yanping]')))).toEqual({ id: 'yp-1', role: 'county', unitId: 'yanping' });
-    expect(json(await me(claims('yp-2', ['unit-yanping'])))).toEqual({ id: 'yp-2', role: 'county', unitId: 'yanping' });
+    expect(json(await me(claims('yp-1', '[unit-yanping]')))).toEqual({ id: 'yp-1', role: 'county', unitId: 'yanping', groupId: null });
+    expect(json(await me(claims('yp-2', ['unit-yanping'])))).toEqual({ id: 'yp-2', role: 'county', unitId: 'yanping', groupId: null });
+  });
+
+  it('makes the member of one inspector group an inspector of that inspection group', async () => {
+    expect(json(await me(claims('group-changhe', '[inspector-group-changhe]')))).toEqual({ id: 'group-changhe', role: 'inspector', unitId: null, groupId: 'group-changhe' });
+    expect(json(await me(claims('g2', ['inspector-group-puyan'])))).toEqual({ id: 'g2', role: 'inspector', unitId: null, groupId: 'group-puyan' });
   });
 
   it.each([
@@ -193,6 +203,10 @@ describe('identity from the verified claims (GET /me)', () => {
     ['no group at all', undefined],
     ['an empty group list', '[]'],
     ['only an unrelated group', '[admins]'],
+    ['the city group and an inspector group', '[city-office inspector-group-changhe]'],
+    ['a unit group and an inspector group', '[unit-yanping inspector-group-changhe]'],
+    ['two inspector groups', '[inspector-group-changhe inspector-group-puyan]'],
+    ['an inspector group with no id', '[inspector-]'],
   ] as const)('refuses an account with %s: 403', async (_, groups) => {
     const res = await me(claims('someone', groups));
     expect(res.statusCode).toBe(403);
@@ -276,6 +290,71 @@ describe('access by route', () => {
     expect(json(byCity).unit).toMatchObject({ unitId: 'jianyang', name: '建阳区' });
     expect(byOwn.statusCode).toBe(200);
     expect(json(byOwn).unit.unitId).toBe('yanping');
+  });
+
+  describe("an inspector, on what its group inspects in the cycle's plan (the district's: group-changhe inspects puyan)", () => {
+    const DISTRICT = JSON.parse(readFileSync(new URL('../../plans/binjiang-streets-2026-example.json', import.meta.url), 'utf8'));
+    const inspector = (groupId: string) => claims(groupId, `[inspector-${groupId}]`);
+    const inDistrict = async () => {
+      const s = await started();
+      await startCycle(s.ctx, { plan: DISTRICT, startedBy: 'city-admin' });
+      return s;
+    };
+    const sampleOf = (s: Awaited<ReturnType<typeof started>>, params: Record<string, string>, c: Claims) =>
+      makeGetUnitSample(s.ctx)(event('GET', `${UNIT}/sample`, { params, claims: c, requestId: 'req-same' }), lambda);
+
+    it('reads the sample of the unit its group inspects', async () => {
+      const s = await inDistrict();
+      const res = await sampleOf(s, { cycleId: DISTRICT.cycleId, unitId: 'puyan' }, inspector('group-changhe'));
+      expect(res.statusCode).toBe(200);
+      expect(json(res).inspection.group.id).toBe('group-changhe');
+    });
+
+    it('is refused another unit with the same 403 as a unit or a cycle that does not exist, naming none of them', async () => {
+      const s = await inDistrict();
+      const ask = (cycleId: string, unitId: string) => sampleOf(s, { cycleId, unitId }, inspector('group-changhe'));
+      const answers = [await ask(DISTRICT.cycleId, 'xixing'), await ask(DISTRICT.cycleId, 'atlantis'), await ask('no-such-cycle', 'puyan'), await ask(CYCLE, 'yanping')];
+      expect(answers.map((r) => r.statusCode)).toEqual([403, 403, 403, 403]);
+      for (const r of answers) expect(r.body).toBe(answers[0].body);
+      expect((json(answers[0]) as ErrorBody).error).toEqual({ code: 'ForbiddenError', message: '无权访问该资源' });
+      expect(answers[0].body).not.toMatch(/xixing|西兴|atlantis|puyan/);
+    });
+
+    it('is refused a window its group does not inspect, before its input is parsed (403, not 400), and nothing is stored', async () => {
+      const s = await inDistrict();
+      const put = makePutInspectionResult(s.ctx);
+      const path = `${UNIT}/inspection/{windowId}/results`;
+      const other = await put(event('PUT', path, { params: { cycleId: DISTRICT.cycleId, unitId: 'xixing', windowId: 'cross-check' }, rawBody: '{oops', claims: inspector('group-changhe') }), lambda);
+      const wrongWindow = await put(event('PUT', path, { params: { cycleId: DISTRICT.cycleId, unitId: 'puyan', windowId: 'another' }, rawBody: '{oops', claims: inspector('group-changhe') }), lambda);
+      const own = await put(event('PUT', path, { params: { cycleId: DISTRICT.cycleId, unitId: 'puyan', windowId: 'cross-check' }, rawBody: '{oops', claims: inspector('group-changhe') }), lambda);
+      expect([other.statusCode, wrongWindow.statusCode, own.statusCode]).toEqual([403, 403, 400]);
+      expect(await s.repo.listInspectionResults(DISTRICT.cycleId, 'xixing', 'cross-check')).toEqual([]);
+    });
+
+    it('is refused the routes outside the inspection (a unit overview, the dashboard), even on the unit it inspects', async () => {
+      const s = await inDistrict();
+      const overview = await makeGetUnitOverview(s.ctx)(event('GET', UNIT, { params: { cycleId: DISTRICT.cycleId, unitId: 'puyan' }, claims: inspector('group-changhe') }), lambda);
+      const dashboard = await makeGetDashboard(s.ctx)(event('GET', '/cycles/{cycleId}/dashboard', { params: { cycleId: DISTRICT.cycleId }, claims: inspector('group-changhe') }), lambda);
+      expect([overview.statusCode, dashboard.statusCode]).toEqual([403, 403]);
+    });
+
+    it("lists its own group's units only; the city office sees every group", async () => {
+      const s = await inDistrict();
+      const list = makeListInspections(s.ctx);
+      const params = { cycleId: DISTRICT.cycleId };
+      const mine = json(await list(event('GET', '/cycles/{cycleId}/inspections', { params, claims: inspector('group-changhe') }), lambda));
+      const all = json(await list(event('GET', '/cycles/{cycleId}/inspections', { params, claims: city() }), lambda));
+      expect(mine.groupId).toBe('group-changhe');
+      expect(mine.inspections.map((i: { group: { id: string }; unit: { unitId: string } }) => `${i.group.id}:${i.unit.unitId}`)).toEqual(['group-changhe:puyan']);
+      expect(all.inspections).toHaveLength(3);
+      expect(mine.inspections[0]).toMatchObject({ sampleStatus: null, sampled: 0, recorded: 0, sheet: null, window: { id: 'cross-check', state: 'before-draw' } });
+      const county = await list(event('GET', '/cycles/{cycleId}/inspections', { params, claims: claims('p', '[unit-puyan]') }), lambda);
+      expect(county.statusCode).toBe(403);
+    });
+
+    it('is not built for an inspection route without the plan check (it would let any inspector through)', () => {
+      expect(() => makeApiHandler(putInspectionScoreRoute, async () => ({ body: {} as never }), { idempotency: {} as never })).toThrow(/planScope/);
+    });
   });
 
   it('serves a public route without any claims', async () => {

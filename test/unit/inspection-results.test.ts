@@ -65,6 +65,19 @@ describe('recording results', () => {
     expect(view.communities.map((c) => c.result?.passed ?? null)).toEqual([false, null]);
   });
 
+  it("records as the group's own inspector: the audit names the inspector, its role and the group, not 'on its behalf'", async () => {
+    const s = await drawn();
+    const [first] = await s.sampleOf('xixing');
+    await s.record('xixing', { community: first, passed: true, recordedBy: 'group-puyan', recorderRole: 'inspector' });
+    await recordInspectionScore(s.ctx, { cycleId: s.cycleId, unitId: 'xixing', windowId: WINDOW, version: 0, items: s.items(), recordedBy: 'group-puyan', recorderRole: 'inspector' });
+    const audit = (await s.repo.listAudit(s.cycleId)).filter((a) => a.action === 'record-inspection-result' || a.action === 'record-inspection-score');
+    expect(audit.map((a) => [a.action, a.actor, a.role, a.what.groupId, a.what.groupName])).toEqual([
+      ['record-inspection-result', 'group-puyan', 'inspector', 'group-puyan', '浦沿街道检查组'],
+      ['record-inspection-score', 'group-puyan', 'inspector', 'group-puyan', '浦沿街道检查组'],
+    ]);
+    for (const a of audit) expect(a.what).not.toHaveProperty('onBehalfOf');
+  });
+
   it('refuses a community not in the sample, naming it, and stores nothing', async () => {
     const s = await drawn();
     const sampled = await s.sampleOf('xixing');

@@ -45,12 +45,17 @@ describe("a district plan's words in the portal's answers", () => {
     const board = await dashboard(ctx, { cycleId: CYCLE });
     const forStreet = await cyclesOf(ctx, { id: 'puyan-staff', role: 'county', unitId: 'puyan' });
     const forDistrict = await cyclesOf(ctx, { id: 'district-a', role: 'city' });
+    const forGroup = await cyclesOf(ctx, { id: 'group-changhe', role: 'inspector', groupId: 'group-changhe' });
+    const forNoGroup = await cyclesOf(ctx, { id: 'group-gone', role: 'inspector', groupId: 'group-gone' });
 
     // Assess
     expect(overview.levels).toEqual(DISTRICT_WORDS);
     expect(board.levels).toEqual(DISTRICT_WORDS);
     expect(forStreet.cycles.map((c) => c.levels)).toEqual([DISTRICT_WORDS]);
     expect(forDistrict.cycles.map((c) => c.levels)).toEqual([DISTRICT_WORDS]);
+    // An inspector works in the cycles whose plan has its group, and is told which group it is there.
+    expect(forGroup.cycles.map((c) => [c.levels, c.group, c.unit])).toEqual([[DISTRICT_WORDS, { id: 'group-changhe', name: '长河街道检查组', nameEn: 'Changhe inspection group' }, null]]);
+    expect(forNoGroup.cycles).toEqual([]);
     expect(overview.targets).toEqual({ coveragePercent: 90, passRatePercent: 80, metBy: '2026-09-04' });
     expect(board.targets).toEqual(overview.targets);
   });

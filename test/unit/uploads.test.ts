@@ -224,6 +224,24 @@ describe('createUpload', () => {
 });
 
 describe('checkUpload', () => {
+  it("lets an inspector check its own upload in the unit's space, naming its group in the audit, and not the unit's own uploads", async () => {
+    // Nanping inspects nobody; the route's plan check (core/use-cases/inspection-access.ts) is not this use case's.
+    const inspector = { id: 'group-a', role: 'inspector' as const, groupId: 'group-a' };
+    const pdf = tinyPdf('evidence');
+    const mine = await createUpload(s.ctx, { cycleId: CYCLE, unitId: 'yanping', actor: inspector, fileName: '检查记录.pdf', contentType: PDF_TYPE, size: pdf.length });
+    s.documents.putObject(mine.key, pdf);
+    const theUnits = await uploaded('自评报告.pdf', tinyPdf('report'));
+
+    const checked = await checkUpload(s.ctx, { cycleId: CYCLE, unitId: 'yanping', uploadId: mine.uploadId, actor: inspector });
+    const refused = await checkUpload(s.ctx, { cycleId: CYCLE, unitId: 'yanping', uploadId: theUnits.uploadId, actor: inspector }).catch((e) => e);
+
+    expect(checked.status).toBe('checked');
+    expect(refused).toBeInstanceOf(NotFoundError);
+    expect((await s.repo.getUpload(CYCLE, 'yanping', theUnits.uploadId))!.status).toBe('pending');
+    const audit = (await s.repo.listAudit(CYCLE)).filter((a) => a.actor === 'group-a');
+    expect(audit.map((a) => [a.action, a.role, a.what.groupId])).toEqual([['upload', 'inspector', 'group-a'], ['check-upload', 'inspector', 'group-a']]);
+  });
+
   it('checks a real PDF where it landed: the server copy, its size and its SHA-256, audited', async () => {
     // Prepare
     const pdf = tinyPdf('self assessment');

@@ -24,6 +24,8 @@ const YearPage = lazy(() => import('./pages/city/year/YearPage'));
 const DirectoryPage = lazy(() => import('./pages/city/directory/DirectoryPage'));
 const DocumentsPage = lazy(() => import('./pages/city/documents/DocumentsPage'));
 const RosterPage = lazy(() => import('./pages/county/roster/RosterPage'));
+const InspectionsPage = lazy(() => import('./pages/inspection/InspectionsPage'));
+const UnitInspectionPage = lazy(() => import('./pages/inspection/UnitInspectionPage'));
 
 const router = createBrowserRouter([
   { path: '/login', element: <Suspense><SignInPage /></Suspense> },
@@ -46,6 +48,8 @@ const router = createBrowserRouter([
       { path: '/documents', element: <DocumentsPage /> },
       { path: '/units/:unitId/roster', element: <RosterPage /> },
       { path: '/units/:unitId/sample', element: <RosterPage /> },
+      { path: '/inspections', element: <InspectionsPage /> },
+      { path: '/units/:unitId/inspection/:windowId', element: <UnitInspectionPage /> },
     ],
   },
 ]);

@@ -127,10 +127,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Get an upload form (presigned POST; the city office uploads the inspection's evidence)
-         * @description 申请上传表单（预签名 POST；市打传办可代检查组上传佐证材料）
+         * Get an upload form (presigned POST; the inspection group or the city office uploads the inspection's evidence)
+         * @description 申请上传表单（预签名 POST；检查组或市打传办上传检查佐证材料）
          *
-         *     Access: unit.
+         *     Access: unit-inspection.
          */
         post: operations["createUpload"];
         delete?: never;
@@ -152,7 +152,7 @@ export interface paths {
          * Check an uploaded file where it landed (size, type, SHA-256)
          * @description 核验已上传的文件（大小、类型、SHA-256）
          *
-         *     Access: unit.
+         *     Access: unit-inspection.
          */
         post: operations["checkUpload"];
         delete?: never;
@@ -618,7 +618,7 @@ export interface paths {
          * The cross-inspection sample and the published inputs to verify it
          * @description 交叉检查抽样结果及其公开数据（可复核）
          *
-         *     Access: unit.
+         *     Access: unit-inspection.
          */
         get: operations["getUnitSample"];
         put?: never;
@@ -695,6 +695,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cycles/{cycleId}/inspections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cross-inspection: the units each group inspects, the draw and what is recorded (an inspector sees its own group)
+         * @description 交叉检查：各检查组所查单位、抽样与记录进度（检查组只见本组）
+         *
+         *     Access: inspection.
+         */
+        get: operations["listInspections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cycles/{cycleId}/units/{unitId}/inspection/{windowId}/results": {
         parameters: {
             query?: never;
@@ -706,14 +728,14 @@ export interface paths {
          * The inspection results of the sampled communities
          * @description 交叉检查抽查社区的检查结果
          *
-         *     Access: unit.
+         *     Access: unit-inspection.
          */
         get: operations["getInspectionResults"];
         /**
          * Record one sampled community's result (pass or fail, notes, evidence)
          * @description 记录一个抽查社区的检查结果（合格/不合格、说明、佐证材料）
          *
-         *     Access: city.
+         *     Access: inspection.
          */
         put: operations["putInspectionResult"];
         post?: never;
@@ -734,14 +756,14 @@ export interface paths {
          * The inspection's score sheet, the score and the rank
          * @description 交叉检查考核评分表、得分与排名
          *
-         *     Access: unit.
+         *     Access: unit-inspection.
          */
         get: operations["getInspectionScore"];
         /**
          * Record the score sheet (deductions with reasons, veto items); the server computes the score
          * @description 记录考核评分表（扣分及理由、一票否决项），得分由系统计算
          *
-         *     Access: city.
+         *     Access: inspection.
          */
         put: operations["putInspectionScore"];
         post?: never;
@@ -886,8 +908,9 @@ export interface operations {
                     "application/json": {
                         id: string;
                         /** @enum {string} */
-                        role: "county" | "city";
+                        role: "county" | "city" | "inspector";
                         unitId: string | null;
+                        groupId: string | null;
                     };
                 };
             };
@@ -907,7 +930,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -990,6 +1013,11 @@ export interface operations {
                                 name: string;
                                 nameEn: string | null;
                             } | null;
+                            group: {
+                                id: string;
+                                name: string;
+                                nameEn: string | null;
+                            } | null;
                             levels: {
                                 office: {
                                     /** @enum {string} */
@@ -1049,7 +1077,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1419,7 +1447,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1695,7 +1723,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1804,7 +1832,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1919,7 +1947,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2065,7 +2093,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2214,7 +2242,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2358,7 +2386,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2531,7 +2559,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2664,7 +2692,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2787,7 +2815,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2916,7 +2944,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3009,7 +3037,7 @@ export interface operations {
                             };
                             actor: string;
                             /** @enum {string} */
-                            role: "county" | "city" | "system";
+                            role: "county" | "city" | "inspector" | "system";
                             action: string;
                             what: {
                                 [key: string]: unknown;
@@ -3035,7 +3063,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3332,7 +3360,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3488,7 +3516,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3614,7 +3642,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3754,7 +3782,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3955,7 +3983,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4059,7 +4087,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4555,7 +4583,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4725,7 +4753,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4836,7 +4864,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5045,7 +5073,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5196,7 +5224,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5375,7 +5403,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5506,7 +5534,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5667,7 +5695,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5840,7 +5868,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5995,7 +6023,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6136,7 +6164,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6192,6 +6220,157 @@ export interface operations {
             };
         };
     };
+    listInspections: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en */
+                "Accept-Language"?: string;
+            };
+            path: {
+                cycleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        cycleId: string;
+                        groupId: string | null;
+                        windows: {
+                            id: string;
+                            name: string;
+                            nameEn: string | null;
+                            opens: string;
+                            closes: string;
+                        }[];
+                        inspections: {
+                            windowId: string;
+                            window: {
+                                id: string;
+                                name: string;
+                                nameEn: string | null;
+                                opens: string;
+                                closes: string;
+                                drawAt: {
+                                    iso: string;
+                                    beijing: string;
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                state: "before-draw" | "open" | "closed";
+                            };
+                            group: {
+                                id: string;
+                                name: string;
+                                nameEn: string | null;
+                                fromUnit: string | null;
+                            };
+                            unit: {
+                                unitId: string;
+                                name: string;
+                                nameEn: string | null;
+                            };
+                            sampleStatus: ("drawn" | "no-roster") | null;
+                            sampled: number;
+                            recorded: number;
+                            sheet: {
+                                version: number;
+                                score: number;
+                                total: number;
+                                vetoFailed: string[];
+                                recordedBy: string;
+                                recordedAt: {
+                                    iso: string;
+                                    beijing: string;
+                                    zh: string;
+                                    en: string;
+                                };
+                            } | null;
+                            standing: {
+                                recorded: boolean;
+                                sampled: number;
+                                passing: number;
+                                sampledPassRate: number | null;
+                                score: number | null;
+                                vetoFailed: string[];
+                                disqualifiedBy: ("veto-failed" | "sampled-pass-rate")[];
+                            };
+                            rank: number | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid input: each problem names the field and the rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the plan or among the unit’s records */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: already decided (who and when), phase not open, review closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no detail leaves the server; quote the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getInspectionResults: {
         parameters: {
             query?: never;
@@ -6225,6 +6404,21 @@ export interface operations {
                         group: {
                             id: string;
                             name: string;
+                        };
+                        window: {
+                            id: string;
+                            name: string;
+                            nameEn: string | null;
+                            opens: string;
+                            closes: string;
+                            drawAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            state: "before-draw" | "open" | "closed";
                         };
                         sampleStatus: ("drawn" | "no-roster") | null;
                         communities: {
@@ -6282,7 +6476,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6443,7 +6637,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6533,6 +6727,21 @@ export interface operations {
                             id: string;
                             name: string;
                         };
+                        window: {
+                            id: string;
+                            name: string;
+                            nameEn: string | null;
+                            opens: string;
+                            closes: string;
+                            drawAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            state: "before-draw" | "open" | "closed";
+                        };
                         rubric: {
                             id: string;
                             title: string;
@@ -6595,7 +6804,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6766,7 +6975,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not allowed for this user (a county user on another unit, or on a city route) */
+            /** @description Not allowed for this user (a county user on another unit, or on a city route; an inspector outside what its group inspects in the cycle's plan) */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -1,5 +1,5 @@
 /**
- * Who is signed in (GET /me: role and unit, decided by the user pool's groups, never by the portal) and the
+ * Who is signed in (GET /me: role and unit or inspection group, decided by the user pool's groups, never by the portal) and the
  * cycles they work in (GET /cycles, the one to open first listed first by the API).
  */
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
@@ -83,5 +83,5 @@ export function useAuth(): AuthState {
   return state;
 }
 
-/** Where a user lands: the county on its own 工作台, the city office on the 总览. */
-export const homeOf = (me: Me) => (me.role === 'city' ? '/overview' : `/units/${me.unitId}`);
+/** Where a user lands: the county on its own 工作台, the city office on the 总览, an inspector on its 交叉检查. */
+export const homeOf = (me: Me) => (me.role === 'city' ? '/overview' : me.role === 'inspector' ? '/inspections' : `/units/${me.unitId}`);

@@ -36,10 +36,13 @@ export default function AppLayout() {
           { key: '/reviews', label: t('初评队列', 'Reviews') },
           { key: '/proposals', label: t('督办提议', 'Proposals') },
           { key: '/forwarding', label: t('上报确认', 'Sign-off') },
+          { key: '/inspections', label: t('交叉检查', 'Cross-inspection') },
           { key: '/year', label: t('年度计划', 'Yearly plan') },
           { key: '/directory', label: t('通讯录', 'Directory') },
           { key: '/documents', label: t('文件', 'Documents') },
         ]
+      : me.role === 'inspector'
+        ? [{ key: '/inspections', label: t('交叉检查', 'Cross-inspection') }]
       : [
           { key: `/units/${me.unitId}`, label: t('工作台', 'Workbench') },
           { key: `/units/${me.unitId}/messages`, label: t('消息', 'Messages') },
@@ -72,7 +75,7 @@ export default function AppLayout() {
           </div>
           <Space wrap>
             <Typography.Text>
-              {capitalised(me.role === 'city' ? words.office : words.unitOffice)}
+              {capitalised(me.role === 'city' ? words.office : me.role === 'inspector' ? (named(lang, cycle?.group) || t('检查组', 'Inspection group')) : words.unitOffice)}
               {t('：', ': ')}
               {me.id}
             </Typography.Text>

@@ -70,7 +70,7 @@ export default function AuditPage() {
             title: t('操作人', 'Who'),
             key: 'actor',
             width: 160,
-            render: (_, e) => <>{e.actor} <Tag>{e.role === 'county' ? words.unitOffice : e.role === 'city' ? words.office : t('系统', 'System')}</Tag></>,
+            render: (_, e) => <>{e.actor} <Tag>{e.role === 'county' ? words.unitOffice : e.role === 'city' ? words.office : e.role === 'inspector' ? t('检查组', 'Inspection group') : t('系统', 'System')}</Tag></>,
           },
           {
             title: t('操作', 'Action'),

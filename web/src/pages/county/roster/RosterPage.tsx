@@ -124,6 +124,9 @@ function SampleCard({ sample, error }: { sample: Sample | undefined; error: unkn
       </Descriptions>
       {!drawn && <Alert type="info" title={t('尚未到抽取时间', 'Not drawn yet')} />}
       {drawn?.status === 'no-roster' && <Alert type="warning" title={t('抽取时未登记名单，未能抽样', 'No roster was registered at the draw instant: nothing was drawn')} />}
+      {drawn && (
+        <Link to={`/units/${sample.unit.unitId}/inspection/${inspection.window.id}`}>{t('查看检查结果与考核评分', 'See the inspection results and the score')}</Link>
+      )}
       {drawn?.status === 'drawn' && (
         <>
           <ol>{drawn.sample.map((c) => <li key={c.position}>{c.name}（{c.contact.name} {c.contact.telephone}）</li>)}</ol>
