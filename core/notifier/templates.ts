@@ -750,7 +750,7 @@ export const inspectionTemplates = {
         verdict,
       ],
       rows,
-      action: portal(plan, '查看检查结果', 'See the results', `${unitPage(unit, '/inspection')}`),
+      action: portal(plan, '查看检查结果', 'See the results', unitPage(unit, `/inspection/${encodeURIComponent(window.id)}`)),
     }, nowMs);
   },
 

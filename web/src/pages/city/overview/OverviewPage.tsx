@@ -103,7 +103,12 @@ export default function OverviewPage() {
       render: (_: unknown, u: Row) => {
         const shown = inspectionText(u.inspection, lang);
         const label = t(`交叉检查 ${u.name}：${shown.text}`, `Cross-inspection ${named(u)}: ${shown.text}`);
-        return shown.offList ? <Tag color="error" aria-label={label}>{shown.text}</Tag> : <span aria-label={label}>{shown.text}</span>;
+        if (!u.inspection) return shown.text;
+        return (
+          <Link to={`/units/${u.unitId}/inspection/${u.inspection.window.id}`} aria-label={label}>
+            {shown.offList ? <Tag color="error">{shown.text}</Tag> : shown.text}
+          </Link>
+        );
       },
     }] : []),
   ];
