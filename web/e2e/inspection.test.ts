@@ -50,13 +50,13 @@ describe('交叉检查 on the twin', () => {
   let sampled: string[] = [];
 
   beforeAll(async () => {
-    buildPortal();
+    const dist = buildPortal();
     dataDir = mkdtempSync(join(tmpdir(), 'twin-inspection-e2e-'));
     const port = await freePort();
     [twin, browser] = await Promise.all([
       startTwin({
         dataDir, startAt: atLocalTime(plan.phases[0].opens, '00:00').toMillis(), mode: { kind: 'simulated' }, users: usersFromPlan(plan),
-        assembly: await loadTwinAssembly({ context: { portalOrigin: portalOriginFor(port) } }), portal: { port }, logLevel: 'ERROR',
+        assembly: await loadTwinAssembly({ context: { portalOrigin: portalOriginFor(port) } }), portal: { port, dir: dist }, logLevel: 'ERROR',
       }),
       launch(),
     ]);
