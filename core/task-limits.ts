@@ -27,3 +27,35 @@ export function retryWindowSeconds(r: { intervalSeconds: number; backoffRate: nu
  * state's later retries (at 75, 155 and 315 s after the failure) find it expired and send.
  */
 export const MESSAGE_LEASE_MS = (TASK_FUNCTION_TIMEOUT_SECONDS + 30) * 1000;
+
+/**
+ * The one task function with a longer timeout: GenerateYearDocuments (functions/generate-year-documents), which
+ * makes the year's documents before ForwardToProvince mails them. It sends no mail, so MESSAGE_LEASE_MS does not
+ * depend on it; ForwardToProvince, which does send, keeps TASK_FUNCTION_TIMEOUT_SECONDS.
+ *
+ * Sized from `npm run bench -- year-documents` (bench/RESULTS.md, 1 December 2026): at 2,800 units, the
+ * largest plan a province's counties give, every document took DOCUMENTS_BENCH_SECONDS_AT_2800 of CPU on
+ * one core of the shared bench machine (the workbook alone most of a minute before its speed-up, which is
+ * one attempt's indivisible part), and the process peaked at DOCUMENTS_BENCH_PEAK_MB of RSS.
+ * - Memory 1,769 MB: the size at which Lambda gives a function one whole vCPU (below it, CPU is shared in
+ *   proportion: at the default 256 MB the same work would take about seven times as long); the generation
+ *   is single-threaded, so more buys nothing; about 3× the measured peak.
+ * - Timeout 600 s: about 5× the measured time at 2,800 units, for a slower core, a cold start and the
+ *   table's reads (the bench reads an in-memory repository). Lambda's own limit is 900 s.
+ * The work is idempotent by key and record (core/use-cases/year-documents.ts): a document recorded is
+ * never made again, one put but not recorded is put again with the same bytes (same inputs, same SHA-256),
+ * so an attempt killed at its timeout leaves its retry less to do, never a second version.
+ */
+export const DOCUMENTS_BENCH_SECONDS_AT_2800 = 120;
+export const DOCUMENTS_BENCH_PEAK_MB = 600;
+export const DOCUMENTS_FUNCTION_TIMEOUT_SECONDS = 600;
+export const DOCUMENTS_FUNCTION_MEMORY_MB = 1769;
+
+/**
+ * A Task state's own timeout (TimeoutSeconds) for a function of `functionTimeoutSeconds`: 300 s (every task),
+ * or the function's timeout plus 60 s if that is longer. Step Functions must never give up on an attempt
+ * the function is still running: a retry of it would then overlap the attempt it retries. Lambda ends the
+ * attempt at its own timeout (Sandbox.Timedout), so the Task's outlives it, and KILLED_RETRY starts the
+ * next attempt only after it has been killed.
+ */
+export const taskTimeoutSeconds = (functionTimeoutSeconds: number = TASK_FUNCTION_TIMEOUT_SECONDS) => Math.max(300, functionTimeoutSeconds + 60);

@@ -181,7 +181,9 @@ function writeSummary(ws: ExcelJS.Worksheet, report: YearReport, totals: Map<str
   const noteRow = countRow + 2;
   ws.mergeCells(`A${noteRow}:I${noteRow}`);
   Object.assign(ws.getCell(`A${noteRow}`), {
-    value: '说明：初评得分取各单位最后一次评分的初评决定；排名按初评得分从高到低，得分相同按单位名称（拼音）排序，未评分或一票否决的单位不排名；抽查合格率在交叉检查后填写。',
+    value: report.rankedBy === 'inspection'
+      ? '说明：初评得分取各单位最后一次评分的初评决定；排名按交叉检查考核评分表得分从高到低，列入上报名单的单位在前，得分相同按单位名称（拼音）排序，未评分或一票否决的单位不排名；抽查合格率在交叉检查后填写。'
+      : '说明：初评得分取各单位最后一次评分的初评决定；排名按初评得分从高到低，得分相同按单位名称（拼音）排序，未评分或一票否决的单位不排名；抽查合格率在交叉检查后填写。',
     font: BODY_FONT,
     alignment: { wrapText: true, vertical: 'top' },
   });
@@ -203,5 +205,7 @@ export async function provinceWorkbook(report: YearReport): Promise<Buffer> {
     totals.set(unit.unitId, writeUnitSheet(wb, report, unit, name));
   }
   writeSummary(summary, report, totals);
-  return normalizeOfficeZip(new Uint8Array(await wb.xlsx.writeBuffer()), report.forwardedAt);
+  // Stored, not deflated: normalizeOfficeZip reads every entry back and deflates it once, so exceljs's own
+  // deflate (one pako stream per sheet: 2,800 at a province's size) was work thrown away. Same bytes out.
+  return normalizeOfficeZip(new Uint8Array(await wb.xlsx.writeBuffer({ zip: { compression: 'STORE' } } as ExcelJS.XlsxWriteOptions)), report.forwardedAt);
 }

@@ -23,6 +23,7 @@ import type { InspectionResult, InspectionSample, InspectionScoreSheet } from '.
 import { inspectionStanding, scoreSheet, type InspectionStanding, type ScoreItemInput } from '../inspection/scoring';
 import type { UnitOutcomeStatus } from '../model';
 import { inspectionOf } from '../plan/validate-inspection';
+import { rankByScore } from '../ranking';
 import { formatBeijing, localDateOf } from '../time';
 import { makeProblem, type Problem } from '../validation';
 import type { Context, LoadedPlan } from './context';
@@ -230,33 +231,35 @@ export async function unitInspectionScore(ctx: Context, input: Window) {
 }
 
 /**
- * Every unit's inspection standing and its rank by inspection score (highest first; equal scores by the unit's
- * name in pinyin order, the rule of year-report's rankUnits; a unit with no score sheet or a failed veto item is
- * not ranked). Units without inspection in the plan stand as not recorded.
+ * Every unit's inspection standing and its rank by inspection score (core/ranking.ts rankByScore, the rule the
+ * workbook's 排名 uses too: units that qualify for the list first, then the others; within each, highest score
+ * first, equal scores by name in pinyin order; a unit with no score sheet or a failed veto item is not ranked).
+ * Units without inspection in the plan stand as not recorded.
  */
 export async function inspectionStandings(ctx: Context, cycleId: string): Promise<Map<string, { standing: InspectionStanding; rank: number | null }>> {
   const loaded = await ctx.loadPlan(cycleId);
   const { plan } = loaded;
-  const entries = await Promise.all(
-    plan.units.map(async (u) => {
-      const found = inspectionOf(plan, u.id);
-      if (!found) return [u, inspectionStanding(plan, null, [], null)] as const;
-      const [sample, results, sheet] = await Promise.all([
-        ctx.repo.getSample(cycleId, u.id, found.window.id),
-        ctx.repo.listInspectionResults(cycleId, u.id, found.window.id),
-        ctx.repo.getInspectionScore(cycleId, u.id, found.window.id),
-      ]);
-      return [u, inspectionStanding(plan, sample, results, sheet)] as const;
-    }),
+  const [entries, outcomes] = await Promise.all([
+    Promise.all(
+      plan.units.map(async (u) => {
+        const found = inspectionOf(plan, u.id);
+        if (!found) return [u, inspectionStanding(plan, null, [], null)] as const;
+        const [sample, results, sheet] = await Promise.all([
+          ctx.repo.getSample(cycleId, u.id, found.window.id),
+          ctx.repo.listInspectionResults(cycleId, u.id, found.window.id),
+          ctx.repo.getInspectionScore(cycleId, u.id, found.window.id),
+        ]);
+        return [u, inspectionStanding(plan, sample, results, sheet)] as const;
+      }),
+    ),
+    ctx.repo.listOutcomes(cycleId),
+  ]);
+  const outcomeOf = new Map(outcomes.map((o) => [o.unitId, o.outcome]));
+  const rank = rankByScore(
+    entries.map(([u, s]) => ({ id: u.id, name: u.name, score: s.score, vetoFailed: s.vetoFailed.length > 0, qualifies: qualifiesForList(outcomeOf.get(u.id), s) })),
   );
-  const ranked = entries
-    .filter(([, s]) => s.score !== null && s.vetoFailed.length === 0)
-    .sort(([a, sa], [b, sb]) => sb.score! - sa.score! || collator.compare(a.name, b.name));
-  const rank = new Map(ranked.map(([u], i) => [u.id, i + 1]));
   return new Map(entries.map(([u, standing]) => [u.id, { standing, rank: rank.get(u.id) ?? null }]));
 }
-
-const collator = new Intl.Collator('zh-Hans-CN');
 
 /**
  * THE qualified rule for the list that goes up (forwardToProvince and the documents read it): the review's
