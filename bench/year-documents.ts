@@ -13,6 +13,7 @@
  * Lambda's memory must hold); peak heap is sampled every 5 ms while the kind runs.
  */
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { criticismDraft, forwardingReport, provinceWorkbook } from '../core/exports';
 import { inspectionStandings } from '../core/use-cases/inspection-results';
@@ -32,6 +33,8 @@ type Kind = (typeof KINDS)[number];
 export interface KindFigures {
   kind: Kind;
   ms: number;
+  /** CPU time (user + system) of the process while the kind ran: on a shared machine, the steadier figure. */
+  cpuMs: number;
   /** Documents made (criticism drafts: one per unit with a proposal) and their bytes. */
   count: number;
   bytes: number;
@@ -72,12 +75,14 @@ export async function measureSize(units: number): Promise<{ units: number; seedM
       peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
     }, 5);
     const start = performance.now();
+    const cpu = process.cpuUsage();
     const made = await run[kind]();
     const ms = performance.now() - start;
+    const used = process.cpuUsage(cpu);
     clearInterval(sampler);
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
     figures.push({
-      kind, ms, count: made.length, bytes: made.reduce((n, b) => n + b.byteLength, 0),
+      kind, ms, cpuMs: (used.user + used.system) / 1000, count: made.length, bytes: made.reduce((n, b) => n + b.byteLength, 0),
       peakRssMb: mb(process.resourceUsage().maxRSS * 1024), peakHeapMb: mb(peakHeap),
     });
   }
@@ -101,16 +106,19 @@ export async function benchYearDocuments(opts: YearDocumentsOptions = {}): Promi
     const { figures, seedMs } = opts.inProcess ? await measureSize(n) : measureInChild(n);
     for (const f of figures)
       rows.push(
-        `| ${n} | ${f.kind} | ${f.count} | ${(f.bytes / 1024).toFixed(0)} KB | ${(f.ms / 1000).toFixed(2)} s | ${f.peakRssMb.toFixed(0)} MB | ${f.peakHeapMb.toFixed(0)} MB |`,
+        `| ${n} | ${f.kind} | ${f.count} | ${(f.bytes / 1024).toFixed(0)} KB | ${(f.ms / 1000).toFixed(2)} s | ${(f.cpuMs / 1000).toFixed(2)} s | ${f.peakRssMb.toFixed(0)} MB | ${f.peakHeapMb.toFixed(0)} MB |`,
       );
     const total = figures.reduce((s, f) => s + f.ms, 0);
-    rows.push(`| ${n} | all (seeding the data: ${(seedMs / 1000).toFixed(1)} s, not counted) | ${figures.reduce((s, f) => s + f.count, 0)} | ${(figures.reduce((s, f) => s + f.bytes, 0) / 1024).toFixed(0)} KB | ${(total / 1000).toFixed(2)} s | ${Math.max(...figures.map((f) => f.peakRssMb)).toFixed(0)} MB | ${Math.max(...figures.map((f) => f.peakHeapMb)).toFixed(0)} MB |`);
+    const cpuTotal = figures.reduce((s, f) => s + f.cpuMs, 0);
+    rows.push(`| ${n} | all (seeding the data: ${(seedMs / 1000).toFixed(1)} s, not counted) | ${figures.reduce((s, f) => s + f.count, 0)} | ${(figures.reduce((s, f) => s + f.bytes, 0) / 1024).toFixed(0)} KB | ${(total / 1000).toFixed(2)} s | ${(cpuTotal / 1000).toFixed(2)} s | ${Math.max(...figures.map((f) => f.peakRssMb)).toFixed(0)} MB | ${Math.max(...figures.map((f) => f.peakHeapMb)).toFixed(0)} MB |`);
   }
   return [
     `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, 2 cores; in-memory repository; one run per size${opts.inProcess ? ', in one process' : ', each in a fresh process'}.`,
     '',
-    '| units | kind | documents | bytes | wall time | peak RSS (process) | peak heap |',
-    '|---|---|---|---|---|---|---|',
+    `Load average before: ${loadavg().map((l) => l.toFixed(1)).join(' / ')}.`,
+    '',
+    '| units | kind | documents | bytes | wall time | CPU time | peak RSS (process) | peak heap |',
+    '|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }

@@ -93,8 +93,9 @@ export async function storeYearDocuments(ctx: Context, forwarding: ForwardingRec
 /**
  * ForwardToProvince makes missing documents itself only for a plan of at most this many units. Its 30 s
  * timeout is the notifier's lease's (core/task-limits.ts) and its memory Lambda's default 256 MB (about a
- * seventh of a vCPU); at 100 units every document took about 4 s of one core on the bench machine
- * (bench/RESULTS.md), about 28 s at a seventh: 50 units leave half the 30 s for the mail.
+ * seventh of a vCPU). At 100 units every document took 2.2 s of CPU on the bench machine (bench/RESULTS.md),
+ * so about 1.1 s at 50: some 8 s at a seventh of a vCPU, twice that on a slower core, leaving the rest of
+ * the 30 s for the table's reads and the mail.
  */
 export const INLINE_DOCUMENTS_MAX_UNITS = 50;
 
