@@ -8,6 +8,7 @@
  *   npm run bench -- api       [--units 200] [--requests 1000] [--concurrency 8] [--warmup 20]
  *   npm run bench -- dashboard [--units 2800] [--limit 50,100]
  *   npm run bench -- portal    [--runs 7]
+ *   npm run bench -- year-documents [--units 100,700,2800]
  */
 import { parseArgs } from 'node:util';
 import { benchApi } from './api';
@@ -15,6 +16,7 @@ import { benchBundles } from './bundles';
 import { benchDashboard } from './dashboard';
 import { benchPortal } from './portal';
 import { benchSimulator } from './simulator';
+import { benchYearDocuments } from './year-documents';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -44,6 +46,7 @@ const benches: Record<string, () => Promise<string>> = {
   dashboard: () => benchDashboard({ units: int('units'), limits: list(values.limit)?.map(Number) }),
   portal: () => benchPortal({ runs: int('runs') }),
   simulator: () => benchSimulator({ units: list(values.units)?.map(Number) }),
+  'year-documents': () => benchYearDocuments({ units: list(values.units)?.map(Number) }),
 };
 for (const name of positionals.length ? positionals : Object.keys(benches)) {
   const run = benches[name];

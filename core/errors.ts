@@ -184,3 +184,13 @@ export class InspectionClosedError extends DomainError {
   readonly name = 'InspectionClosedError';
   readonly status = 409;
 }
+
+/**
+ * ForwardToProvince found the year's documents not all recorded (GenerateYearDocuments did not run: an
+ * execution started before that task existed) and the cycle is too large to make them within its 30 s.
+ * Not retried: the execution fails, naming the missing documents; restarting the cycle runs the new task.
+ */
+export class YearDocumentsMissingError extends DomainError {
+  readonly name = 'YearDocumentsMissingError';
+  readonly status = 409;
+}

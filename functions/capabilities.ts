@@ -24,7 +24,11 @@ export const FUNCTION_CAPABILITIES = {
   'register-cycle': { table: 'readWrite', email: true },
   // Records each unit's execution name (setUnitRun) as it starts it: an extension stops that one.
   'start-unit-workflows': { table: 'readWrite', startUnitCycle: true },
-  // Stores the year's documents (core/exports) under documents/ before the email that lists them.
+  // Stores and records the year's documents (core/exports) under documents/; sends nothing (a longer timeout
+  // than the notifier's lease assumes: core/task-limits.ts).
+  'generate-year-documents': { table: 'readWrite', documents: { write: [DOCUMENTS] } },
+  // Mails the list with the documents GenerateYearDocuments recorded; it stores missing ones itself only for a
+  // small plan (an execution started before GenerateYearDocuments existed: core/use-cases/year-documents.ts).
   'forward-to-province': { table: 'readWrite', email: true, documents: { write: [DOCUMENTS] } },
   'close-cycle': { table: 'readWrite' },
   // 上报确认: the request and the ladder's rungs (the ledger writes); the wait stores its token and may complete it.

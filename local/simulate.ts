@@ -203,7 +203,7 @@ export async function exportDocuments(ctx: Context, cycleId: string, dir: string
   await mkdir(dir, { recursive: true });
   const out: ExportedDocument[] = [];
   const recorded = await ctx.repo.listCycleDocuments(cycleId);
-  if (!recorded.length) errors.push(`exports: no document was stored for ${cycleId} (did the cycle reach ForwardToProvince?)`);
+  if (!recorded.length) errors.push(`exports: no document was stored for ${cycleId} (did the cycle reach GenerateYearDocuments?)`);
   for (const d of recorded) {
     const bytes = await ctx.documents.read(d.key, MAX_DOCUMENT_BYTES);
     if (!(bytes instanceof Uint8Array)) {

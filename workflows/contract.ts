@@ -33,6 +33,18 @@ export const startUnitWorkflowsOutput = z.strictObject({
   cursor: z.nullable(z.string()),
 });
 
+/**
+ * GenerateYearDocuments: records the list that goes up (the forwarding record, once) and stores and records
+ * each of the year's documents not recorded yet. Its output is counts only: the records are in the table.
+ */
+export const generateYearDocumentsInput = z.strictObject({ cycleId });
+export const generateYearDocumentsOutput = z.strictObject({
+  /** Documents of the forwarding, all recorded now. */
+  documents: z.int().check(z.gte(0)),
+  /** Of those, how many this attempt made (0 on a retry after a complete one). */
+  generated: z.int().check(z.gte(0)),
+});
+
 export const forwardToProvinceInput = z.strictObject({ cycleId });
 /** What the notifier did with a message (see core/notifier/notifier.ts): a refused one was reported to the city office. */
 export const noticeResult = z.enum(['sent', 'already-sent', 'suppressed', 'refused']);

@@ -34,7 +34,7 @@ export interface UnitReport {
   score: number | null;
   /** The county's own total on its latest version; null when not submitted. */
   selfScore: number | null;
-  /** 1 = best; null when unranked (no score, or a veto item applies). */
+  /** 1 = best; null when unranked (no score, or a veto item applies); see YearReport.rankedBy. */
   rank: number | null;
   items: ScoredItem[];
 }
@@ -63,6 +63,11 @@ export interface YearReport {
   /** The forwarding report's 文号 (see forwardingNumber). */
   documentNumber: string;
   units: UnitReport[];
+  /**
+   * What 排名 ranks by: the review's city score, or (a plan with a cross-inspection) the inspection score
+   * sheet's, units on the list first (core/ranking.ts).
+   */
+  rankedBy: 'review' | 'inspection';
   criticisms: CriticismReport[];
   /** File names of the documents, as the report's 附件 list and the download name. */
   fileNames: { workbook: string; report: string; criticism: (unitName: string) => string };

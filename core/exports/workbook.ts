@@ -181,11 +181,42 @@ function writeSummary(ws: ExcelJS.Worksheet, report: YearReport, totals: Map<str
   const noteRow = countRow + 2;
   ws.mergeCells(`A${noteRow}:I${noteRow}`);
   Object.assign(ws.getCell(`A${noteRow}`), {
-    value: '说明：初评得分取各单位最后一次评分的初评决定；排名按初评得分从高到低，得分相同按单位名称（拼音）排序，未评分或一票否决的单位不排名；抽查合格率在交叉检查后填写。',
+    value: report.rankedBy === 'inspection'
+      ? '说明：初评得分取各单位最后一次评分的初评决定；排名按交叉检查考核评分表得分从高到低，列入上报名单的单位在前，得分相同按单位名称（拼音）排序，未评分或一票否决的单位不排名；抽查合格率在交叉检查后填写。'
+      : '说明：初评得分取各单位最后一次评分的初评决定；排名按初评得分从高到低，得分相同按单位名称（拼音）排序，未评分或一票否决的单位不排名；抽查合格率在交叉检查后填写。',
     font: BODY_FONT,
     alignment: { wrapText: true, vertical: 'top' },
   });
   ws.getRow(noteRow).height = 48;
+}
+
+/**
+ * exceljs gives every cell a style object of its own and, writing, renders each to XML to find its entry in
+ * the shared styles again (its cost at 2,800 sheets: millions of lookups); it remembers the objects it has
+ * seen, though. So cells with equal styles get one shared object here, looked up once. Keyed by the cell's
+ * type too, on which exceljs's style id depends (a number's style gets the General format), and each object
+ * keeps the key of the first cell that used it (merged cells share their master's, as exceljs made them):
+ * the same styles, in the same order, so the same ids and the same bytes. Cells without a value are left
+ * as they are. Done last: nothing writes a style after it.
+ */
+function shareStyles(wb: ExcelJS.Workbook) {
+  const shared = new Map<string, Partial<ExcelJS.Style>>();
+  const seen = new Map<Partial<ExcelJS.Style>, Partial<ExcelJS.Style>>();
+  wb.eachSheet((ws) =>
+    ws.eachRow((row) =>
+      row.eachCell((cell) => {
+        const own = cell.style;
+        let one = seen.get(own);
+        if (!one) {
+          const key = `${cell.type}:${cell.type === ExcelJS.ValueType.Formula ? typeof cell.result : ''}:${JSON.stringify(own)}`;
+          one = shared.get(key) ?? own;
+          shared.set(key, one);
+          seen.set(own, one);
+        }
+        cell.style = one;
+      }),
+    ),
+  );
 }
 
 /** The workbook's bytes: 汇总 first, then one sheet per unit in the plan's order. */
@@ -203,5 +234,8 @@ export async function provinceWorkbook(report: YearReport): Promise<Buffer> {
     totals.set(unit.unitId, writeUnitSheet(wb, report, unit, name));
   }
   writeSummary(summary, report, totals);
-  return normalizeOfficeZip(new Uint8Array(await wb.xlsx.writeBuffer()), report.forwardedAt);
+  shareStyles(wb);
+  // Stored, not deflated: normalizeOfficeZip reads every entry back and deflates it once, so exceljs's own
+  // deflate (one pako stream per sheet: 2,800 at a province's size) was work thrown away. Same bytes out.
+  return normalizeOfficeZip(new Uint8Array(await wb.xlsx.writeBuffer({ zip: { compression: 'STORE' } } as ExcelJS.XlsxWriteOptions)), report.forwardedAt);
 }

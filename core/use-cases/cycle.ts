@@ -1,6 +1,6 @@
 /**
  * The cycle as a whole: store and start it, register it when its execution begins, start one execution
- * per unit, forward the qualifying units to the province, close it.
+ * per unit, generate the year's documents, forward the qualifying units to the province, close it.
  */
 import { createHash } from 'node:crypto';
 import { ValidationError } from '../errors';
@@ -11,7 +11,7 @@ import type { Plan, Unit } from '../plan/schema';
 import type { CycleRecord } from '../model';
 import { fromAddress, templates } from '../notifier/templates';
 import { inspectionStandings, qualifiesForList } from './inspection-results';
-import { storeYearDocuments } from './year-documents';
+import { forwardedDocuments, storeYearDocuments } from './year-documents';
 
 /** Canonical JSON (sorted keys) so the same plan always hashes the same. */
 export function canonicalJson(value: unknown): string {
@@ -122,20 +122,41 @@ export async function startUnitWorkflows(
   return { started, cursor: page.cursor };
 }
 
-export async function forwardToProvince(ctx: Context, input: { cycleId: string }) {
-  const loaded = await ctx.loadPlan(input.cycleId);
-  const outcomes = new Map((await ctx.repo.listOutcomes(input.cycleId)).map((o) => [o.unitId, o.outcome]));
+/**
+ * The list that goes up, recorded once: the review's outcome, then the cross-inspection (the one rule,
+ * ./inspection-results.ts qualifiesForList). The first record stands: GenerateYearDocuments records it,
+ * ForwardToProvince and any re-run get the same list (and the same forwardedAt, which dates the documents).
+ */
+async function recordList(ctx: Context, cycleId: string, plan: Plan) {
+  const outcomes = new Map((await ctx.repo.listOutcomes(cycleId)).map((o) => [o.unitId, o.outcome]));
   const qualified: Unit[] = [];
   const notQualified: Unit[] = [];
-  // The one rule (./inspection-results.ts qualifiesForList): the review's outcome, then the cross-inspection.
-  const standings = await inspectionStandings(ctx, input.cycleId);
-  for (const u of loaded.plan.units) (qualifiesForList(outcomes.get(u.id), standings.get(u.id)?.standing) ? qualified : notQualified).push(u);
-  // The first forwarding is the record: a re-run sends and stores the same list.
-  const record = await ctx.repo.recordForwarding({
-    cycleId: input.cycleId, qualified: qualified.map((u) => u.id), notQualified: notQualified.map((u) => u.id), forwardedAt: ctx.nowIso(),
+  const standings = await inspectionStandings(ctx, cycleId);
+  for (const u of plan.units) (qualifiesForList(outcomes.get(u.id), standings.get(u.id)?.standing) ? qualified : notQualified).push(u);
+  return ctx.repo.recordForwarding({
+    cycleId, qualified: qualified.map((u) => u.id), notQualified: notQualified.map((u) => u.id), forwardedAt: ctx.nowIso(),
   });
-  // Stored and recorded before the email that lists them; dated by the record, so a re-run stores the same bytes.
+}
+
+/**
+ * GenerateYearDocuments (its own task, before ForwardToProvince; no mail): records the list, then stores and
+ * records every document not recorded yet (./year-documents.ts). A retry, or a run after a killed attempt,
+ * makes only what is missing, with the same bytes.
+ */
+export async function generateYearDocuments(ctx: Context, input: { cycleId: string }) {
+  const loaded = await ctx.loadPlan(input.cycleId);
+  const record = await recordList(ctx, input.cycleId, loaded.plan);
+  const before = (await ctx.repo.listCycleDocuments(input.cycleId)).length;
   const documents = await storeYearDocuments(ctx, record);
+  return { documents: documents.length, generated: documents.length - before };
+}
+
+export async function forwardToProvince(ctx: Context, input: { cycleId: string }) {
+  const loaded = await ctx.loadPlan(input.cycleId);
+  // GenerateYearDocuments recorded it: this returns that record (the same list, whatever changed since).
+  const record = await recordList(ctx, input.cycleId, loaded.plan);
+  // What GenerateYearDocuments recorded; missing ones made here only for a small cycle, else a loud failure.
+  const documents = await forwardedDocuments(ctx, record, loaded.plan);
   // The superior gets the workbook and the report; the 通报批评 drafts are the city office's own (portal 文件).
   const enclosed = documents.filter((d) => d.kind !== 'criticism-draft');
   const byId = loaded.units;

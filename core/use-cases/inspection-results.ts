@@ -23,9 +23,10 @@ import { InspectionClosedError, InspectionConflictError, NotFoundError, Validati
 import type { InspectionResult, InspectionSample, InspectionScoreSheet } from '../inspection/model';
 import { inspectionStanding, scoreSheet, type InspectionStanding, type ScoreItemInput } from '../inspection/scoring';
 import type { Actor, UnitOutcomeStatus } from '../model';
-import { fromAddress, inspectionTemplates } from '../notifier/templates';
+import { fromAddress, inspectionTemplates, type OutcomeInspection } from '../notifier/templates';
 import { drawInstant } from '../plan/schedule';
 import { inspectionOf } from '../plan/validate-inspection';
+import { rankByScore } from '../ranking';
 import { formatBeijing, localDateOf } from '../time';
 import { makeProblem, type Problem } from '../validation';
 import type { Context, LoadedPlan } from './context';
@@ -46,6 +47,19 @@ async function windowOf(ctx: Context, input: Window) {
   return { loaded, unit, ...found };
 }
 
+/** What is recorded of one unit's inspection in a window: its sample, its results and its score sheet (three reads of its partition). */
+async function readInspection(ctx: Context, cycleId: string, unitId: string, windowId: string) {
+  const [sample, results, sheet] = await Promise.all([
+    ctx.repo.getSample(cycleId, unitId, windowId),
+    ctx.repo.listInspectionResults(cycleId, unitId, windowId),
+    ctx.repo.getInspectionScore(cycleId, unitId, windowId),
+  ]);
+  return { sample, results, sheet };
+}
+
+/** After the window's last day (Beijing): nothing more is recorded. */
+const windowClosed = (ctx: Context, window: { closes: string }) => localDateOf(ctx.clock.now()) > window.closes;
+
 /** Step 2: between the draw (a recorded sample) and the end of the window's last day (Beijing). */
 function assertOpen(ctx: Context, sample: InspectionSample | null, window: { id: string; closes: string }) {
   if (!sample || sample.status !== 'drawn')
@@ -56,7 +70,7 @@ function assertOpen(ctx: Context, sample: InspectionSample | null, window: { id:
       },
       { rule: sample ? 'inspection.no-sample' : 'inspection.before-draw' },
     );
-  if (localDateOf(ctx.clock.now()) > window.closes)
+  if (windowClosed(ctx, window))
     throw new InspectionClosedError(
       { zh: `检查时段已于 ${window.closes} 结束，不能再记录（inspection.window-closed）`, en: `the window closed on ${window.closes}: nothing more is recorded (inspection.window-closed)` },
       { rule: 'inspection.window-closed', closes: window.closes },
@@ -214,7 +228,7 @@ const standingView = (s: InspectionStanding) => ({ ...s });
  */
 export type WindowState = 'before-draw' | 'open' | 'closed';
 function windowView(ctx: Context, loaded: LoadedPlan, window: { id: string; name: string; nameEn?: string; opens: string; closes: string }, sample: InspectionSample | null) {
-  const state: WindowState = localDateOf(ctx.clock.now()) > window.closes ? 'closed' : sample ? 'open' : 'before-draw';
+  const state: WindowState = windowClosed(ctx, window) ? 'closed' : sample ? 'open' : 'before-draw';
   return {
     id: window.id, name: window.name, nameEn: window.nameEn ?? null, opens: window.opens, closes: window.closes,
     drawAt: beijing(drawInstant(loaded.plan, window.opens)), state,
@@ -224,11 +238,7 @@ function windowView(ctx: Context, loaded: LoadedPlan, window: { id: string; name
 /** GET …/inspection/{windowId}/results: the sample with each community's result (null: none yet), and the standing. */
 export async function unitInspectionResults(ctx: Context, input: Window) {
   const { loaded, unit, group, window } = await windowOf(ctx, input);
-  const [sample, results, sheet] = await Promise.all([
-    ctx.repo.getSample(input.cycleId, unit.id, window.id),
-    ctx.repo.listInspectionResults(input.cycleId, unit.id, window.id),
-    ctx.repo.getInspectionScore(input.cycleId, unit.id, window.id),
-  ]);
+  const { sample, results, sheet } = await readInspection(ctx, input.cycleId, unit.id, window.id);
   const byPosition = new Map(results.map((r) => [r.position, r]));
   return {
     cycleId: input.cycleId, unit: unitInfo(unit), windowId: window.id, group: { id: group.id, name: group.name },
@@ -278,11 +288,7 @@ export async function inspectionOverview(ctx: Context, input: { cycleId: string;
       g.units.map(async (unitId) => {
         const unit = ctx.unitOf(loaded, unitId);
         const window = windows.find((w) => w.id === g.window)!;
-        const [sample, results, sheet] = await Promise.all([
-          ctx.repo.getSample(input.cycleId, unit.id, window.id),
-          ctx.repo.listInspectionResults(input.cycleId, unit.id, window.id),
-          ctx.repo.getInspectionScore(input.cycleId, unit.id, window.id),
-        ]);
+        const { sample, results, sheet } = await readInspection(ctx, input.cycleId, unit.id, window.id);
         const own = standings.get(unit.id);
         return {
           windowId: window.id,
@@ -309,33 +315,31 @@ export async function inspectionOverview(ctx: Context, input: { cycleId: string;
 }
 
 /**
- * Every unit's inspection standing and its rank by inspection score (highest first; equal scores by the unit's
- * name in pinyin order, the rule of year-report's rankUnits; a unit with no score sheet or a failed veto item is
- * not ranked). Units without inspection in the plan stand as not recorded.
+ * Every unit's inspection standing and its rank by inspection score (core/ranking.ts rankByScore, the rule the
+ * workbook's 排名 uses too: units that qualify for the list first, then the others; within each, highest score
+ * first, equal scores by name in pinyin order; a unit with no score sheet or a failed veto item is not ranked).
+ * Units without inspection in the plan stand as not recorded.
  */
 export async function inspectionStandings(ctx: Context, cycleId: string): Promise<Map<string, { standing: InspectionStanding; rank: number | null }>> {
   const loaded = await ctx.loadPlan(cycleId);
   const { plan } = loaded;
-  const entries = await Promise.all(
-    plan.units.map(async (u) => {
-      const found = inspectionOf(plan, u.id);
-      if (!found) return [u, inspectionStanding(plan, null, [], null)] as const;
-      const [sample, results, sheet] = await Promise.all([
-        ctx.repo.getSample(cycleId, u.id, found.window.id),
-        ctx.repo.listInspectionResults(cycleId, u.id, found.window.id),
-        ctx.repo.getInspectionScore(cycleId, u.id, found.window.id),
-      ]);
-      return [u, inspectionStanding(plan, sample, results, sheet)] as const;
-    }),
+  const [entries, outcomes] = await Promise.all([
+    Promise.all(
+      plan.units.map(async (u) => {
+        const found = inspectionOf(plan, u.id);
+        if (!found) return [u, inspectionStanding(plan, null, [], null)] as const;
+        const { sample, results, sheet } = await readInspection(ctx, cycleId, u.id, found.window.id);
+        return [u, inspectionStanding(plan, sample, results, sheet)] as const;
+      }),
+    ),
+    ctx.repo.listOutcomes(cycleId),
+  ]);
+  const outcomeOf = new Map(outcomes.map((o) => [o.unitId, o.outcome]));
+  const rank = rankByScore(
+    entries.map(([u, s]) => ({ id: u.id, name: u.name, score: s.score, vetoFailed: s.vetoFailed.length > 0, qualifies: qualifiesForList(outcomeOf.get(u.id), s) })),
   );
-  const ranked = entries
-    .filter(([, s]) => s.score !== null && s.vetoFailed.length === 0)
-    .sort(([a, sa], [b, sb]) => sb.score! - sa.score! || collator.compare(a.name, b.name));
-  const rank = new Map(ranked.map(([u], i) => [u.id, i + 1]));
   return new Map(entries.map(([u, standing]) => [u.id, { standing, rank: rank.get(u.id) ?? null }]));
 }
-
-const collator = new Intl.Collator('zh-Hans-CN');
 
 /**
  * THE qualified rule for the list that goes up (forwardToProvince and the documents read it): the review's
@@ -354,11 +358,7 @@ export async function unitInspectionGlance(ctx: Context, loaded: LoadedPlan, uni
   const found = inspectionOf(loaded.plan, unitId);
   if (!found) return null;
   const { cycleId } = loaded.plan;
-  const [sample, results, sheet] = await Promise.all([
-    ctx.repo.getSample(cycleId, unitId, found.window.id),
-    ctx.repo.listInspectionResults(cycleId, unitId, found.window.id),
-    ctx.repo.getInspectionScore(cycleId, unitId, found.window.id),
-  ]);
+  const { sample, results, sheet } = await readInspection(ctx, cycleId, unitId, found.window.id);
   const { window, group } = found;
   return {
     window: { id: window.id, name: window.name, nameEn: window.nameEn ?? null, opens: window.opens, closes: window.closes },
@@ -368,11 +368,20 @@ export async function unitInspectionGlance(ctx: Context, loaded: LoadedPlan, uni
     resultsRecorded: results.length,
     scoreRecorded: sheet !== null,
     /** After the window's last day (Beijing): nothing more is recorded, the standing is final. */
-    closed: localDateOf(ctx.clock.now()) > window.closes,
+    closed: windowClosed(ctx, window),
     standing: standingView(inspectionStanding(loaded.plan, sample, results, sheet)),
+    /** For the results notice; not in the 总览's response (its schema leaves them out). */
+    sample: sample?.sample ?? [],
+    results,
   };
 }
 export type InspectionGlance = NonNullable<Awaited<ReturnType<typeof unitInspectionGlance>>>;
+
+/** The glance in the words the 初评结果通知 and the results notice take (core/notifier/templates.ts). */
+export const outcomeInspection = (g: InspectionGlance): OutcomeInspection => ({
+  windowName: { zh: g.window.name, en: g.window.nameEn ?? g.window.name }, opens: g.window.opens, closes: g.window.closes, closed: g.closed,
+  disqualifiedBy: g.standing.disqualifiedBy, vetoFailed: g.standing.vetoFailed, sampledPassRate: g.standing.sampledPassRate,
+});
 
 /**
  * 交叉检查结果通知 (the UnitCycle, the first sending morning after the window's last day): what the group
@@ -382,22 +391,13 @@ export type InspectionGlance = NonNullable<Awaited<ReturnType<typeof unitInspect
  */
 export async function sendInspectionResultNotice(ctx: Context, input: Window) {
   const { loaded, unit, group, window } = await windowOf(ctx, input);
-  const glance = (await unitInspectionGlance(ctx, loaded, unit.id))!;
-  if (glance.sampleStatus !== 'drawn') return { status: 'not-needed' as const };
-  const [sample, results, outcome] = await Promise.all([
-    ctx.repo.getSample(input.cycleId, unit.id, window.id),
-    ctx.repo.listInspectionResults(input.cycleId, unit.id, window.id),
-    ctx.repo.getOutcome(input.cycleId, unit.id),
-  ]);
-  const byPosition = new Map(results.map((r) => [r.position, r]));
-  const s = glance.standing;
+  const [glance, outcome] = await Promise.all([unitInspectionGlance(ctx, loaded, unit.id), ctx.repo.getOutcome(input.cycleId, unit.id)]);
+  if (!glance || glance.sampleStatus !== 'drawn') return { status: 'not-needed' as const };
+  const byPosition = new Map(glance.results.map((r) => [r.position, r]));
   const mail = inspectionTemplates.inspectionResult(loaded.plan, unit, group, window, {
-    communities: (sample?.sample ?? []).map((c) => ({ position: c.position, name: c.name, passed: byPosition.get(c.position)?.passed ?? null, notes: byPosition.get(c.position)?.notes ?? '' })),
-    score: s.score,
-    inspection: {
-      windowName: { zh: window.name, en: window.nameEn ?? window.name }, opens: window.opens, closes: window.closes, closed: glance.closed,
-      disqualifiedBy: s.disqualifiedBy, vetoFailed: s.vetoFailed, sampledPassRate: s.sampledPassRate,
-    },
+    communities: glance.sample.map((c) => ({ position: c.position, name: c.name, passed: byPosition.get(c.position)?.passed ?? null, notes: byPosition.get(c.position)?.notes ?? '' })),
+    score: glance.standing.score,
+    inspection: outcomeInspection(glance),
     reviewOutcome: outcome?.outcome ?? null,
   }, ctx.clock.now());
   const status = await ctx.notifier.send({

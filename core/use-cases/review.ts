@@ -16,7 +16,7 @@ import { makeProblem, type Problem } from '../validation';
 import type { Context, LoadedPlan } from './context';
 import { RECHECK_SECONDS, rectificationDeadline, reviewClosed, reviewedVersion, submissionWindow, tellWorkflow } from './review-record';
 import { nextSigningRung, rectificationSigning, signingDeadline } from './signing';
-import { unitInspectionGlance } from './inspection-results';
+import { outcomeInspection, unitInspectionGlance } from './inspection-results';
 
 export { rectificationDeadline } from './review-record';
 
@@ -334,11 +334,7 @@ export async function sendOutcomeNotice(ctx: Context, input: { cycleId: string; 
   }
   const { deliverable } = ctx.deliverableOf(loaded, loaded.schedule.review.deliverableId);
   const glance = await unitInspectionGlance(ctx, loaded, unit.id);
-  const inspection = glance && {
-    windowName: { zh: glance.window.name, en: glance.window.nameEn ?? glance.window.name },
-    opens: glance.window.opens, closes: glance.window.closes, closed: glance.closed,
-    disqualifiedBy: glance.standing.disqualifiedBy, vetoFailed: glance.standing.vetoFailed, sampledPassRate: glance.standing.sampledPassRate,
-  };
+  const inspection = glance && outcomeInspection(glance);
   const mail = templates.outcome(loaded.plan, unit, recorded.outcome, deliverable, ctx.clock.now(), inspection);
   const notice = await ctx.notifier.send({
     cycleId: input.cycleId, unitId: unit.id, kind: 'outcome', milestone: 'preliminary-review', recipient: unit.office.email, contact: 'office',

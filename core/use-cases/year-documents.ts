@@ -2,19 +2,23 @@
  * The year's documents: generated when the list goes to the superior, stored in the documents bucket, each
  * recorded once; listed for the city office with short-lived download links.
  *
- * Primary course (on forwarding): read what is recorded -> gather the data (./year-report.ts) -> for each
+ * Primary course (GenerateYearDocuments, a task of its own before ForwardToProvince): read what is recorded -> gather the data (./year-report.ts) -> for each
  * document not recorded yet, generate it (dated by the forwarding record), put its bytes under its fixed key, then record it (name, key, SHA-256, size, kind) -> return the records,
  * which the forwarding email lists. A retry finds the records and stores nothing; one that died between a
- * put and its record puts the same bytes again (the generation is deterministic) and records them.
+ * put and its record puts the same bytes again (the generation is deterministic) and records them. Each
+ * document is recorded as soon as it is stored, so an attempt killed at its timeout leaves its retry only
+ * what it had not finished. ForwardToProvince then reads the records (forwardedDocuments) and mails them.
  */
 import { createHash } from 'node:crypto';
 import { DOWNLOAD_LINK_SECONDS } from '../documents';
 import { criticismDraft, forwardingReport, provinceWorkbook, type YearReport } from '../exports';
+import { YearDocumentsMissingError } from '../errors';
 import type { CycleDocument, CycleDocumentKind, ForwardingRecord } from '../model';
+import type { Plan } from '../plan/schema';
 import type { Context } from './context';
 import { beijing } from './view-parts';
 import { inspectionStandings } from './inspection-results';
-import { buildYearReport, type InspectionFacts } from './year-report';
+import { buildYearReport, criticizedUnits, type InspectionFacts } from './year-report';
 
 export const CONTENT_TYPES = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
@@ -62,7 +66,10 @@ export async function storeYearDocuments(ctx: Context, forwarding: ForwardingRec
       ? { sampledPassRate: s.sampledPassRate, ...(s.score !== null ? { vetoFailed: s.vetoFailed } : {}), disqualified: s.disqualifiedBy.length > 0 }
       : undefined;
   };
-  const report = await buildYearReport(ctx, { cycleId, forwarding, inspection });
+  const { plan } = await ctx.loadPlan(cycleId);
+  // With a cross-inspection, the workbook ranks as the score view does (one rule: core/ranking.ts).
+  const inspectionRank = plan.inspection ? (unitId: string) => standings.get(unitId)?.rank ?? null : undefined;
+  const report = await buildYearReport(ctx, { cycleId, forwarding, inspection, ...(inspectionRank ? { inspectionRank } : {}) });
   const out: CycleDocument[] = [];
   for (const p of plannedDocuments(report)) {
     const have = recorded.get(p.documentId);
@@ -81,6 +88,40 @@ export async function storeYearDocuments(ctx: Context, forwarding: ForwardingRec
     out.push(document);
   }
   return out;
+}
+
+/**
+ * ForwardToProvince makes missing documents itself only for a plan of at most this many units. Its 30 s
+ * timeout is the notifier's lease's (core/task-limits.ts) and its memory Lambda's default 256 MB (about a
+ * seventh of a vCPU). At 100 units every document took 2.2 s of CPU on the bench machine (bench/RESULTS.md),
+ * so about 1.1 s at 50: some 8 s at a seventh of a vCPU, twice that on a slower core, leaving the rest of
+ * the 30 s for the table's reads and the mail.
+ */
+export const INLINE_DOCUMENTS_MAX_UNITS = 50;
+
+/**
+ * The documents ForwardToProvince mails: those GenerateYearDocuments recorded, in the order it makes them.
+ * Any missing (an execution started before GenerateYearDocuments existed runs straight to ForwardToProvince)
+ * are made here if the plan is small enough to do so within this function's 30 s (INLINE_DOCUMENTS_MAX_UNITS);
+ * otherwise YearDocumentsMissingError, not retried: a forwarding email without its documents, or an attempt
+ * killed at its timeout with the mail's claim held, would be worse than a failed execution the city office
+ * sees (restarting the cycle runs GenerateYearDocuments first).
+ */
+export async function forwardedDocuments(ctx: Context, forwarding: ForwardingRecord, plan: Plan): Promise<CycleDocument[]> {
+  const { cycleId } = forwarding;
+  const [recorded, proposals] = await Promise.all([ctx.repo.listCycleDocuments(cycleId), ctx.repo.listProposals(cycleId)]);
+  const byId = new Map(recorded.map((d) => [d.documentId, d]));
+  const expected = ['province-workbook', 'forwarding-report', ...criticizedUnits(plan, proposals).map((u) => `criticism-draft-${u.id}`)];
+  const missing = expected.filter((id) => !byId.has(id));
+  if (!missing.length) return expected.map((id) => byId.get(id)!);
+  if (plan.units.length <= INLINE_DOCUMENTS_MAX_UNITS) return storeYearDocuments(ctx, forwarding);
+  throw new YearDocumentsMissingError(
+    {
+      zh: `年度材料未全部生成（缺 ${missing.length} 份：${missing.slice(0, 5).join('、')}${missing.length > 5 ? '等' : ''}），${plan.units.length} 个单位超出上报任务可在 30 秒内生成的 ${INLINE_DOCUMENTS_MAX_UNITS} 个；上报未发送。请重新启动本周期的流程（先运行 GenerateYearDocuments）`,
+      en: `the year's documents are not all recorded (${missing.length} missing: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}); ${plan.units.length} units is more than the ${INLINE_DOCUMENTS_MAX_UNITS} ForwardToProvince can make within its 30 s; nothing was sent. Restart the cycle's execution (GenerateYearDocuments runs first)`,
+    },
+    { cycleId, missing, units: plan.units.length, inlineMaxUnits: INLINE_DOCUMENTS_MAX_UNITS },
+  );
 }
 
 /** GET /cycles/{cycleId}/documents: each document with a download link that works for a few minutes. */

@@ -9,8 +9,10 @@
  * - the sampled pass rate and failed veto items from an inspection, when one is given (cross-inspection is
  *   built elsewhere; absent, the summary says 未抽查). A unit without an inspection that passed the review
  *   passed its veto items; otherwise a veto item reads 未评定.
- * Rank: by the city's score, highest first; equal scores by the unit's name in pinyin order (zh-Hans-CN
- * collation); a unit with no score or a failed veto item is not ranked.
+ * Rank (core/ranking.ts, the one rule): with a cross-inspection in the plan, the inspection score sheet's
+ * rank as GET …/score shows it (units on the list first); without, by the city's score, highest first; equal
+ * scores by the unit's name in pinyin order (zh-Hans-CN collation); a unit with no score or a failed veto
+ * item is not ranked.
  * Criticisms: every proposal still proposed or confirmed (a withdrawn one is dropped), grouped by unit.
  */
 import { fileNames, forwardingNumber, type CriticismReport, type ScoredItem, type UnitReport, type YearReport } from '../exports';
@@ -18,6 +20,7 @@ import type { ForwardingRecord, ReviewDecision, SubmissionVersion, SupervisionPr
 import { criticismText } from '../notifier/templates';
 import type { Plan } from '../plan/schema';
 import { localDateOf } from '../time';
+import { rankByScore } from '../ranking';
 import type { Context, LoadedPlan } from './context';
 
 /** What a cross-inspection found about a unit (optional until inspection exists). */
@@ -35,7 +38,16 @@ export interface InspectionFacts {
 
 export async function buildYearReport(
   ctx: Context,
-  input: { cycleId: string; forwarding: ForwardingRecord; inspection?: (unitId: string) => InspectionFacts | undefined },
+  input: {
+    cycleId: string;
+    forwarding: ForwardingRecord;
+    inspection?: (unitId: string) => InspectionFacts | undefined;
+    /**
+     * The plan has a cross-inspection: the 排名 is the inspection score's (inspection-results.ts
+     * inspectionStandings, the score view's own rank), not the review's.
+     */
+    inspectionRank?: (unitId: string) => number | null;
+  },
 ): Promise<YearReport> {
   const loaded = await ctx.loadPlan(input.cycleId);
   const { plan } = loaded;
@@ -69,8 +81,10 @@ export async function buildYearReport(
       items,
     };
   });
-  rankUnits(units);
+  if (input.inspectionRank) for (const u of units) u.rank = input.inspectionRank(u.unitId);
+  else rankUnits(units);
   return {
+    rankedBy: input.inspectionRank ? 'inspection' : 'review',
     plan,
     forwardedAt: input.forwarding.forwardedAt,
     documentDate: localDateOf(input.forwarding.forwardedAt),
@@ -110,25 +124,27 @@ function scoredItems(
   });
 }
 
-const collator = new Intl.Collator('zh-Hans-CN');
-
-/** Ranks in place: by score (highest first), then name (pinyin); no score or a failed veto item: no rank. */
+/**
+ * Ranks in place by the review (core/ranking.ts rankByScore, no list yet): by the city's score, highest first,
+ * then name (pinyin); no score or a failed veto item: no rank.
+ */
 export function rankUnits(units: UnitReport[]): void {
-  const ranked = units
-    .filter((u) => u.score !== null && !u.items.some((i) => i.vetoFailed === true))
-    .sort((a, b) => b.score! - a.score! || collator.compare(a.name, b.name));
-  ranked.forEach((u, i) => {
-    u.rank = i + 1;
-  });
+  const rank = rankByScore(units.map((u) => ({ id: u.unitId, name: u.name, score: u.score, vetoFailed: u.items.some((i) => i.vetoFailed === true) })));
+  for (const u of units) u.rank = rank.get(u.unitId) ?? null;
 }
+
+/** The units a 通报批评 draft is made for: those with a proposal still proposed or confirmed, in the plan's order. */
+export const criticizedUnits = (plan: Plan, proposals: SupervisionProposal[]) => {
+  const with_ = new Set(proposals.filter((p) => p.status !== 'withdrawn').map((p) => p.unitId));
+  return plan.units.filter((u) => with_.has(u.id));
+};
 
 function criticismsOf(loaded: LoadedPlan, proposals: SupervisionProposal[]): CriticismReport[] {
   const { plan } = loaded;
-  return plan.units.flatMap((u): CriticismReport[] => {
+  return criticizedUnits(plan, proposals).map((u): CriticismReport => {
     const own = proposals
       .filter((p) => p.unitId === u.id && p.status !== 'withdrawn')
       .sort((a, b) => a.proposedAt.localeCompare(b.proposedAt) || a.proposalId.localeCompare(b.proposalId));
-    if (!own.length) return [];
     const unit = loaded.units.get(u.id)!;
     const items = own.map((p) => {
       const deliverable = loaded.deliverables.get(p.deliverableId)!.deliverable;
@@ -136,6 +152,6 @@ function criticismsOf(loaded: LoadedPlan, proposals: SupervisionProposal[]): Cri
       const text = criticismText(plan, unit, deliverable, p.dueAt, p.about).zh.replace(/^[^：]*：/, '');
       return { text, status: p.status as 'proposed' | 'confirmed', note: p.status === 'confirmed' ? p.reason ?? null : null };
     });
-    return [{ unitId: u.id, name: u.name, items }];
+    return { unitId: u.id, name: u.name, items };
   });
 }

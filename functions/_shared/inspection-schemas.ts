@@ -128,7 +128,7 @@ export const inspectionScoreResponse = z.object({
   /** null before the sheet is recorded. */
   sheet: z.nullable(sheetView),
   standing: standingView,
-  /** By inspection score among the cycle's units (ties by name, zh-Hans-CN); null: no sheet, or a failed veto item. */
+  /** core/ranking.ts: units on the list first, then by inspection score (ties by name, zh-Hans-CN); null: no sheet, or a failed veto item. */
   rank: z.nullable(z.number()),
 });
 export const inspectionScoreRecordedResponse = z.object({ recorded: z.boolean(), sheet: sheetView });

@@ -16,6 +16,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { Capabilities } from '../../core/capabilities';
+import { DOCUMENTS_FUNCTION_MEMORY_MB, DOCUMENTS_FUNCTION_TIMEOUT_SECONDS } from '../../core/task-limits';
 import {
   EVENT_FUNCTIONS,
   FUNCTION_CAPABILITIES,
@@ -55,6 +56,9 @@ export const API_FUNCTIONS = pick(API_FUNCTION_NAMES);
 const SIZES: Partial<Record<FunctionName, { readonly memorySize?: number; readonly timeout?: Duration }>> = {
   // Reads uploads of up to 20 MB to hash and sniff them.
   'check-upload': { memorySize: 512 },
+  // The year's documents at up to 2,800 units: one whole vCPU and a longer timeout, from the benchmark
+  // (core/task-limits.ts explains the figures). It sends no mail, so the notifier's lease does not apply.
+  'generate-year-documents': { memorySize: DOCUMENTS_FUNCTION_MEMORY_MB, timeout: Duration.seconds(DOCUMENTS_FUNCTION_TIMEOUT_SECONDS) },
 };
 
 export interface StatelessStackProps extends StackProps {

@@ -10,6 +10,7 @@ import { benchBundles } from '../../bench/bundles';
 import { benchDashboard } from '../../bench/dashboard';
 import { benchPortal } from '../../bench/portal';
 import { benchSimulator } from '../../bench/simulator';
+import { benchYearDocuments } from '../../bench/year-documents';
 
 /** The data rows of the markdown tables in a bench's output, as cells. */
 function rows(out: string): string[][] {
@@ -66,5 +67,18 @@ describe('benchmarks at a tiny size', () => {
     for (const m of firstPages) expect(Number(m[2]), m[0]).toBeLessThanOrEqual(350);
     expect(out).toMatch(/largest chunk, gzipped: \S+\.js \d+\.\d KB/);
     expect(out.match(/1 runs: median [1-9]\d* ms, worst [1-9]\d* ms/g)).toHaveLength(2);
+  }, 300_000);
+
+  it("year-documents: 3 units, every kind measured, in this process", async () => {
+    const table = rows(await benchYearDocuments({ units: [3], inProcess: true }));
+    expect(table.map((r) => r.slice(0, 3))).toEqual([
+      ['3', 'gather', '0'],
+      ['3', 'province-workbook', '1'],
+      ['3', 'forwarding-report', '1'],
+      // The third unit sent nothing: one 通报批评 draft.
+      ['3', 'criticism-drafts', '1'],
+      ['3', expect.stringMatching(/^all /), '3'],
+    ]);
+    for (const r of table.slice(1)) expect(r.slice(3).every((c) => figure.test(c)), r.join(' | ')).toBe(true);
   }, 300_000);
 });

@@ -208,7 +208,8 @@ export async function runYear(): Promise<World> {
   await runTask(w, 'await-list-confirmation', { cycleId: CYCLE, taskToken: 't-conf-1b' });
   await callApi(w, 'issue-commendation', { params: { cycleId: CYCLE }, body: { units: ['yanping'], text: '创建工作扎实，成效显著。' }, claims: CITY });
 
-  // The year ends.
+  // The year ends: the documents, then the email that lists them.
+  await runTask(w, 'generate-year-documents', { cycleId: CYCLE });
   await runTask(w, 'forward-to-province', { cycleId: CYCLE });
   // The city office downloads the documents the forwarding stored.
   await callApi(w, 'list-cycle-documents', { params: { cycleId: CYCLE }, claims: CITY });
@@ -237,5 +238,9 @@ export async function runYear(): Promise<World> {
   const { rubric } = await callApi(w, 'get-inspection-score', { params: inWindow, claims: CITY });
   const items = (rubric as Array<{ id: string; kind: string }>).map((i) => ({ itemId: i.id, ...(i.kind === 'veto' ? { veto: 'passed' } : {}) }));
   await callApi(w, 'put-inspection-score', { params: inWindow, body: { version: 0, items }, claims: CITY });
+  // Its forwarding as an execution started before GenerateYearDocuments existed runs it: straight to
+  // ForwardToProvince, which makes the documents of so small a plan itself (core/use-cases/year-documents.ts).
+  w.at('2027-01-05T01:00:00Z');
+  await runTask(w, 'forward-to-province', { cycleId: INTO_2027_JSON.cycleId });
   return w;
 }

@@ -15,6 +15,7 @@ import { assessSelfAssessment } from '../../core/self-assessment';
 import { makeContext } from '../../core/use-cases/context';
 import { startCycle } from '../../core/use-cases/cycle';
 import { proposalIdOf } from '../../core/use-cases/proposals';
+import { generatePlan } from '../../core/plan/generate';
 import { exampleSelfAssessment } from '../../local/scenario';
 
 export const readPlan = (file: string) => JSON.parse(readFileSync(new URL(`../../plans/${file}`, import.meta.url), 'utf8'));
@@ -33,8 +34,15 @@ export function cityScores(plan: Plan, off = 1): { scores: ItemScore[]; cityScor
   return { scores, cityScore: total };
 }
 
-export async function yearFixture(file: string) {
-  const raw = readPlan(file);
+/**
+ * `units`: a plan of that many made-up units instead (core/plan/generate.ts, on the file's plan), for the
+ * benchmark (bench/year-documents.ts): the first four as above, then every unit approved in round 1 with a
+ * few points off (varying, so the units rank apart), but every tenth returned and missing its
+ * rectification with a confirmed 通报批评, and every tenth from the fifth sending nothing (one proposed).
+ */
+export async function yearFixture(file: string, opts: { units?: number } = {}) {
+  const fileRaw = readPlan(file);
+  const raw = opts.units ? JSON.parse(JSON.stringify(generatePlan({ units: opts.units, base: planSchema.parse(fileRaw) }))) : fileRaw;
   const plan = planSchema.parse(raw);
   const forwardAt = Date.parse(`${plan.forwardToProvince.on}T09:00:00+08:00`);
   const clock = { t: forwardAt, now() { return this.t; } };
@@ -86,6 +94,24 @@ export async function yearFixture(file: string) {
     await decide(u4.id, 1, 1, 'returned', 4);
     await repo.recordOutcome(plan.cycleId, u4.id, 'rectification-missed', at(3));
     await propose(u4.id, 'confirmed', '请于十日内整改到位');
+  }
+  if (opts.units) {
+    for (const [i, u] of plan.units.entries()) {
+      if (i < 4) continue;
+      if (i % 10 === 4) {
+        await repo.recordOutcome(plan.cycleId, u.id, 'not-submitted', at(9));
+        await propose(u.id, 'proposed');
+      } else if (i % 10 === 9) {
+        await submit(u.id, 20, 8);
+        await decide(u.id, 1, 1, 'returned', 5);
+        await repo.recordOutcome(plan.cycleId, u.id, 'rectification-missed', at(3));
+        await propose(u.id, 'confirmed', '请于十日内整改到位');
+      } else {
+        await submit(u.id, 20);
+        await decide(u.id, 1, 1, 'approved', 1 + (i % 4));
+        await repo.recordOutcome(plan.cycleId, u.id, 'qualified', at(9));
+      }
+    }
   }
   return { plan, raw, ctx, repo, mailer, documents, clock, units: { u1, u2, u3, u4 } };
 }

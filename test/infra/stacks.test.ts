@@ -15,7 +15,7 @@ import { envNamesFor } from '../../functions/_shared/env';
 import { API_FUNCTIONS, FUNCTIONS } from '../../infra/stacks/stateless-stack';
 import { loadTwinAssembly, type TwinAssembly } from '../../local/assembly';
 import { runYear, type World } from '../helpers/capability-scenario';
-import { TASK_FUNCTION_TIMEOUT_SECONDS } from '../../core/task-limits';
+import { DOCUMENTS_FUNCTION_MEMORY_MB, DOCUMENTS_FUNCTION_TIMEOUT_SECONDS, TASK_FUNCTION_TIMEOUT_SECONDS } from '../../core/task-limits';
 
 // The handler modules build their Lambda context at import (cold start): give them an environment.
 vi.hoisted(() => {
@@ -199,11 +199,16 @@ describe('stateless stack: functions', () => {
     expect(handlers.sort()).toEqual(Object.keys(ALL_FUNCTIONS).map((n) => `functions/${n}/handler.ts`).sort());
     for (const fn of Object.values(fns) as Resource[]) {
       const name = (fn.Metadata!['local:handler'] as string).split('/')[1];
-      // check-upload reads files of up to 20 MB; everything else fits the default.
-      const memory = name === 'check-upload' ? 512 : 256;
+      // check-upload reads files of up to 20 MB; generate-year-documents makes the year's documents (one
+      // vCPU, sized from bench/year-documents.ts); everything else fits the default.
+      const documents = name === 'generate-year-documents';
+      const memory = name === 'check-upload' ? 512 : documents ? DOCUMENTS_FUNCTION_MEMORY_MB : 256;
       // The notifier's lease on a message is derived from this timeout (core/task-limits.ts): a longer one
-      // could let a retry take over the claim of an attempt still sending.
-      expect(fn.Properties, name).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: memory, Timeout: TASK_FUNCTION_TIMEOUT_SECONDS });
+      // could let a retry take over the claim of an attempt still sending. Only a function that sends
+      // nothing may have another.
+      const timeout = documents ? DOCUMENTS_FUNCTION_TIMEOUT_SECONDS : TASK_FUNCTION_TIMEOUT_SECONDS;
+      expect(fn.Properties, name).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: memory, Timeout: timeout });
+      if (timeout !== TASK_FUNCTION_TIMEOUT_SECONDS) expect(ALL_FUNCTIONS[name], name).not.toHaveProperty('email');
       // The environment its capabilities imply: what its handler's cold start checks (functions/_shared/env.ts).
       expect(Object.keys(fn.Properties.Environment.Variables).sort(), name).toEqual(
         ['LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', ...envNamesFor(ALL_FUNCTIONS[name])].sort(),
@@ -243,7 +248,7 @@ describe('stateless stack: functions', () => {
       'await-list-confirmation', 'await-submission', 'confirm-forwarding', 'decide-review', 'request-review', 'submit-deliverable',
     ]);
     expect(holders('states:SendTaskHeartbeat')).toEqual(holders('states:SendTaskSuccess'));
-    expect(holders('s3:PutObject')).toEqual(['check-upload', 'create-upload', 'forward-to-province']);
+    expect(holders('s3:PutObject')).toEqual(['check-upload', 'create-upload', 'forward-to-province', 'generate-year-documents']);
     expect(holders('s3:GetObject')).toEqual(['check-upload', 'get-submission-version', 'list-cycle-documents']);
     expect(holders('dynamodb:PutItem')).toEqual(namesWith((n) => n.table === 'readWrite'));
     expect(holders('dynamodb:Query')).toEqual(namesWith((n) => n.table));
@@ -528,6 +533,31 @@ describe('stateless stack: state machines', () => {
         LoggingConfiguration: { Level: 'ERROR', IncludeExecutionData: false },
       });
     }
+  });
+
+  it("gives every plain task a timeout longer than its function's, so no retry overlaps an attempt still running; GenerateYearDocuments runs before ForwardToProvince", () => {
+    // Prepare: each function's Lambda timeout, by the ARN the Task invokes (payloadResponseOnly: the Resource
+    // itself); the twin's assembly resolves both.
+    const timeoutOf = (state: any) => assembly.functions.find((f) => f.arn === (state.Parameters?.FunctionName ?? state.Resource))?.timeoutSeconds;
+    const yearly = assembly.stateMachines.find((m) => m.name.endsWith('YearlyCycle'))!.definition as { States: Record<string, any> };
+    const checked: Array<[string, number, number]> = [];
+    for (const m of assembly.stateMachines) {
+      for (const [name, state] of Object.entries((m.definition as { States: Record<string, any> }).States)) {
+        if (state.Type !== 'Task' || String(state.Resource).endsWith('.waitForTaskToken')) continue;
+        const fnTimeout = timeoutOf(state);
+        expect(fnTimeout, name).toBeDefined();
+        expect(state.TimeoutSeconds, name).toBeGreaterThan(fnTimeout!);
+        checked.push([name, fnTimeout!, state.TimeoutSeconds]);
+      }
+    }
+    // Assess: the documents' task has its own timeout, the Task's a minute past it; the chain runs it first.
+    expect(checked.find(([n]) => n === 'GenerateYearDocuments')).toEqual(['GenerateYearDocuments', DOCUMENTS_FUNCTION_TIMEOUT_SECONDS, DOCUMENTS_FUNCTION_TIMEOUT_SECONDS + 60]);
+    expect(checked.find(([n]) => n === 'ForwardToProvince')).toEqual(['ForwardToProvince', TASK_FUNCTION_TIMEOUT_SECONDS, 300]);
+    expect(yearly.States.WaitForForwardingDate.Next).toBe('GenerateYearDocuments');
+    expect(yearly.States.GenerateYearDocuments.Next).toBe('ForwardToProvince');
+    expect(yearly.States.GenerateYearDocuments.Retry.map((r: { ErrorEquals: string[] }) => r.ErrorEquals)).toEqual(
+      yearly.States.ForwardToProvince.Retry.map((r: { ErrorEquals: string[] }) => r.ErrorEquals),
+    );
   });
 
   it('gives every callback task a timeout, so none waits for the one-year limit', () => {

@@ -8,6 +8,7 @@ import JSZip from 'jszip';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../core/errors';
 import { chineseDate, criticismDraft, forwardingNumber, forwardingReport, provinceWorkbook, type YearReport } from '../../core/exports';
+import { rankByScore } from '../../core/ranking';
 import { buildYearReport, rankUnits } from '../../core/use-cases/year-report';
 import { cityScores, yearFixture } from '../helpers/year-report';
 
@@ -209,5 +210,17 @@ describe('rank: by score, then by name in pinyin order; no score or a failed vet
     const units = [unit('武夷山市', 90), unit('光泽县', 95), unit('建阳区', 90), unit('松溪县', null), unit('政和县', 99, true)];
     rankUnits(units);
     expect(Object.fromEntries(units.map((u) => [u.name, u.rank]))).toEqual({ 光泽县: 1, 建阳区: 2, 武夷山市: 3, 松溪县: null, 政和县: null });
+  });
+
+  it('with the list (core/ranking.ts, the inspection\'s rule): units on it first, then the others, each by score then name', () => {
+    const rank = rankByScore([
+      { id: 'a', name: '武夷山市', score: 99, vetoFailed: false, qualifies: false },
+      { id: 'b', name: '光泽县', score: 90, vetoFailed: false, qualifies: true },
+      { id: 'c', name: '建阳区', score: 95, vetoFailed: false, qualifies: true },
+      { id: 'd', name: '松溪县', score: 99, vetoFailed: false, qualifies: false },
+      { id: 'e', name: '政和县', score: 100, vetoFailed: true, qualifies: false },
+      { id: 'f', name: '邵武市', score: null, vetoFailed: false, qualifies: true },
+    ]);
+    expect(Object.fromEntries(rank)).toEqual({ c: 1, b: 2, d: 3, a: 4, e: null, f: null });
   });
 });

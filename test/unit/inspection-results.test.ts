@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { InspectionClosedError, InspectionConflictError, NotFoundError, ValidationError } from '../../core/errors';
 import type { RegisteredCommunity } from '../../core/inspection/model';
 import { scoreSheet, type ScoreItemInput } from '../../core/inspection/scoring';
-import { forwardToProvince } from '../../core/use-cases/cycle';
+import { forwardToProvince, generateYearDocuments } from '../../core/use-cases/cycle';
 import { drawInspectionSample } from '../../core/use-cases/inspection';
 import {
   inspectionStandings,
@@ -259,7 +259,39 @@ describe('the effect on the list', () => {
     expect(forwarded.qualified).toEqual(['xixing', 'changhe']);
   });
 
-  it('ranks by inspection score, highest first, equal scores by name; a failed veto item or no sheet is not ranked', async () => {
+  it("the workbook's 排名 is the score view's: by inspection score, units on the list first, then the others (not the review's order)", async () => {
+    // Prepare: the review ranks xixing (1 point off) above changhe (2 off), puyan unscored (sent nothing).
+    // The inspection: changhe passes its sample; xixing passes 1 of 2 (50 % < 80 %: off the list) with the
+    // best sheet; puyan (no outcome: off the list) 2 points off.
+    const s = await drawn();
+    for (const name of await s.sampleOf('changhe')) await s.record('changhe', { community: name, passed: true });
+    const [x1, x2] = await s.sampleOf('xixing');
+    await s.record('xixing', { community: x1, passed: true });
+    await s.record('xixing', { community: x2, passed: false, notes: '台账缺失' });
+    await s.score('xixing', 0, s.items());
+    await s.score('changhe', 0, s.items({ leadership: { deduction: 1, reason: '扣分' } }));
+    await s.score('puyan', 0, s.items({ leadership: { deduction: 2, reason: '扣分' } }));
+    s.clock.t = s.forwardAt;
+    // Act
+    await generateYearDocuments(s.ctx, { cycleId: s.cycleId });
+    const forwarded = await forwardToProvince(s.ctx, { cycleId: s.cycleId });
+    // Assess: the score view's ranks, and the workbook read back.
+    expect(forwarded.qualified).toEqual(['changhe']);
+    const view = async (unitId: string) => (await unitInspectionScore(s.ctx, { cycleId: s.cycleId, unitId, windowId: WINDOW })).rank;
+    expect([await view('changhe'), await view('xixing'), await view('puyan')]).toEqual([1, 2, 3]);
+    const wbDoc = (await s.repo.listCycleDocuments(s.cycleId)).find((d) => d.kind === 'province-workbook')!;
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(s.documents.objects.get(wbDoc.key)! as never);
+    const summary = wb.getWorksheet('汇总')!;
+    const rankOf = (unitId: string) => {
+      const name = s.plan.units.find((u) => u.id === unitId)!.name;
+      return summary.getRows(4, s.plan.units.length)!.find((r) => r.getCell(2).value === name)!.getCell(9).value;
+    };
+    expect([rankOf('changhe'), rankOf('xixing'), rankOf('puyan')]).toEqual([1, 2, 3]);
+    expect(String(summary.getCell(`A${4 + s.plan.units.length + 2}`).value)).toContain('排名按交叉检查考核评分表得分从高到低，列入上报名单的单位在前');
+  });
+
+  it('ranks by inspection score, units on the list first, highest first, equal scores by name; a failed veto item or no sheet is not ranked', async () => {
     const s = await drawn();
     await s.score('xixing', 0, s.items({ leadership: { deduction: 1, reason: '扣分' } }));
     await s.score('changhe', 0, s.items({ leadership: { deduction: 1, reason: '扣分' } }));
@@ -271,6 +303,7 @@ describe('the effect on the list', () => {
     await s.score('puyan', 0, s.items());
     await s.score('xixing', 1, s.items({ 'major-incident-veto': { veto: 'failed', reason: '一票否决' } }));
     const after = await inspectionStandings(s.ctx, s.cycleId);
-    expect([after.get('puyan')!.rank, after.get('changhe')!.rank, after.get('xixing')!.rank]).toEqual([1, 2, null]);
+    // changhe (qualified by its review) is on the list; puyan (sent nothing) is not, so it ranks after it despite its full sheet.
+    expect([after.get('changhe')!.rank, after.get('puyan')!.rank, after.get('xixing')!.rank]).toEqual([1, 2, null]);
   });
 });

@@ -4,8 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { forwardToProvince } from '../../core/use-cases/cycle';
-import { CONTENT_TYPES, listYearDocuments, storeYearDocuments } from '../../core/use-cases/year-documents';
+import { YearDocumentsMissingError } from '../../core/errors';
+import { forwardToProvince, generateYearDocuments } from '../../core/use-cases/cycle';
+import { CONTENT_TYPES, INLINE_DOCUMENTS_MAX_UNITS, listYearDocuments, storeYearDocuments } from '../../core/use-cases/year-documents';
 import { yearFixture } from '../helpers/year-report';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -15,13 +16,16 @@ describe('forwarding stores the documents', () => {
     // Prepare
     const f = await yearFixture('nanping-2016.json');
     const cycleId = f.plan.cycleId;
-    // Act
-    await forwardToProvince(f.ctx, { cycleId });
+    // Act: GenerateYearDocuments, then ForwardToProvince; each retried an hour later.
+    const generated = await generateYearDocuments(f.ctx, { cycleId });
     const keysAfterFirst = [...f.documents.objects.keys()].sort();
     const recordedFirst = await f.repo.listCycleDocuments(cycleId);
-    f.clock.t += 3_600_000; // a retry an hour later
+    await forwardToProvince(f.ctx, { cycleId });
+    f.clock.t += 3_600_000;
+    const regenerated = await generateYearDocuments(f.ctx, { cycleId });
     await forwardToProvince(f.ctx, { cycleId });
     // Assess
+    expect([generated, regenerated]).toEqual([{ documents: 4, generated: 4 }, { documents: 4, generated: 0 }]);
     const records = await f.repo.listCycleDocuments(cycleId);
     expect(records.map((d) => d.documentId)).toEqual(
       ['forwarding-report', 'province-workbook', `criticism-draft-${f.units.u3.id}`, `criticism-draft-${f.units.u4!.id}`].sort(),
@@ -37,6 +41,8 @@ describe('forwarding stores the documents', () => {
     expect([...f.documents.objects.keys()].sort()).toEqual(keysAfterFirst);
     const toProvince = f.mailer.sent.filter((m) => m.to.includes(f.plan.province.email));
     expect(toProvince).toHaveLength(1);
+    // In the order they are made: the workbook, then the report.
+    expect(toProvince[0].text.indexOf('.xlsx：SHA-256')).toBeLessThan(toProvince[0].text.indexOf('.docx：SHA-256'));
     for (const d of records.filter((r) => r.kind !== 'criticism-draft')) expect(toProvince[0].text).toContain(`${d.name}：SHA-256 ${d.sha256}`);
     // The 通报批评 drafts stay with the city office.
     expect(toProvince[0].text).not.toContain('通报（代拟稿）');
@@ -59,9 +65,47 @@ describe('forwarding stores the documents', () => {
     expect(new Map([...fresh.documents.objects].map(([k, v]) => [k, sha256(v)]))).toEqual(bytesBefore);
   });
 
+  it('ForwardToProvince mails only what GenerateYearDocuments recorded: it stores nothing itself', async () => {
+    const f = await yearFixture('nanping-2016.json');
+    const cycleId = f.plan.cycleId;
+    await generateYearDocuments(f.ctx, { cycleId });
+    const stored = new Map(f.documents.objects);
+    // The recorded list stands whatever changes after GenerateYearDocuments: an outcome recorded late.
+    await f.repo.recordOutcome(cycleId, f.plan.units[5].id, 'qualified', new Date(f.clock.t).toISOString());
+    f.clock.t += 60_000;
+    // Act
+    const forwarded = await forwardToProvince(f.ctx, { cycleId });
+    // Assess
+    expect(f.documents.objects).toEqual(stored);
+    expect(forwarded.qualified).toEqual([f.units.u1.id, f.units.u2.id]);
+    expect((await f.repo.getForwarding(cycleId))?.forwardedAt).toBe('2016-12-01T01:00:00.000Z');
+  });
+
+  it('an execution that reaches ForwardToProvince without the documents (started before GenerateYearDocuments): a small plan gets them made there; a large one fails loudly, sending nothing', async () => {
+    // Prepare: one plan at the limit, one just over it.
+    const small = await yearFixture('nanping-2016.json', { units: INLINE_DOCUMENTS_MAX_UNITS });
+    const large = await yearFixture('nanping-2016.json', { units: INLINE_DOCUMENTS_MAX_UNITS + 1 });
+    // Act
+    const done = await forwardToProvince(small.ctx, { cycleId: small.plan.cycleId });
+    const err = await forwardToProvince(large.ctx, { cycleId: large.plan.cycleId }).catch((e) => e);
+    // Assess
+    expect(done.notice).toBe('sent');
+    expect((await small.repo.listCycleDocuments(small.plan.cycleId)).map((d) => d.kind)).toContain('province-workbook');
+    expect(err).toBeInstanceOf(YearDocumentsMissingError);
+    expect(err.name).toBe('YearDocumentsMissingError');
+    expect(err.text.zh).toContain('年度材料未全部生成');
+    expect(err.details).toMatchObject({ units: INLINE_DOCUMENTS_MAX_UNITS + 1, missing: expect.arrayContaining(['province-workbook', 'forwarding-report']) });
+    expect(large.mailer.sent.filter((m) => m.to.includes(large.plan.province.email))).toEqual([]);
+    expect(large.documents.objects.size).toBe(0);
+    expect((await large.repo.getCycle(large.plan.cycleId))?.status).not.toBe('forwarded');
+    // Made by GenerateYearDocuments, the same large plan forwards.
+    await generateYearDocuments(large.ctx, { cycleId: large.plan.cycleId });
+    expect((await forwardToProvince(large.ctx, { cycleId: large.plan.cycleId })).notice).toBe('sent');
+  });
+
   it('lists the documents for the city office with a short-lived download link each', async () => {
     const f = await yearFixture('nanping-2016.json');
-    await forwardToProvince(f.ctx, { cycleId: f.plan.cycleId });
+    await generateYearDocuments(f.ctx, { cycleId: f.plan.cycleId });
     const listed = await listYearDocuments(f.ctx, { cycleId: f.plan.cycleId });
     const report = listed.documents.find((d) => d.kind === 'forwarding-report')!;
     expect(report).toMatchObject({ name: '关于报送南平市2016年度无传销县(市、区)初评合格名单的报告.docx', unitId: null, contentType: CONTENT_TYPES.docx });

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DOCUMENTS_FUNCTION_TIMEOUT_SECONDS } from '../../core/task-limits';
 import { REPO_ROOT } from '../../infra/constructs/app-function';
 import { loadTwinAssembly, type TwinAssembly } from '../../local/assembly';
 import { UnitCycleState } from '../../workflows/unit-cycle/states';
@@ -96,11 +97,13 @@ describe.each([
     }
   });
 
-  it('keeps Lambda results unwrapped (payloadResponseOnly) except for callbacks', () => {
+  it('keeps Lambda results unwrapped (payloadResponseOnly) except for callbacks; every plain task times out at 300 s, GenerateYearDocuments a minute after its function', () => {
     for (const [name, s] of machine(suffix).states.filter(([, st]) => st.Type === 'Task')) {
       if (String(s.Resource).endsWith('.waitForTaskToken')) continue;
       expect(s.Resource, name).toMatch(/^arn:aws:lambda:/);
-      expect(s.TimeoutSeconds, name).toBe(300);
+      // The one function with a longer Lambda timeout (it sends no mail): its Task must outlive it, so no
+      // retry starts while an attempt still runs (core/task-limits.ts taskTimeoutSeconds).
+      expect(s.TimeoutSeconds, name).toBe(name === YearlyCycleState.GenerateYearDocuments ? DOCUMENTS_FUNCTION_TIMEOUT_SECONDS + 60 : 300);
     }
   });
 });

@@ -6,12 +6,14 @@
  * the confirmation request (上报确认) -> ask the running office to confirm the list -> wait for the
  * confirmation as every wait does (Prepare reads the record and sends the ladder's rungs that came due ->
  * Is...? -> a callback of at most a day -> Prepare again) -> sleep until the forwarding date (at once if it
- * passed) -> forward the qualifying units to the province -> close the cycle. Never confirmed before the
+ * passed) -> generate the year's documents (recording the list that goes up, then storing and recording each
+ * document) -> forward the qualifying units to the province (the email lists the documents) -> close the cycle. Never confirmed before the
  * execution's year runs out: close with nothing forwarded.
  */
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { DOCUMENTS_FUNCTION_TIMEOUT_SECONDS } from '../../core/task-limits';
 import { callbackTask, invokeTask } from '../lambda-task';
 import { YearlyCycleState as S, type YearlyCycleFunction } from './states';
 
@@ -44,12 +46,18 @@ export function yearlyCycleDefinition(scope: Construct, fns: Record<YearlyCycleF
   const waitForForwarding = sfn.Wait.jsonPath(scope, S.WaitForForwardingDate, {
     time: sfn.WaitTime.timestampPath('$.cycle.schedule.forwardAt'),
   });
+  // The documents take minutes at 2,800 units: their own function, with its own timeout and no mail
+  // (core/task-limits.ts); ForwardToProvince then mails what they recorded, within the 30 s its lease assumes.
+  const generate = invokeTask(scope, S.GenerateYearDocuments, fns['generate-year-documents'], { cycleId }, {
+    resultPath: '$.documents',
+    functionTimeoutSeconds: DOCUMENTS_FUNCTION_TIMEOUT_SECONDS,
+  });
   const forward = invokeTask(scope, S.ForwardToProvince, fns['forward-to-province'], { cycleId }, { resultPath: '$.forwarded' });
   const close = invokeTask(scope, S.CloseCycle, fns['close-cycle'], { cycleId }, { resultPath: '$.closed' });
   const closed = sfn.Succeed.jsonPath(scope, S.CycleClosed);
 
   close.next(closed);
-  const forwarding = waitForForwarding.next(forward).next(close);
+  const forwarding = waitForForwarding.next(generate).next(forward).next(close);
 
   // 上报确认: the list goes only once confirmed; the record is the truth, the callback a shortcut.
   const waitForRequest = sfn.Wait.jsonPath(scope, S.WaitForConfirmationRequestTime, {

@@ -11,6 +11,8 @@ export const YearlyCycleState = {
   IsListConfirmed: 'IsListConfirmed',
   AwaitListConfirmation: 'AwaitListConfirmation',
   WaitForForwardingDate: 'WaitForForwardingDate',
+  // The year's documents in a task of their own (a longer timeout, no mail), before the one that mails them.
+  GenerateYearDocuments: 'GenerateYearDocuments',
   ForwardToProvince: 'ForwardToProvince',
   CloseCycle: 'CloseCycle',
   CycleClosed: 'CycleClosed',
@@ -19,7 +21,7 @@ export type YearlyCycleStateName = (typeof YearlyCycleState)[keyof typeof Yearly
 
 /** The functions (folders under functions/) the YearlyCycle's tasks invoke. */
 export const YEARLY_CYCLE_FUNCTIONS = [
-  'register-cycle', 'start-unit-workflows', 'forward-to-province', 'close-cycle',
+  'register-cycle', 'start-unit-workflows', 'generate-year-documents', 'forward-to-province', 'close-cycle',
   'request-list-confirmation', 'prepare-confirmation-wait', 'await-list-confirmation',
 ] as const;
 export type YearlyCycleFunction = (typeof YEARLY_CYCLE_FUNCTIONS)[number];
