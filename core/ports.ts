@@ -235,6 +235,12 @@ export interface CycleRepository {
 }
 
 // ---- Registered rosters (社区/村名单) and inspection samples (抽样), issue 10 ------------------------------------
+/** The roster registration as a deliverable (CycleRepository.putRoster): its id, and whether this version is on time. */
+export interface RosterDue {
+  deliverableId: string;
+  onTime: boolean;
+}
+
 export interface CycleRepository {
   /** The unit's current roster: its newest version; null if it never registered one. */
   getRoster(cycleId: string, unitId: string): Promise<RosterVersion | null>;
@@ -243,8 +249,12 @@ export interface CycleRepository {
   /**
    * Stores the unit's next version and its audit entry in one transaction, only if the unit is still at
    * `version - 1` (version 1: never registered). Otherwise nothing is stored and the current version comes back.
+   * With `due` (the plan asks for the roster: it is the deliverable `due.deliverableId`, core/plan/roster-deliverable.ts),
+   * the deliverable's status goes in the same transaction, as addSubmission's does: created by the first version
+   * (on time or late, and counted once in the cycle's totals), its latestVersion and lastReceivedAt moved by the
+   * later ones. So a roster is registered exactly when its deliverable counts as submitted.
    */
-  putRoster(version: RosterVersion, audit: AuditEntry): Promise<{ recorded: boolean; current: RosterVersion | null }>;
+  putRoster(version: RosterVersion, audit: AuditEntry, due?: RosterDue): Promise<{ recorded: boolean; current: RosterVersion | null }>;
   /** Records the unit's sample of a window once, with its audit entry (one transaction); a repeat gets the recorded one. */
   recordSample(sample: InspectionSample, audit: AuditEntry): Promise<{ recorded: boolean; sample: InspectionSample }>;
   getSample(cycleId: string, unitId: string, windowId: string): Promise<InspectionSample | null>;

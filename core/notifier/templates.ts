@@ -17,6 +17,7 @@ import { DateTime } from 'luxon';
 import type { ContactStatus } from '../model';
 import { COMMUNITY_KIND_ZH, type InspectionSample } from '../inspection/model';
 import type { Deliverable, InspectionGroup, InspectionWindow, Phase, Plan, Unit } from '../plan/schema';
+import { isRosterDeliverable } from '../plan/roster-deliverable';
 import { formatBeijing, localDateOf, weekdayZh } from '../time';
 
 export interface Rendered {
@@ -140,7 +141,9 @@ const portal = (plan: Plan, zh: string, en: string, path = '/') => {
   return { label: { zh, en }, url: url.toString() };
 };
 const unitPage = (unit: Unit, rest = '') => `/units/${encodeURIComponent(unit.id)}${rest}`;
-const deliverablePage = (unit: Unit, d: Deliverable) => unitPage(unit, `/deliverables/${encodeURIComponent(d.id)}`);
+/** Where a deliverable is sent: its submission page; the roster registration's is the roster page (core/plan/roster-deliverable.ts). */
+const deliverablePage = (unit: Unit, d: Deliverable) =>
+  isRosterDeliverable(d.id) ? unitPage(unit, '/roster') : unitPage(unit, `/deliverables/${encodeURIComponent(d.id)}`);
 const phaseName = (phase: Phase): Text => ({ zh: phase.name, en: phase.nameEn });
 const item = (d: Deliverable): Text => ({ zh: d.name, en: d.nameEn });
 
@@ -217,9 +220,13 @@ export const templates = {
           zh: `贵单位尚未报送${deliverable.name}。报送截止时间为${when(dueAt, 'zh')}（北京时间，含当时），${l.zh}。`,
           en: `Your ${deliverable.nameEn} has not been received. It is due ${when(dueAt, 'en')} Beijing time (inclusive); ${l.en}.`,
         },
-        { zh: '请抓紧完成并通过系统报送；已报送的请忽略本提醒。', en: 'Please submit it through the system; if you already have, disregard this reminder.' },
+        isRosterDeliverable(deliverable.id)
+          ? { zh: `请在系统中逐条登记本单位的社区（村）：名称、类型、是否参与创建、联系人及电话；已登记的请忽略本提醒。`, en: 'Please register your communities and villages in the system, one row each (name, kind, taking part or not, contact and telephone); if you already have, disregard this reminder.' }
+          : { zh: '请抓紧完成并通过系统报送；已报送的请忽略本提醒。', en: 'Please submit it through the system; if you already have, disregard this reminder.' },
       ],
-      action: portal(plan, '报送入口', 'Where to submit', deliverablePage(unit, deliverable)),
+      action: isRosterDeliverable(deliverable.id)
+        ? portal(plan, '登记入口', 'Where to register', deliverablePage(unit, deliverable))
+        : portal(plan, '报送入口', 'Where to submit', deliverablePage(unit, deliverable)),
     }, nowMs);
   },
 

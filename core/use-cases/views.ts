@@ -11,6 +11,7 @@ import type { UnitFacts } from '../ports';
 import { makeProblem } from '../validation';
 import type { Deliverable, Unit } from '../plan/schema';
 import type { Schedule } from '../plan/schedule-schema';
+import { dueInPhase } from '../plan/roster-deliverable';
 import { isOnTime, localDateOf } from '../time';
 import { extendedLastDays, unitSchedule, type Context, type LoadedPlan } from './context';
 import { rectificationDeadline } from './review-record';
@@ -82,7 +83,8 @@ function phasesView(loaded: LoadedPlan, facts: DeliverableFacts, nowMs: number, 
       opensAt: beijing(opensAt),
       closesAt: beijing(closesAt),
       state,
-      deliverables: phase.deliverables.map((d) => deliverableView(loaded, facts, d.id, nowMs, extendedIds.has(d.id))),
+      // What is due in the phase, the roster registration included (core/plan/roster-deliverable.ts).
+      deliverables: dueInPhase(loaded.plan, phase).map((d) => deliverableView(loaded, facts, d.id, nowMs, extendedIds.has(d.id))),
     };
   });
 }

@@ -297,7 +297,7 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
   return {
     ...makeDirectoryMethods({ client, TableName, get, queryAll, auditPut, translateDynamoError }),
     ...makeDocumentRecordMethods({ putIfAbsent, get: (key) => get(key), queryAll }),
-    ...makeRosterMethods({ client, TableName, get, queryAll, auditPut, translateDynamoError }),
+    ...makeRosterMethods({ client, TableName, get, queryAll, auditPut, translateDynamoError }, totalsIncrement),
     ...makeSignoffMethods({
       get: (key) => get(key),
       putIfAbsent,

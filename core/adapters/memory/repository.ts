@@ -64,7 +64,7 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
   const idemKey = (s: { caller: string; route: string; key: string }) => [s.caller, s.route, s.key].join('|');
   const bySubmission = (a: SubmissionVersion, b: SubmissionVersion) => a.deliverableId.localeCompare(b.deliverableId) || a.version - b.version;
 
-  const { rosterDump, ...rosterMethods } = makeMemoryRosterMethods(audit);
+  const { rosterDump, ...rosterMethods } = makeMemoryRosterMethods(audit, deliverables);
   const { inspectionDump, ...inspectionResultMethods } = makeMemoryInspectionResultMethods(audit);
 
   return {
