@@ -2,7 +2,7 @@
  * Ports: what the use cases need from the outside world. Adapters live in ./adapters (dynamodb, ses, sfn,
  * memory). core/ imports no AWS SDK.
  */
-import type { InspectionResult, InspectionSample, InspectionScoreSheet, RosterVersion } from './inspection/model';
+import type { InspectionDrawFailure, InspectionResult, InspectionSample, InspectionScoreSheet, RosterVersion } from './inspection/model';
 import type { Plan, Unit } from './plan/schema';
 import type {
   AuditEntry,
@@ -187,6 +187,8 @@ export interface UnitFacts {
   extensions: Extension[];
   /** The unit's 签收 records. */
   signatures: NoticeSignature[];
+  /** The unit's failed inspection draws (resolved ones too), by window. */
+  drawFailures: InspectionDrawFailure[];
 }
 
 /** Counters of the whole cycle, kept by the repository as it writes (never by reading every unit). */
@@ -258,6 +260,9 @@ export interface CycleRepository {
   /** Records the unit's sample of a window once, with its audit entry (one transaction); a repeat gets the recorded one. */
   recordSample(sample: InspectionSample, audit: AuditEntry): Promise<{ recorded: boolean; sample: InspectionSample }>;
   getSample(cycleId: string, unitId: string, windowId: string): Promise<InspectionSample | null>;
+  /** Stores the unit's draw failure of a window in place of the last (core/inspection/model.ts InspectionDrawFailure). */
+  putDrawFailure(failure: InspectionDrawFailure): Promise<void>;
+  getDrawFailure(cycleId: string, unitId: string, windowId: string): Promise<InspectionDrawFailure | null>;
 }
 
 // ---- 上报确认: the running office signs off the qualifying list before it goes up (core/use-cases/forwarding.ts) ----

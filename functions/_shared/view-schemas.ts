@@ -283,7 +283,7 @@ export const cyclesResponse = z.object({
 const MESSAGE_KINDS = [
   'phase-opened', 'reminder', 'escalation', 'receipt', 'rectification', 'outcome', 'province-forwarding',
   'contact-undeliverable', 'calendar-warning', 'delivery-failure', 'extension', 'criticism',
-  'inspection-sample', 'inspection-no-roster',
+  'inspection-sample', 'inspection-no-roster', 'inspection-draw-failed', 'inspection-draw-gave-up',
   'confirmation-request', 'confirmation-escalation', 'commendation',
 ] as const;
 

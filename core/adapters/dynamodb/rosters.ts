@@ -9,9 +9,11 @@
  *   transaction writes the roster deliverable's status (`DELIVERABLE#roster-registration`, inside the dashboard's
  *   range) and counts its first version in the cycle's totals, as addSubmission does for a report.
  * - `CHECK-SAMPLE#<windowId>`: the unit's sample of a window, written once with its audit entry.
+ * - `DRAW-FAILURE#<windowId>`: the unit's failed draw of a window, overwritten by each failed attempt (inside the
+ *   dashboard's range: the dashboard shows it).
  */
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { InspectionSample, RosterVersion } from '../../inspection/model';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { InspectionDrawFailure, InspectionSample, RosterVersion } from '../../inspection/model';
 import type { CycleRepository } from '../../ports';
 import type { DirectoryStoreDeps } from './directory';
 import { ENTITY, ROSTER_VERSION_PREFIX, TOTALS_ATTRIBUTE, keys, unitPartition } from './keys';
@@ -19,7 +21,7 @@ import { cancelCodes, sleep, strip } from './item';
 
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
-type RosterMethods = Pick<CycleRepository, 'getRoster' | 'listRosterVersions' | 'putRoster' | 'recordSample' | 'getSample'>;
+type RosterMethods = Pick<CycleRepository, 'getRoster' | 'listRosterVersions' | 'putRoster' | 'recordSample' | 'getSample' | 'putDrawFailure' | 'getDrawFailure'>;
 
 /**
  * `totalsIncrement`: the repository's counter update (a TransactWrite item), with which a roster's first version
@@ -117,6 +119,19 @@ export function makeRosterMethods(d: DirectoryStoreDeps, totalsIncrement: (cycle
 
     async getSample(cycleId, unitId, windowId) {
       return strip<InspectionSample>(await d.get(keys.inspectionSample(cycleId, unitId, windowId)));
+    },
+
+    async putDrawFailure(failure) {
+      const key = keys.drawFailure(failure.cycleId, failure.unitId, failure.windowId);
+      try {
+        await client.send(new PutCommand({ TableName, Item: { ...failure, ...key, entityType: ENTITY.inspectionDrawFailure } }));
+      } catch (err) {
+        throw d.translateDynamoError(err);
+      }
+    },
+
+    async getDrawFailure(cycleId, unitId, windowId) {
+      return strip<InspectionDrawFailure>(await d.get(keys.drawFailure(cycleId, unitId, windowId)));
     },
   };
   return methods;

@@ -4,16 +4,17 @@
  * deliverable's status with its version, a sample is recorded once.
  */
 import type { AuditEntry, DeliverableStatus } from '../../model';
-import type { InspectionSample, RosterVersion } from '../../inspection/model';
+import type { InspectionDrawFailure, InspectionSample, RosterVersion } from '../../inspection/model';
 import type { CycleRepository } from '../../ports';
 
-type RosterMethods = Pick<CycleRepository, 'getRoster' | 'listRosterVersions' | 'putRoster' | 'recordSample' | 'getSample'>;
+type RosterMethods = Pick<CycleRepository, 'getRoster' | 'listRosterVersions' | 'putRoster' | 'recordSample' | 'getSample' | 'putDrawFailure' | 'getDrawFailure'>;
 const clone = <T>(v: T): T => structuredClone(v);
 
 /** `deliverables`: the repository's deliverable statuses (`cycle|unit|deliverable`), which a registration writes as addSubmission does. */
-export function makeMemoryRosterMethods(audit: AuditEntry[], deliverables: Map<string, DeliverableStatus>): RosterMethods & { rosterDump(): unknown } {
+export function makeMemoryRosterMethods(audit: AuditEntry[], deliverables: Map<string, DeliverableStatus>): RosterMethods & { rosterDump(): unknown; drawFailuresOf(cycleId: string, unitId: string): InspectionDrawFailure[] } {
   const rosters: RosterVersion[] = [];
   const samples = new Map<string, InspectionSample>();
+  const failures = new Map<string, InspectionDrawFailure>();
   const mine = (cycleId: string, unitId: string) => rosters.filter((v) => v.cycleId === cycleId && v.unitId === unitId);
   const sampleKey = (cycleId: string, unitId: string, windowId: string) => [cycleId, unitId, windowId].join('|');
   return {
@@ -49,6 +50,15 @@ export function makeMemoryRosterMethods(audit: AuditEntry[], deliverables: Map<s
     },
     async getSample(cycleId, unitId, windowId) {
       return clone(samples.get(sampleKey(cycleId, unitId, windowId)) ?? null);
+    },
+    async putDrawFailure(failure) {
+      failures.set(sampleKey(failure.cycleId, failure.unitId, failure.windowId), clone(failure));
+    },
+    async getDrawFailure(cycleId, unitId, windowId) {
+      return clone(failures.get(sampleKey(cycleId, unitId, windowId)) ?? null);
+    },
+    drawFailuresOf(cycleId, unitId) {
+      return clone([...failures.values()].filter((f) => f.cycleId === cycleId && f.unitId === unitId).sort((a, b) => a.windowId.localeCompare(b.windowId)));
     },
     rosterDump() {
       return { rosters, samples };
