@@ -15,6 +15,7 @@ import { dueInPhase } from '../plan/roster-deliverable';
 import { isOnTime, localDateOf } from '../time';
 import { extendedLastDays, unitSchedule, type Context, type LoadedPlan } from './context';
 import { rectificationDeadline } from './review-record';
+import { drawFailureView } from './inspection';
 import { unsignedNotices } from './unit-messages';
 import { beijing, levelsView, unitInfo } from './view-parts';
 
@@ -211,6 +212,11 @@ function unitRow(loaded: LoadedPlan, unit: Unit, facts: UnitFacts, now: number) 
     summary: rowSummary(phases, view.statuses.get(loaded.schedule.review.deliverableId)),
     /** Notices sent to the unit that it has not signed for (签收) yet (the ledger names the plan's addresses). */
     unsignedNotices: unsignedNotices(loaded.planned.get(unit.id) ?? unit, facts.messages, facts.signatures),
+    /**
+     * Its inspection draw, when it failed after its retries and no later attempt drew it: when, why, and the next
+     * attempt (null once the window closed: the unit could not be drawn). Null otherwise.
+     */
+    drawFailure: drawFailureView(facts.drawFailures.find((f) => !f.resolvedAt)),
   };
 }
 

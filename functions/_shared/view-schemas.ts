@@ -142,6 +142,17 @@ export const unitOverviewResponse = z.object({
   unsignedNotices: z.number(),
 });
 
+/** A failed inspection draw (core/use-cases/inspection.ts drawFailureView). */
+export const drawFailureView = z.object({
+  windowId: z.string(),
+  state: z.enum(['retrying', 'gave-up', 'resolved']),
+  firstFailedAt: instantView,
+  lastFailedAt: instantView,
+  error: z.string(),
+  nextAttemptAt: z.nullable(instantView),
+  resolvedAt: z.nullable(instantView),
+});
+
 export const dashboardResponse = z.object({
   cycleId: z.string(),
   title: z.string(),
@@ -156,6 +167,8 @@ export const dashboardResponse = z.object({
       review: reviewView,
       /** Notices sent to the unit that it has not signed for (签收) yet. */
       unsignedNotices: z.number(),
+      /** Its inspection draw failed after its retries and is not drawn yet: when, why, the next attempt (null: given up). */
+      drawFailure: z.nullable(drawFailureView),
       /** Deliverables on time, late and missing so far; 及时率 (on time of those due or in), 创建覆盖率 and 合格率 of the latest self-assessment, 0..1 or null. */
       summary: z.object({
         onTime: z.number(),

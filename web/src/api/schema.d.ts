@@ -2742,7 +2742,7 @@ export interface operations {
                         messages: {
                             messageId: string;
                             /** @enum {string} */
-                            kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism" | "inspection-sample" | "inspection-no-roster" | "confirmation-request" | "confirmation-escalation" | "commendation";
+                            kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism" | "inspection-sample" | "inspection-no-roster" | "inspection-draw-failed" | "inspection-draw-gave-up" | "confirmation-request" | "confirmation-escalation" | "commendation";
                             milestone: string;
                             subject: string;
                             recipient: string;
@@ -2864,7 +2864,7 @@ export interface operations {
                         recorded: boolean;
                         messageId: string;
                         /** @enum {string} */
-                        kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism" | "inspection-sample" | "inspection-no-roster" | "confirmation-request" | "confirmation-escalation" | "commendation";
+                        kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism" | "inspection-sample" | "inspection-no-roster" | "inspection-draw-failed" | "inspection-draw-gave-up" | "confirmation-request" | "confirmation-escalation" | "commendation";
                         subject: string;
                         signedBy: string;
                         signedAt: {
@@ -2888,7 +2888,7 @@ export interface operations {
                         recorded: boolean;
                         messageId: string;
                         /** @enum {string} */
-                        kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism" | "inspection-sample" | "inspection-no-roster" | "confirmation-request" | "confirmation-escalation" | "commendation";
+                        kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism" | "inspection-sample" | "inspection-no-roster" | "inspection-draw-failed" | "inspection-draw-gave-up" | "confirmation-request" | "confirmation-escalation" | "commendation";
                         subject: string;
                         signedBy: string;
                         signedAt: {
@@ -3277,6 +3277,36 @@ export interface operations {
                                 } | null;
                             };
                             unsignedNotices: number;
+                            drawFailure: {
+                                windowId: string;
+                                /** @enum {string} */
+                                state: "retrying" | "gave-up" | "resolved";
+                                firstFailedAt: {
+                                    iso: string;
+                                    beijing: string;
+                                    zh: string;
+                                    en: string;
+                                };
+                                lastFailedAt: {
+                                    iso: string;
+                                    beijing: string;
+                                    zh: string;
+                                    en: string;
+                                };
+                                error: string;
+                                nextAttemptAt: {
+                                    iso: string;
+                                    beijing: string;
+                                    zh: string;
+                                    en: string;
+                                } | null;
+                                resolvedAt: {
+                                    iso: string;
+                                    beijing: string;
+                                    zh: string;
+                                    en: string;
+                                } | null;
+                            } | null;
                             summary: {
                                 onTime: number;
                                 late: number;
@@ -5619,6 +5649,36 @@ export interface operations {
                                 };
                                 key: string;
                             }[];
+                        } | null;
+                        drawFailure: {
+                            windowId: string;
+                            /** @enum {string} */
+                            state: "retrying" | "gave-up" | "resolved";
+                            firstFailedAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                            lastFailedAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                            error: string;
+                            nextAttemptAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            } | null;
+                            resolvedAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            } | null;
                         } | null;
                         verify: string | null;
                     };
