@@ -5,10 +5,11 @@
  * DRAW_RETRY.maxAttempts times. The attempts are instants derived from the announced draw instant and the window,
  * never counted in the state: a restarted execution finds the same next attempt from the clock alone.
  *
- * Bounded on purpose: each attempt costs the unit's execution about 15 history events (the task, its retries, the
- * report, the Choice and the Wait), so 48 attempts stay under 750 (workflows/README.md, the budget). A window is a
- * few days (Binjiang: 5, so 24 hourly + 4 daily attempts); a window longer than 25 days stops at the cap, and the
- * office is told then that the unit could not be drawn.
+ * Bounded on purpose: each attempt costs the unit's execution 14 history events (the failing task 5, the report 5,
+ * the Choice and the Wait 2 each), 32 when the draw fails by TransientError after its 6 retries, so 48 attempts stay
+ * under 1,600 (workflows/README.md, the budget). A window is a few days (Binjiang: 5, so 24 hourly + 3 daily
+ * attempts); in a window longer than 25 days the attempts stop at the cap, and the office is told then that the
+ * unit could not be drawn.
  */
 export const DRAW_RETRY = {
   /** Hourly attempts after the draw instant. */
