@@ -10,8 +10,11 @@
  *      no roster: the record says nothing could be drawn ('no-roster');
  *   4. the sample is recorded once with its audit entry (conditional write; a concurrent draw that lost
  *      gets the recorded one): a roster changed afterwards never changes it, and nothing redraws it;
- *   5. the emails, through the notifier and its ledger (each once): the sample to every member of the group
+ *   5. an earlier failed attempt's record (reportDrawFailure, below) is marked resolved;
+ *   6. the emails, through the notifier and its ledger (each once): the sample to every member of the group
  *      and to the unit's office; no roster: the running office is told.
+ * A draw that fails after the task's retries goes to reportDrawFailure (the same function, ReportInspectionDrawFailure):
+ * recorded, told once, tried again at the next attempt while the window is open (core/inspection/draw-retry.ts).
  */
 import { NotFoundError, TransientError } from '../errors';
 import { nextDrawAttempt } from '../inspection/draw-retry';
