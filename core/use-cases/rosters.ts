@@ -18,7 +18,7 @@ import { COMMUNITY_KIND_ZH, type RegisteredCommunity, type RosterVersion } from 
 import { checkRoster } from '../inspection/roster';
 import { rosterSha256 } from '../inspection/sample';
 import { ROSTER_DELIVERABLE_ID } from '../plan/roster-deliverable';
-import { deadlineLastDay, formatBeijing, isOnTime } from '../time';
+import { formatBeijing, isOnTime } from '../time';
 import { makeProblem } from '../validation';
 import type { Context } from './context';
 import { beijing, unitInfo } from './view-parts';
@@ -43,11 +43,13 @@ export async function unitRoster(ctx: Context, input: { cycleId: string; unitId:
   const versions = await ctx.repo.listRosterVersions(input.cycleId, unit.id);
   const current = versions.at(-1) ?? null;
   const reg = loaded.plan.rosterRegistration;
+  // The unit's own last day: the plan's after its non-working-day policy, or its extension's (延期), as its reminders count.
+  const due = reg ? await ctx.deadlineFor(loaded, unit.id, ROSTER_DELIVERABLE_ID) : null;
   return {
     cycleId: input.cycleId,
     unit: unitInfo(unit),
     /** When the plan asks units to register (null: it does not; a unit may register anyway). */
-    requirement: reg ? { phase: reg.phase, lastDay: deadlineLastDay(reg.due) } : null,
+    requirement: reg ? { phase: reg.phase, lastDay: due!.lastDay } : null,
     /** 0 while nothing is registered; a registration names the version it was made from. */
     version: current?.version ?? 0,
     current: current ? rosterView(current) : null,
