@@ -108,6 +108,8 @@ export const REPOSITORY_ACCESS = {
   putRoster: 'write',
   recordSample: 'write',
   getSample: 'read',
+  putDrawFailure: 'write',
+  getDrawFailure: 'read',
   // Inspection results and score sheets (issue 10 item 4).
   listInspectionResults: 'read',
   putInspectionResult: 'write',

@@ -225,6 +225,10 @@ export type MessageKind =
   | 'inspection-no-roster'
   /** 交叉检查结果通知, to the unit office (cc its leader) after the window's last day; milestone the window id. */
   | 'inspection-result'
+  /** To the running office: the unit's draw failed after its retries and will be retried; milestone the window id. */
+  | 'inspection-draw-failed'
+  /** To the running office: every retry of the unit's draw failed and the window closed; milestone the window id. */
+  | 'inspection-draw-gave-up'
   /** To the running office: confirm the qualifying list (上报确认); milestone `forwarding`. */
   | 'confirmation-request'
   /** The list not confirmed by the forwarding date: rung 1 to the office's leader, then reminders; milestone `L<level>`. */
@@ -335,7 +339,7 @@ export interface AuditEntry {
   action:
     | 'submit' | 'decide' | 'start-cycle' | 'forward' | 'mark-undeliverable' | 'fix-contact' | 'propose-supervision' | 'extend'
     | 'upload' | 'check-upload' | 'sign-notice' | 'confirm-supervision' | 'withdraw-supervision' | 'edit-contacts'
-    | 'register-roster' | 'draw-sample' | 'record-inspection-result' | 'record-inspection-score'
+    | 'register-roster' | 'draw-sample' | 'draw-failed' | 'draw-gave-up' | 'record-inspection-result' | 'record-inspection-score'
     | 'confirm-forwarding' | 'commend';
   what: Record<string, unknown>;
   why?: string;

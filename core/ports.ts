@@ -2,7 +2,7 @@
  * Ports: what the use cases need from the outside world. Adapters live in ./adapters (dynamodb, ses, sfn,
  * memory). core/ imports no AWS SDK.
  */
-import type { InspectionResult, InspectionSample, InspectionScoreSheet, RosterVersion } from './inspection/model';
+import type { InspectionDrawFailure, InspectionResult, InspectionSample, InspectionScoreSheet, RosterVersion } from './inspection/model';
 import type { Plan, Unit } from './plan/schema';
 import type {
   AuditEntry,
@@ -187,6 +187,8 @@ export interface UnitFacts {
   extensions: Extension[];
   /** The unit's 签收 records. */
   signatures: NoticeSignature[];
+  /** The unit's failed inspection draws (resolved ones too), by window. */
+  drawFailures: InspectionDrawFailure[];
 }
 
 /** Counters of the whole cycle, kept by the repository as it writes (never by reading every unit). */
@@ -235,6 +237,12 @@ export interface CycleRepository {
 }
 
 // ---- Registered rosters (社区/村名单) and inspection samples (抽样), issue 10 ------------------------------------
+/** The roster registration as a deliverable (CycleRepository.putRoster): its id, and whether this version is on time. */
+export interface RosterDue {
+  deliverableId: string;
+  onTime: boolean;
+}
+
 export interface CycleRepository {
   /** The unit's current roster: its newest version; null if it never registered one. */
   getRoster(cycleId: string, unitId: string): Promise<RosterVersion | null>;
@@ -243,11 +251,18 @@ export interface CycleRepository {
   /**
    * Stores the unit's next version and its audit entry in one transaction, only if the unit is still at
    * `version - 1` (version 1: never registered). Otherwise nothing is stored and the current version comes back.
+   * With `due` (the plan asks for the roster: it is the deliverable `due.deliverableId`, core/plan/roster-deliverable.ts),
+   * the deliverable's status goes in the same transaction, as addSubmission's does: created by the first version
+   * (on time or late, and counted once in the cycle's totals), its latestVersion and lastReceivedAt moved by the
+   * later ones. So a roster is registered exactly when its deliverable counts as submitted.
    */
-  putRoster(version: RosterVersion, audit: AuditEntry): Promise<{ recorded: boolean; current: RosterVersion | null }>;
+  putRoster(version: RosterVersion, audit: AuditEntry, due?: RosterDue): Promise<{ recorded: boolean; current: RosterVersion | null }>;
   /** Records the unit's sample of a window once, with its audit entry (one transaction); a repeat gets the recorded one. */
   recordSample(sample: InspectionSample, audit: AuditEntry): Promise<{ recorded: boolean; sample: InspectionSample }>;
   getSample(cycleId: string, unitId: string, windowId: string): Promise<InspectionSample | null>;
+  /** Stores the unit's draw failure of a window in place of the last (core/inspection/model.ts InspectionDrawFailure). */
+  putDrawFailure(failure: InspectionDrawFailure): Promise<void>;
+  getDrawFailure(cycleId: string, unitId: string, windowId: string): Promise<InspectionDrawFailure | null>;
 }
 
 // ---- 上报确认: the running office signs off the qualifying list before it goes up (core/use-cases/forwarding.ts) ----

@@ -4,6 +4,7 @@
  * plan's schedule, into actions at absolute instants, which the simulator plays on the twin's clock
  * through the same use cases the HTTP API will expose.
  */
+import { isRosterDeliverable } from '../core/plan/roster-deliverable';
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod/mini';
 import { localDate, type Plan } from '../core/plan/schema';
@@ -253,6 +254,8 @@ export function compileScenario(scenario: Scenario, plan: Plan, schedule: Schedu
     const pick = (id: string) => own.submissions?.[id] ?? own.submissions?.['*'] ?? scenario.default.submissions?.[id] ?? scenario.default.submissions?.['*'] ?? 'never';
     let reviewedAt: number | null = null;
     for (const d of deliverables) {
+      // The roster registration is due like a deliverable but registered by its own action (`roster`), never submitted.
+      if (isRosterDeliverable(d.deliverableId)) continue;
       const t = pick(d.deliverableId);
       if (t === 'never') continue;
       const due = Date.parse(d.dueAt);

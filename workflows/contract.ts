@@ -178,13 +178,32 @@ export const recordOutcomeOutput = z.strictObject({ outcome: unitOutcome, record
  * roster and recorded once, then mailed (core/use-cases/inspection.ts). Every window of the plan wakes every
  * unit; only the unit's own window draws ('not-inspected' otherwise).
  */
-export const drawInspectionSampleInput = z.strictObject({ cycleId, unitId, windowId: slug });
+export const drawInspectionSampleInput = z.strictObject({
+  cycleId,
+  unitId,
+  windowId: slug,
+  /**
+   * ReportInspectionDrawFailure: the draw failed after its retries (the error's name as Step Functions caught it).
+   * The same function records the failure, tells the office once and answers reportDrawFailureOutput.
+   */
+  failed: z.optional(z.strictObject({ error: z.string().check(z.maxLength(256)) })),
+});
 export const drawInspectionSampleOutput = z.strictObject({
   status: z.enum(['drawn', 'no-roster', 'not-inspected']),
   /** false when an earlier attempt had recorded it (a retry, a restart). */
   recorded: z.boolean(),
   sampled: z.int(),
   notices: z.array(noticeResult),
+});
+
+/**
+ * After a failed draw: `retryAt` the next attempt (WaitForDrawRetry waits for it), or `giveUp` when none is left
+ * (the window closed; the office was told the unit could not be drawn). core/inspection/draw-retry.ts.
+ */
+export const reportDrawFailureOutput = z.strictObject({
+  giveUp: z.boolean(),
+  retryAt: z.nullable(instant),
+  notice: z.enum(['sent', 'already-sent', 'suppressed', 'refused', 'not-needed']),
 });
 
 export type YearlyCycleInput = z.infer<typeof yearlyCycleInput>;

@@ -82,6 +82,26 @@ export interface InspectionSample {
   sample: SampledCommunity[];
 }
 
+/**
+ * A draw that failed after its task's retries (DrawInspectionSample): the unit's execution records it, tells the
+ * running office once and tries again later (./draw-retry.ts), until the sample is recorded or the window closes.
+ * One item per unit and window, overwritten by each failed attempt (the first failure's instant kept); a later
+ * attempt that records the sample marks it resolved. The sample itself is still recorded once, by recordSample.
+ */
+export interface InspectionDrawFailure {
+  cycleId: string;
+  unitId: string;
+  windowId: string;
+  firstFailedAt: string;
+  lastFailedAt: string;
+  /** What the last failed attempt failed with, as Step Functions reported it (the error's name). */
+  error: string;
+  /** When the draw is tried again; null once no attempt is left (the window closed): the unit could not be drawn. */
+  nextAttemptAt: string | null;
+  /** When a later attempt recorded the sample. */
+  resolvedAt?: string;
+}
+
 // ---- Inspection results and the score sheet (issue 10 item 4) ----------------------------------------------
 
 /**

@@ -17,6 +17,7 @@ import { DateTime } from 'luxon';
 import type { ContactStatus } from '../model';
 import { COMMUNITY_KIND_ZH, type InspectionSample } from '../inspection/model';
 import type { Deliverable, InspectionGroup, InspectionWindow, Phase, Plan, Unit } from '../plan/schema';
+import { isRosterDeliverable } from '../plan/roster-deliverable';
 import { formatBeijing, localDateOf, weekdayZh } from '../time';
 
 export interface Rendered {
@@ -140,7 +141,9 @@ const portal = (plan: Plan, zh: string, en: string, path = '/') => {
   return { label: { zh, en }, url: url.toString() };
 };
 const unitPage = (unit: Unit, rest = '') => `/units/${encodeURIComponent(unit.id)}${rest}`;
-const deliverablePage = (unit: Unit, d: Deliverable) => unitPage(unit, `/deliverables/${encodeURIComponent(d.id)}`);
+/** Where a deliverable is sent: its submission page; the roster registration's is the roster page (core/plan/roster-deliverable.ts). */
+const deliverablePage = (unit: Unit, d: Deliverable) =>
+  isRosterDeliverable(d.id) ? unitPage(unit, '/roster') : unitPage(unit, `/deliverables/${encodeURIComponent(d.id)}`);
 const phaseName = (phase: Phase): Text => ({ zh: phase.name, en: phase.nameEn });
 const item = (d: Deliverable): Text => ({ zh: d.name, en: d.nameEn });
 
@@ -246,9 +249,13 @@ export const templates = {
           zh: `贵单位尚未报送${deliverable.name}。报送截止时间为${when(dueAt, 'zh')}（北京时间，含当时），${l.zh}。`,
           en: `Your ${deliverable.nameEn} has not been received. It is due ${when(dueAt, 'en')} Beijing time (inclusive); ${l.en}.`,
         },
-        { zh: '请抓紧完成并通过系统报送；已报送的请忽略本提醒。', en: 'Please submit it through the system; if you already have, disregard this reminder.' },
+        isRosterDeliverable(deliverable.id)
+          ? { zh: `请在系统中逐条登记本单位的社区（村）：名称、类型、是否参与创建、联系人及电话；已登记的请忽略本提醒。`, en: 'Please register your communities and villages in the system, one row each (name, kind, taking part or not, contact and telephone); if you already have, disregard this reminder.' }
+          : { zh: '请抓紧完成并通过系统报送；已报送的请忽略本提醒。', en: 'Please submit it through the system; if you already have, disregard this reminder.' },
       ],
-      action: portal(plan, '报送入口', 'Where to submit', deliverablePage(unit, deliverable)),
+      action: isRosterDeliverable(deliverable.id)
+        ? portal(plan, '登记入口', 'Where to register', deliverablePage(unit, deliverable))
+        : portal(plan, '报送入口', 'Where to submit', deliverablePage(unit, deliverable)),
     }, nowMs);
   },
 
@@ -767,6 +774,47 @@ export const inspectionTemplates = {
         { zh: `请${plan.city.officeWord}督促该${plan.unitLevel.word}登记名单，并决定检查安排。`, en: `Please have the ${plan.unitLevel.wordEn} register its roster and decide how to inspect it.` },
       ],
       action: portal(plan, '查看社区/村名单', 'See the roster', `${unitPage(unit, '/roster')}`),
+    }, nowMs);
+  },
+
+  /**
+   * To the running office, once per unit and window: the draw failed after its retries (the error as the workflow
+   * reported it); the system tries again at `nextAttemptAt` and on (core/inspection/draw-retry.ts) while the window
+   * is open. Nothing is drawn differently for it: the inputs are the announced ones.
+   */
+  drawFailed(plan: Plan, unit: Unit, group: InspectionGroup, window: InspectionWindow, drawAt: string, error: string, nextAttemptAt: string, nowMs: number): Rendered {
+    const windowEnd = { zh: date(window.closes, 'zh'), en: date(window.closes, 'en') };
+    return render(plan, {
+      subject: { zh: `抽样未完成：${unit.name}的交叉检查抽样出错，系统将自动重试`, en: `Draw failed: the cross-inspection sample of ${nameOf(unit).en} will be retried` },
+      salutation: officeName(plan),
+      body: [
+        {
+          zh: `${unit.name}的交叉检查抽样（${group.name}，${window.name}）应于${when(drawAt, 'zh')}（北京时间）进行，系统多次尝试后仍未完成（${error}），抽样结果尚未记录。`,
+          en: `The cross-inspection draw of ${nameOf(unit).en} (${group.nameEn ?? group.name}, ${window.nameEn ?? window.name}), due at ${when(drawAt, 'en')} Beijing time, failed after several attempts (${error}); no sample is recorded yet.`,
+        },
+        {
+          zh: `系统将于${when(nextAttemptAt, 'zh')}再次抽取，此后首日每小时、之后每日重试，直至${windowEnd.zh}检查时段结束。抽样仍按公布的抽取时间和名单版本进行，结果一经记录不再重抽；抽出后将照常通知检查组和${unit.name}。`,
+          en: `The system tries again at ${when(nextAttemptAt, 'en')}, then hourly for the first day and daily after that, until the window closes on ${windowEnd.en}. The draw still uses the announced draw instant and roster version; once recorded it is never redrawn, and the group and ${nameOf(unit).en} are told as usual.`,
+        },
+        { zh: '如需人工处理，请联系系统管理员。', en: 'If it needs a person, please contact the system administrator.' },
+      ],
+      action: portal(plan, '查看抽样情况', 'See the draw', `${unitPage(unit, '/sample')}`),
+    }, nowMs);
+  },
+
+  /** To the running office, once: every attempt failed and the window closed (or the attempts ran out): no sample. */
+  drawGaveUp(plan: Plan, unit: Unit, group: InspectionGroup, window: InspectionWindow, drawAt: string, error: string, firstFailedAt: string, nowMs: number): Rendered {
+    return render(plan, {
+      subject: { zh: `未能抽样：${unit.name}的交叉检查抽样多次重试仍未完成`, en: `No sample: the cross-inspection draw of ${nameOf(unit).en} failed on every attempt` },
+      salutation: officeName(plan),
+      body: [
+        {
+          zh: `${unit.name}的交叉检查抽样（${group.name}，${window.name}）应于${when(drawAt, 'zh')}（北京时间）进行，自${when(firstFailedAt, 'zh')}首次出错以来，系统在检查时段内的各次重试均未完成（最后一次：${error}），系统不再自动重试，${unit.name}本期没有抽样结果。`,
+          en: `The cross-inspection draw of ${nameOf(unit).en} (${group.nameEn ?? group.name}, ${window.nameEn ?? window.name}), due at ${when(drawAt, 'en')} Beijing time, first failed at ${when(firstFailedAt, 'en')} and failed on every retry within the window (last: ${error}). The system no longer retries: ${nameOf(unit).en} has no sample for this window.`,
+        },
+        { zh: `请${plan.city.officeWord}决定该${plan.unitLevel.word}的检查安排。`, en: `Please decide how ${plan.city.officeWordEn} inspects this ${plan.unitLevel.wordEn}.` },
+      ],
+      action: portal(plan, '查看抽样情况', 'See the draw', `${unitPage(unit, '/sample')}`),
     }, nowMs);
   },
 };

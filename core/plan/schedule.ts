@@ -17,12 +17,15 @@
  *   running office confirmed it (上报确认). The request goes `forwardToProvince.confirmationDaysBefore` days
  *   before that day at `sendAt`; a list not confirmed by then climbs `escalation.levels` from the sending
  *   morning after the forwarding day (rung 1 the office's leader, then reminders).
+ * - The roster registration (plan.rosterRegistration, 社区/村名单登记) is a deliverable of its phase
+ *   (`roster-registration`, ./roster-deliverable.ts): its reminders and ladder are derived as any deliverable's.
  * - An extension (延期) the city granted one unit replaces a deliverable's last day with its own (the same
  *   non-working-day policy applies), so that unit's due time, reminders and ladder follow it; if the reviewed
  *   deliverable is extended, the review opens after its new first escalation. One schedule per unit then.
  */
 import { makeCalendar, type WorkingCalendar } from '../calendar';
 import { addCalendarDays, atLocalTime, dayEnd, deadlineLastDay, toUtcInstant } from '../time';
+import { dueInPhase } from './roster-deliverable';
 import type { Deadline, Plan } from './schema';
 import type { DeliverableSchedule, EscalationSlot, PhaseSchedule, ReminderSlot, Schedule } from './schedule-schema';
 
@@ -66,7 +69,8 @@ export function deriveSchedule(plan: Plan, extensions: Record<string, string> = 
     .filter((p) => p.kind !== 'preliminary-review')
     .map((phase) => {
       const opens = at(days.sendDayAfter(phase.opens));
-      const deliverables = phase.deliverables
+      // The roster registration (plan.rosterRegistration) is one more thing due in its phase: ./roster-deliverable.ts.
+      const deliverables = dueInPhase(plan, phase)
         .map((d) => ({ d, lastDay: extensions[d.id] ? days.extendedLastDay(extensions[d.id]) : days.lastDay(d.due) }))
         .sort((a, b) => a.lastDay.localeCompare(b.lastDay))
         .map(({ d, lastDay }): DeliverableSchedule => {

@@ -9,6 +9,7 @@
  */
 import type { DayKind } from '../calendar';
 import { addCalendarDays, atLocalTime, dayEnd, deadlineLastDay, localDateOf, toUtcInstant } from '../time';
+import { dueInPhase } from './roster-deliverable';
 import { deriveSchedule, planDays } from './schedule';
 import type { PhaseKind, Plan } from './schema';
 
@@ -67,7 +68,7 @@ export function planTimeline(plan: Plan): PlanTimeline {
     closesAt: toUtcInstant(dayEnd(p.closes, zone)),
   }));
   const deadlines = plan.phases.flatMap((p) =>
-    p.deliverables.map((d) => {
+    dueInPhase(plan, p).map((d) => {
       const slot = slots.get(d.id)!;
       return {
         deliverableId: d.id,

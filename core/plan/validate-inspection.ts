@@ -2,7 +2,8 @@
  * The cross-field rules of a plan's roster registration and cross-inspection (issue 10), apart from
  * ./validate.ts, which calls `checkInspection` with the sections that parsed.
  *
- * - the roster registration's deadline falls inside its phase (`roster.due-outside-phase`);
+ * - the roster registration's deadline falls inside its phase (`roster.due-outside-phase`), which is not the
+ *   review (`roster.review-phase`: it is due like a deliverable, ./roster-deliverable.ts);
  * - inspection needs roster registration, due before the first window opens (`inspection.needs-roster`,
  *   `inspection.roster-due-after-window`): samples are drawn from registered rosters;
  * - windows: unique ids, closes on or after opens, inside the cycle (first phase's opening to the review's
@@ -22,6 +23,14 @@ export function checkInspection(s: Sections, errors: Problem[]): void {
   const reg = s.rosterRegistration;
   const phases = s.phases ?? [];
   if (reg && phases.length) {
+    // The registration is due like a deliverable of its phase (./roster-deliverable.ts); the review phase has none.
+    if (reg.phase === 'preliminary-review')
+      errors.push(
+        makeProblem('rosterRegistration.phase', 'roster.review-phase', {
+          zh: '名单登记不能设在初评阶段（preliminary-review）：初评阶段不设报送事项，请改为此前的阶段',
+          en: 'the roster registration cannot be in the preliminary-review phase, which has nothing due; give an earlier phase',
+        }),
+      );
     const phase = phases.find((p) => p.kind === reg.phase);
     const last = deadlineLastDay(reg.due);
     if (phase && (last < phase.opens || last > phase.closes))

@@ -6,6 +6,7 @@
  * When the shape is wrong somewhere, the cross-field rules still run on the top-level sections that did
  * parse, so an author sees as many problems as possible in one pass.
  */
+import { isRosterDeliverable } from './roster-deliverable';
 import { makeCalendar, type WorkingCalendar } from '../calendar';
 import { deadlineLastDay, isCalendarDate } from '../time';
 import { makeProblem, problemsFromIssues, type Problem } from '../validation';
@@ -316,6 +317,13 @@ function checkPhases(phases: Phase[], errors: Problem[]): void {
           }),
         );
       else ids.set(d.id, at);
+      if (isRosterDeliverable(d.id))
+        errors.push(
+          makeProblem(`${at}.id`, 'deliverable.reserved-id', {
+            zh: `“${d.id}”为系统保留标识（社区/村名单登记，由 rosterRegistration 设定），请另取标识`,
+            en: `"${d.id}" is reserved for the roster registration (set by rosterRegistration); give the deliverable another id`,
+          }),
+        );
       if (isCalendarDate(d.due.date)) {
         const last = deadlineLastDay(d.due);
         if (last < p.opens)

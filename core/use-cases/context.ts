@@ -6,6 +6,7 @@
  */
 import { NotFoundError } from '../errors';
 import type { Deliverable, Phase, Plan, Unit } from '../plan/schema';
+import { dueInPhase } from '../plan/roster-deliverable';
 import { deriveSchedule, planDays } from '../plan/schedule';
 import type { EscalationSlot, ReminderSlot, Schedule } from '../plan/schedule-schema';
 import type { Extension, UnitContactsVersion } from '../model';
@@ -96,7 +97,7 @@ export function makeContext(input: Omit<Deps, 'documents'> & { documents?: Docum
     const deliverables = new Map<string, DeliverableInPlan>();
     for (const phase of plan.phases) {
       const ps = schedule.phases.find((p) => p.kind === phase.kind);
-      for (const d of phase.deliverables) {
+      for (const d of dueInPhase(plan, phase)) {
         const slot = ps?.deliverables.find((x) => x.deliverableId === d.id);
         if (slot) deliverables.set(d.id, { deliverable: d, phase, dueAt: slot.dueAt, lastDay: slot.lastDay });
       }

@@ -11,6 +11,8 @@
  * escalations name the last day, so the reminders before the new deadline go out.
  */
 import { ValidationError } from '../errors';
+import { isRosterDeliverable } from '../plan/roster-deliverable';
+import { inspectionOf } from '../plan/validate-inspection';
 import type { Extension } from '../model';
 import { fromAddress, templates } from '../notifier/templates';
 import { dayEnd, isCalendarDate, localDateOf, toUtcInstant } from '../time';
@@ -73,6 +75,17 @@ export async function grantExtension(ctx: Context, input: GrantExtensionInput) {
   } else if (input.lastDay > reviewLastDay) {
     problems.push(
       makeProblem('lastDay', 'after-review', { zh: `不能晚于初评结束日 ${reviewLastDay}`, en: `must not be after the review's last day, ${reviewLastDay}` }),
+    );
+  }
+  // The roster registration (core/plan/roster-deliverable.ts): the sample is drawn from the roster registered at its
+  // window's draw, so its deadline may not move to the window (the plan's own rule, inspection.roster-due-after-window).
+  const window = isRosterDeliverable(current.deliverable.id) ? inspectionOf(plan, unit!.id)?.window : undefined;
+  if (!repeat && window && input.lastDay >= window.opens) {
+    problems.push(
+      makeProblem('lastDay', 'roster.after-draw', {
+        zh: `名单登记截止日应早于该单位的检查时段开始日 ${window.opens}：抽样使用届时已登记的名单`,
+        en: `must be before the unit's inspection window opens on ${window.opens}: the draw uses the roster registered by then`,
+      }),
     );
   }
   if (problems.length) throw invalid(problems);

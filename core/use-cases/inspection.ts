@@ -10,19 +10,28 @@
  *      no roster: the record says nothing could be drawn ('no-roster');
  *   4. the sample is recorded once with its audit entry (conditional write; a concurrent draw that lost
  *      gets the recorded one): a roster changed afterwards never changes it, and nothing redraws it;
- *   5. the emails, through the notifier and its ledger (each once): the sample to every member of the group
+ *   5. an earlier failed attempt's record (reportDrawFailure, below) is marked resolved;
+ *   6. the emails, through the notifier and its ledger (each once): the sample to every member of the group
  *      and to the unit's office; no roster: the running office is told.
+ * A draw that fails after the task's retries goes to reportDrawFailure (the same function, ReportInspectionDrawFailure):
+ * recorded, told once, tried again at the next attempt while the window is open (core/inspection/draw-retry.ts).
  */
 import { NotFoundError, TransientError } from '../errors';
-import type { InspectionSample } from '../inspection/model';
+import { nextDrawAttempt } from '../inspection/draw-retry';
+import type { InspectionDrawFailure, InspectionSample } from '../inspection/model';
 import { drawSample } from '../inspection/sample';
 import { inspectionTemplates, fromAddress } from '../notifier/templates';
 import { drawInstant } from '../plan/schedule';
+import type { InspectionWindow, Plan } from '../plan/schema';
+import { dayEnd, toUtcInstant } from '../time';
 import { inspectionOf } from '../plan/validate-inspection';
 import type { Context } from './context';
 import { beijing, unitInfo } from './view-parts';
 
 export type DrawStatus = 'drawn' | 'no-roster' | 'not-inspected';
+
+/** The instant the window closes: the end of its last day (Beijing); no draw is retried after it. */
+const windowEndsAt = (plan: Plan, window: InspectionWindow) => toUtcInstant(dayEnd(window.closes, plan.timeZone));
 
 export async function drawInspectionSample(ctx: Context, input: { cycleId: string; unitId: string; windowId: string }) {
   const loaded = await ctx.loadPlan(input.cycleId);
@@ -59,6 +68,10 @@ export async function drawInspectionSample(ctx: Context, input: { cycleId: strin
     sample = stored.sample;
     recorded = stored.recorded;
   }
+  // An attempt after failed ones recorded it (or found it recorded): the failure is over, the sample view and the
+  // dashboard say so. Before the emails, which the ledger sends once whatever happens to this write.
+  const failed = await ctx.repo.getDrawFailure(input.cycleId, unit.id, window.id);
+  if (failed && !failed.resolvedAt) await ctx.repo.putDrawFailure({ ...failed, nextAttemptAt: null, resolvedAt: now });
 
   const from = fromAddress(plan);
   const nowMs = ctx.clock.now();
@@ -86,6 +99,69 @@ export async function drawInspectionSample(ctx: Context, input: { cycleId: strin
   return { status: sample.status as DrawStatus, recorded, sampled: sample.sample.length, notices };
 }
 
+/**
+ * ReportInspectionDrawFailure (the UnitCycle, after DrawInspectionSample failed its retries): records the failure,
+ * tells the running office once, and answers when to try again (core/inspection/draw-retry.ts).
+ *   1. not the unit's window: nothing to retry;
+ *   2. the sample is recorded (only its emails failed): no failure to report; the retry sends the emails (the
+ *      ledger sends each once), as long as attempts are left;
+ *   3. the failure is stored (the first failure's instant kept, the last error, the next attempt) and audited once;
+ *   4. an attempt is left: the office is told once that the draw failed and will be retried ('inspection-draw-failed');
+ *      none (the window closed): the office is told once that the unit could not be drawn ('inspection-draw-gave-up').
+ * A restarted execution draws at once (its wait's instant passed) and, failing again, finds the same record and the
+ * same ledger entries: nothing is sent twice.
+ */
+export async function reportDrawFailure(ctx: Context, input: { cycleId: string; unitId: string; windowId: string; error: string }) {
+  const loaded = await ctx.loadPlan(input.cycleId);
+  const { plan } = loaded;
+  const unit = ctx.unitOf(loaded, input.unitId);
+  const found = inspectionOf(plan, unit.id);
+  if (!found || found.window.id !== input.windowId) return { giveUp: true, retryAt: null, notice: 'not-needed' as const };
+  const { group, window } = found;
+  const drawAt = drawInstant(plan, window.opens);
+  const nowMs = ctx.clock.now();
+  const now = ctx.nowIso();
+  const retryAt = nextDrawAttempt(nowMs, drawAt, windowEndsAt(plan, window));
+  if (await ctx.repo.getSample(input.cycleId, unit.id, window.id)) return { giveUp: retryAt === null, retryAt, notice: 'not-needed' as const };
+
+  const had = await ctx.repo.getDrawFailure(input.cycleId, unit.id, window.id);
+  const failure: InspectionDrawFailure = {
+    cycleId: input.cycleId, unitId: unit.id, windowId: window.id, firstFailedAt: had?.firstFailedAt ?? now, lastFailedAt: now, error: input.error, nextAttemptAt: retryAt,
+  };
+  await ctx.repo.putDrawFailure(failure);
+  const action = retryAt ? 'draw-failed' : 'draw-gave-up';
+  await ctx.repo.appendAudit({
+    cycleId: input.cycleId, unitId: unit.id, at: now, actor: 'system', role: 'system', action,
+    what: { windowId: window.id, groupId: group.id, drawAt, error: input.error, firstFailedAt: failure.firstFailedAt, nextAttemptAt: retryAt },
+    key: `${action}#${unit.id}#${window.id}`,
+  });
+  const from = fromAddress(plan);
+  const to = plan.city.email;
+  const mail = retryAt
+    ? inspectionTemplates.drawFailed(plan, unit, group, window, drawAt, input.error, retryAt, nowMs)
+    : inspectionTemplates.drawGaveUp(plan, unit, group, window, drawAt, input.error, failure.firstFailedAt, nowMs);
+  const notice = await ctx.notifier.send({
+    cycleId: input.cycleId, unitId: unit.id, kind: retryAt ? 'inspection-draw-failed' : 'inspection-draw-gave-up', milestone: window.id, recipient: to,
+    email: { from, to, cc: [], ...mail },
+  });
+  return { giveUp: retryAt === null, retryAt, notice };
+}
+
+/** A failed draw as the views show it (Beijing instants); null when none failed. */
+export const drawFailureView = (f: InspectionDrawFailure | null | undefined) =>
+  f
+    ? {
+      windowId: f.windowId,
+      /** 'retrying': a next attempt is due; 'gave-up': the window closed with no sample; 'resolved': a later attempt drew it. */
+      state: f.resolvedAt ? ('resolved' as const) : f.nextAttemptAt ? ('retrying' as const) : ('gave-up' as const),
+      firstFailedAt: beijing(f.firstFailedAt),
+      lastFailedAt: beijing(f.lastFailedAt),
+      error: f.error,
+      nextAttemptAt: f.nextAttemptAt ? beijing(f.nextAttemptAt) : null,
+      resolvedAt: f.resolvedAt ? beijing(f.resolvedAt) : null,
+    }
+    : null;
+
 /** GET …/sample: the unit's inspection (null: none planned), its recorded sample (null before the draw) and how to verify it. */
 export async function unitSample(ctx: Context, input: { cycleId: string; unitId: string }) {
   const loaded = await ctx.loadPlan(input.cycleId);
@@ -93,10 +169,10 @@ export async function unitSample(ctx: Context, input: { cycleId: string; unitId:
   const unit = ctx.unitOf(loaded, input.unitId);
   const found = inspectionOf(plan, unit.id);
   // A plan without cross-inspection (or not of this unit): nothing to show, which the portal says as such.
-  if (!found) return { cycleId: input.cycleId, unit: unitInfo(unit), inspection: null, sample: null, verify: null };
+  if (!found) return { cycleId: input.cycleId, unit: unitInfo(unit), inspection: null, sample: null, drawFailure: null, verify: null };
   const { group, window } = found;
   const drawAt = drawInstant(plan, window.opens);
-  const sample = await ctx.repo.getSample(input.cycleId, unit.id, window.id);
+  const [sample, failure] = await Promise.all([ctx.repo.getSample(input.cycleId, unit.id, window.id), ctx.repo.getDrawFailure(input.cycleId, unit.id, window.id)]);
   return {
     cycleId: input.cycleId,
     unit: unitInfo(unit),
@@ -115,6 +191,8 @@ export async function unitSample(ctx: Context, input: { cycleId: string; unitId:
       population: sample.population,
       sample: sample.sample,
     },
+    /** A draw that failed after its retries: when, why, and when it is tried again (null: none failed). */
+    drawFailure: drawFailureView(failure),
     /** The command that recomputes the sample from the published inputs (core/inspection/README.md). */
     verify: sample?.inputs
       ? `npm run sample -- verify --plan PLAN.json --unit ${unit.id} --roster ROSTER-v${sample.inputs.rosterVersion}.json --draw-at ${sample.inputs.drawAt}`

@@ -9,6 +9,7 @@
  */
 import type { Deliverable, PhaseKind } from '../plan/schema';
 import type { EscalationSlot } from '../plan/schedule-schema';
+import { dueInPhase, isRosterDeliverable } from '../plan/roster-deliverable';
 import { rectificationDeadline, sendOutcomeNotice } from './review';
 import { InvalidTaskInputError } from '../errors';
 import { daysLeft, fromAddress, templates } from '../notifier/templates';
@@ -103,7 +104,7 @@ export async function sendUnitNotice(ctx: Context, input: { cycleId: string; uni
     const phase = plan.phases.find((p) => p.kind === notice.phase)!;
     const schedule = await ctx.scheduleFor(loaded, unit.id);
     const slots = schedule.phases.flatMap((p) => p.deliverables);
-    const due = phase.deliverables.map((d) => ({ deliverable: d, dueAt: slots.find((x) => x.deliverableId === d.id)!.dueAt }));
+    const due = dueInPhase(plan, phase).map((d) => ({ deliverable: d, dueAt: slots.find((x) => x.deliverableId === d.id)!.dueAt }));
     const mail = templates.phaseOpened(plan, unit, phase, due, now);
     return sendAll(ctx, [
       { ...base, kind: 'phase-opened', milestone: phase.kind, recipient: unit.office.email, contact: 'office', email: { from, to: unit.office.email, cc: [], ...mail } },
@@ -150,7 +151,11 @@ export async function sendUnitNotice(ctx: Context, input: { cycleId: string; uni
   }
 
   const { deliverable, dueAt, lastDay, escalations, reminders } = await ctx.deadlineFor(loaded, unit.id, notice.deliverableId);
-  const delivered = await ctx.repo.getDeliverableStatus(input.cycleId, unit.id, deliverable.id);
+  // Submitted: its status exists. A registration writes the roster's status with the version; the roster itself is
+  // also read, for a roster registered before registrations wrote one (core/plan/roster-deliverable.ts).
+  const delivered =
+    (await ctx.repo.getDeliverableStatus(input.cycleId, unit.id, deliverable.id)) ??
+    (isRosterDeliverable(deliverable.id) ? await ctx.repo.getRoster(input.cycleId, unit.id) : null);
   if (delivered) return sendAll(ctx, []);
 
   if (notice.kind === 'reminder') {

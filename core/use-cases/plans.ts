@@ -15,6 +15,7 @@
  */
 import { PlanConflictError, PlanOfficeError, ValidationError } from '../errors';
 import type { Actor, CycleRecord } from '../model';
+import { isRosterDeliverable } from '../plan/roster-deliverable';
 import type { Plan } from '../plan/schema';
 import { planTimeline } from '../plan/timeline';
 import { validatePlan } from '../plan/validate';
@@ -43,7 +44,9 @@ function pastDeadlineProblems(plan: Plan, now: string): Problem[] {
       const due = beijing(d.dueAt);
       const i = plan.phases.findIndex((p) => p.kind === d.phase);
       const j = plan.phases[i].deliverables.findIndex((x) => x.id === d.deliverableId);
-      return makeProblem(`phases[${i}].deliverables[${j}].due.date`, PLAN_PAST_DEADLINE_RULE, {
+      // The roster registration is due by the plan's rosterRegistration, not one of the phase's deliverables.
+      const at = isRosterDeliverable(d.deliverableId) ? 'rosterRegistration.due.date' : `phases[${i}].deliverables[${j}].due.date`;
+      return makeProblem(at, PLAN_PAST_DEADLINE_RULE, {
         zh: `“${d.name}”的截止时间 ${due.zh} 已过：新启动的周期会立即对各单位按逾期督办并记为未报送，请改为今后的日期`,
         en: `the deadline of "${d.nameEn}", ${due.en}, has passed: a cycle started now would at once escalate every unit as late and record it as not submitted; give a date still to come`,
       });

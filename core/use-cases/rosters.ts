@@ -8,14 +8,17 @@
  *   2. the request that stored the current version, sent again (its Idempotency-Key): that version, once;
  *   3. the same roster again changes nothing (200, no version);
  *   4. a registration from another version than the current one is refused (409, who registered and when);
- *   5. the next version is stored with its audit entry in one transaction (all versions kept).
+ *   5. the next version is stored with its audit entry in one transaction (all versions kept); when the plan asks
+ *      for the roster, the roster deliverable's status goes with it (on time or late against the unit's deadline),
+ *      so its reminders and escalation ladder stop, and the overview and dashboard show it registered.
  */
 import { createHash } from 'node:crypto';
 import { NotFoundError, RosterConflictError, ValidationError } from '../errors';
 import { COMMUNITY_KIND_ZH, type RegisteredCommunity, type RosterVersion } from '../inspection/model';
 import { checkRoster } from '../inspection/roster';
 import { rosterSha256 } from '../inspection/sample';
-import { deadlineLastDay, formatBeijing } from '../time';
+import { ROSTER_DELIVERABLE_ID } from '../plan/roster-deliverable';
+import { formatBeijing, isOnTime } from '../time';
 import { makeProblem } from '../validation';
 import type { Context } from './context';
 import { beijing, unitInfo } from './view-parts';
@@ -40,11 +43,13 @@ export async function unitRoster(ctx: Context, input: { cycleId: string; unitId:
   const versions = await ctx.repo.listRosterVersions(input.cycleId, unit.id);
   const current = versions.at(-1) ?? null;
   const reg = loaded.plan.rosterRegistration;
+  // The unit's own last day: the plan's after its non-working-day policy, or its extension's (延期), as its reminders count.
+  const due = reg ? await ctx.deadlineFor(loaded, unit.id, ROSTER_DELIVERABLE_ID) : null;
   return {
     cycleId: input.cycleId,
     unit: unitInfo(unit),
     /** When the plan asks units to register (null: it does not; a unit may register anyway). */
-    requirement: reg ? { phase: reg.phase, lastDay: deadlineLastDay(reg.due) } : null,
+    requirement: reg ? { phase: reg.phase, lastDay: due!.lastDay } : null,
     /** 0 while nothing is registered; a registration names the version it was made from. */
     version: current?.version ?? 0,
     current: current ? rosterView(current) : null,
@@ -112,6 +117,11 @@ export async function registerRoster(ctx: Context, input: RegisterRosterInput) {
   };
   const before = names(head?.communities ?? []);
   const after = names(communities);
+  // When the plan asks for the roster, a registration is the roster deliverable's submission: on time against the
+  // unit's own deadline (the plan's, or its extension's), its status written with the version (core/plan/roster-deliverable.ts).
+  const due = loaded.plan.rosterRegistration
+    ? { deliverableId: ROSTER_DELIVERABLE_ID, onTime: isOnTime(Date.parse(now), (await ctx.deadlineFor(loaded, unit.id, ROSTER_DELIVERABLE_ID)).dueAt) }
+    : undefined;
   const stored = await ctx.repo.putRoster(version, {
     cycleId: input.cycleId, unitId: unit.id, at: now, actor: input.registeredBy, role: 'county', action: 'register-roster',
     what: {
@@ -119,7 +129,7 @@ export async function registerRoster(ctx: Context, input: RegisterRosterInput) {
       added: [...after].filter((n) => !before.has(n)), removed: [...before].filter((n) => !after.has(n)),
     },
     ...(input.reason ? { why: input.reason } : {}),
-  });
+  }, due);
   if (!stored.recorded) {
     if (stored.current && requestHash && stored.current.requestHash === requestHash) return { recorded: false, changed: true, roster: rosterView(stored.current) };
     throw conflict(stored.current, input.version);

@@ -13,6 +13,7 @@
  * client send another version). The callback is a shortcut, as the wait reads the record itself
  * (./review-record.ts); a receipt that cannot be sent now stays downloadable (GET .../receipt).
  */
+import { isRosterDeliverable } from '../plan/roster-deliverable';
 import { PhaseNotOpenError, ValidationError } from '../errors';
 import type { DocumentRef, SelfAssessment, SubmissionVersion } from '../model';
 import type { Unit } from '../plan/schema';
@@ -68,6 +69,15 @@ export async function submitDeliverable(ctx: Context, input: SubmitInput) {
   if (earlier) return afterStored(ctx, loaded, unit, earlier);
   // On time against the unit's own deadline: the plan's, or its newest extension's; a resubmission
   // after a return, against the rectification deadline (限期整改) of that round.
+  if (isRosterDeliverable(input.deliverableId)) {
+    // Due like a deliverable, but registered row by row: a file submitted in its place would count as a roster.
+    throw new ValidationError([
+      makeProblem('deliverableId', 'deliverable.roster', {
+        zh: '社区/村名单不通过材料报送提交，请在“社区/村名单”页面逐条登记（PUT /cycles/{cycleId}/units/{unitId}/roster）',
+        en: 'the roster of communities and villages is not submitted as a deliverable; register it row by row on the roster page (PUT /cycles/{cycleId}/units/{unitId}/roster)',
+      }),
+    ]);
+  }
   const { deliverable, phase, dueAt: planDueAt } = await ctx.deadlineFor(loaded, unit.id, input.deliverableId);
   const now = ctx.clock.now();
   // What is due may be submitted from the first moment (00:00 Beijing) of its phase's first day.

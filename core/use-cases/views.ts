@@ -11,9 +11,11 @@ import type { UnitFacts } from '../ports';
 import { makeProblem } from '../validation';
 import type { Deliverable, Unit } from '../plan/schema';
 import type { Schedule } from '../plan/schedule-schema';
+import { dueInPhase } from '../plan/roster-deliverable';
 import { isOnTime, localDateOf } from '../time';
 import { extendedLastDays, unitSchedule, type Context, type LoadedPlan } from './context';
 import { rectificationDeadline } from './review-record';
+import { drawFailureView } from './inspection';
 import { unsignedNotices } from './unit-messages';
 import { beijing, levelsView, unitInfo } from './view-parts';
 import { unitInspectionGlance, type InspectionGlance } from './inspection-results';
@@ -83,7 +85,8 @@ function phasesView(loaded: LoadedPlan, facts: DeliverableFacts, nowMs: number, 
       opensAt: beijing(opensAt),
       closesAt: beijing(closesAt),
       state,
-      deliverables: phase.deliverables.map((d) => deliverableView(loaded, facts, d.id, nowMs, extendedIds.has(d.id))),
+      // What is due in the phase, the roster registration included (core/plan/roster-deliverable.ts).
+      deliverables: dueInPhase(loaded.plan, phase).map((d) => deliverableView(loaded, facts, d.id, nowMs, extendedIds.has(d.id))),
     };
   });
 }
@@ -211,6 +214,11 @@ function unitRow(loaded: LoadedPlan, unit: Unit, facts: UnitFacts, now: number) 
     summary: rowSummary(phases, view.statuses.get(loaded.schedule.review.deliverableId)),
     /** Notices sent to the unit that it has not signed for (签收) yet (the ledger names the plan's addresses). */
     unsignedNotices: unsignedNotices(loaded.planned.get(unit.id) ?? unit, facts.messages, facts.signatures),
+    /**
+     * Its inspection draw, when it failed after its retries and no later attempt drew it: when, why, and the next
+     * attempt (null once the window closed: the unit could not be drawn). Null otherwise.
+     */
+    drawFailure: drawFailureView(facts.drawFailures.find((f) => !f.resolvedAt)),
   };
 }
 

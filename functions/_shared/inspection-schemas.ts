@@ -3,7 +3,7 @@
  * portal's generated client only (see ./view-schemas.ts).
  */
 import * as z from 'zod/mini';
-import { instantView, standingView, unitInfoView } from './view-schemas';
+import { drawFailureView, instantView, standingView, unitInfoView } from './view-schemas';
 
 const contact = z.object({ name: z.string(), telephone: z.string() });
 const communityView = z.object({
@@ -77,6 +77,8 @@ export const unitSampleResponse = z.object({
       sample: z.array(sampled),
     }),
   ),
+  /** A draw that failed after its retries: when, why, and when it is tried again; null when none failed. */
+  drawFailure: z.nullable(drawFailureView),
   verify: z.nullable(z.string()),
 });
 

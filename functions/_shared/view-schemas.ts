@@ -166,6 +166,16 @@ export const inspectionGlanceView = z.object({
   closed: z.boolean(),
   standing: standingView,
 });
+/** A failed inspection draw (core/use-cases/inspection.ts drawFailureView). */
+export const drawFailureView = z.object({
+  windowId: z.string(),
+  state: z.enum(['retrying', 'gave-up', 'resolved']),
+  firstFailedAt: instantView,
+  lastFailedAt: instantView,
+  error: z.string(),
+  nextAttemptAt: z.nullable(instantView),
+  resolvedAt: z.nullable(instantView),
+});
 
 export const dashboardResponse = z.object({
   cycleId: z.string(),
@@ -181,6 +191,8 @@ export const dashboardResponse = z.object({
       review: reviewView,
       /** Notices sent to the unit that it has not signed for (签收) yet. */
       unsignedNotices: z.number(),
+      /** Its inspection draw failed after its retries and is not drawn yet: when, why, the next attempt (null: given up). */
+      drawFailure: z.nullable(drawFailureView),
       /** Deliverables on time, late and missing so far; 及时率 (on time of those due or in), 创建覆盖率 and 合格率 of the latest self-assessment, 0..1 or null. */
       summary: z.object({
         onTime: z.number(),
@@ -312,7 +324,7 @@ export const cyclesResponse = z.object({
 const MESSAGE_KINDS = [
   'phase-opened', 'reminder', 'escalation', 'receipt', 'rectification', 'outcome', 'province-forwarding',
   'contact-undeliverable', 'calendar-warning', 'delivery-failure', 'extension', 'criticism',
-  'inspection-sample', 'inspection-no-roster', 'inspection-result',
+  'inspection-sample', 'inspection-no-roster', 'inspection-result', 'inspection-draw-failed', 'inspection-draw-gave-up',
   'confirmation-request', 'confirmation-escalation', 'commendation',
 ] as const;
 

@@ -6,7 +6,7 @@ const shiftDate = (date: string, years: number) => `${Number(date.slice(0, 4)) +
 
 /**
  * A copy of `plan` (a plan file's JSON) with another cycle id and title; `years` moves every date (phases,
- * deadlines, forwarding, calendar overrides, the targets' date, the issuing document's) and the year by that many years, so that a cycle started on a
+ * deadlines, the roster registration's, inspection windows, forwarding, calendar overrides, the targets' date, the issuing document's) and the year by that many years, so that a cycle started on a
  * twin already at the example year's review waits for its dates instead of replaying them at once.
  */
 export function planCopy<P>(plan: P, over: { cycleId: string; title: string; years?: number }): P {
@@ -29,6 +29,11 @@ export function planCopy<P>(plan: P, over: { cycleId: string; title: string; yea
     if (targets?.metBy) targets.metBy = shiftDate(targets.metBy, years);
     const issued = copy.issuingDocument as { issuedOn?: string } | undefined;
     if (issued?.issuedOn) issued.issuedOn = shiftDate(issued.issuedOn, years);
+    // The roster registration is due like a deliverable (core/plan/roster-deliverable.ts): its date moves with them.
+    const roster = copy.rosterRegistration as { due: { date: string } } | undefined;
+    if (roster) roster.due.date = shiftDate(roster.due.date, years);
+    const inspection = copy.inspection as { windows: Array<{ opens: string; closes: string }> } | undefined;
+    for (const w of inspection?.windows ?? []) Object.assign(w, { opens: shiftDate(w.opens, years), closes: shiftDate(w.closes, years) });
   }
   return copy as unknown as P;
 }

@@ -78,4 +78,37 @@ describe.each(repos)('registered rosters and samples (%s)', (_name, makeRepo) =>
     expect(await repo.getSample(cycleId, 'puyan', 'another')).toBeNull();
     expect((await repo.listAudit(cycleId)).filter((a) => a.action === 'draw-sample')).toHaveLength(1);
   });
+  it('writes the roster deliverable\'s status with each version when the plan asks for the roster, and counts the first once', async () => {
+    const repo = makeRepo();
+    const cycleId = freshCycle();
+    const due = { deliverableId: 'roster-registration', onTime: true };
+    const v1 = versionOf(cycleId, 1, ['东冠社区']);
+    await repo.putRoster(v1, auditOf(v1, 'register-roster', { version: 1 }), due);
+    const v2 = versionOf(cycleId, 2, ['东冠社区', '江二社区']);
+    await repo.putRoster(v2, auditOf(v2, 'register-roster', { version: 2 }), { ...due, onTime: false });
+    // A stale version stores nothing, its status included.
+    const stale = versionOf(cycleId, 2, ['别的社区']);
+    await repo.putRoster(stale, auditOf(stale, 'register-roster', { version: 2 }), due);
+    const status = { cycleId, unitId: 'puyan', deliverableId: 'roster-registration', latestVersion: 2, firstReceivedAt: v1.registeredAt, lastReceivedAt: v2.registeredAt, onTime: true, latestOnTime: false };
+    expect(await repo.getDeliverableStatus(cycleId, 'puyan', 'roster-registration')).toEqual(status);
+    expect((await repo.readUnitFacts(cycleId, 'puyan')).statuses).toEqual([status]);
+    expect((await repo.getCycleTotals(cycleId)).firstVersions).toEqual({ 'roster-registration': { onTime: 1, late: 0 } });
+    // Without `due` (a plan that does not ask for a roster), no status.
+    const other = freshCycle();
+    const w1 = versionOf(other, 1, ['东冠社区']);
+    await repo.putRoster(w1, auditOf(w1, 'register-roster', { version: 1 }));
+    expect(await repo.getDeliverableStatus(other, 'puyan', 'roster-registration')).toBeNull();
+  });
+
+  it('keeps a failed draw per unit and window, in place of the last, inside the dashboard\'s read', async () => {
+    const repo = makeRepo();
+    const cycleId = freshCycle();
+    expect(await repo.getDrawFailure(cycleId, 'puyan', 'cross-check')).toBeNull();
+    const failure = { cycleId, unitId: 'puyan', windowId: 'cross-check', firstFailedAt: at(1), lastFailedAt: at(1), error: 'TypeError', nextAttemptAt: '2026-09-07T02:00:00Z' };
+    await repo.putDrawFailure(failure);
+    const later = { ...failure, lastFailedAt: at(2), nextAttemptAt: null };
+    await repo.putDrawFailure(later);
+    expect(await repo.getDrawFailure(cycleId, 'puyan', 'cross-check')).toEqual(later);
+    expect((await repo.readUnitFacts(cycleId, 'puyan')).drawFailures).toEqual([later]);
+  });
 });

@@ -152,7 +152,7 @@ describe('the context getDeps builds', () => {
     const methods = Object.keys(repo).filter((k) => k !== 'dump') as Array<keyof CycleRepository>;
     expect(methods.filter((m) => REPOSITORY_WRITES.has(m)).sort()).toEqual([
       'addSubmission', 'appendAudit', 'claimIdempotencyKey', 'claimMessage', 'clearContactStatus', 'completeIdempotencyKey', 'completeUploadCheck', 'decideProposal',
-      'grantExtension', 'markContactUndeliverable', 'markMessageSent', 'putConfirmationWait', 'putInspectionResult', 'putInspectionScore',
+      'grantExtension', 'markContactUndeliverable', 'markMessageSent', 'putConfirmationWait', 'putDrawFailure', 'putInspectionResult', 'putInspectionScore',
       'putProposal', 'putRoster', 'putUnitContacts', 'putUpload', 'putWaitToken', 'recordCycleDocument', 'recordDecision',
       'recordForwarding', 'recordListConfirmation', 'recordOutcome', 'recordSample', 'releaseIdempotencyKey', 'releaseMessage',
       'setCycleStatus', 'setUnitRun', 'signNotice', 'storePlan',

@@ -15,7 +15,9 @@ import type { RegisteredCommunity } from '../../core/inspection/model';
 import { drawSample } from '../../core/inspection/sample';
 import { makeContext, type Context } from '../../core/use-cases/context';
 import { planHashOf, startCycle } from '../../core/use-cases/cycle';
-import { drawInspectionSample, unitSample } from '../../core/use-cases/inspection';
+import { drawInspectionSample, reportDrawFailure, unitSample } from '../../core/use-cases/inspection';
+import { grantExtension } from '../../core/use-cases/extensions';
+import { ROSTER_DELIVERABLE_ID } from '../../core/plan/roster-deliverable';
 import { registerRoster, unitRoster } from '../../core/use-cases/rosters';
 import { validatePlan } from '../../core/plan/validate';
 import { assessSelfAssessment } from '../../core/self-assessment';
@@ -212,5 +214,61 @@ describe('a self-assessment measured against the registered roster', () => {
     expect(p.canSubmit).toBe(false);
     expect(p.errors.map((e) => e.rule)).toEqual(['not-registered']);
     expect(p.figures).toMatchObject({ communities: 5, created: 1, registeredRoster: { version: 1 } });
+  });
+});
+
+describe('the roster registration deadline and a failed draw (in memory)', () => {
+  it('counts a registration as the roster deliverable\'s submission, on time or late against the unit\'s deadline', async () => {
+    const { ctx, repo, at } = await started();
+    at('2026-05-20T02:00:00Z');
+    await registerRoster(ctx, { cycleId: CYCLE, unitId: 'puyan', version: 0, communities: ROSTER, registeredBy: 'puyan-staff' });
+    at('2026-06-02T02:00:00Z');
+    await registerRoster(ctx, { cycleId: CYCLE, unitId: 'changhe', version: 0, communities: ROSTER.slice(0, 2), registeredBy: 'changhe-staff' });
+    expect(await repo.getDeliverableStatus(CYCLE, 'puyan', ROSTER_DELIVERABLE_ID)).toMatchObject({ latestVersion: 1, onTime: true });
+    expect(await repo.getDeliverableStatus(CYCLE, 'changhe', ROSTER_DELIVERABLE_ID)).toMatchObject({ latestVersion: 1, onTime: false });
+    expect(await repo.getDeliverableStatus(CYCLE, 'xixing', ROSTER_DELIVERABLE_ID)).toBeNull();
+  });
+
+  it('refuses to move a street\'s roster deadline into its inspection window, and names the rule', async () => {
+    const { ctx, at } = await started();
+    at('2026-05-20T02:00:00Z');
+    const grant = (lastDay: string) =>
+      grantExtension(ctx, { cycleId: CYCLE, unitId: 'puyan', deliverableId: ROSTER_DELIVERABLE_ID, lastDay, grantedBy: 'district', reason: '人手不足' });
+    await expect(grant('2026-09-07')).rejects.toMatchObject({ problems: [expect.objectContaining({ path: 'lastDay', rule: 'roster.after-draw' })] });
+    await expect(grant('2026-06-05')).resolves.toBeDefined();
+    expect((await unitRoster(ctx, { cycleId: CYCLE, unitId: 'puyan' })).requirement).toEqual({ phase: 'mobilisation', lastDay: '2026-06-05' });
+  });
+
+  it('reports a failed draw once, says when it is tried again, and marks it resolved when a later attempt draws', async () => {
+    const { ctx, mailer, at } = await started();
+    at('2026-05-20T02:00:00Z');
+    await registerRoster(ctx, { cycleId: CYCLE, unitId: 'puyan', version: 0, communities: ROSTER, registeredBy: 'puyan-staff' });
+    at('2026-09-07T01:05:00Z');
+    const first = await reportDrawFailure(ctx, { cycleId: CYCLE, unitId: 'puyan', windowId: 'cross-check', error: 'States.Timeout' });
+    expect(first).toEqual({ giveUp: false, retryAt: '2026-09-07T02:00:00Z', notice: 'sent' });
+    at('2026-09-07T02:05:00Z');
+    const again = await reportDrawFailure(ctx, { cycleId: CYCLE, unitId: 'puyan', windowId: 'cross-check', error: 'States.Timeout' });
+    expect(again).toEqual({ giveUp: false, retryAt: '2026-09-07T03:00:00Z', notice: 'already-sent' });
+    const failedView = await unitSample(ctx, { cycleId: CYCLE, unitId: 'puyan' });
+    expect(failedView.drawFailure).toMatchObject({ state: 'retrying', error: 'States.Timeout', firstFailedAt: { iso: '2026-09-07T01:05:00.000Z' }, nextAttemptAt: { iso: '2026-09-07T03:00:00Z' } });
+    at('2026-09-07T03:00:01Z');
+    await drawInspectionSample(ctx, { cycleId: CYCLE, unitId: 'puyan', windowId: 'cross-check' });
+    const view = await unitSample(ctx, { cycleId: CYCLE, unitId: 'puyan' });
+    expect(view.sample?.inputs?.drawAt).toBe(DRAW_AT);
+    expect(view.drawFailure).toMatchObject({ state: 'resolved', resolvedAt: { iso: '2026-09-07T03:00:01.000Z' } });
+    // After the sample: nothing more to report, whatever fails afterwards (only its emails could).
+    expect(await reportDrawFailure(ctx, { cycleId: CYCLE, unitId: 'puyan', windowId: 'cross-check', error: 'x' })).toMatchObject({ notice: 'not-needed' });
+    const office = mailer.sent.filter((m) => m.subject.includes('抽样未完成'));
+    expect(office).toHaveLength(1);
+  });
+
+  it('gives up once the window has closed, telling the office once', async () => {
+    const { ctx, mailer, at } = await started();
+    at('2026-09-11T01:05:00Z');
+    const r = await reportDrawFailure(ctx, { cycleId: CYCLE, unitId: 'puyan', windowId: 'cross-check', error: 'TypeError' });
+    expect(r).toEqual({ giveUp: true, retryAt: null, notice: 'sent' });
+    expect(await reportDrawFailure(ctx, { cycleId: CYCLE, unitId: 'puyan', windowId: 'cross-check', error: 'TypeError' })).toMatchObject({ notice: 'already-sent' });
+    expect(mailer.sent.filter((m) => m.subject.includes('多次重试仍未完成'))).toHaveLength(1);
+    expect((await unitSample(ctx, { cycleId: CYCLE, unitId: 'puyan' })).drawFailure).toMatchObject({ state: 'gave-up', nextAttemptAt: null });
   });
 });

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ContactStatus } from '../../core/model';
 import { templates, type OutcomeInspection, type Rendered } from '../../core/notifier/templates';
+import { rosterDeliverable } from '../../core/plan/roster-deliverable';
 import { planSchema, type Plan } from '../../core/plan/schema';
 
 const load = (file: string): Plan => planSchema.parse(JSON.parse(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8')));
@@ -32,15 +33,21 @@ function renderAll(plan: Plan): Array<[string, Rendered]> {
   const [unit, other] = plan.units;
   const phase = plan.phases[2];
   const d = phase.deliverables[0];
+  const roster = rosterDeliverable(plan);
   const status: ContactStatus = { email: unit.office.email, status: 'undeliverable', reason: 'bounce', detail: '550 user unknown', since: DUE };
   const refused = { kind: 'reminder', milestone: `${d.id}#D-1`, recipient: plan.province.email, subject: '提醒' };
   const error = { zh: '地址未验证', en: 'Email address is not verified' };
   const byName: Record<keyof typeof templates, Array<[string, Rendered]>> = {
     phaseOpened: [['phaseOpened', templates.phaseOpened(plan, unit, phase, [{ deliverable: d, dueAt: DUE }], NOW)]],
-    reminder: [['reminder', templates.reminder(plan, unit, d, DUE, { days: 2, working: true }, NOW)]],
+    reminder: [
+      ['reminder', templates.reminder(plan, unit, d, DUE, { days: 2, working: true }, NOW)],
+      // The roster registration, due like a deliverable (core/plan/roster-deliverable.ts): registered, not submitted.
+      ...(roster ? [['reminder roster', templates.reminder(plan, unit, roster, DUE, { days: 2, working: true }, NOW)] as [string, Rendered]] : []),
+    ],
     escalation: [
       ['escalation unit-leader', templates.escalation(plan, unit, d, DUE, 'unit-leader', NOW)],
       ['escalation city-office', templates.escalation(plan, unit, d, DUE, 'city-office', NOW, 'rectification')],
+      ...(roster ? [['escalation roster', templates.escalation(plan, unit, roster, DUE, 'city-office', NOW)] as [string, Rendered]] : []),
     ],
     unsignedEscalation: [
       ['unsignedEscalation unit-leader', templates.unsignedEscalation(plan, unit, d, { sentAt: '2026-09-01T02:00:00Z', dueAt: DUE }, 'unit-leader', NOW)],
@@ -49,6 +56,7 @@ function renderAll(plan: Plan): Array<[string, Rendered]> {
     criticismDraft: [
       ['criticismDraft', templates.criticismDraft(plan, unit, d, DUE, NOW)],
       ['criticismDraft signing', templates.criticismDraft(plan, unit, d, DUE, NOW, 'signing')],
+      ...(roster ? [['criticismDraft roster', templates.criticismDraft(plan, unit, roster, DUE, NOW)] as [string, Rendered]] : []),
     ],
     criticism: [['criticism', templates.criticism(plan, unit, d, DUE, '请抓紧整改', NOW)]],
     receipt: [['receipt', templates.receipt(plan, unit, d, { version: 1, receivedAt: DUE, onTime: true, documents: [{ fileName: '自评报告.pdf', sha256: 'ab'.repeat(32) }] }, NOW)]],
@@ -97,6 +105,18 @@ describe('a district over its street offices: no county, city-office or province
     expect(ownWords).not.toMatch(/县|市打传办|全市|省局|省工商局/);
     const english = ownWords.replaceAll(BINJIANG.province.shortNameEn, '');
     expect(english).not.toMatch(/count(y|ies)|city office|the city\b|province/i);
+  });
+
+  it('asks a street to register its roster on the roster page, and escalates a roster never registered in the district\'s words', () => {
+    const plan = bilingual(BINJIANG);
+    const reminder = find(plan, 'reminder roster');
+    expect(reminder.subject).toContain('提醒：请于2026年9月4日（星期五）23:59前报送社区/村名单（还剩 2 个工作日）');
+    expect(reminder.text).toContain('请在系统中逐条登记本单位的社区（村）：名称、类型、是否参与创建、联系人及电话');
+    expect(reminder.text).toContain(`登记入口：https://`);
+    expect(reminder.text).toMatch(/\/units\/xixing\/roster\?cycle=/);
+    expect(reminder.text).not.toContain('/deliverables/');
+    expect(find(plan, 'escalation roster').subject).toBe('【滨江区打传办】督办：西兴街道未按时报送社区/村名单 / Escalation: Xixing Subdistrict missed the deadline for roster of communities and villages');
+    expect(find(plan, 'criticismDraft roster').text).toContain('西兴街道未在2026年9月4日（星期五）23:59前报送社区/村名单');
   });
 
   it('names the street offices, the district office and the superior where the emails say who', () => {

@@ -85,7 +85,7 @@ describe('the cross-inspection draw: at the window\'s start, once, from the regi
     const { events } = await twin.engine.getExecutionHistory({ executionArn: puyan.executionArn });
     const entered = (name: string) => events.filter((e) => (e.stateEnteredEventDetails as { name?: string } | undefined)?.name === name);
     expect(entered(S.DrawInspectionSample).map((e) => formatBeijing(e.timestamp.getTime(), 'iso'))).toEqual(['2026-09-07T09:00:00+08:00']);
-    expect(entered(S.InspectionDrawFailed)).toEqual([]);
+    expect(entered(S.ReportInspectionDrawFailure)).toEqual([]);
   });
 
   it('keeps the sample when the roster changes afterwards and every execution restarts: nothing drawn or sent again', async () => {

@@ -11,7 +11,8 @@
  *    report gets a rectification notice (限期整改) and waits for the resubmission, until approved or out of
  *    rounds. While it waits, a notice left unsigned (签收) past its period climbs its escalation ladder.
  * 3. Record exactly one outcome.
- * 4. Cross-inspection, when the plan has it: at each window's draw instant, draw the unit's sample (once);
+ * 4. Cross-inspection, when the plan has it: at each window's draw instant, draw the unit's sample (once); a draw
+ *    that fails after its retries is reported to the office (once) and tried again while the window is open;
  *    the first sending morning after the window's last day, tell the unit what was found (交叉检查结果通知).
  *
  * Every wait is an absolute timestamp from the schedule (a Wait whose time has passed continues at once,
@@ -209,21 +210,32 @@ export function unitCycleDefinition(scope: Construct, fns: Record<UnitCycleFunct
   const review = waitUntil(S.WaitForReviewOpening, '$.schedule.review.opensAt').next(prepareSubmissionWait);
 
   // ---- 4. Cross-inspection (交叉检查): at each window's draw instant, the unit's sample (only its own window draws) ----
-  const drawSample = invokeTask(
+  // A draw that fails after its retries is never silent: ReportInspectionDrawFailure records it (the sample view and
+  // the dashboard show it), tells the office once, and answers the next attempt's instant (hourly for a day, then
+  // daily, while the window is open: core/inspection/draw-retry.ts); the draw runs again at it. No attempt left: the
+  // office was told the unit could not be drawn, and the branch ends. The sample is still recorded once by whichever
+  // attempt succeeds, and never redrawn. If even the report fails, the branch ends (a restart draws again at once).
+  const window = { ...ids, windowId: at('$.window.windowId') };
+  const drawSample = invokeTask(scope, S.DrawInspectionSample, fns['draw-inspection-sample'], window, { resultPath: DISCARD });
+  const reportDrawFailure = invokeTask(
     scope,
-    S.DrawInspectionSample,
+    S.ReportInspectionDrawFailure,
     fns['draw-inspection-sample'],
-    { ...ids, windowId: at('$.window.windowId') },
-    { resultPath: DISCARD },
+    { ...window, failed: { error: at('$.failure.Error') } },
+    { resultPath: '$.retry' },
   );
-  const drawFailed = sfn.Pass.jsonPath(scope, S.InspectionDrawFailed);
-  drawSample.addCatch(drawFailed, { errors: [sfn.Errors.ALL], resultPath: DISCARD });
+  reportDrawFailure.addCatch(sfn.Pass.jsonPath(scope, S.ReportInspectionDrawFailureSkipped), { errors: [sfn.Errors.ALL], resultPath: DISCARD });
+  drawSample.addCatch(reportDrawFailure, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
+  reportDrawFailure.next(
+    sfn.Choice.jsonPath(scope, S.IsDrawRetryLeft)
+      .when(sfn.Condition.booleanEquals('$.retry.giveUp', true), sfn.Pass.jsonPath(scope, S.InspectionDrawGivenUp))
+      .otherwise(waitUntil(S.WaitForDrawRetry, '$.retry.retryAt').next(drawSample)),
+  );
   // After the window's last day: what was found, to the unit (nothing when it has no drawn sample; the handler decides).
   const waitForResults = waitUntil(S.WaitForInspectionResultsTime, '$.window.resultAt');
   const sendResults = sendOrReport(S.SendInspectionResults, S.ReportInspectionResultsFailure, { kind: 'inspection-result', windowId: at('$.window.windowId') });
   waitForResults.next(sendResults.task);
   sendResults.then(sfn.Pass.jsonPath(scope, S.InspectionWindowDone));
-  drawFailed.next(waitForResults);
   const forEachInspectionWindow = sfn.Map.jsonPath(scope, S.ForEachInspectionWindow, {
     itemsPath: '$.schedule.inspection.windows',
     itemSelector: { ...ids, window: at('$$.Map.Item.Value') },

@@ -71,8 +71,6 @@ export const UnitCycleState = {
   /** The window's announced draw instant (its first day at inspection.drawAt, Beijing). */
   WaitForInspectionDraw: 'WaitForInspectionDraw',
   DrawInspectionSample: 'DrawInspectionSample',
-  /** The draw failed after its retries: the cycle goes on; GET …/sample shows no sample after the instant. */
-  InspectionDrawFailed: 'InspectionDrawFailed',
   /** 交叉检查结果通知: the first sending morning after the window's last day (`resultAt`). */
   WaitForInspectionResultsTime: 'WaitForInspectionResultsTime',
   SendInspectionResults: 'SendInspectionResults',
@@ -80,6 +78,17 @@ export const UnitCycleState = {
   /** The failure could not be reported either: the cycle goes on regardless. */
   ReportInspectionResultsFailureSkipped: 'ReportInspectionResultsFailureSkipped',
   InspectionWindowDone: 'InspectionWindowDone',
+  /**
+   * The draw failed after its retries: the failure is recorded (GET …/sample and the dashboard show it), the office
+   * told once, and the next attempt's instant answered (core/inspection/draw-retry.ts).
+   */
+  ReportInspectionDrawFailure: 'ReportInspectionDrawFailure',
+  /** The failure could not be reported either: the branch ends (a restarted execution draws again at once). */
+  ReportInspectionDrawFailureSkipped: 'ReportInspectionDrawFailureSkipped',
+  /** An attempt left while the window is open: wait for it; none: the office was told the unit could not be drawn. */
+  IsDrawRetryLeft: 'IsDrawRetryLeft',
+  WaitForDrawRetry: 'WaitForDrawRetry',
+  InspectionDrawGivenUp: 'InspectionDrawGivenUp',
   UnitCycleDone: 'UnitCycleDone',
 } as const;
 /** Task states that report a notice's delivery failure to the city office. */

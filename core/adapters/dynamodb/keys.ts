@@ -48,6 +48,7 @@ export const ENTITY = {
   cycleDocument: 'CycleDocument',
   rosterVersion: 'RosterVersion',
   inspectionSample: 'InspectionSample',
+  inspectionDrawFailure: 'InspectionDrawFailure',
   listConfirmation: 'ListConfirmation',
   confirmationWait: 'ConfirmationWait',
   inspectionResult: 'InspectionResult',
@@ -117,6 +118,11 @@ export const SAMPLE_PREFIX = 'CHECK-SAMPLE#';
 /** A sampled community's inspection result (per window and position) and the unit's score sheet per window: beside the sample. */
 export const RESULT_PREFIX = 'CHECK-RESULT#';
 export const SCORE_PREFIX = 'CHECK-SCORE#';
+/**
+ * A unit's failed inspection draw of one window: a small item, and DRAW-FAILURE# sorts inside UNIT_FACTS_RANGE
+ * (after DELIVERABLE#), so the dashboard's one read per unit finds it.
+ */
+export const DRAW_FAILURE_PREFIX = 'DRAW-FAILURE#';
 
 export const keys = {
   cycle: (cycleId: string): ItemKey => ({ PK: cyclePk(cycleId), SK: 'CYCLE' }),
@@ -209,6 +215,11 @@ export const keys = {
   inspectionSample: (cycleId: string, unitId: string, windowId: string): ItemKey => ({
     PK: unitPk(cycleId, unitId),
     SK: `${SAMPLE_PREFIX}${windowId}`,
+  }),
+  /** A unit's failed draw of one window, overwritten by each failed attempt. */
+  drawFailure: (cycleId: string, unitId: string, windowId: string): ItemKey => ({
+    PK: unitPk(cycleId, unitId),
+    SK: `${DRAW_FAILURE_PREFIX}${windowId}`,
   }),
   /** One sampled community's result (its position in the sample, 1-based), overwritten only on its own version. */
   inspectionResult: (cycleId: string, unitId: string, windowId: string, position: number): ItemKey => ({

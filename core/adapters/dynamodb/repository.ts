@@ -2,6 +2,7 @@
  * CycleRepository on one DynamoDB table (PK/SK, GSI1 on GSI1PK/GSI1SK, TTL attribute `expiresAt`).
  * Behaves like ../memory/repository.ts; keys come from ./keys.ts only. Key design: ../README.md.
  */
+import type { InspectionDrawFailure } from '../../inspection/model';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -297,7 +298,7 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
   return {
     ...makeDirectoryMethods({ client, TableName, get, queryAll, auditPut, translateDynamoError }),
     ...makeDocumentRecordMethods({ putIfAbsent, get: (key) => get(key), queryAll }),
-    ...makeRosterMethods({ client, TableName, get, queryAll, auditPut, translateDynamoError }),
+    ...makeRosterMethods({ client, TableName, get, queryAll, auditPut, translateDynamoError }, totalsIncrement),
     ...makeSignoffMethods({
       get: (key) => get(key),
       putIfAbsent,
@@ -947,6 +948,7 @@ export function makeDynamoRepository(options: DynamoRepositoryOptions): CycleRep
         outcome: of<UnitOutcomeRecord>(ENTITY.outcome)[0] ?? null,
         extensions: of<Extension>(ENTITY.extension).sort((a, b) => a.grantedAt.localeCompare(b.grantedAt) || a.deliverableId.localeCompare(b.deliverableId)),
         signatures: of<NoticeSignature>(ENTITY.noticeSignature),
+        drawFailures: of<InspectionDrawFailure>(ENTITY.inspectionDrawFailure),
       };
     },
 

@@ -5,20 +5,29 @@
  * Items (keys from ./keys.ts), in the unit's partition, outside the dashboard's UNIT_FACTS_RANGE:
  * - `COMMUNITIES#0001`…: every roster version, kept for good; the newest is the current one. A version is
  *   written with its audit entry in one transaction, only if absent and (from version 2) the version
- *   before it exists: a stale registration stores nothing.
+ *   before it exists: a stale registration stores nothing. When the plan asks for the roster, the same
+ *   transaction writes the roster deliverable's status (`DELIVERABLE#roster-registration`, inside the dashboard's
+ *   range) and counts its first version in the cycle's totals, as addSubmission does for a report.
  * - `CHECK-SAMPLE#<windowId>`: the unit's sample of a window, written once with its audit entry.
+ * - `DRAW-FAILURE#<windowId>`: the unit's failed draw of a window, overwritten by each failed attempt (inside the
+ *   dashboard's range: the dashboard shows it).
  */
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { InspectionSample, RosterVersion } from '../../inspection/model';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { InspectionDrawFailure, InspectionSample, RosterVersion } from '../../inspection/model';
 import type { CycleRepository } from '../../ports';
 import type { DirectoryStoreDeps } from './directory';
-import { ENTITY, ROSTER_VERSION_PREFIX, keys, unitPartition } from './keys';
+import { ENTITY, ROSTER_VERSION_PREFIX, TOTALS_ATTRIBUTE, keys, unitPartition } from './keys';
 import { cancelCodes, sleep, strip } from './item';
 
 type Item = Record<string, unknown>;
-type RosterMethods = Pick<CycleRepository, 'getRoster' | 'listRosterVersions' | 'putRoster' | 'recordSample' | 'getSample'>;
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+type RosterMethods = Pick<CycleRepository, 'getRoster' | 'listRosterVersions' | 'putRoster' | 'recordSample' | 'getSample' | 'putDrawFailure' | 'getDrawFailure'>;
 
-export function makeRosterMethods(d: DirectoryStoreDeps): RosterMethods {
+/**
+ * `totalsIncrement`: the repository's counter update (a TransactWrite item), with which a roster's first version
+ * counts in the cycle's totals as a deliverable's first version does.
+ */
+export function makeRosterMethods(d: DirectoryStoreDeps, totalsIncrement: (cycleId: string, unitId: string, attribute: string) => TransactItem): RosterMethods {
   const { client, TableName } = d;
   const versions = (cycleId: string, unitId: string) => ({
     KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
@@ -52,9 +61,30 @@ export function makeRosterMethods(d: DirectoryStoreDeps): RosterMethods {
       return (await d.queryAll(versions(cycleId, unitId))).map((i) => strip<RosterVersion>(i)!);
     },
 
-    async putRoster(version, audit) {
+    async putRoster(version, audit, due) {
       const { cycleId, unitId } = version;
       const previous = version.version > 1 ? keys.rosterVersion(cycleId, unitId, version.version - 1) : null;
+      // The roster deliverable's status, as addSubmission writes a deliverable's: one update for every version (the
+      // first's fields only if absent, so a roster registered before registrations wrote a status gets one at its
+      // next version), and the first version counted once in the totals.
+      const statusWrites: TransactItem[] = due
+        ? [
+            {
+              Update: {
+                TableName,
+                Key: keys.deliverable(cycleId, unitId, due.deliverableId),
+                UpdateExpression:
+                  'SET entityType = :entity, cycleId = :cycleId, unitId = :unitId, deliverableId = :deliverableId, latestVersion = :version, ' +
+                  'lastReceivedAt = :at, latestOnTime = :onTime, firstReceivedAt = if_not_exists(firstReceivedAt, :at), onTime = if_not_exists(onTime, :onTime)',
+                ExpressionAttributeValues: {
+                  ':entity': ENTITY.deliverable, ':cycleId': cycleId, ':unitId': unitId, ':deliverableId': due.deliverableId,
+                  ':version': version.version, ':at': version.registeredAt, ':onTime': due.onTime,
+                },
+              },
+            },
+            ...(version.version === 1 ? [totalsIncrement(cycleId, unitId, TOTALS_ATTRIBUTE.firstVersion(due.deliverableId, due.onTime))] : []),
+          ]
+        : [];
       const outcome = await transact(
         [
           {
@@ -66,6 +96,7 @@ export function makeRosterMethods(d: DirectoryStoreDeps): RosterMethods {
           },
           ...(previous ? [{ ConditionCheck: { TableName, Key: previous, ConditionExpression: 'attribute_exists(PK)' } }] : []),
           { Put: d.auditPut(audit) },
+          ...statusWrites,
         ],
         previous ? [0, 1] : [0],
       );
@@ -88,6 +119,19 @@ export function makeRosterMethods(d: DirectoryStoreDeps): RosterMethods {
 
     async getSample(cycleId, unitId, windowId) {
       return strip<InspectionSample>(await d.get(keys.inspectionSample(cycleId, unitId, windowId)));
+    },
+
+    async putDrawFailure(failure) {
+      const key = keys.drawFailure(failure.cycleId, failure.unitId, failure.windowId);
+      try {
+        await client.send(new PutCommand({ TableName, Item: { ...failure, ...key, entityType: ENTITY.inspectionDrawFailure } }));
+      } catch (err) {
+        throw d.translateDynamoError(err);
+      }
+    },
+
+    async getDrawFailure(cycleId, unitId, windowId) {
+      return strip<InspectionDrawFailure>(await d.get(keys.drawFailure(cycleId, unitId, windowId)));
     },
   };
   return methods;

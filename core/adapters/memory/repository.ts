@@ -64,7 +64,7 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
   const idemKey = (s: { caller: string; route: string; key: string }) => [s.caller, s.route, s.key].join('|');
   const bySubmission = (a: SubmissionVersion, b: SubmissionVersion) => a.deliverableId.localeCompare(b.deliverableId) || a.version - b.version;
 
-  const { rosterDump, ...rosterMethods } = makeMemoryRosterMethods(audit);
+  const { rosterDump, drawFailuresOf, ...rosterMethods } = makeMemoryRosterMethods(audit, deliverables);
   const { inspectionDump, ...inspectionResultMethods } = makeMemoryInspectionResultMethods(audit);
 
   return {
@@ -342,6 +342,7 @@ export function makeMemoryRepository(): CycleRepository & { dump(): unknown } {
         outcome: outcomes.get([cycleId, unitId].join('|')) ?? null,
         extensions: mine(extensions).sort((a, b) => a.grantedAt.localeCompare(b.grantedAt) || a.deliverableId.localeCompare(b.deliverableId)),
         signatures: mine(signatures.values()).sort((a, b) => a.messageId.localeCompare(b.messageId)),
+        drawFailures: drawFailuresOf(cycleId, unitId),
       });
     },
     async getCycleTotals(cycleId) {

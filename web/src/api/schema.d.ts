@@ -2770,7 +2770,7 @@ export interface operations {
                         messages: {
                             messageId: string;
                             /** @enum {string} */
-                            kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism" | "inspection-sample" | "inspection-no-roster" | "inspection-result" | "confirmation-request" | "confirmation-escalation" | "commendation";
+                            kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism" | "inspection-sample" | "inspection-no-roster" | "inspection-result" | "inspection-draw-failed" | "inspection-draw-gave-up" | "confirmation-request" | "confirmation-escalation" | "commendation";
                             milestone: string;
                             subject: string;
                             recipient: string;
@@ -2892,7 +2892,7 @@ export interface operations {
                         recorded: boolean;
                         messageId: string;
                         /** @enum {string} */
-                        kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism" | "inspection-sample" | "inspection-no-roster" | "inspection-result" | "confirmation-request" | "confirmation-escalation" | "commendation";
+                        kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism" | "inspection-sample" | "inspection-no-roster" | "inspection-result" | "inspection-draw-failed" | "inspection-draw-gave-up" | "confirmation-request" | "confirmation-escalation" | "commendation";
                         subject: string;
                         signedBy: string;
                         signedAt: {
@@ -2916,7 +2916,7 @@ export interface operations {
                         recorded: boolean;
                         messageId: string;
                         /** @enum {string} */
-                        kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism" | "inspection-sample" | "inspection-no-roster" | "inspection-result" | "confirmation-request" | "confirmation-escalation" | "commendation";
+                        kind: "phase-opened" | "reminder" | "escalation" | "receipt" | "rectification" | "outcome" | "province-forwarding" | "contact-undeliverable" | "calendar-warning" | "delivery-failure" | "extension" | "criticism" | "inspection-sample" | "inspection-no-roster" | "inspection-result" | "inspection-draw-failed" | "inspection-draw-gave-up" | "confirmation-request" | "confirmation-escalation" | "commendation";
                         subject: string;
                         signedBy: string;
                         signedAt: {
@@ -3305,6 +3305,36 @@ export interface operations {
                                 } | null;
                             };
                             unsignedNotices: number;
+                            drawFailure: {
+                                windowId: string;
+                                /** @enum {string} */
+                                state: "retrying" | "gave-up" | "resolved";
+                                firstFailedAt: {
+                                    iso: string;
+                                    beijing: string;
+                                    zh: string;
+                                    en: string;
+                                };
+                                lastFailedAt: {
+                                    iso: string;
+                                    beijing: string;
+                                    zh: string;
+                                    en: string;
+                                };
+                                error: string;
+                                nextAttemptAt: {
+                                    iso: string;
+                                    beijing: string;
+                                    zh: string;
+                                    en: string;
+                                } | null;
+                                resolvedAt: {
+                                    iso: string;
+                                    beijing: string;
+                                    zh: string;
+                                    en: string;
+                                } | null;
+                            } | null;
                             summary: {
                                 onTime: number;
                                 late: number;
@@ -5674,6 +5704,36 @@ export interface operations {
                                 };
                                 key: string;
                             }[];
+                        } | null;
+                        drawFailure: {
+                            windowId: string;
+                            /** @enum {string} */
+                            state: "retrying" | "gave-up" | "resolved";
+                            firstFailedAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                            lastFailedAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            };
+                            error: string;
+                            nextAttemptAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            } | null;
+                            resolvedAt: {
+                                iso: string;
+                                beijing: string;
+                                zh: string;
+                                en: string;
+                            } | null;
                         } | null;
                         verify: string | null;
                     };

@@ -27,6 +27,8 @@ const ACTION: Record<string, { zh: string; en: string }> = {
   'edit-contacts': { zh: '修改通讯录', en: 'Contacts edited' },
   'register-roster': { zh: '登记社区/村名单', en: 'Roster registered' },
   'draw-sample': { zh: '交叉检查抽样', en: 'Inspection sample drawn' },
+  'draw-failed': { zh: '抽样出错（将重试）', en: 'Inspection draw failed (retried)' },
+  'draw-gave-up': { zh: '未能抽样（重试均未完成）', en: 'Inspection draw given up' },
   'start-cycle': { zh: '启动周期', en: 'Cycle started' },
   forward: { zh: '上报', en: 'Sent up' },
 };

@@ -3,7 +3,7 @@
  * cycle's totals, the notices each unit has not signed for (签收) yet, and the review's state per unit.
  * Paged and filtered by the API (cursor, limit, filter).
  */
-import { Button, Select, Skeleton, Space, Statistic, Table, Tag, theme, Typography } from 'antd';
+import { Alert, Button, Select, Skeleton, Space, Statistic, Table, Tag, theme, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, cycleId, ok } from '../../../api/client';
@@ -121,6 +121,25 @@ export default function OverviewPage() {
           {t(`${named(data)}；当前时间 ${data.now.zh}（北京时间）`, `${named(data)}; now ${data.now.en} (Beijing time)`)}
         </Typography.Text>
       </div>
+      {/* A draw that failed after its retries (issue 10): the office sees it here, not only by an empty sample. */}
+      {data.units
+        .filter((u) => u.drawFailure)
+        .map((u) => {
+          const f = u.drawFailure!;
+          const retrying = f.state === 'retrying';
+          return (
+            <Alert
+              key={`draw-${u.unitId}`}
+              type={retrying ? 'warning' : 'error'}
+              title={
+                retrying
+                  ? t(`${u.name}交叉检查抽样出错（${f.lastFailedAt.zh}），系统将于${f.nextAttemptAt?.zh ?? ''}自动重试`, `${named(u)}: the inspection draw failed (${f.lastFailedAt.en}); retried at ${f.nextAttemptAt?.en ?? ''}`)
+                  : t(`${u.name}交叉检查抽样多次重试均未完成，检查时段已结束，未能抽样`, `${named(u)}: the inspection draw failed on every attempt and the window closed: no sample`)
+              }
+              action={<Link to={`/units/${u.unitId}/sample`}>{t('查看', 'See')}</Link>}
+            />
+          );
+        })}
       {/* A plain box, not antd's Card: the Card brings its tabs (13 KB gzipped) into the city's first page. */}
       <section aria-label={t('本周期统计', 'This cycle in figures')} style={box}>
         <Space size="large" wrap>

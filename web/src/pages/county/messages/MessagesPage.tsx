@@ -35,6 +35,8 @@ export const KIND_LABEL: Record<Message['kind'], { zh: string; en: string }> = {
   'inspection-sample': { zh: '交叉检查抽样结果', en: 'Cross-inspection sample' },
   'inspection-no-roster': { zh: '未能抽样（未登记名单）', en: 'No sample (no roster registered)' },
   'inspection-result': { zh: '交叉检查结果通知', en: 'Cross-inspection results' },
+  'inspection-draw-failed': { zh: '抽样出错（将重试）', en: 'Draw failed (will be retried)' },
+  'inspection-draw-gave-up': { zh: '未能抽样（重试均未完成）', en: 'No sample (every retry failed)' },
   'confirmation-request': { zh: '上报确认', en: 'Sign-off requested' },
   'confirmation-escalation': { zh: '上报确认督办', en: 'Sign-off overdue' },
   commendation: { zh: '通报表扬', en: 'Commendation (通报表扬)' },

@@ -113,7 +113,7 @@ function SampleCard({ sample, error }: { sample: Sample | undefined; error: unkn
   if (error) return <ApiErrorAlert error={error} title={t('无法读取抽样结果', 'Cannot read the sample')} />;
   if (!sample) return <Skeleton active />;
   if (!sample.inspection) return <Alert type="info" title={t('计划未安排对本单位的交叉检查', 'The plan has no cross-inspection of this unit')} />;
-  const { inspection, sample: drawn } = sample;
+  const { inspection, sample: drawn, drawFailure: failure } = sample;
   return (
     <Card title={t('交叉检查抽样', 'Cross-inspection sample')} size="small">
       <Descriptions size="small" column={1}>
@@ -122,7 +122,25 @@ function SampleCard({ sample, error }: { sample: Sample | undefined; error: unkn
         <Descriptions.Item label={t('抽取时间（北京时间）', 'Draw instant (Beijing)')}>{inspection.drawAt[lang]}</Descriptions.Item>
         <Descriptions.Item label={t('抽样比例', 'Ratio')}>{inspection.ratio.numerator}/{inspection.ratio.denominator}</Descriptions.Item>
       </Descriptions>
-      {!drawn && <Alert type="info" title={t('尚未到抽取时间', 'Not drawn yet')} />}
+      {!drawn && !failure && <Alert type="info" title={t('尚未到抽取时间', 'Not drawn yet')} />}
+      {!drawn && failure?.state === 'retrying' && (
+        <Alert
+          type="warning"
+          title={t(
+            `抽样出错（${failure.lastFailedAt.zh}，${failure.error}），系统将于${failure.nextAttemptAt?.zh ?? ''}自动重试，直至检查时段结束`,
+            `The draw failed (${failure.lastFailedAt.en}, ${failure.error}); the system retries at ${failure.nextAttemptAt?.en ?? ''}, until the window closes`,
+          )}
+        />
+      )}
+      {!drawn && failure?.state === 'gave-up' && (
+        <Alert
+          type="error"
+          title={t(
+            `抽样自${failure.firstFailedAt.zh}起多次重试均未完成，检查时段已结束，本期未能抽样（${failure.error}）`,
+            `The draw failed on every attempt since ${failure.firstFailedAt.en} and the window closed: no sample (${failure.error})`,
+          )}
+        />
+      )}
       {drawn?.status === 'no-roster' && <Alert type="warning" title={t('抽取时未登记名单，未能抽样', 'No roster was registered at the draw instant: nothing was drawn')} />}
       {drawn && (
         <Link to={`/units/${sample.unit.unitId}/inspection/${inspection.window.id}`}>{t('查看检查结果与考核评分', 'See the inspection results and the score')}</Link>

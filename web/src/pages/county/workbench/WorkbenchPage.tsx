@@ -76,12 +76,18 @@ export default function WorkbenchPage() {
       key: 'act',
       render: (d) => {
         const again = d.latestVersion > 0;
-        const action = !county ? t('查看', 'View') : again ? t('查看/再次报送', 'View / submit again') : t('报送', 'Submit');
+        // The roster registration is due like a deliverable but registered on the roster page (core/plan/roster-deliverable.ts).
+        const roster = d.deliverableId === 'roster-registration';
+        const action = !county
+          ? t('查看', 'View')
+          : roster
+            ? again ? t('查看/修改登记', 'View / edit') : t('登记', 'Register')
+            : again ? t('查看/再次报送', 'View / submit again') : t('报送', 'Submit');
         // The name starts with the link's own words (WCAG 2.5.3): 「查看/再次报送 自评报告」.
         const label = t(`${action} ${d.name}`, `${action}: ${named(d)}`);
         return (
           <Space wrap>
-            <Link to={`/units/${unitId}/deliverables/${d.deliverableId}`} aria-label={label}>{action}</Link>
+            <Link to={roster ? `/units/${unitId}/roster` : `/units/${unitId}/deliverables/${d.deliverableId}`} aria-label={label}>{action}</Link>
             {!county && (
               <Suspense fallback={null}>
                 <GrantExtension unitId={unitId} deliverableId={d.deliverableId} name={named(d)} onGranted={reload} />
