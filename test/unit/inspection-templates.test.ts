@@ -64,14 +64,14 @@ describe('the cross-inspection emails in a district\'s words', () => {
   });
 
   it('tells the district office in its words that a street registered no roster', () => {
-    const [, r] = rendered[3];
+    const r = new Map(rendered).get('noRoster')!;
     expect(r.subject).toBe('【滨江区打传办】未能抽样：浦沿街道未登记社区/村名单 / No sample: Puyan Subdistrict registered no roster');
     expect(r.text).toContain('请区打传办督促该街道登记名单');
     expect(r.text).toContain('Please have the street office register its roster');
   });
 
   it('tells the district office that a draw failed, when it is tried again and until when, and that nothing is redrawn', () => {
-    const [, r] = rendered[4];
+    const r = new Map(rendered).get('drawFailed')!;
     expect(r.subject).toBe('【滨江区打传办】抽样未完成：浦沿街道的交叉检查抽样出错，系统将自动重试 / Draw failed: the cross-inspection sample of Puyan Subdistrict will be retried');
     expect(r.text.split('\n')[0]).toBe(`${plan.city.office}：`);
     expect(r.text).toContain('浦沿街道的交叉检查抽样（长河街道检查组，交叉检查）应于2026年9月7日（星期一）09:00（北京时间）进行，系统多次尝试后仍未完成（TypeError），抽样结果尚未记录。');
@@ -81,7 +81,7 @@ describe('the cross-inspection emails in a district\'s words', () => {
   });
 
   it('tells the district office that a street could not be drawn once every attempt failed', () => {
-    const [, r] = rendered[5];
+    const r = new Map(rendered).get('drawGaveUp')!;
     expect(r.subject).toBe('【滨江区打传办】未能抽样：浦沿街道的交叉检查抽样多次重试仍未完成 / No sample: the cross-inspection draw of Puyan Subdistrict failed on every attempt');
     expect(r.text).toContain('自2026年9月7日（星期一）09:00首次出错以来');
     expect(r.text).toContain('系统不再自动重试，浦沿街道本期没有抽样结果');
