@@ -189,7 +189,7 @@ export const drawInspectionSampleInput = z.strictObject({
   failed: z.optional(z.strictObject({ error: z.string().check(z.maxLength(256)) })),
 });
 export const drawInspectionSampleOutput = z.strictObject({
-  status: z.enum(['drawn', 'no-roster', 'not-inspected']),
+  status: z.enum(['drawn', 'no-roster', 'not-inspected', 'window-closed']),
   /** false when an earlier attempt had recorded it (a retry, a restart). */
   recorded: z.boolean(),
   sampled: z.int(),

@@ -734,12 +734,19 @@ export const inspectionTemplates = {
     const rows: Array<[Text, Text]> = found.communities.map((c) => [
       both(() => `${c.position}. ${c.name}`),
       c.passed === null
-        ? { zh: '未记录检查结果（按不合格计）', en: 'no result recorded (counted as not passing)' }
+        ? (found.communities.some((x) => x.passed !== null)
+          ? { zh: '未记录检查结果（按不合格计）', en: 'no result recorded (counted as not passing)' }
+          : { zh: '未记录检查结果', en: 'no result recorded' })
         : { zh: `${c.passed ? '合格' : '不合格'}${c.notes ? `：${c.notes}` : ''}`, en: `${c.passed ? 'passed' : 'did not pass'}${c.notes ? `: ${c.notes}` : ''}` },
     ]);
     if (rate !== null) rows.push([{ zh: '抽查合格率', en: 'Sampled pass rate' }, { zh: `${rate}（要求不低于 ${plan.targets.passRatePercent}%）`, en: `${rate} (at least ${plan.targets.passRatePercent}% required)` }]);
     if (found.score !== null) rows.push([{ zh: '考核评分', en: 'Score' }, { zh: `${found.score} 分（满分 ${plan.rubric.total} 分）`, en: `${found.score} of ${plan.rubric.total}` }]);
-    const verdict: Text = offList
+    // Nothing recorded at all: the inspection decides nothing (core/inspection/scoring.ts), and the email says so
+    // rather than counting each community as failed and then finding nothing against the unit.
+    const nothing = found.communities.every((c) => c.passed === null) && found.score === null;
+    const verdict: Text = nothing
+      ? { zh: `检查组未记录任何检查结果和考核评分，本次交叉检查不影响是否上报；如有疑问，请与${plan.city.officeWord}联系。`, en: `The group recorded no result and no score sheet: the inspection does not affect whether you go forward. Contact ${plan.city.officeWordEn} with any question.` }
+      : offList
       ? { zh: `${inspectionReasons(plan, i).zh}。按计划规定，贵单位不列入上报${superior.zh}的名单。`, en: `${capitalised(inspectionReasons(plan, i).en)}: under the plan you are not on the list that goes to ${superior.en}.` }
       : found.reviewOutcome === 'qualified'
         ? { zh: `交叉检查未发现不列入上报名单的情形。贵单位初评合格，将列入上报${superior.zh}的名单（以${plan.city.officeWord}确认的名单为准）。`, en: `Nothing in the inspection keeps you off the list. You passed the preliminary review and are on the list that goes to ${superior.en} (as ${plan.city.officeWordEn} confirms it).` }
@@ -751,8 +758,8 @@ export const inspectionTemplates = {
       salutation: officeOf(unit),
       body: [
         {
-          zh: `${groupName.zh}已于${days.zh}对贵单位开展${window.name}。抽查的社区/村及检查结果如下。`,
-          en: `${groupName.en} inspected you from ${days.en} (${window.nameEn ?? window.name}). The sampled communities and what was found are below.`,
+          zh: `${window.name}（${groupName.zh}，${days.zh}）已结束。抽查的社区/村及检查结果如下。`,
+          en: `The ${window.nameEn ?? window.name} by ${groupName.en} (${days.en}) is over. The sampled communities and what was found are below.`,
         },
         verdict,
       ],

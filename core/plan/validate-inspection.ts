@@ -13,11 +13,27 @@
  *   (`inspection.unknown-window`, `inspection.unknown-unit`, `inspection.own-unit`); every unit inspected
  *   by exactly one group (`inspection.unit-not-inspected`, `inspection.unit-inspected-twice`).
  */
+import { makeCalendar } from '../calendar';
 import { deadlineLastDay } from '../time';
 import { makeProblem, type Problem } from '../validation';
 import type { Plan } from './schema';
 
 type Sections = Partial<Plan>;
+
+/**
+ * The roster's last day as the schedule will have it: a deadline on a day off moves to the next working day when
+ * the plan says so (calendar.nonWorkingDeadline), which may be the window's first day. An unreadable calendar is
+ * another rule's problem: the stated day is used.
+ */
+function rosterLastDay(s: Sections, due: NonNullable<Plan['rosterRegistration']>['due']): string {
+  const day = deadlineLastDay(due);
+  if (s.calendar?.nonWorkingDeadline !== 'next-working-day') return day;
+  try {
+    return makeCalendar({ overrides: s.calendar.overrides }).onOrAfter(day);
+  } catch {
+    return day;
+  }
+}
 
 export function checkInspection(s: Sections, errors: Problem[]): void {
   const reg = s.rosterRegistration;
@@ -73,11 +89,11 @@ export function checkInspection(s: Sections, errors: Problem[]): void {
           en: `the window ${w.opens} to ${w.closes} must fall inside the cycle (${first} to ${review.closes})`,
         }),
       );
-    if (reg && deadlineLastDay(reg.due) >= w.opens)
+    if (reg && rosterLastDay(s, reg.due) >= w.opens)
       errors.push(
         makeProblem(`${at}.opens`, 'inspection.roster-due-after-window', {
-          zh: `名单登记截止日 ${deadlineLastDay(reg.due)} 应早于检查时段开始日 ${w.opens}：抽样使用已登记的名单`,
-          en: `the roster registration's last day ${deadlineLastDay(reg.due)} must come before the window opens (${w.opens}): the draw uses the registered rosters`,
+          zh: `名单登记截止日 ${rosterLastDay(s, reg.due)} 应早于检查时段开始日 ${w.opens}：抽样使用已登记的名单`,
+          en: `the roster registration's last day ${rosterLastDay(s, reg.due)} must come before the window opens (${w.opens}): the draw uses the registered rosters`,
         }),
       );
   });

@@ -12,6 +12,7 @@
  */
 import { ValidationError } from '../errors';
 import { isRosterDeliverable } from '../plan/roster-deliverable';
+import { planDays } from '../plan/schedule';
 import { inspectionOf } from '../plan/validate-inspection';
 import type { Extension } from '../model';
 import { fromAddress, templates } from '../notifier/templates';
@@ -80,7 +81,8 @@ export async function grantExtension(ctx: Context, input: GrantExtensionInput) {
   // The roster registration (core/plan/roster-deliverable.ts): the sample is drawn from the roster registered at its
   // window's draw, so its deadline may not move to the window (the plan's own rule, inspection.roster-due-after-window).
   const window = isRosterDeliverable(current.deliverable.id) ? inspectionOf(plan, unit!.id)?.window : undefined;
-  if (!repeat && window && input.lastDay >= window.opens) {
+  // Compared as the schedule will have it: a last day on a day off may move to the window's first day.
+  if (!repeat && window && planDays(plan).extendedLastDay(input.lastDay) >= window.opens) {
     problems.push(
       makeProblem('lastDay', 'roster.after-draw', {
         zh: `名单登记截止日应早于该单位的检查时段开始日 ${window.opens}：抽样使用届时已登记的名单`,

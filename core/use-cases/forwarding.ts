@@ -141,7 +141,9 @@ export async function forwardingView(ctx: Context, input: { cycleId: string }) {
   ]);
   const { schedule } = loaded;
   const now = ctx.clock.now();
-  const state = forwarding
+  // The forwarding record is written when the documents are made (GenerateYearDocuments), minutes before the
+  // mail: the list has gone only once ForwardToProvince moved the cycle on (forwarded, then closed).
+  const state = forwarding && (cycle?.status === 'forwarded' || cycle?.status === 'closed')
     ? ('forwarded' as const)
     : confirmation
       ? ('confirmed' as const)
@@ -163,7 +165,7 @@ export async function forwardingView(ctx: Context, input: { cycleId: string }) {
     list: { qualified: list.qualified.map(unitInfo), notQualified: list.notQualified.map(unitInfo), pending: list.pending.map(unitInfo) },
     confirmable: !confirmation && !forwarding && list.pending.length === 0 && cycle?.status !== 'closed',
     confirmation: confirmation ? confirmationView(loaded, confirmation) : null,
-    forwarded: forwarding
+    forwarded: forwarding && state === 'forwarded'
       ? { at: beijing(forwarding.forwardedAt), qualified: names(loaded, forwarding.qualified), notQualified: names(loaded, forwarding.notQualified) }
       : null,
     escalations: sent('confirmation-escalation').map((m) => ({ milestone: m.milestone, to: m.to ?? m.recipient, sentAt: m.sentAt ? beijing(m.sentAt) : null })),

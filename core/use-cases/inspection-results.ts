@@ -131,7 +131,7 @@ export async function recordInspectionResult(ctx: Context, input: RecordResultIn
       })],
       RESULT_REFUSED,
     );
-  const evidence = input.evidence?.length ? await resolveDocuments(ctx, { cycleId: input.cycleId, unitId: unit.id, uploadIds: input.evidence, field: 'evidence' }) : [];
+  const evidence = input.evidence?.length ? await resolveDocuments(ctx, { cycleId: input.cycleId, unitId: unit.id, uploadIds: input.evidence, field: 'evidence', ...(input.recorderRole === 'inspector' ? { onlyBy: input.recordedBy } : {}) }) : [];
   const notes = (input.notes ?? '').trim();
   const current = (await ctx.repo.listInspectionResults(input.cycleId, unit.id, window.id)).find((r) => r.position === community.position) ?? null;
   const what = { zh: `“${community.name}”的检查结果`, en: `the result of "${community.name}"` };
@@ -386,10 +386,13 @@ export const outcomeInspection = (g: InspectionGlance): OutcomeInspection => ({
 /**
  * 交叉检查结果通知 (the UnitCycle, the first sending morning after the window's last day): what the group
  * recorded for each sampled community, the score, and what it means for the list, to the unit's office with its
- * leader in Cc. Once, through the ledger. Nothing when the unit has no drawn sample in this window (the office
- * was told at the draw) — 'not-needed'.
+ * leader in Cc. Once, through the ledger. Nothing when the window is not the unit's, or the unit has no drawn
+ * sample in it (the office was told at the draw) — 'not-needed'.
  */
 export async function sendInspectionResultNotice(ctx: Context, input: Window) {
+  // Every unit's execution goes through every window of the plan: another unit's window is nothing to tell.
+  const loaded0 = await ctx.loadPlan(input.cycleId);
+  if (inspectionOf(loaded0.plan, ctx.unitOf(loaded0, input.unitId).id)?.window.id !== input.windowId) return { status: 'not-needed' as const };
   const { loaded, unit, group, window } = await windowOf(ctx, input);
   const [glance, outcome] = await Promise.all([unitInspectionGlance(ctx, loaded, unit.id), ctx.repo.getOutcome(input.cycleId, unit.id)]);
   if (!glance || glance.sampleStatus !== 'drawn') return { status: 'not-needed' as const };

@@ -5,9 +5,11 @@
  * instant; it runs for every window of the plan, and only the unit's own window draws):
  *   1. not the unit's window: nothing ('not-inspected'); before the announced instant: refused (TransientError,
  *      so the state's Retry tries again): a sample is never drawn early;
- *   2. a recorded sample stands: a retry, a restart or a duplicate goes straight to step 5 with it;
- *   3. the unit's current roster version and the cycle's plan hash are the inputs (core/inspection/sample.ts);
- *      no roster: the record says nothing could be drawn ('no-roster');
+ *   2. a recorded sample stands: a retry, a restart or a duplicate goes straight to step 5 with it; none recorded
+ *      after the window's end (a restart that late): nothing is drawn or sent ('window-closed');
+ *   3. the roster version registered at the announced instant (not one registered since: a retried draw hours
+ *      later draws from the same published inputs) and the cycle's plan hash are the inputs
+ *      (core/inspection/sample.ts); no roster by then: the record says nothing could be drawn ('no-roster');
  *   4. the sample is recorded once with its audit entry (conditional write; a concurrent draw that lost
  *      gets the recorded one): a roster changed afterwards never changes it, and nothing redraws it;
  *   5. an earlier failed attempt's record (reportDrawFailure, below) is marked resolved;
@@ -28,10 +30,22 @@ import { inspectionOf } from '../plan/validate-inspection';
 import type { Context } from './context';
 import { beijing, unitInfo } from './view-parts';
 
-export type DrawStatus = 'drawn' | 'no-roster' | 'not-inspected';
+/** `window-closed`: no sample was recorded before the window's end (a restart after it): nothing is drawn or sent so late. */
+export type DrawStatus = 'drawn' | 'no-roster' | 'not-inspected' | 'window-closed';
 
 /** The instant the window closes: the end of its last day (Beijing); no draw is retried after it. */
 const windowEndsAt = (plan: Plan, window: InspectionWindow) => toUtcInstant(dayEnd(window.closes, plan.timeZone));
+
+/**
+ * The roster as registered at the announced draw instant: a retried draw (hours later) draws from the version the
+ * published inputs name, not from one registered after the instant; none registered by then is `no-roster`.
+ */
+async function rosterAt(ctx: Context, cycleId: string, unitId: string, drawAt: string) {
+  const head = await ctx.repo.getRoster(cycleId, unitId);
+  if (!head || Date.parse(head.registeredAt) <= Date.parse(drawAt)) return head;
+  const versions = await ctx.repo.listRosterVersions(cycleId, unitId);
+  return versions.filter((v) => Date.parse(v.registeredAt) <= Date.parse(drawAt)).at(-1) ?? null;
+}
 
 export async function drawInspectionSample(ctx: Context, input: { cycleId: string; unitId: string; windowId: string }) {
   const loaded = await ctx.loadPlan(input.cycleId);
@@ -47,8 +61,9 @@ export async function drawInspectionSample(ctx: Context, input: { cycleId: strin
 
   let sample = await ctx.repo.getSample(input.cycleId, unit.id, window.id);
   let recorded = false;
+  if (!sample && ctx.clock.now() > Date.parse(windowEndsAt(plan, window))) return { status: 'window-closed' as DrawStatus, recorded: false, sampled: 0, notices: [] as string[] };
   if (!sample) {
-    const [roster, cycle] = await Promise.all([ctx.repo.getRoster(input.cycleId, unit.id), ctx.repo.getCycle(input.cycleId)]);
+    const [roster, cycle] = await Promise.all([rosterAt(ctx, input.cycleId, unit.id, drawAt), ctx.repo.getCycle(input.cycleId)]);
     if (!cycle) throw new NotFoundError({ zh: `未找到周期 ${input.cycleId}`, en: `no cycle ${input.cycleId}` });
     const base = { cycleId: input.cycleId, unitId: unit.id, windowId: window.id, groupId: group.id, drawnAt: now, drawAt };
     const drawn: InspectionSample = roster

@@ -188,7 +188,7 @@ function unusableUpload(path: string, id: string, upload: Upload | null): Proble
  */
 export async function resolveDocuments(
   ctx: Context,
-  input: { cycleId: string; unitId: string; uploadIds: readonly string[]; field?: string },
+  input: { cycleId: string; unitId: string; uploadIds: readonly string[]; field?: string; onlyBy?: string },
 ): Promise<DocumentRef[]> {
   const field = input.field ?? 'documents';
   const uploads = await Promise.all(
@@ -204,7 +204,8 @@ export async function resolveDocuments(
       problems.push(makeProblem(path, 'duplicate', { zh: `上传 ${id} 已在第 ${first + 1} 项列出`, en: `upload ${id} is already listed at ${field}[${first}]` }));
       return;
     }
-    const problem = unusableUpload(path, id, upload);
+    // `onlyBy` (an inspector's evidence): only its own uploads; the unit's are not its to see, so not found either.
+    const problem = unusableUpload(path, id, input.onlyBy !== undefined && upload?.createdBy !== input.onlyBy ? null : upload);
     if (problem) problems.push(problem);
     else documents.push(upload!.document!);
   });

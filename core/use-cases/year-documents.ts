@@ -107,13 +107,18 @@ export const INLINE_DOCUMENTS_MAX_UNITS = 50;
  * killed at its timeout with the mail's claim held, would be worse than a failed execution the city office
  * sees (restarting the cycle runs GenerateYearDocuments first).
  */
+const KIND_ORDER: Record<string, number> = { 'province-workbook': 0, 'forwarding-report': 1 };
+const order = (d: CycleDocument) => KIND_ORDER[d.documentId] ?? 2;
+
 export async function forwardedDocuments(ctx: Context, forwarding: ForwardingRecord, plan: Plan): Promise<CycleDocument[]> {
   const { cycleId } = forwarding;
-  const [recorded, proposals] = await Promise.all([ctx.repo.listCycleDocuments(cycleId), ctx.repo.listProposals(cycleId)]);
+  const recorded = await ctx.repo.listCycleDocuments(cycleId);
   const byId = new Map(recorded.map((d) => [d.documentId, d]));
-  const expected = ['province-workbook', 'forwarding-report', ...criticizedUnits(plan, proposals).map((u) => `criticism-draft-${u.id}`)];
-  const missing = expected.filter((id) => !byId.has(id));
-  if (!missing.length) return expected.map((id) => byId.get(id)!);
+  // What GenerateYearDocuments recorded is what goes: the workbook and the report must be there; the 通报批评
+  // drafts are those it made. Not recomputed from the proposals as they are now: a rung that drafts another
+  // proposal while the documents are made (the same morning) would otherwise stop the list from going up.
+  const missing = ['province-workbook', 'forwarding-report'].filter((id) => !byId.has(id));
+  if (!missing.length) return [...byId.values()].sort((a, b) => order(a) - order(b) || a.documentId.localeCompare(b.documentId));
   if (plan.units.length <= INLINE_DOCUMENTS_MAX_UNITS) return storeYearDocuments(ctx, forwarding);
   throw new YearDocumentsMissingError(
     {

@@ -224,15 +224,21 @@ export function unitCycleDefinition(scope: Construct, fns: Record<UnitCycleFunct
     { ...window, failed: { error: at('$.failure.Error') } },
     { resultPath: '$.retry' },
   );
-  reportDrawFailure.addCatch(sfn.Pass.jsonPath(scope, S.ReportInspectionDrawFailureSkipped), { errors: [sfn.Errors.ALL], resultPath: DISCARD });
+  const reportSkipped = sfn.Pass.jsonPath(scope, S.ReportInspectionDrawFailureSkipped);
+  const givenUp = sfn.Pass.jsonPath(scope, S.InspectionDrawGivenUp);
+  reportDrawFailure.addCatch(reportSkipped, { errors: [sfn.Errors.ALL], resultPath: DISCARD });
   drawSample.addCatch(reportDrawFailure, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
   reportDrawFailure.next(
     sfn.Choice.jsonPath(scope, S.IsDrawRetryLeft)
-      .when(sfn.Condition.booleanEquals('$.retry.giveUp', true), sfn.Pass.jsonPath(scope, S.InspectionDrawGivenUp))
+      .when(sfn.Condition.booleanEquals('$.retry.giveUp', true), givenUp)
       .otherwise(waitUntil(S.WaitForDrawRetry, '$.retry.retryAt').next(drawSample)),
   );
   // After the window's last day: what was found, to the unit (nothing when it has no drawn sample; the handler decides).
   const waitForResults = waitUntil(S.WaitForInspectionResultsTime, '$.window.resultAt');
+  // Given up or unreported, the branch still reaches the results notice: a sample recorded by an attempt whose
+  // emails then failed is told like any other (the handler sends nothing without a drawn sample).
+  givenUp.next(waitForResults);
+  reportSkipped.next(waitForResults);
   const sendResults = sendOrReport(S.SendInspectionResults, S.ReportInspectionResultsFailure, { kind: 'inspection-result', windowId: at('$.window.windowId') });
   waitForResults.next(sendResults.task);
   sendResults.then(sfn.Pass.jsonPath(scope, S.InspectionWindowDone));

@@ -66,7 +66,11 @@ export function makeRosterMethods(d: DirectoryStoreDeps, totalsIncrement: (cycle
       const previous = version.version > 1 ? keys.rosterVersion(cycleId, unitId, version.version - 1) : null;
       // The roster deliverable's status, as addSubmission writes a deliverable's: one update for every version (the
       // first's fields only if absent, so a roster registered before registrations wrote a status gets one at its
-      // next version), and the first version counted once in the totals.
+      // next version), and the version that creates it counted once in the totals.
+      // Counted when the status is created, not by version number: a roster whose first versions came before
+      // registrations wrote a status is counted at the version that creates it (as the in-memory adapter does).
+      // The version's own condition keeps a retry or a concurrent write from counting twice.
+      const statusAbsent = due ? (await d.get(keys.deliverable(cycleId, unitId, due.deliverableId))) === undefined : false;
       const statusWrites: TransactItem[] = due
         ? [
             {
@@ -82,7 +86,7 @@ export function makeRosterMethods(d: DirectoryStoreDeps, totalsIncrement: (cycle
                 },
               },
             },
-            ...(version.version === 1 ? [totalsIncrement(cycleId, unitId, TOTALS_ATTRIBUTE.firstVersion(due.deliverableId, due.onTime))] : []),
+            ...(statusAbsent ? [totalsIncrement(cycleId, unitId, TOTALS_ATTRIBUTE.firstVersion(due.deliverableId, due.onTime))] : []),
           ]
         : [];
       const outcome = await transact(
