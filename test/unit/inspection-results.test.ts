@@ -14,6 +14,7 @@ import { forwardToProvince, generateYearDocuments } from '../../core/use-cases/c
 import { drawInspectionSample } from '../../core/use-cases/inspection';
 import {
   inspectionStandings,
+  sendInspectionResultNotice,
   recordInspectionResult,
   recordInspectionScore,
   unitInspectionResults,
@@ -305,5 +306,65 @@ describe('the effect on the list', () => {
     const after = await inspectionStandings(s.ctx, s.cycleId);
     // changhe (qualified by its review) is on the list; puyan (sent nothing) is not, so it ranks after it despite its full sheet.
     expect([after.get('changhe')!.rank, after.get('puyan')!.rank, after.get('xixing')!.rank]).toEqual([1, 2, null]);
+  });
+});
+
+describe('a late draw, a late restart, the results notice (review findings)', () => {
+  /** Binjiang's year with rosters registered in May and nothing drawn yet. */
+  async function undrawn() {
+    const f = await yearFixture('binjiang-streets-2026-example.json');
+    const cycleId = f.plan.cycleId;
+    f.clock.t = Date.parse('2026-05-20T02:00:00Z');
+    for (const u of f.plan.units) await registerRoster(f.ctx, { cycleId, unitId: u.id, version: 0, communities: ROSTER, registeredBy: u.id });
+    return { ...f, cycleId };
+  }
+
+  it('a draw retried after the announced instant draws from the roster registered at that instant, not one registered since', async () => {
+    const s = await undrawn();
+    // The draw was announced for 09:00 on 7 September; at 09:30 the street registers a smaller roster; the retry runs at 10:00.
+    s.clock.t = Date.parse('2026-09-07T01:30:00Z');
+    await registerRoster(s.ctx, { cycleId: s.cycleId, unitId: 'puyan', version: 1, communities: ROSTER.slice(0, 3), registeredBy: 'puyan' });
+    s.clock.t = Date.parse('2026-09-07T02:00:00Z');
+    await drawInspectionSample(s.ctx, { cycleId: s.cycleId, unitId: 'puyan', windowId: WINDOW });
+    const sample = (await s.repo.getSample(s.cycleId, 'puyan', WINDOW))!;
+    expect(sample).toMatchObject({ status: 'drawn', population: ROSTER.length, inputs: { rosterVersion: 1 } });
+  });
+
+  it('draws nothing and sends nothing after the window has ended (a restart that late)', async () => {
+    const s = await undrawn();
+    s.clock.t = Date.parse('2026-09-20T02:00:00Z');
+    const before = s.mailer.sent.length;
+    const r = await drawInspectionSample(s.ctx, { cycleId: s.cycleId, unitId: 'xixing', windowId: WINDOW });
+    expect(r.status).toBe('window-closed');
+    expect(await s.repo.getSample(s.cycleId, 'xixing', WINDOW)).toBeNull();
+    expect(s.mailer.sent.length).toBe(before);
+  });
+
+  it('the results notice: nothing for another unit\'s window; when nothing was recorded, it says so instead of a verdict', async () => {
+    const s = await drawn();
+    expect(await sendInspectionResultNotice(s.ctx, { cycleId: s.cycleId, unitId: 'puyan', windowId: 'another-window' })).toEqual({ status: 'not-needed' });
+    s.clock.t = Date.parse('2026-09-14T00:30:00Z');
+    expect(await sendInspectionResultNotice(s.ctx, { cycleId: s.cycleId, unitId: 'puyan', windowId: WINDOW })).toEqual({ status: 'sent' });
+    const mail = s.mailer.sent.at(-1)!;
+    expect(mail.text).toContain('检查组未记录任何检查结果和考核评分，本次交叉检查不影响是否上报');
+    expect(mail.text).not.toContain('按不合格计');
+    expect(mail.text).not.toContain('未发现不列入上报名单的情形');
+    // Once: the ledger.
+    expect(await sendInspectionResultNotice(s.ctx, { cycleId: s.cycleId, unitId: 'puyan', windowId: WINDOW })).toEqual({ status: 'already-sent' });
+  });
+
+  it("an inspector's evidence is its own uploads: the unit's own checked upload is not found", async () => {
+    const s = await drawn();
+    const [first] = await s.sampleOf('xixing');
+    const county = { id: 'xixing', role: 'county' as const, unitId: 'xixing' };
+    const bytes = tinyPdf();
+    const form = await createUpload(s.ctx, { cycleId: s.cycleId, unitId: 'xixing', fileName: '台账.pdf', contentType: 'application/pdf', size: bytes.length, actor: county });
+    s.documents.putObject(form.key, bytes);
+    await checkUpload(s.ctx, { cycleId: s.cycleId, unitId: 'xixing', uploadId: form.uploadId, actor: county });
+    const err = await s.record('xixing', { community: first, evidence: [form.uploadId], recordedBy: 'puyan-inspector', recorderRole: 'inspector' }).catch((e) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err.problems).toEqual([expect.objectContaining({ path: 'evidence[0]', rule: 'unknown-upload' })]);
+    // The city office, recording on the group's behalf, may cite it.
+    expect((await s.record('xixing', { community: first, evidence: [form.uploadId] })).recorded).toBe(true);
   });
 });

@@ -235,6 +235,8 @@ describe('the roster registration deadline and a failed draw (in memory)', () =>
     const grant = (lastDay: string) =>
       grantExtension(ctx, { cycleId: CYCLE, unitId: 'puyan', deliverableId: ROSTER_DELIVERABLE_ID, lastDay, grantedBy: 'district', reason: '人手不足' });
     await expect(grant('2026-09-07')).rejects.toMatchObject({ problems: [expect.objectContaining({ path: 'lastDay', rule: 'roster.after-draw' })] });
+    // Sunday the 6th moves to Monday the 7th (the plan's next-working-day rule), the window's first day: refused too.
+    await expect(grant('2026-09-06')).rejects.toMatchObject({ problems: [expect.objectContaining({ path: 'lastDay', rule: 'roster.after-draw' })] });
     await expect(grant('2026-06-05')).resolves.toBeDefined();
     expect((await unitRoster(ctx, { cycleId: CYCLE, unitId: 'puyan' })).requirement).toEqual({ phase: 'mobilisation', lastDay: '2026-06-05' });
   });

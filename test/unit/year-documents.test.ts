@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { YearDocumentsMissingError } from '../../core/errors';
 import { forwardToProvince, generateYearDocuments } from '../../core/use-cases/cycle';
+import { forwardingView } from '../../core/use-cases/forwarding';
 import { CONTENT_TYPES, INLINE_DOCUMENTS_MAX_UNITS, listYearDocuments, storeYearDocuments } from '../../core/use-cases/year-documents';
 import { yearFixture } from '../helpers/year-report';
 
@@ -101,6 +102,24 @@ describe('forwarding stores the documents', () => {
     // Made by GenerateYearDocuments, the same large plan forwards.
     await generateYearDocuments(large.ctx, { cycleId: large.plan.cycleId });
     expect((await forwardToProvince(large.ctx, { cycleId: large.plan.cycleId })).notice).toBe('sent');
+  });
+
+  it('a 通报批评 proposal drafted while the documents are made does not stop the list; 上报确认 reads 已上报 only once the mail went', async () => {
+    const f = await yearFixture('nanping-2016.json', { units: INLINE_DOCUMENTS_MAX_UNITS + 10 });
+    const cycleId = f.plan.cycleId;
+    await generateYearDocuments(f.ctx, { cycleId });
+    // The list is frozen and the documents made, nothing sent yet: not 已上报.
+    expect((await forwardingView(f.ctx, { cycleId })).state).not.toBe('forwarded');
+    expect((await forwardingView(f.ctx, { cycleId })).forwarded).toBeNull();
+    // The same morning, a rung drafts a proposal for a unit that had none.
+    const unit = f.plan.units.at(-1)!;
+    await f.repo.putProposal({
+      cycleId, unitId: unit.id, proposalId: 'f'.repeat(32), milestone: 'self-assessment-report#2016-11-09#E3', deliverableId: 'self-assessment-report',
+      about: 'deliverable', dueAt: '2016-11-09T15:59:59Z', level: 3, proposedAt: new Date(f.clock.t).toISOString(), status: 'confirmed',
+    });
+    const forwarded = await forwardToProvince(f.ctx, { cycleId });
+    expect(forwarded.notice).toBe('sent');
+    expect((await forwardingView(f.ctx, { cycleId })).state).toBe('forwarded');
   });
 
   it('lists the documents for the city office with a short-lived download link each', async () => {
