@@ -109,7 +109,7 @@ describe.each(repos)('the directory (%s)', (_name, makeRepo) => {
     const cycleId = freshCycle();
     const v1 = versionOf(cycleId, 1, 'dcb@yanping.example.cn');
     await repo.putUnitContacts(v1, auditOf(v1));
-    expect(await repo.readUnitFacts(cycleId, 'yanping')).toEqual({ statuses: [], messages: [], decisions: [], outcome: null, extensions: [], signatures: [] });
+    expect(await repo.readUnitFacts(cycleId, 'yanping')).toEqual({ statuses: [], messages: [], decisions: [], outcome: null, extensions: [], signatures: [], drawFailures: [] });
   });
 
   it("keeps the latest version's self-assessment figures on the deliverable's status, and clears them for a version without any", async () => {

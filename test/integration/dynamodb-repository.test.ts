@@ -647,8 +647,8 @@ describe.each(repos)('dashboard reads and the 400 KB item limit (%s)', (_name, m
     expect(facts.outcome).toEqual({ cycleId, unitId: 'u1', outcome: 'qualified', recordedAt: at(20) });
     expect(facts.extensions).toEqual([extension]);
     expect(facts.signatures).toEqual([signature]);
-    expect(Object.keys(facts).sort()).toEqual(['decisions', 'extensions', 'messages', 'outcome', 'signatures', 'statuses']);
-    expect(await repo.readUnitFacts(cycleId, 'nobody')).toEqual({ statuses: [], messages: [], decisions: [], outcome: null, extensions: [], signatures: [] });
+    expect(Object.keys(facts).sort()).toEqual(['decisions', 'drawFailures', 'extensions', 'messages', 'outcome', 'signatures', 'statuses']);
+    expect(await repo.readUnitFacts(cycleId, 'nobody')).toEqual({ statuses: [], messages: [], decisions: [], outcome: null, extensions: [], signatures: [], drawFailures: [] });
   });
 
   it('refuses a version that would pass 400 KB stored, before writing anything, naming the parts that take the room', async () => {
