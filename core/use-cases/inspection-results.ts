@@ -355,11 +355,19 @@ export const qualifiesForList = (outcome: UnitOutcomeStatus | undefined, standin
  * inspect the unit. Three reads of the unit's own partition (no other unit's).
  */
 export async function unitInspectionGlance(ctx: Context, loaded: LoadedPlan, unitId: string) {
+  const facts = await unitInspectionFacts(ctx, loaded, unitId);
+  return facts && glanceOf(ctx, loaded, facts);
+}
+
+/** A unit's inspection as recorded: its window and group, and the sample, results and score sheet; null when not inspected. */
+async function unitInspectionFacts(ctx: Context, loaded: LoadedPlan, unitId: string) {
   const found = inspectionOf(loaded.plan, unitId);
   if (!found) return null;
-  const { cycleId } = loaded.plan;
-  const { sample, results, sheet } = await readInspection(ctx, cycleId, unitId, found.window.id);
-  const { window, group } = found;
+  return { ...found, ...(await readInspection(ctx, loaded.plan.cycleId, unitId, found.window.id)) };
+}
+
+function glanceOf(ctx: Context, loaded: LoadedPlan, f: NonNullable<Awaited<ReturnType<typeof unitInspectionFacts>>>) {
+  const { window, group, sample, results, sheet } = f;
   return {
     window: { id: window.id, name: window.name, nameEn: window.nameEn ?? null, opens: window.opens, closes: window.closes },
     group: { id: group.id, name: group.name, nameEn: group.nameEn ?? null },
@@ -370,9 +378,6 @@ export async function unitInspectionGlance(ctx: Context, loaded: LoadedPlan, uni
     /** After the window's last day (Beijing): nothing more is recorded, the standing is final. */
     closed: windowClosed(ctx, window),
     standing: standingView(inspectionStanding(loaded.plan, sample, results, sheet)),
-    /** For the results notice; not in the 总览's response (its schema leaves them out). */
-    sample: sample?.sample ?? [],
-    results,
   };
 }
 export type InspectionGlance = NonNullable<Awaited<ReturnType<typeof unitInspectionGlance>>>;
@@ -390,15 +395,16 @@ export const outcomeInspection = (g: InspectionGlance): OutcomeInspection => ({
  * sample in it (the office was told at the draw) — 'not-needed'.
  */
 export async function sendInspectionResultNotice(ctx: Context, input: Window) {
+  const loaded = await ctx.loadPlan(input.cycleId);
+  const unit = ctx.unitOf(loaded, input.unitId);
+  const [facts, outcome] = await Promise.all([unitInspectionFacts(ctx, loaded, unit.id), ctx.repo.getOutcome(input.cycleId, unit.id)]);
   // Every unit's execution goes through every window of the plan: another unit's window is nothing to tell.
-  const loaded0 = await ctx.loadPlan(input.cycleId);
-  if (inspectionOf(loaded0.plan, ctx.unitOf(loaded0, input.unitId).id)?.window.id !== input.windowId) return { status: 'not-needed' as const };
-  const { loaded, unit, group, window } = await windowOf(ctx, input);
-  const [glance, outcome] = await Promise.all([unitInspectionGlance(ctx, loaded, unit.id), ctx.repo.getOutcome(input.cycleId, unit.id)]);
-  if (!glance || glance.sampleStatus !== 'drawn') return { status: 'not-needed' as const };
-  const byPosition = new Map(glance.results.map((r) => [r.position, r]));
+  if (!facts || facts.window.id !== input.windowId || facts.sample?.status !== 'drawn') return { status: 'not-needed' as const };
+  const { group, window } = facts;
+  const glance = glanceOf(ctx, loaded, facts);
+  const byPosition = new Map(facts.results.map((r) => [r.position, r]));
   const mail = inspectionTemplates.inspectionResult(loaded.plan, unit, group, window, {
-    communities: glance.sample.map((c) => ({ position: c.position, name: c.name, passed: byPosition.get(c.position)?.passed ?? null, notes: byPosition.get(c.position)?.notes ?? '' })),
+    communities: facts.sample.sample.map((c) => ({ position: c.position, name: c.name, passed: byPosition.get(c.position)?.passed ?? null, notes: byPosition.get(c.position)?.notes ?? '' })),
     score: glance.standing.score,
     inspection: outcomeInspection(glance),
     reviewOutcome: outcome?.outcome ?? null,

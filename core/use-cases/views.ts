@@ -242,7 +242,7 @@ function rowSummary(phases: ReturnType<typeof phasesView>, reviewed: Deliverable
   };
 }
 
-const matches = (row: UnitRow & { inspection: Pick<InspectionGlance, 'standing'> | null }, filter: DashboardFilter | undefined): boolean => {
+const matches = (row: UnitRow & { inspection: InspectionGlance | null }, filter: DashboardFilter | undefined): boolean => {
   if (!filter) return true;
   const states = row.phases.flatMap((p) => p.deliverables.map((d) => d.state));
   if (filter === 'missing') return states.includes('missing');
@@ -312,9 +312,7 @@ export async function dashboard(ctx: Context, input: { cycleId: string; cursor?:
     Promise.all(page.items.map((u) => ctx.repo.readUnitFacts(cycleId, u.id))),
     Promise.all(page.items.map((u) => unitInspectionGlance(ctx, loaded, u.id))),
   ]);
-  // The row's glance without the sampled communities and their results (those are on the unit's inspection page).
-  const rowGlance = (g: InspectionGlance | null) => g && (({ sample: _sample, results: _results, ...rest }) => rest)(g);
-  const rows = page.items.map((unit, i) => ({ ...unitRow(loaded, unit, facts[i], now), inspection: rowGlance(inspections[i]) }));
+  const rows = page.items.map((unit, i) => ({ ...unitRow(loaded, unit, facts[i], now), inspection: inspections[i] }));
   return {
     cycleId,
     title: loaded.plan.title,
